@@ -1,0 +1,45 @@
+package net.twinblock.mirror.store;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A block volume as the engine exposes it: a local file today, the mirrored volume (local file
+ * plus peer) once mirroring is on. Byte offsets, not LBAs: the engine does not care about the
+ * SCSI block size beyond alignment, which callers guarantee.
+ *
+ * <p>All methods are asynchronous and never block the caller; futures complete on storage
+ * threads and fail with {@link VolumeException}.
+ */
+public interface Volume extends AutoCloseable {
+
+    /** Size in bytes. */
+    long size();
+
+    /** Logical block size in bytes (512 or 4096); the unit of alignment for every call. */
+    int blockSize();
+
+    /** Reads {@code length} bytes at {@code offset} into a new buffer from {@code alloc}, owned by the caller. */
+    CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc);
+
+    /**
+     * Writes {@code data} at {@code offset}. Takes ownership of {@code data} and releases it
+     * once written (or failed). With {@code fua} the data is durable before the future completes.
+     */
+    CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua);
+
+    /** Makes all completed writes durable. Concurrent flushes share one fdatasync (group commit). */
+    CompletableFuture<Void> flush();
+
+    /** Deallocates the range; it reads back as zeros. */
+    CompletableFuture<Void> discard(long offset, long length);
+
+    /** Gate for reads; complete at once except on a secondary (see the predictive record). */
+    default CompletableFuture<Void> readGate(long offset, long length) {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    void close();
+}
