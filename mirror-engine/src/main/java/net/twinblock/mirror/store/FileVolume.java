@@ -1,0 +1,370 @@
+package net.twinblock.mirror.store;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A volume backed by one sparse file, written with positional I/O on a dedicated executor.
+ *
+ * <p>The data path does not copy: a write's ByteBuf (often a CompositeByteBuf of PDU slices)
+ * goes to the file as its own NIO buffers, a read fills a pooled direct buffer in place. Callers
+ * never block: every operation runs on {@code io} and completes its future there.
+ *
+ * <p>Durability is the file system's page cache plus fdatasync: a plain write completes once in
+ * the page cache, flush() and FUA writes wait for a {@linkplain GroupCommit shared} fdatasync.
+ */
+public final class FileVolume implements Volume {
+
+    private static final Logger LOG = System.getLogger(FileVolume.class.getName());
+
+    /** How long close() waits for running operations before closing under them. */
+    private static final long CLOSE_WAIT_SECONDS = 60;
+
+    private final Path file;
+    private final long size;
+    private final int blockSize;
+    private final ExecutorService io;
+    private final FileChannel channel;
+    private final HolePuncher holes;
+    private final GroupCommit commit;
+    private final InFlight inFlight = new InFlight();
+
+    private FileVolume(Path file, long size, int blockSize, ExecutorService io, FileChannel channel,
+            HolePuncher holes) {
+        this.file = file;
+        this.size = size;
+        this.blockSize = blockSize;
+        this.io = io;
+        this.channel = channel;
+        this.holes = holes;
+        this.commit = new GroupCommit(() -> channel.force(false), io, file.toString());
+    }
+
+    /**
+     * Opens the volume file, creating it (and its directory) as a sparse file of {@code sizeBytes}
+     * if it does not exist. An existing file must have exactly that size: silently growing or
+     * cutting a volume would change what hosts see under their file systems.
+     *
+     * @param io runs every file operation; the volume does not shut it down
+     * @throws IllegalArgumentException for a bad block size, size, or an existing file of another size
+     * @throws java.io.UncheckedIOException if the file cannot be created or opened
+     */
+    public static FileVolume open(Path file, long sizeBytes, int blockSize, ExecutorService io) {
+        return open(file, sizeBytes, blockSize, io, true);
+    }
+
+    /** With {@code punchHoles} false, discards always write zeros (tests of that fallback). */
+    static FileVolume open(Path file, long sizeBytes, int blockSize, ExecutorService io, boolean punchHoles) {
+        if (blockSize != 512 && blockSize != 4096) {
+            throw new IllegalArgumentException("block size must be 512 or 4096, not " + blockSize);
+        }
+        if (sizeBytes <= 0 || sizeBytes % blockSize != 0) {
+            throw new IllegalArgumentException("volume size must be a positive multiple of the block"
+                    + " size " + blockSize + ", not " + sizeBytes);
+        }
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (dir != null) {
+                Files.createDirectories(dir);
+            }
+            if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || Files.exists(file)) {
+                if (!Files.isRegularFile(file)) {
+                    throw new IllegalArgumentException("volume file " + file + " is not a regular file");
+                }
+                long existing = Files.size(file);
+                if (existing != sizeBytes) {
+                    throw new IllegalArgumentException("volume file " + file + " has " + existing
+                            + " bytes but the configured size is " + sizeBytes + " bytes; refusing to"
+                            + " resize an existing volume");
+                }
+            } else {
+                createSparse(file, sizeBytes);
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            HolePuncher holes = punchHoles ? HolePuncher.open(file) : HolePuncher.disabled(file);
+            return new FileVolume(file, sizeBytes, blockSize, io, channel, holes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot open volume file " + file + ": " + e, e);
+        }
+    }
+
+    /** setLength is ftruncate: the file gets its size without a single data block. */
+    private static void createSparse(Path file, long sizeBytes) throws IOException {
+        Files.createFile(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(sizeBytes);
+        }
+        LOG.log(Level.INFO, "created sparse volume file {0} of {1} bytes", file, Long.toString(sizeBytes));
+    }
+
+    @Override
+    public long size() {
+        return size;
+    }
+
+    @Override
+    public int blockSize() {
+        return blockSize;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** fdatasync calls asked for (flush and FUA), for the group-commit metric. */
+    public long flushRequests() {
+        return commit.requests();
+    }
+
+    /** fdatasync calls made; at most {@link #flushRequests()}, far fewer under concurrency. */
+    public long forces() {
+        return commit.forces();
+    }
+
+    /** True while discards free space; false once the file system refused to punch holes. */
+    public boolean punchesHoles() {
+        return holes.supported();
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
+        String bad = checkRange("read", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        return submit("read", () -> {
+            ByteBuf buf = alloc.directBuffer(length, length);
+            try {
+                fill(buf, offset, length);
+                return buf; // ownership passes to the caller through the future
+            } catch (IOException | RuntimeException e) {
+                buf.release();
+                throw e;
+            }
+        });
+    }
+
+    private void fill(ByteBuf buf, long offset, int length) throws IOException {
+        long pos = offset;
+        int filled = 0;
+        // nioBuffers of the writable region share the buffer's memory: the kernel reads into it.
+        for (ByteBuffer dst : buf.nioBuffers(0, length)) {
+            while (dst.hasRemaining()) {
+                int n = channel.read(dst, pos);
+                if (n < 0) {
+                    // Cannot happen for a file of the checked size, unless someone truncated it
+                    // under us; a hole past EOF reads as zeros, like the sparse part before it.
+                    buf.setZero(filled, length - filled);
+                    buf.writerIndex(length);
+                    return;
+                }
+                pos += n;
+                filled += n;
+            }
+        }
+        buf.writerIndex(length);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+        String bad = checkRange("write", offset, data.readableBytes());
+        if (bad != null) {
+            data.release(); // we own it from the call on, also when refusing it
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        CompletableFuture<Void> written = submit("write", () -> {
+            try {
+                drain(data, offset);
+                return null;
+            } finally {
+                data.release(); // the one release of the caller's buffer, success or failure
+            }
+        }, data);
+        return fua ? written.thenCompose(ignored -> flush()) : written;
+    }
+
+    private void drain(ByteBuf data, long offset) throws IOException {
+        long pos = offset;
+        // One NIO buffer per component, in order: no gathering copy into a bigger buffer.
+        for (ByteBuffer src : data.nioBuffers()) {
+            pos = writeFully(src, pos);
+        }
+    }
+
+    private long writeFully(ByteBuffer src, long pos) throws IOException {
+        while (src.hasRemaining()) {
+            int n = channel.write(src, pos);
+            if (n <= 0) {
+                throw new IOException("write at " + pos + " of " + file + " made no progress");
+            }
+            pos += n;
+        }
+        return pos;
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        if (!inFlight.enter()) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        CompletableFuture<Void> done;
+        try {
+            done = commit.request();
+        } catch (RuntimeException e) {
+            inFlight.exit();
+            throw e;
+        }
+        return done.whenComplete((ok, err) -> inFlight.exit());
+    }
+
+    @Override
+    public CompletableFuture<Void> discard(long offset, long length) {
+        String bad = checkRange("discard", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        return submit("discard", () -> {
+            if (length > 0 && !holes.punch(offset, length)) {
+                writeZeros(offset, length);
+            }
+            return null;
+        });
+    }
+
+    private void writeZeros(long offset, long length) throws IOException {
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            ByteBuffer zeros = Zeros.slice((int) Math.min(Zeros.SIZE, end - pos));
+            pos = writeFully(zeros, pos);
+        }
+    }
+
+    /** Null if the range is fine, else the reason, naming the numbers. */
+    private String checkRange(String op, long offset, long length) {
+        if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
+            return op + " of " + length + " bytes at offset " + offset + " on " + file
+                    + " is not aligned to the block size " + blockSize;
+        }
+        if (offset > size || length > size - offset) {
+            return op + " of " + length + " bytes at offset " + offset + " goes beyond the end of "
+                    + file + " (" + size + " bytes)";
+        }
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface IoTask<T> {
+        T run() throws IOException;
+    }
+
+    private <T> CompletableFuture<T> submit(String op, IoTask<T> task) {
+        return submit(op, task, null);
+    }
+
+    /**
+     * Runs {@code task} on the I/O executor. {@code owned} is a buffer the task would release;
+     * if the task never runs (closed, executor refused) it is released here instead.
+     */
+    private <T> CompletableFuture<T> submit(String op, IoTask<T> task, ByteBuf owned) {
+        if (!inFlight.enter()) {
+            if (owned != null) {
+                owned.release();
+            }
+            return CompletableFuture.failedFuture(closedError());
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            io.execute(() -> {
+                try {
+                    result.complete(task.run());
+                } catch (IOException | RuntimeException e) {
+                    result.completeExceptionally(new VolumeException(op + " on " + file + " failed: " + e,
+                            false, e));
+                } finally {
+                    inFlight.exit();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            inFlight.exit();
+            if (owned != null) {
+                owned.release();
+            }
+            result.completeExceptionally(new VolumeException(op + " on " + file
+                    + " refused: the I/O executor is shut down", true, e));
+        }
+        return result;
+    }
+
+    private VolumeException closedError() {
+        return new VolumeException("volume " + file + " is closed", true);
+    }
+
+    /**
+     * Waits for running operations, makes them durable and closes the file. Operations started
+     * after this call fail with a retryable VolumeException.
+     */
+    @Override
+    public void close() {
+        try {
+            if (!inFlight.closeAndAwait(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "closing {0} with operations still running after {1} s",
+                        file, CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            LOG.log(Level.WARNING, "interrupted while waiting for operations on {0}; closing anyway", file);
+        }
+        try {
+            if (channel.isOpen()) {
+                // Writes acknowledged without FUA are only in the page cache: a clean shutdown
+                // must not leave them to the kernel's writeback timing.
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, "final fdatasync of {0} failed: {1}", file, e.toString());
+        } finally {
+            holes.close();
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, "closing {0} failed: {1}", file, e.toString());
+            }
+        }
+    }
+
+    /** True once close() has begun: new operations are refused from then on. */
+    boolean closing() {
+        return inFlight.closing();
+    }
+
+    @Override
+    public String toString() {
+        return "FileVolume[" + file + ", " + size + " bytes, block " + blockSize + "]";
+    }
+
+    /** A shared read-only run of zeros for file systems that cannot punch holes. */
+    private static final class Zeros {
+        static final int SIZE = 1 << 20;
+        private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(SIZE).asReadOnlyBuffer();
+
+        static ByteBuffer slice(int length) {
+            // duplicate(): each writer gets its own position over the same memory.
+            return ZEROS.duplicate().limit(length);
+        }
+    }
+}
