@@ -1,0 +1,298 @@
+package net.twinblock.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One twinblock node running as a real process from the shaded jar, exactly as an administrator
+ * starts it. Always use it in try-with-resources: {@link #close()} stops the node (SIGTERM, then
+ * SIGKILL if it will not go) and fails the test if Netty reported a leaked buffer in the node's log.
+ */
+public final class NodeProcess implements AutoCloseable {
+
+    /** The line the node prints once every listener is bound. */
+    public static final String READY_LINE = "twinblock node ready";
+    /** Netty's leak detector prefixes every report with this. */
+    public static final String LEAK_MARKER = "LEAK:";
+    public static final String DEFAULT_IQN = "iqn.2026-01.net.twinblock.it:vol0";
+
+    static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+
+    /** Last resort: a crashed or killed test run must not leave nodes holding ports and files. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "kill-leftover-twinblock-nodes"));
+    }
+
+    private final Process process;
+    private final int iscsiPort;
+    private final int adminPort;
+    private final String iqn;
+    private final Path dataDir;
+    private final Path log;
+    private boolean leakCheckDone;
+
+    private NodeProcess(Process process, int iscsiPort, int adminPort, String iqn, Path dataDir, Path log) {
+        this.process = process;
+        this.iscsiPort = iscsiPort;
+        this.adminPort = adminPort;
+        this.iqn = iqn;
+        this.dataDir = dataDir;
+        this.log = log;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A node with one 64 MiB LUN 0 and a fresh data dir. */
+    public static NodeProcess start() {
+        return builder().start();
+    }
+
+    public int iscsiPort() {
+        return iscsiPort;
+    }
+
+    public int adminPort() {
+        return adminPort;
+    }
+
+    public String iqn() {
+        return iqn;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The libiscsi URL of one LUN, e.g. iscsi://127.0.0.1:3260/iqn.../0. */
+    public String url(int lun) {
+        return "iscsi://127.0.0.1:" + iscsiPort + "/" + iqn + "/" + lun;
+    }
+
+    /** The libiscsi URL of the portal alone, for discovery (iscsi-ls). */
+    public String portalUrl() {
+        return "iscsi://127.0.0.1:" + iscsiPort;
+    }
+
+    public String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String logTail(int lines) {
+        List<String> all = logText().lines().toList();
+        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    }
+
+    /**
+     * Sends SIGTERM (what systemd and an administrator's kill do) and waits for the node to exit.
+     *
+     * @return the exit code
+     */
+    public int stop() {
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                fail("node did not exit within " + STOP_TIMEOUT + " of SIGTERM; killed it. Log tail:\n"
+                        + logTail(40));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+            throw new IllegalStateException("interrupted while stopping the node", e);
+        } finally {
+            LIVE.remove(process);
+        }
+        return process.exitValue();
+    }
+
+    /** Fails the test if Netty's paranoid leak detector reported anything in the node's log. */
+    public void assertNoLeaks() {
+        String text = logText();
+        int at = text.indexOf(LEAK_MARKER);
+        if (at >= 0) {
+            fail("node " + pid() + " leaked a ByteBuf (see " + log + "):\n"
+                    + text.substring(at, Math.min(text.length(), at + 4000)));
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                stop();
+            }
+        } finally {
+            LIVE.remove(process);
+            if (!leakCheckDone) {
+                leakCheckDone = true;
+                assertNoLeaks();
+            }
+        }
+    }
+
+    /** Runs the jar once to completion (for CLI errors); output is captured, not logged to a file. */
+    public static ToolResult runJar(Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>(javaCommand());
+        cmd.addAll(List.of(args));
+        return ToolResult.run(timeout, cmd);
+    }
+
+    /** The java launcher running these tests, with paranoid leak detection for the node. */
+    static List<String> javaCommand() {
+        Path jar = jar();
+        String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "-Dio.netty.leakDetection.level=paranoid",
+                "-Dio.netty.leakDetection.targetRecords=8", "-jar", jar.toString());
+    }
+
+    static Path jar() {
+        String prop = System.getProperty("twinblock.jar");
+        Path jar = prop != null ? Paths.get(prop)
+                : Paths.get("..", "target-server", "target", "target-server.jar");
+        if (!Files.isRegularFile(jar)) {
+            fail("node jar not found at " + jar.toAbsolutePath()
+                    + "; build it first: mvn -B -DskipTests package (from the repository root)");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    /** A port nobody listens on right now. The tiny race until the node binds it is acceptable here. */
+    public static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Working files live under target/ so CI keeps the node logs of a failed run. */
+    static Path newWorkDir(String prefix) {
+        try {
+            Path base = Paths.get("target", "nodes").toAbsolutePath();
+            Files.createDirectories(base);
+            return Files.createTempDirectory(base, prefix + "-" + SEQ.incrementAndGet() + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static final class Builder {
+        private String iqn = DEFAULT_IQN;
+        private Path dataDir;
+        private final List<String> lunArgs = new ArrayList<>(List.of("--lun.0.size=64M"));
+        private final List<String> extraArgs = new ArrayList<>();
+        private int iscsiPort;
+
+        public Builder iqn(String iqn) {
+            this.iqn = iqn;
+            return this;
+        }
+
+        /** Reuse a data dir, e.g. to restart a node on the data of a previous one. */
+        public Builder dataDir(Path dataDir) {
+            this.dataDir = dataDir;
+            return this;
+        }
+
+        /** Reuse a port, e.g. to restart a node at the address the clients know. */
+        public Builder iscsiPort(int port) {
+            this.iscsiPort = port;
+            return this;
+        }
+
+        /** Replaces the default LUN 0 of 64 MiB; args like "--lun.0.size=16M". */
+        public Builder luns(String... args) {
+            lunArgs.clear();
+            lunArgs.addAll(List.of(args));
+            return this;
+        }
+
+        public Builder arg(String arg) {
+            extraArgs.add(arg);
+            return this;
+        }
+
+        public NodeProcess start() {
+            Path dir = dataDir != null ? dataDir : newWorkDir("node").resolve("data");
+            Path log = dir.resolveSibling("node-" + SEQ.incrementAndGet() + ".log");
+            int port = iscsiPort != 0 ? iscsiPort : freePort();
+            int admin = freePort();
+            List<String> cmd = new ArrayList<>(javaCommand());
+            cmd.add("serve");
+            cmd.add("--iscsi.listen=127.0.0.1:" + port);
+            cmd.add("--admin.listen=127.0.0.1:" + admin);
+            cmd.add("--data.dir=" + dir);
+            cmd.add("--iscsi.target=" + iqn);
+            cmd.addAll(lunArgs);
+            cmd.addAll(extraArgs);
+            Process p;
+            try {
+                Files.createDirectories(dir);
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                p = pb.start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + cmd, e);
+            }
+            LIVE.add(p);
+            NodeProcess node = new NodeProcess(p, port, admin, iqn, dir, log);
+            try {
+                await("node ready: " + String.join(" ", cmd)).atMost(START_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> !p.isAlive() || node.logText().contains(READY_LINE));
+            } catch (RuntimeException | Error e) {
+                p.destroyForcibly();
+                LIVE.remove(p);
+                throw new AssertionError("node did not become ready within " + START_TIMEOUT + ". Log tail ("
+                        + log + "):\n" + node.logTail(40), e);
+            }
+            if (!p.isAlive()) {
+                LIVE.remove(p);
+                fail("node exited with code " + p.exitValue() + " before it was ready. Command: "
+                        + String.join(" ", cmd) + "\nLog tail (" + log + "):\n" + node.logTail(40));
+            }
+            return node;
+        }
+    }
+}
