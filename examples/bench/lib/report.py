@@ -1,0 +1,237 @@
+#!/usr/bin/env python3
+"""Turns one benchmark run (raw fio JSON + CPU ticks, written by run.sh) into RESULTS.md.
+
+Usage: report.py RESULTS_DIR > RESULTS_DIR/RESULTS.md
+
+Inputs in RESULTS_DIR, all written by run.sh:
+  meta.env     KEY=VALUE lines: machine, commit, run parameters, loopback RTT
+  cells.tsv    name, label, fio rw, block size, queue depth (the matrix, in run order)
+  systems.tsv  system, status (ok|na), note (version, or why it was not measured)
+  samples.tsv  system, cell, repetition, fio JSON path (relative), CPU ticks per target process
+               (comma separated, utime+stime delta over the repetition), fio exit code
+
+Every figure comes from fio's "mixed" section (run.sh passes --unified_rw_reporting=both), so a
+70/30 mix is reported as one workload with one latency distribution, not two half-truths.
+Latency is fio's lat (submission to completion, --lat_percentiles=1), not clat.
+"""
+import json
+import os
+import statistics
+import sys
+
+SYSTEM_TITLES = {
+    "tgt": "tgt (Debian)",
+    "standalone": "twinblock standalone",
+    "pair": "twinblock pair",
+}
+
+
+def read_tsv(path):
+    with open(path) as f:
+        return [line.rstrip("\n").split("\t") for line in f if line.strip() and not line.startswith("#")]
+
+
+def read_env(path):
+    env = {}
+    with open(path) as f:
+        for line in f:
+            if "=" in line:
+                k, v = line.rstrip("\n").split("=", 1)
+                env[k] = v
+    return env
+
+
+def percentile(lat, key="99.000000"):
+    p = lat.get("percentile") or {}
+    return p.get(key)
+
+
+def sample_metrics(path, cpu_ticks, clk_tck):
+    """One repetition's figures, or an error string."""
+    try:
+        with open(path) as f:
+            text = f.read()
+        # fio may print warnings before the JSON document.
+        doc = json.loads(text[text.index("{"):])
+    except (OSError, ValueError) as e:
+        return f"no fio JSON ({e.__class__.__name__})"
+    job = doc["jobs"][0]
+    if job.get("error"):
+        return f"fio error {job['error']}"
+    m = job.get("mixed")
+    if m is None:
+        # Older fio without unified reporting: add the directions up.
+        r, w = job["read"], job["write"]
+        m = {"iops": r["iops"] + w["iops"], "bw_bytes": r["bw_bytes"] + w["bw_bytes"],
+             "io_bytes": r["io_bytes"] + w["io_bytes"],
+             "lat_ns": r["lat_ns"] if r["io_bytes"] >= w["io_bytes"] else w["lat_ns"]}
+    lat = m["lat_ns"] if percentile(m["lat_ns"]) is not None else m["clat_ns"]
+    p99 = percentile(lat)
+    if m["io_bytes"] == 0 or p99 is None:
+        return "no I/O completed"
+    cpu_s = [t / clk_tck for t in cpu_ticks]
+    gb = m["io_bytes"] / 1e9
+    return {
+        "iops": m["iops"],
+        "mbps": m["bw_bytes"] / 1e6,
+        "mean_us": m["lat_ns"]["mean"] / 1000.0,
+        "p99_us": p99 / 1000.0,
+        "cpu_per_gb": sum(cpu_s) / gb,
+        "cpu_per_gb_each": [c / gb for c in cpu_s],
+    }
+
+
+class Cell:
+    """The repetitions of one workload on one system."""
+
+    def __init__(self):
+        self.ok = []
+        self.errors = []
+
+    def med(self, key):
+        return statistics.median(s[key] for s in self.ok) if self.ok else None
+
+    def lo(self, key):
+        return min(s[key] for s in self.ok)
+
+    def hi(self, key):
+        return max(s[key] for s in self.ok)
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    if digits == 0:
+        return f"{v:,.0f}"
+    return f"{v:,.{digits}f}"
+
+
+def spread(cell, key, digits=0):
+    if not cell.ok:
+        return "–"
+    if len(cell.ok) == 1:
+        return fmt(cell.med(key), digits)
+    return f"{fmt(cell.med(key), digits)} ({fmt(cell.lo(key), digits)}–{fmt(cell.hi(key), digits)})"
+
+
+def main():
+    out_dir = sys.argv[1]
+    env = read_env(os.path.join(out_dir, "meta.env"))
+    clk_tck = int(env.get("clk_tck", "100"))
+    cells = read_tsv(os.path.join(out_dir, "cells.tsv"))
+    systems = read_tsv(os.path.join(out_dir, "systems.tsv"))
+    status = {s[0]: (s[1], s[2] if len(s) > 2 else "") for s in systems}
+    order = [s[0] for s in systems]
+
+    data = {}
+    for row in read_tsv(os.path.join(out_dir, "samples.tsv")):
+        system, cell, _rep, rel, ticks, rc = row
+        c = data.setdefault((system, cell), Cell())
+        ticks = [int(t) for t in ticks.split(",") if t]
+        m = sample_metrics(os.path.join(out_dir, rel), ticks, clk_tck)
+        if isinstance(m, str) or rc != "0":
+            c.errors.append(m if isinstance(m, str) else f"fio exit {rc}")
+        else:
+            c.ok.append(m)
+
+    w = sys.stdout.write
+    w(f"# twinblock benchmark, {env.get('date', '?')}\n\n")
+    w(f"- Commit: `{env.get('commit', '?')}`\n")
+    w(f"- Machine: {env.get('nproc', '?')} CPUs ({env.get('cpu_model', '?')}), kernel {env.get('kernel', '?')}, "
+      f"{env.get('mem', '?')} RAM; fio, targets and JVMs share these CPUs\n")
+    w(f"- Clients: {env.get('fio_version', 'fio')} with the libiscsi engine, one job, one session per run, "
+      f"direct, time based\n")
+    w(f"- Run: {env.get('reps', '?')} repetition(s) of {env.get('runtime', '?')} per cell, repetitions interleaved "
+      f"across systems; LUN {env.get('lun_size', '?')} file-backed in {env.get('tmp_fs', 'a temp folder')}, "
+      f"filled before measuring; warm-up {env.get('warmup', '?')}"
+      f"{' (QUICK smoke run: numbers are indicative only)' if env.get('quick') == '1' else ''}"
+      f"{' (PROFILE run: the standalone node ran with JFR)' if env.get('profile') == '1' else ''}\n")
+    w(f"- Loopback TCP RTT (python ping-pong, separate processes): median {env.get('rtt_median_us', '?')} µs, "
+      f"mean {env.get('rtt_mean_us', '?')} µs\n")
+    w("- Systems:\n")
+    for s in order:
+        st, note = status[s]
+        shown = {"ok": note, "na": f"n/a ({note})"}.get(st, f"{st}: {note}")
+        w(f"  - {SYSTEM_TITLES.get(s, s)}: {shown}\n")
+    w("\nMedian of the repetitions, (min–max) where shown. Latency is fio's total latency "
+      "(submission to completion). CPU s/GB is utime+stime of the target process(es) per GB moved.\n\n")
+
+    w("| Workload | System | IOPS | MB/s | mean lat µs | p99 lat µs | CPU s/GB |\n")
+    w("|---|---|---:|---:|---:|---:|---:|\n")
+    for name, label, *_ in cells:
+        for s in order:
+            st, note = status[s]
+            title = SYSTEM_TITLES.get(s, s)
+            if st == "na":
+                w(f"| {label} | {title} | n/a ({note}) | | | | |\n")
+                continue
+            c = data.get((s, name), Cell())
+            if not c.ok:
+                why = "; ".join(sorted(set(c.errors))) or f"not run ({note})"
+                w(f"| {label} | {title} | failed: {why} | | | | |\n")
+                continue
+            cpu = fmt(c.med("cpu_per_gb"), 2)
+            if s == "pair":
+                each = [statistics.median(x["cpu_per_gb_each"][i] for x in c.ok)
+                        for i in range(len(c.ok[0]["cpu_per_gb_each"]))]
+                cpu += " (" + " + ".join(fmt(e, 2) for e in each) + ")"
+            failed = f" ⚠ {len(c.errors)} failed" if c.errors else ""
+            w(f"| {label} | {title} | {spread(c, 'iops')}{failed} | {fmt(c.med('mbps'), 1)} | "
+              f"{fmt(c.med('mean_us'))} | {spread(c, 'p99_us')} | {cpu} |\n")
+    w("\n")
+    write_goals(w, cells, data, status, env)
+
+
+def ratio_goal(data, status, a, b, cell, key, goal, higher_is_better):
+    """(measured ratio text, met text) for a/b on one metric."""
+    for s in (a, b):
+        if status.get(s, ("na",))[0] == "na":
+            return "n/a", f"n/a ({s} not measured)"
+    ca, cb = data.get((a, cell)), data.get((b, cell))
+    if not ca or not cb or not ca.ok or not cb.ok:
+        return "n/a", "n/a (failed)"
+    r = ca.med(key) / cb.med(key)
+    met = r >= goal if higher_is_better else r <= goal
+    return f"{r:.2f}×", "met" if met else "**not met**"
+
+
+def write_goals(w, cells, data, status, env):
+    labels = {c[0]: c[1] for c in cells}
+    w("## Goals\n\n")
+    w("Ratios of medians. IOPS ratios: higher is better; p99 ratios: lower is better.\n\n")
+    w("| Goal | Measured | Target | Met |\n|---|---:|---:|---|\n")
+    fast = {"randwrite-4k-qd32", "randread-4k-qd32"}
+    for name, label, *_ in cells:
+        goal = 1.25 if name in fast else 1.0
+        r, met = ratio_goal(data, status, "standalone", "tgt", name, "iops", goal, True)
+        w(f"| standalone/tgt IOPS, {label} | {r} | ≥ {goal:.2f}× | {met} |\n")
+    for name, label, *_ in cells:
+        r, met = ratio_goal(data, status, "standalone", "tgt", name, "p99_us", 1.0, False)
+        w(f"| standalone/tgt p99 latency, {label} | {r} | ≤ 1.00× | {met} |\n")
+    pair_goals = [("randwrite-4k-qd32", "iops", 0.80), ("seqwrite-128k-qd8", "mbps", 0.70),
+                  ("randread-4k-qd32", "iops", 0.95), ("seqread-128k-qd8", "mbps", 0.95)]
+    for name, key, goal in pair_goals:
+        if name not in labels:
+            continue
+        r, met = ratio_goal(data, status, "pair", "standalone", name, key, goal, True)
+        unit = "IOPS" if key == "iops" else "MB/s"
+        w(f"| pair/standalone {unit}, {labels[name]} | {r} | ≥ {goal:.2f}× | {met} |\n")
+    # Mirroring adds one primary -> secondary -> primary trip to every write.
+    qd1 = "randwrite-4k-qd1"
+    if qd1 in labels:
+        budget = float(env.get("rtt_median_us", "nan")) + 50.0
+        target = f"≤ {budget:.0f} µs (RTT + 50 µs)"
+        if any(status.get(s, ("na",))[0] == "na" for s in ("pair", "standalone")):
+            w(f"| pair added latency, {labels[qd1]} (mean) | n/a | {target} | n/a (not measured) |\n")
+        else:
+            cp, cs = data.get(("pair", qd1)), data.get(("standalone", qd1))
+            if cp and cs and cp.ok and cs.ok:
+                added = cp.med("mean_us") - cs.med("mean_us")
+                met = "met" if added <= budget else "**not met**"
+                w(f"| pair added latency, {labels[qd1]} (mean) | {added:.0f} µs | {target} | {met} |\n")
+            else:
+                w(f"| pair added latency, {labels[qd1]} (mean) | n/a | {target} | n/a (failed) |\n")
+
+
+if __name__ == "__main__":
+    main()

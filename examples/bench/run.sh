@@ -1,0 +1,419 @@
+#!/usr/bin/env bash
+# twinblock benchmark: tgt vs our node standalone vs our pair, same machine, same run, fio over iSCSI.
+#
+#   examples/bench/run.sh                 # default run, about 10-15 minutes on 2 cores
+#   QUICK=1 examples/bench/run.sh         # about one minute smoke run (1 repetition, 2 s cells)
+#   PROFILE=1 examples/bench/run.sh       # also record the standalone node with JFR, summarise top frames
+#
+# Environment (defaults in brackets):
+#   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
+#   WARMUP [5s]        4K random read/write after the fill, per system (JIT, caches)
+#   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt standalone pair"]
+#   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
+#   OUT [examples/bench/results/<date>-<commit>]          results folder
+#   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
+#   BENCH_TMPDIR [/tmp] where the temporary volumes go    KEEP_TMP [0]    1: keep volumes and logs
+#
+# Servers listen on 127.0.0.1 only, on free ports. Everything started here is stopped on exit, on
+# failure and on Ctrl-C (by PID). Output: OUT/RESULTS.md (the table), OUT/raw/ (fio JSON), OUT/logs/.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+JAR="$ROOT/target-server/target/target-server.jar"
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# ---------------------------------------------------------------- parameters
+QUICK=${QUICK:-0}
+if [[ $QUICK == 1 ]]; then
+  RUNTIME=${RUNTIME:-2s}; REPS=${REPS:-1}; WARMUP=${WARMUP:-2s}
+else
+  RUNTIME=${RUNTIME:-10s}; REPS=${REPS:-3}; WARMUP=${WARMUP:-5s}
+fi
+LUN_SIZE=${LUN_SIZE:-1G}
+SYSTEMS=${SYSTEMS:-"tgt standalone pair"}
+PROFILE=${PROFILE:-0}
+BUILD=${BUILD:-auto}
+KEEP_TMP=${KEEP_TMP:-0}
+JAVA_OPTS=${JAVA_OPTS:-}
+TGT_IQN=iqn.2026-11.net.twinblock.bench:tgt
+
+# The matrix: name|label|fio rw|block size|queue depth|extra fio options. Writes come before reads of
+# the same size so reads hit written data.
+CELL_DEFS=(
+  "randwrite-4k-qd1|4K rand write QD1|randwrite|4k|1|"
+  "randwrite-4k-qd32|4K rand write QD32|randwrite|4k|32|"
+  "randread-4k-qd32|4K rand read QD32|randread|4k|32|"
+  "randrw70-4k-qd32|4K rand 70/30 r/w QD32|randrw|4k|32|--rwmixread=70"
+  "seqwrite-128k-qd8|128K seq write QD8|write|128k|8|"
+  "seqread-128k-qd8|128K seq read QD8|read|128k|8|"
+)
+if [[ -n ${CELLS:-} ]]; then
+  selected=()
+  for def in "${CELL_DEFS[@]}"; do
+    [[ " $CELLS " == *" ${def%%|*} "* ]] && selected+=("$def")
+  done
+  ((${#selected[@]})) || die "CELLS='$CELLS' names no cell; known: $(printf '%s ' "${CELL_DEFS[@]%%|*}")"
+  CELL_DEFS=("${selected[@]}")
+fi
+
+COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [[ -n $(git -C "$ROOT" status --porcelain -- '*/src/*' '*pom.xml' 2>/dev/null) ]]; then
+  COMMIT="$COMMIT+dirty"
+fi
+OUT=${OUT:-"$HERE/results/$(date +%Y%m%d-%H%M)-${COMMIT//+/-}"}
+mkdir -p "$OUT/raw" "$OUT/logs"
+OUT=$(cd "$OUT" && pwd)
+WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/twinblock-bench.XXXXXX")
+
+# ---------------------------------------------------------------- cleanup (by PID, never by name)
+# SYS_PIDS[system] = the target processes measured for that system; STARTED = every PID we started.
+declare -A SYS_PIDS=() SYS_STATUS=() SYS_NOTE=() SYS_URL=()
+STARTED=()
+TGT_CONTROL=""
+
+stop_pid() {  # stop_pid PID [grace seconds]: SIGTERM, then SIGKILL if it lingers
+  local pid=$1 grace=${2:-15} i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < grace * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  log "PID $pid ignored SIGTERM for ${grace}s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  set +e
+  # tgtd stays up on SIGTERM while it has targets: take them offline and ask it to exit first.
+  if [[ -n $TGT_CONTROL ]]; then
+    tgtadm -C "$TGT_CONTROL" --op update --mode sys --name State -v offline >/dev/null 2>&1
+    tgtadm -C "$TGT_CONTROL" --lld iscsi --mode target --op delete --force --tid 1 >/dev/null 2>&1
+    tgtadm -C "$TGT_CONTROL" --mode system --op delete >/dev/null 2>&1
+  fi
+  local pid
+  for pid in "${STARTED[@]}"; do stop_pid "$pid"; done
+  if [[ $KEEP_TMP == 1 ]]; then
+    log "kept volumes in $WORK"
+  else
+    rm -rf "$WORK"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'log "interrupted"; exit 130' INT TERM
+
+# ---------------------------------------------------------------- helpers
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# CPU ticks (utime+stime) a process has used so far; /proc/PID/stat totals all its threads.
+cpu_ticks() {
+  local s
+  s=$(<"/proc/$1/stat") || { echo 0; return; }
+  s=${s##*) }            # the command name may hold spaces: fields after ") " start at field 3
+  local -a f=($s)
+  echo $((f[11] + f[12]))  # fields 14 and 15
+}
+
+# fio's filename for an iSCSI LUN: every ':' escaped, as fio splits filenames on ':'.
+iscsi_filename() {  # iscsi_filename HOST:PORT IQN LUN
+  local url="iscsi://$1/$2/$3"
+  printf '%s' "${url//:/\\:}"
+}
+
+wait_for_log() {  # wait_for_log PID LOGFILE PATTERN SECONDS: 0 ready, 1 exited, 2 timeout
+  local pid=$1 file=$2 pattern=$3 secs=$4 i
+  for ((i = 0; i < secs * 10; i++)); do
+    grep -q -- "$pattern" "$file" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 2
+}
+
+mark_na() {  # mark_na SYSTEM REASON
+  SYS_STATUS[$1]=na
+  SYS_NOTE[$1]=$2
+  log "$1: n/a ($2)"
+}
+
+# ---------------------------------------------------------------- prerequisites
+ensure_tools() {
+  local missing=()
+  command -v tgtd >/dev/null || missing+=(tgt)
+  command -v iscsi-ls >/dev/null || missing+=(libiscsi-bin)
+  command -v python3 >/dev/null || missing+=(python3)
+  if ((${#missing[@]})); then
+    log "installing ${missing[*]}"
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+  FIO=$("$HERE/build-fio.sh" | tail -n1)
+  [[ -x $FIO ]] || die "build-fio.sh did not produce a fio binary"
+}
+
+ensure_jar() {
+  local need=0
+  case $BUILD in
+    1) need=1 ;;
+    0) need=0 ;;
+    *) if [[ ! -f $JAR ]] || [[ -n $(find "$ROOT" -path '*/src/main/*' -newer "$JAR" -print -quit) ]] \
+          || [[ $ROOT/pom.xml -nt $JAR ]]; then need=1; fi ;;
+  esac
+  if ((need)); then
+    log "building the node jar (mvn -B -q -DskipTests package)"
+    if ! (cd "$ROOT" && mvn -B -q -DskipTests package) >"$OUT/logs/mvn-package.log" 2>&1; then
+      log "mvn package failed, see $OUT/logs/mvn-package.log"
+      if [[ -f $JAR ]]; then log "using the existing, older $JAR"; fi
+    fi
+  fi
+  return 0
+}
+
+# ---------------------------------------------------------------- systems under test
+# Each system has start_<name> (sets SYS_URL, SYS_PIDS, SYS_NOTE, or calls mark_na).
+
+start_tgt() {
+  local port dir="$WORK/tgt" try pid
+  mkdir -p "$dir"
+  truncate -s "$LUN_SIZE" "$dir/lun.img"
+  for try in 1 2 3 4 5; do
+    port=$(free_port)
+    # -C: a private control socket, so we never talk to (or collide with) another tgtd.
+    TGT_CONTROL=$((2000 + RANDOM % 30000))
+    tgtd -f --iscsi "portal=127.0.0.1:$port" -C "$TGT_CONTROL" >"$OUT/logs/tgtd.log" 2>&1 &
+    pid=$!
+    STARTED+=("$pid")
+    local i
+    for ((i = 0; i < 50; i++)); do
+      tgtadm -C "$TGT_CONTROL" --mode sys --op show >/dev/null 2>&1 && break
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null && break
+    log "tgtd did not start (try $try): $(tail -n1 "$OUT/logs/tgtd.log")"
+    TGT_CONTROL=""
+  done
+  kill -0 "$pid" 2>/dev/null || { mark_na tgt "tgtd did not start, see logs/tgtd.log"; return; }
+  tgtadm -C "$TGT_CONTROL" --lld iscsi --mode target --op new --tid 1 --targetname "$TGT_IQN"
+  # bstype rdwr: plain pread/pwrite on the file through the page cache, like our FileVolume.
+  tgtadm -C "$TGT_CONTROL" --lld iscsi --mode logicalunit --op new --tid 1 --lun 1 \
+    --bstype rdwr --backing-store "$dir/lun.img"
+  tgtadm -C "$TGT_CONTROL" --lld iscsi --mode target --op bind --tid 1 --initiator-address ALL
+  SYS_PIDS[tgt]=$pid
+  SYS_URL[tgt]=$(iscsi_filename "127.0.0.1:$port" "$TGT_IQN" 1)
+  SYS_NOTE[tgt]="tgtd $(dpkg-query -W -f='${Version}' tgt 2>/dev/null || echo '?'), file-backed LUN 1 (bstype rdwr), 127.0.0.1:$port"
+  SYS_STATUS[tgt]=ok
+}
+
+# Starts one node process: start_node NAME LOGFILE extra-args... ; sets NODE_PID and NODE_PORT.
+start_node() {
+  local name=$1 logf=$2; shift 2
+  local dir="$WORK/$name" jvm=()
+  mkdir -p "$dir"
+  NODE_PORT=$(free_port)
+  local admin; admin=$(free_port)
+  # shellcheck disable=SC2206
+  jvm=($JAVA_OPTS)
+  if [[ $PROFILE == 1 && $name == standalone ]]; then
+    jvm+=("-XX:StartFlightRecording=filename=$OUT/profile/node.jfr,settings=profile,dumponexit=true")
+    mkdir -p "$OUT/profile"
+  fi
+  java "${jvm[@]}" -jar "$JAR" serve --iscsi.listen="127.0.0.1:$NODE_PORT" --admin.listen="127.0.0.1:$admin" \
+    --data.dir="$dir" --lun.0.size="$LUN_SIZE" "$@" >"$logf" 2>&1 &
+  NODE_PID=$!
+  STARTED+=("$NODE_PID")
+}
+
+# The node's IQN, by SendTargets discovery: the script needs no knowledge of the node's naming.
+discover_iqn() {  # discover_iqn PORT
+  iscsi-ls "iscsi://127.0.0.1:$1" 2>/dev/null | sed -n 's/^Target:\([^ ]*\).*/\1/p' | head -n1
+}
+
+node_ready() {  # node_ready SYSTEM PID LOGFILE: 0 when ready, else marks the system n/a
+  local sys=$1 pid=$2 logf=$3 rc=0
+  wait_for_log "$pid" "$logf" "twinblock node ready" 60 || rc=$?
+  case $rc in
+    0) return 0 ;;
+    1) if grep -q "unknown key" "$logf"; then
+         mark_na "$sys" "$(grep -m1 -o 'config error:.*' "$logf" | tr '|' '/')"
+       else
+         mark_na "$sys" "node exited: $(grep -v '^\s*at ' "$logf" | tail -n1 | tr '|' '/' | cut -c1-120)"
+       fi ;;
+    *) mark_na "$sys" "node not ready after 60 s" ;;
+  esac
+  return 1
+}
+
+start_standalone() {
+  [[ -f $JAR ]] || { mark_na standalone "no node jar: mvn package failed, see logs/mvn-package.log"; return; }
+  start_node standalone "$OUT/logs/standalone.log"
+  local pid=$NODE_PID port=$NODE_PORT iqn
+  node_ready standalone "$pid" "$OUT/logs/standalone.log" || return 0
+  iqn=$(discover_iqn "$port")
+  [[ -n $iqn ]] || { mark_na standalone "node ready but SendTargets discovery returned no target"; return; }
+  SYS_PIDS[standalone]=$pid
+  SYS_URL[standalone]=$(iscsi_filename "127.0.0.1:$port" "$iqn" 0)
+  SYS_NOTE[standalone]="one node, LUN 0, 127.0.0.1:$port ($iqn)"
+  SYS_STATUS[standalone]=ok
+}
+
+# The pair: host -> primary -> secondary, synchronous. Until the jar knows mirror.role the node
+# refuses the key ("config error: mirror.role: unknown key") and the column reads n/a.
+start_pair() {
+  [[ -f $JAR ]] || { mark_na pair "no node jar"; return; }
+  local secret="$WORK/mirror.secret" link
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret"
+  chmod 600 "$secret"
+  link=$(free_port)
+  start_node secondary "$OUT/logs/pair-secondary.log" \
+    --mirror.role=secondary --mirror.listen="127.0.0.1:$link" --mirror.secret-file="$secret"
+  local spid=$NODE_PID
+  if ! node_ready pair "$spid" "$OUT/logs/pair-secondary.log"; then
+    [[ ${SYS_NOTE[pair]} == *"mirror.role: unknown key"* ]] && SYS_NOTE[pair]="mirroring not built"
+    return 0
+  fi
+  start_node primary "$OUT/logs/pair-primary.log" \
+    --mirror.role=primary --mirror.peer="127.0.0.1:$link" --mirror.secret-file="$secret"
+  local ppid=$NODE_PID pport=$NODE_PORT iqn
+  node_ready pair "$ppid" "$OUT/logs/pair-primary.log" || return 0
+  iqn=$(discover_iqn "$pport")
+  [[ -n $iqn ]] || { mark_na pair "primary ready but SendTargets discovery returned no target"; return; }
+  SYS_PIDS[pair]="$ppid $spid"
+  SYS_URL[pair]=$(iscsi_filename "127.0.0.1:$pport" "$iqn" 0)
+  SYS_NOTE[pair]="primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn)"
+  SYS_STATUS[pair]=ok
+}
+
+# ---------------------------------------------------------------- fio
+run_fio() {  # run_fio SYSTEM OUTPUT_JSON fio-args...: runs one fio job against SYSTEM's LUN
+  local sys=$1 json=$2; shift 2
+  "$FIO" --name="$sys" --ioengine=libiscsi --filename="${SYS_URL[$sys]}" --direct=1 \
+    --lat_percentiles=1 --unified_rw_reporting=both --output-format=json --output="$json" "$@" \
+    >"$json.log" 2>&1
+}
+
+# Fill the whole LUN once so every system reads real, allocated data (a sparse file reads faster
+# than a written one and would flatter whoever gets more holes), then warm the JIT and caches.
+prepare_system() {
+  local sys=$1 rc=0
+  log "$sys: filling $LUN_SIZE and warming up ($WARMUP)"
+  run_fio "$sys" "$OUT/raw/$sys-fill.json" --rw=write --bs=1m --iodepth=8 --size="$LUN_SIZE" || rc=$?
+  if ((rc == 0)); then
+    run_fio "$sys" "$OUT/raw/$sys-warmup.json" --rw=randrw --rwmixread=50 --bs=4k --iodepth=32 \
+      --time_based --runtime="$WARMUP" || rc=$?
+  fi
+  if ((rc != 0)); then
+    mark_na "$sys" "fio failed during fill/warm-up: $(grep -m1 -iE 'error|fail' "$OUT/raw/$sys-"*.json.log | cut -d: -f2- | tr '|' '/' | cut -c1-120)"
+  fi
+}
+
+measure_cell() {  # measure_cell SYSTEM CELLDEF REP
+  local sys=$1 def=$2 rep=$3 name label rw bs qd extra
+  IFS='|' read -r name label rw bs qd extra <<<"$def"
+  local json="raw/$sys/$name-rep$rep.json" pid before=() ticks=() rc=0 i=0
+  mkdir -p "$OUT/raw/$sys"
+  for pid in ${SYS_PIDS[$sys]}; do before+=("$(cpu_ticks "$pid")"); done
+  # shellcheck disable=SC2086
+  run_fio "$sys" "$OUT/$json" --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
+    --randrepeat=0 $extra || rc=$?
+  for pid in ${SYS_PIDS[$sys]}; do ticks+=($(($(cpu_ticks "$pid") - before[i]))); i=$((i + 1)); done
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$name" "$rep" "$json" "$(IFS=,; echo "${ticks[*]}")" "$rc" \
+    >>"$OUT/samples.tsv"
+  for pid in ${SYS_PIDS[$sys]}; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      SYS_STATUS[$sys]=failed
+      SYS_NOTE[$sys]="target process $pid died during $name rep $rep, see logs/"
+      log "$sys: ${SYS_NOTE[$sys]}"
+      break
+    fi
+  done
+  log "$sys $name rep $rep: fio rc=$rc"
+}
+
+# ---------------------------------------------------------------- the run
+log "results in $OUT"
+ensure_tools
+case " $SYSTEMS " in *" standalone "* | *" pair "*) ensure_jar ;; esac
+
+for sys in $SYSTEMS; do
+  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt standalone pair)"
+  log "starting $sys"
+  "start_$sys"
+  [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"
+done
+
+log "measuring loopback RTT"
+read -r RTT_MEDIAN RTT_MEAN _ _ < <(python3 "$HERE/lib/rtt.py")
+
+{
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "commit=$COMMIT"
+  echo "nproc=$(nproc)"
+  echo "cpu_model=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "kernel=$(uname -r)"
+  echo "mem=$(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)"
+  echo "tmp_fs=$(df -T "$WORK" | awk 'NR == 2 {print $2}')"
+  echo "fio_version=$("$FIO" --version)"
+  echo "java_version=$(java -version 2>&1 | head -n1)"
+  echo "runtime=$RUNTIME"
+  echo "reps=$REPS"
+  echo "warmup=$WARMUP"
+  echo "lun_size=$LUN_SIZE"
+  echo "quick=$QUICK"
+  echo "profile=$PROFILE"
+  echo "clk_tck=$(getconf CLK_TCK)"
+  echo "rtt_median_us=$RTT_MEDIAN"
+  echo "rtt_mean_us=$RTT_MEAN"
+} >"$OUT/meta.env"
+printf '%s\n' "${CELL_DEFS[@]}" | awk -F'|' -v OFS='\t' '{print $1, $2, $3, $4, $5}' >"$OUT/cells.tsv"
+: >"$OUT/samples.tsv"
+
+# Repetitions interleave the systems (and rotate who goes first), so a slow minute on this shared
+# machine hurts every system alike instead of one column.
+ok_systems() {
+  local s
+  for s in $SYSTEMS; do
+    if [[ ${SYS_STATUS[$s]:-na} == ok ]]; then printf '%s ' "$s"; fi
+  done
+  return 0
+}
+for def in "${CELL_DEFS[@]}"; do
+  for ((rep = 1; rep <= REPS; rep++)); do
+    read -r -a running <<<"$(ok_systems)"
+    n=${#running[@]}
+    for ((k = 0; k < n; k++)); do
+      measure_cell "${running[$(((k + rep - 1) % n))]}" "$def" "$rep"
+    done
+  done
+done
+
+{
+  for sys in $SYSTEMS; do
+    printf '%s\t%s\t%s\n' "$sys" "${SYS_STATUS[$sys]:-na}" "${SYS_NOTE[$sys]:-not started}"
+  done
+} >"$OUT/systems.tsv"
+python3 "$HERE/lib/report.py" "$OUT" >"$OUT/RESULTS.md"
+
+if [[ $PROFILE == 1 && ${SYS_STATUS[standalone]:-na} == ok ]]; then
+  log "stopping the standalone node so JFR writes its recording"
+  stop_pid "${SYS_PIDS[standalone]}" 60
+  if [[ -s $OUT/profile/node.jfr ]]; then
+    jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/profile/node.jfr" \
+      | python3 "$HERE/lib/jfr_top.py" >"$OUT/profile/top-frames.md"
+    log "profile summary: $OUT/profile/top-frames.md"
+  else
+    log "no JFR recording was written"
+  fi
+fi
+
+log "done: $OUT/RESULTS.md"
+cat "$OUT/RESULTS.md"
