@@ -24,11 +24,20 @@ public record ToolResult(List<String> command, int exitCode, String stdout, Stri
 
     /** Runs {@code command} to completion, or kills it and fails the test after {@code timeout}. */
     public static ToolResult run(Duration timeout, List<String> command) {
+        return run(timeout, command, false);
+    }
+
+    /** Like {@link #run(Duration, List)} with stderr merged into stdout, in the order written. */
+    public static ToolResult runMerged(Duration timeout, List<String> command) {
+        return run(timeout, command, true);
+    }
+
+    private static ToolResult run(Duration timeout, List<String> command, boolean merge) {
         requireOnPath(command.get(0));
         Process p;
         try {
             p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .start();
+                    .redirectErrorStream(merge).start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command, e);
         }

@@ -277,6 +277,24 @@ public final class IscsiConnection implements AutoCloseable {
         return command(lun, new byte[6], 0, null);
     }
 
+    /**
+     * TEST UNIT READY until GOOD: the first command of a new I_T nexus may legitimately get a
+     * power-on / reset UNIT ATTENTION (SAM-5), which a real initiator also just retries.
+     */
+    public void awaitUnitReady(int lun) throws IOException {
+        ScsiResult r = null;
+        for (int i = 0; i < 4; i++) {
+            r = testUnitReady(lun);
+            if (r.good()) {
+                return;
+            }
+            if (r.senseKey() != 0x06) {
+                break;
+            }
+        }
+        throw new IOException("LUN " + lun + " not ready: " + r);
+    }
+
     public ScsiResult inquiry(int lun, boolean evpd, int page, int allocationLength) throws IOException {
         byte[] cdb = {0x12, (byte) (evpd ? 1 : 0), (byte) page, (byte) (allocationLength >>> 8),
                 (byte) allocationLength, 0};

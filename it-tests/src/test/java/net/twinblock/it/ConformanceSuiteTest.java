@@ -1,0 +1,69 @@
+package net.twinblock.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import net.twinblock.it.CunitReport.Outcome;
+import net.twinblock.it.CunitReport.TestVerdict;
+import org.junit.jupiter.api.Test;
+
+/**
+ * libiscsi's conformance suite, every test, destructive ones included, against LUN 0 of a real node.
+ * The build fails on any FAILED test and on any SKIPPED test that conformance-skips.txt does not
+ * justify. The full output is kept in target/conformance/ for whoever has to fix a failure.
+ */
+class ConformanceSuiteTest {
+    /** A healthy target finishes in about a minute; a hang must not block CI for longer than this. */
+    private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(10);
+
+    @Test
+    void iscsiTestCuPassesWithOnlyAllowlistedSkips() throws IOException {
+        SkipAllowlist allowlist = SkipAllowlist.load("/conformance-skips.txt");
+        ToolResult run;
+        try (NodeProcess node = NodeProcess.start()) {
+            // stdbuf: unbuffered, so libiscsi's log lines and CUnit's verdicts stay in order in the pipe.
+            // -d allows the tests that write, -S the SANITIZE ones; the second initiator name (-I default)
+            // is admitted like any other.
+            run = ToolResult.runMerged(SUITE_TIMEOUT, List.of("stdbuf", "-o0", "-e0", "iscsi-test-cu", "-d", "-S",
+                    "--test=ALL", node.url(0)));
+        }
+        Path logFile = Paths.get("target", "conformance", "iscsi-test-cu.log").toAbsolutePath();
+        Files.createDirectories(logFile.getParent());
+        Files.writeString(logFile, String.join(" ", run.command()) + "\n" + run.stdout(), StandardCharsets.UTF_8);
+
+        CunitReport report = CunitReport.parse(run.stdout());
+        System.out.println(report.summaryLine() + " (full output: " + logFile + ")");
+        report.warnings().forEach((test, messages) ->
+                System.out.println("  passed with a [FAILED] message: " + test + ": " + messages));
+
+        assertEquals(List.of(), report.inconsistencies(), "cannot trust the suite's output, see " + logFile);
+
+        List<String> problems = new ArrayList<>();
+        for (TestVerdict t : report.with(Outcome.FAILED)) {
+            problems.add("FAILED  " + t.name() + ": " + String.join(" | ", t.messages()));
+        }
+        for (TestVerdict t : report.with(Outcome.SKIPPED)) {
+            SkipAllowlist.Entry allowed = allowlist.find(t.name());
+            if (allowed == null) {
+                problems.add("SKIPPED " + t.name() + " (not in conformance-skips.txt): "
+                        + String.join(" | ", t.messages()));
+            } else {
+                System.out.println("  skipped " + t.name() + ": " + allowed.reason());
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail(report.summaryLine() + "\n" + String.join("\n", problems) + "\nfull output: " + logFile);
+        }
+        // A target that refused everything would "pass" with every test skipped.
+        assertTrue(report.passed() >= 100, report.summaryLine());
+    }
+}
