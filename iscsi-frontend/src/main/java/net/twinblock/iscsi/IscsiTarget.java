@@ -1,0 +1,130 @@
+package net.twinblock.iscsi;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import net.twinblock.iscsi.login.SessionAdmission;
+import net.twinblock.iscsi.login.SessionType;
+import net.twinblock.iscsi.pdu.PduDecoder;
+import net.twinblock.iscsi.pdu.PduEncoder;
+import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
+import net.twinblock.iscsi.session.LoginHandler;
+import net.twinblock.iscsi.session.SessionInfo;
+import net.twinblock.iscsi.session.SessionRegistry;
+
+/**
+ * The iSCSI target of one node: listens on every configured portal and runs one session per
+ * connection (MaxConnections=1). It keeps the session table, so it is also where logins are
+ * admitted and sessions reinstated.
+ *
+ * <p>Shutdown: {@link #stopAccepting()}, then {@link #drain(Duration)} (commands in flight
+ * finish and answer), then {@link #close()}.
+ */
+public final class IscsiTarget implements SessionAdmission, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(IscsiTarget.class.getName());
+
+    private final IscsiTargetConfig cfg;
+    private final ScsiTaskExecutor executor;
+    private final SessionRegistry registry = new SessionRegistry();
+    private final ChannelGroup listeners = new DefaultChannelGroup("iscsi-portals", GlobalEventExecutor.INSTANCE);
+    private final ChannelGroup connections = new DefaultChannelGroup("iscsi-connections",
+            GlobalEventExecutor.INSTANCE);
+
+    public IscsiTarget(IscsiTargetConfig cfg, ScsiTaskExecutor executor) {
+        this.cfg = Objects.requireNonNull(cfg, "cfg");
+        this.executor = Objects.requireNonNull(executor, "executor");
+    }
+
+    /** Binds every portal. Throws (and binds nothing) if one cannot be bound. */
+    public void start(EventLoopGroup group, Class<? extends ServerChannel> channelClass) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(group)
+                .channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        connections.add(ch);
+                        ch.pipeline()
+                                .addLast("pduDecoder", new PduDecoder())
+                                .addLast("pduEncoder", new PduEncoder())
+                                // Responses of one read batch leave in one write; explicit flushes
+                                // that come while more reads are pending are merged.
+                                .addLast("flushConsolidation", new FlushConsolidationHandler(
+                                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
+                                .addLast("login", new LoginHandler(cfg, executor, registry));
+                    }
+                });
+        List<Channel> bound = new ArrayList<>();
+        try {
+            for (InetSocketAddress portal : cfg.portals()) {
+                Channel ch = bootstrap.bind(portal).syncUninterruptibly().channel();
+                bound.add(ch);
+                LOG.log(Level.INFO, "iSCSI target {0} listening on {1}", cfg.targetName(), ch.localAddress());
+            }
+        } catch (RuntimeException e) {
+            bound.forEach(Channel::close);
+            throw new IllegalStateException("cannot listen on iSCSI portal: " + e.getMessage(), e);
+        }
+        listeners.addAll(bound);
+    }
+
+    /** The addresses actually bound (port 0 in the config becomes a real port here). */
+    public List<InetSocketAddress> boundPortals() {
+        List<InetSocketAddress> out = new ArrayList<>();
+        for (Channel ch : listeners) {
+            out.add((InetSocketAddress) ch.localAddress());
+        }
+        return out;
+    }
+
+    /** Stops listening; sessions already logged in go on. */
+    public void stopAccepting() {
+        listeners.close().awaitUninterruptibly();
+    }
+
+    /**
+     * Takes no new commands and completes when every command in flight has answered and the
+     * answers are flushed, or after {@code max} (then what was left is logged).
+     */
+    public CompletableFuture<Void> drain(Duration max) {
+        return registry.drain(max);
+    }
+
+    /** Drops every connection and stops listening. */
+    @Override
+    public void close() {
+        stopAccepting();
+        registry.terminateAll("target shutting down");
+        connections.close().awaitUninterruptibly();
+    }
+
+    public List<SessionInfo> sessions() {
+        return registry.infos();
+    }
+
+    @Override
+    public int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type) {
+        SessionRegistry.Admitted a = registry.admit(initiatorName, isid, tsihFromInitiator, type);
+        return a == null ? NO_SUCH_SESSION : a.tsih();
+    }
+}

@@ -1,0 +1,253 @@
+package net.twinblock.iscsi.session;
+
+import io.netty.buffer.ByteBuf;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import net.twinblock.iscsi.login.SessionParams;
+import net.twinblock.iscsi.pdu.Bhs;
+import net.twinblock.iscsi.pdu.Pdu;
+import net.twinblock.iscsi.pdu.RejectReason;
+import net.twinblock.iscsi.scsi.ScsiRequest;
+import net.twinblock.iscsi.scsi.ScsiResponse;
+import net.twinblock.iscsi.scsi.ScsiStatus;
+import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
+import net.twinblock.iscsi.scsi.TaskAttribute;
+
+/**
+ * The life of SCSI commands on one session: a SCSI Command PDU becomes a {@link Task}, its
+ * Data-Out is gathered (R2Ts sent as the rules allow), it runs in the executor once its CmdSN
+ * turn came and its data is in, and its status goes back through {@link StatusSender}.
+ *
+ * <p>Touched only on the connection's event loop. Storage completions hop back onto it.
+ */
+final class CommandProcessor {
+
+    private static final System.Logger LOG = System.getLogger(CommandProcessor.class.getName());
+
+    /** Sense for a failure inside the target itself: HARDWARE ERROR / INTERNAL TARGET FAILURE. */
+    private static final byte[] INTERNAL_FAILURE_SENSE = {
+        (byte) 0x70, 0, 0x04, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x44, 0x00, 0, 0, 0, 0};
+
+    private final Session session;
+    private final Connection connection;
+    private final ScsiTaskExecutor executor;
+    private final SessionParams params;
+    private final StatusSender status;
+    private final Rejecter rejecter;
+
+    CommandProcessor(Session session, Connection connection, ScsiTaskExecutor executor, SessionParams params,
+                     Rejecter rejecter) {
+        this.session = session;
+        this.connection = connection;
+        this.executor = executor;
+        this.params = params;
+        this.status = new StatusSender(connection, params);
+        this.rejecter = rejecter;
+    }
+
+    /** A SCSI Command PDU. The caller keeps ownership of {@code pdu} and releases it. */
+    void onCommand(Pdu pdu) {
+        boolean immediate = pdu.immediate();
+        int cmdSn = pdu.u32(Bhs.ScsiCommand.CMD_SN);
+        if (!immediate && !session.window.accepts(cmdSn)) {
+            // RFC 7143 §4.2.2.1: outside the window (or a duplicate) is silently ignored.
+            LOG.log(Level.DEBUG, "session {0}: CmdSN {1} outside [{2}, {3}], ignored", session.tsih(),
+                    Integer.toUnsignedString(cmdSn), Integer.toUnsignedString(session.window.expCmdSn()),
+                    Integer.toUnsignedString(session.window.maxCmdSn()));
+            return;
+        }
+        if (session.quiescing) {
+            // Logout or shutdown under way: the initiator retries it elsewhere; nothing was acknowledged.
+            return;
+        }
+        if (!immediate && session.abortedBeforeArrival.remove(cmdSn)) {
+            // An ABORT TASK named this command before it arrived and was told "function complete".
+            session.window.offer(cmdSn, Deliveries.NOTHING);
+            return;
+        }
+        int itt = pdu.itt();
+        if (session.tasks.contains(itt)) {
+            reject(pdu, RejectReason.TASK_IN_PROGRESS, immediate, cmdSn, "Initiator Task Tag already in use");
+            return;
+        }
+        int flags = pdu.flags();
+        boolean read = (flags & Bhs.ScsiCommand.FLAG_READ) != 0;
+        boolean write = (flags & Bhs.ScsiCommand.FLAG_WRITE) != 0;
+        int edtl = pdu.u32(Bhs.ScsiCommand.EXPECTED_DATA_TRANSFER_LENGTH);
+        if (edtl < 0) {
+            reject(pdu, RejectReason.INVALID_PDU_FIELD, immediate, cmdSn, "EDTL above 2 GiB");
+            return;
+        }
+        if (pdu.data().isReadable() && !write) {
+            reject(pdu, RejectReason.PROTOCOL_ERROR, immediate, cmdSn, "immediate data on a command without W bit");
+            return;
+        }
+        byte[] cdb = cdb(pdu);
+        if (cdb == null) {
+            reject(pdu, RejectReason.INVALID_PDU_FIELD, immediate, cmdSn, "malformed extended CDB AHS");
+            return;
+        }
+        WriteTransfer transfer = null;
+        if (write && edtl > 0) {
+            try {
+                transfer = new WriteTransfer(edtl, params, connection.alloc(), pdu, pdu.finalBit());
+            } catch (DataOutException e) {
+                reject(pdu, e.reason(), immediate, cmdSn, e.getMessage());
+                return;
+            }
+        } else if (write && pdu.data().isReadable()) {
+            reject(pdu, RejectReason.PROTOCOL_ERROR, immediate, cmdSn, "immediate data beyond EDTL 0");
+            return;
+        }
+        long lunField = pdu.lun();
+        Task task = new Task(itt, cmdSn, immediate, lunField, LunField.decode(lunField), cdb, edtl, read, write,
+                TaskAttribute.of(flags & Bhs.ScsiCommand.ATTR_MASK), transfer);
+        session.tasks.add(task);
+        session.countCommand();
+        if (immediate) {
+            deliver(task);
+        } else {
+            session.window.offer(cmdSn, new CommandWindow.Delivery() {
+                @Override
+                public void deliver() {
+                    CommandProcessor.this.deliver(task);
+                }
+
+                @Override
+                public void discard() {
+                    // The session is ending; its abort releases the task.
+                }
+            });
+        }
+        if (transfer != null && !task.aborted) {
+            solicit(task);
+        }
+    }
+
+    /** A SCSI Data-Out PDU. The caller keeps ownership of {@code pdu}. */
+    void onDataOut(Pdu pdu) {
+        Task task = session.tasks.get(pdu.itt());
+        if (task == null) {
+            rejecter.reject(pdu.bhs(), RejectReason.INVALID_PDU_FIELD,
+                    "Data-Out for unknown ITT 0x" + Integer.toHexString(pdu.itt()));
+            return;
+        }
+        if (task.transfer == null || task.phase != Task.Phase.RECEIVING || task.dataComplete()) {
+            rejecter.reject(pdu.bhs(), RejectReason.PROTOCOL_ERROR, "Data-Out for " + task + " which expects none");
+            return;
+        }
+        int ttt = pdu.u32(Bhs.DataOut.TTT);
+        if (ttt != Pdu.RESERVED_TAG && !task.transfer.owns(ttt)) {
+            rejecter.reject(pdu.bhs(), RejectReason.INVALID_PDU_FIELD,
+                    "Data-Out with unknown TTT 0x" + Integer.toHexString(ttt));
+            return;
+        }
+        try {
+            task.transfer.onDataOut(pdu);
+        } catch (DataOutException e) {
+            if (e.fatal()) {
+                // ErrorRecoveryLevel 0 cannot ask for the data again: session recovery.
+                rejecter.rejectAndClose(pdu.bhs(), e.reason(), e.getMessage());
+            } else {
+                rejecter.reject(pdu.bhs(), e.reason(), e.getMessage());
+            }
+            return;
+        }
+        if (task.dataComplete()) {
+            session.tasks.startRunnable(this::start);
+        } else {
+            solicit(task);
+        }
+    }
+
+    private void deliver(Task task) {
+        if (task.aborted || session.ended()) {
+            return;
+        }
+        session.tasks.deliver(task);
+        session.tasks.startRunnable(this::start);
+    }
+
+    private void solicit(Task task) {
+        for (WriteTransfer.Solicitation s : task.transfer.solicit(connection::nextTtt)) {
+            connection.send(TargetPdus.r2t(connection.alloc(), task.itt, task.lunField, s), false);
+        }
+    }
+
+    private void start(Task task) {
+        task.phase = Task.Phase.RUNNING;
+        ByteBuf dataOut = task.transfer != null ? task.transfer.take() : null;
+        // Ownership of dataOut passes to the executor with the request.
+        ScsiRequest request = new ScsiRequest(session.nexus(), task.lun, task.cdb, task.edtl, task.read, task.write,
+                dataOut, task.attribute, connection.alloc());
+        CompletableFuture<ScsiResponse> future;
+        try {
+            future = executor.execute(request);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "SCSI layer threw on " + task, e);
+            future = CompletableFuture.completedFuture(internalFailure());
+        }
+        future.whenComplete((response, error) -> {
+            ScsiResponse r = response != null ? response : internalFailure();
+            if (error != null) {
+                LOG.log(Level.ERROR, "SCSI layer failed " + task, error);
+            }
+            try {
+                connection.loop().execute(() -> completed(task, r));
+            } catch (RejectedExecutionException e) {
+                r.dataIn().release(); // the node is shutting down; nobody is left to send it to
+            }
+        });
+    }
+
+    private void completed(Task task, ScsiResponse r) {
+        if (task.aborted || session.ended()) {
+            // Aborted while in storage: its data is written or read, but the status is dropped.
+            r.dataIn().release();
+        } else {
+            status.send(task, r); // releases r.dataIn()
+        }
+        session.letGo(task);
+        session.tasks.startRunnable(this::start);
+    }
+
+    private static ScsiResponse internalFailure() {
+        return new ScsiResponse(ScsiStatus.CHECK_CONDITION, INTERNAL_FAILURE_SENSE.clone(), null, 0, false, false);
+    }
+
+    private void reject(Pdu pdu, RejectReason reason, boolean immediate, int cmdSn, String why) {
+        rejecter.reject(pdu.bhs(), reason, why);
+        if (!immediate) {
+            // The rejected command still used up its CmdSN, or the window would stall behind it.
+            session.window.offer(cmdSn, Deliveries.NOTHING);
+        }
+    }
+
+    /** The CDB: 16 bytes from the BHS, plus the Extended CDB AHS (type 1) when there is one. */
+    private static byte[] cdb(Pdu pdu) {
+        byte[] cdb = new byte[Bhs.ScsiCommand.CDB_LENGTH];
+        pdu.bhs().getBytes(pdu.bhs().readerIndex() + Bhs.ScsiCommand.CDB, cdb);
+        ByteBuf ahs = pdu.ahs();
+        int i = ahs.readerIndex();
+        int end = ahs.writerIndex();
+        while (end - i >= 4) {
+            int length = ahs.getUnsignedShort(i);
+            int type = ahs.getUnsignedByte(i + 2);
+            // AHSLength counts from the AHS-specific byte; the whole AHS is padded to 4 bytes.
+            int total = (3 + length + 3) & ~3;
+            if (i + total > end || length < 1) {
+                return null;
+            }
+            if (type == 1) {
+                // AHSLength counts the reserved byte after the type, then the CDB bytes past 16.
+                byte[] extended = new byte[16 + length - 1];
+                System.arraycopy(cdb, 0, extended, 0, 16);
+                ahs.getBytes(i + 4, extended, 16, length - 1);
+                cdb = extended;
+            }
+            i += total;
+        }
+        return cdb;
+    }
+}

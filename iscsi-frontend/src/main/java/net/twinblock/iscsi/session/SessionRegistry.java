@@ -1,0 +1,145 @@
+package net.twinblock.iscsi.session;
+
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import net.twinblock.iscsi.login.SessionType;
+
+/**
+ * The target's table of sessions, by TSIH and by initiator port (name + ISID). It assigns
+ * TSIHs, reinstates a session when the same initiator port logs in again (RFC 7143 §6.3.5),
+ * and reaches across sessions for resets and shutdown. Thread-safe: logins on different event
+ * loops meet here.
+ */
+public final class SessionRegistry {
+
+    private static final System.Logger LOG = System.getLogger(SessionRegistry.class.getName());
+
+    /** A login admitted: its TSIH, and when the session it replaces is gone. */
+    public record Admitted(int tsih, CompletableFuture<Void> predecessorGone) {
+    }
+
+    private record Key(String initiatorName, long isid, SessionType type) {
+    }
+
+    /** TSIH -> its Session, or a reservation token while the login is being finished. */
+    private final Map<Integer, Object> byTsih = new ConcurrentHashMap<>();
+    private final Map<Key, Session> byKey = new ConcurrentHashMap<>();
+    private int lastTsih;
+
+    /**
+     * Admits a login that is about to succeed. Returns null if the initiator named a TSIH we
+     * do not know (or one of another initiator port).
+     */
+    public synchronized Admitted admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type) {
+        Key key = new Key(initiatorName, isid, type);
+        if (tsihFromInitiator != 0) {
+            Object current = byTsih.get(tsihFromInitiator);
+            if (!(current instanceof Session s) || !key.equals(keyOf(s))) {
+                return null;
+            }
+            // MaxConnections=1: a new connection for the session replaces its only one. At
+            // ErrorRecoveryLevel 0 the old connection's tasks end with it.
+            byTsih.put(tsihFromInitiator, new Object());
+            byKey.remove(key, s);
+            return new Admitted(tsihFromInitiator, s.terminate("connection reinstated by a new login"));
+        }
+        Session old = byKey.remove(key);
+        CompletableFuture<Void> gone = old == null ? CompletableFuture.completedFuture(null)
+                : old.terminate("reinstated by a new login of the same initiator port");
+        int tsih = nextFreeTsih();
+        byTsih.put(tsih, new Object());
+        return new Admitted(tsih, gone);
+    }
+
+    /** The login completed: the session now owns its TSIH. */
+    void register(Session session) {
+        byTsih.put(session.tsih(), session);
+        byKey.put(keyOf(session), session);
+    }
+
+    /** The login failed after {@link #admit}: the TSIH is free again. */
+    void release(int tsih) {
+        byTsih.computeIfPresent(tsih, (k, v) -> v instanceof Session ? v : null);
+    }
+
+    void unregister(Session session) {
+        byTsih.remove(session.tsih(), session);
+        byKey.remove(keyOf(session), session);
+    }
+
+    public List<Session> sessions() {
+        List<Session> out = new ArrayList<>();
+        for (Object o : byTsih.values()) {
+            if (o instanceof Session s) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    public List<SessionInfo> infos() {
+        return sessions().stream().map(Session::info).toList();
+    }
+
+    /** Aborts matching tasks in every session (LUN RESET, target reset, CLEAR TASK SET). */
+    CompletableFuture<Void> abortEverywhere(Predicate<Task> which) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Session s : sessions()) {
+            all.add(s.abortOnLoop(which));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    public void terminateAll(String why) {
+        for (Session s : sessions()) {
+            s.terminate(why);
+        }
+    }
+
+    /**
+     * Lets every session finish what is in flight and takes no new command. Completes when
+     * they all have, or after {@code max} (logging what was left): a shutdown must not hang on
+     * a stuck storage.
+     */
+    public CompletableFuture<Void> drain(Duration max) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Session s : sessions()) {
+            all.add(s.drain());
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                .orTimeout(max.toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((v, e) -> {
+                    if (e != null) {
+                        long stuck = all.stream().filter(f -> !f.isDone()).count();
+                        LOG.log(Level.WARNING, "drain gave up after {0}: {1} session(s) still had commands in flight",
+                                max, stuck);
+                    }
+                    done.complete(null);
+                });
+        return done;
+    }
+
+    private int nextFreeTsih() {
+        // TSIH is 16 bits and 0 is reserved; a full table of 65535 sessions cannot happen
+        // with one connection per session before file descriptors run out.
+        for (int i = 0; i < 0xffff; i++) {
+            lastTsih = lastTsih % 0xffff + 1;
+            if (!byTsih.containsKey(lastTsih)) {
+                return lastTsih;
+            }
+        }
+        throw new IllegalStateException("no free TSIH");
+    }
+
+    private static Key keyOf(Session s) {
+        return new Key(s.login().initiatorName(), s.login().isid(), s.login().type());
+    }
+}

@@ -1,0 +1,100 @@
+package net.twinblock.iscsi.session;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import net.twinblock.iscsi.scsi.TaskAttribute;
+
+/**
+ * The session's tasks: looked up by Initiator Task Tag, started in the order task attributes
+ * allow (SAM-5 §8.6). SIMPLE tasks start as soon as their data is in and may finish in any
+ * order; an ORDERED task waits for every task delivered before it and holds back every task
+ * delivered after it; HEAD OF QUEUE starts at once.
+ *
+ * <p>Touched only on the connection's event loop.
+ */
+final class TaskSet {
+
+    private final Map<Integer, Task> byItt = new HashMap<>();
+    /** Delivered tasks (passed CmdSN ordering), in delivery order. */
+    private final LinkedHashMap<Integer, Task> delivered = new LinkedHashMap<>();
+
+    Task get(int itt) {
+        return byItt.get(itt);
+    }
+
+    boolean contains(int itt) {
+        return byItt.containsKey(itt);
+    }
+
+    void add(Task task) {
+        byItt.put(task.itt, task);
+    }
+
+    /** The task's turn in CmdSN order came. */
+    void deliver(Task task) {
+        task.delivered = true;
+        delivered.put(task.itt, task);
+    }
+
+    /** The task finished or was let go: forget it. */
+    void remove(Task task) {
+        byItt.remove(task.itt, task);
+        delivered.remove(task.itt, task);
+    }
+
+    int size() {
+        return byItt.size();
+    }
+
+    boolean isEmpty() {
+        return byItt.isEmpty();
+    }
+
+    List<Task> matching(Predicate<Task> which) {
+        List<Task> out = new ArrayList<>();
+        for (Task t : byItt.values()) {
+            if (which.test(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    /** Starts every task the attribute rules allow to start now. */
+    void startRunnable(Consumer<Task> start) {
+        boolean earlier = false;
+        boolean barrier = false;
+        List<Task> toStart = null;
+        for (Iterator<Task> it = delivered.values().iterator(); it.hasNext(); ) {
+            Task t = it.next();
+            boolean allowed = t.attribute == TaskAttribute.HEAD_OF_QUEUE
+                    || (!barrier && (t.attribute != TaskAttribute.ORDERED || !earlier));
+            if (allowed && t.readyToRun()) {
+                if (toStart == null) {
+                    toStart = new ArrayList<>(2);
+                }
+                toStart.add(t);
+            }
+            if (t.attribute == TaskAttribute.ORDERED) {
+                barrier = true;
+            }
+            if (t.attribute != TaskAttribute.HEAD_OF_QUEUE) {
+                earlier = true;
+            }
+        }
+        // Started outside the iteration: a start may complete synchronously and remove tasks.
+        if (toStart != null) {
+            for (Task t : toStart) {
+                if (t.readyToRun()) {
+                    start.accept(t);
+                }
+            }
+        }
+    }
+}
