@@ -1,0 +1,44 @@
+package net.twinblock.iscsi.scsi;
+
+/** The additional sense codes and qualifiers (ASC/ASCQ, SPC-4 Annex D) this target reports. */
+public enum AdditionalSense {
+    NO_ADDITIONAL_SENSE(0x00, 0x00),
+    /** Linux retries this one on the same path (scsi_lib: ACTION_DELAYED_RETRY). */
+    LOGICAL_UNIT_BECOMING_READY(0x04, 0x01),
+    /** ALUA transition: Linux's ALUA handler retries, dm-multipath may try another path. */
+    ASYMMETRIC_ACCESS_STATE_TRANSITION(0x04, 0x0a),
+    TARGET_PORT_IN_STANDBY_STATE(0x04, 0x0b),
+    TARGET_PORT_IN_UNAVAILABLE_STATE(0x04, 0x0c),
+    WRITE_ERROR(0x0c, 0x00),
+    INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT(0x0e, 0x03),
+    UNRECOVERED_READ_ERROR(0x11, 0x00),
+    MISCOMPARE_DURING_VERIFY_OPERATION(0x1d, 0x00),
+    PARAMETER_LIST_LENGTH_ERROR(0x1a, 0x00),
+    INVALID_COMMAND_OPERATION_CODE(0x20, 0x00),
+    LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE(0x21, 0x00),
+    INVALID_FIELD_IN_CDB(0x24, 0x00),
+    LOGICAL_UNIT_NOT_SUPPORTED(0x25, 0x00),
+    INVALID_FIELD_IN_PARAMETER_LIST(0x26, 0x00),
+    POWER_ON_RESET_OR_BUS_DEVICE_RESET_OCCURRED(0x29, 0x00),
+    BUS_DEVICE_RESET_FUNCTION_OCCURRED(0x29, 0x03),
+    CAPACITY_DATA_HAS_CHANGED(0x2a, 0x09),
+    ASYMMETRIC_ACCESS_STATE_CHANGED(0x2a, 0x06),
+    SAVING_PARAMETERS_NOT_SUPPORTED(0x39, 0x00),
+    INTERNAL_TARGET_FAILURE(0x44, 0x00);
+
+    private final int asc;
+    private final int ascq;
+
+    AdditionalSense(int asc, int ascq) {
+        this.asc = asc;
+        this.ascq = ascq;
+    }
+
+    public int asc() {
+        return asc;
+    }
+
+    public int ascq() {
+        return ascq;
+    }
+}

@@ -1,0 +1,15 @@
+package net.twinblock.iscsi.scsi;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Executes one family of SCSI commands. Runs on the caller's thread (usually an event loop):
+ * it validates the CDB at once (throwing {@link CheckCondition}) and leaves storage work to the
+ * futures of {@link net.twinblock.iscsi.lun.BlockStorage}. The future may fail with
+ * {@link CheckCondition} or {@link net.twinblock.iscsi.lun.StorageException}; the dispatcher
+ * turns those into sense data.
+ */
+@FunctionalInterface
+interface CommandHandler {
+    CompletableFuture<ScsiResponse> handle(ScsiTask task);
+}

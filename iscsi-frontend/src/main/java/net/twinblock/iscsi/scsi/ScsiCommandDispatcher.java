@@ -1,0 +1,213 @@
+package net.twinblock.iscsi.scsi;
+
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import net.twinblock.iscsi.lun.LogicalUnit;
+import net.twinblock.iscsi.lun.StorageException;
+
+/**
+ * The SCSI device server of this target: routes each CDB to the handler of its command
+ * family after the checks every command shares (LUN exists, unit attention, ALUA access
+ * state), and turns every failure into CHECK CONDITION with sense data.
+ *
+ * <p>Runs on the session's event loop and never blocks it: handlers validate synchronously
+ * and chain on storage futures.
+ */
+public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
+
+    private static final System.Logger LOG = System.getLogger(ScsiCommandDispatcher.class.getName());
+
+    private final Map<Integer, LogicalUnit> luns;
+    private final UnitAttentions unitAttentions = new UnitAttentions();
+    private final Map<OpCode, CommandHandler> handlers = new EnumMap<>(OpCode.class);
+
+    public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns) {
+        Map<Integer, LogicalUnit> copy = new TreeMap<>();
+        luns.forEach((n, lu) -> {
+            if (lu.lun() != n) {
+                throw new IllegalArgumentException("LUN map key " + n + " differs from the LU's number " + lu.lun());
+            }
+            copy.put(n, lu);
+        });
+        this.luns = Collections.unmodifiableMap(copy);
+
+        ReadWriteHandler readWrite = new ReadWriteHandler();
+        InquiryHandler inquiry = new InquiryHandler();
+        CapacityHandler capacity = new CapacityHandler();
+        ModeSenseHandler modeSense = new ModeSenseHandler();
+        CacheHandler cache = new CacheHandler();
+        handlers.put(OpCode.TEST_UNIT_READY, t -> ScsiResponses.goodNow());
+        handlers.put(OpCode.START_STOP_UNIT, CacheHandler::startStopUnit);
+        handlers.put(OpCode.REQUEST_SENSE, new RequestSenseHandler());
+        handlers.put(OpCode.INQUIRY, inquiry);
+        handlers.put(OpCode.REPORT_LUNS, new ReportLunsHandler());
+        handlers.put(OpCode.READ_CAPACITY_10, capacity);
+        handlers.put(OpCode.READ_CAPACITY_16, capacity);
+        handlers.put(OpCode.MODE_SENSE_6, modeSense);
+        handlers.put(OpCode.MODE_SENSE_10, modeSense);
+        for (OpCode op : new OpCode[] {OpCode.READ_6, OpCode.READ_10, OpCode.READ_12, OpCode.READ_16,
+                OpCode.WRITE_6, OpCode.WRITE_10, OpCode.WRITE_12, OpCode.WRITE_16,
+                OpCode.WRITE_AND_VERIFY_10, OpCode.WRITE_AND_VERIFY_12, OpCode.WRITE_AND_VERIFY_16}) {
+            handlers.put(op, readWrite);
+        }
+        VerifyHandler verify = new VerifyHandler();
+        handlers.put(OpCode.VERIFY_10, verify);
+        handlers.put(OpCode.VERIFY_12, verify);
+        handlers.put(OpCode.VERIFY_16, verify);
+        handlers.put(OpCode.SYNCHRONIZE_CACHE_10, cache);
+        handlers.put(OpCode.SYNCHRONIZE_CACHE_16, cache);
+        handlers.put(OpCode.PRE_FETCH_10, cache);
+        handlers.put(OpCode.PRE_FETCH_16, cache);
+        handlers.put(OpCode.UNMAP, new UnmapHandler());
+        WriteSameHandler writeSame = new WriteSameHandler();
+        handlers.put(OpCode.WRITE_SAME_10, writeSame);
+        handlers.put(OpCode.WRITE_SAME_16, writeSame);
+        handlers.put(OpCode.REPORT_SUPPORTED_OPERATION_CODES, new ReportOpcodesHandler());
+        handlers.put(OpCode.REPORT_TARGET_PORT_GROUPS, new ReportTargetPortGroupsHandler());
+        for (OpCode op : OpCode.values()) {
+            if (!handlers.containsKey(op)) {
+                throw new IllegalStateException("no handler for " + op);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<ScsiResponse> execute(ScsiRequest request) {
+        OpCode op = null;
+        ScsiTask task = null;
+        try {
+            op = OpCode.of(request.cdb());
+            LogicalUnit lu = luns.get(request.lun());
+            if (lu == null && (op == null || !op.answersForAnyLun())) {
+                request.dataOut().release();
+                return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
+                        SenseData.of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.LOGICAL_UNIT_NOT_SUPPORTED)));
+            }
+            if (op == null) {
+                request.dataOut().release();
+                SenseData sense = OpCode.hasServiceActions(request.opcode())
+                        ? SenseData.invalidFieldInCdb(1, 4) // known opcode, unknown service action
+                        : SenseData.invalidOpcode();
+                return CompletableFuture.completedFuture(ScsiResponses.checkCondition(sense));
+            }
+            task = new ScsiTask(request, op, lu, this);
+            if (lu != null && op.reportsUnitAttention()) {
+                SenseData ua = unitAttentions.poll(request.nexus(), request.lun());
+                if (ua != null) {
+                    task.releaseUnclaimedData();
+                    return CompletableFuture.completedFuture(ScsiResponses.checkCondition(ua));
+                }
+            }
+            if (lu != null && !op.allowedWhenInaccessible()) {
+                SenseData denied = accessDenied(lu);
+                if (denied != null) {
+                    task.releaseUnclaimedData();
+                    return CompletableFuture.completedFuture(ScsiResponses.checkCondition(denied));
+                }
+            }
+            ScsiTask running = task;
+            OpCode command = op;
+            return handlers.get(op).handle(task).handle((response, failure) -> {
+                running.releaseUnclaimedData();
+                return failure == null ? response : ScsiResponses.checkCondition(senseFor(failure, command));
+            });
+        } catch (RuntimeException | Error e) {
+            // Synchronous validation failures (CheckCondition) and bugs land here alike.
+            if (task != null) {
+                task.releaseUnclaimedData();
+            } else {
+                request.dataOut().release(); // nothing above released it before throwing
+            }
+            return CompletableFuture.completedFuture(ScsiResponses.checkCondition(senseFor(e, op)));
+        }
+    }
+
+    /** NOT READY with the reason, when this port's ALUA state forbids medium access; else null. */
+    private static SenseData accessDenied(LogicalUnit lu) {
+        return switch (lu.portGroup().state()) {
+            case ACTIVE_OPTIMIZED, ACTIVE_NON_OPTIMIZED -> null;
+            case STANDBY -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.TARGET_PORT_IN_STANDBY_STATE);
+            case UNAVAILABLE -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.TARGET_PORT_IN_UNAVAILABLE_STATE);
+            case TRANSITIONING -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.ASYMMETRIC_ACCESS_STATE_TRANSITION);
+        };
+    }
+
+    static SenseData senseFor(Throwable failure, OpCode op) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof CheckCondition cc) {
+            return cc.sense();
+        }
+        if (cause instanceof StorageException se) {
+            LOG.log(System.Logger.Level.WARNING, "{0} failed: {1} ({2})", op, se.getMessage(), se.kind());
+            return switch (se.kind()) {
+                case MEDIUM_ERROR -> SenseData.of(SenseKey.MEDIUM_ERROR, op != null && op.writes()
+                        ? AdditionalSense.WRITE_ERROR : AdditionalSense.UNRECOVERED_READ_ERROR);
+                // BECOMING READY: Linux's scsi_io_completion retries it after a delay on the
+                // same path, which is what a briefly suspended mirror or a slow read gate needs.
+                case NOT_READY_RETRYABLE -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
+                // ALUA transition: the ALUA device handler retries, dm-multipath can go elsewhere.
+                case TRANSITIONING -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.ASYMMETRIC_ACCESS_STATE_TRANSITION);
+                case INTERNAL -> SenseData.of(SenseKey.HARDWARE_ERROR, AdditionalSense.INTERNAL_TARGET_FAILURE);
+            };
+        }
+        LOG.log(System.Logger.Level.ERROR, "internal error executing " + op, cause);
+        return SenseData.of(SenseKey.HARDWARE_ERROR, AdditionalSense.INTERNAL_TARGET_FAILURE);
+    }
+
+    @Override
+    public boolean lunExists(int lun) {
+        return luns.containsKey(lun);
+    }
+
+    @Override
+    public void nexusAdded(Nexus nexus) {
+        unitAttentions.nexusAdded(nexus, luns.keySet());
+    }
+
+    @Override
+    public void nexusRemoved(Nexus nexus) {
+        unitAttentions.nexusRemoved(nexus);
+    }
+
+    @Override
+    public void lunReset(int lun, Nexus by) {
+        if (luns.containsKey(lun)) {
+            unitAttentions.post(lun, SenseData.of(SenseKey.UNIT_ATTENTION,
+                    AdditionalSense.BUS_DEVICE_RESET_FUNCTION_OCCURRED), true);
+        }
+    }
+
+    @Override
+    public void targetReset(Nexus by) {
+        for (int lun : luns.keySet()) {
+            lunReset(lun, by);
+        }
+    }
+
+    /**
+     * Establishes a unit attention for every nexus on the LUN, e.g. CAPACITY DATA HAS CHANGED
+     * after a resize or ASYMMETRIC ACCESS STATE CHANGED after a promotion.
+     */
+    public void postUnitAttention(int lun, AdditionalSense condition) {
+        if (luns.containsKey(lun)) {
+            unitAttentions.post(lun, SenseData.of(SenseKey.UNIT_ATTENTION, condition), false);
+        }
+    }
+
+    Map<Integer, LogicalUnit> luns() {
+        return luns;
+    }
+
+    UnitAttentions unitAttentions() {
+        return unitAttentions;
+    }
+}

@@ -1,0 +1,78 @@
+package net.twinblock.iscsi.scsi;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+import net.twinblock.iscsi.lun.BlockStorage;
+
+/**
+ * VERIFY (10/12/16), SBC-3 §5.33. BYTCHK 0: the medium has no checks we could run beyond the
+ * range, so GOOD. BYTCHK 1: compare the Data-Out with the blocks; BYTCHK 3 (SBC-4): compare
+ * one Data-Out block with every block. A difference is MISCOMPARE with the byte offset of
+ * the first difference in INFORMATION.
+ */
+final class VerifyHandler implements CommandHandler {
+
+    @Override
+    public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+        byte[] cdb = task.cdb();
+        if ((cdb[1] & 0xe0) != 0) {
+            throw CheckCondition.invalidField(1, 7); // VRPROTECT
+        }
+        int byteCheck = (cdb[1] >>> 1) & 0x3;
+        if (byteCheck == 2) {
+            throw CheckCondition.invalidField(1, 2);
+        }
+        BlockRange range = BlockRange.of(cdb);
+        task.checkRange(range.lba(), range.blocks());
+        if (range.blocks() > task.limits().maxTransferBlocks()) {
+            throw CheckCondition.invalidField(range.lengthOffset(), -1);
+        }
+        int edtl = task.edtl();
+        if (range.blocks() == 0 || byteCheck == 0) {
+            return CompletableFuture.completedFuture(ScsiResponses.good(0, edtl));
+        }
+        BlockStorage storage = task.storage();
+        int blockSize = storage.blockSize();
+        long spdtl = byteCheck == 1 ? range.blocks() * blockSize : blockSize;
+        if (spdtl > Integer.toUnsignedLong(edtl) || task.dataOut().readableBytes() < spdtl) {
+            return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
+                    SenseData.of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT),
+                    spdtl, edtl));
+        }
+        int blocks = (int) range.blocks();
+        long lba = range.lba();
+        // Data-Out stays owned by the task (released by the dispatcher when this completes).
+        ByteBuf expected = task.dataOut();
+        return storage.readGate(lba, blocks)
+                .thenCompose(v -> storage.read(lba, blocks, task.alloc()))
+                .thenApply(actual -> {
+                    try {
+                        long mismatch = firstMismatch(expected, actual, byteCheck == 3 ? blockSize : 0);
+                        if (mismatch >= 0) {
+                            return ScsiResponses.checkCondition(SenseData.of(SenseKey.MISCOMPARE,
+                                    AdditionalSense.MISCOMPARE_DURING_VERIFY_OPERATION).withInformation(mismatch));
+                        }
+                        return ScsiResponses.good(spdtl, edtl);
+                    } finally {
+                        actual.release();
+                    }
+                });
+    }
+
+    /**
+     * Offset of the first differing byte, or -1. With {@code pattern > 0}, {@code expected}
+     * holds one block compared against each block of {@code actual}.
+     */
+    static long firstMismatch(ByteBuf expected, ByteBuf actual, int pattern) {
+        int e0 = expected.readerIndex();
+        int a0 = actual.readerIndex();
+        int n = actual.readableBytes();
+        for (int i = 0; i < n; i++) {
+            int ei = pattern > 0 ? i % pattern : i;
+            if (expected.getByte(e0 + ei) != actual.getByte(a0 + i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}
