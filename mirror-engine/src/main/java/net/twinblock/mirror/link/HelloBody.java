@@ -1,0 +1,100 @@
+package net.twinblock.mirror.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The payload layout of HELLO and HELLO_ACK, big-endian:
+ * <pre>
+ *  u16 version | u8 nodeId bytes | u8 volumeId bytes | u32 block size | u64 volume size
+ *  | u64 data generation | 32 bytes nonce | [HELLO_ACK only: 32 bytes proof] | nodeId | volumeId
+ * </pre>
+ * Strings are UTF-8 and last, so every fixed field sits at a fixed offset.
+ */
+final class HelloBody {
+
+    static final int VERSION = 1;
+    static final int NONCE_LENGTH = 32;
+    static final int PROOF_LENGTH = 32;
+
+    private static final int FIXED = 2 + 1 + 1 + 4 + 8 + 8 + NONCE_LENGTH;
+    static final int HELLO_MIN = FIXED + 2;
+    static final int HELLO_MAX = FIXED + 255 + 255;
+    static final int HELLO_ACK_MIN = HELLO_MIN + PROOF_LENGTH;
+    static final int HELLO_ACK_MAX = HELLO_MAX + PROOF_LENGTH;
+
+    private HelloBody() {
+    }
+
+    static void checkVersion(int version) {
+        if (version < 1 || version > 0xffff) {
+            throw new IllegalArgumentException("protocol version " + version + " out of range");
+        }
+    }
+
+    static void checkLength(String what, byte[] bytes, int length) {
+        if (bytes == null || bytes.length != length) {
+            throw new IllegalArgumentException(what + " must be " + length + " bytes");
+        }
+    }
+
+    static int length(PeerIdentity id, boolean withProof) {
+        return FIXED + (withProof ? PROOF_LENGTH : 0) + utf8(id.nodeId()).length + utf8(id.volumeId()).length;
+    }
+
+    static void write(ByteBuf out, int version, PeerIdentity id, byte[] nonce, byte[] proof) {
+        byte[] node = utf8(id.nodeId());
+        byte[] volume = utf8(id.volumeId());
+        out.writeShort(version);
+        out.writeByte(node.length);
+        out.writeByte(volume.length);
+        out.writeInt(id.blockSize());
+        out.writeLong(id.sizeBytes());
+        out.writeLong(id.generation());
+        out.writeBytes(nonce);
+        if (proof != null) {
+            out.writeBytes(proof);
+        }
+        out.writeBytes(node);
+        out.writeBytes(volume);
+    }
+
+    /** Reads exactly {@code length} bytes; IllegalArgumentException if they do not add up. */
+    static PeerMessage read(ByteBuf in, int length, boolean withProof) {
+        int end = in.readerIndex() + length;
+        int version = in.readUnsignedShort();
+        int nodeLength = in.readUnsignedByte();
+        int volumeLength = in.readUnsignedByte();
+        if (length != FIXED + (withProof ? PROOF_LENGTH : 0) + nodeLength + volumeLength) {
+            throw new IllegalArgumentException("HELLO payload of " + length + " bytes does not match its"
+                    + " string lengths " + nodeLength + " and " + volumeLength);
+        }
+        int blockSize = in.readInt();
+        long size = in.readLong();
+        long generation = in.readLong();
+        byte[] nonce = new byte[NONCE_LENGTH];
+        in.readBytes(nonce);
+        byte[] proof = null;
+        if (withProof) {
+            proof = new byte[PROOF_LENGTH];
+            in.readBytes(proof);
+        }
+        String node = text(in, nodeLength, "node id");
+        String volume = text(in, volumeLength, "volume id");
+        assert in.readerIndex() == end;
+        PeerIdentity id = new PeerIdentity(node, volume, size, blockSize, generation);
+        return withProof ? new HelloAck(version, id, nonce, proof) : new Hello(version, id, nonce);
+    }
+
+    private static String text(ByteBuf in, int length, String what) {
+        if (!ByteBufUtil.isText(in, in.readerIndex(), length, StandardCharsets.UTF_8)) {
+            throw new IllegalArgumentException(what + " is not valid UTF-8");
+        }
+        return in.readCharSequence(length, StandardCharsets.UTF_8).toString();
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

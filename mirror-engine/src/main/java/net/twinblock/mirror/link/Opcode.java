@@ -1,0 +1,70 @@
+package net.twinblock.mirror.link;
+
+/**
+ * Peer frame opcodes and, for each, what the header may say: which flags, and how long a
+ * payload. The decoder refuses anything else before reading a single payload byte.
+ * Code 0 is never valid, so a stream of zeros is caught at the first frame.
+ */
+public enum Opcode {
+    /** Primary to secondary: identity and a challenge (nonce). */
+    HELLO(0x01, 0, HelloBody.HELLO_MIN, HelloBody.HELLO_MAX),
+    /** Secondary to primary: its identity, its proof over the primary's nonce, its own nonce. */
+    HELLO_ACK(0x02, 0, HelloBody.HELLO_ACK_MIN, HelloBody.HELLO_ACK_MAX),
+    /** Primary to secondary: its proof over the secondary's nonce; mirroring may start. */
+    HELLO_PROOF(0x03, 0, HelloBody.PROOF_LENGTH, HelloBody.PROOF_LENGTH),
+    HEARTBEAT(0x04, 0, 0, 0),
+    /** Fatal: the sender closes the link after it. Payload: a UTF-8 message for the log. */
+    ERROR(0x05, 0, 0, 4096),
+
+    /** The small write: all metadata in the header, data in the payload, one frame. */
+    WRITE(0x10, FrameHeader.FLAG_FUA, 1, Integer.MAX_VALUE),
+    WRITE_BEGIN(0x11, 0, 0, 0),
+    WRITE_DATA(0x12, 0, 1, Integer.MAX_VALUE),
+    WRITE_END(0x13, FrameHeader.FLAG_FUA, 4, 4),
+    WRITE_ACK(0x14, 0, 0, 0),
+
+    FLUSH(0x20, 0, 0, 0),
+    FLUSH_ACK(0x21, 0, 0, 0);
+
+    private static final Opcode[] BY_CODE = new Opcode[256];
+
+    static {
+        for (Opcode op : values()) {
+            BY_CODE[op.code] = op;
+        }
+    }
+
+    private final int code;
+    private final int allowedFlags;
+    private final int minPayload;
+    /** Integer.MAX_VALUE: bounded only by the decoder's configured frame limit. */
+    private final int maxPayload;
+
+    Opcode(int code, int allowedFlags, int minPayload, int maxPayload) {
+        this.code = code;
+        this.allowedFlags = allowedFlags;
+        this.minPayload = minPayload;
+        this.maxPayload = maxPayload;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    int allowedFlags() {
+        return allowedFlags;
+    }
+
+    int minPayload() {
+        return minPayload;
+    }
+
+    int maxPayload() {
+        return maxPayload;
+    }
+
+    /** Null for a code no opcode has. */
+    public static Opcode of(int code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

@@ -1,0 +1,38 @@
+package net.twinblock.mirror.link;
+
+import io.netty.buffer.ByteBuf;
+import java.nio.charset.StandardCharsets;
+
+/** Why the sender is about to close the link, in words for the receiver's log. */
+public record PeerError(PeerErrorCode code, String message) implements PeerMessage {
+
+    static final int MAX_MESSAGE_BYTES = 4096;
+
+    public PeerError {
+        message = truncate(message == null ? "" : message);
+    }
+
+    /** Cuts at a character boundary so the peer never gets a broken UTF-8 sequence. */
+    private static String truncate(String m) {
+        while (m.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
+            m = m.substring(0, Math.min(m.length() - 1, MAX_MESSAGE_BYTES));
+        }
+        return m;
+    }
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.ERROR;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.ERROR.code(), 0, message.getBytes(StandardCharsets.UTF_8).length, 0,
+                code.code());
+    }
+
+    @Override
+    public void writeBody(ByteBuf out) {
+        out.writeCharSequence(message, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,174 @@
+package net.twinblock.mirror.link;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Turns the peer byte stream into {@link PeerMessage}s. A resumable two-state machine: wait for
+ * the 16-byte header, check it, then wait for its payload. Bulk data leaves as retained slices
+ * of the received bytes, never copied.
+ *
+ * <p>Every check happens on the header, before any payload is buffered: an unknown opcode, a
+ * flag the opcode does not take or a payload longer than allowed closes the link at once, so a
+ * confused or hostile peer cannot make us buffer a megabyte of garbage first. After that the
+ * decoder drops everything still arriving.
+ */
+public final class PeerFrameDecoder extends ByteToMessageDecoder {
+
+    /** Enough for a 32 KiB small write or a 256 KiB chunk of a large one. */
+    public static final int DEFAULT_MAX_PAYLOAD = 256 * 1024;
+
+    private enum State {
+        HEADER, PAYLOAD, BROKEN
+    }
+
+    private final int maxPayload;
+    private State state = State.HEADER;
+    private FrameHeader header;
+    private Opcode opcode;
+
+    public PeerFrameDecoder() {
+        this(DEFAULT_MAX_PAYLOAD);
+    }
+
+    /** @param maxPayload the largest bulk payload (small write or data chunk) accepted, at most 1 MiB - 1 */
+    public PeerFrameDecoder(int maxPayload) {
+        if (maxPayload < 1 || maxPayload > FrameHeader.MAX_PAYLOAD) {
+            throw new IllegalArgumentException("max payload must be 1.." + FrameHeader.MAX_PAYLOAD + ", not "
+                    + maxPayload);
+        }
+        this.maxPayload = maxPayload;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            switch (state) {
+                case HEADER:
+                    if (in.readableBytes() < FrameHeader.LENGTH) {
+                        return;
+                    }
+                    header = FrameHeader.read(in);
+                    opcode = check(header);
+                    state = State.PAYLOAD;
+                    // fall through: the payload may already be here
+                case PAYLOAD:
+                    if (in.readableBytes() < header.payloadLength()) {
+                        return;
+                    }
+                    out.add(message(header, opcode, in));
+                    header = null;
+                    opcode = null;
+                    state = State.HEADER;
+                    return;
+                case BROKEN:
+                default:
+                    in.skipBytes(in.readableBytes());
+            }
+        } catch (PeerFrameException e) {
+            state = State.BROKEN;
+            in.skipBytes(in.readableBytes());
+            ctx.close();
+            throw e;
+        }
+    }
+
+    private Opcode check(FrameHeader h) {
+        Opcode op = Opcode.of(h.opcode());
+        if (op == null) {
+            throw bad(h, "unknown opcode 0x" + Integer.toHexString(h.opcode()));
+        }
+        if ((h.flags() & ~op.allowedFlags()) != 0) {
+            throw bad(h, op + " does not take flags 0x" + Integer.toHexString(h.flags()));
+        }
+        int max = Math.min(op.maxPayload(), maxPayload);
+        if (h.payloadLength() < op.minPayload() || h.payloadLength() > max) {
+            throw bad(h, op + " payload of " + h.payloadLength() + " bytes is outside " + op.minPayload()
+                    + ".." + max);
+        }
+        return op;
+    }
+
+    /** Builds the message; consumes exactly the payload. */
+    private static PeerMessage message(FrameHeader h, Opcode op, ByteBuf in) {
+        int length = h.payloadLength();
+        switch (op) {
+            case WRITE:
+                if (h.argument() < 0) {
+                    throw bad(h, "negative volume offset");
+                }
+                // Ownership: the retained slice is the message's; whoever consumes it releases it.
+                return new SmallWrite(h.sequence(), h.argument(), h.fua(), in.readRetainedSlice(length));
+            case WRITE_BEGIN:
+                requireArgument(h, 0);
+                return new WriteBegin(h.sequence());
+            case WRITE_DATA:
+                if (h.argument() < 0 || h.argument() > Integer.MAX_VALUE) {
+                    throw bad(h, "offset in transfer " + h.argument() + " out of range");
+                }
+                return new WriteData(h.sequence(), (int) h.argument(), in.readRetainedSlice(length));
+            case WRITE_END:
+                if (h.argument() < 0) {
+                    throw bad(h, "negative volume offset");
+                }
+                int total = in.readInt();
+                if (total <= 0) {
+                    throw bad(h, "large write of " + total + " bytes");
+                }
+                return new WriteEnd(h.sequence(), h.argument(), total, h.fua());
+            case WRITE_ACK:
+                return new WriteAck(h.sequence(), status(h));
+            case FLUSH:
+                requireArgument(h, 0);
+                return new Flush(h.sequence());
+            case FLUSH_ACK:
+                return new FlushAck(h.sequence(), status(h));
+            case HEARTBEAT:
+                return new Heartbeat(h.sequence(), h.argument());
+            case ERROR:
+                PeerErrorCode code = PeerErrorCode.of(h.argument());
+                if (code == null) {
+                    throw bad(h, "unknown error code " + h.argument());
+                }
+                return new PeerError(code, in.readCharSequence(length, StandardCharsets.UTF_8).toString());
+            case HELLO:
+            case HELLO_ACK:
+                requireArgument(h, 0);
+                int start = in.readerIndex();
+                try {
+                    return HelloBody.read(in, length, op == Opcode.HELLO_ACK);
+                } catch (IllegalArgumentException e) {
+                    in.readerIndex(start + length);
+                    throw bad(h, e.getMessage());
+                }
+            case HELLO_PROOF:
+                requireArgument(h, 0);
+                byte[] proof = new byte[length];
+                in.readBytes(proof);
+                return new HelloProof(proof);
+            default:
+                throw bad(h, "no decoder for " + op);
+        }
+    }
+
+    private static AckStatus status(FrameHeader h) {
+        AckStatus s = AckStatus.of(h.argument());
+        if (s == null) {
+            throw bad(h, "unknown status " + h.argument());
+        }
+        return s;
+    }
+
+    private static void requireArgument(FrameHeader h, long expected) {
+        if (h.argument() != expected) {
+            throw bad(h, "reserved argument is " + h.argument());
+        }
+    }
+
+    private static PeerFrameException bad(FrameHeader h, String why) {
+        return new PeerFrameException("malformed peer frame " + h + ": " + why);
+    }
+}

@@ -1,0 +1,21 @@
+package net.twinblock.mirror.link;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A decoded peer frame. Each message knows its header and how to write a small body; the bulk
+ * data of writes is not written by the message but passed on as its own buffer (no copy), see
+ * {@link DataCarrier}.
+ */
+public sealed interface PeerMessage permits SmallWrite, WriteBegin, WriteData, WriteEnd, WriteAck,
+        Flush, FlushAck, Heartbeat, PeerError, Hello, HelloAck, HelloProof {
+
+    Opcode opcode();
+
+    /** The header that starts this message's frame; throws IllegalArgumentException if it cannot be framed. */
+    FrameHeader header();
+
+    /** Writes the body for messages whose payload is not bulk data. */
+    default void writeBody(ByteBuf out) {
+    }
+}

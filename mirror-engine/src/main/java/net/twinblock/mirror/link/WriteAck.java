@@ -1,0 +1,15 @@
+package net.twinblock.mirror.link;
+
+/** The secondary's answer to one mirrored write (small or large), by sequence / transfer id. */
+public record WriteAck(int sequence, AckStatus status) implements PeerMessage {
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.WRITE_ACK;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.WRITE_ACK.code(), 0, 0, sequence, status.code());
+    }
+}

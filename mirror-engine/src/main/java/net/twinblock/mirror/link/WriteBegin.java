@@ -1,0 +1,15 @@
+package net.twinblock.mirror.link;
+
+/** Announces a large write: reserves the transfer id, says nothing yet about where it goes. */
+public record WriteBegin(int transferId) implements PeerMessage {
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.WRITE_BEGIN;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.WRITE_BEGIN.code(), 0, 0, transferId, 0);
+    }
+}
