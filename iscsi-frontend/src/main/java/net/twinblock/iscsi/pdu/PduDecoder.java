@@ -14,7 +14,8 @@ import java.util.List;
  * exactly the bytes it needs, so any split of the stream yields the same PDUs.
  *
  * <p>Zero copy: the emitted Pdu's data is a retained slice of the socket buffers (see
- * {@link RetainedSlices} for why the cumulation is a composite and is never sliced itself). The
+ * {@link RetainedSlices} for why the cumulation is a composite and is never sliced itself, and
+ * for the one case that copies: a payload trickled in over more than 16 reads). The
  * 48-byte BHS and the AHS are copied: small, and it makes the header contiguous and independent.
  *
  * <p>Errors: a header that cannot be trusted (oversized segment, header digest mismatch) is

@@ -14,8 +14,15 @@ import io.netty.buffer.CompositeByteBuf;
  * buffer). Slicing the composite's components instead leaves the cumulation at refCnt 1, so
  * it keeps growing in place and freeing what was read, while each payload slice pins only the
  * socket buffers its own bytes live in.
+ *
+ * <p>One exception: a payload scattered over more than {@value #MAX_PIECES} socket reads is
+ * copied into one buffer. That only happens when the peer trickles tiny segments; there every
+ * piece would pin a whole receive buffer (memory amplification a slow sender could abuse) and a
+ * many-piece composite costs more to walk than one copy.
  */
 final class RetainedSlices {
+    static final int MAX_PIECES = 16;
+
     private RetainedSlices() {
     }
 
@@ -32,7 +39,11 @@ final class RetainedSlices {
         if (first == last) {
             return componentSlice(composite, first, index, length);
         }
-        // The payload straddles socket reads: gather the pieces, still without copying bytes.
+        if (last - first + 1 > MAX_PIECES) {
+            ByteBuf copy = alloc.buffer(length, length);
+            return copy.writeBytes(composite, index, length);
+        }
+        // The payload straddles a few socket reads: gather the pieces, still without copying bytes.
         CompositeByteBuf pieces = alloc.compositeBuffer(last - first + 1);
         try {
             int at = index;

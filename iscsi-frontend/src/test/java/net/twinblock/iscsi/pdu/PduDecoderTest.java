@@ -379,6 +379,26 @@ class PduDecoderTest {
     }
 
     @Test
+    void payloadTrickledInTinyReadsIsGatheredAndPinsNoReadBuffer() {
+        WirePdu w = WirePdu.of(0x05).itt(1).data(WirePdu.pattern(8192, 1));
+        byte[] bytes = w.wire(false, false);
+        List<ByteBuf> reads = new ArrayList<>();
+        for (int at = 0; at < bytes.length; at += 100) {
+            ByteBuf read = Unpooled.directBuffer().writeBytes(bytes, at, Math.min(100, bytes.length - at));
+            reads.add(read.retain());
+            ch.writeInbound(read);
+        }
+        Pdu pdu = recorder.pdus().get(0);
+        assertPdu(w, pdu);
+        // More than RetainedSlices.MAX_PIECES reads: one contiguous copy, no read buffer kept alive.
+        assertEquals(1, pdu.data().nioBufferCount());
+        for (ByteBuf read : reads) {
+            assertEquals(1, read.refCnt());
+            read.release();
+        }
+    }
+
+    @Test
     void decoderHoldsNoSocketBufferOnceAPduIsOut() {
         // Regression guard for the cumulator choice: after a PDU is emitted and its payload
         // released, no read buffer may stay pinned by the decoder's cumulation.
