@@ -1,0 +1,132 @@
+package net.twinblock.mirror.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import net.twinblock.mirror.LeakGuard;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What the decoder does with frames a broken or hostile peer might send: refuse and close, never hang or leak. */
+@ExtendWith(LeakGuard.class)
+class PeerFrameDecoderTest {
+
+    private static ByteBuf header(int opcode, int flags, int length, int seq, long arg) {
+        ByteBuf b = Unpooled.buffer();
+        b.writeInt(opcode << 24 | flags << 20 | length);
+        b.writeInt(seq);
+        b.writeLong(arg);
+        return b;
+    }
+
+    /** Feeds the bytes, expects a PeerFrameException naming {@code reason} and a closed channel. */
+    private static void assertRefused(ByteBuf bytes, String reason) {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder(65536));
+        PeerFrameException e = assertThrows(PeerFrameException.class, () -> ch.writeInbound(bytes));
+        assertTrue(e.getMessage().contains(reason), e.getMessage());
+        assertFalse(ch.isOpen(), "a malformed frame closes the link");
+        assertNull(ch.readInbound());
+        assertEquals(0, bytes.refCnt());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void unknownOpcodeIsRefused() {
+        assertRefused(header(0x7e, 0, 0, 1, 0), "unknown opcode 0x7e");
+    }
+
+    @Test
+    void aStreamOfZerosIsRefusedAtTheFirstHeader() {
+        assertRefused(Unpooled.buffer().writeZero(64), "unknown opcode 0x0");
+    }
+
+    @Test
+    void flagsTheOpcodeDoesNotTakeAreRefused() {
+        assertRefused(header(Opcode.WRITE_ACK.code(), FrameHeader.FLAG_FUA, 0, 1, 0), "does not take flags");
+        assertRefused(header(Opcode.WRITE.code(), 0x2, 512, 1, 0).writeZero(512), "does not take flags");
+    }
+
+    @Test
+    void anOversizedPayloadClosesTheLinkBeforeAnyOfItArrives() {
+        // Only the header: the decoder must not wait for 300 KiB it will refuse anyway.
+        assertRefused(header(Opcode.WRITE.code(), 0, 300 * 1024, 1, 0), "outside 1..65536");
+        assertRefused(header(Opcode.WRITE_DATA.code(), 0, 65537, 1, 0), "outside 1..65536");
+    }
+
+    @Test
+    void payloadLengthsTheOpcodeCannotHaveAreRefused() {
+        assertRefused(header(Opcode.HEARTBEAT.code(), 0, 8, 1, 0).writeZero(8), "HEARTBEAT payload of 8");
+        assertRefused(header(Opcode.WRITE.code(), 0, 0, 1, 0), "WRITE payload of 0");
+        assertRefused(header(Opcode.WRITE_END.code(), 0, 0, 1, 0), "WRITE_END payload of 0");
+        assertRefused(header(Opcode.HELLO_PROOF.code(), 0, 31, 0, 0).writeZero(31), "HELLO_PROOF payload of 31");
+    }
+
+    @Test
+    void badArgumentsAreRefused() {
+        assertRefused(header(Opcode.WRITE.code(), 0, 512, 1, -512).writeZero(512), "negative volume offset");
+        assertRefused(header(Opcode.WRITE_ACK.code(), 0, 0, 1, 99), "unknown status 99");
+        assertRefused(header(Opcode.ERROR.code(), 0, 0, 0, 0), "unknown error code 0");
+        assertRefused(header(Opcode.WRITE_DATA.code(), 0, 512, 1, 1L << 32).writeZero(512), "out of range");
+        assertRefused(header(Opcode.WRITE_END.code(), 0, 4, 1, 0).writeInt(-1), "large write of -1");
+        assertRefused(header(Opcode.WRITE_BEGIN.code(), 0, 0, 1, 5), "reserved argument");
+    }
+
+    @Test
+    void aHelloWhoseStringLengthsDoNotAddUpIsRefused() {
+        ByteBuf good = Frames.encode(new Hello(1, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
+        good.setByte(FrameHeader.LENGTH + 2, 9); // node id claims 9 bytes, the payload has 1
+        assertRefused(good, "does not match its string lengths");
+    }
+
+    @Test
+    void aHelloWithBrokenUtf8IsRefused() {
+        ByteBuf good = Frames.encode(new Hello(1, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
+        good.setByte(good.writerIndex() - 1, 0xff);
+        assertRefused(good, "volume id is not valid UTF-8");
+    }
+
+    @Test
+    void framesBeforeABadOneAreDeliveredAndBytesAfterItDropped() {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        ByteBuf wire = Unpooled.compositeBuffer()
+                .addComponent(true, Frames.encode(new Heartbeat(1, 5)))
+                .addComponent(true, header(0x7f, 0, 0, 0, 0))
+                .addComponent(true, Frames.encode(new Heartbeat(2, 6)));
+        assertThrows(PeerFrameException.class, () -> ch.writeInbound(wire));
+        Heartbeat first = ch.readInbound();
+        assertEquals(1, first.sequence());
+        assertNull(ch.readInbound(), "nothing after the bad frame is trusted");
+        assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aTruncatedFrameWaitsAndALaterBadOneIsStillCaught() {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        ByteBuf whole = Frames.encode(new SmallWrite(1, 0, false, Unpooled.wrappedBuffer(new byte[4096])));
+        ch.writeInbound(whole.readRetainedSlice(100));
+        assertNull(ch.readInbound(), "half a frame is not a frame");
+        assertTrue(ch.isOpen());
+        ch.writeInbound(whole);
+        SmallWrite w = ch.readInbound();
+        assertEquals(4096, w.data().readableBytes());
+        w.release();
+        assertThrows(PeerFrameException.class, () -> ch.writeInbound(header(0x99, 0, 0, 0, 0)));
+        assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void itRefusesAnImpossibleLimit() {
+        assertThrows(IllegalArgumentException.class, () -> new PeerFrameDecoder(0));
+        assertThrows(IllegalArgumentException.class, () -> new PeerFrameDecoder(FrameHeader.MAX_PAYLOAD + 1));
+        assertInstanceOf(PeerFrameDecoder.class, new PeerFrameDecoder(FrameHeader.MAX_PAYLOAD));
+    }
+}
