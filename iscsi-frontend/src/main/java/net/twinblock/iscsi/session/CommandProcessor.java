@@ -25,9 +25,12 @@ final class CommandProcessor {
 
     private static final System.Logger LOG = System.getLogger(CommandProcessor.class.getName());
 
-    /** Sense for a failure inside the target itself: HARDWARE ERROR / INTERNAL TARGET FAILURE. */
-    private static final byte[] INTERNAL_FAILURE_SENSE = {
-        (byte) 0x70, 0, 0x04, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0x44, 0x00, 0, 0, 0, 0};
+    private static final int SENSE_KEY_HARDWARE_ERROR = 0x04;
+    private static final int SENSE_KEY_ABORTED_COMMAND = 0x0b;
+    private static final int ASC_INTERNAL_TARGET_FAILURE = 0x44;
+    private static final int ASC_DATA_PHASE = 0x4b;
+    /** Late Data-Out of a write ended for a data phase error is dropped quietly; a few suffice. */
+    private static final int FAILED_ITTS_KEPT = 16;
 
     private final Session session;
     private final Connection connection;
@@ -35,6 +38,7 @@ final class CommandProcessor {
     private final SessionParams params;
     private final StatusSender status;
     private final Rejecter rejecter;
+    private final java.util.LinkedHashSet<Integer> failedItts = new java.util.LinkedHashSet<>();
 
     CommandProcessor(Session session, Connection connection, ScsiTaskExecutor executor, SessionParams params,
                      Rejecter rejecter) {
@@ -67,6 +71,7 @@ final class CommandProcessor {
             return;
         }
         int itt = pdu.itt();
+        failedItts.remove(itt);
         if (session.tasks.contains(itt)) {
             reject(pdu, RejectReason.TASK_IN_PROGRESS, immediate, cmdSn, "Initiator Task Tag already in use");
             return;
@@ -128,6 +133,9 @@ final class CommandProcessor {
     /** A SCSI Data-Out PDU. The caller keeps ownership of {@code pdu}. */
     void onDataOut(Pdu pdu) {
         Task task = session.tasks.get(pdu.itt());
+        if (task == null && failedItts.contains(pdu.itt())) {
+            return; // the rest of a write we already ended for a data phase error
+        }
         if (task == null) {
             rejecter.reject(pdu.bhs(), RejectReason.INVALID_PDU_FIELD,
                     "Data-Out for unknown ITT 0x" + Integer.toHexString(pdu.itt()));
@@ -146,11 +154,9 @@ final class CommandProcessor {
         try {
             task.transfer.onDataOut(pdu);
         } catch (DataOutException e) {
+            rejecter.reject(pdu.bhs(), e.reason(), e.getMessage());
             if (e.fatal()) {
-                // ErrorRecoveryLevel 0 cannot ask for the data again: session recovery.
-                rejecter.rejectAndClose(pdu.bhs(), e.reason(), e.getMessage());
-            } else {
-                rejecter.reject(pdu.bhs(), e.reason(), e.getMessage());
+                failDataPhase(task, e.ascq());
             }
             return;
         }
@@ -159,6 +165,38 @@ final class CommandProcessor {
         } else {
             solicit(task);
         }
+    }
+
+    /**
+     * ErrorRecoveryLevel 0 cannot ask for Data-Out again, so a write whose data phase went
+     * wrong ends here with CHECK CONDITION, ABORTED COMMAND, 4Bh/{@code ascq}: nothing of it
+     * reaches the storage, the initiator may retry it, and the connection goes on.
+     */
+    private void failDataPhase(Task task, int ascq) {
+        task.transfer.release();
+        task.aborted = true; // its CmdSN turn, if still to come, must not start it
+        rememberFailed(task.itt);
+        byte[] sense = fixedSense(SENSE_KEY_ABORTED_COMMAND, ASC_DATA_PHASE, ascq);
+        status.send(task, new ScsiResponse(ScsiStatus.CHECK_CONDITION, sense, null, 0, false, false));
+        session.letGo(task);
+        session.tasks.startRunnable(this::start);
+    }
+
+    private void rememberFailed(int itt) {
+        failedItts.add(itt);
+        if (failedItts.size() > FAILED_ITTS_KEPT) {
+            failedItts.remove(failedItts.iterator().next());
+        }
+    }
+
+    private static byte[] fixedSense(int key, int asc, int ascq) {
+        byte[] sense = new byte[18];
+        sense[0] = 0x70; // current error, fixed format
+        sense[2] = (byte) key;
+        sense[7] = 10; // additional sense length
+        sense[12] = (byte) asc;
+        sense[13] = (byte) ascq;
+        return sense;
     }
 
     private void deliver(Task task) {
@@ -213,7 +251,8 @@ final class CommandProcessor {
     }
 
     private static ScsiResponse internalFailure() {
-        return new ScsiResponse(ScsiStatus.CHECK_CONDITION, INTERNAL_FAILURE_SENSE.clone(), null, 0, false, false);
+        return new ScsiResponse(ScsiStatus.CHECK_CONDITION,
+                fixedSense(SENSE_KEY_HARDWARE_ERROR, ASC_INTERNAL_TARGET_FAILURE, 0), null, 0, false, false);
     }
 
     private void reject(Pdu pdu, RejectReason reason, boolean immediate, int cmdSn, String why) {

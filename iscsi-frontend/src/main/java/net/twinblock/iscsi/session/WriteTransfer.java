@@ -28,6 +28,10 @@ final class WriteTransfer {
     }
 
     private static final int NO_TTT = Pdu.RESERVED_TAG;
+    /** ASCQs under ASC 4Bh (SPC-4 D.2) for what went wrong in the data phase. */
+    private static final int ASCQ_DATA_PHASE_ERROR = 0x00;
+    private static final int ASCQ_TOO_MUCH_DATA = 0x02;
+    private static final int ASCQ_DATA_OFFSET_ERROR = 0x05;
 
     private final int edtl;
     private final SessionParams params;
@@ -60,12 +64,12 @@ final class WriteTransfer {
         if (immediate > 0) {
             if (!params.immediateData()) {
                 release();
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, false,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR,
                         "immediate data sent although ImmediateData=No");
             }
             if (immediate > Math.min(params.firstBurstLength(), edtl)) {
                 release();
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, false, "immediate data of " + immediate
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, "immediate data of " + immediate
                         + " bytes exceeds FirstBurstLength/EDTL " + Math.min(params.firstBurstLength(), edtl));
             }
             // The composite owns one reference to the slice; the command PDU keeps its own.
@@ -75,7 +79,7 @@ final class WriteTransfer {
         unsolicitedOpen = !finalBit;
         if (unsolicitedOpen && (params.initialR2T() || received >= unsolicitedLimit)) {
             release();
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, false,
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR,
                     "unsolicited Data-Out announced (F=0) but none is allowed");
         }
         nextR2tOffset = received;
@@ -113,10 +117,10 @@ final class WriteTransfer {
         int sequenceEnd;
         if (ttt == NO_TTT) {
             if (!unsolicitedOpen) {
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, true, "unsolicited Data-Out not expected");
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_TOO_MUCH_DATA, "unsolicited Data-Out not expected");
             }
             if (dataSn != unsolicitedDataSn) {
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, true,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR,
                         "unsolicited Data-Out DataSN " + Integer.toUnsignedString(dataSn) + ", expected "
                                 + unsolicitedDataSn);
             }
@@ -125,21 +129,21 @@ final class WriteTransfer {
             Solicitation head = outstanding.peekFirst();
             if (head == null || head.ttt() != ttt) {
                 // Sequences must come in order (DataSequenceInOrder=Yes).
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, true,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR,
                         "Data-Out for TTT 0x" + Integer.toHexString(ttt) + " out of sequence order");
             }
             if (dataSn != solicitedDataSn) {
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, true,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR,
                         "Data-Out DataSN " + Integer.toUnsignedString(dataSn) + ", expected " + solicitedDataSn);
             }
             sequenceEnd = head.offset() + head.length();
         }
         if (offset != received) {
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, true, "Data-Out buffer offset "
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_OFFSET_ERROR, "Data-Out buffer offset "
                     + Integer.toUnsignedString(offset) + ", expected " + received + " (DataPDUInOrder=Yes)");
         }
         if ((long) offset + length > sequenceEnd) {
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, true, "Data-Out of " + length + " bytes at "
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_TOO_MUCH_DATA, "Data-Out of " + length + " bytes at "
                     + offset + " runs past the end of its sequence at " + sequenceEnd + " (EDTL " + edtl + ")");
         }
         boolean ends = offset + length == sequenceEnd;
@@ -147,7 +151,7 @@ final class WriteTransfer {
         // a solicited one must deliver exactly what its R2T asked for.
         boolean earlyEndAllowed = ttt == NO_TTT && last;
         if (last != ends && !earlyEndAllowed) {
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, true, last
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR, last
                     ? "Data-Out F bit set at " + (offset + length) + " before the sequence end at " + sequenceEnd
                     : "Data-Out fills its sequence without the F bit");
         }
