@@ -273,7 +273,7 @@ public final class LoginPhase {
         LoginResult result = new LoginResult(type, identity.initiatorName(), identity.initiatorAlias(), isid, tsih,
                 cid, negotiation.params(type), cmdSn, statSn, false);
         LOG.log(System.Logger.Level.INFO, "login from {0} ({1}) to {2}: accepted, {3} session, TSIH {4}",
-                identity.initiatorName(), remoteAddress, targetForLog(), type.name().toLowerCase(), tsih);
+                identity.initiatorName(), remoteAddress, targetForLog(), type.name().toLowerCase(), Integer.toString(tsih));
         return new LoginStep(rsp, LoginStep.Status.COMPLETE, result);
     }
 

@@ -105,6 +105,12 @@ final class OperationalNegotiation {
             return KeyNegotiation.IRRELEVANT;
         }
         KeyNegotiation.Outcome o = KeyNegotiation.answer(key, value, ours.getOrDefault(key, ""));
+        if (key.type() == KeyType.DECLARATIVE && o.result() == null) {
+            // A declaration is not answered, so a Reject would go unnoticed; and our own
+            // declaration of the same key follows. An impossible value ends the login instead.
+            throw new LoginException(LoginStatus.INITIATOR_ERROR, key.wireName() + "=" + value
+                    + " is outside " + key.min() + ".." + key.max());
+        }
         if (o.result() != null) {
             results.put(key, o.result());
         }
