@@ -169,8 +169,8 @@ ensure_jar() {
           || [[ $ROOT/pom.xml -nt $JAR ]]; then need=1; fi ;;
   esac
   if ((need)); then
-    log "building the node jar (mvn -B -q -DskipTests package)"
-    if ! (cd "$ROOT" && mvn -B -q -DskipTests package) >"$OUT/logs/mvn-package.log" 2>&1; then
+    log "building the node jar (mvn -B -q -Dmaven.test.skip=true package)"
+    if ! (cd "$ROOT" && mvn -B -q -Dmaven.test.skip=true package) >"$OUT/logs/mvn-package.log" 2>&1; then
       log "mvn package failed, see $OUT/logs/mvn-package.log"
       if [[ -f $JAR ]]; then log "using the existing, older $JAR"; fi
     fi
