@@ -46,28 +46,25 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         try {
-            switch (state) {
-                case HEADER:
-                    if (in.readableBytes() < FrameHeader.LENGTH) {
-                        return;
-                    }
-                    header = FrameHeader.read(in);
-                    opcode = check(header);
-                    state = State.PAYLOAD;
-                    // fall through: the payload may already be here
-                case PAYLOAD:
-                    if (in.readableBytes() < header.payloadLength()) {
-                        return;
-                    }
-                    out.add(message(header, opcode, in));
-                    header = null;
-                    opcode = null;
-                    state = State.HEADER;
-                    return;
-                case BROKEN:
-                default:
-                    in.skipBytes(in.readableBytes());
+            if (state == State.BROKEN) {
+                in.skipBytes(in.readableBytes());
+                return;
             }
+            if (state == State.HEADER) {
+                if (in.readableBytes() < FrameHeader.LENGTH) {
+                    return;
+                }
+                header = FrameHeader.read(in);
+                opcode = check(header);
+                state = State.PAYLOAD; // and go on: the payload may already be here
+            }
+            if (in.readableBytes() < header.payloadLength()) {
+                return;
+            }
+            out.add(message(header, opcode, in));
+            header = null;
+            opcode = null;
+            state = State.HEADER;
         } catch (PeerFrameException e) {
             state = State.BROKEN;
             in.skipBytes(in.readableBytes());
