@@ -14,10 +14,15 @@ public record PeerError(PeerErrorCode code, String message) implements PeerMessa
 
     /** Cuts at a character boundary so the peer never gets a broken UTF-8 sequence. */
     private static String truncate(String m) {
-        while (m.getBytes(StandardCharsets.UTF_8).length > MAX_MESSAGE_BYTES) {
-            m = m.substring(0, Math.min(m.length() - 1, MAX_MESSAGE_BYTES));
+        byte[] utf8 = m.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length <= MAX_MESSAGE_BYTES) {
+            return m;
         }
-        return m;
+        int cut = MAX_MESSAGE_BYTES;
+        while ((utf8[cut] & 0xc0) == 0x80) { // a continuation byte: back up to its lead byte
+            cut--;
+        }
+        return new String(utf8, 0, cut, StandardCharsets.UTF_8);
     }
 
     @Override
