@@ -407,7 +407,7 @@ if [[ $PROFILE == 1 && ${SYS_STATUS[standalone]:-na} == ok ]]; then
   log "stopping the standalone node so JFR writes its recording"
   stop_pid "${SYS_PIDS[standalone]}" 60
   if [[ -s $OUT/profile/node.jfr ]]; then
-    jfr print --stack-depth 64 --events jdk.ExecutionSample "$OUT/profile/node.jfr" \
+    jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/profile/node.jfr" \
       | python3 "$HERE/lib/jfr_top.py" >"$OUT/profile/top-frames.md"
     log "profile summary: $OUT/profile/top-frames.md"
   else
