@@ -67,7 +67,10 @@ public final class PduDecoder extends ByteToMessageDecoder {
         setCumulator(COMPOSITE_CUMULATOR);
     }
 
-    /** The limit we declared to the initiator; applies from the next BHS read. */
+    /**
+     * The limit we declared to the initiator; applies from the next BHS read. Like
+     * {@link #setDigests}, call it on the channel's event loop (the session handler does).
+     */
     public void setMaxRecvDataSegmentLength(int length) {
         if (length < MIN_MAX_RECV_DATA_SEGMENT_LENGTH || length > MAX_MAX_RECV_DATA_SEGMENT_LENGTH) {
             throw new IllegalArgumentException("MaxRecvDataSegmentLength must be 512.."
@@ -80,12 +83,17 @@ public final class PduDecoder extends ByteToMessageDecoder {
         return maxRecvDataSegmentLength;
     }
 
-    /** Negotiated HeaderDigest/DataDigest (CRC32C or None); apply from the next PDU read. */
+    /**
+     * Negotiated HeaderDigest/DataDigest (CRC32C or None). Latched per PDU when its BHS is
+     * complete, so a PDU already past its header keeps the setting it started with.
+     */
     public void setDigests(boolean header, boolean data) {
         this.headerDigest = header;
         this.dataDigest = data;
     }
 
+    // Each state falls through to the next as soon as its bytes are there, like codec-memcache.
+    @SuppressWarnings("fallthrough")
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         switch (state) {
@@ -181,6 +189,7 @@ public final class PduDecoder extends ByteToMessageDecoder {
         }
     }
 
+    // Input ended (close or half-close): drop a half-read PDU. handlerRemoved0 covers removal.
     @Override
     protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
         super.decodeLast(ctx, in, out);
