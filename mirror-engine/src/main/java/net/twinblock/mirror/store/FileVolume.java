@@ -295,6 +295,11 @@ public final class FileVolume implements Volume {
                 } catch (IOException | RuntimeException e) {
                     result.completeExceptionally(new VolumeException(op + " on " + file + " failed: " + e,
                             false, e));
+                } catch (Error e) {
+                    // Typically out of direct memory: the command must still get an answer, never hang.
+                    result.completeExceptionally(new VolumeException(op + " on " + file + " failed: " + e,
+                            true, e));
+                    throw e;
                 } finally {
                     inFlight.exit();
                 }

@@ -96,6 +96,11 @@ final class GroupCommit {
             synchronized (lock) {
                 poisoned = e;
             }
+        } catch (Error e) {
+            // Not the disk's verdict (e.g. out of memory): fail this batch, keep the commit usable,
+            // and above all complete the futures so no flush waits forever.
+            finish(batch, new VolumeException(name + ": fdatasync could not run: " + e, true, e));
+            throw e;
         }
         finish(batch, failure == null ? null : poisonedError());
     }

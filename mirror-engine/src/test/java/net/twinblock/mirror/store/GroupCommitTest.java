@@ -81,4 +81,24 @@ class GroupCommitTest {
         assertFalse(((VolumeException) cause).retryable());
         assertEquals(0, exec.queued());
     }
+
+    @Test
+    void anErrorInsideTheForceStillAnswersEveryWaiterAndLeavesTheCommitUsable() {
+        ManualExecutor exec = new ManualExecutor();
+        AtomicInteger calls = new AtomicInteger();
+        GroupCommit commit = new GroupCommit(() -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new OutOfMemoryError("Direct buffer memory");
+            }
+        }, exec, "t");
+        CompletableFuture<Void> a = commit.request();
+        CompletableFuture<Void> b = commit.request();
+        org.junit.jupiter.api.Assertions.assertThrows(OutOfMemoryError.class, exec::runOne);
+        assertTrue(a.isCompletedExceptionally());
+        exec.runAll();
+        assertTrue(b.isDone() && !b.isCompletedExceptionally(), "the next batch still gets its force");
+        CompletableFuture<Void> c = commit.request();
+        exec.runAll();
+        assertTrue(c.isDone() && !c.isCompletedExceptionally());
+    }
 }
