@@ -1,0 +1,211 @@
+package net.twinblock.server;
+
+import java.io.PrintStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import net.twinblock.server.admin.AdminClient;
+import net.twinblock.server.config.ConfigException;
+import net.twinblock.server.config.Key;
+import net.twinblock.server.config.Keys;
+import net.twinblock.server.config.NodeConfig;
+import net.twinblock.server.config.RawConfig;
+import net.twinblock.server.config.ValueParsers;
+
+/**
+ * The node's command line:
+ * <pre>
+ *   target-server.jar serve [--config FILE] [--key=value ...]
+ *   target-server.jar status [--admin HOST:PORT | --config FILE]
+ *   target-server.jar help | version
+ * </pre>
+ * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
+ * use, node unreachable), 2 bad config or bad command line.
+ */
+public final class Main {
+
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /** Logged once every listener is bound; tests and scripts wait for exactly this text. */
+    public static final String READY_LINE = "twinblock node ready";
+
+    private static final Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        LogSetup.install(System.err);
+        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+        Signals.onTerminate(stopRequested);
+        System.exit(run(args, System.out, System.err, stopRequested));
+    }
+
+    /**
+     * Runs one command and returns its exit code instead of exiting, so tests can call it.
+     * {@code serve} returns only after {@code stopRequested} completes and the node stopped.
+     */
+    public static int run(String[] args, PrintStream out, PrintStream err, CompletableFuture<Void> stopRequested) {
+        if (args.length == 0) {
+            err.print(usage());
+            return EXIT_USAGE;
+        }
+        String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        try {
+            return switch (args[0]) {
+                case "serve" -> serve(rest, err, stopRequested);
+                case "status" -> status(rest, out, err);
+                case "help", "--help", "-h" -> {
+                    out.print(usage());
+                    yield EXIT_OK;
+                }
+                case "version", "--version" -> {
+                    out.println("twinblock " + version());
+                    yield EXIT_OK;
+                }
+                default -> throw new ConfigException("command", "unknown command; expected serve, status, help "
+                        + "or version", args[0]);
+            };
+        } catch (ConfigException e) {
+            err.println("config error: " + e.getMessage());
+            return EXIT_USAGE;
+        }
+    }
+
+    private static int serve(String[] args, PrintStream err, CompletableFuture<Void> stopRequested)
+            throws ConfigException {
+        NodeConfig config = NodeConfig.from(parseServeArgs(args));
+        LogSetup.setLevel(config.get(Keys.LOG_LEVEL));
+        Node node;
+        try {
+            node = Node.start(config);
+        } catch (StartFailure e) {
+            err.println(e.getMessage());
+            LOG.log(Level.DEBUG, "start failed", e);
+            return EXIT_FAILED;
+        }
+        LOG.log(Level.INFO, READY_LINE);
+        try {
+            stopRequested.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Nobody completes it exceptionally; stopping is the right answer either way.
+        }
+        node.stop();
+        return EXIT_OK;
+    }
+
+    /** {@code [--config FILE] [--key=value ...]}: the file, then the command line on top. */
+    static RawConfig parseServeArgs(String[] args) throws ConfigException {
+        Path file = null;
+        RawConfig cli = RawConfig.empty();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String fileArg = null;
+            if (a.equals("--config")) {
+                if (i + 1 >= args.length) {
+                    throw new ConfigException("--config", "needs a file name", "");
+                }
+                fileArg = args[++i];
+            } else if (a.startsWith("--config=")) {
+                fileArg = a.substring("--config=".length());
+            }
+            if (fileArg != null) {
+                if (file != null) {
+                    throw new ConfigException("--config", "given twice", fileArg);
+                }
+                if (fileArg.isBlank()) {
+                    throw new ConfigException("--config", "needs a file name", fileArg);
+                }
+                file = Path.of(fileArg);
+                continue;
+            }
+            int eq = a.indexOf('=');
+            if (!a.startsWith("--") || eq <= 2) {
+                throw new ConfigException(a.startsWith("--") ? a : "command line",
+                        "expected --key=value or --config FILE", a.contains("secret") ? "<hidden>" : a);
+            }
+            cli.put(a.substring(2, eq), a.substring(eq + 1), "command line");
+        }
+        RawConfig base = file == null ? RawConfig.empty() : RawConfig.read(file);
+        return base.overriddenBy(cli);
+    }
+
+    private static int status(String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        InetSocketAddress admin = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value;
+            String option;
+            if ((a.equals("--admin") || a.equals("--config")) && i + 1 < args.length) {
+                option = a;
+                value = args[++i];
+            } else if (a.startsWith("--admin=") || a.startsWith("--config=")) {
+                option = a.substring(0, a.indexOf('='));
+                value = a.substring(a.indexOf('=') + 1);
+            } else {
+                throw new ConfigException(a, "expected --admin HOST:PORT or --config FILE", a);
+            }
+            if (admin != null) {
+                throw new ConfigException(option, "only one of --admin and --config may be given", value);
+            }
+            if (option.equals("--admin")) {
+                try {
+                    admin = ValueParsers.hostPort().parse(value);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("--admin", e.getMessage(), value);
+                }
+            } else {
+                admin = NodeConfig.from(RawConfig.read(Path.of(value))).get(Keys.ADMIN_LISTEN);
+            }
+        }
+        if (admin == null) {
+            admin = NodeConfig.defaults().get(Keys.ADMIN_LISTEN);
+        }
+        try {
+            out.print(new AdminClient(admin).get("/status"));
+            out.flush();
+            return EXIT_OK;
+        } catch (AdminClient.Unreachable e) {
+            err.println("status: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    /** The jar's version from its manifest; "dev" when run from classes. */
+    public static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    static String usage() {
+        StringBuilder u = new StringBuilder();
+        u.append("usage: java -jar target-server.jar <command> [options]\n\n")
+                .append("commands:\n")
+                .append("  serve [--config FILE] [--key=value ...]  run the node until SIGTERM or SIGINT\n")
+                .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
+                .append("  help                                     this text\n")
+                .append("  version                                  print the version\n\n")
+                .append("config keys (file lines 'key = value', or --key=value; the command line wins):\n");
+        for (Key<?> k : Keys.nodeKeys()) {
+            keyLine(u, k.name(), k);
+        }
+        for (Key<?> k : Keys.lunKeys()) {
+            keyLine(u, k.name(), k);
+        }
+        u.append("\nwithout any lun.* key the node serves LUN 0 of 1G at <data.dir>/lun0.img.\n")
+                .append("exit codes: 0 ok, 1 failed (port in use, node unreachable), 2 bad config or usage.\n");
+        return u.toString();
+    }
+
+    private static void keyLine(StringBuilder u, String name, Key<?> k) {
+        String dflt = k.defaultValue() == null ? "" : " [" + k.defaultValue() + "]";
+        u.append(String.format("  %-36s %s%s%n", name, k.help(), dflt));
+    }
+}

@@ -1,0 +1,358 @@
+package net.twinblock.server;
+
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import net.twinblock.iscsi.IscsiTarget;
+import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.lun.LogicalUnit;
+import net.twinblock.iscsi.lun.LunIdentity;
+import net.twinblock.iscsi.lun.PortGroup;
+import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
+import net.twinblock.iscsi.session.SessionInfo;
+import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.server.admin.AdminEndpoint;
+import net.twinblock.server.admin.AdminReply;
+import net.twinblock.server.admin.AdminRoutes;
+import net.twinblock.server.admin.AdminServer;
+import net.twinblock.server.admin.BindFailure;
+import net.twinblock.server.admin.MetricsReport;
+import net.twinblock.server.admin.NodeView;
+import net.twinblock.server.admin.StatusReport;
+import net.twinblock.server.config.ConfigException;
+import net.twinblock.server.config.Keys;
+import net.twinblock.server.config.LunConfig;
+import net.twinblock.server.config.NodeConfig;
+import net.twinblock.server.config.ValueParsers;
+import net.twinblock.server.metrics.CountingTaskExecutor;
+import net.twinblock.server.metrics.StorageCounters;
+import net.twinblock.server.storage.LunIdentities;
+import net.twinblock.server.storage.VolumeStorage;
+
+/**
+ * One running node: volumes, the iSCSI target on top of them, and the admin endpoint, wired
+ * from a {@link NodeConfig}. {@link #start} returns once everything listens; {@link #stop}
+ * drains and closes in the reverse order.
+ */
+public final class Node implements NodeView, AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Node.class.getName());
+
+    private final NodeConfig config;
+    private final long startNanos = System.nanoTime();
+    private final List<Lun> lunViews = new ArrayList<>();
+    private final List<FileVolume> volumes = new ArrayList<>();
+    private volatile String state = "starting";
+    private Transport transport;
+    private EventLoopGroup group;
+    private ExecutorService io;
+    private CountingTaskExecutor commands;
+    private volatile IscsiTarget target;
+    private volatile AdminServer admin;
+    private boolean stopped;
+
+    private Node(NodeConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * Opens the volumes, starts the target and the admin endpoint.
+     *
+     * @throws ConfigException if the config contradicts what is on disk (an image of another size)
+     * @throws StartFailure    if something outside the config prevents starting (port in use, I/O error)
+     */
+    public static Node start(NodeConfig config) throws ConfigException, StartFailure {
+        Node node = new Node(config);
+        try {
+            node.startAll();
+            return node;
+        } catch (ConfigException | StartFailure | RuntimeException | Error e) {
+            node.releaseAll();
+            throw e;
+        }
+    }
+
+    private void startAll() throws ConfigException, StartFailure {
+        transport = Transport.best();
+        int cores = Runtime.getRuntime().availableProcessors();
+        // One loop per core carries every connection; the loops never block (storage I/O goes to `io`).
+        group = transport.newGroup(cores, "twinblock-iscsi");
+        io = newIoExecutor(cores);
+
+        Map<Integer, LogicalUnit> luns = new LinkedHashMap<>();
+        String targetName = config.get(Keys.ISCSI_TARGET);
+        for (LunConfig lun : config.luns().values()) {
+            FileVolume volume = openVolume(lun);
+            volumes.add(volume);
+            LunIdentity identity = LunIdentities.of(targetName, lun);
+            StorageCounters counters = new StorageCounters();
+            // PortGroup.standalone() until the mirror engine gives this node a role.
+            luns.put(lun.lun(), new LogicalUnit(lun.lun(), identity, new VolumeStorage(volume, counters),
+                    PortGroup.standalone()));
+            lunViews.add(new Lun(lun.lun(), lun.sizeBytes(), lun.blockSize(), lun.path(), identity.serial(),
+                    HexFormat.of().formatHex(identity.naa()), counters));
+        }
+
+        commands = new CountingTaskExecutor(new ScsiCommandDispatcher(luns));
+        IscsiTargetConfig targetConfig = targetConfig(config, luns);
+        target = new IscsiTarget(targetConfig, commands);
+        try {
+            target.start(group, transport.serverChannelClass());
+        } catch (Exception e) {
+            target.close();
+            target = null;
+            throw new StartFailure(whyBindFailed(targetConfig.portals(), e), e);
+        }
+        InetSocketAddress adminAddress = config.get(Keys.ADMIN_LISTEN);
+        try {
+            admin = AdminServer.bind(group, transport.serverChannelClass(), adminAddress, routes());
+        } catch (BindFailure e) {
+            throw new StartFailure(e.getMessage() + " (" + Keys.ADMIN_LISTEN.name() + ")", e);
+        }
+        state = "serving";
+        LOG.log(Level.INFO, "serving " + targetName + " " + lunViews.stream().map(Node::describe)
+                .collect(Collectors.joining(", ")) + " on " + portalList() + "; admin on "
+                + ValueParsers.format(admin.localAddress()) + "; transport " + transport.why()
+                + ", " + cores + " event loop(s), " + ((ThreadPoolExecutor) io).getCorePoolSize() + " I/O threads");
+    }
+
+    /** The frontend's view of the config. */
+    static IscsiTargetConfig targetConfig(NodeConfig c, Map<Integer, LogicalUnit> luns) {
+        return new IscsiTargetConfig(c.get(Keys.ISCSI_TARGET), c.get(Keys.ISCSI_ALIAS), c.get(Keys.ISCSI_LISTEN),
+                c.get(Keys.ISCSI_PORTAL_GROUP_TAG), c.chap(), luns, c.get(Keys.ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH),
+                c.get(Keys.ISCSI_FIRST_BURST_LENGTH), c.get(Keys.ISCSI_MAX_BURST_LENGTH),
+                c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T), c.get(Keys.ISCSI_COMMAND_WINDOW),
+                c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT));
+    }
+
+    /**
+     * File I/O threads. Positional reads and writes mostly copy to or from the page cache and
+     * finish in microseconds, but an fdatasync (FUA, SYNCHRONIZE CACHE) can hold its thread
+     * for milliseconds: two threads per core keep copies flowing while syncs wait, and 4..16
+     * bounds it so a 2-core box still overlaps syncs and a 64-core box does not thrash the disk
+     * queue. The queue is unbounded because the iSCSI command window already bounds the work.
+     */
+    private static ExecutorService newIoExecutor(int cores) {
+        int threads = Math.max(4, Math.min(16, 2 * cores));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r);
+                    t.setName("twinblock-io-" + t.getId());
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.prestartAllCoreThreads();
+        return pool;
+    }
+
+    private FileVolume openVolume(LunConfig lun) throws ConfigException, StartFailure {
+        Path path = lun.path();
+        String sizeKey = Keys.lunKeyName(lun.lun(), Keys.LUN_SIZE);
+        try {
+            if (Files.isDirectory(path)) {
+                throw new ConfigException(Keys.lunKeyName(lun.lun(), Keys.LUN_PATH), "is a directory, not an image file",
+                        path.toString());
+            }
+            if (Files.isRegularFile(path) && Files.size(path) != lun.sizeBytes()) {
+                // Never resize under a host's file system: a shrink loses data, a grow surprises it.
+                throw new ConfigException(sizeKey, "the image " + path + " already exists with " + Files.size(path)
+                        + " bytes; a LUN's size cannot change", Long.toString(lun.sizeBytes()));
+            }
+            return FileVolume.open(path, lun.sizeBytes(), lun.blockSize(), io);
+        } catch (IOException | UncheckedIOException e) {
+            throw new StartFailure("cannot open the image of LUN " + lun.lun() + " at " + path + ": "
+                    + BindFailure.reason(e), e);
+        } catch (IllegalArgumentException e) {
+            throw new StartFailure("cannot open the image of LUN " + lun.lun() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private AdminRoutes routes() {
+        // POST commands (promote, verify, resync, resolve) go here as the mirror engine grows them.
+        return new AdminRoutes()
+                .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(this))))
+                .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))));
+    }
+
+    /** Finds which portal could not be bound, so the message names it. */
+    private static String whyBindFailed(List<InetSocketAddress> portals, Exception failure) {
+        for (InetSocketAddress portal : portals) {
+            try (ServerSocket probe = new ServerSocket()) {
+                probe.setReuseAddress(true); // as Netty binds: TIME_WAIT leftovers are no conflict
+                probe.bind(portal);
+            } catch (IOException e) {
+                return "cannot listen on " + ValueParsers.format(portal) + ": " + BindFailure.reason(e);
+            }
+        }
+        return "cannot listen on " + portals.stream().map(ValueParsers::format).collect(Collectors.joining(", "))
+                + ": " + BindFailure.reason(failure);
+    }
+
+    /**
+     * Stops the node: no new connections, in-flight commands finish (bounded by
+     * shutdown.drain-timeout), volumes are flushed and closed. Idempotent.
+     */
+    public void stop() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        state = "stopping";
+        LOG.log(Level.INFO, "stopping");
+        Duration drain = config.get(Keys.SHUTDOWN_DRAIN_TIMEOUT);
+        if (target != null) {
+            target.stopAccepting();
+            try {
+                target.drain(drain).get(drain.toMillis() + 1000, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.log(Level.WARNING, "in-flight commands did not finish within " + ValueParsers.human(drain)
+                        + "; closing their connections (hosts will retry them)");
+            } catch (ExecutionException e) {
+                LOG.log(Level.WARNING, "draining in-flight commands failed: " + e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        releaseAll();
+        LOG.log(Level.INFO, "stopped");
+    }
+
+    /** Closes whatever was opened, in reverse order; safe on a half-started node. */
+    private void releaseAll() {
+        if (target != null) {
+            target.close();
+            target = null;
+        }
+        if (admin != null) {
+            admin.close();
+            admin = null;
+        }
+        for (FileVolume v : volumes) {
+            try {
+                // close() waits for running I/O and ends with an fdatasync; flush first so a
+                // failure is reported against the LUN in words an administrator acts on.
+                v.flush().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.log(Level.ERROR, "flush of " + v.file() + " failed; writes since the host's last "
+                        + "SYNCHRONIZE CACHE may not be on disk: " + e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            v.close();
+        }
+        volumes.clear();
+        if (io != null) {
+            io.shutdown();
+            try {
+                if (!io.awaitTermination(10, TimeUnit.SECONDS)) {
+                    LOG.log(Level.WARNING, "file I/O threads still busy after 10 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String describe(Lun l) {
+        return "LUN " + l.lun() + " (" + Sizes.human(l.sizeBytes()) + ", " + l.blockSize() + "-byte blocks, "
+                + l.path() + ")";
+    }
+
+    private String portalList() {
+        List<InetSocketAddress> portals = config.get(Keys.ISCSI_LISTEN);
+        return portals.stream().map(ValueParsers::format).collect(Collectors.joining(", "));
+    }
+
+    /** Where the admin endpoint listens (its real port when admin.listen used port 0 in tests). */
+    public InetSocketAddress adminAddress() {
+        return admin.localAddress();
+    }
+
+    // ---- NodeView
+
+    @Override
+    public String state() {
+        return state;
+    }
+
+    @Override
+    public Duration uptime() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public String version() {
+        return Main.version();
+    }
+
+    @Override
+    public String transport() {
+        return transport.name();
+    }
+
+    @Override
+    public String targetName() {
+        return config.get(Keys.ISCSI_TARGET);
+    }
+
+    @Override
+    public String targetAlias() {
+        return config.get(Keys.ISCSI_ALIAS);
+    }
+
+    @Override
+    public List<InetSocketAddress> portals() {
+        return config.get(Keys.ISCSI_LISTEN);
+    }
+
+    @Override
+    public String authentication() {
+        var chap = config.chap();
+        return chap.mutual() ? "mutual" : chap.required() ? "chap" : "none";
+    }
+
+    @Override
+    public List<Lun> luns() {
+        return List.copyOf(lunViews);
+    }
+
+    @Override
+    public List<SessionInfo> sessions() {
+        IscsiTarget t = target;
+        return t == null ? List.of() : t.sessions();
+    }
+
+    @Override
+    public CountingTaskExecutor commands() {
+        return commands;
+    }
+}

@@ -1,0 +1,224 @@
+package net.twinblock.server.config;
+
+import static net.twinblock.server.config.ValueParsers.bool;
+import static net.twinblock.server.config.ValueParsers.duration;
+import static net.twinblock.server.config.ValueParsers.hostPort;
+import static net.twinblock.server.config.ValueParsers.hostPortList;
+import static net.twinblock.server.config.ValueParsers.intSize;
+import static net.twinblock.server.config.ValueParsers.integer;
+import static net.twinblock.server.config.ValueParsers.iscsiName;
+import static net.twinblock.server.config.ValueParsers.naa;
+import static net.twinblock.server.config.ValueParsers.oneOf;
+import static net.twinblock.server.config.ValueParsers.path;
+import static net.twinblock.server.config.ValueParsers.size;
+import static net.twinblock.server.config.ValueParsers.text;
+import static net.twinblock.server.config.ValueParsers.token;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Every config key the node knows, in the order the example config documents them. Adding a
+ * key (mirror.*, record.*, resync.*, scrub.*) is one line here plus reading it where it is used;
+ * the strict parser, {@code --key=value}, {@code --help} and the example-config test pick it up.
+ *
+ * <p>Per-LUN keys are written {@code lun.<N>.<attribute>}; they are registered once as
+ * templates named {@code lun.N.<attribute>}.
+ */
+public final class Keys {
+
+    private Keys() {
+    }
+
+    // Declared before the keys: static initialisers run top to bottom and define() fills these.
+    private static final Map<String, Key<?>> NODE_KEYS = new LinkedHashMap<>();
+    private static final Map<String, Key<?>> LUN_KEYS = new LinkedHashMap<>();
+
+    /** The largest PDU data segment and burst length RFC 7143 allows (2^24 - 1). */
+    public static final int MAX_ISCSI_LENGTH = 16_777_215;
+    /** Highest LUN with flat (peripheral device) addressing. */
+    public static final int MAX_LUN = 16383;
+
+    private static final Duration MS = Duration.ofMillis(1);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    public static final Key<List<InetSocketAddress>> ISCSI_LISTEN = define("iscsi.listen", "127.0.0.1:3260",
+            hostPortList(), "iSCSI portals, host:port, comma-separated for several");
+    public static final Key<String> ISCSI_TARGET = define("iscsi.target", "iqn.2026-11.net.twinblock:vol0",
+            iscsiName(), "target IQN; both nodes of a pair must use the same one");
+    public static final Key<String> ISCSI_ALIAS = define("iscsi.alias", null,
+            text(255), "TargetAlias reported at login (optional)");
+    public static final Key<Integer> ISCSI_PORTAL_GROUP_TAG = define("iscsi.portal-group-tag", "1",
+            integer(1, 65535), "TargetPortalGroupTag of this node's portals");
+    public static final Key<String> ISCSI_CHAP_USER = define("iscsi.chap.user", null,
+            token(1, 255), "CHAP name initiators must present; setting it makes CHAP mandatory");
+    public static final Key<String> ISCSI_CHAP_SECRET = secret("iscsi.chap.secret",
+            token(12, 16), "CHAP secret, 12 to 16 characters");
+    public static final Key<String> ISCSI_CHAP_MUTUAL_USER = define("iscsi.chap.mutual-user", null,
+            token(1, 255), "name this target presents in mutual CHAP (optional)");
+    public static final Key<String> ISCSI_CHAP_MUTUAL_SECRET = secret("iscsi.chap.mutual-secret",
+            token(12, 16), "this target's mutual CHAP secret, 12 to 16 characters");
+    public static final Key<Integer> ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH = define(
+            "iscsi.max-recv-data-segment-length", "262144", intSize(512, MAX_ISCSI_LENGTH),
+            "largest data segment we accept in one PDU");
+    public static final Key<Integer> ISCSI_FIRST_BURST_LENGTH = define("iscsi.first-burst-length", "262144",
+            intSize(512, MAX_ISCSI_LENGTH), "unsolicited data we accept per write");
+    public static final Key<Integer> ISCSI_MAX_BURST_LENGTH = define("iscsi.max-burst-length", "1048576",
+            intSize(512, MAX_ISCSI_LENGTH), "largest solicited data sequence (per R2T)");
+    public static final Key<Integer> ISCSI_MAX_OUTSTANDING_R2T = define("iscsi.max-outstanding-r2t", "8",
+            integer(1, 65535), "R2Ts outstanding per write");
+    public static final Key<Integer> ISCSI_COMMAND_WINDOW = define("iscsi.command-window", "256",
+            integer(128, 65536), "commands a session may have queued (MaxCmdSN - ExpCmdSN + 1)");
+    public static final Key<Duration> ISCSI_NOP_INTERVAL = define("iscsi.nop-interval", "5s",
+            duration(Duration.ofSeconds(1), HOUR), "idle time before we ping the initiator with a NOP-In");
+    public static final Key<Duration> ISCSI_NOP_TIMEOUT = define("iscsi.nop-timeout", "15s",
+            duration(Duration.ofSeconds(1), HOUR), "an unanswered ping drops the connection after this");
+    public static final Key<Duration> ISCSI_LOGIN_TIMEOUT = define("iscsi.login-timeout", "30s",
+            duration(Duration.ofSeconds(1), HOUR), "a login not finished in this time drops the connection");
+
+    public static final Key<Path> DATA_DIR = define("data.dir", "./data",
+            path(), "directory for LUN image files (created if missing)");
+
+    public static final Key<InetSocketAddress> ADMIN_LISTEN = define("admin.listen", "127.0.0.1:3270",
+            hostPort(), "HTTP admin endpoint (status, metrics); loopback unless admin.allow-remote");
+    public static final Key<Boolean> ADMIN_ALLOW_REMOTE = define("admin.allow-remote", "false",
+            bool(), "allow admin.listen on a non-loopback address (it has no authentication)");
+
+    public static final Key<String> LOG_LEVEL = define("log.level", "info",
+            oneOf("debug", "info", "warning", "error"), "least severe log level printed");
+    public static final Key<Duration> SHUTDOWN_DRAIN_TIMEOUT = define("shutdown.drain-timeout", "10s",
+            duration(Duration.ZERO, Duration.ofMinutes(10)), "on SIGTERM, wait this long for in-flight commands");
+
+    // Per LUN. Without any lun.* key the node serves LUN 0 with these defaults.
+    public static final Key<Long> LUN_SIZE = lun("size", "1G",
+            size(512, 1L << 56), "capacity, e.g. 1G, 512M, 1073741824 (binary units)");
+    public static final Key<Integer> LUN_BLOCK_SIZE = lun("block-size", "512",
+            raw -> Integer.parseInt(oneOf("512", "4096").parse(raw)), "logical block size: 512 or 4096");
+    public static final Key<Path> LUN_PATH = lun("path", null,
+            path(), "image file; default <data.dir>/lun<N>.img");
+    public static final Key<String> LUN_SERIAL = lun("serial", null,
+            token(1, 64), "unit serial number (VPD 0x80); default derived from the target IQN and N");
+    public static final Key<byte[]> LUN_NAA = lun("naa", null,
+            naa(), "NAA type 6 designator, 32 hex digits (VPD 0x83); default derived like the serial");
+
+    private static final Pattern LUN_KEY = Pattern.compile("lun\\.([0-9]+)\\.([a-z0-9-]+)");
+
+    /** The node-wide keys, in documentation order. */
+    public static Collection<Key<?>> nodeKeys() {
+        return Collections.unmodifiableCollection(NODE_KEYS.values());
+    }
+
+    /** The per-LUN key templates (named lun.N.*), in documentation order. */
+    public static Collection<Key<?>> lunKeys() {
+        return Collections.unmodifiableCollection(LUN_KEYS.values());
+    }
+
+    /** The concrete name of a per-LUN key for LUN {@code lun}: lun.3.size. */
+    public static String lunKeyName(int lun, Key<?> template) {
+        return "lun." + lun + "." + template.name().substring("lun.N.".length());
+    }
+
+    /** A key name as written in a config, resolved to its definition. */
+    public record Resolved(Key<?> key, int lun) {
+        public boolean perLun() {
+            return lun >= 0;
+        }
+    }
+
+    /**
+     * Resolves a key as written, or throws naming it (with a suggestion for a likely typo).
+     */
+    static Resolved resolve(String name, String origin, String shownValue) throws ConfigException {
+        Key<?> k = NODE_KEYS.get(name);
+        if (k != null) {
+            return new Resolved(k, -1);
+        }
+        Matcher m = LUN_KEY.matcher(name);
+        if (m.matches()) {
+            String number = m.group(1);
+            // One spelling per LUN: lun.01.size and lun.1.size must not silently be two keys.
+            if ((number.length() > 1 && number.charAt(0) == '0') || number.length() > 5
+                    || Integer.parseInt(number) > MAX_LUN) {
+                throw new ConfigException(name, "LUN number must be 0 to " + MAX_LUN
+                        + " without leading zeros (" + origin + ")", shownValue);
+            }
+            Key<?> template = LUN_KEYS.get("lun.N." + m.group(2));
+            if (template != null) {
+                return new Resolved(template, Integer.parseInt(number));
+            }
+        }
+        String hint = suggest(name);
+        throw new ConfigException(name, "unknown key (" + origin + ")"
+                + (hint == null ? "" : "; did you mean " + hint + "?"), shownValue);
+    }
+
+    private static String suggest(String name) {
+        String best = null;
+        int bestDistance = 4;
+        for (String candidate : NODE_KEYS.keySet()) {
+            int d = distance(name, candidate);
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        Matcher m = Pattern.compile("lun\\.([0-9]+)\\.(.*)").matcher(name);
+        if (m.matches()) {
+            for (String candidate : LUN_KEYS.keySet()) {
+                String attr = candidate.substring("lun.N.".length());
+                int d = distance(m.group(2), attr);
+                if (d < bestDistance) {
+                    best = "lun." + m.group(1) + "." + attr;
+                    bestDistance = d;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance, for "did you mean". Keys are short; the quadratic cost is nothing. */
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    private static <T> Key<T> define(String name, String defaultValue, ValueParser<T> parser, String help) {
+        Key<T> k = new Key<>(name, defaultValue, parser, false, help);
+        NODE_KEYS.put(name, k);
+        return k;
+    }
+
+    private static <T> Key<T> secret(String name, ValueParser<T> parser, String help) {
+        Key<T> k = new Key<>(name, null, parser, true, help);
+        NODE_KEYS.put(name, k);
+        return k;
+    }
+
+    private static <T> Key<T> lun(String attribute, String defaultValue, ValueParser<T> parser, String help) {
+        Key<T> k = new Key<>("lun.N." + attribute, defaultValue, parser, false, help);
+        LUN_KEYS.put(k.name(), k);
+        return k;
+    }
+}
