@@ -3,6 +3,7 @@ package net.twinblock.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -22,6 +23,22 @@ import org.junit.jupiter.api.Test;
  * The jSCSI initiator, an independent Java implementation of RFC 7143, writes distinct patterns over
  * the whole LUN (last block included) and reads them back. It talks to the node through a
  * {@link PduTap}, so a failure comes with the PDU exchange that explains it.
+ *
+ * <p>Known jSCSI 2.2 defects, found from captured exchanges (each is jSCSI's, not the node's):
+ * <ul>
+ *   <li>It cannot handle a UNIT ATTENTION: its first command after login (READ CAPACITY(10)) must
+ *       return data, and a CHECK CONDITION with the power-on unit attention (29h/00h, which SAM-5
+ *       has a target report on a new I_T nexus, and tgt reports too) ends the session. Every new
+ *       session uses a new ISID, so retrying meets the same unit attention. Pinned down by
+ *       {@link #jscsiGivesUpOnThePowerOnUnitAttention}; the round trip lets the tap consume it.</li>
+ *   <li>It sends AuthMethod in a Login Request whose CSG is the operational stage; RFC 7143 §12.1
+ *       scopes AuthMethod to the security stage and the node (like LIO) refuses the login with
+ *       0x0200. Our configuration therefore leaves AuthMethod out.</li>
+ *   <li>After one login it stores the target's answers as its own offers, so a second login offers
+ *       "OFMarkInt=Reject", a reserved value, and is refused. Our configuration leaves the obsolete
+ *       marker keys out.</li>
+ *   <li>Its ISIDs have the type bits 11b, reserved by RFC 7143 §11.12.5; the node tolerates that.</li>
+ * </ul>
  */
 class JscsiRoundTripTest {
     private static final String SESSION = "twinblock-it";
@@ -29,8 +46,37 @@ class JscsiRoundTripTest {
     private static final long LUN_BLOCKS = 64L * 1024 * 1024 / BLOCK;
 
     @Test
-    void writesPatternsAcrossTheLunAndReadsThemBack() throws Exception {
+    void jscsiGivesUpOnThePowerOnUnitAttention() throws Exception {
         try (NodeProcess node = NodeProcess.start(); PduTap tap = new PduTap(node.iscsiPort())) {
+            Initiator initiator = new Initiator(configuration(node, tap.port()));
+            try {
+                initiator.createSession(SESSION);
+                initiator.closeSession(SESSION);
+                throw new AssertionError("jSCSI opened a session: the documented incompatibility is gone, "
+                        + "update this test and the class comment. Exchange:\n" + transcript(tap));
+            } catch (RuntimeException expected) {
+                // jSCSI reports the failure as a NullPointerException from createSession.
+            }
+            List<String> exchange = tap.transcript();
+            String all = String.join("\n", exchange);
+            // Login succeeded: straight to full feature phase with status 0.
+            assertTrue(exchange.get(1).startsWith("T->I op=0x23 flags=0x87") && exchange.get(1).contains("status=0000"),
+                    all);
+            // jSCSI's first command: READ CAPACITY(10) on LUN 0 ...
+            assertTrue(exchange.get(2).startsWith("I->T op=0x01") && exchange.get(2).contains("cdb=25"), all);
+            // ... answered CHECK CONDITION, fixed sense, UNIT ATTENTION, 29h/00h POWER ON OR RESET.
+            String answer = exchange.get(3);
+            assertTrue(answer.startsWith("T->I op=0x21") && answer.contains("status=0x02"), all);
+            String sense = answer.substring(answer.indexOf("sense=") + "sense=".length());
+            assertEquals("70", sense.substring(4, 6), all);
+            assertEquals("06", sense.substring(8, 10), all);
+            assertEquals("2900", sense.substring(28, 32), all);
+        }
+    }
+
+    @Test
+    void writesPatternsAcrossTheLunAndReadsThemBack() throws Exception {
+        try (NodeProcess node = NodeProcess.start(); PduTap tap = new PduTap(node.iscsiPort(), true)) {
             Initiator initiator = new Initiator(configuration(node, tap.port()));
             try {
                 initiator.createSession(SESSION);
@@ -68,7 +114,8 @@ class JscsiRoundTripTest {
     /**
      * Our own jSCSI configuration naming only the node on loopback. jSCSI's Configuration.create()
      * would read src/main/resources/jscsi.xml, and the jscsi.xml inside its jar names targets on
-     * other networks: neither is ever loaded. The schema is taken from the jar.
+     * other networks: neither is ever loaded. The schema is taken from the jar. AuthMethod and the
+     * marker keys are left out on purpose (see the class comment).
      */
     private static Configuration configuration(NodeProcess node, int port) throws Exception {
         Path dir = NodeProcess.newWorkDir("jscsi");
@@ -83,7 +130,6 @@ class JscsiRoundTripTest {
                     xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
                     xsi:schemaLocation="http://www.jscsi.org/2006-09 jscsi.xsd">
                   <global>
-                    <AuthMethod>None</AuthMethod>
                     <DataDigest>None</DataDigest>
                     <DataPDUInOrder>Yes</DataPDUInOrder>
                     <DataSequenceInOrder>Yes</DataSequenceInOrder>
@@ -92,8 +138,6 @@ class JscsiRoundTripTest {
                     <ErrorRecoveryLevel>0</ErrorRecoveryLevel>
                     <FirstBurstLength>65536</FirstBurstLength>
                     <HeaderDigest>None</HeaderDigest>
-                    <IFMarker>No</IFMarker>
-                    <IFMarkInt>2048</IFMarkInt>
                     <ImmediateData>Yes</ImmediateData>
                     <InitialR2T>Yes</InitialR2T>
                     <InitiatorAlias>twinblock-it</InitiatorAlias>
@@ -102,8 +146,6 @@ class JscsiRoundTripTest {
                     <MaxConnections>1</MaxConnections>
                     <MaxOutstandingR2T>1</MaxOutstandingR2T>
                     <MaxRecvDataSegmentLength>8192</MaxRecvDataSegmentLength>
-                    <OFMarker>No</OFMarker>
-                    <OFMarkInt>2048</OFMarkInt>
                     <SessionType>Normal</SessionType>
                   </global>
                   <target id="SESSION" address="127.0.0.1" port="PORT">

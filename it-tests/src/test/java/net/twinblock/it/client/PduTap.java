@@ -23,9 +23,23 @@ public final class PduTap implements AutoCloseable {
     private final int targetPort;
     private final List<String> transcript = Collections.synchronizedList(new ArrayList<>());
     private final List<Socket> sockets = Collections.synchronizedList(new ArrayList<>());
+    private final boolean absorbUnitAttention;
 
+    /** A pure tap: forwards everything unchanged. */
     public PduTap(int targetPort) throws IOException {
+        this(targetPort, false);
+    }
+
+    /**
+     * @param absorbUnitAttention when true, right after each successful login the tap sends one
+     *     immediate TEST UNIT READY of its own and swallows the answer: it consumes the power-on
+     *     UNIT ATTENTION that SAM-5 has the target report on a new I_T nexus, for initiators (jSCSI)
+     *     that cannot handle it. Immediate, so the initiator's CmdSN numbering is untouched; only its
+     *     ExpStatSN lags by one, which a target must tolerate.
+     */
+    public PduTap(int targetPort, boolean absorbUnitAttention) throws IOException {
         this.targetPort = targetPort;
+        this.absorbUnitAttention = absorbUnitAttention;
         this.server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::acceptLoop, "pdu-tap-accept");
         acceptor.setDaemon(true);
@@ -51,18 +65,25 @@ public final class PduTap implements AutoCloseable {
                 target.connect(new InetSocketAddress("127.0.0.1", targetPort), 10_000);
                 sockets.add(initiator);
                 sockets.add(target);
-                pump(initiator, target, "I->T");
-                pump(target, initiator, "T->I");
+                OutputStream toTarget = target.getOutputStream();
+                pump(initiator, target, toTarget, "I->T");
+                pump(target, initiator, toTarget, "T->I");
             } catch (IOException e) {
                 return;
             }
         }
     }
 
-    private void pump(Socket from, Socket to, String direction) {
+    /** ITT of the tap's own TEST UNIT READY; far from the small ITTs initiators start with. */
+    static final int TAP_ITT = 0x7ab0_0001;
+
+    private void pump(Socket from, Socket to, OutputStream toTarget, String direction) {
+        boolean towardsInitiator = direction.equals("T->I");
         Thread t = new Thread(() -> {
             try (DataInputStream in = new DataInputStream(from.getInputStream())) {
                 OutputStream out = to.getOutputStream();
+                // Both pumps write to the target; whole PDUs only, never interleaved.
+                Object lock = toTarget;
                 while (true) {
                     byte[] bhs = new byte[RawPdu.BHS_LENGTH];
                     in.readFully(bhs);
@@ -71,10 +92,28 @@ public final class PduTap implements AutoCloseable {
                     byte[] rest = new byte[ahs + ((dsl + 3) & ~3)];
                     in.readFully(rest);
                     byte[] data = java.util.Arrays.copyOfRange(rest, ahs, ahs + dsl);
-                    transcript.add(direction + " " + describe(new RawPdu(bhs, data)));
-                    out.write(bhs);
-                    out.write(rest);
-                    out.flush();
+                    RawPdu pdu = new RawPdu(bhs, data);
+                    if (towardsInitiator && pdu.itt() == TAP_ITT) {
+                        transcript.add("tap " + describe(pdu) + " (absorbed)");
+                        continue;
+                    }
+                    transcript.add(direction + " " + describe(pdu));
+                    if (towardsInitiator && absorbUnitAttention && pdu.opcode() == RawPdu.LOGIN_RESPONSE
+                            && (pdu.flags() & 0x83) == 0x83 && pdu.byteAt(36) == 0) {
+                        // Before the initiator even learns it is logged in, so our command is first.
+                        RawPdu tur = RawPdu.of(RawPdu.IMMEDIATE | RawPdu.SCSI_COMMAND, new byte[0]).flags(0x81)
+                                .lun(0).itt(TAP_ITT).intAt(24, pdu.expCmdSn()).intAt(28, pdu.statSn() + 1);
+                        transcript.add("tap " + describe(tur));
+                        synchronized (lock) {
+                            toTarget.write(tur.toBytes());
+                            toTarget.flush();
+                        }
+                    }
+                    synchronized (towardsInitiator ? out : lock) {
+                        out.write(bhs);
+                        out.write(rest);
+                        out.flush();
+                    }
                 }
             } catch (EOFException e) {
                 transcript.add(direction + " closed");
