@@ -351,6 +351,8 @@ for sys in $SYSTEMS; do
   [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"
 done
 
+# Other work on the machine skews everything: record the load so a reader can judge the spread.
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measuring loopback RTT"
 read -r RTT_MEDIAN RTT_MEAN _ _ < <(python3 "$HERE/lib/rtt.py")
 
@@ -373,6 +375,7 @@ read -r RTT_MEDIAN RTT_MEAN _ _ < <(python3 "$HERE/lib/rtt.py")
   echo "clk_tck=$(getconf CLK_TCK)"
   echo "rtt_median_us=$RTT_MEDIAN"
   echo "rtt_mean_us=$RTT_MEAN"
+  echo "load_start=$LOAD_START"
 } >"$OUT/meta.env"
 printf '%s\n' "${CELL_DEFS[@]}" | awk -F'|' -v OFS='\t' '{print $1, $2, $3, $4, $5}' >"$OUT/cells.tsv"
 : >"$OUT/samples.tsv"
@@ -396,6 +399,7 @@ for def in "${CELL_DEFS[@]}"; do
   done
 done
 
+echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/meta.env"
 {
   for sys in $SYSTEMS; do
     printf '%s\t%s\t%s\n' "$sys" "${SYS_STATUS[$sys]:-na}" "${SYS_NOTE[$sys]:-not started}"

@@ -148,6 +148,9 @@ def main():
       f"{' (PROFILE run: the standalone node ran with JFR)' if env.get('profile') == '1' else ''}\n")
     w(f"- Loopback TCP RTT (python ping-pong, separate processes): median {env.get('rtt_median_us', '?')} µs, "
       f"mean {env.get('rtt_mean_us', '?')} µs\n")
+    if "load_start" in env:
+        w(f"- Load average (1/5/15 min) when measuring started: {env['load_start']}, when it ended: "
+          f"{env.get('load_end', '?')} (anything well above 1-2 means other work shared the CPUs)\n")
     w("- Systems:\n")
     for s in order:
         st, note = status[s]
