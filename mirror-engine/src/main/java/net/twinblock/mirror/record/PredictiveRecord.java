@@ -1,0 +1,553 @@
+package net.twinblock.mirror.record;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * The primary's predictive record: the extents that are being, or are about to be, written, so
+ * that after a crash only they need resynchronising (DESIGN.md section 5).
+ *
+ * <p>Around every host write the volume calls {@link #admit} before issuing it and
+ * {@link #complete} once it is on both nodes:
+ * <ul>
+ * <li>A write whose extents are all durably recorded is a <em>hit</em>: its future is already
+ *     complete and no record I/O happens.</li>
+ * <li>Otherwise it is a <em>miss</em>: its extents, plus those the {@link Predictor} expects
+ *     next, join the next record update. An update writes the local {@link RecordFile} and
+ *     replicates the same snapshot to the secondary in parallel; the writes waiting on it are
+ *     released only when both are durable.</li>
+ * <li>Group commit: at most one update runs at a time. Misses arriving meanwhile gather into the
+ *     next update, which starts when the running one ends, so any number of concurrent misses
+ *     cost two updates at most.</li>
+ * <li>Removal is lazy: an extent whose writes all completed stays as an idle hit candidate until
+ *     the least-recently-used order evicts it to stay within capacity; eviction changes only the
+ *     memory, the next update drops it from the files. An extent with a write in flight is never
+ *     evicted. A stale extent in a file costs only extra resync.</li>
+ * <li>When busy extents alone would exceed capacity plus the busy headroom (what a file slot can
+ *     hold), a miss waits, in arrival order, until some write completes. Below that the record
+ *     grows past capacity rather than delay a write.</li>
+ * </ul>
+ *
+ * <p>Extents loaded from the file at startup (a previous run's record: after a crash, the only
+ * extents that may differ) stay pinned until {@link #recoveryComplete()} says they were
+ * resynchronised, so a second crash before then still finds them.
+ *
+ * <p>Thread-safe; nothing blocks the caller. File writes run on the executor given to
+ * {@code open}. Futures complete on that executor or on the replicator's thread (the link), so
+ * continuations must not block either.
+ */
+public final class PredictiveRecord implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(PredictiveRecord.class.getName());
+
+    /** One record update: the writes waiting on it and the extents it makes durable. */
+    private static final class Batch {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** (offset, length) of each write released by this update, to undo them if it fails. */
+        final List<long[]> writes = new ArrayList<>();
+        final List<Extent> added = new ArrayList<>();
+        RecordSnapshot snapshot;
+    }
+
+    /** Markers {@link #admitLocked} returns instead of an update. */
+    private static final Batch HIT = new Batch();
+    private static final Batch NO_ROOM = new Batch();
+    private static final Batch REFUSED = new Batch();
+
+    /** A miss that found no room; retried in arrival order as writes complete. */
+    private record Waiter(long offset, long length, List<Extent> predicted, CompletableFuture<Void> admitted) {
+    }
+
+    private final RecordFile file;
+    private final RecordSettings settings;
+    private final long volumeSize;
+    private final RecordReplicator replicator;
+    private final Executor io;
+    private final PersistGate gate;
+    private final RecordSnapshot loaded;
+    private final int maxEntries;
+
+    private final Object lock = new Object();
+    private final LruExtentSet extents;
+    private final Predictor predictor;
+    /** Extents added but not yet durable, and the update that will make them so. */
+    private final Map<Extent, Batch> pending = new HashMap<>();
+    private final ArrayDeque<Waiter> waitingForRoom = new ArrayDeque<>();
+    private Batch running;
+    private Batch next;
+    private long generation;
+    private boolean pinned;
+    private RecordException poisoned;
+    private boolean closed;
+
+    private long hostWrites;
+    private long hits;
+    private long misses;
+    private long recordWrites;
+    private long extentsAdded;
+    private long extentsPredicted;
+    private long evictions;
+    private long waitsForRoom;
+
+    private PredictiveRecord(RecordFile file, RecordSettings settings, long volumeSize, RecordReplicator replicator,
+            Executor io, PersistGate gate) {
+        this.file = file;
+        this.settings = settings;
+        this.volumeSize = volumeSize;
+        this.replicator = replicator;
+        this.io = io;
+        this.gate = gate;
+        this.loaded = file.loaded();
+        this.maxEntries = file.maxEntries();
+        this.extents = new LruExtentSet(settings.capacity());
+        long extentCount = (volumeSize + settings.extentSize() - 1) / settings.extentSize();
+        this.predictor = new Predictor(settings.extentSize(), settings.predictAhead(), extentCount);
+        this.generation = file.generation();
+        for (Extent e : loaded.extents()) {
+            extents.add(e);
+            extents.begin(e); // pinned like a write in flight: not evictable until recovered
+        }
+        this.pinned = !loaded.isEmpty();
+    }
+
+    /**
+     * Opens (or creates) the record file and starts with its extents recorded.
+     *
+     * @param volumeSize bytes of the volume; writes must fall inside it, predictions never pass it
+     * @param io         runs the record file writes (blocking I/O); not shut down by the record
+     * @throws RecordException if the file exists but cannot be read or has no valid slot
+     */
+    public static PredictiveRecord open(Path file, RecordSettings settings, long volumeSize,
+            RecordReplicator replicator, Executor io) {
+        return open(file, settings, volumeSize, replicator, io, PersistGate.OPEN);
+    }
+
+    /** As {@link #open(Path, RecordSettings, long, RecordReplicator, Executor)}, with a gate on local persists. */
+    public static PredictiveRecord open(Path file, RecordSettings settings, long volumeSize,
+            RecordReplicator replicator, Executor io, PersistGate gate) {
+        if (volumeSize <= 0) {
+            throw new IllegalArgumentException("volume size must be positive, not " + volumeSize);
+        }
+        RecordFile f = RecordFile.open(file, settings.extentSize(), settings.maxEntries());
+        if (!f.loaded().isEmpty()) {
+            LOG.log(Level.WARNING, "record {0} holds {1} extents from the previous run: they may differ"
+                    + " from the peer until resynchronised", file, f.loaded().size());
+        }
+        return new PredictiveRecord(f, settings, volumeSize, replicator, io, gate);
+    }
+
+    public RecordSettings settings() {
+        return settings;
+    }
+
+    /**
+     * The extents the file held when this node started. After a crash these are the only
+     * extents whose data may differ between the nodes.
+     */
+    public Set<Extent> recordedExtents() {
+        return new TreeSet<>(loaded.extents());
+    }
+
+    /**
+     * Says the extents loaded at startup were resynchronised, so they may leave the record like
+     * any idle extent. Until then they stay recorded through any number of updates and crashes.
+     */
+    public void recoveryComplete() {
+        List<Batch> launch = new ArrayList<>();
+        List<Runnable> after = new ArrayList<>();
+        synchronized (lock) {
+            if (!pinned) {
+                return;
+            }
+            pinned = false;
+            for (Extent e : loaded.extents()) {
+                extents.end(e);
+            }
+            afterExtentsFreed(after, launch);
+        }
+        finish(after, launch);
+    }
+
+    /**
+     * Called before a host write of {@code length} bytes at {@code offset} is issued. The write
+     * may be issued when the future completes; it then counts as in flight until
+     * {@link #complete}. If the future fails, the write must fail too and must not call
+     * {@code complete} (the record has already forgotten it).
+     */
+    public CompletableFuture<Void> admit(long offset, long length) {
+        if (offset < 0 || length <= 0 || offset > volumeSize - length) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("write of " + length
+                    + " bytes at offset " + offset + " is outside the volume of " + volumeSize + " bytes"));
+        }
+        long span = Extent.last(offset, length, settings.extentSize()) - Extent.first(offset, settings.extentSize()) + 1;
+        if (span > maxEntries) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("write of " + length
+                    + " bytes spans " + span + " extents, more than the record can hold (" + maxEntries
+                    + "); raise record.busy-headroom or record.extent-size"));
+        }
+        CompletableFuture<Void> result;
+        List<Batch> launch = new ArrayList<>(1);
+        synchronized (lock) {
+            hostWrites++;
+            List<Extent> predicted = predictor.onWrite(offset, length);
+            Batch admitted = waitingForRoom.isEmpty() || !needsRoom(offset, length)
+                    ? admitLocked(offset, length, predicted) : NO_ROOM;
+            if (admitted == HIT) {
+                hits++;
+            } else {
+                misses++;
+            }
+            if (admitted == NO_ROOM) {
+                waitsForRoom++;
+                result = new CompletableFuture<>();
+                waitingForRoom.add(new Waiter(offset, length, predicted, result));
+            } else {
+                result = futureOf(admitted);
+            }
+            startNextLocked(launch);
+        }
+        launch.forEach(this::launch);
+        return result;
+    }
+
+    /** Called once the write admitted at this range is complete on both nodes (or failed). */
+    public void complete(long offset, long length) {
+        List<Batch> launch = new ArrayList<>(1);
+        List<Runnable> after = new ArrayList<>();
+        synchronized (lock) {
+            for (long i = Extent.first(offset, settings.extentSize());
+                    i <= Extent.last(offset, length, settings.extentSize()); i++) {
+                if (extents.inFlight(new Extent(i)) == 0) {
+                    // Check all first: a caller bug must not leave half the range ended.
+                    throw new IllegalStateException("complete(" + offset + ", " + length + ") without a"
+                            + " write in flight on extent " + i);
+                }
+            }
+            boolean freed = false;
+            for (long i = Extent.first(offset, settings.extentSize());
+                    i <= Extent.last(offset, length, settings.extentSize()); i++) {
+                freed |= extents.end(new Extent(i));
+            }
+            if (freed) {
+                afterExtentsFreed(after, launch);
+            }
+        }
+        finish(after, launch);
+    }
+
+    /** The record as it is in memory now (what the next update would write). */
+    public RecordSnapshot snapshot() {
+        synchronized (lock) {
+            return RecordSnapshot.of(generation, settings.extentSize(), extents.extents());
+        }
+    }
+
+    public RecordMetrics metrics() {
+        synchronized (lock) {
+            return new RecordMetrics(hostWrites, hits, misses, recordWrites, extents.size(), extentsAdded,
+                    extentsPredicted, evictions, waitsForRoom);
+        }
+    }
+
+    /** True if any extent of the range is not in the record (so admitting it would miss). */
+    private boolean needsRoom(long offset, long length) {
+        for (long i = Extent.first(offset, settings.extentSize());
+                i <= Extent.last(offset, length, settings.extentSize()); i++) {
+            if (!extents.contains(new Extent(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Admits a write under the lock: {@link #HIT} (go ahead, nothing to persist), {@link #NO_ROOM}
+     * (a miss, but busy extents fill every slot entry: nothing changed), {@link #REFUSED} (a miss
+     * the record can no longer persist: nothing changed), or the update the write waits on.
+     */
+    private Batch admitLocked(long offset, long length, List<Extent> predicted) {
+        long first = Extent.first(offset, settings.extentSize());
+        long last = Extent.last(offset, length, settings.extentSize());
+        int missing = 0;
+        int becomingBusy = 0;
+        Batch wait = null;
+        for (long i = first; i <= last; i++) {
+            Extent e = new Extent(i);
+            if (!extents.contains(e)) {
+                missing++;
+                becomingBusy++;
+            } else {
+                if (extents.inFlight(e) == 0) {
+                    becomingBusy++;
+                }
+                Batch b = pending.get(e);
+                if (b != null && (wait == null || b == next)) {
+                    wait = b; // the later update: it carries everything the earlier one holds
+                }
+            }
+        }
+        if (missing > 0) {
+            if (poisoned != null || closed) {
+                return REFUSED;
+            }
+            if (extents.busy() + becomingBusy > maxEntries) {
+                return NO_ROOM;
+            }
+            wait = nextBatch();
+            for (long i = first; i <= last; i++) {
+                Extent e = new Extent(i);
+                if (!extents.contains(e)) {
+                    extents.add(e);
+                    pending.put(e, wait);
+                    wait.added.add(e);
+                    extentsAdded++;
+                }
+            }
+            for (Extent p : predicted) {
+                if (!extents.contains(p)) {
+                    extents.add(p);
+                    pending.put(p, wait);
+                    wait.added.add(p);
+                    extentsPredicted++;
+                }
+            }
+        }
+        for (long i = first; i <= last; i++) {
+            extents.begin(new Extent(i));
+        }
+        evictLocked();
+        if (wait == null) {
+            return HIT;
+        }
+        wait.writes.add(new long[] {offset, length});
+        return wait;
+    }
+
+    /** The future an admitted write waits on. */
+    private CompletableFuture<Void> futureOf(Batch admitted) {
+        if (admitted == HIT) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (admitted == REFUSED) {
+            return CompletableFuture.failedFuture(poisoned != null ? poisoned
+                    : new RecordException("record " + file.path() + " is closed"));
+        }
+        // A copy per write: a caller completing or cancelling its future must not release others.
+        return admitted.done.copy();
+    }
+
+    private Batch nextBatch() {
+        if (next == null) {
+            next = new Batch();
+        }
+        return next;
+    }
+
+    private void evictLocked() {
+        for (Extent e : extents.evictIdle()) {
+            pending.remove(e); // an idle predicted extent no update needs to carry any more
+            evictions++;
+        }
+    }
+
+    /** Some extents went idle: evict down to capacity and admit waiters that now fit. */
+    private void afterExtentsFreed(List<Runnable> after, List<Batch> launch) {
+        evictLocked();
+        while (!waitingForRoom.isEmpty()) {
+            Waiter w = waitingForRoom.peek();
+            Batch batch = admitLocked(w.offset, w.length, w.predicted);
+            if (batch == NO_ROOM) {
+                break;
+            }
+            waitingForRoom.poll(); // counted as a miss on arrival: it waited
+            CompletableFuture<Void> admitted = futureOf(batch);
+            after.add(() -> admitted.whenComplete((v, err) -> {
+                if (err != null) {
+                    w.admitted.completeExceptionally(err);
+                } else {
+                    w.admitted.complete(null);
+                }
+            }));
+        }
+        startNextLocked(launch);
+    }
+
+    private void startNextLocked(List<Batch> launch) {
+        if (running != null || next == null) {
+            return;
+        }
+        running = next;
+        next = null;
+        generation++;
+        recordWrites++;
+        running.snapshot = RecordSnapshot.of(generation, settings.extentSize(), extents.extents());
+        launch.add(running);
+    }
+
+    private void finish(List<Runnable> after, List<Batch> launch) {
+        after.forEach(Runnable::run);
+        launch.forEach(this::launch);
+    }
+
+    /** Starts an update outside the lock: local file write (through the gate) and replication in parallel. */
+    private void launch(Batch batch) {
+        RecordSnapshot snap = batch.snapshot;
+        CompletableFuture<Void> local;
+        try {
+            local = gate.beforePersist(snap).thenCompose(v -> writeLocal(snap));
+        } catch (RuntimeException e) {
+            local = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> remote;
+        try {
+            remote = replicator.replicate(snap);
+        } catch (RuntimeException e) {
+            remote = CompletableFuture.failedFuture(e);
+        }
+        CompletableFuture<Void> localDone = local;
+        CompletableFuture<Void> remoteDone = remote;
+        CompletableFuture.allOf(local, remote).whenComplete((v, err) -> persisted(batch,
+                failure(localDone), failure(remoteDone)));
+    }
+
+    private static Throwable failure(CompletableFuture<Void> f) {
+        try {
+            f.join();
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        } catch (java.util.concurrent.CancellationException e) {
+            return e;
+        }
+    }
+
+    private CompletableFuture<Void> writeLocal(RecordSnapshot snap) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        try {
+            io.execute(() -> {
+                try {
+                    file.write(snap);
+                    written.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    written.completeExceptionally(e);
+                } catch (Error e) {
+                    written.completeExceptionally(e); // never leave host writes waiting forever
+                    throw e;
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            written.completeExceptionally(e);
+        }
+        return written;
+    }
+
+    /** An update ended: release (or fail) its writes and start the next one. */
+    private void persisted(Batch batch, Throwable localError, Throwable remoteError) {
+        List<Batch> failed = new ArrayList<>();
+        List<Batch> launch = new ArrayList<>(1);
+        List<Runnable> after = new ArrayList<>();
+        RecordException error = null;
+        synchronized (lock) {
+            running = null;
+            if (localError == null && remoteError == null) {
+                for (Extent e : batch.added) {
+                    pending.remove(e, batch);
+                }
+            } else {
+                if (localError != null) {
+                    error = new RecordException("record update " + batch.snapshot.generation() + " could not be"
+                            + " written to " + file.path() + ": " + localError, localError);
+                    // After a failed fdatasync the page cache may have dropped the update and cleared
+                    // the error; a later "successful" write proves nothing. Refuse misses from now on.
+                    poisoned = new RecordException("record file " + file.path() + " failed earlier ("
+                            + localError + "); writes to unrecorded extents are refused until the node"
+                            + " restarts", localError);
+                    LOG.log(Level.ERROR, "record file {0} failed: {1}", file.path(), localError);
+                } else {
+                    error = new RecordException("record update " + batch.snapshot.generation() + " was not"
+                            + " acknowledged by the secondary: " + remoteError, remoteError);
+                    LOG.log(Level.WARNING, "record update {0} not replicated: {1}",
+                            batch.snapshot.generation(), remoteError);
+                }
+                failLocked(batch);
+                failed.add(batch);
+                if (poisoned != null && next != null) {
+                    failLocked(next); // it could only fail the same way
+                    failed.add(next);
+                    next = null;
+                }
+            }
+            afterExtentsFreed(after, launch);
+        }
+        for (Batch b : failed) {
+            b.done.completeExceptionally(b == batch ? error : poisonedOrClosed());
+        }
+        if (failed.isEmpty()) {
+            batch.done.complete(null);
+        }
+        finish(after, launch);
+    }
+
+    private RecordException poisonedOrClosed() {
+        synchronized (lock) {
+            return poisoned != null ? poisoned : new RecordException("record " + file.path() + " is closed");
+        }
+    }
+
+    /**
+     * Undoes a failed update: its writes fail (their in-flight counts end here), and its extents
+     * leave the record unless a write waiting on the following update still needs them, in which
+     * case that update carries them.
+     */
+    private void failLocked(Batch batch) {
+        for (long[] w : batch.writes) {
+            for (long i = Extent.first(w[0], settings.extentSize()); i <= Extent.last(w[0], w[1], settings.extentSize()); i++) {
+                extents.end(new Extent(i));
+            }
+        }
+        for (Extent e : batch.added) {
+            if (pending.get(e) != batch) {
+                continue;
+            }
+            if (extents.inFlight(e) == 0) {
+                extents.removeIdle(e);
+                pending.remove(e);
+            } else {
+                Batch carrier = nextBatch();
+                pending.put(e, carrier);
+                carrier.added.add(e);
+            }
+        }
+    }
+
+    /**
+     * Closes the record file. Call after the volume drained its writes; misses after this fail.
+     */
+    @Override
+    public void close() {
+        List<Waiter> dropped;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            dropped = new ArrayList<>(waitingForRoom);
+            waitingForRoom.clear();
+        }
+        RecordException gone = new RecordException("record " + file.path() + " is closed");
+        dropped.forEach(w -> w.admitted.completeExceptionally(gone));
+        file.close();
+    }
+}

@@ -1,0 +1,28 @@
+package net.twinblock.mirror.record;
+
+/**
+ * Counters of one predictive record since it was opened.
+ *
+ * @param hostWrites       writes admitted (hits plus misses)
+ * @param hits             writes that went ahead at once: their extents were durably recorded
+ * @param misses           writes that had to wait for a record update
+ * @param recordWrites     record updates (one local file write plus one replication each)
+ * @param extentsRecorded  extents in the record now
+ * @param extentsAdded     extents added because a write needed them
+ * @param extentsPredicted extents added because the predictor expected a write there
+ * @param evictions        idle extents dropped to stay within capacity
+ * @param waitsForRoom     misses that waited for a busy extent to finish (record full of busy extents)
+ */
+public record RecordMetrics(long hostWrites, long hits, long misses, long recordWrites, int extentsRecorded,
+        long extentsAdded, long extentsPredicted, long evictions, long waitsForRoom) {
+
+    /** The benchmark's figure of merit; 0 before the first write. */
+    public double recordWritesPer1000HostWrites() {
+        return hostWrites == 0 ? 0 : recordWrites * 1000.0 / hostWrites;
+    }
+
+    /** Fraction of writes that cost no record I/O; 0 before the first write. */
+    public double hitRatio() {
+        return hostWrites == 0 ? 0 : (double) hits / hostWrites;
+    }
+}
