@@ -156,8 +156,12 @@ public final class Keys {
             }
         }
         String hint = suggest(name);
+        // A mistyped secret key must not echo the secret: mask anything near a secret key.
+        boolean maybeSecret = name.contains("secret") || name.contains("chap")
+                || (hint != null && NODE_KEYS.containsKey(hint) && NODE_KEYS.get(hint).secret());
         throw new ConfigException(name, "unknown key (" + origin + ")"
-                + (hint == null ? "" : "; did you mean " + hint + "?"), shownValue);
+                + (hint == null ? "" : "; did you mean " + hint + "?"),
+                maybeSecret && shownValue != null ? "<hidden>" : shownValue);
     }
 
     private static String suggest(String name) {

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * one {@code key = value} per line; a line whose first non-blank character is {@code #} is a
  * comment (there are no trailing comments: a secret may contain '#'); blank lines are
  * ignored; whitespace around key and value is dropped; no quoting, escapes or continuation
- * lines. Unknown keys and keys set twice in one source are errors. An empty value means
- * "unset" (use the default).
+ * lines. Unknown keys and keys set twice in one source are errors. An empty value leaves an
+ * optional key unset; for a key with a default it is an error (it is usually a mistake).
  */
 public final class RawConfig {
 
@@ -88,9 +88,7 @@ public final class RawConfig {
      * (which of two lines is meant cannot be guessed).
      */
     public void put(String key, String value, String origin) throws ConfigException {
-        // A mistyped secret key must not echo the secret either.
-        String guarded = key.contains("secret") ? "<hidden>" : value;
-        Keys.Resolved resolved = Keys.resolve(key, origin, guarded);
+        Keys.Resolved resolved = Keys.resolve(key, origin, value);
         String shown = value.isEmpty() ? value : resolved.key().shown(value);
         Entry previous = entries.get(key);
         if (previous != null) {
