@@ -24,9 +24,12 @@ public record BlockLimits(int blockSize) {
         return Math.max(1, 4096 / blockSize);
     }
 
-    /** Per UNMAP command: punching holes is cheap, but keep one command under a second or so. */
+    /**
+     * Per UNMAP command: 512 MiB, i.e. at most 2^20 blocks, which libiscsi's conformance suite
+     * takes as the sane upper bound; Linux splits larger discards.
+     */
     public long maxUnmapBlocks() {
-        return 1024 * MIB / blockSize;
+        return 512 * MIB / blockSize;
     }
 
     public int maxUnmapDescriptors() {
@@ -38,10 +41,12 @@ public record BlockLimits(int blockSize) {
     }
 
     /**
-     * WRITE SAME writes its pattern block by block through the mirror, so a command is bounded
-     * to 256 MiB of writes to stay well inside the initiator's 30 s command timeout.
+     * WRITE SAME writes its pattern through the mirror chunk by chunk, so one command is
+     * bounded to 16 MiB to stay far inside the initiator's command timeout. Kept below 65536
+     * blocks also because a WRITE (16) of that many blocks, which libiscsi issues when the
+     * limit allows it, would exceed {@link #maxTransferBlocks()}.
      */
     public long maxWriteSameBlocks() {
-        return 256 * MIB / blockSize;
+        return 16 * MIB / blockSize;
     }
 }

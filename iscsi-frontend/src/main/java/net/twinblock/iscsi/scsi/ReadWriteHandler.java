@@ -7,12 +7,19 @@ import net.twinblock.iscsi.lun.BlockStorage;
 /**
  * READ and WRITE (6/10/12/16) and WRITE AND VERIFY (10/12/16), SBC-3 §5.
  *
- * <p>When the iSCSI EDTL and the CDB disagree (libiscsi's residual tests, FCP-4 rules that
- * RFC 7143 follows): a READ moves what fits in the EDTL and reports the residual. A WRITE
- * whose EDTL covers the CDB writes what the CDB says and reports the underflow; a WRITE whose
- * EDTL is short of the CDB is refused whole (ILLEGAL REQUEST, INVALID FIELD IN COMMAND
- * INFORMATION UNIT, with the overflow residual) rather than writing a partial block, so
- * nothing is half-written.
+ * <p>When the iSCSI EDTL and the CDB disagree (RFC 7143 §11.4.5 follows FCP-4: process the
+ * command, but move no data beyond the EDTL, and report the residual):
+ * <ul>
+ * <li>READ sends what fits in the EDTL; the session truncates the last block.
+ * <li>WRITE with EDTL above the CDB's length writes what the CDB says (underflow).
+ * <li>WRITE with EDTL below it, but a whole number of blocks, writes those blocks and
+ *     answers GOOD with the overflow, as libiscsi's residual tests require.
+ * <li>WRITE with EDTL ending inside a block is refused whole (ILLEGAL REQUEST, INVALID
+ *     FIELD IN COMMAND INFORMATION UNIT, still with the overflow), since a partial block
+ *     cannot be written; nothing is half-written.
+ * </ul>
+ * A READ whose PDU carries the W bit is served as a read: libiscsi expects GOOD there, and
+ * the Data-Out that came with it is simply released.
  */
 final class ReadWriteHandler implements CommandHandler {
 
@@ -23,14 +30,6 @@ final class ReadWriteHandler implements CommandHandler {
         boolean isWrite = op.writes();
         if (op != OpCode.READ_6 && op != OpCode.WRITE_6 && (cdb[1] & 0xe0) != 0) {
             throw CheckCondition.invalidField(1, 7); // RDPROTECT/WRPROTECT: we have no protection information
-        }
-        ScsiRequest request = task.request();
-        boolean wrongDirection = isWrite
-                ? request.read() && !request.write()
-                : request.write() && request.dataOut().isReadable();
-        if (wrongDirection) {
-            throw new CheckCondition(SenseData.of(SenseKey.ILLEGAL_REQUEST,
-                    AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT));
         }
         BlockRange range = BlockRange.of(cdb);
         task.checkRange(range.lba(), range.blocks());
@@ -68,17 +67,23 @@ final class ReadWriteHandler implements CommandHandler {
         if (range.blocks() == 0) {
             return CompletableFuture.completedFuture(ScsiResponses.good(0, edtl));
         }
-        if (spdtl > Integer.toUnsignedLong(edtl) || task.dataOut().readableBytes() < spdtl) {
+        int blockSize = task.storage().blockSize();
+        long edtlBytes = Integer.toUnsignedLong(edtl);
+        long covered = Math.min(spdtl, edtlBytes);
+        if (covered % blockSize != 0 || task.dataOut().readableBytes() < covered) {
             return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
                     SenseData.of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT),
                     spdtl, edtl));
+        }
+        if (covered == 0) {
+            return CompletableFuture.completedFuture(ScsiResponses.good(spdtl, edtl));
         }
         // FUA must reach stable storage before GOOD; WRITE AND VERIFY likewise, since verifying
         // a write only means something once it is on the medium. DPO is a cache hint: ignored.
         boolean fua = op == OpCode.WRITE_AND_VERIFY_10 || op == OpCode.WRITE_AND_VERIFY_12
                 || op == OpCode.WRITE_AND_VERIFY_16
                 || (op != OpCode.WRITE_6 && Cdb.bit(cdb, 1, 3));
-        ByteBuf payload = exactly(task.takeDataOut(), (int) spdtl);
+        ByteBuf payload = exactly(task.takeDataOut(), (int) covered);
         // payload: ownership passes to the storage, which releases it also on failure.
         return task.storage().write(range.lba(), payload, fua)
                 .thenApply(v -> ScsiResponses.good(spdtl, edtl));

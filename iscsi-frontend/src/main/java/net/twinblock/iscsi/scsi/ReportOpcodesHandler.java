@@ -18,7 +18,7 @@ final class ReportOpcodesHandler implements CommandHandler {
     private static final int SUPPORT_NOT_SUPPORTED = 0b001;
     private static final int SUPPORT_STANDARD = 0b011;
 
-    /** Recommended timeout we report: generous enough for a 256 MiB WRITE SAME through the mirror. */
+    /** Recommended timeout we report: the Linux default, ample for a 16 MiB WRITE SAME through the mirror. */
     private static final int RECOMMENDED_TIMEOUT_SECONDS = 30;
 
     @Override

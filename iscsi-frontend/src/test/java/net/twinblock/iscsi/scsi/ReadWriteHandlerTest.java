@@ -163,26 +163,46 @@ class ReadWriteHandlerTest {
 
     @ParameterizedTest
     @ValueSource(ints = {512, 4096})
-    void writeWithShortEdtlWritesNothingAndSaysOverflow(int bs) {
+    void writeWithShortEdtlWritesTheWholeBlocksItCoversAndSaysOverflow(int bs) {
         try (ScsiHarness h = new ScsiHarness(bs, BLOCKS)) {
-            for (int edtl : new int[] {0, 200, bs}) {
-                int blocks = edtl == bs ? 2 : 1;
-                Result r = h.run(0, rw10(0x2a, 0, 0, blocks), edtl, false, edtl > 0, new byte[edtl])
-                        .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
-                assertTrue(r.overflow());
-                assertEquals(blocks * bs - edtl, r.residual());
-            }
+            h.storage.fill(0, 2, (byte) 'a');
+            byte[] b = new byte[bs];
+            Arrays.fill(b, (byte) 'b');
+            Result r = h.run(0, rw10(0x2a, 0, 0, 2), bs, false, true, b).assertGood();
+            assertTrue(r.overflow());
+            assertEquals(bs, r.residual());
+            assertArrayEquals(b, h.storage.contents(0, 1));
+            byte[] a = new byte[bs];
+            Arrays.fill(a, (byte) 'a');
+            assertArrayEquals(a, h.storage.contents(1, 1), "nothing beyond the EDTL is written");
+
+            Result none = h.run(0, rw10(0x2a, 0, 1, 1), 0, false, false, null).assertGood();
+            assertTrue(none.overflow());
+            assertEquals(bs, none.residual());
+            assertArrayEquals(a, h.storage.contents(1, 1));
+            assertEquals(1, h.storage.writes.size());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {512, 4096})
+    void writeWithEdtlEndingInsideABlockIsRefusedWhole(int bs) {
+        try (ScsiHarness h = new ScsiHarness(bs, BLOCKS)) {
+            Result r = h.run(0, rw10(0x2a, 0, 0, 1), 200, false, true, new byte[200])
+                    .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
+            assertTrue(r.overflow());
+            assertEquals(bs - 200, r.residual());
             assertTrue(h.storage.writes.isEmpty(), "nothing half written");
         }
     }
 
     @org.junit.jupiter.api.Test
-    void readSentAsWriteIsRefused() {
+    void readFlaggedAsWriteIsServedAsARead() {
         try (ScsiHarness h = new ScsiHarness(512, BLOCKS)) {
-            h.run(0, rw10(0x28, 0, 0, 1), 4096, false, true, new byte[4096])
-                    .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
-            h.run(0, rw10(0x2a, 0, 0, 1), 512, true, false, null)
-                    .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
+            h.storage.fill(0, 1, (byte) 7);
+            Result r = h.run(0, rw10(0x28, 0, 0, 1), 512, false, true, new byte[512]).assertGood();
+            assertEquals(7, r.data()[0]);
+            assertTrue(h.storage.writes.isEmpty());
         }
     }
 
