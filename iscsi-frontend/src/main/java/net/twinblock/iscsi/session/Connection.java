@@ -24,11 +24,23 @@ final class Connection {
     private int nextTtt = 1;
     private boolean flushScheduled;
     private boolean dirty;
+    /** The initiator's MaxRecvDataSegmentLength: the most data we may put in one PDU. */
+    private int maxXmitDataSegmentLength;
 
-    Connection(Channel channel, CommandWindow window, int firstStatSn) {
+    Connection(Channel channel, CommandWindow window, int firstStatSn, int maxXmitDataSegmentLength) {
         this.channel = channel;
         this.window = window;
         this.statSn = firstStatSn;
+        this.maxXmitDataSegmentLength = maxXmitDataSegmentLength;
+    }
+
+    int maxXmitDataSegmentLength() {
+        return maxXmitDataSegmentLength;
+    }
+
+    /** The initiator declared a new MaxRecvDataSegmentLength in a Text Request (RFC 7143 §13.12). */
+    void maxXmitDataSegmentLength(int length) {
+        this.maxXmitDataSegmentLength = length;
     }
 
     Channel channel() {

@@ -125,7 +125,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         var params = result.params();
         Session session = new Session(result, cfg.portalGroupTag(), remote, ctx.channel().eventLoop(), executor,
                 registry, cfg.commandWindow());
-        Connection connection = new Connection(ctx.channel(), session.window, result.statSn());
+        Connection connection = new Connection(ctx.channel(), session.window, result.statSn(),
+                params.maxXmitDataSegmentLength());
         session.attach(connection);
         registry.register(session);
         if (result.type() == SessionType.NORMAL) {

@@ -46,8 +46,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         var params = session.login().params();
         this.commands = new CommandProcessor(session, connection, executor, params, rejecter);
         this.tmf = new TaskManagement(session, connection, executor, registry);
-        this.text = new TextExchange(connection, rejecter, cfg, session.login().type(),
-                params.maxXmitDataSegmentLength());
+        this.text = new TextExchange(connection, rejecter, cfg, session.login().type());
         this.pinger = new NopPinger(connection, cfg.nopInterval(), cfg.nopTimeout(),
                 () -> session.terminate("dead initiator: no NOP-Out answer within " + cfg.nopTimeout()));
     }

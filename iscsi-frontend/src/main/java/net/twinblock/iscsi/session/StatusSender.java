@@ -50,7 +50,7 @@ final class StatusSender {
     }
 
     private int sendDataIn(Task task, ByteBuf data, int length, ScsiResponse status) {
-        int segment = params.maxXmitDataSegmentLength();
+        int segment = connection.maxXmitDataSegmentLength();
         int burst = params.maxBurstLength();
         boolean collapse = status.status() == ScsiStatus.GOOD;
         int base = data.readerIndex();

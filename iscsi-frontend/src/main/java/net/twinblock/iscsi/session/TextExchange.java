@@ -2,6 +2,8 @@ package net.twinblock.iscsi.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import net.twinblock.iscsi.IscsiTargetConfig;
@@ -27,7 +29,6 @@ final class TextExchange {
     private final Rejecter rejecter;
     private final IscsiTargetConfig cfg;
     private final SessionType type;
-    private final int maxXmit;
 
     /** Request pieces gathered while the initiator sends C=1 (retained slices). */
     private CompositeByteBuf request;
@@ -37,12 +38,11 @@ final class TextExchange {
     private int pendingItt;
     private int pendingTtt = Pdu.RESERVED_TAG;
 
-    TextExchange(Connection connection, Rejecter rejecter, IscsiTargetConfig cfg, SessionType type, int maxXmit) {
+    TextExchange(Connection connection, Rejecter rejecter, IscsiTargetConfig cfg, SessionType type) {
         this.connection = connection;
         this.rejecter = rejecter;
         this.cfg = cfg;
         this.type = type;
-        this.maxXmit = maxXmit;
     }
 
     /** A Text Request whose CmdSN turn came. The caller keeps ownership of {@code pdu}. */
@@ -100,14 +100,17 @@ final class TextExchange {
     private void answer(int itt, ByteBuf requestData) {
         List<Map.Entry<String, String>> keys = TextKeys.decode(requestData.duplicate());
         String sessionTarget = type == SessionType.NORMAL ? cfg.targetName() : null;
-        List<Map.Entry<String, String>> reply = TextNegotiation.respond(keys, type, sessionTarget, cfg);
+        InetAddress local = connection.channel().localAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        List<Map.Entry<String, String>> reply = TextNegotiation.respond(keys, type, sessionTarget, cfg, local);
+        // A new MaxRecvDataSegmentLength limits what we send from now on, this answer included.
+        TextNegotiation.declaredMaxRecvDataSegmentLength(keys).ifPresent(connection::maxXmitDataSegmentLength);
         pending = TextKeys.encode(reply, connection.alloc());
         pendingItt = itt;
         sendNextPiece();
     }
 
     private void sendNextPiece() {
-        int n = Math.min(maxXmit, pending.readableBytes());
+        int n = Math.min(connection.maxXmitDataSegmentLength(), pending.readableBytes());
         ByteBuf piece = pending.readRetainedSlice(n); // the PDU owns the slice
         boolean last = !pending.isReadable();
         int ttt;
