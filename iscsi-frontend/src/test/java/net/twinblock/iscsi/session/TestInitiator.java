@@ -95,6 +95,15 @@ final class TestInitiator implements AutoCloseable {
 
     /** One-PDU login straight to the full feature phase (as open-iscsi does without CHAP). */
     Pdu login(long isid, int tsih, Map<String, String> keys) {
+        sendLogin(isid, tsih, keys);
+        Pdu resp = receive();
+        assertEquals(Opcode.LOGIN_RESPONSE, resp.opcode(), "login answer");
+        cmdSn = resp.u32(Bhs.Login.EXP_CMD_SN);
+        expStatSn = resp.u32(Bhs.Login.STAT_SN) + 1;
+        return resp;
+    }
+
+    void sendLogin(long isid, int tsih, Map<String, String> keys) {
         Pdu req = Pdu.create(channel.alloc(), Opcode.LOGIN_REQUEST, text(keys));
         req.setImmediate(true);
         req.setFlags(Bhs.Login.FLAG_TRANSIT | (1 << Bhs.Login.CSG_SHIFT) | 3);
@@ -103,11 +112,6 @@ final class TestInitiator implements AutoCloseable {
         req.setItt(nextItt++);
         req.u32(Bhs.Login.CMD_SN, cmdSn);
         send(req);
-        Pdu resp = receive();
-        assertEquals(Opcode.LOGIN_RESPONSE, resp.opcode(), "login answer");
-        cmdSn = resp.u32(Bhs.Login.EXP_CMD_SN);
-        expStatSn = resp.u32(Bhs.Login.STAT_SN) + 1;
-        return resp;
     }
 
     /** Logs in and checks it succeeded. */
