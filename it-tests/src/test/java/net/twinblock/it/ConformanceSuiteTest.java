@@ -42,6 +42,10 @@ class ConformanceSuiteTest {
 
         CunitReport report = CunitReport.parse(run.stdout());
         System.out.println(report.summaryLine() + " (full output: " + logFile + ")");
+        if (run.timedOut()) {
+            fail("iscsi-test-cu did not finish within " + SUITE_TIMEOUT + "; it was in " + report.unfinished()
+                    + " (a hung or very slow command). So far: " + report.summaryLine() + "; see " + logFile);
+        }
         report.warnings().forEach((test, messages) ->
                 System.out.println("  passed with a [FAILED] message: " + test + ": " + messages));
 

@@ -36,6 +36,7 @@ public final class CunitReport {
     private final Map<String, TestVerdict> tests = new LinkedHashMap<>();
     private final Map<String, List<String>> warnings = new LinkedHashMap<>();
     private Summary summary;
+    private String unfinished;
 
     public enum Outcome { PASSED, SKIPPED, FAILED }
 
@@ -101,6 +102,7 @@ public final class CunitReport {
                 current = null;
             }
         }
+        report.unfinished = current;
         return report;
     }
 
@@ -129,6 +131,11 @@ public final class CunitReport {
         return Map.copyOf(warnings);
     }
 
+    /** The test that started but has no verdict (the run was killed or crashed in it), or null. */
+    public String unfinished() {
+        return unfinished;
+    }
+
     /** CUnit's own summary, or null if the run died before printing it. */
     public Summary summary() {
         return summary;
@@ -141,7 +148,8 @@ public final class CunitReport {
     public List<String> inconsistencies() {
         List<String> problems = new ArrayList<>();
         if (summary == null) {
-            problems.add("no CUnit Run Summary: the suite did not finish");
+            problems.add("no CUnit Run Summary: the suite did not finish"
+                    + (unfinished != null ? "; it was in " + unfinished : ""));
             return problems;
         }
         if (summary.ran() != tests.size()) {

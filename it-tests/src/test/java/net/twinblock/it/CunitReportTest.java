@@ -99,11 +99,32 @@ class CunitReportTest {
     }
 
     @Test
-    void aRunThatDiedIsReportedAsUntrustworthy() {
+    void teardownSkipMessagesAfterTheVerdictDoNotMakeAPassedTestSkipped() throws IOException {
+        // An early twinblock run: libiscsi's per-test teardown prints "[SKIPPED] PERSISTENT RESERVE IN is
+        // not implemented." right after "passed", on the verdict's line, 48 times.
+        String out;
+        try (InputStream in = CunitReportTest.class.getResourceAsStream("/cunit/twinblock-early.txt")) {
+            out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        CunitReport r = CunitReport.parse(out);
+
+        assertEquals(List.of(), r.inconsistencies());
+        assertEquals(Outcome.PASSED, find(r, "Verify10.Simple").outcome());
+        assertEquals(List.of("Inquiry.BlockLimits", "Sanitize.Readonly", "WriteSame16.Unmap",
+                "iSCSIdatasn.iSCSIDataSnInvalid", "iSCSIResiduals.Read10Invalid", "iSCSIResiduals.Write10Residuals",
+                "iSCSIResiduals.Write12Residuals", "iSCSIResiduals.Write16Residuals",
+                "iSCSIResiduals.WriteVerify10Residuals", "iSCSIResiduals.WriteVerify12Residuals",
+                "iSCSIResiduals.WriteVerify16Residuals"), names(r.with(Outcome.FAILED)));
+    }
+
+    @Test
+    void aRunThatDiedIsReportedAsUntrustworthyAndNamesTheTestItDiedIn() {
         CunitReport r = CunitReport.parse("Suite: Read10\n  Test: Simple ...passed\n  Test: BeyondEol ...");
 
         assertNull(r.summary());
+        assertEquals("Read10.BeyondEol", r.unfinished());
         assertEquals(1, r.inconsistencies().size());
+        assertTrue(r.inconsistencies().get(0).contains("Read10.BeyondEol"));
         assertEquals(1, r.passed());
     }
 

@@ -20,14 +20,22 @@ import java.util.concurrent.TimeUnit;
  * The outcome of one external command (an iscsi-* tool, or the node jar for CLI checks), run with a
  * hard timeout so a hung client can never hang the build.
  */
-public record ToolResult(List<String> command, int exitCode, String stdout, String stderr) {
+public record ToolResult(List<String> command, int exitCode, String stdout, String stderr, boolean timedOut) {
 
     /** Runs {@code command} to completion, or kills it and fails the test after {@code timeout}. */
     public static ToolResult run(Duration timeout, List<String> command) {
-        return run(timeout, command, false);
+        ToolResult r = run(timeout, command, false);
+        if (r.timedOut) {
+            fail("timed out after " + timeout + ": " + r.describe());
+        }
+        return r;
     }
 
-    /** Like {@link #run(Duration, List)} with stderr merged into stdout, in the order written. */
+    /**
+     * Runs with stderr merged into stdout, in the order written. A run that outlives {@code timeout}
+     * is killed and returned with {@link #timedOut()} set and the output it had produced, so the
+     * caller can say how far it got.
+     */
     public static ToolResult runMerged(Duration timeout, List<String> command) {
         return run(timeout, command, true);
     }
@@ -45,13 +53,13 @@ public record ToolResult(List<String> command, int exitCode, String stdout, Stri
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream()));
         try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!finished) {
+                // Killing the process closes its pipes, so the drains below end with what it wrote.
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-                fail("timed out after " + timeout + ": " + String.join(" ", command) + "\nstdout so far:\n"
-                        + out.getNow("") + "\nstderr so far:\n" + err.getNow(""));
             }
-            return new ToolResult(List.copyOf(command), p.exitValue(), out.get(10, TimeUnit.SECONDS),
-                    err.get(10, TimeUnit.SECONDS));
+            return new ToolResult(List.copyOf(command), finished ? p.exitValue() : -1,
+                    out.get(10, TimeUnit.SECONDS), err.get(10, TimeUnit.SECONDS), !finished);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             p.destroyForcibly();
@@ -79,7 +87,8 @@ public record ToolResult(List<String> command, int exitCode, String stdout, Stri
     }
 
     public String describe() {
-        return String.join(" ", command) + " exited " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
+        return String.join(" ", command) + (timedOut ? " timed out and was killed" : " exited " + exitCode)
+                + "\nstdout:\n" + stdout + "\nstderr:\n" + stderr;
     }
 
     /** Lines of stdout starting with {@code prefix}, e.g. "Designator:". */
