@@ -10,6 +10,7 @@ final class ModeSenseHandler implements CommandHandler {
     private static final int PC_SAVED = 3;
     /** Device-specific parameter of a direct-access device: DPOFUA, so Linux uses FUA writes. */
     private static final int DEVICE_SPECIFIC_DPOFUA = 0x10;
+    private static final int DEVICE_SPECIFIC_WP = 0x80;
 
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
@@ -29,31 +30,35 @@ final class ModeSenseHandler implements CommandHandler {
         if (subpage != 0 && subpage != 0xff) {
             throw CheckCondition.invalidField(3, -1);
         }
+        ModeParameters parameters = task.dispatcher().modeParameters(task.request().lun());
         ByteArrayOutputStream pages = new ByteArrayOutputStream();
         if (pageCode == ModePage.ALL_PAGES) {
             for (ModePage p : ModePage.values()) {
-                pages.writeBytes(p.bytes(pageControl));
+                pages.writeBytes(parameters.page(p, pageControl));
             }
         } else {
             ModePage p = ModePage.of(pageCode);
             if (p == null) {
                 throw CheckCondition.invalidField(2, 5);
             }
-            pages.writeBytes(p.bytes(pageControl));
+            pages.writeBytes(parameters.page(p, pageControl));
         }
         byte[] descriptor = disableBlockDescriptors ? new byte[0]
                 : blockDescriptor(task.storage(), longLba, pageControl == 1);
         byte[] body = pages.toByteArray();
         int headerLength = ten ? 8 : 4;
+        // WP reports the software write protect in force (SBC-3 §6.4.1).
+        int deviceSpecific = DEVICE_SPECIFIC_DPOFUA
+                | (pageControl == 0 && parameters.softwareWriteProtect() ? DEVICE_SPECIFIC_WP : 0);
         byte[] data = new byte[headerLength + descriptor.length + body.length];
         if (ten) {
             Cdb.putShort(data, 0, data.length - 2);
-            data[3] = DEVICE_SPECIFIC_DPOFUA;
+            data[3] = (byte) deviceSpecific;
             data[4] = (byte) (longLba && descriptor.length > 0 ? 0x01 : 0);
             Cdb.putShort(data, 6, descriptor.length);
         } else {
             data[0] = (byte) (data.length - 1);
-            data[2] = DEVICE_SPECIFIC_DPOFUA;
+            data[2] = (byte) deviceSpecific;
             data[3] = (byte) descriptor.length;
         }
         System.arraycopy(descriptor, 0, data, headerLength, descriptor.length);

@@ -25,6 +25,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     private final Map<Integer, LogicalUnit> luns;
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final Map<OpCode, CommandHandler> handlers = new EnumMap<>(OpCode.class);
+    private final Map<Integer, ModeParameters> modeParameters = new TreeMap<>();
 
     public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns) {
         Map<Integer, LogicalUnit> copy = new TreeMap<>();
@@ -35,6 +36,9 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             copy.put(n, lu);
         });
         this.luns = Collections.unmodifiableMap(copy);
+        for (int lun : copy.keySet()) {
+            modeParameters.put(lun, new ModeParameters());
+        }
 
         ReadWriteHandler readWrite = new ReadWriteHandler();
         InquiryHandler inquiry = new InquiryHandler();
@@ -50,6 +54,9 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         handlers.put(OpCode.READ_CAPACITY_16, capacity);
         handlers.put(OpCode.MODE_SENSE_6, modeSense);
         handlers.put(OpCode.MODE_SENSE_10, modeSense);
+        ModeSelectHandler modeSelect = new ModeSelectHandler();
+        handlers.put(OpCode.MODE_SELECT_6, modeSelect);
+        handlers.put(OpCode.MODE_SELECT_10, modeSelect);
         for (OpCode op : new OpCode[] {OpCode.READ_6, OpCode.READ_10, OpCode.READ_12, OpCode.READ_16,
                 OpCode.WRITE_6, OpCode.WRITE_10, OpCode.WRITE_12, OpCode.WRITE_16,
                 OpCode.WRITE_AND_VERIFY_10, OpCode.WRITE_AND_VERIFY_12, OpCode.WRITE_AND_VERIFY_16}) {
@@ -109,6 +116,11 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                     task.releaseUnclaimedData();
                     return CompletableFuture.completedFuture(ScsiResponses.checkCondition(denied));
                 }
+            }
+            if (lu != null && op.writes() && modeParameters.get(request.lun()).softwareWriteProtect()) {
+                task.releaseUnclaimedData();
+                return CompletableFuture.completedFuture(ScsiResponses.checkCondition(SenseData.of(
+                        SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED)));
             }
             ScsiTask running = task;
             OpCode command = op;
@@ -205,6 +217,10 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     Map<Integer, LogicalUnit> luns() {
         return luns;
+    }
+
+    ModeParameters modeParameters(int lun) {
+        return modeParameters.get(lun);
     }
 
     UnitAttentions unitAttentions() {

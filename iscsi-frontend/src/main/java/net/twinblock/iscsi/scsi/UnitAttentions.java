@@ -50,6 +50,18 @@ final class UnitAttentions {
         }
     }
 
+    /** Establishes a condition for every nexus on the LUN but {@code except} (SPC-4 MODE SELECT rule). */
+    void postExcept(int lun, SenseData condition, Nexus except) {
+        for (Map.Entry<Nexus, Map<Integer, Deque<SenseData>>> e : pending.entrySet()) {
+            if (!e.getKey().equals(except)) {
+                Deque<SenseData> q = e.getValue().computeIfAbsent(lun, l -> new ConcurrentLinkedDeque<>());
+                if (q.stream().noneMatch(s -> s.additionalSense() == condition.additionalSense())) {
+                    q.add(condition);
+                }
+            }
+        }
+    }
+
     /** Removes and returns the oldest pending condition for the nexus and LUN, or null. */
     SenseData poll(Nexus nexus, int lun) {
         Map<Integer, Deque<SenseData>> perLun = pending.get(nexus);
