@@ -86,6 +86,20 @@ class LibiscsiToolsTest {
     }
 
     @Test
+    void twoNodesServingTheSameTargetReportTheSameIdentity() throws IOException {
+        // The two nodes of a pair are two processes with their own data dirs; dm-multipath must see
+        // one disk, so the identity may depend on the target name and LUN only.
+        try (NodeProcess other = NodeProcess.start()) {
+            assertEquals(hex(naaDesignator(node)), hex(naaDesignator(other)));
+            assertEquals(serialLine(node), serialLine(other));
+        }
+        try (NodeProcess otherTarget = NodeProcess.builder().iqn("iqn.2026-01.net.twinblock.it:vol1").start()) {
+            assertTrue(!hex(naaDesignator(node)).equals(hex(naaDesignator(otherTarget))),
+                    "two different targets must not share a NAA");
+        }
+    }
+
+    @Test
     void readCapacity16ReportsTheConfiguredSizeIn512ByteBlocks() {
         ToolResult r = ToolResult.ok(TOOL_TIMEOUT, "iscsi-readcapacity16", node.url(0));
 
