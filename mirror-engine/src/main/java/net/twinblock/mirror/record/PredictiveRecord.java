@@ -143,7 +143,7 @@ public final class PredictiveRecord implements AutoCloseable {
         RecordFile f = RecordFile.open(file, settings.extentSize(), settings.maxEntries());
         if (!f.loaded().isEmpty()) {
             LOG.log(Level.WARNING, "record {0} holds {1} extents from the previous run: they may differ"
-                    + " from the peer until resynchronised", file, f.loaded().size());
+                    + " from the peer until resynchronised", file, Integer.toString(f.loaded().size()));
         }
         return new PredictiveRecord(f, settings, volumeSize, replicator, io, gate);
     }
@@ -479,7 +479,7 @@ public final class PredictiveRecord implements AutoCloseable {
                     error = new RecordException("record update " + batch.snapshot.generation() + " was not"
                             + " acknowledged by the secondary: " + remoteError, remoteError);
                     LOG.log(Level.WARNING, "record update {0} not replicated: {1}",
-                            batch.snapshot.generation(), remoteError);
+                            Long.toString(batch.snapshot.generation()), remoteError);
                 }
                 failLocked(batch);
                 failed.add(batch);

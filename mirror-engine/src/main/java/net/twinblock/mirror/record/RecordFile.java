@@ -96,7 +96,8 @@ public final class RecordFile implements AutoCloseable {
             int slot = Math.max(needed, slotSizeFor(converted.size()));
             if (layout.slotSize != slot || found.extentSize() != extentSize) {
                 LOG.log(Level.INFO, "rewriting record file {0}: slots of {1} bytes, extents of {2} bytes"
-                        + " (was {3} and {4})", path, slot, extentSize, layout.slotSize, found.extentSize());
+                        + " (was {3} and {4})", path, Integer.toString(slot), Long.toString(extentSize),
+                        Integer.toString(layout.slotSize), Long.toString(found.extentSize()));
                 create(path, converted, slot);
                 return openChannel(path, slot, extentSize, converted, 0);
             }
@@ -208,7 +209,7 @@ public final class RecordFile implements AutoCloseable {
         }
         if (first == null || second == null) {
             LOG.log(Level.WARNING, "record file {0}: one slot is torn or corrupt, using the other"
-                    + " (generation {1})", path, (first != null ? first : second).record.generation());
+                    + " (generation {1})", path, Long.toString((first != null ? first : second).record.generation()));
         }
         if (second == null || (first != null && first.record.generation() >= second.record.generation())) {
             return new Layout(first.record, 0, first.slotSize);
