@@ -88,6 +88,11 @@ public final class Main {
             err.println(e.getMessage());
             LOG.log(Level.DEBUG, "start failed", e);
             return EXIT_FAILED;
+        } catch (RuntimeException e) {
+            // A bug rather than an administrator's mistake: say so in one line, keep the trace in the log.
+            err.println("cannot start: " + e);
+            LOG.log(Level.ERROR, "start failed", e);
+            return EXIT_FAILED;
         }
         LOG.log(Level.INFO, READY_LINE);
         try {
