@@ -49,6 +49,9 @@ public record FrameHeader(int opcode, int flags, int payloadLength, int sequence
     /** Flag bit: the data must be durable (fdatasync) on the peer before it acknowledges. */
     public static final int FLAG_FUA = 0x1;
 
+    /** Flag bit of a FORWARDED_WRITE chunk: more chunks of the same write follow. */
+    public static final int FLAG_MORE = 0x2;
+
     public FrameHeader {
         if (opcode < 0 || opcode > 0xff) {
             throw new IllegalArgumentException("opcode " + opcode + " does not fit 8 bits");
@@ -77,5 +80,9 @@ public record FrameHeader(int opcode, int flags, int payloadLength, int sequence
 
     public boolean fua() {
         return (flags & FLAG_FUA) != 0;
+    }
+
+    public boolean more() {
+        return (flags & FLAG_MORE) != 0;
     }
 }

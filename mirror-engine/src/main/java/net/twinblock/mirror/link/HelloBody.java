@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * The payload layout of HELLO and HELLO_ACK, big-endian:
  * <pre>
  *  u16 version | u8 nodeId bytes | u8 volumeId bytes | u32 block size | u64 volume size
- *  | u64 data generation | 32 bytes nonce | [HELLO_ACK only: 32 bytes proof] | nodeId | volumeId
+ *  | u64 data generation | u8 identity flags | 32 bytes nonce | [HELLO_ACK only: 32 bytes proof] | nodeId | volumeId
  * </pre>
  * Strings are UTF-8 and last, so every fixed field sits at a fixed offset.
  */
@@ -18,7 +18,7 @@ final class HelloBody {
     static final int NONCE_LENGTH = 32;
     static final int PROOF_LENGTH = 32;
 
-    private static final int FIXED = 2 + 1 + 1 + 4 + 8 + 8 + NONCE_LENGTH;
+    private static final int FIXED = 2 + 1 + 1 + 4 + 8 + 8 + 1 + NONCE_LENGTH;
     static final int HELLO_MIN = FIXED + 2;
     static final int HELLO_MAX = FIXED + 255 + 255;
     static final int HELLO_ACK_MIN = HELLO_MIN + PROOF_LENGTH;
@@ -52,6 +52,7 @@ final class HelloBody {
         out.writeInt(id.blockSize());
         out.writeLong(id.sizeBytes());
         out.writeLong(id.generation());
+        out.writeByte(id.flags());
         out.writeBytes(nonce);
         if (proof != null) {
             out.writeBytes(proof);
@@ -73,6 +74,7 @@ final class HelloBody {
         int blockSize = in.readInt();
         long size = in.readLong();
         long generation = in.readLong();
+        int flags = in.readUnsignedByte();
         byte[] nonce = new byte[NONCE_LENGTH];
         in.readBytes(nonce);
         byte[] proof = null;
@@ -83,7 +85,7 @@ final class HelloBody {
         String node = text(in, nodeLength, "node id");
         String volume = text(in, volumeLength, "volume id");
         assert in.readerIndex() == end;
-        PeerIdentity id = new PeerIdentity(node, volume, size, blockSize, generation);
+        PeerIdentity id = new PeerIdentity(node, volume, size, blockSize, generation, flags);
         return withProof ? new HelloAck(version, id, nonce, proof) : new Hello(version, id, nonce);
     }
 

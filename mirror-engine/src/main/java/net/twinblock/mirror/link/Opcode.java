@@ -15,6 +15,8 @@ public enum Opcode {
     HEARTBEAT(0x04, 0, 0, 0),
     /** Fatal: the sender closes the link after it. Payload: a UTF-8 message for the log. */
     ERROR(0x05, 0, 0, 4096),
+    /** Primary to secondary: a full copy starts (argument 0) or the copies are identical (1). */
+    SYNC_STATE(0x06, 0, 0, 0),
 
     /** The small write: all metadata in the header, data in the payload, one frame. */
     WRITE(0x10, FrameHeader.FLAG_FUA, 1, Integer.MAX_VALUE),
@@ -22,9 +24,24 @@ public enum Opcode {
     WRITE_DATA(0x12, 0, 1, Integer.MAX_VALUE),
     WRITE_END(0x13, FrameHeader.FLAG_FUA, 4, 4),
     WRITE_ACK(0x14, 0, 0, 0),
+    /** Deallocate a range: argument = byte offset, payload = u64 length; answered by WRITE_ACK. */
+    DISCARD(0x15, 0, 8, 8),
 
     FLUSH(0x20, 0, 0, 0),
-    FLUSH_ACK(0x21, 0, 0, 0);
+    FLUSH_ACK(0x21, 0, 0, 0),
+
+    /**
+     * Secondary to primary: a host write that reached the secondary, for the primary to run
+     * through its mirrored volume. Argument = byte offset of this chunk; MORE = further chunks
+     * of the same write (same id) follow; the last chunk carries FUA.
+     */
+    FORWARDED_WRITE(0x30, FrameHeader.FLAG_FUA | FrameHeader.FLAG_MORE, 1, Integer.MAX_VALUE),
+    /** Secondary to primary: a host UNMAP; argument = byte offset, payload = u64 length. */
+    FORWARDED_DISCARD(0x31, 0, 8, 8),
+    /** Secondary to primary: a host SYNCHRONIZE CACHE; both nodes must be durable. */
+    FORWARDED_FLUSH(0x32, 0, 0, 0),
+    /** Primary to secondary: the forwarded operation {@code sequence} is done on both nodes (argument = AckStatus). */
+    FORWARDED_ACK(0x33, 0, 0, 0);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

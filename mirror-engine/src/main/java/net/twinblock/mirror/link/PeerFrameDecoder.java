@@ -118,6 +118,32 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 return new WriteEnd(h.sequence(), h.argument(), total, h.fua());
             case WRITE_ACK:
                 return new WriteAck(h.sequence(), status(h));
+            case DISCARD:
+            case FORWARDED_DISCARD: {
+                long rangeLength = in.readLong();
+                if (h.argument() < 0 || rangeLength < 0) {
+                    throw bad(h, "discard of " + rangeLength + " bytes at " + h.argument());
+                }
+                return op == Opcode.DISCARD ? new Discard(h.sequence(), h.argument(), rangeLength)
+                        : new ForwardedDiscard(h.sequence(), h.argument(), rangeLength);
+            }
+            case SYNC_STATE:
+                if (h.argument() != SyncState.SYNCING && h.argument() != SyncState.IN_SYNC) {
+                    throw bad(h, "unknown sync state " + h.argument());
+                }
+                return new SyncState(h.argument() == SyncState.IN_SYNC, h.sequence());
+            case FORWARDED_WRITE:
+                if (h.argument() < 0) {
+                    throw bad(h, "negative volume offset");
+                }
+                // Ownership: the retained slice is the message's; whoever consumes it releases it.
+                return new ForwardedWrite(h.sequence(), h.argument(), h.fua(), h.more(),
+                        in.readRetainedSlice(length));
+            case FORWARDED_FLUSH:
+                requireArgument(h, 0);
+                return new ForwardedFlush(h.sequence());
+            case FORWARDED_ACK:
+                return new ForwardedAck(h.sequence(), status(h));
             case FLUSH:
                 requireArgument(h, 0);
                 return new Flush(h.sequence());

@@ -5,16 +5,45 @@ import java.nio.charset.StandardCharsets;
 /**
  * Who a node is and what it serves, as exchanged at HELLO: the two sides must agree on the
  * volume (id, size, block size) and compare data generations to know which copy is authoritative.
+ * {@code flags} say what the node knows of its copy ({@link #FLAG_PAIRED}, {@link #FLAG_EMPTY},
+ * {@link #FLAG_CLEAN}): with them the primary decides between "in sync" and a full copy.
  */
-public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation) {
+public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation,
+        int flags) {
+
+    /** The volume id was adopted from (or given to) a partner: it names the pair, not just this node. */
+    public static final int FLAG_PAIRED = 0x1;
+    /** No data was ever written to this volume: it reads as zeros everywhere. */
+    public static final int FLAG_EMPTY = 0x2;
+    /** The volume is known identical to the partner's (or empty): no copy is needed to resume. */
+    public static final int FLAG_CLEAN = 0x4;
+
+    public PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation) {
+        this(nodeId, volumeId, sizeBytes, blockSize, generation, 0);
+    }
 
     public PeerIdentity {
+        if (flags < 0 || flags > 0xff) {
+            throw new IllegalArgumentException("identity flags " + flags + " do not fit 8 bits");
+        }
         checkName("node id", nodeId);
         checkName("volume id", volumeId);
         if (sizeBytes <= 0 || blockSize <= 0) {
             throw new IllegalArgumentException("volume size " + sizeBytes + " and block size " + blockSize
                     + " must be positive");
         }
+    }
+
+    public boolean paired() {
+        return (flags & FLAG_PAIRED) != 0;
+    }
+
+    public boolean empty() {
+        return (flags & FLAG_EMPTY) != 0;
+    }
+
+    public boolean clean() {
+        return (flags & FLAG_CLEAN) != 0;
     }
 
     private static void checkName(String what, String value) {

@@ -8,7 +8,8 @@ import io.netty.buffer.ByteBuf;
  * {@link DataCarrier}.
  */
 public sealed interface PeerMessage permits SmallWrite, WriteBegin, WriteData, WriteEnd, WriteAck,
-        Flush, FlushAck, Heartbeat, PeerError, Hello, HelloAck, HelloProof {
+        Flush, FlushAck, Heartbeat, PeerError, Hello, HelloAck, HelloProof, SyncState, Discard,
+        ForwardedWrite, ForwardedDiscard, ForwardedFlush, ForwardedAck {
 
     Opcode opcode();
 

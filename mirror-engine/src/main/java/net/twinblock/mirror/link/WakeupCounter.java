@@ -41,6 +41,14 @@ public final class WakeupCounter {
         return largeWrites.sum();
     }
 
+    public long smallFrames() {
+        return smallFrames.sum();
+    }
+
+    public long largeFrames() {
+        return largeFrames.sum();
+    }
+
     /** Average frames per write over all writes; 0 before the first. */
     public double framesPerWrite() {
         return ratio(frames(), writes());

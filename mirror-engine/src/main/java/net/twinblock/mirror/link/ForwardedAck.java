@@ -1,0 +1,15 @@
+package net.twinblock.mirror.link;
+
+/** The primary's answer to a forwarded operation: done on both nodes (OK) or why not. */
+public record ForwardedAck(int id, AckStatus status) implements PeerMessage {
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.FORWARDED_ACK;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.FORWARDED_ACK.code(), 0, 0, id, status.code());
+    }
+}

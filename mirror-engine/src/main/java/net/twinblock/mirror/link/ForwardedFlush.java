@@ -1,0 +1,15 @@
+package net.twinblock.mirror.link;
+
+/** A host SYNCHRONIZE CACHE that reached the secondary: the primary flushes both nodes. */
+public record ForwardedFlush(int id) implements PeerMessage {
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.FORWARDED_FLUSH;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.FORWARDED_FLUSH.code(), 0, 0, id, 0);
+    }
+}

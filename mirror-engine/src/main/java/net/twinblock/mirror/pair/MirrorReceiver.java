@@ -1,0 +1,174 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import net.twinblock.mirror.link.AckStatus;
+import net.twinblock.mirror.link.Discard;
+import net.twinblock.mirror.link.Flush;
+import net.twinblock.mirror.link.FlushAck;
+import net.twinblock.mirror.link.ForwardedAck;
+import net.twinblock.mirror.link.Heartbeat;
+import net.twinblock.mirror.link.MirroredWrite;
+import net.twinblock.mirror.link.PeerError;
+import net.twinblock.mirror.link.PeerErrorCode;
+import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.SyncState;
+import net.twinblock.mirror.link.WriteAck;
+import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * The secondary's handler on an authenticated link, after the {@link net.twinblock.mirror.link.WriteAssembler}:
+ * applies mirrored writes and discards to the local volume and acknowledges each once it is
+ * written (and durable, with FUA); FLUSH makes everything durable before FLUSH_ACK.
+ *
+ * <p>Overlapping writes are applied in arrival order, which is the primary's order: each takes
+ * the range lock as it arrives, so a later overlapping write cannot overtake an earlier one
+ * even though writes to disjoint ranges run in parallel on the I/O threads. Metadata changes
+ * (SYNC_STATE) form a barrier: nothing after one is applied before it is durable.
+ */
+final class MirrorReceiver extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = System.getLogger(MirrorReceiver.class.getName());
+
+    private final FileVolume volume;
+    private final PairMetadata meta;
+    private final RangeLock ranges = new RangeLock();
+    private final SecondaryVolume forwarder;
+    private final Consumer<Boolean> syncing;
+    private final LongAdder applied;
+    private final LongAdder flushes;
+    /** Completes when every metadata change received so far is durable. Event loop only. */
+    private CompletableFuture<Void> barrier;
+
+    MirrorReceiver(FileVolume volume, PairMetadata meta, CompletableFuture<Void> adopted, SecondaryVolume forwarder,
+            Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes) {
+        this.volume = volume;
+        this.meta = meta;
+        this.barrier = adopted;
+        this.forwarder = forwarder;
+        this.syncing = syncing;
+        this.applied = applied;
+        this.flushes = flushes;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof MirroredWrite w) {
+            write(ctx.channel(), w);
+        } else if (msg instanceof Discard d) {
+            discard(ctx.channel(), d);
+        } else if (msg instanceof Flush f) {
+            flush(ctx.channel(), f);
+        } else if (msg instanceof SyncState s) {
+            syncState(s);
+        } else if (msg instanceof ForwardedAck a) {
+            forwarder.acked(a.id(), a.status());
+        } else if (msg instanceof Heartbeat) {
+            return; // liveness only
+        } else if (msg instanceof PeerError e) {
+            LOG.log(Level.WARNING, "primary {0} ends the mirror link: {1}: {2}", ctx.channel().remoteAddress(),
+                    e.code(), e.message());
+            ctx.close();
+        } else {
+            String what = msg instanceof PeerMessage m ? m.opcode().toString() : msg.getClass().getSimpleName();
+            ReferenceCountUtil.release(msg); // refused: goes nowhere
+            LOG.log(Level.WARNING, "closing the mirror link from {0}: unexpected {1}", ctx.channel().remoteAddress(), what);
+            ctx.writeAndFlush(new PeerError(PeerErrorCode.PROTOCOL_ERROR, "unexpected " + what))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private void write(Channel ch, MirroredWrite w) {
+        ByteBuf data = w.data();
+        long offset = w.offset();
+        int length = data.readableBytes();
+        if (outOfRange(offset, length)) {
+            data.release(); // refused: ours
+            ch.writeAndFlush(new WriteAck(w.sequence(), AckStatus.OUT_OF_RANGE));
+            return;
+        }
+        if (meta.get().empty()) {
+            // A promoted secondary must know its copy holds data (a new partner then gets a full copy).
+            barrier = barrier.thenCompose(v -> meta.update(m -> m.withWritten()));
+        }
+        CompletableFuture<Void> gate = barrier;
+        // The lease is taken now, in arrival order; the write waits for it and for the barrier.
+        ranges.acquire(offset, length).thenAccept(lease -> gate.whenComplete((v, metaErr) -> {
+            CompletableFuture<Void> done;
+            if (metaErr != null) {
+                data.release(); // never reaches the volume
+                done = CompletableFuture.failedFuture(metaErr);
+            } else {
+                done = volume.write(offset, data, w.fua()); // takes ownership of data
+            }
+            done.whenComplete((ok, err) -> {
+                lease.close();
+                applied.increment();
+                ch.writeAndFlush(new WriteAck(w.sequence(), status(err)));
+            });
+        }));
+    }
+
+    private void discard(Channel ch, Discard d) {
+        if (outOfRange(d.offset(), d.length())) {
+            ch.writeAndFlush(new WriteAck(d.sequence(), AckStatus.OUT_OF_RANGE));
+            return;
+        }
+        CompletableFuture<Void> gate = barrier;
+        ranges.acquire(d.offset(), d.length()).thenAccept(lease -> gate
+                .thenCompose(v -> volume.discard(d.offset(), d.length()))
+                .whenComplete((ok, err) -> {
+                    lease.close();
+                    ch.writeAndFlush(new WriteAck(d.sequence(), status(err)));
+                }));
+    }
+
+    private void flush(Channel ch, Flush f) {
+        flushes.increment();
+        barrier.thenCompose(v -> volume.flush())
+                .whenComplete((ok, err) -> ch.writeAndFlush(new FlushAck(f.sequence(), status(err))));
+    }
+
+    private void syncState(SyncState s) {
+        syncing.accept(!s.inSync());
+        // A copy being rebuilt must say so on disk before the first rebuilt byte lands.
+        barrier = barrier.thenCompose(v -> meta.update(m -> m.withClean(s.inSync())));
+        if (!s.inSync()) {
+            LOG.log(Level.INFO, "the primary starts a full copy to this secondary");
+        } else {
+            LOG.log(Level.INFO, "this secondary is in sync with its primary");
+        }
+    }
+
+    private boolean outOfRange(long offset, long length) {
+        return offset < 0 || length < 0 || offset > volume.size() || length > volume.size() - offset;
+    }
+
+    static AckStatus status(Throwable err) {
+        if (err == null) {
+            return AckStatus.OK;
+        }
+        VolumeException v = MirroredVolume.volumeError(err);
+        if (v.retryable()) {
+            return AckStatus.NOT_READY;
+        }
+        String m = String.valueOf(v.getMessage());
+        return m.contains("No space left") ? AckStatus.NO_SPACE : AckStatus.IO_ERROR;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "mirror link from {0} failed: {1}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,205 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.Volume;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * The primary's volume: every write goes to the local file and to the secondary at the same
+ * time and completes only when both have it (DESIGN section 3). Overlapping writes are ordered
+ * by a {@link RangeLock}: one waits until the earlier is on both nodes, so both apply them in
+ * the same order. Reads are local.
+ */
+public final class MirroredVolume implements Volume {
+
+    private final FileVolume local;
+    private final Replicator replicator;
+    private final RangeLock ranges;
+    private final WriteIntent intent;
+    private final DivergenceTracker tracker;
+    private final PairMetadata meta;
+
+    MirroredVolume(FileVolume local, Replicator replicator, RangeLock ranges, WriteIntent intent,
+            DivergenceTracker tracker, PairMetadata meta) {
+        this.local = local;
+        this.replicator = replicator;
+        this.ranges = ranges;
+        this.intent = intent;
+        this.tracker = tracker;
+        this.meta = meta;
+    }
+
+    @Override
+    public long size() {
+        return local.size();
+    }
+
+    @Override
+    public int blockSize() {
+        return local.blockSize();
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
+        return local.read(offset, length, alloc);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+        int length = data.readableBytes();
+        String bad = checkRange("write", offset, length);
+        if (bad != null) {
+            data.release(); // ours from the call on, also when refusing it
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        return guarded(offset, length, () -> {
+            // Two consumers of the one buffer, no copy: the local write releases the caller's
+            // reference, the replicator the one retained here for it.
+            CompletableFuture<Void> mirror = replicator.write(offset, data.retain(), fua, false);
+            CompletableFuture<Void> disk = local.write(offset, data, fua);
+            return both(offset, length, disk, mirror);
+        }, data);
+    }
+
+    @Override
+    public CompletableFuture<Void> discard(long offset, long length) {
+        String bad = checkRange("discard", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        return guarded(offset, length, () -> both(offset, length, local.discard(offset, length),
+                replicator.discard(offset, length, false)), null);
+    }
+
+    /** Both nodes durable: the local fdatasync and the secondary's FLUSH_ACK. */
+    @Override
+    public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> mirror = replicator.flush();
+        CompletableFuture<Void> disk = local.flush();
+        return unwrap(CompletableFuture.allOf(disk, mirror));
+    }
+
+    @Override
+    public void close() {
+        // The node owns the local volume and the link; PairNode.close() ends both.
+    }
+
+    /**
+     * Runs a data-changing operation: record hook, link admission (SUSPEND), then the range lock,
+     * then the operation; the lease and the hook are released however it ends. {@code owned} is
+     * released here if the operation never starts.
+     */
+    private CompletableFuture<Void> guarded(long offset, long length, Supplier<CompletableFuture<Void>> op,
+            ByteBuf owned) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        CompletableFuture<RangeLock.Lease> leased;
+        try {
+            leased = intent.beforeWrite(offset, length)
+                    .thenCompose(v -> replicator.ready().whenComplete((ok, err) -> {
+                        if (err != null) {
+                            intent.afterWrite(offset, length);
+                        }
+                    }))
+                    .thenCompose(v -> ranges.acquire(offset, length));
+        } catch (RuntimeException e) {
+            leased = CompletableFuture.failedFuture(e);
+        }
+        leased.whenComplete((lease, err) -> {
+            if (err != null) {
+                if (owned != null) {
+                    owned.release(); // never reached either consumer
+                }
+                result.completeExceptionally(volumeError(err));
+                return;
+            }
+            CompletableFuture<Void> done;
+            try {
+                done = firstWrite().thenCompose(v -> op.get());
+            } catch (RuntimeException e) {
+                done = CompletableFuture.failedFuture(e);
+            }
+            done.whenComplete((ok, failure) -> {
+                lease.close();
+                intent.afterWrite(offset, length);
+                if (failure == null) {
+                    result.complete(null);
+                } else {
+                    result.completeExceptionally(volumeError(failure));
+                }
+            });
+        });
+        return result;
+    }
+
+    /**
+     * The first write ever makes the metadata say "not empty" durably before it runs: a
+     * secondary replaced later must then get a full copy, never be taken as in sync.
+     */
+    private CompletableFuture<Void> firstWrite() {
+        return meta.get().empty() ? meta.update(m -> m.withWritten()) : CompletableFuture.completedFuture(null);
+    }
+
+    /** Waits for the local part and the mirror part; a local failure with a mirrored success diverges. */
+    private CompletableFuture<Void> both(long offset, long length, CompletableFuture<Void> disk,
+            CompletableFuture<Void> mirror) {
+        return CompletableFuture.allOf(disk, mirror).handle((ok, err) -> {
+            if (err != null && disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally()) {
+                // The secondary may hold what the primary failed to write: not identical any more.
+                tracker.markChanged(offset, length);
+                meta.update(m -> m.withClean(false));
+            }
+            if (err != null) {
+                throw new CompletionException(volumeError(err));
+            }
+            return null;
+        });
+    }
+
+    private static CompletableFuture<Void> unwrap(CompletableFuture<Void> f) {
+        return f.handle((ok, err) -> {
+            if (err != null) {
+                throw new CompletionException(volumeError(err));
+            }
+            return null;
+        });
+    }
+
+    static VolumeException volumeError(Throwable t) {
+        Throwable c = t;
+        while (c instanceof CompletionException && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c instanceof VolumeException v ? v : new VolumeException(String.valueOf(c), false, c);
+    }
+
+    private String checkRange(String op, long offset, long length) {
+        int bs = local.blockSize();
+        if (offset < 0 || length < 0 || offset % bs != 0 || length % bs != 0) {
+            return op + " of " + length + " bytes at offset " + offset + " is not aligned to the block size " + bs;
+        }
+        if (offset > local.size() || length > local.size() - offset) {
+            return op + " of " + length + " bytes at offset " + offset + " goes beyond the end of the volume ("
+                    + local.size() + " bytes)";
+        }
+        return null;
+    }
+
+    // ---- the initial copy shares the range lock with host writes ----
+
+    RangeLock ranges() {
+        return ranges;
+    }
+
+    FileVolume local() {
+        return local;
+    }
+
+    Replicator replicator() {
+        return replicator;
+    }
+}

@@ -1,0 +1,184 @@
+package net.twinblock.mirror.pair;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
+import net.twinblock.mirror.link.PeerIdentity;
+
+/**
+ * What a node knows about its copy of the volume, kept in {@code <volume file>.meta} next to it:
+ * the pair's volume id, this node's id, the data generation, and three facts that decide at the
+ * handshake whether the secondary needs a full copy: paired (the volume id names the pair),
+ * empty (never written) and clean (identical to the partner, as far as this node knows).
+ *
+ * <p>Minimal on purpose, and the only class that reads or writes the file, so the resync work's
+ * richer generation history can replace it. Changes apply in memory at once and reach the disk
+ * through {@link #update}, whose future completes once the file is durable: callers that promise
+ * something to a host (a write completed in DEGRADED mode) wait for it first.
+ */
+public final class PairMetadata {
+
+    /** One consistent state of the file. */
+    public record Meta(String volumeId, String nodeId, long generation, boolean paired, boolean empty,
+            boolean clean) {
+
+        public Meta withPaired(String pairVolumeId) {
+            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean);
+        }
+
+        public Meta withWritten() {
+            return new Meta(volumeId, nodeId, generation, paired, false, clean);
+        }
+
+        public Meta withClean(boolean isClean) {
+            return new Meta(volumeId, nodeId, generation, paired, empty, isClean);
+        }
+
+        public Meta withGeneration(long g) {
+            return new Meta(volumeId, nodeId, g, paired, empty, clean);
+        }
+
+        public Meta withEmpty(boolean isEmpty) {
+            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean);
+        }
+
+        PeerIdentity identity(long sizeBytes, int blockSize) {
+            int flags = (paired ? PeerIdentity.FLAG_PAIRED : 0) | (empty ? PeerIdentity.FLAG_EMPTY : 0)
+                    | (clean ? PeerIdentity.FLAG_CLEAN : 0);
+            return new PeerIdentity(nodeId, volumeId, sizeBytes, blockSize, generation, flags);
+        }
+    }
+
+    private final Path file;
+    private final Executor io;
+    private Meta meta;
+
+    private PairMetadata(Path file, Executor io, Meta meta) {
+        this.file = file;
+        this.io = io;
+        this.meta = meta;
+    }
+
+    /** The metadata file of a volume file: {@code <volume>.meta}. */
+    public static Path fileFor(Path volumeFile) {
+        return volumeFile.resolveSibling(volumeFile.getFileName() + ".meta");
+    }
+
+    /**
+     * Loads the file, or creates it for a volume that was just created: fresh random ids,
+     * generation 0, unpaired, empty and clean. Blocking file I/O: call at startup, not on an event loop.
+     *
+     * @param volumeCreated true if the volume file did not exist before this start; a missing
+     *        metadata file next to an existing volume means nothing is known of its data, so it
+     *        is treated as written and not clean (a full copy makes it identical again)
+     * @param io runs the writes of {@link #update}
+     */
+    public static PairMetadata open(Path file, boolean volumeCreated, Executor io) {
+        try {
+            if (Files.exists(file)) {
+                return new PairMetadata(file, io, read(file));
+            }
+            String id = UUID.randomUUID().toString();
+            Meta fresh = new Meta(id, "node-" + UUID.randomUUID(), 0, false, volumeCreated, volumeCreated);
+            write(file, fresh);
+            return new PairMetadata(file, io, fresh);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open pair metadata " + file + ": " + e, e);
+        }
+    }
+
+    public synchronized Meta get() {
+        return meta;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Applies {@code change} in memory now and writes the file on the I/O executor; the future
+     * completes once it is durable. No write at all if nothing changed.
+     */
+    public CompletableFuture<Void> update(UnaryOperator<Meta> change) {
+        synchronized (this) {
+            Meta next = change.apply(meta);
+            if (next.equals(meta)) {
+                return CompletableFuture.completedFuture(null);
+            }
+            meta = next;
+        }
+        return CompletableFuture.runAsync(this::persist, io);
+    }
+
+    /** Writes the newest state; runs serialised so the last write on disk is the newest state. */
+    private synchronized void persist() {
+        try {
+            write(file, meta);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write pair metadata " + file + ": " + e, e);
+        }
+    }
+
+    private static Meta read(Path file) throws IOException {
+        Properties p = new Properties();
+        p.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+        try {
+            return new Meta(required(p, "volume.id", file), required(p, "node.id", file),
+                    Long.parseLong(required(p, "generation", file)),
+                    Boolean.parseBoolean(required(p, "paired", file)),
+                    Boolean.parseBoolean(required(p, "empty", file)),
+                    Boolean.parseBoolean(required(p, "clean", file)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("pair metadata " + file + ": generation is not a number", e);
+        }
+    }
+
+    private static String required(Properties p, String key, Path file) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException("pair metadata " + file + " has no " + key
+                    + "; fix or remove the file (removing it forces a full copy to the secondary)");
+        }
+        return v.trim();
+    }
+
+    /** Temp file, fsync, atomic rename: a crash leaves the old or the new file, never half of one. */
+    private static void write(Path file, Meta m) throws IOException {
+        String text = "# twinblock pair metadata: do not edit while the node runs\n"
+                + "volume.id=" + m.volumeId() + "\n"
+                + "node.id=" + m.nodeId() + "\n"
+                + "generation=" + m.generation() + "\n"
+                + "paired=" + m.paired() + "\n"
+                + "empty=" + m.empty() + "\n"
+                + "clean=" + m.clean() + "\n";
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = dir.resolve(file.getFileName() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true); // the rename itself must survive a crash
+        } catch (IOException e) {
+            // Some file systems cannot fsync a directory; the rename is then as durable as they make it.
+        }
+    }
+}

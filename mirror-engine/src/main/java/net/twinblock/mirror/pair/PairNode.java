@@ -1,0 +1,414 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.ServerChannel;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PeerFrameDecoder;
+import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.link.WakeupCounter;
+import net.twinblock.mirror.link.WriteAssembler;
+import net.twinblock.mirror.link.WriteFramer;
+import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.Volume;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * One node of the pair: what the server starts, exports and asks for status. A primary mirrors
+ * every write to its secondary ({@link MirroredVolume}) and connects to mirror.peer; a secondary
+ * listens on mirror.listen, applies what its primary sends and forwards host writes to it
+ * ({@link SecondaryVolume}). {@link #promote()} turns a secondary whose primary is gone into
+ * the primary.
+ *
+ * <p>The node does not own the local {@link FileVolume} (the caller opened it and closes it after
+ * {@link #close()}), nor the event loop group.
+ */
+public final class PairNode implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(PairNode.class.getName());
+
+    private final PairConfig cfg;
+    private final FileVolume local;
+    private final EventLoopGroup group;
+    private final Class<? extends ServerChannel> serverChannel;
+    private final Class<? extends Channel> clientChannel;
+    private final PairOptions options;
+    private final ExecutorService metaIo;
+    private final PairMetadata meta;
+    private final PeerAuth auth;
+    private final Supplier<PeerIdentity> identity;
+    private final List<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
+    private final Volume exported = new Exported();
+
+    private final WakeupCounter wakeups = new WakeupCounter();
+    private final LongAdder applied = new LongAdder();
+    private final LongAdder flushesReceived = new LongAdder();
+    private final LongAdder forwardedServed = new LongAdder();
+
+    private volatile Role role;
+    private volatile Volume current;
+    private volatile boolean closed;
+    // primary side
+    private Replicator replicator;
+    private PeerClient client;
+    private volatile InitialCopy copy;
+    // secondary side
+    private PeerServer server;
+    private SecondaryVolume secondary;
+    private volatile boolean secondarySyncing;
+
+    private PairNode(PairConfig cfg, FileVolume local, EventLoopGroup group, Class<? extends ServerChannel> serverChannel,
+            Class<? extends Channel> clientChannel, PairOptions options) {
+        this.cfg = cfg;
+        this.local = local;
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.clientChannel = clientChannel;
+        this.options = options;
+        this.metaIo = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pair-metadata " + local.file().getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        this.meta = PairMetadata.open(PairMetadata.fileFor(local.file()), options.volumeCreated(), metaIo);
+        this.auth = new PeerAuth(cfg.secret());
+        this.identity = () -> meta.get().identity(local.size(), local.blockSize());
+    }
+
+    /** {@link #start(PairConfig, FileVolume, EventLoopGroup, Class, Class, PairOptions)} with default hooks. */
+    public static PairNode start(PairConfig cfg, FileVolume local, EventLoopGroup group,
+            Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel) {
+        return start(cfg, local, group, serverChannel, clientChannel, PairOptions.defaults());
+    }
+
+    /**
+     * Starts the node in its configured role: a secondary binds mirror.listen (and throws if it
+     * cannot), a primary starts connecting to mirror.peer in the background. Blocking (metadata
+     * file, bind): call at startup, not on an event loop.
+     */
+    public static PairNode start(PairConfig cfg, FileVolume local, EventLoopGroup group,
+            Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel, PairOptions options) {
+        Objects.requireNonNull(cfg, "cfg");
+        Objects.requireNonNull(local, "local");
+        PairNode node = new PairNode(cfg, local, group, serverChannel, clientChannel, options);
+        try {
+            if (cfg.role() == Role.PRIMARY) {
+                node.becomePrimary();
+            } else {
+                node.becomeSecondary();
+            }
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+        LOG.log(Level.INFO, "pair node started as {0} for {1} (volume id {2}, generation {3})", cfg.role(),
+                local.file(), node.meta.get().volumeId(), node.meta.get().generation());
+        return node;
+    }
+
+    // ---- what the server uses ----
+
+    /**
+     * The volume to export. Stable across promotion: it delegates to the mirrored volume while
+     * primary and to the forwarding volume while secondary.
+     */
+    public Volume volume() {
+        return exported;
+    }
+
+    public Role role() {
+        return role;
+    }
+
+    public PairState state() {
+        return status().state();
+    }
+
+    public synchronized PairStatus status() {
+        if (role == Role.PRIMARY) {
+            InitialCopy c = copy;
+            PairState s = replicator.state();
+            boolean copying = s == PairState.SYNCING && c != null;
+            return new PairStatus(role, s, replicator.peer(), copying ? c.done.get() : 0, copying ? c.total : 0);
+        }
+        Channel p = server == null ? null : server.primary();
+        PairState s = p == null ? PairState.CONNECTING : secondarySyncing ? PairState.SYNCING : PairState.IN_SYNC;
+        return new PairStatus(role, s, p == null ? null : String.valueOf(p.remoteAddress()), 0, 0);
+    }
+
+    /** Where a secondary listens (port 0 resolved); null on a primary. */
+    public synchronized InetSocketAddress listenAddress() {
+        return server == null ? null : server.localAddress();
+    }
+
+    /** Called (on the promoting thread) after every role change, e.g. to flip ALUA port states. */
+    public void onRoleChange(Consumer<Role> listener) {
+        roleListeners.add(listener);
+    }
+
+    /** The pair's metadata as this node knows it (volume id, node id, generation, flags). */
+    public PairMetadata.Meta metadata() {
+        return meta.get();
+    }
+
+    /**
+     * Makes this secondary the primary: refused while its primary is still connected (two
+     * primaries would split the data). Stops listening, bumps the data generation durably (a
+     * returning old primary then sees it is behind), and starts mirroring towards mirror.peer,
+     * where the old primary can rejoin as secondary. Blocking: not on an event loop.
+     *
+     * @throws IllegalStateException if this node is the primary already, or its primary is connected
+     */
+    public void promote() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the pair node is closed");
+            }
+            if (role == Role.PRIMARY) {
+                throw new IllegalStateException("this node is already the primary");
+            }
+            Channel p = server.primary();
+            if (p != null && p.isActive()) {
+                throw new IllegalStateException("cannot promote: the primary " + p.remoteAddress()
+                        + " is still connected; stop it or cut the mirror link first (two primaries would"
+                        + " split the data)");
+            }
+            server.close();
+            server = null;
+            secondary.linkDown();
+            long generation = meta.get().generation() + 1;
+            // Not known identical to anyone any more; the old primary must take a copy to rejoin.
+            meta.update(m -> m.withGeneration(generation).withClean(false)).join();
+            LOG.log(Level.WARNING, "promoted to PRIMARY: data generation is now {0}", generation);
+            becomePrimary();
+        }
+        for (Consumer<Role> l : roleListeners) {
+            l.accept(Role.PRIMARY);
+        }
+    }
+
+    /** Counters for the admin endpoint. */
+    public Map<String, Long> metrics() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        PairStatus s = status();
+        m.put("pair.primary", s.role() == Role.PRIMARY ? 1L : 0L);
+        m.put("pair.link_up", s.peer() != null ? 1L : 0L);
+        m.put("pair.in_sync", s.state() == PairState.IN_SYNC ? 1L : 0L);
+        m.put("pair.generation", meta.get().generation());
+        Replicator r;
+        synchronized (this) {
+            r = replicator;
+        }
+        m.put("mirror.writes_mirrored", r == null ? 0 : r.mirrored.sum());
+        m.put("mirror.writes_degraded", r == null ? 0 : r.degraded.sum());
+        m.put("mirror.writes_failed", r == null ? 0 : r.failed.sum());
+        m.put("mirror.ops_pending", r == null ? 0 : (long) r.pending());
+        m.put("mirror.link_ups", r == null ? 0 : r.linkUps.sum());
+        m.put("mirror.sync_done_bytes", s.syncDoneBytes());
+        m.put("mirror.sync_total_bytes", s.syncTotalBytes());
+        m.put("mirror.forwarded_served", forwardedServed.sum());
+        m.put("mirror.received_small_writes", wakeups.smallWrites());
+        m.put("mirror.received_small_frames", wakeups.smallFrames());
+        m.put("mirror.received_large_writes", wakeups.largeWrites());
+        m.put("mirror.received_large_frames", wakeups.largeFrames());
+        m.put("mirror.received_applied", applied.sum());
+        m.put("mirror.received_flushes", flushesReceived.sum());
+        SecondaryVolume sv = secondary;
+        m.put("mirror.forwarded_sent", sv == null ? 0 : sv.forwarded());
+        return m;
+    }
+
+    /** Frames per mirrored write as received by this node (a secondary), small and large apart. */
+    public WakeupCounter wakeups() {
+        return wakeups;
+    }
+
+    /**
+     * Ends the link and fails what still waits for it (retryable). Does not close the local
+     * volume or the event loop group. Blocking: not on an event loop.
+     */
+    @Override
+    public void close() {
+        PeerClient c;
+        PeerServer s;
+        Replicator r;
+        SecondaryVolume sv;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            c = client;
+            s = server;
+            r = replicator;
+            sv = secondary;
+        }
+        if (c != null) {
+            c.close();
+        }
+        if (s != null) {
+            s.close();
+        }
+        if (r != null) {
+            r.close();
+        }
+        if (sv != null) {
+            sv.linkDown();
+        }
+        metaIo.shutdown();
+        try {
+            if (!metaIo.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "pair metadata writes still running at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ---- roles ----
+
+    private synchronized void becomePrimary() {
+        DivergenceTracker tracker = options.divergence();
+        Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
+                cfg.onPeerLoss(), cfg.suspendTimeout(), tracker, meta, group.next());
+        MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), options.writeIntent(), tracker, meta);
+        replicator = r;
+        current = mirrored;
+        role = Role.PRIMARY;
+        if (cfg.peer() == null) {
+            LOG.log(Level.WARNING, "primary without mirror.peer: writes follow mirror.on-peer-loss {0}",
+                    cfg.onPeerLoss());
+            return;
+        }
+        LinkSide side = new LinkSide() {
+            @Override
+            public boolean linkUp(Channel ch, PeerIdentity peer) {
+                ch.pipeline().addLast("mirror", new PrimaryLinkHandler(r, mirrored, forwardedServed));
+                meta.update(m -> m.withPaired(m.volumeId()));
+                boolean needsCopy = r.linkUp(ch, () -> needsCopy(peer, tracker));
+                if (needsCopy) {
+                    InitialCopy c = new InitialCopy(mirrored, ch);
+                    copy = c;
+                    c.run();
+                } else {
+                    LOG.log(Level.INFO, "secondary {0} is in sync: no copy needed", ch.remoteAddress());
+                }
+                return true;
+            }
+
+            @Override
+            public void linkDown(Channel ch) {
+                r.linkDown(ch);
+            }
+        };
+        client = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), identity, side);
+        client.start();
+    }
+
+    /**
+     * The decision of DESIGN section 7 in its simplest form: a new secondary needs everything
+     * unless the primary never held data; a returning one needs nothing only if both copies are
+     * clean, of the same generation, and nothing was written without it meanwhile.
+     */
+    private boolean needsCopy(PeerIdentity secondaryId, DivergenceTracker tracker) {
+        PairMetadata.Meta m = meta.get();
+        if (!secondaryId.paired()) {
+            return !m.empty();
+        }
+        return !(m.clean() && secondaryId.clean() && secondaryId.generation() == m.generation()
+                && !tracker.anyChanged());
+    }
+
+    private synchronized void becomeSecondary() {
+        SecondaryVolume sv = new SecondaryVolume(local, () -> {
+            PeerServer s = server;
+            return s == null ? null : s.primary();
+        }, options.readGate());
+        LinkSide side = new LinkSide() {
+            @Override
+            public boolean linkUp(Channel ch, PeerIdentity peer) {
+                CompletableFuture<Void> adopted = meta.update(m -> m.withPaired(peer.volumeId())
+                        .withGeneration(peer.generation()));
+                ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
+                        .addLast("mirror", new MirrorReceiver(local, meta, adopted, sv,
+                                syncing -> secondarySyncing = syncing, applied, flushesReceived));
+                return true;
+            }
+
+            @Override
+            public void linkDown(Channel ch) {
+                secondarySyncing = false;
+                sv.linkDown();
+            }
+        };
+        secondary = sv;
+        server = new PeerServer(cfg.listen(), group, serverChannel, auth, cfg.heartbeat(), identity, side);
+        current = sv;
+        role = Role.SECONDARY;
+        server.bind();
+    }
+
+    /** The exported volume: follows the node's role. */
+    private final class Exported implements Volume {
+        @Override
+        public long size() {
+            return local.size();
+        }
+
+        @Override
+        public int blockSize() {
+            return local.blockSize();
+        }
+
+        @Override
+        public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
+            return current.read(offset, length, alloc);
+        }
+
+        @Override
+        public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+            if (closed) {
+                data.release();
+                return CompletableFuture.failedFuture(new VolumeException("the pair node is closed", true));
+            }
+            return current.write(offset, data, fua);
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return current.flush();
+        }
+
+        @Override
+        public CompletableFuture<Void> discard(long offset, long length) {
+            return current.discard(offset, length);
+        }
+
+        @Override
+        public CompletableFuture<Void> readGate(long offset, long length) {
+            return current.readGate(offset, length);
+        }
+
+        @Override
+        public void close() {
+            PairNode.this.close();
+        }
+    }
+}

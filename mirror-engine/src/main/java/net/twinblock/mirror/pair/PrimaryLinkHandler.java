@@ -1,0 +1,152 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import net.twinblock.mirror.link.AckStatus;
+import net.twinblock.mirror.link.FlushAck;
+import net.twinblock.mirror.link.ForwardedAck;
+import net.twinblock.mirror.link.ForwardedDiscard;
+import net.twinblock.mirror.link.ForwardedFlush;
+import net.twinblock.mirror.link.ForwardedWrite;
+import net.twinblock.mirror.link.Heartbeat;
+import net.twinblock.mirror.link.PeerError;
+import net.twinblock.mirror.link.PeerErrorCode;
+import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.WriteAck;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * The primary's handler on an authenticated link: matches WRITE_ACK / FLUSH_ACK to pending ops
+ * by sequence (in any order), and runs host operations the secondary forwarded through the
+ * mirrored volume (which mirrors them back), answering FORWARDED_ACK once they are on both nodes.
+ * Runs on the link's event loop; volume work completes elsewhere.
+ */
+final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = System.getLogger(PrimaryLinkHandler.class.getName());
+    /** A forwarded write larger than this is a protocol error (SCSI writes are far smaller). */
+    static final int MAX_FORWARDED_BYTES = 64 * 1024 * 1024;
+
+    private final Replicator replicator;
+    private final MirroredVolume volume;
+    private final LongAdder forwarded;
+    /** Forwarded writes still receiving chunks, by id. */
+    private final Map<Integer, Assembling> assembling = new HashMap<>();
+
+    private static final class Assembling {
+        final long offset;
+        final CompositeByteBuf data;
+
+        Assembling(long offset, CompositeByteBuf data) {
+            this.offset = offset;
+            this.data = data;
+        }
+    }
+
+    PrimaryLinkHandler(Replicator replicator, MirroredVolume volume, LongAdder forwarded) {
+        this.replicator = replicator;
+        this.volume = volume;
+        this.forwarded = forwarded;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof WriteAck a) {
+            replicator.acked(a.sequence(), a.status());
+        } else if (msg instanceof FlushAck a) {
+            replicator.acked(a.sequence(), a.status());
+        } else if (msg instanceof ForwardedWrite w) {
+            forwardedWrite(ctx, w);
+        } else if (msg instanceof ForwardedDiscard d) {
+            answer(ctx.channel(), d.id(), volume.discard(d.offset(), d.length()));
+        } else if (msg instanceof ForwardedFlush f) {
+            answer(ctx.channel(), f.id(), volume.flush());
+        } else if (msg instanceof Heartbeat) {
+            return; // liveness only
+        } else if (msg instanceof PeerError e) {
+            LOG.log(Level.WARNING, "secondary {0} ends the mirror link: {1}: {2}", ctx.channel().remoteAddress(),
+                    e.code(), e.message());
+            ctx.close();
+        } else {
+            String what = msg instanceof PeerMessage m ? m.opcode().toString() : msg.getClass().getSimpleName();
+            ReferenceCountUtil.release(msg); // refused: goes nowhere
+            protocolError(ctx, "unexpected " + what + " from the secondary");
+        }
+    }
+
+    private void forwardedWrite(ChannelHandlerContext ctx, ForwardedWrite w) {
+        Assembling a = assembling.get(w.id());
+        if (a == null) {
+            a = new Assembling(w.offset(), ctx.alloc().compositeBuffer(Integer.MAX_VALUE));
+            assembling.put(w.id(), a);
+        }
+        if (w.offset() != a.offset + a.data.readableBytes()
+                || a.data.readableBytes() + w.data().readableBytes() > MAX_FORWARDED_BYTES) {
+            w.release(); // refused chunk: ours
+            protocolError(ctx, "forwarded write " + w.id() + " chunk at " + w.offset() + " does not continue at "
+                    + (a.offset + a.data.readableBytes()) + " or grows too large");
+            return;
+        }
+        // Ownership of the chunk moves into the composite.
+        a.data.addComponent(true, w.data());
+        if (w.more()) {
+            return;
+        }
+        assembling.remove(w.id());
+        forwarded.increment();
+        // Ownership of the assembled write passes to the mirrored volume.
+        answer(ctx.channel(), w.id(), volume.write(a.offset, a.data, w.fua()));
+    }
+
+    private static void answer(Channel ch, int id, CompletableFuture<Void> done) {
+        done.whenComplete((ok, err) -> ch.writeAndFlush(new ForwardedAck(id, status(err))));
+    }
+
+    static AckStatus status(Throwable err) {
+        if (err == null) {
+            return AckStatus.OK;
+        }
+        VolumeException v = MirroredVolume.volumeError(err);
+        return v.retryable() ? AckStatus.NOT_READY : AckStatus.IO_ERROR;
+    }
+
+    private void protocolError(ChannelHandlerContext ctx, String why) {
+        LOG.log(Level.WARNING, "closing the mirror link to {0}: {1}", ctx.channel().remoteAddress(), why);
+        releaseAssembling();
+        ctx.writeAndFlush(new PeerError(PeerErrorCode.PROTOCOL_ERROR, why))
+                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+    }
+
+    private void releaseAssembling() {
+        for (Assembling a : assembling.values()) {
+            a.data.release();
+        }
+        assembling.clear();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        releaseAssembling(); // half-forwarded writes of a dead link: the secondary fails them itself
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseAssembling();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.log(Level.WARNING, "mirror link to {0} failed: {1}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

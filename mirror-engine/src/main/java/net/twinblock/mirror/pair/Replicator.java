@@ -1,0 +1,491 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
+import net.twinblock.mirror.link.AckStatus;
+import net.twinblock.mirror.link.Discard;
+import net.twinblock.mirror.link.Flush;
+import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.SyncState;
+import net.twinblock.mirror.link.WriteFramer;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * The primary's side of the mirror: every write, discard and flush that must reach the
+ * secondary is an {@link Op}, kept by sequence number until the secondary acknowledges it, so
+ * many are in flight at once and acknowledgements may come back in any order.
+ *
+ * <p>Without a link the policy decides: CONTINUE completes the op at once (DEGRADED: the range is
+ * reported to the {@link DivergenceTracker} and the metadata marked not clean, durably, before
+ * the host is answered); SUSPEND keeps it, re-sends it on the next link and fails it as
+ * retryable at the suspend timeout. Ops of the initial copy ({@code copy}) only ever fail: the
+ * next link starts the copy again.
+ *
+ * <p>One lock guards the link and the pending table, so "is there a link" and "what happens to
+ * this op" are decided together: an op is either sent on the link that the handshake declared in
+ * sync, or marked changed before that decision. Channel writes happen outside it.
+ */
+final class Replicator {
+
+    private static final Logger LOG = System.getLogger(Replicator.class.getName());
+    private static final long REMINDER_SECONDS = 60;
+
+    enum Kind { WRITE, DISCARD, FLUSH }
+
+    /** One operation on its way to the secondary. */
+    static final class Op {
+        final Kind kind;
+        final int sequence;
+        final long order;
+        final long offset;
+        final long length;
+        final boolean fua;
+        final boolean copy;
+        /** The replicator's own reference to the write data; released exactly once in {@link #settle}. */
+        ByteBuf data;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        Channel sentOn;
+        ScheduledFuture<?> timeout;
+
+        Op(Kind kind, long order, long offset, long length, boolean fua, boolean copy, ByteBuf data) {
+            this.kind = kind;
+            this.sequence = (int) order; // wraps after 2^32 ops; never that many in flight
+            this.order = order;
+            this.offset = offset;
+            this.length = length;
+            this.fua = fua;
+            this.copy = copy;
+            this.data = data;
+        }
+
+        boolean changesData() {
+            return kind != Kind.FLUSH;
+        }
+    }
+
+    private final WriteFramer framer;
+    private final OnPeerLoss policy;
+    private final Duration suspendTimeout;
+    private final DivergenceTracker tracker;
+    private final PairMetadata meta;
+    private final EventExecutor timer;
+
+    private final Object lock = new Object();
+    private final Map<Integer, Op> pending = new HashMap<>();
+    private final List<CompletableFuture<Void>> linkWaiters = new ArrayList<>();
+    private Channel link;
+    private boolean syncing;
+    private boolean everLinked;
+    private boolean degradedLogged;
+    private long nextOrder = 1;
+    private ScheduledFuture<?> reminder;
+
+    final LongAdder mirrored = new LongAdder();
+    final LongAdder degraded = new LongAdder();
+    final LongAdder failed = new LongAdder();
+    final LongAdder linkUps = new LongAdder();
+
+    Replicator(WriteFramer framer, OnPeerLoss policy, Duration suspendTimeout, DivergenceTracker tracker,
+            PairMetadata meta, EventExecutor timer) {
+        this.framer = framer;
+        this.policy = policy;
+        this.suspendTimeout = suspendTimeout;
+        this.tracker = tracker;
+        this.meta = meta;
+        this.timer = timer;
+    }
+
+    // ---- what MirroredVolume asks for ----
+
+    /**
+     * Completes when a new host write may start: at once with a link or under CONTINUE; under
+     * SUSPEND when the link returns, failing retryable if it does not within the timeout. Holding
+     * the write before it touches the primary's disk keeps both copies equal.
+     */
+    CompletableFuture<Void> ready() {
+        CompletableFuture<Void> waiter;
+        synchronized (lock) {
+            if (link != null || policy == OnPeerLoss.CONTINUE) {
+                return CompletableFuture.completedFuture(null);
+            }
+            waiter = new CompletableFuture<>();
+            linkWaiters.add(waiter);
+        }
+        ScheduledFuture<?> t = timer.schedule(() -> {
+            synchronized (lock) {
+                if (!linkWaiters.remove(waiter)) {
+                    return;
+                }
+            }
+            failed.increment();
+            waiter.completeExceptionally(new VolumeException("the secondary has been unreachable for "
+                    + suspendTimeout.toMillis() + " ms and mirror.on-peer-loss is SUSPEND: write not done", true));
+        }, suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        waiter.whenComplete((ok, err) -> t.cancel(false));
+        return waiter;
+    }
+
+    /** Mirrors a write. Takes ownership of {@code data} (one reference, released once acked or given up). */
+    CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua, boolean copy) {
+        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data);
+    }
+
+    CompletableFuture<Void> discard(long offset, long length, boolean copy) {
+        return submit(Kind.DISCARD, offset, length, false, copy, null);
+    }
+
+    CompletableFuture<Void> flush() {
+        return submit(Kind.FLUSH, 0, 0, false, false, null);
+    }
+
+    private CompletableFuture<Void> submit(Kind kind, long offset, long length, boolean fua, boolean copy,
+            ByteBuf data) {
+        Channel ch;
+        List<PeerMessage> frames = null;
+        Op op;
+        synchronized (lock) {
+            op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
+            ch = link;
+            if (ch != null) {
+                pending.put(op.sequence, op);
+                frames = frames(op, ch);
+            } else {
+                noLink(op);
+            }
+        }
+        if (frames != null) {
+            send(ch, frames);
+        }
+        return op.done;
+    }
+
+    // ---- link events ----
+
+    /**
+     * An authenticated link: decides under the lock whether the secondary needs a full copy
+     * ({@code needsCopy} sees every degraded write marked so far), tells the secondary, and
+     * re-sends what is still unacknowledged in the original order.
+     *
+     * @return true if a full copy must now run
+     */
+    boolean linkUp(Channel ch, BooleanSupplier needsCopy) {
+        List<CompletableFuture<Void>> waiters;
+        List<List<PeerMessage>> resend = new ArrayList<>();
+        boolean copy;
+        synchronized (lock) {
+            copy = needsCopy.getAsBoolean();
+            link = ch;
+            syncing = copy;
+            everLinked = true;
+            degradedLogged = false;
+            linkUps.increment();
+            if (reminder != null) {
+                reminder.cancel(false);
+                reminder = null;
+            }
+            // First on the wire, before any write: the secondary records whether it is being rebuilt.
+            ch.writeAndFlush(new SyncState(!copy, (int) meta.get().generation()));
+            List<Op> ops = new ArrayList<>(pending.values());
+            ops.sort(Comparator.comparingLong(o -> o.order));
+            for (Op op : ops) {
+                if (op.timeout != null) {
+                    op.timeout.cancel(false);
+                    op.timeout = null;
+                }
+                List<PeerMessage> f = frames(op, ch);
+                if (f != null) {
+                    resend.add(f);
+                }
+            }
+            waiters = new ArrayList<>(linkWaiters);
+            linkWaiters.clear();
+        }
+        for (List<PeerMessage> f : resend) {
+            send(ch, f);
+        }
+        for (CompletableFuture<Void> w : waiters) {
+            w.complete(null);
+        }
+        if (!resend.isEmpty()) {
+            LOG.log(Level.INFO, "re-sent {0} unacknowledged mirror operations to the secondary", resend.size());
+        }
+        return copy;
+    }
+
+    void linkDown(Channel ch) {
+        List<Runnable> settle = new ArrayList<>();
+        synchronized (lock) {
+            if (link != ch) {
+                return;
+            }
+            link = null;
+            syncing = false;
+            for (Op op : new ArrayList<>(pending.values())) {
+                if (op.copy) {
+                    pending.remove(op.sequence);
+                    settle.add(settle(op, new VolumeException("mirror link lost during the full copy", true)));
+                } else if (policy == OnPeerLoss.CONTINUE) {
+                    pending.remove(op.sequence);
+                    settle.add(degrade(op));
+                } else if (op.timeout == null) {
+                    op.timeout = timer.schedule(() -> giveUp(op), suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                }
+            }
+        }
+        LOG.log(Level.WARNING, "mirror link to the secondary is down; writes are {0}",
+                policy == OnPeerLoss.CONTINUE ? "completing on the primary alone (DEGRADED)"
+                        : "held for up to " + suspendTimeout.toMillis() + " ms (SUSPENDED)");
+        settle.forEach(Runnable::run);
+    }
+
+    /** The full copy over {@code ch} finished: the secondary is identical from now on. */
+    void copyDone(Channel ch) {
+        synchronized (lock) {
+            if (link != ch || !syncing) {
+                return;
+            }
+            syncing = false;
+            tracker.clear();
+            ch.writeAndFlush(new SyncState(true, (int) meta.get().generation()));
+        }
+        meta.update(m -> m.withClean(true));
+        LOG.log(Level.INFO, "full copy to the secondary finished: the pair is IN_SYNC");
+    }
+
+    // ---- acknowledgements (event loop of the link) ----
+
+    void acked(int sequence, AckStatus status) {
+        Op op;
+        synchronized (lock) {
+            op = pending.remove(sequence);
+        }
+        if (op == null) {
+            return; // a re-sent op acknowledged twice, or given up already
+        }
+        if (status == AckStatus.OK) {
+            mirrored.increment();
+            settle(op, null).run();
+        } else if (op.copy || op.kind == Kind.FLUSH) {
+            settle(op, new VolumeException("the secondary failed " + op.kind + " at " + op.offset + ": "
+                    + status, status == AckStatus.NOT_READY)).run();
+        } else {
+            // The primary has the data and the secondary does not: remember it before failing the host.
+            tracker.markChanged(op.offset, op.length);
+            meta.update(m -> m.withClean(false)).whenComplete((ok, err) -> settle(op,
+                    new VolumeException("the secondary failed the mirrored " + op.kind + " of " + op.length
+                            + " bytes at " + op.offset + ": " + status, status == AckStatus.NOT_READY)).run());
+        }
+    }
+
+    // ---- state ----
+
+    boolean linked() {
+        synchronized (lock) {
+            return link != null;
+        }
+    }
+
+    boolean linkedOn(Channel ch) {
+        synchronized (lock) {
+            return link == ch;
+        }
+    }
+
+    PairState state() {
+        synchronized (lock) {
+            if (link != null) {
+                return syncing ? PairState.SYNCING : PairState.IN_SYNC;
+            }
+            if (policy == OnPeerLoss.CONTINUE) {
+                return everLinked || degradedLogged ? PairState.DEGRADED : PairState.CONNECTING;
+            }
+            return everLinked ? PairState.SUSPENDED : PairState.CONNECTING;
+        }
+    }
+
+    String peer() {
+        synchronized (lock) {
+            return link == null ? null : String.valueOf(link.remoteAddress());
+        }
+    }
+
+    int pending() {
+        synchronized (lock) {
+            return pending.size();
+        }
+    }
+
+    /** Fails everything still waiting: the node is closing. */
+    void close() {
+        List<Runnable> settle = new ArrayList<>();
+        List<CompletableFuture<Void>> waiters;
+        synchronized (lock) {
+            for (Op op : pending.values()) {
+                if (op.timeout != null) {
+                    op.timeout.cancel(false);
+                }
+                settle.add(settle(op, new VolumeException("the mirrored volume is closing", true)));
+            }
+            pending.clear();
+            waiters = new ArrayList<>(linkWaiters);
+            linkWaiters.clear();
+            link = null;
+            if (reminder != null) {
+                reminder.cancel(false);
+            }
+        }
+        settle.forEach(Runnable::run);
+        waiters.forEach(w -> w.completeExceptionally(new VolumeException("the mirrored volume is closing", true)));
+    }
+
+    // ---- internals; the ones named *Locked or called from a synchronized block hold the lock ----
+
+    /** Frames for {@code op} on {@code ch}, or null if it was sent there already. Holds the lock. */
+    private List<PeerMessage> frames(Op op, Channel ch) {
+        if (op.sentOn == ch) {
+            return null;
+        }
+        op.sentOn = ch;
+        switch (op.kind) {
+            case WRITE:
+                // Each send gets its own reference (a retained duplicate) which the frames own and the
+                // encoder releases; the op's reference stays for a re-send until the ack.
+                return framer.frames(op.sequence, op.offset, op.data.retainedDuplicate(), op.fua);
+            case DISCARD:
+                return List.of(new Discard(op.sequence, op.offset, op.length));
+            default:
+                return List.of(new Flush(op.sequence));
+        }
+    }
+
+    /** Writes one op's frames together on the link's event loop: a large write's frames stay adjacent. */
+    private static void send(Channel ch, List<PeerMessage> frames) {
+        Runnable write = () -> {
+            for (PeerMessage f : frames) {
+                ch.write(f); // the encoder (or a failed write on a closed channel) releases each frame
+            }
+            ch.flush();
+        };
+        EventLoop loop = ch.eventLoop();
+        if (loop.inEventLoop()) {
+            write.run();
+        } else {
+            try {
+                loop.execute(write);
+            } catch (RejectedExecutionException e) {
+                frames.forEach(ReferenceCountUtil::release); // never written: ours to release
+            }
+        }
+    }
+
+    /** No link for a new op. Holds the lock. */
+    private void noLink(Op op) {
+        if (op.copy) {
+            settle(op, new VolumeException("no mirror link for the full copy", true)).run();
+        } else if (policy == OnPeerLoss.CONTINUE) {
+            degrade(op).run();
+        } else {
+            // A flush or write that got past ready() just as the link dropped: held like any other.
+            pending.put(op.sequence, op);
+            op.timeout = timer.schedule(() -> giveUp(op), suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /**
+     * CONTINUE without a link: the op counts as done on the primary alone. The changed range is
+     * marked now (under the lock, before any new link decides "in sync"); the host hears back
+     * only once the metadata saying "not clean" is durable. Holds the lock.
+     */
+    private Runnable degrade(Op op) {
+        if (!degradedLogged) {
+            degradedLogged = true;
+            LOG.log(Level.ERROR, "pair DEGRADED: writing without the secondary");
+            reminder = timer.scheduleAtFixedRate(() -> LOG.log(Level.WARNING,
+                    "pair still DEGRADED: writing without the secondary ({0} writes so far)", degraded.sum()),
+                    REMINDER_SECONDS, REMINDER_SECONDS, TimeUnit.SECONDS);
+        }
+        if (!op.changesData()) {
+            return settle(op, null);
+        }
+        degraded.increment();
+        tracker.markChanged(op.offset, op.length);
+        CompletableFuture<Void> durable = meta.update(m -> m.withClean(false));
+        Runnable release = settleData(op);
+        return () -> {
+            release.run();
+            durable.whenComplete((ok, err) -> complete(op, err == null ? null
+                    : new VolumeException("cannot record the degraded write in the pair metadata: " + err, false, err)));
+        };
+    }
+
+    /** SUSPEND timeout for an op that reached the primary but not the secondary. */
+    private void giveUp(Op op) {
+        synchronized (lock) {
+            if (pending.get(op.sequence) != op) {
+                return;
+            }
+            pending.remove(op.sequence);
+        }
+        failed.increment();
+        VolumeException e = new VolumeException("the secondary did not come back within "
+                + suspendTimeout.toMillis() + " ms (mirror.on-peer-loss SUSPEND); " + op.kind + " not mirrored",
+                true);
+        if (op.changesData()) {
+            tracker.markChanged(op.offset, op.length);
+            meta.update(m -> m.withClean(false)).whenComplete((ok, err) -> settle(op, e).run());
+        } else {
+            settle(op, e).run();
+        }
+    }
+
+    /** Releases the op's data now and returns the completion to run outside the lock. */
+    private Runnable settle(Op op, Throwable failure) {
+        Runnable release = settleData(op);
+        return () -> {
+            release.run();
+            complete(op, failure);
+        };
+    }
+
+    private static Runnable settleData(Op op) {
+        ByteBuf data = op.data;
+        op.data = null;
+        if (op.timeout != null) {
+            op.timeout.cancel(false);
+        }
+        // The replicator's reference: released exactly once, whichever way the op ends.
+        return () -> {
+            if (data != null) {
+                data.release();
+            }
+        };
+    }
+
+    private void complete(Op op, Throwable failure) {
+        if (failure == null) {
+            op.done.complete(null);
+        } else {
+            if (!op.copy) {
+                failed.increment();
+            }
+            op.done.completeExceptionally(failure);
+        }
+    }
+}

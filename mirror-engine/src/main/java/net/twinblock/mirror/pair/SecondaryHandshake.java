@@ -1,0 +1,87 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.channel.ChannelHandlerContext;
+import java.util.function.Supplier;
+import net.twinblock.mirror.link.Heartbeat;
+import net.twinblock.mirror.link.Hello;
+import net.twinblock.mirror.link.HelloAck;
+import net.twinblock.mirror.link.HelloProof;
+import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PeerError;
+import net.twinblock.mirror.link.PeerErrorCode;
+import net.twinblock.mirror.link.PeerIdentity;
+
+/**
+ * The secondary's half: answer HELLO with our proof and nonce, then accept nothing until the
+ * primary's proof over our nonce checks out. Only one authenticated primary at a time: the
+ * {@link LinkSide#linkUp} of a second one returns false and it is refused.
+ */
+final class SecondaryHandshake extends Handshake {
+
+    /** Decides whether another primary holds the link already (checked at HELLO and again at the end). */
+    interface Slot {
+        boolean taken();
+    }
+
+    private final Supplier<PeerIdentity> local;
+    private final LinkSide side;
+    private final Slot slot;
+    private Hello hello;
+    private byte[] nonce;
+
+    SecondaryHandshake(PeerAuth auth, Supplier<PeerIdentity> local, LinkSide side, Slot slot) {
+        super(auth);
+        this.local = local;
+        this.side = side;
+        this.slot = slot;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Heartbeat) {
+            return; // liveness only, nothing to release
+        }
+        if (msg instanceof PeerError e) {
+            refusedByPeer(ctx, e);
+        } else if (msg instanceof Hello h && hello == null) {
+            greet(ctx, h);
+        } else if (msg instanceof HelloProof p && hello != null) {
+            verify(ctx, p);
+        } else {
+            unexpected(ctx, msg);
+        }
+    }
+
+    private void greet(ChannelHandlerContext ctx, Hello h) {
+        if (slot.taken()) {
+            refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
+            return;
+        }
+        if (h.version() != VERSION) {
+            refuse(ctx, PeerErrorCode.VERSION_MISMATCH, "peer speaks mirror protocol " + h.version()
+                    + ", this node " + VERSION);
+            return;
+        }
+        hello = h;
+        nonce = PeerAuth.newNonce();
+        ctx.writeAndFlush(new HelloAck(VERSION, local.get(), nonce,
+                auth.proof(PeerAuth.Role.SECONDARY, h.nonce(), nonce)));
+    }
+
+    private void verify(ChannelHandlerContext ctx, HelloProof p) {
+        if (!auth.verify(PeerAuth.Role.PRIMARY, hello.nonce(), nonce, p.proof())) {
+            refuse(ctx, PeerErrorCode.AUTH_FAILED, "authentication failed");
+            return;
+        }
+        Refusal no = Refusal.check(hello.identity(), local.get());
+        if (no != null) {
+            refuse(ctx, no.code(), no.reason());
+            return;
+        }
+        if (!side.linkUp(ctx.channel(), hello.identity())) {
+            refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
+            return;
+        }
+        finished(ctx);
+    }
+}
