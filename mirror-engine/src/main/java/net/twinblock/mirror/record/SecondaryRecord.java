@@ -106,24 +106,31 @@ public final class SecondaryRecord implements AutoCloseable {
                     file.write(snapshot);
                     written.complete(null);
                 } catch (IOException | RuntimeException e) {
-                    RecordException failure = new RecordException("secondary record file " + file.path()
-                            + " failed: " + e, e);
-                    synchronized (lock) {
-                        // As on the primary: after a failed fdatasync nothing later proves durability.
-                        poisoned = failure;
-                    }
-                    LOG.log(Level.ERROR, "secondary record file {0} failed: {1}", file.path(), e);
-                    written.completeExceptionally(failure);
+                    written.completeExceptionally(poison(e));
                 } catch (Error e) {
                     written.completeExceptionally(e);
                     throw e;
                 }
             });
         } catch (RejectedExecutionException e) {
-            written.completeExceptionally(new RecordException("secondary record: I/O executor refused"
-                    + " the persist", e));
+            written.completeExceptionally(poison(e));
         }
         return written;
+    }
+
+    /**
+     * As on the primary: after a failed fdatasync (or a write that never ran) nothing later proves
+     * the file durable, so every later apply fails and the primary stops acknowledging misses.
+     */
+    private RecordException poison(Exception e) {
+        RecordException failure = new RecordException("secondary record file " + file.path() + " failed: " + e, e);
+        synchronized (lock) {
+            if (poisoned == null) {
+                poisoned = failure;
+            }
+        }
+        LOG.log(Level.ERROR, "secondary record file {0} failed: {1}", file.path(), e);
+        return failure;
     }
 
     /**
