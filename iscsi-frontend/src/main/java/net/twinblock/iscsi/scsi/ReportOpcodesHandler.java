@@ -2,6 +2,7 @@ package net.twinblock.iscsi.scsi;
 
 import java.io.ByteArrayOutputStream;
 import java.util.concurrent.CompletableFuture;
+import net.twinblock.iscsi.lun.LogicalUnit;
 
 /**
  * REPORT SUPPORTED OPERATION CODES (MAINTENANCE IN / 0x0C, SPC-4 §6.35), generated from
@@ -30,30 +31,44 @@ final class ReportOpcodesHandler implements CommandHandler {
         int requestedServiceAction = Cdb.u16(cdb, 4);
         long allocationLength = Cdb.u32(cdb, 6);
         byte[] data = switch (options) {
-            case ALL_COMMANDS -> allCommands(timeouts);
+            case ALL_COMMANDS -> allCommands(task.lu(), timeouts);
             case ONE_COMMAND_NO_SA -> {
                 if (OpCode.hasServiceActions(requestedOpcode)) {
                     throw CheckCondition.invalidField(2, 2);
                 }
-                yield oneCommand(OpCode.of(requestedOpcode, -1), timeouts);
+                yield oneCommand(supported(OpCode.of(requestedOpcode, -1), task.lu()), timeouts);
             }
             case ONE_COMMAND_WITH_SA -> {
                 if (OpCode.isKnownOpcode(requestedOpcode) && !OpCode.hasServiceActions(requestedOpcode)) {
                     throw CheckCondition.invalidField(2, 2);
                 }
-                yield oneCommand(OpCode.of(requestedOpcode, requestedServiceAction), timeouts);
+                yield oneCommand(supported(OpCode.of(requestedOpcode, requestedServiceAction), task.lu()), timeouts);
             }
-            case ONE_COMMAND_EITHER -> oneCommand(OpCode.hasServiceActions(requestedOpcode)
+            case ONE_COMMAND_EITHER -> oneCommand(supported(OpCode.hasServiceActions(requestedOpcode)
                     ? OpCode.of(requestedOpcode, requestedServiceAction)
-                    : OpCode.of(requestedOpcode, -1), timeouts);
+                    : OpCode.of(requestedOpcode, -1), task.lu()), timeouts);
             default -> throw CheckCondition.invalidField(2, 2);
         };
         return CompletableFuture.completedFuture(ScsiResponses.dataIn(task, data, allocationLength));
     }
 
-    private static byte[] allCommands(boolean timeouts) {
+    /** The command if this LU executes it: UNMAP needs thin storage, COMPARE AND WRITE a standalone node. */
+    static OpCode supported(OpCode op, LogicalUnit lu) {
+        if (op == OpCode.UNMAP && !lu.storage().thinProvisioned()) {
+            return null;
+        }
+        if (op == OpCode.COMPARE_AND_WRITE && !CompareAndWriteHandler.supported(lu)) {
+            return null;
+        }
+        return op;
+    }
+
+    private static byte[] allCommands(LogicalUnit lu, boolean timeouts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (OpCode op : OpCode.values()) {
+            if (supported(op, lu) == null) {
+                continue;
+            }
             byte[] d = new byte[8];
             d[0] = (byte) op.code();
             if (op.serviceAction() >= 0) {

@@ -26,6 +26,8 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final Map<OpCode, CommandHandler> handlers = new EnumMap<>(OpCode.class);
     private final Map<Integer, ModeParameters> modeParameters = new TreeMap<>();
+    /** Only for LUs where COMPARE AND WRITE is supported; other LUs' writes skip the gate. */
+    private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
 
     public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns) {
         Map<Integer, LogicalUnit> copy = new TreeMap<>();
@@ -36,9 +38,12 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             copy.put(n, lu);
         });
         this.luns = Collections.unmodifiableMap(copy);
-        for (int lun : copy.keySet()) {
-            modeParameters.put(lun, new ModeParameters());
-        }
+        copy.forEach((n, lu) -> {
+            modeParameters.put(n, new ModeParameters());
+            if (CompareAndWriteHandler.supported(lu)) {
+                writeGates.put(n, new WriteGate());
+            }
+        });
 
         ReadWriteHandler readWrite = new ReadWriteHandler();
         InquiryHandler inquiry = new InquiryHandler();
@@ -71,6 +76,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         handlers.put(OpCode.PRE_FETCH_10, cache);
         handlers.put(OpCode.PRE_FETCH_16, cache);
         handlers.put(OpCode.UNMAP, new UnmapHandler());
+        handlers.put(OpCode.COMPARE_AND_WRITE, new CompareAndWriteHandler());
         WriteSameHandler writeSame = new WriteSameHandler();
         handlers.put(OpCode.WRITE_SAME_10, writeSame);
         handlers.put(OpCode.WRITE_SAME_16, writeSame);
@@ -124,7 +130,23 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             }
             ScsiTask running = task;
             OpCode command = op;
-            return handlers.get(op).handle(task).handle((response, failure) -> {
+            CommandHandler handler = handlers.get(op);
+            WriteGate gate = op.writes() ? writeGates.get(request.lun()) : null;
+            CompletableFuture<ScsiResponse> result;
+            if (gate == null) {
+                result = handler.handle(task);
+            } else {
+                boolean exclusive = op == OpCode.COMPARE_AND_WRITE;
+                CompletableFuture<Void> admitted = exclusive ? gate.acquireExclusive() : gate.acquireShared();
+                result = admitted.thenCompose(v -> handler.handle(running)).whenComplete((r, e) -> {
+                    if (exclusive) {
+                        gate.releaseExclusive();
+                    } else {
+                        gate.releaseShared();
+                    }
+                });
+            }
+            return result.handle((response, failure) -> {
                 running.releaseUnclaimedData();
                 return failure == null ? response : ScsiResponses.checkCondition(senseFor(failure, command));
             });

@@ -93,7 +93,9 @@ final class VpdPages {
         BlockLimits limits = new BlockLimits(storage.blockSize());
         byte[] d = header(BLOCK_LIMITS, 0x3c);
         d[4] = 0x01;                   // WSNZ: WRITE SAME with 0 blocks is refused, never "to end of medium"
-        // byte 5: MAXIMUM COMPARE AND WRITE LENGTH 0, we do not implement COMPARE AND WRITE
+        if (CompareAndWriteHandler.supported(lu)) {
+            d[5] = (byte) CompareAndWriteHandler.MAX_BLOCKS;
+        }
         Cdb.putShort(d, 6, limits.optimalGranularityBlocks());
         Cdb.putInt(d, 8, (int) limits.maxTransferBlocks());
         Cdb.putInt(d, 12, (int) limits.optimalTransferBlocks());

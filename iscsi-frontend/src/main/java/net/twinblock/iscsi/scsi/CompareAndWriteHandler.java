@@ -1,0 +1,76 @@
+package net.twinblock.iscsi.scsi;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.CompletableFuture;
+import net.twinblock.iscsi.lun.BlockStorage;
+import net.twinblock.iscsi.lun.LogicalUnit;
+
+/**
+ * COMPARE AND WRITE (SBC-3 §5.2): reads the blocks, compares them with the first half of the
+ * Data-Out and, if equal, writes the second half. The dispatcher runs it holding the LU's
+ * {@link WriteGate} exclusively, so no other write can slip between compare and write.
+ *
+ * <p>Only on a standalone node: in a pair, writes reach the engine through the peer's SCSI
+ * layer too, which this node's gate cannot hold back, so atomicity (what VMware's ATS
+ * locking relies on) could not be promised. There it is an unsupported opcode.
+ */
+final class CompareAndWriteHandler implements CommandHandler {
+
+    /** VPD 0xB0 MAXIMUM COMPARE AND WRITE LENGTH: one block, what ATS uses. */
+    static final int MAX_BLOCKS = 1;
+
+    static boolean supported(LogicalUnit lu) {
+        return lu.portGroup().peer() == null;
+    }
+
+    @Override
+    public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+        if (!supported(task.lu())) {
+            throw new CheckCondition(SenseData.invalidOpcode());
+        }
+        byte[] cdb = task.cdb();
+        if ((cdb[1] & 0xe0) != 0) {
+            throw CheckCondition.invalidField(1, 7); // WRPROTECT
+        }
+        long lba = Cdb.u64(cdb, 2);
+        int blocks = Cdb.u8(cdb, 13);
+        task.checkRange(lba, blocks);
+        if (blocks > MAX_BLOCKS) {
+            throw CheckCondition.invalidField(13, -1);
+        }
+        int edtl = task.edtl();
+        if (blocks == 0) {
+            return CompletableFuture.completedFuture(ScsiResponses.good(0, edtl));
+        }
+        BlockStorage storage = task.storage();
+        int half = blocks * storage.blockSize();
+        long spdtl = 2L * half;
+        if (Integer.toUnsignedLong(edtl) != spdtl || task.dataOut().readableBytes() < spdtl) {
+            return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
+                    SenseData.of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT),
+                    spdtl, edtl));
+        }
+        boolean fua = Cdb.bit(cdb, 1, 3);
+        ByteBuf data = task.takeDataOut();
+        // data: owned here until split; the verify half is compared in place, the write half
+        // goes to the storage as its own reference.
+        return storage.readGate(lba, blocks)
+                .thenCompose(v -> storage.read(lba, blocks, task.alloc()))
+                .thenCompose(actual -> {
+                    long mismatch;
+                    try {
+                        mismatch = VerifyHandler.firstMismatch(data.slice(data.readerIndex(), half), actual, 0);
+                    } finally {
+                        actual.release();
+                    }
+                    if (mismatch >= 0) {
+                        return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
+                                SenseData.of(SenseKey.MISCOMPARE, AdditionalSense.MISCOMPARE_DURING_VERIFY_OPERATION)
+                                        .withInformation(mismatch)));
+                    }
+                    ByteBuf write = data.retainedSlice(data.readerIndex() + half, half);
+                    return storage.write(lba, write, fua).thenApply(v -> ScsiResponses.good(spdtl, edtl));
+                })
+                .whenComplete((r, e) -> data.release());
+    }
+}
