@@ -14,12 +14,12 @@ import net.twinblock.iscsi.pdu.Opcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
-/** NOP-Out/NOP-In both ways, and the dead-initiator timeout (short timers for the test). */
+/** NOP-Out/NOP-In both ways, the dead-initiator and the login timeouts (short timers for the test). */
 class NopTest extends TargetHarness {
 
     @Override
     protected IscsiTargetConfig config() {
-        return config(Duration.ofMillis(200), Duration.ofMillis(400));
+        return config(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(400));
     }
 
     @Test
@@ -66,6 +66,13 @@ class NopTest extends TargetHarness {
         await().atMost(Duration.ofSeconds(5)).until(() -> i.closed);
         await().until(() -> target.sessions().isEmpty());
         await().until(() -> disk.events.contains("removed iqn.2026-11.test:host1,i,0x400001000001"));
+    }
+
+    @Test
+    void aConnectionThatNeverLogsInIsClosed() {
+        TestInitiator i = connect();
+        await().atMost(Duration.ofSeconds(5)).until(() -> i.closed);
+        assertEquals(0, target.sessions().size());
     }
 
     private static Pdu nextNonPing(TestInitiator i) {

@@ -39,10 +39,14 @@ abstract class TargetHarness {
     }
 
     static IscsiTargetConfig config(Duration nopInterval, Duration nopTimeout) {
+        return config(nopInterval, nopTimeout, Duration.ofSeconds(5));
+    }
+
+    static IscsiTargetConfig config(Duration nopInterval, Duration nopTimeout, Duration loginTimeout) {
         return new IscsiTargetConfig(TestInitiator.TARGET, null, List.of(new InetSocketAddress("127.0.0.1", 0)), 1,
                 ChapConfig.NONE, Map.of(), IscsiTargetConfig.DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH,
                 IscsiTargetConfig.DEFAULT_FIRST_BURST_LENGTH, IscsiTargetConfig.DEFAULT_MAX_BURST_LENGTH,
-                IscsiTargetConfig.DEFAULT_MAX_OUTSTANDING_R2T, 128, nopInterval, nopTimeout, Duration.ofSeconds(5));
+                IscsiTargetConfig.DEFAULT_MAX_OUTSTANDING_R2T, 128, nopInterval, nopTimeout, loginTimeout);
     }
 
     @BeforeEach

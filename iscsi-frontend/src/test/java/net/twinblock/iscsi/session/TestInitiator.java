@@ -37,6 +37,8 @@ final class TestInitiator implements AutoCloseable {
     static final String TARGET = "iqn.2026-11.net.twinblock.test:disk";
 
     private final Channel channel;
+    private PduDecoder decoder;
+    private PduEncoder encoder;
     private final BlockingQueue<Pdu> received = new LinkedBlockingQueue<>();
     volatile boolean closed;
     int cmdSn;
@@ -49,9 +51,10 @@ final class TestInitiator implements AutoCloseable {
                 .handler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        PduDecoder decoder = new PduDecoder();
+                        decoder = new PduDecoder();
                         decoder.setMaxRecvDataSegmentLength(PduDecoder.MAX_MAX_RECV_DATA_SEGMENT_LENGTH);
-                        ch.pipeline().addLast(decoder, new PduEncoder(), new ChannelInboundHandlerAdapter() {
+                        encoder = new PduEncoder();
+                        ch.pipeline().addLast(decoder, encoder, new ChannelInboundHandlerAdapter() {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 received.add((Pdu) msg);
@@ -122,6 +125,14 @@ final class TestInitiator implements AutoCloseable {
         } finally {
             resp.release();
         }
+    }
+
+    /** CRC32C from now on, both ways (after a login that negotiated them). */
+    void enableDigests(boolean header, boolean data) {
+        channel.eventLoop().submit(() -> {
+            decoder.setDigests(header, data);
+            encoder.setDigests(header, data);
+        }).syncUninterruptibly();
     }
 
     int newItt() {
