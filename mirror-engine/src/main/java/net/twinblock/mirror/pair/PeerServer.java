@@ -60,6 +60,7 @@ public final class PeerServer implements AutoCloseable {
         };
         SecondaryHandshake.Slot slot = () -> primary.get() != null;
         this.bootstrap = new ServerBootstrap().group(group).channel(channelClass)
+                .option(ChannelOption.SO_REUSEADDR, true) // a restarted secondary gets its port back at once
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override

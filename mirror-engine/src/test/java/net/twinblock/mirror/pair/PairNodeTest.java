@@ -74,4 +74,88 @@ class PairNodeTest {
         assertTrue(primary.metadata().paired() && secondary.metadata().paired());
         assertEquals(primary.metadata().volumeId(), secondary.metadata().volumeId(), "the secondary adopted the pair's id");
     }
+
+    @Test
+    void smallWritesTakeOneFrameAndLargeWritesAtLeastThree() throws Exception {
+        startPair();
+        Volume v = primary.volume();
+        for (int i = 0; i < 10; i++) {
+            v.write((long) i * 4096, data(random(4096, i)), false).get(10, TimeUnit.SECONDS);
+        }
+        for (int i = 0; i < 4; i++) {
+            v.write(1024 * 1024 + (long) i * 512 * 1024, data(random(512 * 1024, 100 + i)), false)
+                    .get(10, TimeUnit.SECONDS);
+        }
+        var m = secondary.metrics();
+        assertEquals(10, m.get("mirror.received_small_writes"));
+        assertEquals(10, m.get("mirror.received_small_frames"), "a small write is exactly one frame");
+        assertEquals(4, m.get("mirror.received_large_writes"));
+        assertTrue(m.get("mirror.received_large_frames") >= 3 * 4, "BEGIN, DATA..., END: " + m);
+        assertEquals(14, primary.metrics().get("mirror.writes_mirrored"));
+    }
+
+    @Test
+    void overlappingConcurrentWritesEndIdenticalOnBothNodes() throws Exception {
+        startPair();
+        Volume v = primary.volume();
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        // 200 writes into the same 256 KiB, of mixed sizes and offsets, all in flight at once.
+        for (int i = 0; i < 200; i++) {
+            int length = 512 * (1 + (i * 13) % 128);
+            long offset = 512L * ((i * 29) % (512 - length / 512));
+            writes.add(v.write(offset, data(random(length, 1000 + i)), false));
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        byte[] a = PairHarness.read(primaryFile, 0, 256 * 1024);
+        byte[] b = PairHarness.read(secondaryFile, 0, 256 * 1024);
+        assertArrayEquals(a, b);
+    }
+
+    @Test
+    void fuaAndFlushMakeTheSecondaryDurable() throws Exception {
+        startPair();
+        Volume v = primary.volume();
+        long before = secondaryFile.forces();
+        v.write(0, data(random(4096, 1)), false).get(10, TimeUnit.SECONDS);
+        assertEquals(before, secondaryFile.forces(), "a plain write does not fdatasync the secondary");
+        v.write(4096, data(random(4096, 2)), true).get(10, TimeUnit.SECONDS);
+        long afterFua = secondaryFile.forces();
+        assertTrue(afterFua > before, "FUA fdatasyncs the secondary before the write completes");
+        v.write(8192, data(random(4096, 3)), false).get(10, TimeUnit.SECONDS);
+        v.flush().get(10, TimeUnit.SECONDS);
+        assertTrue(secondaryFile.forces() > afterFua, "flush fdatasyncs the secondary before it completes");
+        assertEquals(1, secondary.metrics().get("mirror.received_flushes"));
+    }
+
+    @Test
+    void discardIsMirrored() throws Exception {
+        startPair();
+        Volume v = primary.volume();
+        v.write(0, data(random(64 * 1024, 5)), false).get(10, TimeUnit.SECONDS);
+        v.discard(4096, 16 * 1024).get(10, TimeUnit.SECONDS);
+        byte[] expected = random(64 * 1024, 5);
+        java.util.Arrays.fill(expected, 4096, 4096 + 16 * 1024, (byte) 0);
+        assertArrayEquals(expected, PairHarness.read(secondaryFile, 0, 64 * 1024));
+        assertArrayEquals(expected, PairHarness.read(primaryFile, 0, 64 * 1024));
+    }
+
+    @Test
+    void writesAtTheSecondaryAreForwardedThroughThePrimary() throws Exception {
+        startPair();
+        Volume atSecondary = secondary.volume();
+        byte[] small = random(8192, 7);
+        byte[] large = random(600 * 1024, 8); // more than one forwarded chunk
+        atSecondary.write(0, data(small), false).get(10, TimeUnit.SECONDS);
+        atSecondary.write(1024 * 1024, data(large), true).get(10, TimeUnit.SECONDS);
+        atSecondary.flush().get(10, TimeUnit.SECONDS);
+        atSecondary.discard(0, 4096).get(10, TimeUnit.SECONDS);
+        byte[] smallAfter = small.clone();
+        java.util.Arrays.fill(smallAfter, 0, 4096, (byte) 0);
+        for (FileVolume f : List.of(primaryFile, secondaryFile)) {
+            assertArrayEquals(smallAfter, PairHarness.read(f, 0, 8192));
+            assertArrayEquals(large, PairHarness.read(f, 1024 * 1024, large.length));
+        }
+        assertEquals(2, primary.metrics().get("mirror.forwarded_served"), "the two forwarded writes");
+        assertEquals(4, secondary.metrics().get("mirror.forwarded_sent"));
+    }
 }
