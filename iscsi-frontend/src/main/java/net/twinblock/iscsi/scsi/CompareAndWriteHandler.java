@@ -40,6 +40,12 @@ final class CompareAndWriteHandler implements CommandHandler {
         }
         int edtl = task.edtl();
         if (blocks == 0) {
+            // 0 blocks is a no-op (SBC-3), but only when nothing is sent with it: an 8-bit
+            // count that wrapped (256 -> 0) arrives with data, and is refused like any
+            // count above our maximum rather than silently doing nothing.
+            if (edtl != 0) {
+                throw CheckCondition.invalidField(13, -1);
+            }
             return CompletableFuture.completedFuture(ScsiResponses.good(0, edtl));
         }
         BlockStorage storage = task.storage();

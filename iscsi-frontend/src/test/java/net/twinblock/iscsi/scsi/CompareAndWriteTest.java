@@ -59,6 +59,7 @@ class CompareAndWriteTest {
             h.write(caw(0, 0, 1), new byte[512])
                     .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT);
             h.run(0, caw(0, 0, 0), 0, false, false, null).assertGood();
+            h.write(caw(0, 0, 0), new byte[256 * 1024]).assertInvalidField(13); // 256 wrapped to 0
             assertTrue(h.storage.writes.isEmpty());
         }
     }
