@@ -235,6 +235,12 @@ public final class PairNode implements AutoCloseable {
         return m;
     }
 
+    /** The primary's range lock (tests hold a range to keep the initial copy from finishing); null on a secondary. */
+    RangeLock ranges() {
+        Volume v = current;
+        return v instanceof MirroredVolume m ? m.ranges() : null;
+    }
+
     /** Frames per mirrored write as received by this node (a secondary), small and large apart. */
     public WakeupCounter wakeups() {
         return wakeups;
