@@ -221,8 +221,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        if (cause instanceof java.io.IOException) {
+            // The initiator went away (reset, broken pipe): an everyday event, not a fault of ours.
+            session.terminate("connection lost: " + cause.getMessage());
+            return;
+        }
         LOG.log(Level.WARNING, "session " + session.tsih() + ": connection error", cause);
-        session.terminate("connection error: " + cause.getMessage());
+        session.terminate("connection error: " + cause);
     }
 
     @Override

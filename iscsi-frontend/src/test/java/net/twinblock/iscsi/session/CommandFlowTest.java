@@ -212,9 +212,14 @@ class CommandFlowTest extends TargetHarness {
         i.cmdSn = exp;
         int fill = i.newItt();
         i.send(i.command(fill, TUR, 0, F, null));
-        int first = i.receive().itt();
-        int second = i.receive().itt();
-        assertEquals(List.of(fill, held), List.of(first, second));
+        Pdu first = i.receive();
+        Pdu second = i.receive();
+        try {
+            assertEquals(List.of(fill, held), List.of(first.itt(), second.itt()));
+        } finally {
+            first.release();
+            second.release();
+        }
         await().until(() -> disk.completed.get() == 3);
     }
 

@@ -114,6 +114,19 @@ class TaskManagementTest extends TargetHarness {
         assertEquals(List.of("added iqn.2026-11.test:host1,i,0x400001000001", "targetReset"), disk.events);
     }
 
+    @Test
+    void targetColdResetAnswersThenDropsEverySession() {
+        TestInitiator a = session("iqn.2026-11.test:a", 0x400001000001L);
+        TestInitiator b = session("iqn.2026-11.test:b", 0x400001000002L);
+        Pdu cold = b.tmf(7, Pdu.RESERVED_TAG, 0, 0);
+        int coldItt = cold.itt(); // the PDU is released once sent
+        b.send(cold);
+        assertEquals(0, tmfResponse(b, coldItt), "the answer goes out before the connection drops");
+        await().until(() -> a.closed && b.closed);
+        await().until(() -> target.sessions().isEmpty());
+        assertTrue(disk.events.contains("targetReset"));
+    }
+
     private static int tmfResponse(TestInitiator i, int itt) {
         Pdu pdu = i.receive();
         try {
