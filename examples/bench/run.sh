@@ -7,7 +7,7 @@
 #
 # Environment (defaults in brackets):
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
-#   WARMUP [5s]        4K random read/write after the fill, per system (JIT, caches)
+#   WARMUP [10s]       4K random read/write after the fill, per system (JIT, caches)
 #   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt standalone pair"]
 #   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
@@ -29,7 +29,7 @@ QUICK=${QUICK:-0}
 if [[ $QUICK == 1 ]]; then
   RUNTIME=${RUNTIME:-2s}; REPS=${REPS:-1}; WARMUP=${WARMUP:-2s}
 else
-  RUNTIME=${RUNTIME:-10s}; REPS=${REPS:-3}; WARMUP=${WARMUP:-5s}
+  RUNTIME=${RUNTIME:-10s}; REPS=${REPS:-3}; WARMUP=${WARMUP:-10s}
 fi
 LUN_SIZE=${LUN_SIZE:-1G}
 SYSTEMS=${SYSTEMS:-"tgt standalone pair"}
@@ -73,12 +73,22 @@ declare -A SYS_PIDS=() SYS_STATUS=() SYS_NOTE=() SYS_URL=()
 STARTED=()
 TGT_CONTROL=""
 
+# True while PID is still the process we started: alive and our child. A PID that exited long ago
+# may have been reused by someone else's process, which we must never signal.
+is_our_child() {
+  local s
+  s=$(<"/proc/$1/stat") 2>/dev/null || return 1
+  s=${s##*) }
+  local -a f=($s)
+  [[ ${f[1]} == "$$" && ${f[0]} != Z ]]
+}
+
 stop_pid() {  # stop_pid PID [grace seconds]: SIGTERM, then SIGKILL if it lingers
   local pid=$1 grace=${2:-15} i
-  kill -0 "$pid" 2>/dev/null || return 0
+  is_our_child "$pid" || return 0
   kill -TERM "$pid" 2>/dev/null || true
   for ((i = 0; i < grace * 10; i++)); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    is_our_child "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
     sleep 0.1
   done
   log "PID $pid ignored SIGTERM for ${grace}s; killing it"
@@ -116,7 +126,7 @@ free_port() {
 # CPU ticks (utime+stime) a process has used so far; /proc/PID/stat totals all its threads.
 cpu_ticks() {
   local s
-  s=$(<"/proc/$1/stat") || { echo 0; return; }
+  s=$(<"/proc/$1/stat") 2>/dev/null || { echo 0; return; }
   s=${s##*) }            # the command name may hold spaces: fields after ") " start at field 3
   local -a f=($s)
   echo $((f[11] + f[12]))  # fields 14 and 15
@@ -200,6 +210,8 @@ start_tgt() {
     done
     kill -0 "$pid" 2>/dev/null && break
     log "tgtd did not start (try $try): $(tail -n1 "$OUT/logs/tgtd.log")"
+    wait "$pid" 2>/dev/null || true
+    unset 'STARTED[-1]'
     TGT_CONTROL=""
   done
   kill -0 "$pid" 2>/dev/null || { mark_na tgt "tgtd did not start, see logs/tgtd.log"; return; }
@@ -294,9 +306,19 @@ start_pair() {
 }
 
 # ---------------------------------------------------------------- fio
-run_fio() {  # run_fio SYSTEM OUTPUT_JSON fio-args...: runs one fio job against SYSTEM's LUN
-  local sys=$1 json=$2; shift 2
-  "$FIO" --name="$sys" --ioengine=libiscsi --filename="${SYS_URL[$sys]}" --direct=1 \
+seconds() {  # seconds 10s|2m|30 -> whole seconds
+  case $1 in
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# A target that stops answering must not hang the run: fio gets its runtime plus a minute, then
+# SIGINT (fio still writes its JSON), then SIGKILL.
+run_fio() {  # run_fio SYSTEM OUTPUT_JSON LIMIT_SECONDS fio-args...: one fio job against SYSTEM's LUN
+  local sys=$1 json=$2 limit=$3; shift 3
+  timeout --signal=INT --kill-after=10 "$limit" "$FIO" --name="$sys" --ioengine=libiscsi --filename="${SYS_URL[$sys]}" --direct=1 \
     --lat_percentiles=1 --unified_rw_reporting=both --output-format=json --output="$json" "$@" \
     >"$json.log" 2>&1
 }
@@ -306,9 +328,9 @@ run_fio() {  # run_fio SYSTEM OUTPUT_JSON fio-args...: runs one fio job against 
 prepare_system() {
   local sys=$1 rc=0
   log "$sys: filling $LUN_SIZE and warming up ($WARMUP)"
-  run_fio "$sys" "$OUT/raw/$sys-fill.json" --rw=write --bs=1m --iodepth=8 --size="$LUN_SIZE" || rc=$?
+  run_fio "$sys" "$OUT/raw/$sys-fill.json" 600 --rw=write --bs=1m --iodepth=8 --size="$LUN_SIZE" || rc=$?
   if ((rc == 0)); then
-    run_fio "$sys" "$OUT/raw/$sys-warmup.json" --rw=randrw --rwmixread=50 --bs=4k --iodepth=32 \
+    run_fio "$sys" "$OUT/raw/$sys-warmup.json" $(($(seconds "$WARMUP") + 60)) --rw=randrw --rwmixread=50 --bs=4k --iodepth=32 \
       --time_based --runtime="$WARMUP" || rc=$?
   fi
   if ((rc != 0)); then
@@ -323,7 +345,7 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
   mkdir -p "$OUT/raw/$sys"
   for pid in ${SYS_PIDS[$sys]}; do before+=("$(cpu_ticks "$pid")"); done
   # shellcheck disable=SC2086
-  run_fio "$sys" "$OUT/$json" --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
+  run_fio "$sys" "$OUT/$json" $(($(seconds "$RUNTIME") + 60)) --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
     --randrepeat=0 $extra || rc=$?
   for pid in ${SYS_PIDS[$sys]}; do ticks+=($(($(cpu_ticks "$pid") - before[i]))); i=$((i + 1)); done
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$name" "$rep" "$json" "$(IFS=,; echo "${ticks[*]}")" "$rc" \
