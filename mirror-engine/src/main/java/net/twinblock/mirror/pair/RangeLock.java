@@ -32,7 +32,7 @@ public final class RangeLock {
         }
 
         boolean overlaps(Lease other) {
-            return start < other.end && other.start < end;
+            return start < end && other.start < other.end && start < other.end && other.start < end;
         }
 
         @Override

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PeerFrameCodecTest {
 
     private static final PeerIdentity PRIMARY = new PeerIdentity("node-a", "vol0", 1L << 40, 4096, 7);
-    private static final PeerIdentity SECONDARY = new PeerIdentity("nœud-b", "vol0", 1L << 40, 4096, 6);
+    private static final PeerIdentity SECONDARY = new PeerIdentity("nœud-b", "vol0", 1L << 40, 4096, 6,
+            PeerIdentity.FLAG_PAIRED | PeerIdentity.FLAG_CLEAN);
 
     private static final byte[] DATA = Frames.random(32768, 1);
     private static final byte[] CHUNK = Frames.random(4096, 2);
@@ -46,6 +47,14 @@ class PeerFrameCodecTest {
             new Flush(11),
             new FlushAck(11, AckStatus.IO_ERROR),
             new PeerError(PeerErrorCode.GENERATION_CONFLICT, "both sides wrote: generation 7 vs 9 — refusing"),
+            new SyncState(false, 7),
+            new SyncState(true, 7),
+            new Discard(12, 1L << 39, 1L << 35),
+            new ForwardedWrite(13, 8192, false, true, Frames.direct(CHUNK)),
+            new ForwardedWrite(13, 12288, true, false, Frames.direct(CHUNK)),
+            new ForwardedDiscard(14, 0, 4096),
+            new ForwardedFlush(15),
+            new ForwardedAck(13, AckStatus.NOT_READY),
         };
     }
 

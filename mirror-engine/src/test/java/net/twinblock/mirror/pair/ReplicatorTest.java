@@ -1,0 +1,169 @@
+package net.twinblock.mirror.pair;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import net.twinblock.mirror.LeakGuard;
+import net.twinblock.mirror.link.AckStatus;
+import net.twinblock.mirror.link.Flush;
+import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.SmallWrite;
+import net.twinblock.mirror.link.SyncState;
+import net.twinblock.mirror.link.WriteBegin;
+import net.twinblock.mirror.link.WriteFramer;
+import net.twinblock.mirror.store.VolumeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pending table on its own: sequence matching, failures, re-sending, policies (EmbeddedChannel as the link). */
+@ExtendWith(LeakGuard.class)
+class ReplicatorTest {
+
+    private static final Executor SAME_THREAD = Runnable::run;
+
+    @TempDir
+    Path dir;
+
+    private final DivergenceTracker tracker = DivergenceTracker.fullResync();
+
+    private Replicator replicator(EmbeddedChannel timer, OnPeerLoss policy) {
+        PairMetadata meta = PairMetadata.open(dir.resolve("v.img.meta"), true, SAME_THREAD);
+        return new Replicator(new WriteFramer(4096, 4096), policy, Duration.ofSeconds(30), tracker, meta,
+                timer.eventLoop());
+    }
+
+    private static ByteBuf bytes(int n, int fill) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) fill);
+        return Unpooled.directBuffer(n).writeBytes(b);
+    }
+
+    /** Drains what the replicator wrote on the link, releasing it; returns the messages. */
+    private static List<PeerMessage> sent(EmbeddedChannel ch) {
+        List<PeerMessage> out = new ArrayList<>();
+        Object m;
+        while ((m = ch.readOutbound()) != null) {
+            out.add((PeerMessage) m);
+            ReferenceCountUtil.release(m);
+        }
+        return out;
+    }
+
+    private static int sequence(PeerMessage m) {
+        if (m instanceof SmallWrite w) {
+            return w.sequence();
+        }
+        if (m instanceof WriteBegin b) {
+            return b.transferId();
+        }
+        return ((Flush) m).sequence();
+    }
+
+    @Test
+    void acknowledgementsInAnyOrderCompleteExactlyTheirOwnWrite() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND);
+        assertFalse(r.linkUp(link, () -> false));
+        assertInstanceOf(SyncState.class, sent(link).get(0));
+
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            writes.add(r.write(i * 4096L, bytes(4096, i), false, false));
+        }
+        List<PeerMessage> frames = sent(link);
+        assertEquals(3, frames.size());
+        int first = sequence(frames.get(0));
+        int second = sequence(frames.get(1));
+        int third = sequence(frames.get(2));
+
+        r.acked(third, AckStatus.OK);
+        assertTrue(writes.get(2).isDone());
+        assertFalse(writes.get(0).isDone() || writes.get(1).isDone());
+        r.acked(first, AckStatus.OK);
+        assertTrue(writes.get(0).isDone());
+        assertFalse(writes.get(1).isDone());
+        r.acked(first, AckStatus.OK); // a duplicate changes nothing
+        r.acked(12345, AckStatus.OK); // nor an unknown one
+        r.acked(second, AckStatus.OK);
+        assertTrue(writes.get(1).isDone());
+        assertEquals(0, r.pending());
+        assertFalse(tracker.anyChanged());
+        link.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWriteTheSecondaryFailedFailsAndIsMarkedChanged() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND);
+        r.linkUp(link, () -> false);
+        sent(link);
+        CompletableFuture<Void> w = r.write(8192, bytes(512, 1), false, false);
+        int seq = sequence(sent(link).get(0));
+        r.acked(seq, AckStatus.IO_ERROR);
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, w::get);
+        VolumeException v = assertInstanceOf(VolumeException.class, e.getCause());
+        assertFalse(v.retryable());
+        assertTrue(tracker.anyChanged(), "the primary has data the secondary does not");
+        link.finishAndReleaseAll();
+    }
+
+    @Test
+    void underSuspendUnacknowledgedOpsAreResentInOrderOnTheNextLink() {
+        EmbeddedChannel first = new EmbeddedChannel();
+        Replicator r = replicator(first, OnPeerLoss.SUSPEND);
+        r.linkUp(first, () -> false);
+        sent(first);
+        CompletableFuture<Void> a = r.write(0, bytes(512, 1), false, false);
+        CompletableFuture<Void> big = r.write(4096, bytes(8192, 2), true, false); // large: BEGIN, DATA x2, END
+        CompletableFuture<Void> f = r.flush();
+        sent(first);
+        r.linkDown(first);
+        assertFalse(a.isDone() || big.isDone() || f.isDone(), "held, not failed");
+
+        EmbeddedChannel second = new EmbeddedChannel();
+        r.linkUp(second, () -> false);
+        List<PeerMessage> resent = sent(second);
+        assertInstanceOf(SyncState.class, resent.get(0), "the secondary hears the sync state first");
+        assertInstanceOf(SmallWrite.class, resent.get(1));
+        assertInstanceOf(WriteBegin.class, resent.get(2));
+        assertInstanceOf(Flush.class, resent.get(resent.size() - 1));
+        r.acked(sequence(resent.get(1)), AckStatus.OK);
+        r.acked(sequence(resent.get(2)), AckStatus.OK);
+        r.acked(sequence(resent.get(resent.size() - 1)), AckStatus.OK);
+        assertTrue(a.isDone() && big.isDone() && f.isDone());
+        assertNull(a.join());
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
+    @Test
+    void underContinueInFlightOpsCompleteWhenTheLinkDropsAndAreMarked() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.CONTINUE);
+        r.linkUp(link, () -> false);
+        sent(link);
+        CompletableFuture<Void> w = r.write(0, bytes(512, 1), false, false);
+        sent(link);
+        r.linkDown(link);
+        assertTrue(w.isDone() && !w.isCompletedExceptionally());
+        assertTrue(tracker.anyChanged());
+        assertEquals(PairState.DEGRADED, r.state());
+        assertTrue(r.linkUp(new EmbeddedChannel(), () -> tracker.anyChanged()), "the next link needs a copy");
+        link.finishAndReleaseAll();
+    }
+}
