@@ -20,10 +20,11 @@ import net.twinblock.server.config.ValueParsers;
  * <pre>
  *   target-server.jar serve [--config FILE] [--key=value ...]
  *   target-server.jar status [--admin HOST:PORT | --config FILE]
+ *   target-server.jar promote [--admin HOST:PORT | --config FILE]
  *   target-server.jar help | version
  * </pre>
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
- * use, node unreachable), 2 bad config or bad command line.
+ * use, node unreachable, promotion refused), 2 bad config or bad command line.
  */
 public final class Main {
 
@@ -60,6 +61,7 @@ public final class Main {
             return switch (args[0]) {
                 case "serve" -> serve(rest, err, stopRequested);
                 case "status" -> status(rest, out, err);
+                case "promote" -> promote(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -68,8 +70,8 @@ public final class Main {
                     out.println("twinblock " + version());
                     yield EXIT_OK;
                 }
-                default -> throw new ConfigException("command", "unknown command; expected serve, status, help "
-                        + "or version", args[0]);
+                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, "
+                        + "help or version", args[0]);
             };
         } catch (ConfigException e) {
             err.println("config error: " + e.getMessage());
@@ -143,6 +145,41 @@ public final class Main {
     }
 
     private static int status(String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        InetSocketAddress admin = adminAddress(args);
+        try {
+            out.print(new AdminClient(admin).get("/status"));
+            out.flush();
+            return EXIT_OK;
+        } catch (AdminClient.Unreachable e) {
+            err.println("status: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+    }
+
+    /**
+     * Asks a secondary to become the primary. Prints the node's answer; a refusal (the old
+     * primary still connected, a standalone node) prints the reason and exits 1.
+     */
+    private static int promote(String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        InetSocketAddress admin = adminAddress(args);
+        AdminClient.Answer answer;
+        try {
+            answer = new AdminClient(admin).post("/promote");
+        } catch (AdminClient.Unreachable e) {
+            err.println("promote: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        if (answer.status() == 200) {
+            out.print(answer.body());
+            out.flush();
+            return EXIT_OK;
+        }
+        err.println("promote refused: " + AdminClient.errorMessage(answer.body()));
+        return EXIT_FAILED;
+    }
+
+    /** {@code [--admin HOST:PORT | --config FILE]}: which node's admin endpoint to call. */
+    private static InetSocketAddress adminAddress(String[] args) throws ConfigException {
         InetSocketAddress admin = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -173,14 +210,7 @@ public final class Main {
         if (admin == null) {
             admin = NodeConfig.defaults().get(Keys.ADMIN_LISTEN);
         }
-        try {
-            out.print(new AdminClient(admin).get("/status"));
-            out.flush();
-            return EXIT_OK;
-        } catch (AdminClient.Unreachable e) {
-            err.println("status: " + e.getMessage());
-            return EXIT_FAILED;
-        }
+        return admin;
     }
 
     /** The jar's version from its manifest; "dev" when run from classes. */
@@ -195,6 +225,8 @@ public final class Main {
                 .append("commands:\n")
                 .append("  serve [--config FILE] [--key=value ...]  run the node until SIGTERM or SIGINT\n")
                 .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
+                .append("  promote [--admin HOST:PORT | --config FILE] make this secondary the primary (refused\n")
+                .append("                                           while its primary is still connected)\n")
                 .append("  help                                     this text\n")
                 .append("  version                                  print the version\n\n")
                 .append("config keys (file lines 'key = value', or --key=value; the command line wins):\n");

@@ -29,23 +29,31 @@ import net.twinblock.iscsi.lun.LunIdentity;
 import net.twinblock.iscsi.lun.PortGroup;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.session.SessionInfo;
+import net.twinblock.mirror.pair.PairNode;
+import net.twinblock.mirror.pair.PairOptions;
+import net.twinblock.mirror.pair.PairStatus;
+import net.twinblock.mirror.pair.Role;
 import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.Volume;
 import net.twinblock.server.admin.AdminEndpoint;
 import net.twinblock.server.admin.AdminReply;
 import net.twinblock.server.admin.AdminRoutes;
 import net.twinblock.server.admin.AdminServer;
 import net.twinblock.server.admin.BindFailure;
 import net.twinblock.server.admin.MetricsReport;
+import net.twinblock.server.admin.MirrorSnapshot;
 import net.twinblock.server.admin.NodeView;
 import net.twinblock.server.admin.StatusReport;
 import net.twinblock.server.config.ConfigException;
 import net.twinblock.server.config.Keys;
 import net.twinblock.server.config.LunConfig;
+import net.twinblock.server.config.MirrorSettings;
 import net.twinblock.server.config.NodeConfig;
 import net.twinblock.server.config.ValueParsers;
 import net.twinblock.server.metrics.CountingTaskExecutor;
 import net.twinblock.server.metrics.StorageCounters;
 import net.twinblock.server.storage.LunIdentities;
+import net.twinblock.server.storage.PairPortGroup;
 import net.twinblock.server.storage.VolumeStorage;
 
 /**
@@ -68,6 +76,10 @@ public final class Node implements NodeView, AutoCloseable {
     private CountingTaskExecutor commands;
     private volatile IscsiTarget target;
     private volatile AdminServer admin;
+    private volatile PairNode pair;
+    private volatile PairPortGroup portGroup;
+    /** Runs admin commands that block (promotion writes metadata and binds): never the event loop. */
+    private ExecutorService adminActions;
     private boolean stopped;
 
     private Node(NodeConfig config) {
@@ -100,14 +112,25 @@ public final class Node implements NodeView, AutoCloseable {
 
         Map<Integer, LogicalUnit> luns = new LinkedHashMap<>();
         String targetName = config.get(Keys.ISCSI_TARGET);
+        MirrorSettings mirror = config.mirror();
         for (LunConfig lun : config.luns().values()) {
+            boolean created = !Files.exists(lun.path());
             FileVolume volume = openVolume(lun);
             volumes.add(volume);
             LunIdentity identity = LunIdentities.of(targetName, lun);
             StorageCounters counters = new StorageCounters();
-            // PortGroup.standalone() until the mirror engine gives this node a role.
-            luns.put(lun.lun(), new LogicalUnit(lun.lun(), identity, new VolumeStorage(volume, counters),
-                    PortGroup.standalone()));
+            Volume exported = volume;
+            PortGroup lunGroup = PortGroup.standalone();
+            if (mirror.paired() && lun.lun() == MirrorSettings.MIRRORED_LUN) {
+                pair = startPair(mirror, volume, created);
+                exported = pair.volume();
+                PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role());
+                // Promotion flips ALUA at once; the frontend reads the state on every command.
+                pair.onRoleChange(pg::roleChanged);
+                portGroup = pg;
+                lunGroup = pg;
+            }
+            luns.put(lun.lun(), new LogicalUnit(lun.lun(), identity, new VolumeStorage(exported, counters), lunGroup));
             lunViews.add(new Lun(lun.lun(), lun.sizeBytes(), lun.blockSize(), lun.path(), identity.serial(),
                     HexFormat.of().formatHex(identity.naa()), counters));
         }
@@ -123,6 +146,11 @@ public final class Node implements NodeView, AutoCloseable {
             throw new StartFailure(whyBindFailed(targetConfig.portals(), e), e);
         }
         InetSocketAddress adminAddress = config.get(Keys.ADMIN_LISTEN);
+        adminActions = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "twinblock-admin-action");
+            t.setDaemon(true);
+            return t;
+        });
         try {
             admin = AdminServer.bind(group, transport.serverChannelClass(), adminAddress, routes());
         } catch (BindFailure e) {
@@ -133,6 +161,30 @@ public final class Node implements NodeView, AutoCloseable {
                 .collect(Collectors.joining(", ")) + " on " + portalList() + "; admin on "
                 + ValueParsers.format(admin.localAddress()) + "; transport " + transport.why()
                 + ", " + cores + " event loop(s), " + ((ThreadPoolExecutor) io).getCorePoolSize() + " I/O threads");
+        if (pair != null) {
+            LOG.log(Level.INFO, "mirrored pair: this node is the " + roleName(pair.role()) + " (ALUA port group "
+                    + mirror.portGroup() + ", " + portGroup.state().name().toLowerCase(java.util.Locale.ROOT)
+                    + "); LUN 0 is mirrored" + (mirror.peer() == null ? "" : ", peer "
+                    + ValueParsers.format(mirror.peer())) + (mirror.listen() == null ? "" : ", mirror link on "
+                    + ValueParsers.format(pair.listenAddress() != null ? pair.listenAddress() : mirror.listen()))
+                    + "; on peer loss: " + mirror.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Starts this node's side of the pair over LUN 0's volume. */
+    private PairNode startPair(MirrorSettings mirror, FileVolume volume, boolean created) throws StartFailure {
+        try {
+            // A volume created by this start is known empty: two new volumes start in sync
+            // without a full copy. An existing one without pair metadata is assumed to hold data.
+            return PairNode.start(mirror.pairConfig(), volume, group, transport.serverChannelClass(),
+                    transport.channelClass(), PairOptions.defaults().withVolumeCreated(created));
+        } catch (IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+            throw new StartFailure("cannot start the mirror: " + e.getMessage(), e);
+        }
+    }
+
+    static String roleName(Role role) {
+        return role.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** The frontend's view of the config. */
@@ -190,7 +242,34 @@ public final class Node implements NodeView, AutoCloseable {
         // POST commands (promote, verify, resync, resolve) go here as the mirror engine grows them.
         return new AdminRoutes()
                 .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(this))))
-                .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))));
+                .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))))
+                .post("/promote", r -> promote());
+    }
+
+    /**
+     * POST /promote: makes this secondary the primary. 200 with the new role, or 409 with the
+     * reason it was refused (standalone, already primary, old primary still connected).
+     */
+    private java.util.concurrent.CompletableFuture<AdminReply> promote() {
+        PairNode p = pair;
+        if (p == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
+                    "this node is standalone (mirror.role = standalone): there is no pair to promote in", Map.of()));
+        }
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                p.promote();
+            } catch (IllegalStateException e) {
+                LOG.log(Level.WARNING, "promotion refused: " + e.getMessage());
+                return AdminReply.error(409, e.getMessage(), Map.of("role", roleName(p.role())));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", "promoted");
+            body.put("role", roleName(p.role()));
+            body.put("generation", p.metadata().generation());
+            body.put("aluaState", portGroup.state().name().toLowerCase(java.util.Locale.ROOT));
+            return AdminReply.json(200, body);
+        }, adminActions).exceptionally(e -> AdminReply.error(500, "promotion failed: " + e.getCause(), Map.of()));
     }
 
     /** Finds which portal could not be bound, so the message names it. */
@@ -247,6 +326,13 @@ public final class Node implements NodeView, AutoCloseable {
         if (admin != null) {
             admin.close();
             admin = null;
+        }
+        if (adminActions != null) {
+            adminActions.shutdownNow();
+        }
+        if (pair != null) {
+            // Before the volumes: ends the link and fails what still waits on it (retryable).
+            pair.close();
         }
         for (FileVolume v : volumes) {
             try {
@@ -354,5 +440,26 @@ public final class Node implements NodeView, AutoCloseable {
     @Override
     public CountingTaskExecutor commands() {
         return commands;
+    }
+
+    @Override
+    public MirrorSnapshot mirror() {
+        PairNode p = pair;
+        if (p == null) {
+            return null;
+        }
+        PairStatus s = p.status();
+        var meta = p.metadata();
+        MirrorSettings m = config.mirror();
+        return new MirrorSnapshot(roleName(s.role()), s.state().name().toLowerCase(java.util.Locale.ROOT), s.peer(),
+                s.syncDoneBytes(), s.syncTotalBytes(), MirrorSettings.MIRRORED_LUN, m.portGroup(),
+                portGroup.state().name().toLowerCase(java.util.Locale.ROOT),
+                m.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT), meta.generation(), meta.volumeId(),
+                p.metrics());
+    }
+
+    /** This node's pair, or null when standalone (for tests). */
+    public PairNode pair() {
+        return pair;
     }
 }

@@ -1,5 +1,6 @@
 package net.twinblock.server;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -7,8 +8,10 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -17,21 +20,24 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  *
  * @param name          "epoll" or "nio", shown in status and metrics
  * @param why           why this one was chosen, for the start-up log
+ * @param channelClass  outgoing connections (the primary's mirror link)
  */
 public record Transport(String name, String why, IoHandlerFactory ioHandlerFactory,
-                        Class<? extends ServerChannel> serverChannelClass) {
+                        Class<? extends ServerChannel> serverChannelClass, Class<? extends Channel> channelClass) {
 
     /** Epoll when available, else NIO. */
     public static Transport best() {
         if (Epoll.isAvailable()) {
-            return new Transport("epoll", "epoll (native)", EpollIoHandler.newFactory(), EpollServerSocketChannel.class);
+            return new Transport("epoll", "epoll (native)", EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
+                    EpollSocketChannel.class);
         }
         Throwable cause = Epoll.unavailabilityCause();
         return nio("nio (epoll unavailable: " + (cause == null ? "unknown reason" : cause.getMessage()) + ")");
     }
 
     public static Transport nio(String why) {
-        return new Transport("nio", why, NioIoHandler.newFactory(), NioServerSocketChannel.class);
+        return new Transport("nio", why, NioIoHandler.newFactory(), NioServerSocketChannel.class,
+                NioSocketChannel.class);
     }
 
     /** An event loop group of {@code threads} threads named {@code prefix-N}. */

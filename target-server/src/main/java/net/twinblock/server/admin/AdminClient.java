@@ -33,10 +33,39 @@ public final class AdminClient {
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
     }
 
+    /** An answer of a POST command: its status code and body (JSON). */
+    public record Answer(int status, String body) {
+    }
+
+    /** How long a POST command may take: promotion waits for durable metadata. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
     /** GETs {@code path}; returns the body of a 200 answer. */
     public String get(String path) throws Unreachable {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+        if (response.statusCode() != 200) {
+            throw new Unreachable("the admin endpoint at " + ValueParsers.format(address) + " answered "
+                    + response.statusCode() + " to GET " + path + ": " + response.body().strip(), null);
+        }
+        return response.body();
+    }
+
+    /**
+     * POSTs a command to {@code path}. Any HTTP answer is returned (a refusal is an answer the
+     * caller reports); only a missing answer throws.
+     */
+    public Answer post(String path) throws Unreachable {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).timeout(COMMAND_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        return new Answer(response.statusCode(), response.body());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://" + ValueParsers.format(address) + path);
+    }
+
+    private HttpResponse<String> send(HttpRequest request) throws Unreachable {
         String where = ValueParsers.format(address);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + where + path)).timeout(TIMEOUT).GET().build();
         HttpResponse<String> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -45,17 +74,51 @@ public final class AdminClient {
                     + " (is the node running, and is admin.listen " + where + "?)", e);
         } catch (HttpTimeoutException e) {
             throw new Unreachable("the admin endpoint at " + where + " did not answer within "
-                    + TIMEOUT.toSeconds() + " s", e);
+                    + request.timeout().orElse(TIMEOUT).toSeconds() + " s", e);
         } catch (IOException e) {
             throw new Unreachable("cannot reach the admin endpoint at " + where + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unreachable("interrupted while calling the admin endpoint at " + where, e);
         }
-        if (response.statusCode() != 200) {
-            throw new Unreachable("the admin endpoint at " + where + " answered " + response.statusCode()
-                    + " to GET " + path + ": " + response.body().strip(), null);
+        return response;
+    }
+
+    /**
+     * The "error" member of an admin error answer ({"error": "...", ...}), or the whole body if
+     * it has none: enough JSON reading for one string we wrote ourselves.
+     */
+    public static String errorMessage(String body) {
+        int key = body.indexOf("\"error\"");
+        int colon = key < 0 ? -1 : body.indexOf(':', key);
+        int open = colon < 0 ? -1 : body.indexOf('"', colon);
+        if (open < 0) {
+            return body.strip();
         }
-        return response.body();
+        StringBuilder out = new StringBuilder();
+        for (int i = open + 1; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (c == '"') {
+                return out.toString();
+            }
+            if (c == '\\' && i + 1 < body.length()) {
+                char n = body.charAt(++i);
+                switch (n) {
+                    case 'n' -> out.append('\n');
+                    case 't' -> out.append('\t');
+                    case 'r' -> out.append('\r');
+                    case 'u' -> {
+                        if (i + 4 < body.length()) {
+                            out.append((char) Integer.parseInt(body.substring(i + 1, i + 5), 16));
+                            i += 4;
+                        }
+                    }
+                    default -> out.append(n);
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return body.strip();
     }
 }

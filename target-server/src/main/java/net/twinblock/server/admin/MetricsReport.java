@@ -61,7 +61,79 @@ public final class MetricsReport {
                         .append(lun.counters().errors(k)).append('\n');
             }
         }
+        MirrorSnapshot m = node.mirror();
+        if (m != null) {
+            mirror(out, m);
+        }
         return out.toString();
+    }
+
+    /** Engine counters with a metric of their own; any other engine counter is exported generically. */
+    private static final java.util.Set<String> NAMED = java.util.Set.of("pair.primary", "pair.link_up",
+            "pair.in_sync", "pair.generation", "mirror.writes_mirrored", "mirror.writes_degraded",
+            "mirror.writes_failed", "mirror.sync_done_bytes", "mirror.sync_total_bytes",
+            "mirror.received_small_writes", "mirror.received_small_frames", "mirror.received_large_writes",
+            "mirror.received_large_frames");
+
+    private static void mirror(StringBuilder out, MirrorSnapshot m) {
+        header(out, "twinblock_mirror_info", "gauge", "Constant 1, labelled with this node's role and pair state.");
+        out.append("twinblock_mirror_info{role=\"").append(m.role()).append("\",state=\"").append(m.state())
+                .append("\",alua=\"").append(m.aluaState()).append("\",on_peer_loss=\"").append(m.onPeerLoss())
+                .append("\"} 1\n");
+        gauge(out, "twinblock_mirror_primary", "1 while this node is the primary.", m.counter("pair.primary"));
+        gauge(out, "twinblock_mirror_link_up", "1 while the mirror link to the partner is up.",
+                m.counter("pair.link_up"));
+        gauge(out, "twinblock_mirror_in_sync", "1 while both copies are identical and every write is mirrored.",
+                m.counter("pair.in_sync"));
+        gauge(out, "twinblock_mirror_generation", "Data generation; every promotion bumps it.",
+                m.counter("pair.generation"));
+        header(out, "twinblock_mirror_writes_total", "counter",
+                "Host writes on the primary: mirrored to both nodes, written without the secondary, or failed.");
+        for (String result : new String[] {"mirrored", "degraded", "failed"}) {
+            out.append("twinblock_mirror_writes_total{result=\"").append(result).append("\"} ")
+                    .append(m.counter("mirror.writes_" + result)).append('\n');
+        }
+        gauge(out, "twinblock_mirror_sync_done_bytes", "Bytes of the running full copy done.", m.syncDoneBytes());
+        gauge(out, "twinblock_mirror_sync_total_bytes", "Bytes of the running full copy in all (0: none running).",
+                m.syncTotalBytes());
+        header(out, "twinblock_mirror_sync_progress_ratio", "gauge", "Full copy progress, 1 when none is running.");
+        out.append("twinblock_mirror_sync_progress_ratio ").append(m.syncPercent() / 100.0).append('\n');
+
+        long smallWrites = m.counter("mirror.received_small_writes");
+        long largeWrites = m.counter("mirror.received_large_writes");
+        header(out, "twinblock_mirror_received_writes_total", "counter",
+                "Mirrored writes this node received from its primary, by protocol path.");
+        out.append("twinblock_mirror_received_writes_total{path=\"small\"} ").append(smallWrites).append('\n');
+        out.append("twinblock_mirror_received_writes_total{path=\"large\"} ").append(largeWrites).append('\n');
+        header(out, "twinblock_mirror_received_frames_total", "counter",
+                "Link frames those writes took (each a wake-up on this node), by protocol path.");
+        long smallFrames = m.counter("mirror.received_small_frames");
+        long largeFrames = m.counter("mirror.received_large_frames");
+        out.append("twinblock_mirror_received_frames_total{path=\"small\"} ").append(smallFrames).append('\n');
+        out.append("twinblock_mirror_received_frames_total{path=\"large\"} ").append(largeFrames).append('\n');
+        header(out, "twinblock_mirror_frames_per_write", "gauge",
+                "Frames received per mirrored write (small path 1, large path at least 3; NaN before the first).");
+        out.append("twinblock_mirror_frames_per_write{path=\"small\"} ").append(ratio(smallFrames, smallWrites))
+                .append('\n');
+        out.append("twinblock_mirror_frames_per_write{path=\"large\"} ").append(ratio(largeFrames, largeWrites))
+                .append('\n');
+
+        // Whatever else the engine counts (it grows faster than this report): one gauge each.
+        new TreeMap<>(m.counters()).forEach((name, value) -> {
+            if (!NAMED.contains(name)) {
+                String metric = "twinblock_" + name.replaceAll("[^a-zA-Z0-9_]", "_");
+                gauge(out, metric, "Mirror engine counter " + name + ".", value);
+            }
+        });
+    }
+
+    private static String ratio(long frames, long writes) {
+        return writes == 0 ? "NaN" : Double.toString((double) frames / writes);
+    }
+
+    private static void gauge(StringBuilder out, String name, String help, long value) {
+        header(out, name, "gauge", help);
+        out.append(name).append(' ').append(value).append('\n');
     }
 
     private static void lunCounter(StringBuilder out, NodeView node, String name, String type, String help,

@@ -41,4 +41,9 @@ public interface NodeView {
     List<SessionInfo> sessions();
 
     CountingTaskExecutor commands();
+
+    /** The pair this node belongs to, as of now; null on a standalone node. */
+    default MirrorSnapshot mirror() {
+        return null;
+    }
 }

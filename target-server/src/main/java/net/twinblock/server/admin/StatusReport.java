@@ -59,8 +59,42 @@ public final class StatusReport {
         }
         out.put("sessions", sessions);
 
-        // A standalone node for now; the mirror engine will fill role, peer and lag here.
-        out.put("mirror", Map.of("role", "standalone"));
+        MirrorSnapshot m = node.mirror();
+        out.put("mirror", m == null ? Map.of("role", "standalone") : mirror(m));
+        return out;
+    }
+
+    private static Map<String, Object> mirror(MirrorSnapshot m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", m.role());
+        out.put("state", m.state());
+        out.put("peer", m.peer());
+        out.put("lun", m.lun());
+        out.put("portGroup", m.portGroup());
+        out.put("aluaState", m.aluaState());
+        out.put("onPeerLoss", m.onPeerLoss());
+        out.put("generation", m.generation());
+        out.put("volumeId", m.volumeId());
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("doneBytes", m.syncDoneBytes());
+        progress.put("totalBytes", m.syncTotalBytes());
+        progress.put("percent", m.syncPercent());
+        out.put("progress", progress);
+        Map<String, Object> writes = new LinkedHashMap<>();
+        writes.put("mirrored", m.counter("mirror.writes_mirrored"));
+        writes.put("degraded", m.counter("mirror.writes_degraded"));
+        writes.put("failed", m.counter("mirror.writes_failed"));
+        writes.put("pending", m.counter("mirror.ops_pending"));
+        out.put("writes", writes);
+        // Frames per mirrored write as this node received them (a secondary): the small-write
+        // path costs one frame, the large one at least three.
+        Map<String, Object> frames = new LinkedHashMap<>();
+        frames.put("smallWrites", m.counter("mirror.received_small_writes"));
+        frames.put("smallFrames", m.counter("mirror.received_small_frames"));
+        frames.put("largeWrites", m.counter("mirror.received_large_writes"));
+        frames.put("largeFrames", m.counter("mirror.received_large_frames"));
+        out.put("frames", frames);
+        out.put("counters", new java.util.TreeMap<>(m.counters()));
         return out;
     }
 }

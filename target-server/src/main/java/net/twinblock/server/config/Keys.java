@@ -58,6 +58,9 @@ public final class Keys {
             text(255), "TargetAlias reported at login (optional)");
     public static final Key<Integer> ISCSI_PORTAL_GROUP_TAG = define("iscsi.portal-group-tag", "1",
             integer(1, 65535), "TargetPortalGroupTag of this node's portals");
+    public static final Key<Integer> ISCSI_PORT_GROUP = define("iscsi.port-group", "1",
+            raw -> Integer.parseInt(oneOf("1", "2").parse(raw)),
+            "ALUA target port group (and relative port) of this node: 1 or 2; the two nodes of a pair differ");
     public static final Key<String> ISCSI_CHAP_USER = define("iscsi.chap.user", null,
             token(1, 255), "CHAP name initiators must present; setting it makes CHAP mandatory");
     public static final Key<String> ISCSI_CHAP_SECRET = secret("iscsi.chap.secret",
@@ -91,6 +94,23 @@ public final class Keys {
             hostPort(), "HTTP admin endpoint (status, metrics); loopback unless admin.allow-remote");
     public static final Key<Boolean> ADMIN_ALLOW_REMOTE = define("admin.allow-remote", "false",
             bool(), "allow admin.listen on a non-loopback address (it has no authentication)");
+
+    public static final Key<String> MIRROR_ROLE = define("mirror.role", "standalone",
+            oneOf("standalone", "primary", "secondary"), "standalone, or this node's role in a mirrored pair");
+    public static final Key<InetSocketAddress> MIRROR_LISTEN = define("mirror.listen", null,
+            hostPort(), "where a secondary accepts its primary's mirror link (required on a secondary)");
+    public static final Key<InetSocketAddress> MIRROR_PEER = define("mirror.peer", null,
+            hostPort(), "the other node's mirror.listen (required on a primary; a promoted secondary connects there)");
+    public static final Key<Path> MIRROR_SECRET_FILE = define("mirror.secret-file", null,
+            path(), "file holding the pair's shared key, at least 16 bytes (required in a pair)");
+    public static final Key<Integer> MIRROR_SMALL_WRITE_THRESHOLD = define("mirror.small-write-threshold", "32K",
+            intSize(0, 256 * 1024), "largest write mirrored as a single frame");
+    public static final Key<String> MIRROR_ON_PEER_LOSS = define("mirror.on-peer-loss", "suspend",
+            oneOf("suspend", "continue"), "primary without its secondary: hold writes (suspend) or write alone");
+    public static final Key<Duration> MIRROR_SUSPEND_TIMEOUT = define("mirror.suspend-timeout", "30s",
+            duration(Duration.ofSeconds(1), HOUR), "with suspend, fail a held write (retryable) after this");
+    public static final Key<Duration> MIRROR_HEARTBEAT = define("mirror.heartbeat", "1s",
+            duration(Duration.ofMillis(100), Duration.ofMinutes(1)), "link heartbeat; three missed take the link down");
 
     public static final Key<String> LOG_LEVEL = define("log.level", "info",
             oneOf("debug", "info", "warning", "error"), "least severe log level printed");

@@ -22,10 +22,12 @@ public final class NodeConfig {
 
     private final Map<Key<?>, Object> values;
     private final SortedMap<Integer, LunConfig> luns;
+    private final MirrorSettings mirror;
 
-    private NodeConfig(Map<Key<?>, Object> values, SortedMap<Integer, LunConfig> luns) {
+    private NodeConfig(Map<Key<?>, Object> values, SortedMap<Integer, LunConfig> luns, MirrorSettings mirror) {
         this.values = values;
         this.luns = luns;
+        this.mirror = mirror;
     }
 
     /** The built-in defaults: what {@code serve} with no config file and no options runs. */
@@ -46,11 +48,12 @@ public final class NodeConfig {
                 values.put(k, v);
             }
         }
-        NodeConfig partial = new NodeConfig(values, Collections.emptySortedMap());
+        NodeConfig partial = new NodeConfig(values, Collections.emptySortedMap(), null);
         partial.checkBursts(raw);
         partial.checkChap(raw);
         partial.checkAdmin(raw);
-        return new NodeConfig(values, Collections.unmodifiableSortedMap(lunsOf(raw, partial.get(Keys.DATA_DIR))));
+        SortedMap<Integer, LunConfig> luns = Collections.unmodifiableSortedMap(lunsOf(raw, partial.get(Keys.DATA_DIR)));
+        return new NodeConfig(values, luns, MirrorSettings.of(partial, raw, luns));
     }
 
     /** The value of a key (null for an unset optional key). Per-LUN keys are read via {@link #luns}. */
@@ -62,6 +65,11 @@ public final class NodeConfig {
     /** The LUNs to serve, by number. Never empty. */
     public SortedMap<Integer, LunConfig> luns() {
         return luns;
+    }
+
+    /** The mirror.* keys checked together, with the shared key read from its file. */
+    public MirrorSettings mirror() {
+        return mirror;
     }
 
     /** The CHAP settings in the frontend's terms. */
@@ -172,7 +180,8 @@ public final class NodeConfig {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof NodeConfig other && values.equals(other.values) && luns.equals(other.luns);
+        return o instanceof NodeConfig other && values.equals(other.values) && luns.equals(other.luns)
+                && Objects.equals(mirror, other.mirror);
     }
 
     @Override

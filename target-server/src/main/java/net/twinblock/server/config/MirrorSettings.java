@@ -1,0 +1,165 @@
+package net.twinblock.server.config;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SortedMap;
+import net.twinblock.mirror.pair.OnPeerLoss;
+import net.twinblock.mirror.pair.PairConfig;
+import net.twinblock.mirror.pair.Role;
+
+/**
+ * The mirror.* keys, checked together: which role this node plays, where the link goes, and
+ * the shared key read from mirror.secret-file. Errors name the key to fix.
+ *
+ * <p>A pair mirrors exactly one LUN, LUN 0. Several LUNs in a pair would each need a link of
+ * their own (or a multiplexed one) and an ordering story across them; until that exists a
+ * pair config with other LUNs is refused, so nobody believes LUN 1 is mirrored when it is not.
+ *
+ * @param role        null for a standalone node
+ * @param portGroup   this node's ALUA target port group, 1 or 2 (the peer's is the other)
+ * @param secret      the shared key; null for a standalone node
+ */
+public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen, InetSocketAddress peer,
+                             byte[] secret, int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout,
+                             Duration heartbeat) {
+
+    /** The shortest shared key accepted: 128 bits, enough that guessing it is not an attack. */
+    public static final int MIN_SECRET_BYTES = 16;
+    /** A key file larger than this is surely the wrong file (an image, a log). */
+    public static final int MAX_SECRET_BYTES = 4096;
+    /** The one LUN a pair mirrors. */
+    public static final int MIRRORED_LUN = 0;
+
+    public MirrorSettings {
+        secret = secret == null ? null : secret.clone();
+    }
+
+    @Override
+    public byte[] secret() {
+        return secret == null ? null : secret.clone();
+    }
+
+    public boolean paired() {
+        return role != null;
+    }
+
+    /** The engine's view; only for a paired node. */
+    public PairConfig pairConfig() {
+        if (!paired()) {
+            throw new IllegalStateException("a standalone node has no pair config");
+        }
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat);
+    }
+
+    static MirrorSettings of(NodeConfig c, RawConfig raw, SortedMap<Integer, LunConfig> luns) throws ConfigException {
+        String roleName = c.get(Keys.MIRROR_ROLE);
+        Role role = switch (roleName) {
+            case "primary" -> Role.PRIMARY;
+            case "secondary" -> Role.SECONDARY;
+            default -> null;
+        };
+        OnPeerLoss onPeerLoss = c.get(Keys.MIRROR_ON_PEER_LOSS).equals("continue")
+                ? OnPeerLoss.CONTINUE : OnPeerLoss.SUSPEND;
+        InetSocketAddress listen = c.get(Keys.MIRROR_LISTEN);
+        InetSocketAddress peer = c.get(Keys.MIRROR_PEER);
+        if (role == null) {
+            return new MirrorSettings(null, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, null,
+                    c.get(Keys.MIRROR_SMALL_WRITE_THRESHOLD), onPeerLoss, c.get(Keys.MIRROR_SUSPEND_TIMEOUT),
+                    c.get(Keys.MIRROR_HEARTBEAT));
+        }
+        if (role == Role.PRIMARY && peer == null) {
+            throw new ConfigException(Keys.MIRROR_PEER.name(), "is required on a primary: the secondary's "
+                    + Keys.MIRROR_LISTEN.name() + " address", "");
+        }
+        if (role == Role.SECONDARY && listen == null) {
+            throw new ConfigException(Keys.MIRROR_LISTEN.name(), "is required on a secondary: where its primary "
+                    + "connects (the primary's " + Keys.MIRROR_PEER.name() + ")", "");
+        }
+        if (listen != null && c.<java.util.List<InetSocketAddress>>get(Keys.ISCSI_LISTEN).contains(listen)) {
+            throw new ConfigException(Keys.MIRROR_LISTEN.name(), "is also an iSCSI portal in " + Keys.ISCSI_LISTEN.name(),
+                    raw.get(Keys.MIRROR_LISTEN.name()));
+        }
+        if (listen != null && listen.equals(c.get(Keys.ADMIN_LISTEN))) {
+            throw new ConfigException(Keys.MIRROR_LISTEN.name(), "is also " + Keys.ADMIN_LISTEN.name(),
+                    raw.get(Keys.MIRROR_LISTEN.name()));
+        }
+        if (luns.size() != 1 || !luns.containsKey(MIRRORED_LUN)) {
+            throw new ConfigException(Keys.MIRROR_ROLE.name(), "a pair mirrors LUN 0 only, but this config has LUNs "
+                    + luns.keySet() + "; remove the lun.N.* keys for N other than 0, or run the node standalone",
+                    roleName);
+        }
+        byte[] secret = readSecret(c.get(Keys.MIRROR_SECRET_FILE));
+        return new MirrorSettings(role, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, secret,
+                c.get(Keys.MIRROR_SMALL_WRITE_THRESHOLD), onPeerLoss, c.get(Keys.MIRROR_SUSPEND_TIMEOUT),
+                c.get(Keys.MIRROR_HEARTBEAT));
+    }
+
+    /**
+     * The key is the file's bytes, less one trailing line end, so "echo key > file" and an editor
+     * that adds a newline give the same key on both nodes. The bytes are never shown in an error.
+     */
+    static byte[] readSecret(Path file) throws ConfigException {
+        String key = Keys.MIRROR_SECRET_FILE.name();
+        if (file == null) {
+            throw new ConfigException(key, "is required when mirror.role is primary or secondary: a file holding "
+                    + "the pair's shared key (at least " + MIN_SECRET_BYTES + " bytes, the same file on both nodes)", "");
+        }
+        byte[] bytes;
+        try {
+            if (Files.isDirectory(file)) {
+                throw new ConfigException(key, "is a directory, not a key file", file.toString());
+            }
+            if (Files.size(file) > MAX_SECRET_BYTES) {
+                throw new ConfigException(key, "is larger than " + MAX_SECRET_BYTES + " bytes; is it the right file?",
+                        file.toString());
+            }
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(key, "no such file", file.toString());
+        } catch (AccessDeniedException e) {
+            throw new ConfigException(key, "cannot read the file: permission denied", file.toString());
+        } catch (IOException e) {
+            throw new ConfigException(key, "cannot read the file: " + e.getMessage(), file.toString());
+        }
+        int n = bytes.length;
+        if (n > 0 && bytes[n - 1] == '\n') {
+            n--;
+            if (n > 0 && bytes[n - 1] == '\r') {
+                n--;
+            }
+        }
+        if (n < MIN_SECRET_BYTES) {
+            throw new ConfigException(key, "the key is too short: " + n + " bytes, at least " + MIN_SECRET_BYTES
+                    + " needed (e.g. head -c 32 /dev/urandom | base64 > FILE)", file.toString());
+        }
+        return Arrays.copyOf(bytes, n);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MirrorSettings m && role == m.role && portGroup == m.portGroup
+                && java.util.Objects.equals(listen, m.listen) && java.util.Objects.equals(peer, m.peer)
+                && Arrays.equals(secret, m.secret) && smallWriteThreshold == m.smallWriteThreshold
+                && onPeerLoss == m.onPeerLoss && suspendTimeout.equals(m.suspendTimeout) && heartbeat.equals(m.heartbeat);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(role, portGroup, listen, peer, Arrays.hashCode(secret), smallWriteThreshold,
+                onPeerLoss, suspendTimeout, heartbeat);
+    }
+
+    /** Never shows the key. */
+    @Override
+    public String toString() {
+        return "MirrorSettings[role=" + role + ", portGroup=" + portGroup + ", listen=" + listen + ", peer=" + peer
+                + ", smallWriteThreshold=" + smallWriteThreshold + ", onPeerLoss=" + onPeerLoss + ", suspendTimeout="
+                + suspendTimeout + ", heartbeat=" + heartbeat + "]";
+    }
+}
