@@ -118,7 +118,7 @@ public enum OpCode {
     /** The command a CDB names, or null if this target does not implement it. */
     public static OpCode of(byte[] cdb) {
         int code = cdb[0] & 0xff;
-        if (hasServiceActions(code)) {
+        if (hasServiceActions(code) && cdb.length > 1) {
             return BY_KEY.get(key(code, cdb[1] & 0x1f));
         }
         return BY_KEY.get(key(code, -1));

@@ -14,7 +14,11 @@ import net.twinblock.iscsi.lun.LogicalUnit;
  */
 final class ScsiTask {
 
+    /** CDBs are read at fixed offsets up to byte 15, so shorter ones are zero-padded once. */
+    private static final int MIN_CDB_LENGTH = 16;
+
     private final ScsiRequest request;
+    private final byte[] cdb;
     private final OpCode op;
     private final LogicalUnit lu;
     private final ScsiCommandDispatcher dispatcher;
@@ -22,6 +26,8 @@ final class ScsiTask {
 
     ScsiTask(ScsiRequest request, OpCode op, LogicalUnit lu, ScsiCommandDispatcher dispatcher) {
         this.request = request;
+        this.cdb = request.cdb().length >= MIN_CDB_LENGTH ? request.cdb()
+                : java.util.Arrays.copyOf(request.cdb(), MIN_CDB_LENGTH);
         this.op = op;
         this.lu = lu;
         this.dispatcher = dispatcher;
@@ -32,7 +38,7 @@ final class ScsiTask {
     }
 
     byte[] cdb() {
-        return request.cdb();
+        return cdb;
     }
 
     OpCode op() {
