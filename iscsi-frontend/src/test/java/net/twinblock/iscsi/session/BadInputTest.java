@@ -116,10 +116,41 @@ class BadInputTest extends TargetHarness {
         byte[] junk = new byte[96];
         Arrays.fill(junk, (byte) 0xff);
         bad.sendRaw(junk);
+        Pdu reject = bad.receive();
+        try {
+            assertEquals(Opcode.REJECT, reject.opcode(), "the target says why before it hangs up");
+        } finally {
+            reject.release();
+        }
         await().until(() -> bad.closed);
         stillServes(good);
         await().until(() -> target.sessions().size() == 1);
         assertEquals("iqn.2026-11.test:good", target.sessions().get(0).initiatorName());
+    }
+
+    @Test
+    void aDataDigestErrorIsRejectedAndTheConnectionGoesOn() {
+        TestInitiator i = connect();
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>(
+                TestInitiator.normalKeys("iqn.2026-11.test:crc"));
+        keys.put("DataDigest", "CRC32C");
+        Pdu login = i.login(0x400001000004L, 0, keys);
+        assertEquals(0, login.u8(Bhs.Login.STATUS_CLASS));
+        login.release();
+        i.enableDigests(false, true);
+        // A NOP-Out ping with 4 bytes of data and a data digest that cannot be right.
+        byte[] raw = new byte[48 + 4 + 4];
+        raw[0] = 0x00;
+        raw[1] = (byte) 0x80;
+        raw[7] = 4; // DataSegmentLength
+        raw[16] = 0x12; // ITT 0x12000000
+        raw[20] = raw[21] = raw[22] = raw[23] = (byte) 0xff; // TTT
+        raw[24 + 3] = (byte) i.cmdSn;
+        System.arraycopy("ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, raw, 48, 4);
+        raw[52] = 0x0b; raw[53] = 0x0a; raw[54] = 0x0d; raw[55] = 0x00;
+        i.sendRaw(raw);
+        expectReject(i, RejectReason.DATA_DIGEST_ERROR, Opcode.NOP_OUT);
+        stillServes(i);
     }
 
     @Test
