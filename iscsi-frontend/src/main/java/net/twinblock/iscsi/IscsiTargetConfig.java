@@ -50,7 +50,7 @@ public record IscsiTargetConfig(String targetName, String targetAlias, List<Inet
                                                  Map<Integer, LogicalUnit> luns) {
         return new IscsiTargetConfig(targetName, null, portals, 1, ChapConfig.NONE, luns,
                 DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH, DEFAULT_FIRST_BURST_LENGTH, DEFAULT_MAX_BURST_LENGTH,
-                DEFAULT_MAX_OUTSTANDING_R2T, DEFAULT_COMMAND_WINDOW, Duration.ofSeconds(5),
-                Duration.ofSeconds(15), Duration.ofSeconds(30));
+                DEFAULT_MAX_OUTSTANDING_R2T, DEFAULT_COMMAND_WINDOW, Duration.ofSeconds(15),
+                Duration.ofSeconds(30), Duration.ofSeconds(30));
     }
 }

@@ -80,9 +80,9 @@ public final class Keys {
             integer(1, 65535), "R2Ts outstanding per write");
     public static final Key<Integer> ISCSI_COMMAND_WINDOW = define("iscsi.command-window", "256",
             integer(128, 65536), "commands a session may have queued (MaxCmdSN - ExpCmdSN + 1)");
-    public static final Key<Duration> ISCSI_NOP_INTERVAL = define("iscsi.nop-interval", "5s",
+    public static final Key<Duration> ISCSI_NOP_INTERVAL = define("iscsi.nop-interval", "15s",
             duration(Duration.ofSeconds(1), HOUR), "idle time before we ping the initiator with a NOP-In");
-    public static final Key<Duration> ISCSI_NOP_TIMEOUT = define("iscsi.nop-timeout", "15s",
+    public static final Key<Duration> ISCSI_NOP_TIMEOUT = define("iscsi.nop-timeout", "30s",
             duration(Duration.ofSeconds(1), HOUR), "an unanswered ping drops the connection after this");
     public static final Key<Duration> ISCSI_LOGIN_TIMEOUT = define("iscsi.login-timeout", "30s",
             duration(Duration.ofSeconds(1), HOUR), "a login not finished in this time drops the connection");

@@ -43,8 +43,8 @@ class NodeConfigTest {
         assertEquals(1048576, c.get(Keys.ISCSI_MAX_BURST_LENGTH));
         assertEquals(8, c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T));
         assertEquals(256, c.get(Keys.ISCSI_COMMAND_WINDOW));
-        assertEquals(Duration.ofSeconds(5), c.get(Keys.ISCSI_NOP_INTERVAL));
-        assertEquals(Duration.ofSeconds(15), c.get(Keys.ISCSI_NOP_TIMEOUT));
+        assertEquals(Duration.ofSeconds(15), c.get(Keys.ISCSI_NOP_INTERVAL));
+        assertEquals(Duration.ofSeconds(30), c.get(Keys.ISCSI_NOP_TIMEOUT));
         assertEquals(Duration.ofSeconds(30), c.get(Keys.ISCSI_LOGIN_TIMEOUT));
         assertEquals(Path.of("data").toAbsolutePath(), c.get(Keys.DATA_DIR));
         assertEquals(new InetSocketAddress(lo, 3270), c.get(Keys.ADMIN_LISTEN));
