@@ -1,0 +1,249 @@
+package net.twinblock.mirror.resync;
+
+import io.netty.buffer.ByteBufAllocator;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import net.twinblock.mirror.store.Volume;
+
+/**
+ * Compares the whole volume with the peer's copy in the background, on a period (scrub.interval)
+ * and on demand, within scrub.max-rate; reports blocks that differ and, with scrub.repair, copies
+ * this node's blocks over them. Runs on the primary.
+ *
+ * <p>A host write in flight can make a block differ for a moment (on the primary, not yet on the
+ * secondary). So every mismatch is checked again with its blocks locked against writes (the
+ * {@link RegionLock} of the write path, which a write holds until both nodes have it): only a
+ * difference that survives that is reported and repaired. Without a lock (no host I/O) the first
+ * comparison counts.
+ */
+public final class Scrubber implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Scrubber.class.getName());
+
+    private final ScrubSettings settings;
+    private final Volume local;
+    private final HashComparison peer;
+    private final RegionLock lock;
+    private final ScheduledExecutorService scheduler;
+    private final ScanGeometry geometry;
+    private final BlockHasher hasher;
+    private final BlockCopier repairer;
+
+    private final LongAdder runs = new LongAdder();
+    private final LongAdder regionsScanned = new LongAdder();
+    private final LongAdder mismatchedBlocks = new LongAdder();
+    private final LongAdder repairedBlocks = new LongAdder();
+
+    private final Object state = new Object();
+    private CompletableFuture<ScrubReport> running;
+    private ChecksumScanner scanner;
+    private ScheduledFuture<?> periodic;
+    private volatile ScrubReport lastReport;
+    private volatile boolean closed;
+
+    /**
+     * @param peer the secondary's comparison (over the link)
+     * @param repairSink where repairs go (the peer); may be null when {@code settings.repair()} is false
+     * @param lock the write path's region lock, or null if no host writes run during scrubs
+     * @param scheduler runs the scrub's bookkeeping; give it a low-priority thread
+     */
+    public Scrubber(ScrubSettings settings, Volume local, HashComparison peer, RegionSink repairSink, RegionLock lock,
+            ScheduledExecutorService scheduler, ByteBufAllocator alloc) {
+        if (settings.repair() && repairSink == null) {
+            throw new IllegalArgumentException("scrub.repair is on but there is nowhere to send repairs");
+        }
+        this.settings = settings;
+        this.local = local;
+        this.peer = peer;
+        this.lock = lock;
+        this.scheduler = scheduler;
+        this.geometry = new ScanGeometry(local.size(), local.blockSize(), settings.blocksPerRegion());
+        this.hasher = new BlockHasher(local, settings.algorithm(), geometry, alloc);
+        if (settings.regionsPerBatch() > hasher.maxRegionsPerCall()) {
+            throw new IllegalArgumentException("scrub batch of " + settings.regionsPerBatch() + " hashes exceeds "
+                    + hasher.maxRegionsPerCall());
+        }
+        // Repairs run while this scrubber holds the region lock itself, so the copier must not take it again.
+        this.repairer = repairSink == null ? null
+                : new BlockCopier(local, repairSink, null, alloc, Math.max(local.blockSize(), 1 << 20));
+    }
+
+    /** Starts periodic scrubs if scrub.interval is set. */
+    public void start() {
+        Duration interval = settings.interval();
+        if (interval == null) {
+            return;
+        }
+        synchronized (state) {
+            if (periodic == null && !closed) {
+                long nanos = interval.toNanos();
+                periodic = scheduler.scheduleWithFixedDelay(this::scrubNow, nanos, nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+        LOG.log(Level.INFO, "scrub every {0} at up to {1} bytes/s{2}", interval, settings.maxBytesPerSecond(),
+                settings.repair() ? ", repairing" : ", reporting only");
+    }
+
+    /** Starts a scrub now, or returns the one already running. */
+    public CompletableFuture<ScrubReport> scrubNow() {
+        synchronized (state) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new IllegalStateException("scrubber closed"));
+            }
+            if (running != null) {
+                return running;
+            }
+            Run run = new Run();
+            scanner = new ChecksumScanner(hasher, ScanCursor.inMemory(settings.algorithm(), geometry),
+                    new TokenBucket(settings.maxBytesPerSecond(), geometry.bytes(0, settings.regionsPerBatch())),
+                    scheduler, settings.regionsPerBatch(), Integer.MAX_VALUE);
+            CompletableFuture<ScrubReport> f = scanner.run(run::onBatch).thenApply(run::report);
+            running = f;
+            f.whenComplete((report, err) -> ended(f, report, err));
+            return f;
+        }
+    }
+
+    private void ended(CompletableFuture<ScrubReport> f, ScrubReport report, Throwable err) {
+        synchronized (state) {
+            if (running == f) {
+                running = null;
+                scanner = null;
+            }
+        }
+        runs.increment();
+        if (err != null) {
+            LOG.log(Level.WARNING, "scrub failed: {0}", err.toString());
+            return;
+        }
+        lastReport = report;
+        Level level = report.mismatchedBlocks() > 0 ? Level.WARNING : Level.INFO;
+        LOG.log(level, "scrub {0}: {1} blocks differ between the nodes, {2} repaired, {3} regions in {4} s",
+                report.complete() ? "finished" : "stopped", report.mismatchedBlocks(), report.repairedBlocks(),
+                report.regionsScanned(), report.took().toSeconds());
+    }
+
+    /** One scrub's tally. */
+    private final class Run {
+        final Instant started = Instant.now();
+        final long startNanos = System.nanoTime();
+        final LongAdder mismatched = new LongAdder();
+        final LongAdder repaired = new LongAdder();
+        final List<BlockRange> listed = new ArrayList<>();
+
+        CompletableFuture<?> onBatch(HashBatch batch) {
+            regionsScanned.add(batch.count());
+            return peer.compare(batch).thenCompose(ranges -> {
+                CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+                for (BlockRange r : ranges) {
+                    chain = chain.thenCompose(v -> confirmAndRepair(r));
+                }
+                return chain;
+            });
+        }
+
+        /** Re-checks {@code suspect} with writes to it held off, then reports and repairs what still differs. */
+        private CompletableFuture<Void> confirmAndRepair(BlockRange suspect) {
+            if (lock == null) {
+                return found(List.of(suspect));
+            }
+            int bs = geometry.blockSize();
+            return lock.lockForCopy(suspect.offset(bs), suspect.length(bs)).thenCompose(hold ->
+                    recheck(suspect).thenCompose(this::found).whenComplete((ok, e) -> hold.release()));
+        }
+
+        private CompletableFuture<List<BlockRange>> recheck(BlockRange suspect) {
+            long firstRegion = suspect.first() / geometry.blocksPerRegion();
+            long endRegion = (suspect.end() + geometry.blocksPerRegion() - 1) / geometry.blocksPerRegion();
+            List<BlockRange> still = new ArrayList<>();
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (long r = firstRegion; r < endRegion; r += hasher.maxRegionsPerCall()) {
+                long from = r;
+                int count = (int) Math.min(hasher.maxRegionsPerCall(), endRegion - r);
+                chain = chain.thenCompose(v -> hasher.hash(from, count)).thenCompose(peer::compare)
+                        .thenAccept(still::addAll);
+            }
+            return chain.thenApply(v -> still);
+        }
+
+        private CompletableFuture<Void> found(List<BlockRange> ranges) {
+            for (BlockRange r : ranges) {
+                mismatched.add(r.count());
+                mismatchedBlocks.add(r.count());
+                synchronized (listed) {
+                    if (listed.size() < ScrubReport.MAX_LISTED) {
+                        listed.add(r);
+                    }
+                }
+                LOG.log(Level.WARNING, "scrub: blocks {0} to {1} differ between the nodes{2}", r.first(),
+                        r.end() - 1, settings.repair() ? "; repairing from this node" : "");
+            }
+            if (!settings.repair() || ranges.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+            }
+            return repairer.copy(ranges).thenAccept(n -> {
+                repaired.add(n);
+                repairedBlocks.add(n);
+            });
+        }
+
+        ScrubReport report(ChecksumScanner.ScanResult scan) {
+            synchronized (listed) {
+                return new ScrubReport(started, Duration.ofNanos(System.nanoTime() - startNanos),
+                        scan.regionsScanned(), mismatched.sum(), repaired.sum(), listed, scan.complete());
+            }
+        }
+    }
+
+    /** Scrubs finished or failed since start. */
+    public long runs() {
+        return runs.sum();
+    }
+
+    public long regionsScanned() {
+        return regionsScanned.sum();
+    }
+
+    /** Blocks found different (after the locked re-check), over all scrubs. */
+    public long mismatchedBlocks() {
+        return mismatchedBlocks.sum();
+    }
+
+    public long repairedBlocks() {
+        return repairedBlocks.sum();
+    }
+
+    /** The last finished scrub's report, or null. */
+    public ScrubReport lastReport() {
+        return lastReport;
+    }
+
+    public boolean running() {
+        synchronized (state) {
+            return running != null;
+        }
+    }
+
+    /** Stops periodic scrubs and the running one (after its current batch). */
+    @Override
+    public void close() {
+        synchronized (state) {
+            closed = true;
+            if (periodic != null) {
+                periodic.cancel(false);
+            }
+            if (scanner != null) {
+                scanner.stop();
+            }
+        }
+    }
+}
