@@ -178,9 +178,27 @@ public final class Node implements NodeView, AutoCloseable {
             // without a full copy. An existing one without pair metadata is assumed to hold data.
             return PairNode.start(mirror.pairConfig(), volume, group, transport.serverChannelClass(),
                     transport.channelClass(), PairOptions.defaults().withVolumeCreated(created));
-        } catch (IllegalStateException | IllegalArgumentException | java.io.UncheckedIOException e) {
+        } catch (Exception e) {
+            // Netty's bind rethrows the OS error unchecked-but-checked (sneaky), so catch it all.
+            if (mirror.listen() != null && isBindFailure(e)) {
+                throw new StartFailure("cannot listen for the mirror link on " + ValueParsers.format(mirror.listen())
+                        + ": " + BindFailure.reason(e) + " (" + Keys.MIRROR_LISTEN.name() + ")", e);
+            }
             throw new StartFailure("cannot start the mirror: " + e.getMessage(), e);
         }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof java.net.BindException || (c instanceof IOException
+                    && String.valueOf(c.getMessage()).startsWith("bind("))) {
+                return true;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
     }
 
     static String roleName(Role role) {
