@@ -63,6 +63,8 @@ public final class PairMetadata {
 
     private final Path file;
     private final Executor io;
+    /** Serialises file writes; never held by get() or update(), which run on event loops. */
+    private final Object writing = new Object();
     private Meta meta;
 
     private PairMetadata(Path file, Executor io, Meta meta) {
@@ -122,12 +124,18 @@ public final class PairMetadata {
         return CompletableFuture.runAsync(this::persist, io);
     }
 
-    /** Writes the newest state; runs serialised so the last write on disk is the newest state. */
-    private synchronized void persist() {
-        try {
-            write(file, meta);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write pair metadata " + file + ": " + e, e);
+    /**
+     * Writes the newest state. Serialised, and each write takes the newest state once it holds
+     * the write lock, so the last write on disk is the newest state. The fsyncs run outside the
+     * state's monitor: get() on an event loop must never wait for a disk.
+     */
+    private void persist() {
+        synchronized (writing) {
+            try {
+                write(file, get());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write pair metadata " + file + ": " + e, e);
+            }
         }
     }
 

@@ -21,6 +21,7 @@ final class LinkCutter implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean frozen;
     private volatile boolean closed;
 
     LinkCutter(InetSocketAddress target) throws IOException {
@@ -44,6 +45,12 @@ final class LinkCutter implements AutoCloseable {
 
     void restore() {
         cut = false;
+        frozen = false;
+    }
+
+    /** Stops relaying without closing anything: a peer that went silent (power cut, dead switch). */
+    void freeze() {
+        frozen = true;
     }
 
     private void accept() {
@@ -71,6 +78,13 @@ final class LinkCutter implements AutoCloseable {
             try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
                 int n;
                 while ((n = i.read(buf)) >= 0) {
+                    while (frozen && !from.isClosed()) {
+                        Thread.onSpinWait(); // the bytes wait here, as on a dead path
+                        Thread.yield();
+                    }
+                    if (frozen) {
+                        break;
+                    }
                     o.write(buf, 0, n);
                 }
             } catch (IOException e) {

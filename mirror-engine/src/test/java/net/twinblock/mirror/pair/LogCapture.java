@@ -6,10 +6,10 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-/** Collects the formatted log lines of the pair package (System.Logger goes to java.util.logging). */
+/** Collects the formatted log lines of the engine (pair and link packages) (System.Logger goes to java.util.logging). */
 final class LogCapture extends Handler implements AutoCloseable {
 
-    private final Logger logger = Logger.getLogger("net.twinblock.mirror.pair");
+    private final Logger logger = Logger.getLogger("net.twinblock.mirror");
     final List<String> lines = new CopyOnWriteArrayList<>();
 
     LogCapture() {

@@ -27,6 +27,8 @@ final class PairHarness implements AutoCloseable {
     static final byte[] SECRET = "correct horse battery staple".getBytes(StandardCharsets.US_ASCII);
     static final long SIZE = 16L * 1024 * 1024;
     static final int BLOCK = 512;
+    /** Short enough that a silent peer is noticed within seconds, long enough for a loaded build machine. */
+    static final Duration HEARTBEAT = Duration.ofMillis(500);
 
     final Path dir;
     final EventLoopGroup group = new MultiThreadIoEventLoopGroup(4, NioIoHandler.newFactory());
@@ -50,11 +52,11 @@ final class PairHarness implements AutoCloseable {
 
     static PairConfig secondaryConfig() {
         return PairConfig.of(Role.SECONDARY, new InetSocketAddress("127.0.0.1", 0), null, SECRET)
-                .withHeartbeat(Duration.ofMillis(200));
+                .withHeartbeat(HEARTBEAT);
     }
 
     static PairConfig primaryConfig(InetSocketAddress peer) {
-        return PairConfig.of(Role.PRIMARY, null, peer, SECRET).withHeartbeat(Duration.ofMillis(200));
+        return PairConfig.of(Role.PRIMARY, null, peer, SECRET).withHeartbeat(HEARTBEAT);
     }
 
     PairNode start(PairConfig cfg, FileVolume volume, boolean created) {

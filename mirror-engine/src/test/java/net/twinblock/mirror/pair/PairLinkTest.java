@@ -63,7 +63,7 @@ class PairLinkTest {
         PairNode secondary = h.start(secondaryConfig(), b, true);
         PairConfig rogueCfg = new PairConfig(Role.PRIMARY, null, secondary.listenAddress(),
                 "not the shared secret at all".getBytes(StandardCharsets.US_ASCII), 32 * 1024, OnPeerLoss.CONTINUE,
-                Duration.ofSeconds(30), Duration.ofMillis(200));
+                Duration.ofSeconds(30), PairHarness.HEARTBEAT);
         PairNode rogue = h.start(rogueCfg, h.volume("rogue.img"), true);
         await().atMost(WAIT).until(() -> log.contains("refused: authentication failed"));
         assertEquals(PairState.CONNECTING, secondary.state(), "the secondary never accepted the rogue");
@@ -223,5 +223,21 @@ class PairLinkTest {
                 full.clear();
             }
         };
+    }
+
+    @Test
+    void aSilentPeerIsDetectedByMissedHeartbeats() throws Exception {
+        PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
+        try (LinkCutter cable = new LinkCutter(secondary.listenAddress())) {
+            PairNode primary = h.start(primaryConfig(cable.address()).withOnPeerLoss(OnPeerLoss.CONTINUE,
+                    Duration.ofSeconds(30)), h.volume("a.img"), true);
+            await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
+            cable.freeze(); // no FIN, no RST: only the heartbeats can tell
+            await().atMost(WAIT).until(() -> primary.state() == PairState.DEGRADED
+                    && secondary.state() == PairState.CONNECTING);
+            assertTrue(log.contains("sent nothing for 3 heartbeats"), log.lines.toString());
+            cable.restore();
+            await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
+        }
     }
 }

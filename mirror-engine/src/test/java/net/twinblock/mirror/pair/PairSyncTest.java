@@ -138,7 +138,7 @@ class PairSyncTest {
 
         // The old primary comes back as the secondary, where the promoted node looks for it.
         PairNode rejoined = h.start(PairConfig.of(Role.SECONDARY, oldPrimaryListen, null, PairHarness.SECRET)
-                .withHeartbeat(Duration.ofMillis(200)), a, false);
+                .withHeartbeat(PairHarness.HEARTBEAT), a, false);
         await().atMost(WAIT).until(() -> secondary.state() == PairState.IN_SYNC && rejoined.state() == PairState.IN_SYNC);
         assertEquals(generation + 1, rejoined.metadata().generation(), "the rejoined node adopted the new generation");
         assertArrayEquals(after, PairHarness.read(a, 4096, 8192), "and got what was written while it was away");
