@@ -1,0 +1,200 @@
+package net.twinblock.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A mirrored pair as two real node processes on loopback: a secondary listening for the mirror
+ * link on a free port and a primary connecting to it, sharing a key file and the target IQN,
+ * each with its own data dir, iSCSI portal and admin endpoint. Built on {@link NodeProcess}, so
+ * each node's log is kept and checked for leaked buffers. Use in try-with-resources: {@link
+ * #close()} stops whichever node still runs, even after a test killed one.
+ */
+public final class PairProcesses implements AutoCloseable {
+
+    public static final String PAIR_IQN = "iqn.2026-01.net.twinblock.it:pair";
+    /** How long a fresh pair may take to connect and agree it is in sync. */
+    static final Duration LINK_TIMEOUT = Duration.ofSeconds(30);
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+            .version(HttpClient.Version.HTTP_1_1).build();
+
+    private final Path dir;
+    private final Path keyFile;
+    private final int linkPort;
+    private NodeProcess primary;
+    private NodeProcess secondary;
+
+    private PairProcesses(Path dir, Path keyFile, int linkPort) {
+        this.dir = dir;
+        this.keyFile = keyFile;
+        this.linkPort = linkPort;
+    }
+
+    /**
+     * Starts a secondary, then a primary, with a 64 MiB LUN 0 each, and waits until both report
+     * the pair in sync. {@code extra} args go to both nodes (e.g. "--mirror.heartbeat=200ms").
+     */
+    public static PairProcesses start(String... extra) {
+        Path dir = NodeProcess.newWorkDir("pair");
+        Path key = dir.resolve("pair.key");
+        try {
+            Files.writeString(key, "it-tests shared pair key " + System.nanoTime() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        PairProcesses pair = new PairProcesses(dir, key, NodeProcess.freePort());
+        try {
+            pair.secondary = pair.node("secondary", "--mirror.role=secondary",
+                    "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2", extra);
+            pair.primary = pair.node("primary", "--mirror.role=primary",
+                    "--mirror.peer=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=1", extra);
+            pair.awaitInSync();
+            return pair;
+        } catch (RuntimeException | Error e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    private NodeProcess node(String name, String role, String link, String group, String... extra) {
+        NodeProcess.Builder b = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve(name))
+                .arg(role).arg(link).arg(group).arg("--mirror.secret-file=" + keyFile);
+        for (String a : extra) {
+            b.arg(a);
+        }
+        return b.start();
+    }
+
+    /** Both nodes say "in_sync": the link is up, authenticated, and no copy is running. */
+    public void awaitInSync() {
+        try {
+            await("pair in sync").atMost(LINK_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "in_sync".equals(mirrorState(primary)) && "in_sync".equals(mirrorState(secondary)));
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("the pair did not get in sync within " + LINK_TIMEOUT + "\nprimary log:\n"
+                    + primary.logTail(30) + "\nsecondary log:\n" + secondary.logTail(30), e);
+        }
+    }
+
+    public NodeProcess primary() {
+        return primary;
+    }
+
+    public NodeProcess secondary() {
+        return secondary;
+    }
+
+    public int linkPort() {
+        return linkPort;
+    }
+
+    public Path keyFile() {
+        return keyFile;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** LUN 0's image file of a node. */
+    public static Path image(NodeProcess node) {
+        return node.dataDir().resolve("lun0.img");
+    }
+
+    /** SIGKILL, as a power cut or the OOM killer would: no drain, no flush, no goodbye on the link. */
+    public static void kill(NodeProcess node) {
+        ProcessHandle.of(node.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        await("node " + node.pid() + " gone after SIGKILL").atMost(Duration.ofSeconds(30)).until(() -> !node.isAlive());
+    }
+
+    /** `target-server.jar promote --admin ...` against a node, as an administrator types it. */
+    public static ToolResult promote(NodeProcess node) {
+        return NodeProcess.runJar(Duration.ofSeconds(90), "promote", "--admin", "127.0.0.1:" + node.adminPort());
+    }
+
+    /** GET of an admin path; the body of a 200 answer. */
+    public static String admin(NodeProcess node, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            HttpResponse<String> r = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) {
+                fail("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+            }
+            return r.body();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The "state" of the status's "mirror" object (connecting, syncing, in_sync, ...). */
+    public static String mirrorState(NodeProcess node) {
+        String status = admin(node, "/status");
+        int mirror = status.indexOf("\"mirror\": {");
+        if (mirror < 0) {
+            return null;
+        }
+        Matcher m = Pattern.compile("\"state\": \"([a-z_]+)\"").matcher(status);
+        return m.find(mirror) ? m.group(1) : null;
+    }
+
+    /** The "role" of the status's "mirror" object. */
+    public static String mirrorRole(NodeProcess node) {
+        String status = admin(node, "/status");
+        Matcher m = Pattern.compile("\"role\": \"([a-z_]+)\"").matcher(status);
+        int mirror = status.indexOf("\"mirror\": {");
+        return mirror >= 0 && m.find(mirror) ? m.group(1) : null;
+    }
+
+    /** One sample of the node's /metrics, e.g. metric("twinblock_mirror_received_writes_total{path=\"small\"}"). */
+    public static Optional<Double> metric(NodeProcess node, String series) {
+        for (String line : admin(node, "/metrics").split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Optional.of(Double.parseDouble(line.substring(series.length() + 1).strip()));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Stops both nodes (SIGTERM; the one a test killed is already gone), each checked for leaks. */
+    @Override
+    public void close() {
+        List<Throwable> failures = new ArrayList<>();
+        // The primary first: a secondary stopped first would leave the primary holding writes.
+        for (NodeProcess n : new NodeProcess[] {primary, secondary}) {
+            if (n == null) {
+                continue;
+            }
+            try {
+                n.close();
+            } catch (RuntimeException | Error e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            AssertionError e = new AssertionError("stopping the pair failed: " + failures.get(0), failures.get(0));
+            failures.stream().skip(1).forEach(e::addSuppressed);
+            throw e;
+        }
+    }
+}
