@@ -27,16 +27,10 @@ final class ScsiResponses {
     }
 
     /**
-     * GOOD with Data-In. {@code data} is what the command produces in full (ownership passes to
-     * the response); it is cut to the allocation length, which is also the SPDTL.
+     * GOOD with small parameter data (INQUIRY, MODE SENSE, ...): {@code data} is what the
+     * command produces in full; it is cut to the allocation length, which is also the SPDTL,
+     * and copied into a buffer from the channel's allocator that the response owns.
      */
-    static ScsiResponse dataIn(ScsiTask task, ByteBuf data, long allocationLength) {
-        int n = (int) Math.min(data.readableBytes(), allocationLength);
-        data.writerIndex(data.readerIndex() + n);
-        return withResidual(ScsiStatus.GOOD, null, data, n, task.edtl());
-    }
-
-    /** As {@link #dataIn(ScsiTask, ByteBuf, long)} from a heap array (small parameter data). */
     static ScsiResponse dataIn(ScsiTask task, byte[] data, long allocationLength) {
         int n = (int) Math.min(data.length, allocationLength);
         ByteBuf buf = task.alloc().buffer(n);
