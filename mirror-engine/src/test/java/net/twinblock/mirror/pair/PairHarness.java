@@ -90,7 +90,7 @@ final class PairHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         for (PairNode n : nodes) {
             n.close();
         }
@@ -99,6 +99,10 @@ final class PairHarness implements AutoCloseable {
         }
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         io.shutdown();
-        io.awaitTermination(30, TimeUnit.SECONDS);
+        try {
+            io.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }
