@@ -162,12 +162,14 @@ public final class Node implements NodeView, AutoCloseable {
                 + ValueParsers.format(admin.localAddress()) + "; transport " + transport.why()
                 + ", " + cores + " event loop(s), " + ((ThreadPoolExecutor) io).getCorePoolSize() + " I/O threads");
         if (pair != null) {
+            String link = pair.role() == Role.PRIMARY
+                    ? "LUN 0 is mirrored to the secondary at " + ValueParsers.format(mirror.peer())
+                    : "LUN 0 is mirrored from the primary, which connects to " + ValueParsers.format(pair.listenAddress())
+                    + (mirror.peer() == null ? "" : " (once promoted, this node connects to "
+                    + ValueParsers.format(mirror.peer()) + ")");
             LOG.log(Level.INFO, "mirrored pair: this node is the " + roleName(pair.role()) + " (ALUA port group "
-                    + mirror.portGroup() + ", " + portGroup.state().name().toLowerCase(java.util.Locale.ROOT)
-                    + "); LUN 0 is mirrored" + (mirror.peer() == null ? "" : ", peer "
-                    + ValueParsers.format(mirror.peer())) + (mirror.listen() == null ? "" : ", mirror link on "
-                    + ValueParsers.format(pair.listenAddress() != null ? pair.listenAddress() : mirror.listen()))
-                    + "; on peer loss: " + mirror.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT));
+                    + mirror.portGroup() + ", " + portGroup.state().name().toLowerCase(java.util.Locale.ROOT) + "); "
+                    + link + "; on peer loss: " + mirror.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT));
         }
     }
 
