@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import net.twinblock.mirror.pair.DivergenceTracker;
 
 /**
  * One bit per region of the volume (resync.region-size, 64 KiB by default): set when a write
@@ -13,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * ORs on the write path, with no lock and no allocation.
  *
  * <p>Thread-safe. Bits are set by writers and cleared by the resync as it copies each region; a
- * region cleared and then marked again by a newer write simply gets copied again.
+ * region cleared and then marked again by a newer write simply gets copied again. It is the
+ * mirrored volume's {@link DivergenceTracker}.
  */
 public final class OutageBitmap implements DivergenceTracker {
 
@@ -90,6 +92,22 @@ public final class OutageBitmap implements DivergenceTracker {
                     + " is outside the volume (" + volumeSize + " bytes)");
         }
         markRegions(regionOf(offset), regionOf(offset + length - 1));
+    }
+
+    @Override
+    public boolean anyChanged() {
+        return markedCount() > 0;
+    }
+
+    /** Clears every region: the peer is known to be identical again (a full copy finished). */
+    @Override
+    public void clear() {
+        for (int i = 0; i < words.length(); i++) {
+            long old = words.getAndSet(i, 0);
+            if (old != 0) {
+                marked.addAndGet(-Long.bitCount(old));
+            }
+        }
     }
 
     /** Marks every region: a full copy, when nothing is known about what differs. */

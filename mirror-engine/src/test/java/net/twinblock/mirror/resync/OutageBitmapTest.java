@@ -83,6 +83,18 @@ class OutageBitmapTest {
     }
 
     @Test
+    void asTheMirroredVolumesTrackerItSaysWhetherAnythingChangedAndForgetsOnClear() {
+        net.twinblock.mirror.pair.DivergenceTracker tracker = new OutageBitmap(200L * 4096, 4096);
+        assertFalse(tracker.anyChanged());
+        tracker.markChanged(4096, 70L * 4096);
+        assertTrue(tracker.anyChanged());
+        tracker.clear();
+        assertFalse(tracker.anyChanged());
+        assertEquals(0, ((OutageBitmap) tracker).markedCount());
+        assertEquals(-1, ((OutageBitmap) tracker).nextMarked(0));
+    }
+
+    @Test
     void concurrentWritersLoseNoMark() throws Exception {
         long size = 4096L * 4096;
         OutageBitmap bitmap = new OutageBitmap(size, 4096);
