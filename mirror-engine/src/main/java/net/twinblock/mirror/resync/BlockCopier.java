@@ -8,14 +8,15 @@ import net.twinblock.mirror.store.Volume;
 
 /**
  * Copies block ranges from the local volume to the peer: what a checksum scan found different,
- * or a scrub repairs. Each chunk is read and sent under the {@link RegionLock} (when given), so
- * a repair, like a bitmap resync, never puts data older than a concurrent host write on the peer.
+ * or a scrub repairs. Each chunk is read and sent under the write path's {@link CopyLock} (when
+ * given), so a repair, like a bitmap resync, never puts data older than a concurrent host write
+ * on the peer.
  */
 public final class BlockCopier {
 
     private final Volume source;
     private final RegionSink sink;
-    private final RegionLock lock;
+    private final CopyLock lock;
     private final ByteBufAllocator alloc;
     private final int maxChunk;
     private final LongAdder blocksCopied = new LongAdder();
@@ -24,7 +25,7 @@ public final class BlockCopier {
      * @param lock the write path's region lock, or null when no host writes can run (tests, offline)
      * @param maxChunkBytes largest single read and send, a multiple of the block size
      */
-    public BlockCopier(Volume source, RegionSink sink, RegionLock lock, ByteBufAllocator alloc, int maxChunkBytes) {
+    public BlockCopier(Volume source, RegionSink sink, CopyLock lock, ByteBufAllocator alloc, int maxChunkBytes) {
         if (maxChunkBytes < source.blockSize() || maxChunkBytes % source.blockSize() != 0) {
             throw new IllegalArgumentException("copy chunk " + maxChunkBytes + " must be a multiple of the block size "
                     + source.blockSize());

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * continuations must not block, which the engine's asynchronous volumes guarantee. They should
  * also not release at once on that same thread: a chain of such grants and releases recurses.
  */
-public final class RegionLock {
+public final class RegionLock implements CopyLock {
 
     private final int regionShift;
     /** Only regions somebody holds or waits for have an entry: memory follows activity, not size. */
@@ -40,17 +40,13 @@ public final class RegionLock {
         this.regionShift = Integer.numberOfTrailingZeros(regionSize);
     }
 
-    /** A granted lock over some regions; release it exactly once. */
-    public interface Hold {
-        void release();
-    }
-
     /** For a host write: shared with other writes, excluded by copies. */
     public CompletableFuture<Hold> lockForWrite(long offset, long length) {
         return acquire(offset, length, false);
     }
 
     /** For a resync or repair copy: excludes writes and other copies. */
+    @Override
     public CompletableFuture<Hold> lockForCopy(long offset, long length) {
         return acquire(offset, length, true);
     }

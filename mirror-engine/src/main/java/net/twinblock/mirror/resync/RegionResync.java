@@ -14,8 +14,8 @@ import net.twinblock.mirror.store.Volume;
  * Copies the regions an {@link OutageBitmap} marked from the local volume to the peer, a bounded
  * number at a time, while host writes keep being mirrored.
  *
- * <p>Each region: take it off the bitmap, lock it for copy ({@link RegionLock}), read it, send it,
- * and unlock once the peer has it durably. The bit is cleared before the read, so a write that
+ * <p>Each region: take it off the bitmap, lock it for copy ({@link CopyLock}, shared with the
+ * write path), read it, send it, and unlock once the peer has it durably. The bit is cleared before the read, so a write that
  * marks the region again (the peer went away again) makes a later pass copy it again. A failed
  * copy puts its region back on the bitmap and ends the resync with that failure; the bitmap then
  * holds exactly what still differs, and a new resync continues from there.
@@ -30,7 +30,7 @@ public final class RegionResync {
     private final OutageBitmap bitmap;
     private final Volume source;
     private final RegionSink sink;
-    private final RegionLock lock;
+    private final CopyLock lock;
     private final int parallelism;
     private final ByteBufAllocator alloc;
     private final LongSupplier nanoClock;
@@ -51,12 +51,12 @@ public final class RegionResync {
      * @param lock shared with the write path of the same volume
      * @param parallelism regions copied at the same time (at least 1)
      */
-    public RegionResync(OutageBitmap bitmap, Volume source, RegionSink sink, RegionLock lock, int parallelism,
+    public RegionResync(OutageBitmap bitmap, Volume source, RegionSink sink, CopyLock lock, int parallelism,
             ByteBufAllocator alloc) {
         this(bitmap, source, sink, lock, parallelism, alloc, System::nanoTime);
     }
 
-    RegionResync(OutageBitmap bitmap, Volume source, RegionSink sink, RegionLock lock, int parallelism,
+    RegionResync(OutageBitmap bitmap, Volume source, RegionSink sink, CopyLock lock, int parallelism,
             ByteBufAllocator alloc, LongSupplier nanoClock) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("resync parallelism must be at least 1, not " + parallelism);

@@ -21,7 +21,7 @@ import net.twinblock.mirror.store.Volume;
  *
  * <p>A host write in flight can make a block differ for a moment (on the primary, not yet on the
  * secondary). So every mismatch is checked again with its blocks locked against writes (the
- * {@link RegionLock} of the write path, which a write holds until both nodes have it): only a
+ * write path's {@link CopyLock}, which a write holds until both nodes have it): only a
  * difference that survives that is reported and repaired. Without a lock (no host I/O) the first
  * comparison counts.
  */
@@ -32,7 +32,7 @@ public final class Scrubber implements AutoCloseable {
     private final ScrubSettings settings;
     private final Volume local;
     private final HashComparison peer;
-    private final RegionLock lock;
+    private final CopyLock lock;
     private final ScheduledExecutorService scheduler;
     private final ScanGeometry geometry;
     private final BlockHasher hasher;
@@ -56,7 +56,7 @@ public final class Scrubber implements AutoCloseable {
      * @param lock the write path's region lock, or null if no host writes run during scrubs
      * @param scheduler runs the scrub's bookkeeping; give it a low-priority thread
      */
-    public Scrubber(ScrubSettings settings, Volume local, HashComparison peer, RegionSink repairSink, RegionLock lock,
+    public Scrubber(ScrubSettings settings, Volume local, HashComparison peer, RegionSink repairSink, CopyLock lock,
             ScheduledExecutorService scheduler, ByteBufAllocator alloc) {
         if (settings.repair() && repairSink == null) {
             throw new IllegalArgumentException("scrub.repair is on but there is nowhere to send repairs");

@@ -230,9 +230,9 @@ class ChecksumResyncTest {
         BlockCopier copier = new BlockCopier(primary, (offset, buf) -> {
             sends.incrementAndGet();
             assertTrue(buf.readableBytes() <= 128 * 1024);
-            CompletableFuture<RegionLock.Hold> write = lock.lockForWrite(offset, buf.readableBytes());
+            CompletableFuture<CopyLock.Hold> write = lock.lockForWrite(offset, buf.readableBytes());
             assertFalse(write.isDone(), "a host write must wait while its range is being copied");
-            write.thenAccept(RegionLock.Hold::release);
+            write.thenAccept(CopyLock.Hold::release);
             return secondary.write(offset, buf, true);
         }, lock, ALLOC, 128 * 1024);
         corrupt(10, 3);

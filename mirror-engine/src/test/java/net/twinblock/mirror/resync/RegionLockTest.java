@@ -26,8 +26,8 @@ class RegionLockTest {
     @Test
     void writesShareARegion() {
         RegionLock lock = new RegionLock(REGION);
-        CompletableFuture<RegionLock.Hold> a = lock.lockForWrite(0, 512);
-        CompletableFuture<RegionLock.Hold> b = lock.lockForWrite(1024, 512);
+        CompletableFuture<CopyLock.Hold> a = lock.lockForWrite(0, 512);
+        CompletableFuture<CopyLock.Hold> b = lock.lockForWrite(1024, 512);
         assertTrue(a.isDone() && b.isDone());
         a.join().release();
         b.join().release();
@@ -37,12 +37,12 @@ class RegionLockTest {
     @Test
     void aCopyWaitsForWritesInFlightAndLaterWritesWaitForTheCopy() {
         RegionLock lock = new RegionLock(REGION);
-        RegionLock.Hold write1 = lock.lockForWrite(0, 8192).join();      // regions 0 and 1
-        CompletableFuture<RegionLock.Hold> copy = lock.lockForCopy(4096, 4096);  // region 1
+        CopyLock.Hold write1 = lock.lockForWrite(0, 8192).join();      // regions 0 and 1
+        CompletableFuture<CopyLock.Hold> copy = lock.lockForCopy(4096, 4096);  // region 1
         assertFalse(copy.isDone(), "the copy must not read while a write to its region is in flight");
 
         // A write arriving after the copy queued waits behind it: the copy cannot be starved.
-        CompletableFuture<RegionLock.Hold> write2 = lock.lockForWrite(4096, 512);
+        CompletableFuture<CopyLock.Hold> write2 = lock.lockForWrite(4096, 512);
         assertFalse(write2.isDone());
         // Another region is not affected.
         assertTrue(lock.lockForWrite(8192, 512).join() != null);
@@ -57,11 +57,11 @@ class RegionLockTest {
     @Test
     void copiesExcludeEachOtherAndWaitersAreServedInOrder() {
         RegionLock lock = new RegionLock(REGION);
-        RegionLock.Hold copy1 = lock.lockForCopy(0, 4096).join();
+        CopyLock.Hold copy1 = lock.lockForCopy(0, 4096).join();
         List<String> order = new ArrayList<>();
-        CompletableFuture<RegionLock.Hold> w1 = lock.lockForWrite(0, 512).whenComplete((h, e) -> order.add("w1"));
-        CompletableFuture<RegionLock.Hold> w2 = lock.lockForWrite(512, 512).whenComplete((h, e) -> order.add("w2"));
-        CompletableFuture<RegionLock.Hold> copy2 = lock.lockForCopy(0, 4096).whenComplete((h, e) -> order.add("c2"));
+        CompletableFuture<CopyLock.Hold> w1 = lock.lockForWrite(0, 512).whenComplete((h, e) -> order.add("w1"));
+        CompletableFuture<CopyLock.Hold> w2 = lock.lockForWrite(512, 512).whenComplete((h, e) -> order.add("w2"));
+        CompletableFuture<CopyLock.Hold> copy2 = lock.lockForCopy(0, 4096).whenComplete((h, e) -> order.add("c2"));
         copy1.release();
         assertEquals(List.of("w1", "w2"), order, "both queued writes go together, the copy after them");
         assertFalse(copy2.isDone());
@@ -76,7 +76,7 @@ class RegionLockTest {
     @Test
     void releasingTwiceIsABug() {
         RegionLock lock = new RegionLock(REGION);
-        RegionLock.Hold hold = lock.lockForCopy(0, 4096).join();
+        CopyLock.Hold hold = lock.lockForCopy(0, 4096).join();
         hold.release();
         assertThrows(IllegalStateException.class, hold::release);
     }
@@ -109,7 +109,7 @@ class RegionLockTest {
                     boolean copy = rnd.nextInt(4) == 0;
                     long offset = (long) first * REGION;
                     long length = (long) count * REGION - rnd.nextInt(REGION / 2);
-                    CompletableFuture<RegionLock.Hold> f = copy ? lock.lockForCopy(offset, length)
+                    CompletableFuture<CopyLock.Hold> f = copy ? lock.lockForCopy(offset, length)
                             : lock.lockForWrite(offset, length);
                     f.thenAcceptAsync(hold -> {
                         for (int r = first; r < first + count; r++) {

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import net.twinblock.mirror.LeakGuard;
+import net.twinblock.mirror.pair.RangeLock;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
@@ -198,7 +199,7 @@ class RegionResyncTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> inTransit.get() != null); // old data read, in transit
 
         byte[] newer = filled(REGION, (byte) 0x5a);
-        CompletableFuture<RegionLock.Hold> writeLock = lock.lockForWrite(3L * REGION, REGION);
+        CompletableFuture<CopyLock.Hold> writeLock = lock.lockForWrite(3L * REGION, REGION);
         assertFalse(writeLock.isDone(), "the host write must wait for the region's copy");
         CompletableFuture<Void> hostWrite = writeLock.thenCompose(hold -> CompletableFuture.allOf(
                 writeTo(primary, 3L * REGION, newer), writeTo(peer, 3L * REGION, newer))
@@ -211,13 +212,38 @@ class RegionResyncTest {
         assertArrayEquals(newer, Volumes.read(primary, 3L * REGION, REGION));
     }
 
+    /**
+     * The mirrored volume's own range lock (which orders overlapping writes and holds each until
+     * both nodes have it) serves as the copy lock just as well: a write queued behind a copy waits.
+     */
+    @Test
+    void theWritePathsRangeLockWorksAsTheCopyLock() throws Exception {
+        RangeLock writePath = new RangeLock();
+        CopyLock copyLock = (offset, length) -> writePath.acquire(offset, length).thenApply(lease -> lease::close);
+        OutageBitmap bitmap = new OutageBitmap(SIZE, REGION);
+        bitmap.markRegion(9);
+        CompletableFuture<Void> peerAck = new CompletableFuture<>();
+        AtomicInteger sent = new AtomicInteger();
+        RegionSink slowLink = (offset, buf) -> {
+            sent.incrementAndGet();
+            return peerAck.thenCompose(v -> peer.write(offset, buf, true));
+        };
+        CompletableFuture<ResyncProgress> done = new RegionResync(bitmap, primary, slowLink, copyLock, 1, ALLOC).start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.get() == 1);
+        CompletableFuture<RangeLock.Lease> write = writePath.acquire(9L * REGION + 512, 4096);
+        assertFalse(write.isDone(), "the host write must wait for the region's copy");
+        peerAck.complete(null);
+        done.get(30, TimeUnit.SECONDS);
+        write.get(30, TimeUnit.SECONDS).close();
+    }
+
     /** A copy must not read a region while a write to it is still on its way to the peer. */
     @Test
     void aCopyWaitsForAHostWriteInFlight() throws Exception {
         OutageBitmap bitmap = new OutageBitmap(SIZE, REGION);
         bitmap.markRegion(7);
         RegionLock lock = new RegionLock(REGION);
-        RegionLock.Hold writeHold = lock.lockForWrite(7L * REGION + 4096, 4096).get();
+        CopyLock.Hold writeHold = lock.lockForWrite(7L * REGION + 4096, 4096).get();
         AtomicInteger sent = new AtomicInteger();
         RegionSink sink = (offset, buf) -> {
             sent.incrementAndGet();

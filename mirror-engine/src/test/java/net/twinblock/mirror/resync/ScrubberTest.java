@@ -181,7 +181,7 @@ class ScrubberTest {
         byte[] newer = new byte[BLOCK];
         Arrays.fill(newer, (byte) 0x77);
         long offset = 100L * BLOCK;
-        RegionLock.Hold inFlight = lock.lockForWrite(offset, BLOCK).get();
+        CopyLock.Hold inFlight = lock.lockForWrite(offset, BLOCK).get();
         Volumes.write(primary, offset, newer); // the primary's half of the mirrored write is done
 
         ScrubSettings st = settings().withRepair(true);
