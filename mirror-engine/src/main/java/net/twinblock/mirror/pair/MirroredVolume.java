@@ -57,6 +57,10 @@ public final class MirroredVolume implements Volume {
             data.release(); // ours from the call on, also when refusing it
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
+        if (length == 0) {
+            data.release(); // nothing to write on either node (a zero-length SCSI WRITE is legal)
+            return CompletableFuture.completedFuture(null);
+        }
         return guarded(offset, length, () -> {
             // Two consumers of the one buffer, no copy: the local write releases the caller's
             // reference, the replicator the one retained here for it.

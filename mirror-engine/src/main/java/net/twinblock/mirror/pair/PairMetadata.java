@@ -121,7 +121,12 @@ public final class PairMetadata {
             }
             meta = next;
         }
-        return CompletableFuture.runAsync(this::persist, io);
+        try {
+            return CompletableFuture.runAsync(this::persist, io);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new IllegalStateException("pair metadata " + file
+                    + " is closed; change not written", e));
+        }
     }
 
     /**
@@ -157,7 +162,8 @@ public final class PairMetadata {
         String v = p.getProperty(key);
         if (v == null || v.isBlank()) {
             throw new IllegalArgumentException("pair metadata " + file + " has no " + key
-                    + "; fix or remove the file (removing it forces a full copy to the secondary)");
+                    + "; fix it, or remove it to make the node count as new (a secondary then takes a full"
+                    + " copy; a primary then pairs only with a new secondary)");
         }
         return v.trim();
     }

@@ -266,14 +266,14 @@ public final class PairNode implements AutoCloseable {
             r = replicator;
             sv = secondary;
         }
+        if (r != null) {
+            r.close(); // first: what waits fails as "closing", rather than degrading when the link drops
+        }
         if (c != null) {
             c.close();
         }
         if (s != null) {
             s.close();
-        }
-        if (r != null) {
-            r.close();
         }
         if (sv != null) {
             sv.linkDown();

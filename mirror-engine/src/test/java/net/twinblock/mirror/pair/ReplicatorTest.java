@@ -166,4 +166,41 @@ class ReplicatorTest {
         assertTrue(r.linkUp(new EmbeddedChannel(), () -> tracker.anyChanged()), "the next link needs a copy");
         link.finishAndReleaseAll();
     }
+
+    @Test
+    void underSuspendAnOpNotAcknowledgedByTheTimeoutFailsRetryableAndIsMarked() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND);
+        r.linkUp(link, () -> false);
+        sent(link);
+        CompletableFuture<Void> w = r.write(0, bytes(512, 1), false, false);
+        CompletableFuture<Void> f = r.flush();
+        sent(link);
+        r.linkDown(link);
+        link.advanceTimeBy(29, java.util.concurrent.TimeUnit.SECONDS);
+        link.runScheduledPendingTasks();
+        assertFalse(w.isDone(), "still held within the timeout");
+        link.advanceTimeBy(2, java.util.concurrent.TimeUnit.SECONDS);
+        link.runScheduledPendingTasks();
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, w::get);
+        assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable());
+        assertTrue(f.isCompletedExceptionally());
+        assertTrue(tracker.anyChanged(), "the write reached the primary's disk, not the secondary's");
+        assertEquals(0, r.pending());
+        link.finishAndReleaseAll();
+    }
+
+    @Test
+    void aCopyOpFailsAtOnceWhenTheLinkDropsEvenUnderSuspend() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND);
+        r.linkUp(link, () -> true);
+        sent(link);
+        CompletableFuture<Void> chunk = r.write(0, bytes(4096, 1), false, true);
+        sent(link);
+        r.linkDown(link);
+        assertTrue(chunk.isCompletedExceptionally(), "the next link starts the copy over");
+        assertFalse(tracker.anyChanged());
+        link.finishAndReleaseAll();
+    }
 }
