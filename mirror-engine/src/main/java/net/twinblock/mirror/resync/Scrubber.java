@@ -46,7 +46,9 @@ public final class Scrubber implements AutoCloseable {
     private final Object state = new Object();
     private CompletableFuture<ScrubReport> running;
     private ChecksumScanner scanner;
+    /** The next periodic scrub, when scrub.interval is set and started. */
     private ScheduledFuture<?> periodic;
+    private boolean periodicOn;
     private volatile ScrubReport lastReport;
     private volatile boolean closed;
 
@@ -84,10 +86,8 @@ public final class Scrubber implements AutoCloseable {
             return;
         }
         synchronized (state) {
-            if (periodic == null && !closed) {
-                long nanos = interval.toNanos();
-                periodic = scheduler.scheduleWithFixedDelay(this::scrubNow, nanos, nanos, TimeUnit.NANOSECONDS);
-            }
+            periodicOn = true;
+            scheduleNext();
         }
         LOG.log(Level.INFO, "scrub every {0} at up to {1} bytes/s{2}", interval, settings.maxBytesPerSecond(),
                 settings.repair() ? ", repairing" : ", reporting only");
@@ -113,12 +113,24 @@ public final class Scrubber implements AutoCloseable {
         }
     }
 
+    /** The interval counts from the end of the last scrub: a slow scrub never runs back to back. Under state. */
+    private void scheduleNext() {
+        if (!periodicOn || closed || running != null) {
+            return;
+        }
+        if (periodic != null) {
+            periodic.cancel(false);
+        }
+        periodic = scheduler.schedule(this::scrubNow, settings.interval().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private void ended(CompletableFuture<ScrubReport> f, ScrubReport report, Throwable err) {
         synchronized (state) {
             if (running == f) {
                 running = null;
                 scanner = null;
             }
+            scheduleNext();
         }
         runs.increment();
         if (err != null) {
