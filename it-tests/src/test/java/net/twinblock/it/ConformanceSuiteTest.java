@@ -35,9 +35,10 @@ class ConformanceSuiteTest {
         try (NodeProcess node = NodeProcess.start()) {
             // stdbuf: unbuffered, so libiscsi's log lines and CUnit's verdicts stay in order in the pipe.
             // -d allows the tests that write, -S the SANITIZE ones; the second initiator name (-I default)
-            // is admitted like any other.
+            // is admitted like any other. The URL is given twice so the MultipathIO tests run: a
+            // second I_T nexus to the same LU through the same portal is what they exercise.
             run = ToolResult.runMerged(SUITE_TIMEOUT, List.of("stdbuf", "-o0", "-e0", "iscsi-test-cu", "-d", "-S",
-                    "--test=ALL", node.url(0)));
+                    "--test=ALL", node.url(0), node.url(0)));
         }
         Path logFile = Paths.get("target", "conformance", "iscsi-test-cu.log").toAbsolutePath();
         Files.createDirectories(logFile.getParent());
