@@ -52,6 +52,18 @@ public final class PairProcesses implements AutoCloseable {
      * the pair in sync. {@code extra} args go to both nodes (e.g. "--mirror.heartbeat=200ms").
      */
     public static PairProcesses start(String... extra) {
+        PairProcesses pair = startSecondary(extra);
+        try {
+            pair.startPrimary(extra);
+            return pair;
+        } catch (RuntimeException | Error e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    /** Only the secondary, waiting for a primary (a test may first send it something else). */
+    public static PairProcesses startSecondary(String... extra) {
         Path dir = NodeProcess.newWorkDir("pair");
         Path key = dir.resolve("pair.key");
         try {
@@ -60,17 +72,19 @@ public final class PairProcesses implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         PairProcesses pair = new PairProcesses(dir, key, NodeProcess.freePort());
-        try {
-            pair.secondary = pair.node("secondary", "--mirror.role=secondary",
-                    "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2", extra);
-            pair.primary = pair.node("primary", "--mirror.role=primary",
-                    "--mirror.peer=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=1", extra);
-            pair.awaitInSync();
-            return pair;
-        } catch (RuntimeException | Error e) {
-            pair.close();
-            throw e;
+        pair.secondary = pair.node("secondary", "--mirror.role=secondary",
+                "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2", extra);
+        return pair;
+    }
+
+    /** Starts the primary towards the secondary and waits until the pair is in sync. */
+    public void startPrimary(String... extra) {
+        if (primary != null) {
+            throw new IllegalStateException("the primary runs already");
         }
+        primary = node("primary", "--mirror.role=primary", "--mirror.peer=127.0.0.1:" + linkPort,
+                "--iscsi.port-group=1", extra);
+        awaitInSync();
     }
 
     private NodeProcess node(String name, String role, String link, String group, String... extra) {
