@@ -235,8 +235,12 @@ public final class PairNode implements AutoCloseable {
         return m;
     }
 
-    /** The primary's range lock (tests hold a range to keep the initial copy from finishing); null on a secondary. */
-    RangeLock ranges() {
+    /**
+     * The primary's write-ordering lock: every host write holds its range until both nodes have
+     * it. A resync or repair copy takes the same lock so an older copy never lands after a newer
+     * write. Null on a secondary; a new lock after promotion, so ask again after a role change.
+     */
+    public RangeLock ranges() {
         Volume v = current;
         return v instanceof MirroredVolume m ? m.ranges() : null;
     }

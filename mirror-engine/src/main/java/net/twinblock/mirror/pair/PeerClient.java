@@ -94,6 +94,8 @@ public final class PeerClient implements AutoCloseable {
             if (!done.isSuccess()) {
                 problem("cannot connect: " + done.cause().getMessage());
                 retryLater();
+            } else if (closed) {
+                f.channel().close(); // close() ran while this attempt was connecting
             } else {
                 f.channel().closeFuture().addListener(c -> retryLater());
             }

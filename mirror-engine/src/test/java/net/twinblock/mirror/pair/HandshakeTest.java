@@ -1,0 +1,130 @@
+package net.twinblock.mirror.pair;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.Channel;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayList;
+import java.util.List;
+import net.twinblock.mirror.LeakGuard;
+import net.twinblock.mirror.link.HelloAck;
+import net.twinblock.mirror.link.Hello;
+import net.twinblock.mirror.link.HelloProof;
+import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PeerError;
+import net.twinblock.mirror.link.PeerErrorCode;
+import net.twinblock.mirror.link.PeerIdentity;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The secondary's half of the handshake on its own: what it accepts, and the one log line when it refuses. */
+@ExtendWith(LeakGuard.class)
+class HandshakeTest {
+
+    private static final PeerAuth AUTH = new PeerAuth(PairHarness.SECRET);
+    private static final PeerIdentity SECONDARY = new PeerIdentity("b", "pair-1", 1 << 20, 512, 2,
+            PeerIdentity.FLAG_PAIRED | PeerIdentity.FLAG_CLEAN);
+    private static final PeerIdentity PRIMARY = new PeerIdentity("a", "pair-1", 1 << 20, 512, 2,
+            PeerIdentity.FLAG_PAIRED | PeerIdentity.FLAG_CLEAN);
+
+    private final List<PeerIdentity> linked = new ArrayList<>();
+    private final LogCapture log = new LogCapture();
+
+    private final LinkSide side = new LinkSide() {
+        @Override
+        public boolean linkUp(Channel ch, PeerIdentity peer) {
+            linked.add(peer);
+            return true;
+        }
+
+        @Override
+        public void linkDown(Channel ch) {
+        }
+    };
+
+    @AfterEach
+    void closeLog() {
+        log.close();
+    }
+
+    private EmbeddedChannel secondary() {
+        return new EmbeddedChannel(new SecondaryHandshake(AUTH, () -> SECONDARY, side, () -> false));
+    }
+
+    /** Sends HELLO as a primary would; returns the secondary's HELLO_ACK. */
+    private static HelloAck hello(EmbeddedChannel ch, PeerIdentity primary, byte[] nonce) {
+        ch.writeInbound(new Hello(1, primary, nonce));
+        return assertInstanceOf(HelloAck.class, ch.readOutbound());
+    }
+
+    @Test
+    void aPrimaryThatProvesTheSecretIsLinked() {
+        EmbeddedChannel ch = secondary();
+        byte[] nonce = PeerAuth.newNonce();
+        HelloAck ack = hello(ch, PRIMARY, nonce);
+        assertTrue(AUTH.verify(PeerAuth.Role.SECONDARY, nonce, ack.nonce(), ack.proof()), "the secondary proved itself");
+        ch.writeInbound(new HelloProof(AUTH.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce())));
+        assertEquals(List.of(PRIMARY), linked);
+        assertTrue(ch.isOpen());
+        assertNull(ch.pipeline().get(SecondaryHandshake.class), "the handshake left the pipeline");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aWrongProofClosesTheConnectionWithOneLogLine() {
+        EmbeddedChannel ch = secondary();
+        byte[] nonce = PeerAuth.newNonce();
+        HelloAck ack = hello(ch, PRIMARY, nonce);
+        // A proof made with another secret.
+        byte[] forged = new PeerAuth("some other secret entirely".getBytes()).proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce());
+        ch.writeInbound(new HelloProof(forged));
+        PeerError e = assertInstanceOf(PeerError.class, ch.readOutbound());
+        assertEquals(PeerErrorCode.AUTH_FAILED, e.code());
+        assertFalse(ch.isOpen());
+        assertTrue(linked.isEmpty());
+        assertEquals(1, log.lines.stream().filter(l -> l.contains("refused: authentication failed")).count(), log.lines.toString());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aReflectedProofOfTheSecondaryIsNotAcceptedAsThePrimarys() {
+        EmbeddedChannel ch = secondary();
+        byte[] nonce = PeerAuth.newNonce();
+        HelloAck ack = hello(ch, PRIMARY, nonce);
+        ch.writeInbound(new HelloProof(ack.proof())); // echo the secondary's own proof back
+        assertFalse(ch.isOpen());
+        assertTrue(linked.isEmpty());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aPrimaryOfAnotherPairIsRefusedAfterAuthenticating() {
+        EmbeddedChannel ch = secondary();
+        byte[] nonce = PeerAuth.newNonce();
+        PeerIdentity stranger = new PeerIdentity("x", "pair-2", 1 << 20, 512, 2, PeerIdentity.FLAG_PAIRED);
+        HelloAck ack = hello(ch, stranger, nonce);
+        ch.writeInbound(new HelloProof(AUTH.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce())));
+        PeerError e = assertInstanceOf(PeerError.class, ch.readOutbound());
+        assertEquals(PeerErrorCode.VOLUME_MISMATCH, e.code());
+        assertTrue(e.message().contains("volume ids differ: primary pair-2, secondary pair-1"), e.message());
+        assertTrue(linked.isEmpty());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anOlderPrimaryCannotOverwriteAPromotedSecondary() {
+        EmbeddedChannel ch = secondary();
+        byte[] nonce = PeerAuth.newNonce();
+        PeerIdentity stale = new PeerIdentity("a", "pair-1", 1 << 20, 512, 1, PeerIdentity.FLAG_PAIRED);
+        HelloAck ack = hello(ch, stale, nonce);
+        ch.writeInbound(new HelloProof(AUTH.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce())));
+        PeerError e = assertInstanceOf(PeerError.class, ch.readOutbound());
+        assertEquals(PeerErrorCode.GENERATION_CONFLICT, e.code());
+        ch.finishAndReleaseAll();
+    }
+}
