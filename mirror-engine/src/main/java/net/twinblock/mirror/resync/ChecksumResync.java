@@ -47,8 +47,8 @@ public final class ChecksumResync {
         scanner.stop();
     }
 
-    /** Progress of the scan in regions (bytes are the regions' bytes, whether copied or not). */
-    public long regionsScanned() {
-        return scanner.regionsScanned();
+    /** Progress in regions scanned; bytes are bytes compared, whether they needed copying or not. */
+    public ResyncProgress progress() {
+        return scanner.progress();
     }
 }

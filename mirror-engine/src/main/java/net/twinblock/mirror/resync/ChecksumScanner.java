@@ -43,6 +43,8 @@ public final class ChecksumScanner {
     private final int saveEvery;
     private final CompletableFuture<ScanResult> result = new CompletableFuture<>();
     private final AtomicLong regionsScanned = new AtomicLong();
+    private final AtomicLong bytesScanned = new AtomicLong();
+    private volatile long startNanos;
     private volatile boolean stopRequested;
     private BatchHandler handler;
     private long startRegion;
@@ -81,6 +83,7 @@ public final class ChecksumScanner {
         }
         handler = batchHandler;
         startRegion = cursor.position();
+        startNanos = System.nanoTime();
         LOG.log(Level.INFO, "checksum scan ({0}) from region {1} of {2}", hasher.algorithm().configName(),
                 startRegion, hasher.geometry().regionCount());
         scheduler.execute(this::step);
@@ -94,6 +97,18 @@ public final class ChecksumScanner {
 
     public long regionsScanned() {
         return regionsScanned.get();
+    }
+
+    /**
+     * Regions behind the cursor (including those done by an earlier, resumed run) out of all;
+     * the rate and time left count this run only.
+     */
+    public ResyncProgress progress() {
+        ScanGeometry g = hasher.geometry();
+        long position = cursor.position();
+        long remaining = Math.max(0, g.volumeSize() - g.offset(Math.min(position, g.regionCount())));
+        long elapsed = startNanos == 0 ? 0 : System.nanoTime() - startNanos;
+        return ResyncProgress.of(position, g.regionCount(), bytesScanned.get(), remaining, elapsed);
     }
 
     public ScanCursor cursor() {
@@ -137,6 +152,7 @@ public final class ChecksumScanner {
             }
             cursor.advance(first + count);
             regionsScanned.addAndGet(count);
+            bytesScanned.addAndGet(hasher.geometry().bytes(first, count));
             if (++batches % saveEvery == 0) {
                 try {
                     cursor.save();

@@ -1,6 +1,5 @@
 package net.twinblock.mirror.resync;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;

@@ -161,6 +161,10 @@ class ChecksumResyncTest {
 
         assertFalse(first.scan().complete());
         assertEquals(10L * BATCH, first.scan().nextRegion());
+        ResyncProgress stopped = holder[0].progress();
+        assertEquals(10L * BATCH, stopped.regionsDone());
+        assertEquals(SIZE / BLOCK, stopped.regionsTotal());
+        assertEquals(SIZE - 10L * BATCH * BLOCK, stopped.bytesRemaining());
         assertTrue(Files.exists(cursorFile));
         long fixedFirst = corrupted.headSet(10L * BATCH).size();
         assertEquals(fixedFirst, first.blocksCopied());
@@ -173,7 +177,10 @@ class ChecksumResyncTest {
             lowestAsked.accumulateAndGet(batch.firstRegion(), Math::min);
             return secondaryHalf.compare(batch);
         };
-        ChecksumResync.Result second = resync(alg, g, resumed, recording).run().get(60, TimeUnit.SECONDS);
+        ChecksumResync secondRun = resync(alg, g, resumed, recording);
+        assertEquals(10L * BATCH, secondRun.progress().regionsDone(), "progress counts the earlier run's regions");
+        ChecksumResync.Result second = secondRun.run().get(60, TimeUnit.SECONDS);
+        assertEquals(1.0, secondRun.progress().fractionDone());
 
         assertTrue(second.scan().complete());
         assertEquals(10L * BATCH, lowestAsked.get());
