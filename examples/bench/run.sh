@@ -12,6 +12,7 @@
 #   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
 #   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
+#   JAR [target-server/target/target-server.jar]  the node jar to measure (BUILD=0 to use another build)
 #   BENCH_TMPDIR [/tmp] where the temporary volumes go    KEEP_TMP [0]    1: keep volumes and logs
 #
 # Servers listen on 127.0.0.1 only, on free ports. Everything started here is stopped on exit, on
@@ -20,7 +21,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-JAR="$ROOT/target-server/target/target-server.jar"
+JAR=${JAR:-"$ROOT/target-server/target/target-server.jar"}
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
@@ -72,6 +73,7 @@ WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/twinblock-bench.XXXXXX")
 declare -A SYS_PIDS=() SYS_STATUS=() SYS_NOTE=() SYS_URL=()
 STARTED=()
 TGT_CONTROL=""
+SECONDARY_ADMIN=""
 
 # True while PID is still the process we started: alive and our child. A PID that exited long ago
 # may have been reused by someone else's process, which we must never signal.
@@ -226,13 +228,14 @@ start_tgt() {
   SYS_STATUS[tgt]=ok
 }
 
-# Starts one node process: start_node NAME LOGFILE extra-args... ; sets NODE_PID and NODE_PORT.
+# Starts one node process: start_node NAME LOGFILE extra-args... ; sets NODE_PID, NODE_PORT, NODE_ADMIN.
 start_node() {
   local name=$1 logf=$2; shift 2
   local dir="$WORK/$name" jvm=()
   mkdir -p "$dir"
   NODE_PORT=$(free_port)
-  local admin; admin=$(free_port)
+  NODE_ADMIN=$(free_port)
+  local admin=$NODE_ADMIN
   # shellcheck disable=SC2206
   jvm=($JAVA_OPTS)
   if [[ $PROFILE == 1 && $name == standalone ]]; then
@@ -293,15 +296,26 @@ start_pair() {
     [[ ${SYS_NOTE[pair]} == *"mirror.role: unknown key"* ]] && SYS_NOTE[pair]="mirroring not built"
     return 0
   fi
+  SECONDARY_ADMIN=$NODE_ADMIN
   start_node primary "$OUT/logs/pair-primary.log" \
     --mirror.role=primary --mirror.peer="127.0.0.1:$link" --mirror.secret-file="$secret"
-  local ppid=$NODE_PID pport=$NODE_PORT iqn
+  local ppid=$NODE_PID pport=$NODE_PORT padmin=$NODE_ADMIN iqn state="" i
   node_ready pair "$ppid" "$OUT/logs/pair-primary.log" || return 0
+  # Measure only a pair in sync: a primary still copying to (or waiting for) its secondary is not
+  # the synchronous steady state the goals are about.
+  for ((i = 0; i < 3000; i++)); do
+    state=$(python3 "$HERE/lib/status.py" "$padmin" mirror.state 2>/dev/null) || state=""
+    [[ ${state^^} == IN_SYNC ]] && break
+    kill -0 "$ppid" 2>/dev/null && kill -0 "$spid" 2>/dev/null || break
+    ((i % 100 == 0)) && log "pair: primary reports mirror state '${state:-no answer}', waiting for IN_SYNC"
+    sleep 0.1
+  done
+  [[ ${state^^} == IN_SYNC ]] || { mark_na pair "pair not in sync after 300 s (state '${state:-no answer}')"; return 0; }
   iqn=$(discover_iqn "$pport")
   [[ -n $iqn ]] || { mark_na pair "primary ready but SendTargets discovery returned no target"; return; }
   SYS_PIDS[pair]="$ppid $spid"
   SYS_URL[pair]=$(iscsi_filename "127.0.0.1:$pport" "$iqn" 0)
-  SYS_NOTE[pair]="primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn)"
+  SYS_NOTE[pair]="primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn), in sync"
   SYS_STATUS[pair]=ok
 }
 
@@ -338,11 +352,19 @@ prepare_system() {
   fi
 }
 
+# The secondary's count of mirrored writes and the frames they took, small-write and large-write
+# path apart (DESIGN section 3): "smallWrites smallFrames largeWrites largeFrames".
+secondary_frames() {
+  python3 "$HERE/lib/status.py" "$SECONDARY_ADMIN" mirror.frames.smallWrites mirror.frames.smallFrames \
+    mirror.frames.largeWrites mirror.frames.largeFrames 2>/dev/null
+}
+
 measure_cell() {  # measure_cell SYSTEM CELLDEF REP
   local sys=$1 def=$2 rep=$3 name label rw bs qd extra
   IFS='|' read -r name label rw bs qd extra <<<"$def"
-  local json="raw/$sys/$name-rep$rep.json" pid before=() ticks=() rc=0 i=0
+  local json="raw/$sys/$name-rep$rep.json" pid before=() ticks=() rc=0 i=0 frames_before="" frames_after=""
   mkdir -p "$OUT/raw/$sys"
+  if [[ $sys == pair ]]; then frames_before=$(secondary_frames) || frames_before=""; fi
   for pid in ${SYS_PIDS[$sys]}; do before+=("$(cpu_ticks "$pid")"); done
   # shellcheck disable=SC2086
   run_fio "$sys" "$OUT/$json" $(($(seconds "$RUNTIME") + 60)) --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
@@ -350,6 +372,9 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
   for pid in ${SYS_PIDS[$sys]}; do ticks+=($(($(cpu_ticks "$pid") - before[i]))); i=$((i + 1)); done
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$name" "$rep" "$json" "$(IFS=,; echo "${ticks[*]}")" "$rc" \
     >>"$OUT/samples.tsv"
+  if [[ -n $frames_before ]] && frames_after=$(secondary_frames); then
+    printf '%s\t%s\t%s\t%s\n' "$name" "$rep" "$frames_before" "$frames_after" >>"$OUT/frames.tsv"
+  fi
   for pid in ${SYS_PIDS[$sys]}; do
     if ! kill -0 "$pid" 2>/dev/null; then
       SYS_STATUS[$sys]=failed
@@ -401,6 +426,7 @@ read -r RTT_MEDIAN RTT_MEAN _ _ < <(python3 "$HERE/lib/rtt.py")
 } >"$OUT/meta.env"
 printf '%s\n' "${CELL_DEFS[@]}" | awk -F'|' -v OFS='\t' '{print $1, $2, $3, $4, $5}' >"$OUT/cells.tsv"
 : >"$OUT/samples.tsv"
+: >"$OUT/frames.tsv"
 
 # Repetitions interleave the systems (and rotate who goes first), so a slow minute on this shared
 # machine hurts every system alike instead of one column.

@@ -183,6 +183,29 @@ def main():
               f"{fmt(c.med('mean_us'))} | {spread(c, 'p99_us')} | {cpu} |\n")
     w("\n")
     write_goals(w, cells, data, status, env)
+    write_frames(w, cells, os.path.join(out_dir, "frames.tsv"))
+
+
+def write_frames(w, cells, path):
+    """Frames per mirrored write as the secondary counted them, per workload (DESIGN section 3)."""
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return
+    totals = {}
+    for name, _rep, before, after in read_tsv(path):
+        b, a = before.split(), after.split()
+        if "?" in b + a:
+            continue
+        t = totals.setdefault(name, [0, 0, 0, 0])
+        for i in range(4):
+            t[i] += int(a[i]) - int(b[i])
+    if not totals:
+        return
+    w("\n## Mirror link: frames per mirrored write (secondary's counters)\n\n")
+    w("| Workload | small writes | frames/write | large writes | frames/write |\n|---|---:|---:|---:|---:|\n")
+    for name, label, *_ in cells:
+        if name in totals:
+            sw, sf, lw, lf = totals[name]
+            w(f"| {label} | {sw:,} | {sf / sw if sw else 0:.2f} | {lw:,} | {lf / lw if lw else 0:.2f} |\n")
 
 
 def ratio_goal(data, status, a, b, cell, key, goal, higher_is_better):
