@@ -110,6 +110,10 @@ cleanup() {
   fi
   local pid
   for pid in "${STARTED[@]}"; do stop_pid "$pid"; done
+  # tgtd leaves its control socket behind; it is ours, so tidy it.
+  if [[ -n $TGT_CONTROL ]]; then
+    rm -f "/var/run/tgtd/socket.$TGT_CONTROL" "/var/run/tgtd/socket.$TGT_CONTROL.lock"
+  fi
   if [[ $KEEP_TMP == 1 ]]; then
     log "kept volumes in $WORK"
   else
@@ -199,8 +203,12 @@ start_tgt() {
   truncate -s "$LUN_SIZE" "$dir/lun.img"
   for try in 1 2 3 4 5; do
     port=$(free_port)
-    # -C: a private control socket, so we never talk to (or collide with) another tgtd.
+    # -C: a private control socket, so we never talk to (or collide with) another tgtd. Skip a
+    # number whose socket exists: tgtadm would configure that other tgtd instead of ours.
     TGT_CONTROL=$((2000 + RANDOM % 30000))
+    while [[ -e /var/run/tgtd/socket.$TGT_CONTROL || -e /var/run/tgtd/socket.$TGT_CONTROL.lock ]]; do
+      TGT_CONTROL=$((2000 + RANDOM % 30000))
+    done
     tgtd -f --iscsi "portal=127.0.0.1:$port" -C "$TGT_CONTROL" >"$OUT/logs/tgtd.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
