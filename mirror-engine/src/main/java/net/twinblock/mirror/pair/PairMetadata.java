@@ -30,28 +30,36 @@ import net.twinblock.mirror.link.PeerIdentity;
  */
 public final class PairMetadata {
 
-    /** One consistent state of the file. */
+    /**
+     * One consistent state of the file. {@code open} is a dirty bit: set while the node runs,
+     * cleared by a clean shutdown after its last fdatasync. Found set at startup, the node
+     * crashed, and page-cache writes one node had and the other lost may differ: not clean.
+     */
     public record Meta(String volumeId, String nodeId, long generation, boolean paired, boolean empty,
-            boolean clean) {
+            boolean clean, boolean open) {
 
         public Meta withPaired(String pairVolumeId) {
-            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean);
+            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean, open);
         }
 
         public Meta withWritten() {
-            return new Meta(volumeId, nodeId, generation, paired, false, clean);
+            return new Meta(volumeId, nodeId, generation, paired, false, clean, open);
         }
 
         public Meta withClean(boolean isClean) {
-            return new Meta(volumeId, nodeId, generation, paired, empty, isClean);
+            return new Meta(volumeId, nodeId, generation, paired, empty, isClean, open);
         }
 
         public Meta withGeneration(long g) {
-            return new Meta(volumeId, nodeId, g, paired, empty, clean);
+            return new Meta(volumeId, nodeId, g, paired, empty, clean, open);
         }
 
         public Meta withEmpty(boolean isEmpty) {
-            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean);
+            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean, open);
+        }
+
+        public Meta withOpen(boolean isOpen) {
+            return new Meta(volumeId, nodeId, generation, paired, empty, clean, isOpen);
         }
 
         PeerIdentity identity(long sizeBytes, int blockSize) {
@@ -93,7 +101,7 @@ public final class PairMetadata {
                 return new PairMetadata(file, io, read(file));
             }
             String id = UUID.randomUUID().toString();
-            Meta fresh = new Meta(id, "node-" + UUID.randomUUID(), 0, false, volumeCreated, volumeCreated);
+            Meta fresh = new Meta(id, "node-" + UUID.randomUUID(), 0, false, volumeCreated, volumeCreated, false);
             write(file, fresh);
             return new PairMetadata(file, io, fresh);
         } catch (IOException e) {
@@ -152,7 +160,8 @@ public final class PairMetadata {
                     Long.parseLong(required(p, "generation", file)),
                     Boolean.parseBoolean(required(p, "paired", file)),
                     Boolean.parseBoolean(required(p, "empty", file)),
-                    Boolean.parseBoolean(required(p, "clean", file)));
+                    Boolean.parseBoolean(required(p, "clean", file)),
+                    Boolean.parseBoolean(p.getProperty("open", "false").trim()));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("pair metadata " + file + ": generation is not a number", e);
         }
@@ -176,7 +185,8 @@ public final class PairMetadata {
                 + "generation=" + m.generation() + "\n"
                 + "paired=" + m.paired() + "\n"
                 + "empty=" + m.empty() + "\n"
-                + "clean=" + m.clean() + "\n";
+                + "clean=" + m.clean() + "\n"
+                + "open=" + m.open() + "\n";
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");

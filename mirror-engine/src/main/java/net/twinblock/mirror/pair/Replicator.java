@@ -101,6 +101,7 @@ final class Replicator {
     final LongAdder degraded = new LongAdder();
     final LongAdder failed = new LongAdder();
     final LongAdder linkUps = new LongAdder();
+    final LongAdder fullCopies = new LongAdder();
 
     Replicator(WriteFramer framer, OnPeerLoss policy, Duration suspendTimeout, DivergenceTracker tracker,
             PairMetadata meta, EventExecutor timer) {
@@ -262,6 +263,7 @@ final class Replicator {
                 return;
             }
             syncing = false;
+            fullCopies.increment();
             tracker.clear();
             ch.writeAndFlush(new SyncState(true, (int) meta.get().generation()));
         }

@@ -88,14 +88,25 @@ class PairSyncTest {
         FileVolume b = h.volume("b.img");
         PairNode secondary = h.start(secondaryConfig(), b, true);
         PairNode primary = h.start(primaryConfig(secondary.listenAddress()), a, false);
-        await().atMost(WAIT).until(() -> primary.state() == PairState.SYNCING);
-        // Writes spread over the whole volume race the copy: some land before their chunk is copied,
-        // some while it is in flight, some after.
+        // Hold chunks 8..15: the copy stops with its workers queued on 8..11, while 12..15 are not
+        // asked for yet. Host writes then queue after the copy on 8..11 and before it on 12..15,
+        // and land on already copied chunks 0..7: every order a write and a copy can meet in.
+        List<RangeLock.Lease> held = new ArrayList<>();
+        for (int c = 8; c < 16; c++) {
+            held.add(primary.ranges().acquire((long) c * MIB, MIB).get(10, TimeUnit.SECONDS));
+        }
+        await().atMost(WAIT).until(() -> primary.status().syncDoneBytes() == 8L * MIB
+                && primary.ranges().size() == 8 + InitialCopy.WINDOW);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (int i = 0; i < 128; i++) {
-            long offset = (long) ((i * 7919) % 16) * MIB + (long) (i % 8) * 64 * 1024;
+            long offset = (long) (i % 16) * MIB + (long) (i / 16) * 64 * 1024;
             writes.add(primary.volume().write(offset, data(random(64 * 1024, 1000 + i)), false));
         }
+        for (int i = 0; i < 8; i++) {
+            writes.get(i).get(10, TimeUnit.SECONDS); // chunks 0..7: copied already, the writes just go
+        }
+        assertEquals(PairState.SYNCING, primary.state());
+        held.forEach(RangeLock.Lease::close);
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
         primary.close();
@@ -144,6 +155,38 @@ class PairSyncTest {
         assertArrayEquals(after, PairHarness.read(a, 4096, 8192), "and got what was written while it was away");
         secondary.close();
         rejoined.close();
+        assertArrayEquals(PairHarness.file(a.file()), PairHarness.file(b.file()));
+    }
+
+    @Test
+    void aCleanRestartResumesInSyncButACrashedNodeGetsAFullCopy() throws Exception {
+        FileVolume a = h.volume("a.img");
+        FileVolume b = h.volume("b.img");
+        PairNode secondary = h.start(secondaryConfig(), b, true);
+        PairNode primary = h.start(primaryConfig(secondary.listenAddress()), a, true);
+        await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
+        primary.volume().write(0, data(random(65536, 1)), false).get(10, TimeUnit.SECONDS);
+        primary.close();
+        secondary.close();
+        assertFalse(primary.metadata().open(), "a clean shutdown clears the dirty bit");
+
+        PairNode secondary2 = h.start(secondaryConfig(), b, false);
+        PairNode primary2 = h.start(primaryConfig(secondary2.listenAddress()), a, false);
+        await().atMost(WAIT).until(() -> primary2.state() == PairState.IN_SYNC);
+        assertEquals(0, primary2.metrics().get("mirror.full_copies"), "clean on both sides: no copy");
+        assertTrue(primary2.metadata().open());
+        primary2.close();
+        secondary2.close();
+
+        // The primary dies without a clean shutdown: its dirty bit stays set.
+        PairMetadata.open(PairMetadata.fileFor(a.file()), false, Runnable::run).update(m -> m.withOpen(true)).join();
+        PairNode secondary3 = h.start(secondaryConfig(), b, false);
+        PairNode primary3 = h.start(primaryConfig(secondary3.listenAddress()), a, false);
+        await().atMost(WAIT).until(() -> primary3.state() == PairState.IN_SYNC);
+        assertEquals(1, primary3.metrics().get("mirror.full_copies"), "the crashed primary's copy was sent whole");
+        assertTrue(primary3.metadata().clean(), "identical again after the copy");
+        primary3.close();
+        secondary3.close();
         assertArrayEquals(PairHarness.file(a.file()), PairHarness.file(b.file()));
     }
 }
