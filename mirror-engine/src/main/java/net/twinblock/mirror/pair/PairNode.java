@@ -73,6 +73,8 @@ public final class PairNode implements AutoCloseable {
     private PeerServer server;
     private SecondaryVolume secondary;
     private volatile boolean secondarySyncing;
+    /** Set by the primary's SYNC_STATE "in sync" on the current link; any other news clears it. */
+    private volatile boolean secondaryInSync;
 
     private PairNode(PairConfig cfg, FileVolume local, EventLoopGroup group, Class<? extends ServerChannel> serverChannel,
             Class<? extends Channel> clientChannel, PairOptions options) {
@@ -150,7 +152,9 @@ public final class PairNode implements AutoCloseable {
             return new PairStatus(role, s, replicator.peer(), copying ? c.done.get() : 0, copying ? c.total : 0);
         }
         Channel p = server == null ? null : server.primary();
-        PairState s = p == null ? PairState.CONNECTING : secondarySyncing ? PairState.SYNCING : PairState.IN_SYNC;
+        PairState s = p == null ? PairState.CONNECTING
+                : secondarySyncing ? PairState.SYNCING
+                : secondaryInSync ? PairState.IN_SYNC : PairState.CONNECTING; // linked, SYNC_STATE not in yet
         return new PairStatus(role, s, p == null ? null : String.valueOf(p.remoteAddress()), 0, 0);
     }
 
@@ -378,6 +382,9 @@ public final class PairNode implements AutoCloseable {
         SecondaryVolume sv = new SecondaryVolume(local, () -> {
             PeerServer s = server;
             return s == null ? null : s.primary();
+        }, () -> {
+            PeerServer s = server;
+            return s != null && s.primary() != null && secondaryInSync;
         }, options.readGate());
         LinkSide side = new LinkSide() {
             @Override
@@ -386,13 +393,17 @@ public final class PairNode implements AutoCloseable {
                         .withGeneration(peer.generation()));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
                         .addLast("mirror", new MirrorReceiver(local, meta, adopted, sv,
-                                syncing -> secondarySyncing = syncing, applied, flushesReceived));
+                                syncing -> {
+                                    secondarySyncing = syncing;
+                                    secondaryInSync = !syncing;
+                                }, applied, flushesReceived));
                 return true;
             }
 
             @Override
             public void linkDown(Channel ch) {
                 secondarySyncing = false;
+                secondaryInSync = false;
                 sv.linkDown();
             }
         };

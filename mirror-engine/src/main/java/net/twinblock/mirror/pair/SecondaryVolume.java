@@ -34,14 +34,18 @@ public final class SecondaryVolume implements Volume {
 
     private final FileVolume local;
     private final Supplier<Channel> primary;
+    private final java.util.function.BooleanSupplier inSync;
     private final ReadGate gate;
     private final LongAdder forwarded = new LongAdder();
     private final Map<Integer, CompletableFuture<Void>> pending = new HashMap<>();
     private int nextId;
 
-    SecondaryVolume(FileVolume local, Supplier<Channel> primary, ReadGate gate) {
+    /** @param inSync true while linked to the primary with an identical copy (not while being rebuilt) */
+    SecondaryVolume(FileVolume local, Supplier<Channel> primary, java.util.function.BooleanSupplier inSync,
+            ReadGate gate) {
         this.local = local;
         this.primary = primary;
+        this.inSync = inSync;
         this.gate = gate;
     }
 
@@ -55,13 +59,22 @@ public final class SecondaryVolume implements Volume {
         return local.blockSize();
     }
 
+    /**
+     * Local, but only while this copy is known current: without its primary (which may be
+     * writing DEGRADED) or while a full copy rebuilds it, this copy may be older than what a host
+     * already read from the primary, so the read fails as retryable and multipath goes there.
+     */
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
-        return gate.admit(offset, length).thenCompose(v -> local.read(offset, length, alloc));
+        return readGate(offset, length).thenCompose(v -> local.read(offset, length, alloc));
     }
 
     @Override
     public CompletableFuture<Void> readGate(long offset, long length) {
+        if (!inSync.getAsBoolean()) {
+            return CompletableFuture.failedFuture(new VolumeException("this secondary is not in sync with its"
+                    + " primary (link down or full copy running); read from the primary", true));
+        }
         return gate.admit(offset, length);
     }
 

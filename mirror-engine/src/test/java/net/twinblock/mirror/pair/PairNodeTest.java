@@ -158,4 +158,27 @@ class PairNodeTest {
         assertEquals(2, primary.metrics().get("mirror.forwarded_served"), "the two forwarded writes");
         assertEquals(4, secondary.metrics().get("mirror.forwarded_sent"));
     }
+
+    @Test
+    void theSecondaryServesReadsOnlyWhileItsCopyIsCurrent() throws Exception {
+        startPair();
+        byte[] bytes = random(4096, 9);
+        primary.volume().write(0, data(bytes), false).get(10, TimeUnit.SECONDS);
+        io.netty.buffer.ByteBuf read = secondary.volume().read(0, 4096, io.netty.buffer.PooledByteBufAllocator.DEFAULT)
+                .get(10, TimeUnit.SECONDS);
+        try {
+            assertArrayEquals(bytes, io.netty.buffer.ByteBufUtil.getBytes(read), "a GOOD write is readable at the secondary");
+        } finally {
+            read.release();
+        }
+        primary.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> secondary.state() == PairState.CONNECTING);
+        CompletableFuture<io.netty.buffer.ByteBuf> stale = secondary.volume().read(0, 4096,
+                io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> stale.get(10, TimeUnit.SECONDS));
+        net.twinblock.mirror.store.VolumeException v = org.junit.jupiter.api.Assertions.assertInstanceOf(
+                net.twinblock.mirror.store.VolumeException.class, e.getCause());
+        assertTrue(v.retryable(), "the host retries on the primary's path");
+    }
 }

@@ -69,6 +69,8 @@ class PairSyncTest {
             assertEquals(PairHarness.SIZE, s.syncTotalBytes());
             assertEquals(PairState.SYNCING, secondary.state());
             assertFalse(secondary.metadata().clean(), "a half-copied secondary knows it on disk");
+            assertTrue(secondary.volume().readGate(0, 4096).isCompletedExceptionally(),
+                    "a half-copied secondary serves no reads");
         } finally {
             last.close();
         }
