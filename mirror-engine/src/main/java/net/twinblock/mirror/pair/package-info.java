@@ -1,0 +1,30 @@
+/**
+ * Synchronous mirroring between the two nodes of a pair (DESIGN sections 3, 4, 7, 8).
+ *
+ * <p>What the server uses: {@link net.twinblock.mirror.pair.PairNode#start} with a
+ * {@link net.twinblock.mirror.pair.PairConfig} and the local
+ * {@link net.twinblock.mirror.store.FileVolume}; then {@code volume()} to export (stable across
+ * promotion), {@code role()}, {@code state()} / {@code status()}, {@code metrics()},
+ * {@code promote()}, {@code onRoleChange(...)} and {@code close()}. Hooks for the record and
+ * resync work arrive through {@link net.twinblock.mirror.pair.PairOptions}:
+ * {@link net.twinblock.mirror.pair.WriteIntent}, {@link net.twinblock.mirror.pair.DivergenceTracker},
+ * {@link net.twinblock.mirror.pair.ReadGate}; copies order against host writes with
+ * {@code PairNode.ranges()}.
+ *
+ * <p>The link, primary to secondary:
+ * <pre>
+ *  PeerClient --HELLO(identity, nonceP)----------------------------------> PeerServer
+ *             <-HELLO_ACK(identity, nonceS, proof of the secondary)-------
+ *             --HELLO_PROOF(proof of the primary)------------------------>  (only now: mirror frames)
+ *             --SYNC_STATE(in sync | full copy follows)------------------>  recorded in &lt;volume&gt;.meta
+ *             --WRITE | BEGIN,DATA..,END | DISCARD | FLUSH (by sequence)->  MirrorReceiver applies
+ *             <-WRITE_ACK | FLUSH_ACK (any order)------------------------
+ *             <-FORWARDED_WRITE | _DISCARD | _FLUSH (host I/O at the secondary)
+ *             --FORWARDED_ACK (once on both nodes)----------------------->
+ *             <-HEARTBEAT-> both ways; three periods of silence end the link
+ * </pre>
+ * Whether the secondary needs a full copy is decided at each link from the two identities
+ * (paired, empty, clean, generation: {@link net.twinblock.mirror.pair.PairMetadata}) and the
+ * divergence tracker, under the same lock that decides what a write does without a link.
+ */
+package net.twinblock.mirror.pair;
