@@ -1,0 +1,166 @@
+package net.twinblock.mirror.pair;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.AbstractExecutorService;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import net.twinblock.mirror.LeakGuard;
+import net.twinblock.mirror.link.AckStatus;
+import net.twinblock.mirror.link.Discard;
+import net.twinblock.mirror.link.MirroredWrite;
+import net.twinblock.mirror.link.WriteAck;
+import net.twinblock.mirror.store.FileVolume;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The secondary's apply order with the disk under the test's control: an overlapping write is
+ * not even handed to the disk before the earlier one finished; disjoint ones are.
+ */
+@ExtendWith(LeakGuard.class)
+class MirrorReceiverTest {
+
+    /** Runs I/O only when told: makes the interleaving deterministic. */
+    private static final class StepExecutor extends AbstractExecutorService {
+        final Queue<Runnable> queue = new ArrayDeque<>();
+        boolean down;
+
+        @Override
+        public synchronized void execute(Runnable r) {
+            queue.add(r);
+        }
+
+        void runAll() {
+            Runnable r;
+            while ((r = poll()) != null) {
+                r.run();
+            }
+        }
+
+        synchronized Runnable poll() {
+            return queue.poll();
+        }
+
+        synchronized int queued() {
+            return queue.size();
+        }
+
+        @Override
+        public synchronized void shutdown() {
+            down = true;
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            down = true;
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return down;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return down;
+        }
+
+        @Override
+        public boolean awaitTermination(long t, TimeUnit u) {
+            return true;
+        }
+    }
+
+    @TempDir
+    Path dir;
+    private final StepExecutor io = new StepExecutor();
+    private FileVolume volume;
+    private EmbeddedChannel link;
+
+    @BeforeEach
+    void setUp() {
+        volume = FileVolume.open(dir.resolve("s.img"), 1 << 20, 512, io);
+        PairMetadata meta = PairMetadata.open(dir.resolve("s.img.meta"), false, Runnable::run);
+        SecondaryVolume forwarder = new SecondaryVolume(volume, () -> null, () -> false, ReadGate.OPEN);
+        link = new EmbeddedChannel(new MirrorReceiver(volume, meta, CompletableFuture.completedFuture(null), forwarder,
+                syncing -> { }, new LongAdder(), new LongAdder()));
+    }
+
+    @AfterEach
+    void tearDown() {
+        link.finishAndReleaseAll();
+        io.runAll();
+        volume.close();
+    }
+
+    private static ByteBuf filled(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return Unpooled.directBuffer(length).writeBytes(b);
+    }
+
+    private int ack() {
+        WriteAck a = assertInstanceOf(WriteAck.class, link.readOutbound());
+        assertEquals(AckStatus.OK, a.status());
+        return a.sequence();
+    }
+
+    @Test
+    void overlappingWritesApplyInArrivalOrderDisjointOnesInParallel() throws Exception {
+        link.writeInbound(new MirroredWrite(1, 0, false, filled(4096, 'a'), 1));
+        link.writeInbound(new MirroredWrite(2, 2048, false, filled(4096, 'b'), 1)); // overlaps 1
+        link.writeInbound(new MirroredWrite(3, 65536, false, filled(512, 'c'), 1)); // disjoint
+        assertEquals(2, io.queued(), "1 and 3 go to the disk; 2 waits for 1");
+        io.poll().run(); // write 1 done
+        assertEquals(1, ack());
+        assertEquals(2, io.queued(), "now 2 may go");
+        io.runAll();
+        assertEquals(3, ack());
+        assertEquals(2, ack());
+        assertNull(link.readOutbound());
+
+        byte[] expected = new byte[6144];
+        Arrays.fill(expected, 0, 2048, (byte) 'a');
+        Arrays.fill(expected, 2048, 6144, (byte) 'b');
+        CompletableFuture<ByteBuf> read = volume.read(0, 6144, PooledByteBufAllocator.DEFAULT);
+        io.runAll();
+        ByteBuf got = read.get(1, TimeUnit.SECONDS);
+        try {
+            assertArrayEquals(expected, ByteBufUtil.getBytes(got));
+        } finally {
+            got.release();
+        }
+    }
+
+    @Test
+    void aDiscardWaitsForTheWriteItOverlapsAndOutOfRangeIsRefused() {
+        link.writeInbound(new MirroredWrite(1, 0, false, filled(4096, 'a'), 1));
+        link.writeInbound(new Discard(2, 0, 4096));
+        assertEquals(1, io.queued(), "the discard waits for the write");
+        io.runAll();
+        assertEquals(1, ack());
+        assertEquals(2, ack());
+        link.writeInbound(new MirroredWrite(3, 1 << 20, false, filled(512, 'x'), 1));
+        WriteAck refused = assertInstanceOf(WriteAck.class, link.readOutbound());
+        assertEquals(AckStatus.OUT_OF_RANGE, refused.status());
+    }
+}
