@@ -42,7 +42,11 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
 
     private final FileVolume volume;
     private final PairMetadata meta;
-    private final RangeLock ranges = new RangeLock();
+    /**
+     * Shared by every link of this secondary: an apply still running from a link that dropped
+     * keeps its range, so a write re-sent or newer on the next link cannot overtake it.
+     */
+    private final RangeLock ranges;
     private final SecondaryVolume forwarder;
     private final Consumer<Boolean> syncing;
     private final LongAdder applied;
@@ -50,9 +54,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     /** Completes when every metadata change received so far is durable. Event loop only. */
     private CompletableFuture<Void> barrier;
 
-    MirrorReceiver(FileVolume volume, PairMetadata meta, CompletableFuture<Void> adopted, SecondaryVolume forwarder,
-            Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes) {
+    MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
+            SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes) {
         this.volume = volume;
+        this.ranges = ranges;
         this.meta = meta;
         this.barrier = adopted;
         this.forwarder = forwarder;

@@ -379,6 +379,7 @@ public final class PairNode implements AutoCloseable {
     }
 
     private synchronized void becomeSecondary() {
+        RangeLock applyOrder = new RangeLock();
         SecondaryVolume sv = new SecondaryVolume(local, () -> {
             PeerServer s = server;
             return s == null ? null : s.primary();
@@ -392,7 +393,7 @@ public final class PairNode implements AutoCloseable {
                 CompletableFuture<Void> adopted = meta.update(m -> m.withPaired(peer.volumeId())
                         .withGeneration(peer.generation()));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
-                        .addLast("mirror", new MirrorReceiver(local, meta, adopted, sv,
+                        .addLast("mirror", new MirrorReceiver(local, applyOrder, meta, adopted, sv,
                                 syncing -> {
                                     secondarySyncing = syncing;
                                     secondaryInSync = !syncing;

@@ -101,7 +101,7 @@ class MirrorReceiverTest {
         volume = FileVolume.open(dir.resolve("s.img"), 1 << 20, 512, io);
         PairMetadata meta = PairMetadata.open(dir.resolve("s.img.meta"), false, Runnable::run);
         SecondaryVolume forwarder = new SecondaryVolume(volume, () -> null, () -> false, ReadGate.OPEN);
-        link = new EmbeddedChannel(new MirrorReceiver(volume, meta, CompletableFuture.completedFuture(null), forwarder,
+        link = new EmbeddedChannel(new MirrorReceiver(volume, new RangeLock(), meta, CompletableFuture.completedFuture(null), forwarder,
                 syncing -> { }, new LongAdder(), new LongAdder()));
     }
 
