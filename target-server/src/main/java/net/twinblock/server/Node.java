@@ -471,11 +471,16 @@ public final class Node implements NodeView, AutoCloseable {
         PairStatus s = p.status();
         var meta = p.metadata();
         MirrorSettings m = config.mirror();
-        return new MirrorSnapshot(roleName(s.role()), s.state().name().toLowerCase(java.util.Locale.ROOT), s.peer(),
+        return new MirrorSnapshot(roleName(s.role()), s.state().name().toLowerCase(java.util.Locale.ROOT), peer(s.peer()),
                 s.syncDoneBytes(), s.syncTotalBytes(), MirrorSettings.MIRRORED_LUN, m.portGroup(),
                 portGroup.state().name().toLowerCase(java.util.Locale.ROOT),
                 m.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT), meta.generation(), meta.volumeId(),
                 p.metrics());
+    }
+
+    /** "host/1.2.3.4:5" or "/1.2.3.4:5" (InetSocketAddress.toString) as an administrator writes it: "1.2.3.4:5". */
+    static String peer(String address) {
+        return address == null ? null : address.substring(address.lastIndexOf('/') + 1);
     }
 
     /** This node's pair, or null when standalone (for tests). */

@@ -101,7 +101,8 @@ class PairWiringTest {
         assertTrue(s.contains("\"role\": \"secondary\""), s);
         assertTrue(s.contains("\"aluaState\": \"active_non_optimized\""), s);
         assertTrue(s.contains("\"portGroup\": 2"), s);
-        assertTrue(s.contains("\"peer\": \"/127.0.0.1:"), s);
+        assertTrue(s.contains("\"peer\": \"127.0.0.1:"), s);
+        assertTrue(p.contains("\"peer\": \"127.0.0.1:" + link + "\""), p);
         String m = metrics(secondary);
         assertTrue(m.contains("twinblock_mirror_info{role=\"secondary\",state=\"in_sync\""), m);
         assertTrue(m.contains("twinblock_mirror_link_up 1"), m);
