@@ -41,7 +41,19 @@ public enum Opcode {
     /** Secondary to primary: a host SYNCHRONIZE CACHE; both nodes must be durable. */
     FORWARDED_FLUSH(0x32, 0, 0, 0),
     /** Primary to secondary: the forwarded operation {@code sequence} is done on both nodes (argument = AckStatus). */
-    FORWARDED_ACK(0x33, 0, 0, 0);
+    FORWARDED_ACK(0x33, 0, 0, 0),
+
+    // predictive record and read gate (0x40-0x4F)
+    /** Primary to secondary: the record's snapshot bytes; answered by RECORD_ACK once durable there. */
+    RECORD_UPDATE(0x40, 0, 1, Integer.MAX_VALUE),
+    /** Secondary to primary: record update {@code sequence} is durable (argument = AckStatus). */
+    RECORD_ACK(0x41, 0, 0, 0),
+    /** Secondary to primary, first after a link comes up: the extents its record file held at startup. */
+    RECORD_REPORT(0x42, 0, 1, Integer.MAX_VALUE),
+    /** Secondary to primary: argument = byte offset, payload = u64 length; answered by STATUS_REPLY. */
+    STATUS_QUERY(0x43, 0, 8, 8),
+    /** Primary to secondary: writes in flight on the queried range when the query arrived are done. */
+    STATUS_REPLY(0x44, 0, 0, 0);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

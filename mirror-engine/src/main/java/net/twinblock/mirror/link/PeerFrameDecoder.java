@@ -144,6 +144,25 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 return new ForwardedFlush(h.sequence());
             case FORWARDED_ACK:
                 return new ForwardedAck(h.sequence(), status(h));
+            case RECORD_UPDATE:
+            case RECORD_REPORT: {
+                requireArgument(h, 0);
+                byte[] snapshot = new byte[length];
+                in.readBytes(snapshot);
+                return new RecordUpdate(op == Opcode.RECORD_REPORT, h.sequence(), snapshot);
+            }
+            case RECORD_ACK:
+                return new RecordAck(h.sequence(), status(h));
+            case STATUS_QUERY: {
+                long rangeLength = in.readLong();
+                if (h.argument() < 0 || rangeLength < 0) {
+                    throw bad(h, "status query of " + rangeLength + " bytes at " + h.argument());
+                }
+                return new StatusQuery(h.sequence(), h.argument(), rangeLength);
+            }
+            case STATUS_REPLY:
+                requireArgument(h, 0);
+                return new StatusReply(h.sequence());
             case FLUSH:
                 requireArgument(h, 0);
                 return new Flush(h.sequence());

@@ -17,6 +17,11 @@ public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int b
     public static final int FLAG_EMPTY = 0x2;
     /** The volume is known identical to the partner's (or empty): no copy is needed to resume. */
     public static final int FLAG_CLEAN = 0x4;
+    /**
+     * This node crashed and its predictive record lists the extents that may differ from the
+     * partner; they are resynchronised before the pair reports in sync (set only with a valid record).
+     */
+    public static final int FLAG_RECOVERING = 0x8;
 
     public PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation) {
         this(nodeId, volumeId, sizeBytes, blockSize, generation, 0);
@@ -44,6 +49,10 @@ public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int b
 
     public boolean clean() {
         return (flags & FLAG_CLEAN) != 0;
+    }
+
+    public boolean recovering() {
+        return (flags & FLAG_RECOVERING) != 0;
     }
 
     private static void checkName(String what, String value) {

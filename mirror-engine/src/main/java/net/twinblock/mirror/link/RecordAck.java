@@ -1,0 +1,15 @@
+package net.twinblock.mirror.link;
+
+/** The secondary's copy of record update {@code sequence} is durable (OK) or could not be written. */
+public record RecordAck(int sequence, AckStatus status) implements PeerMessage {
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.RECORD_ACK;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.RECORD_ACK.code(), 0, 0, sequence, status.code());
+    }
+}

@@ -1,0 +1,15 @@
+package net.twinblock.mirror.link;
+
+/** Primary to secondary: nothing older than status query {@code id} is in flight on its range any more. */
+public record StatusReply(int id) implements PeerMessage {
+
+    @Override
+    public Opcode opcode() {
+        return Opcode.STATUS_REPLY;
+    }
+
+    @Override
+    public FrameHeader header() {
+        return new FrameHeader(Opcode.STATUS_REPLY.code(), 0, 0, id, 0);
+    }
+}
