@@ -21,6 +21,9 @@ import net.twinblock.mirror.link.MirroredWrite;
 import net.twinblock.mirror.link.PeerError;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.RecordAck;
+import net.twinblock.mirror.link.RecordUpdate;
+import net.twinblock.mirror.link.StatusReply;
 import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.FileVolume;
@@ -53,9 +56,20 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     private final LongAdder flushes;
     /** Completes when every metadata change received so far is durable. Event loop only. */
     private CompletableFuture<Void> barrier;
+    private final PairRecord record;
+    private final StatusQueries queries;
 
     MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
             SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes) {
+        this(volume, ranges, meta, adopted, forwarder, syncing, applied, flushes, PairRecord.NONE, null);
+    }
+
+    /** @param queries the read gate's STATUS_QUERYs waiting for STATUS_REPLY; null without a record */
+    MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
+            SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes,
+            PairRecord record, StatusQueries queries) {
+        this.record = record;
+        this.queries = queries;
         this.volume = volume;
         this.ranges = ranges;
         this.meta = meta;
@@ -78,6 +92,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             syncState(s);
         } else if (msg instanceof ForwardedAck a) {
             forwarder.acked(a.id(), a.status());
+        } else if (msg instanceof RecordUpdate u && !u.report()) {
+            recordUpdate(ctx.channel(), u);
+        } else if (msg instanceof StatusReply r && queries != null) {
+            queries.replied(r.id(), null);
         } else if (msg instanceof Heartbeat) {
             return; // liveness only
         } else if (msg instanceof PeerError e) {
@@ -142,6 +160,27 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         flushes.increment();
         barrier.thenCompose(v -> volume.flush())
                 .whenComplete((ok, err) -> ch.writeAndFlush(new FlushAck(f.sequence(), status(err))));
+    }
+
+    /**
+     * Persists the primary's record; the RECORD_ACK is what lets the primary release the writes
+     * waiting on it, so it goes out only once this copy is durable. Not behind the metadata
+     * barrier: the record says nothing about data, and writes wait for it on the primary.
+     */
+    private void recordUpdate(Channel ch, RecordUpdate u) {
+        CompletableFuture<Void> durable;
+        try {
+            durable = record.apply(u.snapshot());
+        } catch (RuntimeException e) {
+            durable = CompletableFuture.failedFuture(e);
+        }
+        durable.whenComplete((ok, err) -> {
+            if (err != null) {
+                LOG.log(Level.WARNING, "record update {0} from the primary not persisted: {1}", u.sequence(),
+                        err.toString());
+            }
+            ch.writeAndFlush(new RecordAck(u.sequence(), err == null ? AckStatus.OK : AckStatus.IO_ERROR));
+        });
     }
 
     private void syncState(SyncState s) {

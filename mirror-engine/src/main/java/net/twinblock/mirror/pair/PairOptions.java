@@ -14,12 +14,28 @@ import java.util.Objects;
  * @param readGate admits reads on the secondary (predictive record)
  */
 public record PairOptions(boolean volumeCreated, DivergenceTracker divergence, WriteIntent writeIntent,
-        ReadGate readGate) {
+        ReadGate readGate, PairRecord record) {
 
     public PairOptions {
         Objects.requireNonNull(divergence, "divergence");
         Objects.requireNonNull(writeIntent, "writeIntent");
         Objects.requireNonNull(readGate, "readGate");
+        Objects.requireNonNull(record, "record");
+    }
+
+    /** Without a predictive record ({@link PairRecord#NONE}). */
+    public PairOptions(boolean volumeCreated, DivergenceTracker divergence, WriteIntent writeIntent,
+            ReadGate readGate) {
+        this(volumeCreated, divergence, writeIntent, readGate, PairRecord.NONE);
+    }
+
+    /**
+     * The predictive record on this node: it replaces {@code writeIntent} and {@code readGate}
+     * (it supplies both, for whichever role the node has), and a crash no longer forces a full
+     * copy while its file is valid.
+     */
+    public PairOptions withRecord(PairRecord r) {
+        return new PairOptions(volumeCreated, divergence, writeIntent, readGate, r);
     }
 
     public static PairOptions defaults() {
@@ -27,18 +43,18 @@ public record PairOptions(boolean volumeCreated, DivergenceTracker divergence, W
     }
 
     public PairOptions withVolumeCreated(boolean created) {
-        return new PairOptions(created, divergence, writeIntent, readGate);
+        return new PairOptions(created, divergence, writeIntent, readGate, record);
     }
 
     public PairOptions withDivergence(DivergenceTracker tracker) {
-        return new PairOptions(volumeCreated, tracker, writeIntent, readGate);
+        return new PairOptions(volumeCreated, tracker, writeIntent, readGate, record);
     }
 
     public PairOptions withWriteIntent(WriteIntent intent) {
-        return new PairOptions(volumeCreated, divergence, intent, readGate);
+        return new PairOptions(volumeCreated, divergence, intent, readGate, record);
     }
 
     public PairOptions withReadGate(ReadGate gate) {
-        return new PairOptions(volumeCreated, divergence, writeIntent, gate);
+        return new PairOptions(volumeCreated, divergence, writeIntent, gate, record);
     }
 }

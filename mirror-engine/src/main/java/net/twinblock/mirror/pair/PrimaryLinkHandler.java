@@ -21,6 +21,10 @@ import net.twinblock.mirror.link.Heartbeat;
 import net.twinblock.mirror.link.PeerError;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.RecordAck;
+import net.twinblock.mirror.link.RecordUpdate;
+import net.twinblock.mirror.link.StatusQuery;
+import net.twinblock.mirror.link.StatusReply;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.VolumeException;
 
@@ -52,10 +56,21 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Record replication and the secondary's report and status queries; null for a pair without a record. */
+    private final RecordSender records;
+    private final CompletableFuture<byte[]> report;
+
     PrimaryLinkHandler(Replicator replicator, MirroredVolume volume, LongAdder forwarded) {
+        this(replicator, volume, forwarded, null, new CompletableFuture<>());
+    }
+
+    PrimaryLinkHandler(Replicator replicator, MirroredVolume volume, LongAdder forwarded, RecordSender records,
+            CompletableFuture<byte[]> report) {
         this.replicator = replicator;
         this.volume = volume;
         this.forwarded = forwarded;
+        this.records = records;
+        this.report = report;
     }
 
     @Override
@@ -70,6 +85,12 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
             answer(ctx.channel(), d.id(), volume.discard(d.offset(), d.length()));
         } else if (msg instanceof ForwardedFlush f) {
             answer(ctx.channel(), f.id(), volume.flush());
+        } else if (msg instanceof StatusQuery q) {
+            statusQuery(ctx.channel(), q);
+        } else if (msg instanceof RecordAck a && records != null) {
+            records.acked(a.sequence(), a.status());
+        } else if (msg instanceof RecordUpdate u && u.report()) {
+            report.complete(u.snapshot());
         } else if (msg instanceof Heartbeat) {
             return; // liveness only
         } else if (msg instanceof PeerError e) {
@@ -105,6 +126,26 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
         forwarded.increment();
         // Ownership of the assembled write passes to the mirrored volume.
         answer(ctx.channel(), w.id(), volume.write(a.offset, a.data, w.fua()));
+    }
+
+    /**
+     * A read at the secondary touches a recorded extent: taking and at once dropping the range
+     * lock waits for every write to the range that holds or queued for it now, and a write is
+     * released from the lock only once both nodes have it, so after this the secondary's copy of
+     * the range is at least as new as anything acknowledged before the query.
+     */
+    private void statusQuery(Channel ch, StatusQuery q) {
+        long end = Math.min(volume.size(), q.offset() + q.length());
+        if (q.offset() >= end) {
+            ch.writeAndFlush(new StatusReply(q.id()));
+            return;
+        }
+        volume.ranges().acquire(q.offset(), end - q.offset()).whenComplete((lease, err) -> {
+            if (lease != null) {
+                lease.close();
+            }
+            ch.writeAndFlush(new StatusReply(q.id()));
+        });
     }
 
     private static void answer(Channel ch, int id, CompletableFuture<Void> done) {
