@@ -271,6 +271,25 @@ final class Replicator {
         LOG.log(Level.INFO, "full copy to the secondary finished: the pair is IN_SYNC");
     }
 
+    /**
+     * The record-bounded crash resync over {@code ch} finished: the secondary is identical again.
+     * Unlike {@link #copyDone} it leaves the divergence tracker alone: ranges it holds were not copied.
+     *
+     * @return false if {@code ch} is no longer the link being resynchronised (nothing changed)
+     */
+    boolean recordResyncDone(Channel ch) {
+        synchronized (lock) {
+            if (link != ch || !syncing) {
+                return false;
+            }
+            syncing = false;
+            ch.writeAndFlush(new SyncState(true, (int) meta.get().generation()));
+        }
+        meta.update(m -> m.withClean(true));
+        LOG.log(Level.INFO, "crash resync to the secondary finished: the pair is IN_SYNC");
+        return true;
+    }
+
     // ---- acknowledgements (event loop of the link) ----
 
     void acked(int sequence, AckStatus status) {
