@@ -3,7 +3,7 @@
 #
 #   examples/bench/run.sh                 # default run, about 10-15 minutes on 2 cores
 #   QUICK=1 examples/bench/run.sh         # about one minute smoke run (1 repetition, 2 s cells)
-#   PROFILE=1 examples/bench/run.sh       # also record the standalone node with JFR, summarise top frames
+#   PROFILE=1 examples/bench/run.sh       # also record the standalone node and the pair's primary with JFR
 #
 # Environment (defaults in brackets):
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
@@ -79,7 +79,8 @@ SECONDARY_ADMIN=""
 # may have been reused by someone else's process, which we must never signal.
 is_our_child() {
   local s
-  s=$(<"/proc/$1/stat") 2>/dev/null || return 1
+  # read, not $(<file): under set -e a failed $(<file) ends the whole script.
+  { read -r s <"/proc/$1/stat"; } 2>/dev/null || return 1
   s=${s##*) }
   local -a f=($s)
   [[ ${f[1]} == "$$" && ${f[0]} != Z ]]
@@ -132,7 +133,7 @@ free_port() {
 # CPU ticks (utime+stime) a process has used so far; /proc/PID/stat totals all its threads.
 cpu_ticks() {
   local s
-  s=$(<"/proc/$1/stat") 2>/dev/null || { echo 0; return; }
+  { read -r s <"/proc/$1/stat"; } 2>/dev/null || { echo 0; return; }
   s=${s##*) }            # the command name may hold spaces: fields after ") " start at field 3
   local -a f=($s)
   echo $((f[11] + f[12]))  # fields 14 and 15
@@ -246,8 +247,9 @@ start_node() {
   local admin=$NODE_ADMIN
   # shellcheck disable=SC2206
   jvm=($JAVA_OPTS)
-  if [[ $PROFILE == 1 && $name == standalone ]]; then
-    jvm+=("-XX:StartFlightRecording=filename=$OUT/profile/node.jfr,settings=profile,dumponexit=true")
+  # Profile the node that serves the host: the standalone node and the pair's primary.
+  if [[ $PROFILE == 1 && ($name == standalone || $name == primary) ]]; then
+    jvm+=("-XX:StartFlightRecording=filename=$OUT/profile/$name.jfr,settings=profile,dumponexit=true")
     mkdir -p "$OUT/profile"
   fi
   java "${jvm[@]}" -jar "$JAR" serve --iscsi.listen="127.0.0.1:$NODE_PORT" --admin.listen="127.0.0.1:$admin" \
@@ -463,16 +465,20 @@ echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/meta.env"
 } >"$OUT/systems.tsv"
 python3 "$HERE/lib/report.py" "$OUT" >"$OUT/RESULTS.md"
 
-if [[ $PROFILE == 1 && ${SYS_STATUS[standalone]:-na} == ok ]]; then
-  log "stopping the standalone node so JFR writes its recording"
-  stop_pid "${SYS_PIDS[standalone]}" 60
-  if [[ -s $OUT/profile/node.jfr ]]; then
-    jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$OUT/profile/node.jfr" \
-      | python3 "$HERE/lib/jfr_top.py" >"$OUT/profile/top-frames.md"
-    log "profile summary: $OUT/profile/top-frames.md"
-  else
-    log "no JFR recording was written"
-  fi
+if [[ $PROFILE == 1 ]]; then
+  # JFR writes its recording when the JVM exits.
+  for sys in standalone pair; do
+    [[ ${SYS_STATUS[$sys]:-na} == na ]] && continue
+    log "stopping $sys so JFR writes its recording"
+    for pid in ${SYS_PIDS[$sys]}; do stop_pid "$pid" 60; done
+  done
+  for name in standalone primary; do
+    jfr_file="$OUT/profile/$name.jfr"
+    [[ -s $jfr_file ]] || continue
+    jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$jfr_file" \
+      | python3 "$HERE/lib/jfr_top.py" 25 "$name" >"$OUT/profile/top-frames-$name.md"
+    log "profile summary: $OUT/profile/top-frames-$name.md"
+  done
 fi
 
 log "done: $OUT/RESULTS.md"

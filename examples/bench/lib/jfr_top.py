@@ -2,7 +2,7 @@
 """Summarises a JFR CPU profile: where the node's threads spent their samples.
 
 Usage: jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample node.jfr \
-         | jfr_top.py [TOP] > top-frames.md
+         | jfr_top.py [TOP [NODE_NAME]] > top-frames.md
 
 Reads the text form of the samples and prints Markdown tables, separately for
   - jdk.ExecutionSample: threads running Java code (the CPU the JVM itself burns), and
@@ -20,6 +20,7 @@ import re
 import sys
 
 TOP = int(sys.argv[1]) if len(sys.argv) > 1 else 25
+NODE = sys.argv[2] if len(sys.argv) > 2 else "node"
 OURS = "net.twinblock."
 FRAME = re.compile(r"^\s+(\S.*?\))(?: line: \d+)?(?: bci: \d+)?\s*$")
 THREAD = re.compile(r'^\s+sampledThread = "(.*)" \(javaThreadId')
@@ -91,7 +92,7 @@ def main():
 
     w = sys.stdout.write
     java, native = profiles["jdk.ExecutionSample"], profiles["jdk.NativeMethodSample"]
-    w("# JFR CPU profile of the standalone node\n\n")
+    w(f"# JFR CPU profile of the {NODE} node\n\n")
     w(f"{java.samples} samples of threads running Java code; {native.samples} samples of threads in native "
       f"code (system calls) plus {native.idle} idle ones waiting in epoll/accept/sleep. Percentages are of "
       "each section's own samples.\n\n")
