@@ -29,8 +29,8 @@ import java.util.regex.Pattern;
 public final class PairProcesses implements AutoCloseable {
 
     public static final String PAIR_IQN = "iqn.2026-01.net.twinblock.it:pair";
-    /** How long a fresh pair may take to connect and agree it is in sync. */
-    static final Duration LINK_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a pair may take to connect and agree it is in sync (a rejoin copies the whole LUN). */
+    static final Duration LINK_TIMEOUT = Duration.ofSeconds(120);
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
             .version(HttpClient.Version.HTTP_1_1).build();
@@ -38,13 +38,16 @@ public final class PairProcesses implements AutoCloseable {
     private final Path dir;
     private final Path keyFile;
     private final int linkPort;
+    /** Where the first primary listens should it rejoin as a secondary (the secondary's mirror.peer). */
+    private final int rejoinPort;
     private NodeProcess primary;
     private NodeProcess secondary;
 
-    private PairProcesses(Path dir, Path keyFile, int linkPort) {
+    private PairProcesses(Path dir, Path keyFile, int linkPort, int rejoinPort) {
         this.dir = dir;
         this.keyFile = keyFile;
         this.linkPort = linkPort;
+        this.rejoinPort = rejoinPort;
     }
 
     /**
@@ -71,9 +74,11 @@ public final class PairProcesses implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        PairProcesses pair = new PairProcesses(dir, key, NodeProcess.freePort());
+        PairProcesses pair = new PairProcesses(dir, key, NodeProcess.freePort(), NodeProcess.freePort());
+        // mirror.peer on the secondary: where it connects once promoted, as in examples/pair.
         pair.secondary = pair.node("secondary", "--mirror.role=secondary",
-                "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2", extra);
+                "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2",
+                prepend("--mirror.peer=127.0.0.1:" + pair.rejoinPort, extra));
         return pair;
     }
 
@@ -83,8 +88,37 @@ public final class PairProcesses implements AutoCloseable {
             throw new IllegalStateException("the primary runs already");
         }
         primary = node("primary", "--mirror.role=primary", "--mirror.peer=127.0.0.1:" + linkPort,
-                "--iscsi.port-group=1", extra);
+                "--iscsi.port-group=1", prepend("--mirror.listen=127.0.0.1:" + rejoinPort, extra));
         awaitInSync();
+    }
+
+    /**
+     * After a failover: restarts the first primary, on its own data, as the secondary of the
+     * promoted node (what an administrator does by setting mirror.role = secondary in its config),
+     * and waits until the pair is in sync again. The restarted node then counts as the primary()
+     * of this object for stopping; roles are what the nodes report.
+     */
+    public NodeProcess rejoinFirstPrimaryAsSecondary() {
+        if (primary.isAlive()) {
+            throw new IllegalStateException("the first primary still runs");
+        }
+        NodeProcess old = primary;
+        try {
+            old.close(); // leak check of its first life
+        } finally {
+            primary = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve("primary"))
+                    .arg("--mirror.role=secondary").arg("--mirror.listen=127.0.0.1:" + rejoinPort)
+                    .arg("--iscsi.port-group=1").arg("--mirror.secret-file=" + keyFile).start();
+        }
+        awaitInSync();
+        return primary;
+    }
+
+    private static String[] prepend(String first, String... rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
     }
 
     private NodeProcess node(String name, String role, String link, String group, String... extra) {
