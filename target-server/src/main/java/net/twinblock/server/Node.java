@@ -31,6 +31,10 @@ import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
+import net.twinblock.mirror.pair.PairRecord;
+import net.twinblock.mirror.record.PersistGate;
+import net.twinblock.mirror.record.RecordKeeper;
+import net.twinblock.mirror.record.RecordSettings;
 import net.twinblock.mirror.pair.PairStatus;
 import net.twinblock.mirror.pair.Role;
 import net.twinblock.mirror.store.FileVolume;
@@ -179,7 +183,8 @@ public final class Node implements NodeView, AutoCloseable {
             // A volume created by this start is known empty: two new volumes start in sync
             // without a full copy. An existing one without pair metadata is assumed to hold data.
             return PairNode.start(mirror.pairConfig(), volume, group, transport.serverChannelClass(),
-                    transport.channelClass(), PairOptions.defaults().withVolumeCreated(created));
+                    transport.channelClass(), PairOptions.defaults().withVolumeCreated(created)
+                            .withRecord(record(volume)));
         } catch (Exception e) {
             // Netty's bind rethrows the OS error unchecked-but-checked (sneaky), so catch it all.
             if (mirror.listen() != null && isBindFailure(e)) {
@@ -188,6 +193,17 @@ public final class Node implements NodeView, AutoCloseable {
             }
             throw new StartFailure("cannot start the mirror: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The predictive record of the mirrored LUN, in {@code <data.dir>/lun<N>.record} on both nodes.
+     * A standalone node keeps none: the record bounds what differs from a partner, and it has none.
+     */
+    private PairRecord record(FileVolume volume) {
+        RecordSettings s = new RecordSettings(config.get(Keys.RECORD_EXTENT_SIZE), config.get(Keys.RECORD_CAPACITY),
+                config.get(Keys.RECORD_PREDICT_AHEAD), RecordSettings.DEFAULT_BUSY_HEADROOM);
+        Path file = config.get(Keys.DATA_DIR).resolve("lun" + MirrorSettings.MIRRORED_LUN + ".record");
+        return new RecordKeeper(file, s, volume.size(), io, PersistGate.OPEN, config.get(Keys.MIRROR_READ_GATE_TIMEOUT));
     }
 
     private static boolean isBindFailure(Throwable e) {

@@ -112,6 +112,18 @@ public final class Keys {
     public static final Key<Duration> MIRROR_HEARTBEAT = define("mirror.heartbeat", "1s",
             duration(Duration.ofMillis(100), Duration.ofMinutes(1)), "link heartbeat; three missed take the link down");
 
+    // predictive record
+    public static final Key<Integer> RECORD_EXTENT_SIZE = define("record.extent-size", "4M",
+            intSize(4096, 1 << 30), "predictive record granularity: after a crash only recorded extents of this"
+            + " size are copied (a power of two, at least 4K)");
+    public static final Key<Integer> RECORD_CAPACITY = define("record.capacity", "1024",
+            integer(0, 1 << 20), "idle extents the record keeps as hits; 0 = every write persists the record");
+    public static final Key<Integer> RECORD_PREDICT_AHEAD = define("record.predict-ahead", "2",
+            integer(0, 64), "extents a sequential stream records ahead of itself");
+    public static final Key<Duration> MIRROR_READ_GATE_TIMEOUT = define("mirror.read-gate-timeout", "5s",
+            duration(Duration.ofMillis(100), Duration.ofMinutes(5)), "a secondary read on a recorded extent waits"
+            + " this long for the primary's status answer, then fails (retryable)");
+
     public static final Key<String> LOG_LEVEL = define("log.level", "info",
             oneOf("debug", "info", "warning", "error"), "least severe log level printed");
     public static final Key<Duration> SHUTDOWN_DRAIN_TIMEOUT = define("shutdown.drain-timeout", "10s",
