@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.link.RecordUpdate;
 import net.twinblock.mirror.link.WakeupCounter;
 import net.twinblock.mirror.link.WriteAssembler;
 import net.twinblock.mirror.link.WriteFramer;
@@ -56,6 +57,12 @@ public final class PairNode implements AutoCloseable {
     private final Supplier<PeerIdentity> identity;
     private final List<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
     private final Volume exported = new Exported();
+    // predictive record
+    private final PairRecord record;
+    /** This node crashed and its valid record bounds what may differ; cleared once resynchronised. */
+    private volatile boolean recovering;
+    private final LongAdder recordResyncBytes = new LongAdder();
+    private RecordSender recordSender;
 
     private final WakeupCounter wakeups = new WakeupCounter();
     private final LongAdder applied = new LongAdder();
@@ -91,7 +98,12 @@ public final class PairNode implements AutoCloseable {
         });
         this.meta = PairMetadata.open(PairMetadata.fileFor(local.file()), options.volumeCreated(), metaIo);
         this.auth = new PeerAuth(cfg.secret());
-        this.identity = () -> meta.get().identity(local.size(), local.blockSize());
+        this.record = options.record();
+        this.identity = () -> {
+            PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
+            return recovering ? new PeerIdentity(id.nodeId(), id.volumeId(), id.sizeBytes(), id.blockSize(),
+                    id.generation(), id.flags() | PeerIdentity.FLAG_RECOVERING) : id;
+        };
     }
 
     /** {@link #start(PairConfig, FileVolume, EventLoopGroup, Class, Class, PairOptions)} with default hooks. */
@@ -238,6 +250,9 @@ public final class PairNode implements AutoCloseable {
         m.put("mirror.received_flushes", flushesReceived.sum());
         SecondaryVolume sv = secondary;
         m.put("mirror.forwarded_sent", sv == null ? 0 : sv.forwarded());
+        m.put("record.recovering", recovering ? 1L : 0L);
+        m.put("record.resync_bytes_total", recordResyncBytes.sum());
+        m.putAll(record.metrics());
         return m;
     }
 
@@ -279,6 +294,13 @@ public final class PairNode implements AutoCloseable {
         if (r != null) {
             r.close(); // first: what waits fails as "closing", rather than degrading when the link drops
         }
+        RecordSender rs;
+        synchronized (this) {
+            rs = recordSender;
+        }
+        if (rs != null) {
+            rs.close();
+        }
         if (c != null) {
             c.close();
         }
@@ -288,6 +310,7 @@ public final class PairNode implements AutoCloseable {
         if (sv != null) {
             sv.linkDown();
         }
+        record.close();
         markStopped();
         metaIo.shutdown();
         try {
@@ -305,7 +328,15 @@ public final class PairNode implements AutoCloseable {
      * longer known identical and the next link runs a full copy.
      */
     private void markRunning() {
-        if (meta.get().open()) {
+        if (meta.get().open() && record.holdsValidRecord()) {
+            // The record was durable on both nodes before any write it covers was issued: only its
+            // extents (and the partner's) may differ, and they are copied before the pair is in sync.
+            recovering = true;
+            LOG.log(Level.WARNING, "{0} was not shut down cleanly: the extents in its predictive record are"
+                    + " resynchronised at the next link (no full copy)", local.file());
+        } else if (!meta.get().open()) {
+            record.recoveryComplete(0, 0); // clean shutdown: both copies held the same data
+        } else {
             LOG.log(Level.WARNING, "{0} was not shut down cleanly: its copy may differ from the partner''s,"
                     + " so the next link makes a full copy", local.file());
             meta.update(m -> m.withClean(false)).join();
@@ -330,7 +361,10 @@ public final class PairNode implements AutoCloseable {
         DivergenceTracker tracker = options.divergence();
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
                 cfg.onPeerLoss(), cfg.suspendTimeout(), tracker, meta, group.next());
-        MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), options.writeIntent(), tracker, meta);
+        RecordSender records = new RecordSender(cfg.onPeerLoss(), cfg.suspendTimeout(), group.next(), record::snapshot);
+        WriteIntent intent = record == PairRecord.NONE ? options.writeIntent() : record.becomePrimary(records::send);
+        MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), intent, tracker, meta);
+        recordSender = records;
         replicator = r;
         current = mirrored;
         role = Role.PRIMARY;
@@ -342,13 +376,33 @@ public final class PairNode implements AutoCloseable {
         LinkSide side = new LinkSide() {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity peer) {
-                ch.pipeline().addLast("mirror", new PrimaryLinkHandler(r, mirrored, forwardedServed));
+                // The secondary's RECORD_REPORT (if it crashed); fails with the link.
+                CompletableFuture<byte[]> report = new CompletableFuture<>();
+                ch.closeFuture().addListener(f -> report.completeExceptionally(
+                        new VolumeException("mirror link lost before the secondary's record report", true)));
+                ch.pipeline().addLast("mirror", new PrimaryLinkHandler(r, mirrored, forwardedServed, records, report));
                 meta.update(m -> m.withPaired(m.volumeId()));
-                boolean needsCopy = r.linkUp(ch, () -> needsCopy(peer, tracker));
-                if (needsCopy) {
+                // First on the link: the record, so the secondary's read gate never starts from an older one.
+                records.linkUp(ch);
+                boolean peerRecovering = peer.recovering();
+                boolean[] full = new boolean[1];
+                boolean[] recordCopy = new boolean[1];
+                boolean needsCopy = r.linkUp(ch, () -> {
+                    // A crashed secondary's record means nothing to a primary without one: copy all.
+                    full[0] = needsCopy(peer, tracker) || (peerRecovering && record == PairRecord.NONE);
+                    recordCopy[0] = !full[0] && (recovering || peerRecovering);
+                    return full[0] || recordCopy[0];
+                });
+                if (recordCopy[0]) {
+                    recordResync(ch, mirrored, r, report, peerRecovering);
+                } else if (needsCopy) {
                     InitialCopy c = new InitialCopy(mirrored, ch);
                     copy = c;
-                    c.run();
+                    c.run().thenRun(() -> {
+                        if (r.linkedOn(ch) && r.state() == PairState.IN_SYNC) {
+                            recovered(0, 0); // a full copy covers every recorded extent too
+                        }
+                    });
                 } else {
                     LOG.log(Level.INFO, "secondary {0} is in sync: no copy needed", ch.remoteAddress());
                 }
@@ -358,10 +412,48 @@ public final class PairNode implements AutoCloseable {
             @Override
             public void linkDown(Channel ch) {
                 r.linkDown(ch);
+                records.linkDown(ch);
             }
         };
         client = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), identity, side);
         client.start();
+    }
+
+    /**
+     * Copies the extents either node's record held at startup (the only ones a crash can have
+     * made differ) from this primary to the secondary, then declares the pair in sync. A crashed
+     * secondary's extents arrive in its RECORD_REPORT. Failing (link lost, bad report) ends the
+     * link: the next one starts over, and the records stay pinned until then.
+     */
+    private void recordResync(Channel ch, MirroredVolume mirrored, Replicator r, CompletableFuture<byte[]> report,
+            boolean peerRecovering) {
+        CompletableFuture<List<long[]>> peerRanges = peerRecovering
+                ? report.thenApply(record::rangesOf) : CompletableFuture.completedFuture(List.of());
+        peerRanges.thenCompose(theirs -> {
+            List<long[]> all = new java.util.ArrayList<>(recovering ? record.recoveryRanges() : List.of());
+            all.addAll(theirs);
+            RecordResync resync = new RecordResync(mirrored, ch, all);
+            return resync.run().thenApply(v -> resync);
+        }).whenComplete((resync, err) -> {
+            if (err != null) {
+                LOG.log(Level.WARNING, "crash resync to the secondary {0} stopped: {1}; it starts again on the next"
+                        + " link", ch.remoteAddress(), MirroredVolume.volumeError(err).getMessage());
+                ch.close();
+                return;
+            }
+            if (!r.recordResyncDone(ch)) {
+                return; // another link took over; it resyncs again
+            }
+            recordResyncBytes.add(resync.total);
+            LOG.log(Level.INFO, "crash resync: copied {0} bytes in {1} extents", resync.total, resync.extents());
+            recovered(resync.total, resync.extents());
+        });
+    }
+
+    /** What this node's record held at startup is on both nodes now: its extents may leave the record. */
+    private void recovered(long bytes, int extents) {
+        recovering = false;
+        record.recoveryComplete(bytes, extents);
     }
 
     /**
@@ -380,13 +472,18 @@ public final class PairNode implements AutoCloseable {
 
     private synchronized void becomeSecondary() {
         RangeLock applyOrder = new RangeLock();
+        StatusQueries queries = new StatusQueries(() -> {
+            PeerServer s = server;
+            return s == null ? null : s.primary();
+        });
+        ReadGate gate = record == PairRecord.NONE ? options.readGate() : record.becomeSecondary(queries::ask);
         SecondaryVolume sv = new SecondaryVolume(local, () -> {
             PeerServer s = server;
             return s == null ? null : s.primary();
         }, () -> {
             PeerServer s = server;
             return s != null && s.primary() != null && secondaryInSync;
-        }, options.readGate());
+        }, gate);
         LinkSide side = new LinkSide() {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity peer) {
@@ -397,7 +494,17 @@ public final class PairNode implements AutoCloseable {
                                 syncing -> {
                                     secondarySyncing = syncing;
                                     secondaryInSync = !syncing;
-                                }, applied, flushesReceived));
+                                    if (!syncing && recovering) {
+                                        recovered(0, 0); // the primary copied what our record listed
+                                    }
+                                }, applied, flushesReceived, record, queries));
+                if (recovering) {
+                    byte[] mine = record.report();
+                    if (mine != null) {
+                        // Before any answer of ours: the primary waits for it to bound its resync.
+                        ch.writeAndFlush(new RecordUpdate(true, 0, mine));
+                    }
+                }
                 return true;
             }
 
@@ -406,6 +513,7 @@ public final class PairNode implements AutoCloseable {
                 secondarySyncing = false;
                 secondaryInSync = false;
                 sv.linkDown();
+                queries.linkDown();
             }
         };
         secondary = sv;
