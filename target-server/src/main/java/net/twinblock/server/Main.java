@@ -21,6 +21,7 @@ import net.twinblock.server.config.ValueParsers;
  *   target-server.jar serve [--config FILE] [--key=value ...]
  *   target-server.jar status [--admin HOST:PORT | --config FILE]
  *   target-server.jar promote [--admin HOST:PORT | --config FILE]
+ *   target-server.jar resolve --discard-local [--admin HOST:PORT | --config FILE]
  *   target-server.jar help | version
  * </pre>
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
@@ -62,6 +63,7 @@ public final class Main {
                 case "serve" -> serve(rest, err, stopRequested);
                 case "status" -> status(rest, out, err);
                 case "promote" -> promote(rest, out, err);
+                case "resolve" -> resolve(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -70,7 +72,7 @@ public final class Main {
                     out.println("twinblock " + version());
                     yield EXIT_OK;
                 }
-                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, "
+                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, "
                         + "help or version", args[0]);
             };
         } catch (ConfigException e) {
@@ -178,6 +180,34 @@ public final class Main {
         return EXIT_FAILED;
     }
 
+    /**
+     * Ends a split brain: run against the node whose data loses (restarted as the secondary), it
+     * drops that node's data generation so the next link makes it a full copy of its primary.
+     * The explicit --discard-local says which side loses; nothing is discarded without it.
+     */
+    private static int resolve(String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        if (args.length == 0 || !args[0].equals("--discard-local")) {
+            throw new ConfigException("resolve", "say which data to drop: resolve --discard-local [--admin HOST:PORT"
+                    + " | --config FILE], run against the node whose writes are to be discarded",
+                    String.join(" ", args));
+        }
+        InetSocketAddress admin = adminAddress(java.util.Arrays.copyOfRange(args, 1, args.length));
+        AdminClient.Answer answer;
+        try {
+            answer = new AdminClient(admin).post("/resolve?discard=local");
+        } catch (AdminClient.Unreachable e) {
+            err.println("resolve: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        if (answer.status() == 200) {
+            out.print(answer.body());
+            out.flush();
+            return EXIT_OK;
+        }
+        err.println("resolve refused: " + AdminClient.errorMessage(answer.body()));
+        return EXIT_FAILED;
+    }
+
     /** {@code [--admin HOST:PORT | --config FILE]}: which node's admin endpoint to call. */
     private static InetSocketAddress adminAddress(String[] args) throws ConfigException {
         InetSocketAddress admin = null;
@@ -227,6 +257,10 @@ public final class Main {
                 .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
                 .append("  promote [--admin HOST:PORT | --config FILE] make this secondary the primary (refused\n")
                 .append("                                           while its primary is still connected)\n")
+                .append("  resolve --discard-local [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           end a split brain: drop this node's data (a\n")
+                .append("                                           secondary without a link); it then takes a\n")
+                .append("                                           full copy from its primary\n")
                 .append("  help                                     this text\n")
                 .append("  version                                  print the version\n\n")
                 .append("config keys (file lines 'key = value', or --key=value; the command line wins):\n");

@@ -9,18 +9,23 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *  u16 version | u8 nodeId bytes | u8 volumeId bytes | u32 block size | u64 volume size
  *  | u64 data generation | u8 identity flags | 32 bytes nonce | [HELLO_ACK only: 32 bytes proof] | nodeId | volumeId
+ *  | [65 bytes generation history]
  * </pre>
- * Strings are UTF-8 and last, so every fixed field sits at a fixed offset.
+ * Strings are UTF-8 and follow the fixed fields, so every fixed field sits at a fixed offset. The
+ * generation history is optional and last: a node that sends none is still understood, and the
+ * payload length says whether it is there.
  */
 final class HelloBody {
 
     static final int VERSION = 1;
     static final int NONCE_LENGTH = 32;
     static final int PROOF_LENGTH = 32;
+    /** GenerationHistory.ENCODED_LENGTH (the link package does not interpret it, only carries it). */
+    static final int GENERATIONS_LENGTH = 65;
 
     private static final int FIXED = 2 + 1 + 1 + 4 + 8 + 8 + 1 + NONCE_LENGTH;
     static final int HELLO_MIN = FIXED + 2;
-    static final int HELLO_MAX = FIXED + 255 + 255;
+    static final int HELLO_MAX = FIXED + 255 + 255 + GENERATIONS_LENGTH;
     static final int HELLO_ACK_MIN = HELLO_MIN + PROOF_LENGTH;
     static final int HELLO_ACK_MAX = HELLO_MAX + PROOF_LENGTH;
 
@@ -39,11 +44,19 @@ final class HelloBody {
         }
     }
 
-    static int length(PeerIdentity id, boolean withProof) {
-        return FIXED + (withProof ? PROOF_LENGTH : 0) + utf8(id.nodeId()).length + utf8(id.volumeId()).length;
+    static void checkGenerations(byte[] generations) {
+        if (generations != null && generations.length != GENERATIONS_LENGTH) {
+            throw new IllegalArgumentException("generation history must be " + GENERATIONS_LENGTH + " bytes, not "
+                    + generations.length);
+        }
     }
 
-    static void write(ByteBuf out, int version, PeerIdentity id, byte[] nonce, byte[] proof) {
+    static int length(PeerIdentity id, boolean withProof, byte[] generations) {
+        return FIXED + (withProof ? PROOF_LENGTH : 0) + utf8(id.nodeId()).length + utf8(id.volumeId()).length
+                + (generations == null ? 0 : GENERATIONS_LENGTH);
+    }
+
+    static void write(ByteBuf out, int version, PeerIdentity id, byte[] nonce, byte[] proof, byte[] generations) {
         byte[] node = utf8(id.nodeId());
         byte[] volume = utf8(id.volumeId());
         out.writeShort(version);
@@ -59,6 +72,9 @@ final class HelloBody {
         }
         out.writeBytes(node);
         out.writeBytes(volume);
+        if (generations != null) {
+            out.writeBytes(generations);
+        }
     }
 
     /** Reads exactly {@code length} bytes; IllegalArgumentException if they do not add up. */
@@ -67,7 +83,8 @@ final class HelloBody {
         int version = in.readUnsignedShort();
         int nodeLength = in.readUnsignedByte();
         int volumeLength = in.readUnsignedByte();
-        if (length != FIXED + (withProof ? PROOF_LENGTH : 0) + nodeLength + volumeLength) {
+        int base = FIXED + (withProof ? PROOF_LENGTH : 0) + nodeLength + volumeLength;
+        if (length != base && length != base + GENERATIONS_LENGTH) {
             throw new IllegalArgumentException("HELLO payload of " + length + " bytes does not match its"
                     + " string lengths " + nodeLength + " and " + volumeLength);
         }
@@ -84,9 +101,14 @@ final class HelloBody {
         }
         String node = text(in, nodeLength, "node id");
         String volume = text(in, volumeLength, "volume id");
+        byte[] generations = null;
+        if (length == base + GENERATIONS_LENGTH) {
+            generations = new byte[GENERATIONS_LENGTH];
+            in.readBytes(generations);
+        }
         assert in.readerIndex() == end;
         PeerIdentity id = new PeerIdentity(node, volume, size, blockSize, generation, flags);
-        return withProof ? new HelloAck(version, id, nonce, proof) : new Hello(version, id, nonce);
+        return withProof ? new HelloAck(version, id, nonce, proof, generations) : new Hello(version, id, nonce, generations);
     }
 
     private static String text(ByteBuf in, int length, String what) {

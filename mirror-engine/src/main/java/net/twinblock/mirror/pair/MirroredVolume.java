@@ -155,7 +155,7 @@ public final class MirroredVolume implements Volume {
             if (err != null && disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally()) {
                 // The secondary may hold what the primary failed to write: not identical any more.
                 tracker.markChanged(offset, length);
-                meta.update(m -> m.withClean(false));
+                meta.update(PairMetadata.Meta::diverged);
             }
             if (err != null) {
                 throw new CompletionException(volumeError(err));

@@ -12,10 +12,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.resync.GenerationHistory;
 
 /**
  * What a node knows about its copy of the volume, kept in {@code <volume file>.meta} next to it:
@@ -36,30 +39,57 @@ public final class PairMetadata {
      * crashed, and page-cache writes one node had and the other lost may differ: not clean.
      */
     public record Meta(String volumeId, String nodeId, long generation, boolean paired, boolean empty,
-            boolean clean, boolean open) {
+            boolean clean, boolean open, GenerationHistory generations) {
+
+        public Meta {
+            Objects.requireNonNull(generations, "generations");
+        }
+
+        /** Without a generation history (a file written before it existed): {@link GenerationHistory#none()}. */
+        public Meta(String volumeId, String nodeId, long generation, boolean paired, boolean empty, boolean clean,
+                boolean open) {
+            this(volumeId, nodeId, generation, paired, empty, clean, open, GenerationHistory.none());
+        }
 
         public Meta withPaired(String pairVolumeId) {
-            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean, open);
+            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean, open, generations);
         }
 
         public Meta withWritten() {
-            return new Meta(volumeId, nodeId, generation, paired, false, clean, open);
+            return new Meta(volumeId, nodeId, generation, paired, false, clean, open, generations);
         }
 
         public Meta withClean(boolean isClean) {
-            return new Meta(volumeId, nodeId, generation, paired, empty, isClean, open);
+            return new Meta(volumeId, nodeId, generation, paired, empty, isClean, open, generations);
         }
 
         public Meta withGeneration(long g) {
-            return new Meta(volumeId, nodeId, g, paired, empty, clean, open);
+            return new Meta(volumeId, nodeId, g, paired, empty, clean, open, generations);
         }
 
         public Meta withEmpty(boolean isEmpty) {
-            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean, open);
+            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean, open, generations);
         }
 
         public Meta withOpen(boolean isOpen) {
-            return new Meta(volumeId, nodeId, generation, paired, empty, clean, isOpen);
+            return new Meta(volumeId, nodeId, generation, paired, empty, clean, isOpen, generations);
+        }
+
+        public Meta withGenerations(GenerationHistory h) {
+            return new Meta(volumeId, nodeId, generation, paired, empty, clean, open, h);
+        }
+
+        /**
+         * This node's copy now holds data its partner lacks (a write completed or failed without
+         * it): not clean, and the data is a new generation unless it already is one the partner
+         * never saw (current differs from the outage baseline), so the partner, meeting us again,
+         * learns it is behind, and a partner that was promoted meanwhile is seen as a split brain.
+         */
+        public Meta diverged() {
+            GenerationHistory g = generations;
+            boolean localOnly = !g.bitmap().equals(GenerationHistory.NONE) && !g.current().equals(g.bitmap());
+            return new Meta(volumeId, nodeId, generation, paired, empty, false, open,
+                    localOnly || g.isNone() ? g : g.newCurrent());
         }
 
         PeerIdentity identity(long sizeBytes, int blockSize) {
@@ -161,9 +191,26 @@ public final class PairMetadata {
                     Boolean.parseBoolean(required(p, "paired", file)),
                     Boolean.parseBoolean(required(p, "empty", file)),
                     Boolean.parseBoolean(required(p, "clean", file)),
-                    Boolean.parseBoolean(p.getProperty("open", "false").trim()));
+                    Boolean.parseBoolean(p.getProperty("open", "false").trim()),
+                    generations(p.getProperty("generations"), file));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("pair metadata " + file + ": generation is not a number", e);
+        }
+    }
+
+    /**
+     * The data generation history; absent in files written before it existed (none). Never the
+     * bitmap-in-memory flag: that bitmap died with the process that wrote the file.
+     */
+    private static GenerationHistory generations(String hex, Path file) {
+        if (hex == null || hex.isBlank()) {
+            return GenerationHistory.none();
+        }
+        try {
+            return GenerationHistory.decode(HexFormat.of().parseHex(hex.trim())).withoutBitmapInMemory();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("pair metadata " + file + ": generations is damaged (" + e.getMessage()
+                    + "); refusing to guess which data this node holds", e);
         }
     }
 
@@ -186,7 +233,8 @@ public final class PairMetadata {
                 + "paired=" + m.paired() + "\n"
                 + "empty=" + m.empty() + "\n"
                 + "clean=" + m.clean() + "\n"
-                + "open=" + m.open() + "\n";
+                + "open=" + m.open() + "\n"
+                + "generations=" + HexFormat.of().formatHex(m.generations().encode()) + "\n";
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");

@@ -11,5 +11,10 @@ public enum PairState {
     /** Primary only: the secondary is gone and writes complete on the primary alone (OnPeerLoss.CONTINUE). */
     DEGRADED,
     /** Primary only: the secondary is gone and writes wait for it (OnPeerLoss.SUSPEND). */
-    SUSPENDED
+    SUSPENDED,
+    /**
+     * The partner was refused because both nodes took writes while apart (or hold unrelated
+     * data): nothing is merged until an administrator discards one side's data (resolve).
+     */
+    SPLIT_BRAIN
 }

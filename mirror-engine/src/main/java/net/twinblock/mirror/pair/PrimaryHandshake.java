@@ -32,7 +32,7 @@ final class PrimaryHandshake extends Handshake {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         nonce = PeerAuth.newNonce();
-        ctx.writeAndFlush(new Hello(VERSION, local.get(), nonce));
+        ctx.writeAndFlush(new Hello(VERSION, local.get(), nonce, side.generations()));
         super.channelActive(ctx);
     }
 
@@ -42,6 +42,7 @@ final class PrimaryHandshake extends Handshake {
             return; // liveness only, nothing to release
         }
         if (msg instanceof PeerError e) {
+            side.refused(ctx.channel(), e.code(), e.message());
             refusedByPeer(ctx, e);
         } else if (msg instanceof HelloAck ack && nonce != null) {
             answer(ctx, ack);
@@ -61,8 +62,10 @@ final class PrimaryHandshake extends Handshake {
             return;
         }
         PeerIdentity mine = local.get();
-        Refusal no = Refusal.check(mine, ack.identity());
+        ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(ack.generations());
+        Refusal no = Refusal.check(mine, ack.identity(), side.generations(), ack.generations());
         if (no != null) {
+            side.refused(ctx.channel(), no.code(), no.reason());
             refuse(ctx, no.code(), no.reason());
             return;
         }

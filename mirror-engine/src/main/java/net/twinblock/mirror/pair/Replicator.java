@@ -102,6 +102,7 @@ final class Replicator {
     final LongAdder failed = new LongAdder();
     final LongAdder linkUps = new LongAdder();
     final LongAdder fullCopies = new LongAdder();
+    final LongAdder bitmapResyncs = new LongAdder();
 
     Replicator(WriteFramer framer, OnPeerLoss policy, Duration suspendTimeout, DivergenceTracker tracker,
             PairMetadata meta, EventExecutor timer) {
@@ -258,17 +259,31 @@ final class Replicator {
 
     /** The full copy over {@code ch} finished: the secondary is identical from now on. */
     void copyDone(Channel ch) {
+        copyDone(ch, true);
+    }
+
+    /**
+     * A copy over {@code ch} finished, the full one or the outage bitmap's regions ({@code full}
+     * false): the secondary is identical from now on and holds our data generation, so the
+     * outage baseline becomes history (the secondary adopts the same on SYNC_STATE in sync).
+     */
+    void copyDone(Channel ch, boolean full) {
         synchronized (lock) {
             if (link != ch || !syncing) {
                 return;
             }
             syncing = false;
-            fullCopies.increment();
+            if (full) {
+                fullCopies.increment();
+            } else {
+                bitmapResyncs.increment();
+            }
             tracker.clear();
             ch.writeAndFlush(new SyncState(true, (int) meta.get().generation()));
         }
-        meta.update(m -> m.withClean(true));
-        LOG.log(Level.INFO, "full copy to the secondary finished: the pair is IN_SYNC");
+        meta.update(m -> m.withClean(true).withGenerations(m.generations().endResync()));
+        LOG.log(Level.INFO, "{0} to the secondary finished: the pair is IN_SYNC",
+                full ? "full copy" : "resync of the outage bitmap's regions");
     }
 
     /**
@@ -309,7 +324,7 @@ final class Replicator {
         } else {
             // The primary has the data and the secondary does not: remember it before failing the host.
             tracker.markChanged(op.offset, op.length);
-            meta.update(m -> m.withClean(false)).whenComplete((ok, err) -> settle(op,
+            meta.update(PairMetadata.Meta::diverged).whenComplete((ok, err) -> settle(op,
                     new VolumeException("the secondary failed the mirrored " + op.kind + " of " + op.length
                             + " bytes at " + op.offset + ": " + status, status == AckStatus.NOT_READY)).run());
         }
@@ -447,7 +462,7 @@ final class Replicator {
         }
         degraded.increment();
         tracker.markChanged(op.offset, op.length);
-        CompletableFuture<Void> durable = meta.update(m -> m.withClean(false));
+        CompletableFuture<Void> durable = meta.update(PairMetadata.Meta::diverged);
         Runnable release = settleData(op);
         return () -> {
             release.run();
@@ -470,7 +485,7 @@ final class Replicator {
                 true);
         if (op.changesData()) {
             tracker.markChanged(op.offset, op.length);
-            meta.update(m -> m.withClean(false)).whenComplete((ok, err) -> settle(op, e).run());
+            meta.update(PairMetadata.Meta::diverged).whenComplete((ok, err) -> settle(op, e).run());
         } else {
             settle(op, e).run();
         }

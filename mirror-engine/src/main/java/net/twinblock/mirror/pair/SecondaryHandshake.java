@@ -42,6 +42,7 @@ final class SecondaryHandshake extends Handshake {
             return; // liveness only, nothing to release
         }
         if (msg instanceof PeerError e) {
+            side.refused(ctx.channel(), e.code(), e.message());
             refusedByPeer(ctx, e);
         } else if (msg instanceof Hello h && hello == null) {
             greet(ctx, h);
@@ -63,9 +64,10 @@ final class SecondaryHandshake extends Handshake {
             return;
         }
         hello = h;
+        ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(h.generations());
         nonce = PeerAuth.newNonce();
         ctx.writeAndFlush(new HelloAck(VERSION, local.get(), nonce,
-                auth.proof(PeerAuth.Role.SECONDARY, h.nonce(), nonce)));
+                auth.proof(PeerAuth.Role.SECONDARY, h.nonce(), nonce), side.generations()));
     }
 
     private void verify(ChannelHandlerContext ctx, HelloProof p) {
@@ -73,8 +75,9 @@ final class SecondaryHandshake extends Handshake {
             refuse(ctx, PeerErrorCode.AUTH_FAILED, "authentication failed");
             return;
         }
-        Refusal no = Refusal.check(hello.identity(), local.get());
+        Refusal no = Refusal.check(hello.identity(), local.get(), hello.generations(), side.generations());
         if (no != null) {
+            side.refused(ctx.channel(), no.code(), no.reason());
             refuse(ctx, no.code(), no.reason());
             return;
         }

@@ -124,6 +124,11 @@ public final class Keys {
             duration(Duration.ofMillis(100), Duration.ofMinutes(5)), "a secondary read on a recorded extent waits"
             + " this long for the primary's status answer, then fails (retryable)");
 
+    // resync and scrub
+    public static final Key<Integer> RESYNC_REGION_SIZE = define("resync.region-size", "64K",
+            intSize(4096, 16 << 20), "primary's outage bitmap granularity: a write without the secondary marks its"
+            + " region, and a reconnect copies only marked regions (a power of two, at least the block size)");
+
     public static final Key<String> LOG_LEVEL = define("log.level", "info",
             oneOf("debug", "info", "warning", "error"), "least severe log level printed");
     public static final Key<Duration> SHUTDOWN_DRAIN_TIMEOUT = define("shutdown.drain-timeout", "10s",
