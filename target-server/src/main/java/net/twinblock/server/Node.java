@@ -35,12 +35,14 @@ import net.twinblock.mirror.pair.PairRecord;
 import net.twinblock.mirror.record.PersistGate;
 import net.twinblock.mirror.record.RecordKeeper;
 import net.twinblock.mirror.record.RecordSettings;
+import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.pair.PairStatus;
 import net.twinblock.mirror.pair.Role;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.server.admin.AdminEndpoint;
 import net.twinblock.server.admin.AdminReply;
+import net.twinblock.server.admin.AdminRequest;
 import net.twinblock.server.admin.AdminRoutes;
 import net.twinblock.server.admin.AdminServer;
 import net.twinblock.server.admin.BindFailure;
@@ -184,6 +186,7 @@ public final class Node implements NodeView, AutoCloseable {
             // without a full copy. An existing one without pair metadata is assumed to hold data.
             return PairNode.start(mirror.pairConfig(), volume, group, transport.serverChannelClass(),
                     transport.channelClass(), PairOptions.defaults().withVolumeCreated(created)
+                            .withDivergence(new OutageBitmap(volume.size(), config.get(Keys.RESYNC_REGION_SIZE)))
                             .withRecord(record(volume)));
         } catch (Exception e) {
             // Netty's bind rethrows the OS error unchecked-but-checked (sneaky), so catch it all.
@@ -279,7 +282,38 @@ public final class Node implements NodeView, AutoCloseable {
         return new AdminRoutes()
                 .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(this))))
                 .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))))
-                .post("/promote", r -> promote());
+                .post("/promote", r -> promote())
+                .post("/resolve", this::resolve);
+    }
+
+    /**
+     * POST /resolve?discard=local: this node's data loses a split brain (see PairNode.discardLocal).
+     * 200 with the generations now held, 400 without discard=local, 409 if refused.
+     */
+    private java.util.concurrent.CompletableFuture<AdminReply> resolve(AdminRequest r) {
+        PairNode p = pair;
+        if (p == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
+                    "this node is standalone (mirror.role = standalone): there is no pair to resolve", Map.of()));
+        }
+        if (!r.query().getOrDefault("discard", List.of()).contains("local")) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(400,
+                    "say which data to drop: POST /resolve?discard=local on the node whose writes are discarded",
+                    Map.of()));
+        }
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                var h = p.discardLocal();
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("result", "discarded");
+                body.put("role", roleName(p.role()));
+                body.put("generations", h.describe());
+                return AdminReply.json(200, body);
+            } catch (IllegalStateException e) {
+                LOG.log(Level.WARNING, "resolve refused: " + e.getMessage());
+                return AdminReply.error(409, e.getMessage(), Map.of("role", roleName(p.role())));
+            }
+        }, adminActions).exceptionally(e -> AdminReply.error(500, "resolve failed: " + e.getCause(), Map.of()));
     }
 
     /**

@@ -1,5 +1,7 @@
 package net.twinblock.mirror.pair;
 
+import static net.twinblock.mirror.pair.LinkSide.PEER_GENERATIONS;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -20,7 +22,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import io.netty.buffer.PooledByteBufAllocator;
 import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.link.RecordUpdate;
@@ -29,6 +33,10 @@ import net.twinblock.mirror.link.WriteAssembler;
 import net.twinblock.mirror.link.WriteFramer;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
+import net.twinblock.mirror.resync.GenerationHistory;
+import net.twinblock.mirror.resync.OutageBitmap;
+import net.twinblock.mirror.resync.RegionResync;
+import net.twinblock.mirror.resync.ResyncProgress;
 import net.twinblock.mirror.store.VolumeException;
 
 /**
@@ -44,6 +52,8 @@ import net.twinblock.mirror.store.VolumeException;
 public final class PairNode implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(PairNode.class.getName());
+    /** Outage-bitmap regions copied at once: enough to fill the link, few enough to leave it to host writes. */
+    private static final int RESYNC_PARALLELISM = 8;
 
     private final PairConfig cfg;
     private final FileVolume local;
@@ -68,6 +78,16 @@ public final class PairNode implements AutoCloseable {
     private final LongAdder applied = new LongAdder();
     private final LongAdder flushesReceived = new LongAdder();
     private final LongAdder forwardedServed = new LongAdder();
+    /** Bitmap resyncs: what the last one had to copy and what all of them copied. */
+    private final LongAdder resyncBytesCopied = new LongAdder();
+    private final LongAdder resyncRegionsCopied = new LongAdder();
+    private volatile long lastResyncRegionsMarked;
+    private volatile ResyncProgress lastResync;
+    private volatile RegionResync resync;
+    /** Why the last link attempt was refused for the data generations (split brain); null once a link is up. */
+    private volatile String conflict;
+    /** The partner's generation history as last seen at a handshake (the winner if this node discards its data). */
+    private volatile GenerationHistory lastPeerGenerations;
 
     private volatile Role role;
     private volatile Volume current;
@@ -124,6 +144,10 @@ public final class PairNode implements AutoCloseable {
         PairNode node = new PairNode(cfg, local, group, serverChannel, clientChannel, options);
         try {
             node.markRunning();
+            if (cfg.role() == Role.PRIMARY && node.meta.get().generations().isNone()) {
+                // The data of a primary without a generation becomes the pair's first one.
+                node.meta.update(m -> m.withGenerations(m.generations().firstGeneration())).join();
+            }
             if (cfg.role() == Role.PRIMARY) {
                 node.becomePrimary();
             } else {
@@ -159,12 +183,20 @@ public final class PairNode implements AutoCloseable {
     public synchronized PairStatus status() {
         if (role == Role.PRIMARY) {
             InitialCopy c = copy;
+            RegionResync rr = resync;
             PairState s = replicator.state();
+            if (s == PairState.SYNCING && rr != null) {
+                ResyncProgress p = rr.progress();
+                return new PairStatus(role, s, replicator.peer(), p.bytesDone(), p.bytesDone() + p.bytesRemaining());
+            }
+            if (conflict != null && !replicator.linked()) {
+                s = PairState.SPLIT_BRAIN;
+            }
             boolean copying = s == PairState.SYNCING && c != null;
             return new PairStatus(role, s, replicator.peer(), copying ? c.done.get() : 0, copying ? c.total : 0);
         }
         Channel p = server == null ? null : server.primary();
-        PairState s = p == null ? PairState.CONNECTING
+        PairState s = p == null ? (conflict != null ? PairState.SPLIT_BRAIN : PairState.CONNECTING)
                 : secondarySyncing ? PairState.SYNCING
                 : secondaryInSync ? PairState.IN_SYNC : PairState.CONNECTING; // linked, SYNC_STATE not in yet
         return new PairStatus(role, s, p == null ? null : String.valueOf(p.remoteAddress()), 0, 0);
@@ -212,7 +244,11 @@ public final class PairNode implements AutoCloseable {
             secondary.linkDown();
             long generation = meta.get().generation() + 1;
             // Not known identical to anyone any more; the old primary must take a copy to rejoin.
-            meta.update(m -> m.withGeneration(generation).withClean(false)).join();
+            // From here this node's data is a new generation its old primary never saw; the outage
+            // bitmap counts what the old primary will lack when it rejoins.
+            options.divergence().clear();
+            meta.update(m -> m.withGeneration(generation).withClean(false)
+                    .withGenerations(m.generations().newCurrent())).join();
             LOG.log(Level.WARNING, "promoted to PRIMARY: data generation is now {0}", generation);
             becomePrimary();
         }
@@ -239,6 +275,20 @@ public final class PairNode implements AutoCloseable {
         m.put("mirror.ops_pending", r == null ? 0 : (long) r.pending());
         m.put("mirror.link_ups", r == null ? 0 : r.linkUps.sum());
         m.put("mirror.full_copies", r == null ? 0 : r.fullCopies.sum());
+        m.put("pair.split_brain", conflict != null && s.peer() == null ? 1L : 0L);
+        m.put("resync.bitmap_resyncs", r == null ? 0 : r.bitmapResyncs.sum());
+        OutageBitmap bm = bitmap();
+        m.put("resync.regions_marked", bm == null ? 0 : bm.markedCount());
+        m.put("resync.region_size_bytes", bm == null ? 0 : (long) bm.regionSize());
+        m.put("resync.last_regions_marked", lastResyncRegionsMarked);
+        m.put("resync.bytes_copied", resyncBytesCopied.sum());
+        m.put("resync.regions_copied", resyncRegionsCopied.sum());
+        RegionResync rr = resync;
+        ResyncProgress p = rr != null ? rr.progress() : lastResync;
+        m.put("resync.regions_done", p == null ? 0 : p.regionsDone());
+        m.put("resync.regions_total", p == null ? 0 : p.regionsTotal());
+        m.put("resync.rate_kib_per_second", p == null ? 0 : (long) (p.bytesPerSecond() / 1024));
+        m.put("resync.eta_seconds", p == null || p.eta() == null ? 0 : p.eta().toSeconds());
         m.put("mirror.sync_done_bytes", s.syncDoneBytes());
         m.put("mirror.sync_total_bytes", s.syncTotalBytes());
         m.put("mirror.forwarded_served", forwardedServed.sum());
@@ -376,6 +426,8 @@ public final class PairNode implements AutoCloseable {
         LinkSide side = new LinkSide() {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity peer) {
+                conflict = null;
+                byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
                 // The secondary's RECORD_REPORT (if it crashed); fails with the link.
                 CompletableFuture<byte[]> report = new CompletableFuture<>();
                 ch.closeFuture().addListener(f -> report.completeExceptionally(
@@ -385,16 +437,21 @@ public final class PairNode implements AutoCloseable {
                 // First on the link: the record, so the secondary's read gate never starts from an older one.
                 records.linkUp(ch);
                 boolean peerRecovering = peer.recovering();
-                boolean[] full = new boolean[1];
-                boolean[] recordCopy = new boolean[1];
+                boolean[] recordCopy = {false};
+                Copy[] plan = {Copy.NONE};
                 boolean needsCopy = r.linkUp(ch, () -> {
-                    // A crashed secondary's record means nothing to a primary without one: copy all.
-                    full[0] = needsCopy(peer, tracker) || (peerRecovering && record == PairRecord.NONE);
-                    recordCopy[0] = !full[0] && (recovering || peerRecovering);
-                    return full[0] || recordCopy[0];
+                    plan[0] = plan(peer, peerGenerations, tracker);
+                    if (plan[0] == Copy.NONE && peerRecovering && record == PairRecord.NONE) {
+                        plan[0] = Copy.FULL; // a crashed secondary's record means nothing to us: copy all
+                    }
+                    // Crash recovery: only the recorded extents may differ (predictive record).
+                    recordCopy[0] = plan[0] == Copy.NONE && (recovering || peerRecovering);
+                    return plan[0] != Copy.NONE || recordCopy[0];
                 });
                 if (recordCopy[0]) {
                     recordResync(ch, mirrored, r, report, peerRecovering);
+                } else if (needsCopy && plan[0] == Copy.BITMAP) {
+                    resyncBitmap(r, mirrored, ch);
                 } else if (needsCopy) {
                     InitialCopy c = new InitialCopy(mirrored, ch);
                     copy = c;
@@ -413,6 +470,16 @@ public final class PairNode implements AutoCloseable {
             public void linkDown(Channel ch) {
                 r.linkDown(ch);
                 records.linkDown(ch);
+            }
+
+            @Override
+            public byte[] generations() {
+                return meta.get().generations().encode();
+            }
+
+            @Override
+            public void refused(Channel ch, PeerErrorCode code, String reason) {
+                noteRefusal(ch, code, reason);
             }
         };
         client = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), identity, side);
@@ -456,6 +523,121 @@ public final class PairNode implements AutoCloseable {
         record.recoveryComplete(bytes, extents);
     }
 
+    /** What a returning secondary needs. */
+    private enum Copy { NONE, BITMAP, FULL }
+
+    /**
+     * DESIGN section 7: a new secondary needs everything unless the primary never held data. A
+     * paired one is placed by the data generations: the same generation needs nothing if both
+     * copies are clean; a secondary at our outage baseline needs only the bitmap's regions if this
+     * process saw the whole outage (the bitmap is in memory) and the secondary's copy is clean
+     * (it did not crash, so it holds everything it acknowledged); anything else gets a full copy.
+     * Refused verdicts (split brain, secondary newer) never get here: the handshake stopped them.
+     * Without the peer's generations (an older node) the plain generation numbers decide.
+     */
+    private Copy plan(PeerIdentity peer, byte[] peerGenerations, DivergenceTracker tracker) {
+        PairMetadata.Meta m = meta.get();
+        if (peer.paired() && peerGenerations != null) {
+            GenerationHistory theirs = GenerationHistory.decode(peerGenerations);
+            GenerationHistory.Verdict v = GenerationHistory.compare(m.generations(), theirs);
+            LOG.log(Level.INFO, "data generations: this primary {0}; secondary {1}: {2}", m.generations().describe(),
+                    theirs.describe(), v);
+            if (v == GenerationHistory.Verdict.LOCAL_NEWER_BITMAP) {
+                return peer.clean() && bitmap() != null && m.generations().bitmapInMemory() ? Copy.BITMAP : Copy.FULL;
+            }
+            if (v != GenerationHistory.Verdict.IN_SYNC) {
+                return Copy.FULL;
+            }
+        }
+        return needsCopy(peer, tracker) ? Copy.FULL : Copy.NONE;
+    }
+
+    /** The outage bitmap, when the divergence tracker is one (else a reconnect after divergence copies everything). */
+    private OutageBitmap bitmap() {
+        return options.divergence() instanceof OutageBitmap b ? b : null;
+    }
+
+    /**
+     * Copies only the regions the outage bitmap marked, each under the write path's range lock
+     * (so it orders against host writes still being mirrored) and written FUA on the secondary.
+     * A lost link fails it with the unfinished regions back on the bitmap for the next link.
+     */
+    private void resyncBitmap(Replicator r, MirroredVolume mirrored, Channel ch) {
+        OutageBitmap b = bitmap();
+        RangeLock ranges = mirrored.ranges();
+        // Ownership: the sink takes the region's read buffer; the replicator releases it once acked or failed.
+        RegionResync rr = new RegionResync(b, local, (offset, data) -> r.write(offset, data, true, true),
+                (offset, length) -> ranges.acquire(offset, length).thenApply(lease -> lease::close),
+                RESYNC_PARALLELISM, PooledByteBufAllocator.DEFAULT);
+        lastResyncRegionsMarked = b.markedCount();
+        resync = rr;
+        LOG.log(Level.INFO, "secondary {0} is behind by {1} regions of {2} bytes: copying only those",
+                ch.remoteAddress(), lastResyncRegionsMarked, b.regionSize());
+        rr.start().whenComplete((progress, err) -> {
+            ResyncProgress p = progress != null ? progress : rr.progress();
+            lastResync = p;
+            resyncBytesCopied.add(p.bytesDone());
+            resyncRegionsCopied.add(p.regionsDone());
+            if (resync == rr) {
+                resync = null;
+            }
+            if (err == null) {
+                LOG.log(Level.INFO, "bitmap resync done: {0}", p);
+                r.copyDone(ch, false);
+            } else {
+                LOG.log(Level.WARNING, "bitmap resync stopped after {0}: {1}; the next link continues it", p,
+                        MirroredVolume.volumeError(err).getMessage());
+            }
+        });
+    }
+
+    /** A refusal for the data generations (split brain, unrelated data) is shown in status until resolved. */
+    private void noteRefusal(Channel ch, PeerErrorCode code, String reason) {
+        byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
+        if (peerGenerations != null) {
+            lastPeerGenerations = GenerationHistory.decode(peerGenerations);
+        }
+        if (code == PeerErrorCode.GENERATION_CONFLICT) {
+            if (conflict == null) {
+                LOG.log(Level.ERROR, "mirror link refused: {0}", reason);
+            }
+            conflict = reason;
+        }
+    }
+
+    /**
+     * The administrator's answer to a split brain, run on the node whose data loses: its data
+     * generation is dropped (its copy counts as holding nothing known), so the next link with the
+     * partner makes it the target of a full copy, and what it alone wrote is overwritten. Only
+     * on a secondary without a link (restart the losing node as secondary first). Blocking.
+     *
+     * @return the generations after the change, for the administrator's record
+     * @throws IllegalStateException on a primary or while linked
+     */
+    public GenerationHistory discardLocal() {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the pair node is closed");
+            }
+            if (role == Role.PRIMARY) {
+                throw new IllegalStateException("this node is the primary; the node whose data is discarded must be"
+                        + " the target of the copy: restart it with mirror.role = secondary first");
+            }
+            Channel p = server == null ? null : server.primary();
+            if (p != null && p.isActive()) {
+                throw new IllegalStateException("the primary " + p.remoteAddress() + " is connected: there is no"
+                        + " conflict to resolve");
+            }
+            GenerationHistory winner = lastPeerGenerations;
+            meta.update(m -> m.withClean(false).withGenerations(winner != null
+                    ? m.generations().discard(winner) : GenerationHistory.none())).join();
+            conflict = null;
+            LOG.log(Level.WARNING, "this node''s data was discarded by an administrator: the next link makes it a"
+                    + " full copy of its primary (generations now {0})", meta.get().generations().describe());
+            return meta.get().generations();
+        }
+    }
+
     /**
      * The decision of DESIGN section 7 in its simplest form: a new secondary needs everything
      * unless the primary never held data; a returning one needs nothing only if both copies are
@@ -468,6 +650,14 @@ public final class PairNode implements AutoCloseable {
         }
         return !(m.clean() && secondaryId.clean() && secondaryId.generation() == m.generation()
                 && !tracker.anyChanged());
+    }
+
+    /**
+     * The primary said this copy is identical to its own: this node now holds the primary's data
+     * generation (as the primary holds it after ending its resync).
+     */
+    private void adoptGenerations(GenerationHistory primary) {
+        meta.update(m -> m.withGenerations(m.generations().adopt(primary.endResync())));
     }
 
     private synchronized void becomeSecondary() {
@@ -487,6 +677,11 @@ public final class PairNode implements AutoCloseable {
         LinkSide side = new LinkSide() {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity peer) {
+                conflict = null;
+                byte[] primaryGenerations = ch.attr(PEER_GENERATIONS).get();
+                if (primaryGenerations != null) {
+                    lastPeerGenerations = GenerationHistory.decode(primaryGenerations);
+                }
                 CompletableFuture<Void> adopted = meta.update(m -> m.withPaired(peer.volumeId())
                         .withGeneration(peer.generation()));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
@@ -494,6 +689,9 @@ public final class PairNode implements AutoCloseable {
                                 syncing -> {
                                     secondarySyncing = syncing;
                                     secondaryInSync = !syncing;
+                                    if (!syncing && primaryGenerations != null) {
+                                        adoptGenerations(GenerationHistory.decode(primaryGenerations));
+                                    }
                                     if (!syncing && recovering) {
                                         recovered(0, 0); // the primary copied what our record listed
                                     }
@@ -506,6 +704,16 @@ public final class PairNode implements AutoCloseable {
                     }
                 }
                 return true;
+            }
+
+            @Override
+            public byte[] generations() {
+                return meta.get().generations().encode();
+            }
+
+            @Override
+            public void refused(Channel ch, PeerErrorCode code, String reason) {
+                noteRefusal(ch, code, reason);
             }
 
             @Override
