@@ -55,7 +55,8 @@ public final class PairNode implements AutoCloseable {
     /** Outage-bitmap regions copied at once: enough to fill the link, few enough to leave it to host writes. */
     private static final int RESYNC_PARALLELISM = 8;
 
-    private final PairConfig cfg;
+    /** Not final: promotion switches a SUSPEND policy to CONTINUE (see {@link #promote()}). */
+    private volatile PairConfig cfg;
     private final FileVolume local;
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannel;
@@ -250,6 +251,17 @@ public final class PairNode implements AutoCloseable {
             meta.update(m -> m.withGeneration(generation).withClean(false)
                     .withGenerations(m.generations().newCurrent())).join();
             LOG.log(Level.WARNING, "promoted to PRIMARY: data generation is now {0}", generation);
+            if (cfg.onPeerLoss() == OnPeerLoss.SUSPEND) {
+                // Promotion is the admin saying the old primary is gone. SUSPEND exists so that a
+                // primary never acknowledges a write its partner might be missing while that partner
+                // could still be serving; after promotion that risk is the generations' job (a
+                // returning old primary is behind, or in split brain, and is refused or resynced).
+                // Holding host writes here would turn the failover into an outage until the old
+                // primary returns, so the promoted node serves alone and tracks what changed.
+                LOG.log(Level.WARNING, "promoted node serves alone until a secondary joins:"
+                        + " mirror.on-peer-loss SUSPEND becomes CONTINUE for this run");
+                cfg = cfg.withOnPeerLoss(OnPeerLoss.CONTINUE, cfg.suspendTimeout());
+            }
             becomePrimary();
         }
         for (Consumer<Role> l : roleListeners) {

@@ -125,8 +125,9 @@ class PairSyncTest {
         InetSocketAddress oldPrimaryListen = new InetSocketAddress("127.0.0.1", oldPrimaryPort);
         FileVolume a = h.volume("a.img");
         FileVolume b = h.volume("b.img");
+        // The default policy, SUSPEND: after promotion the node must still serve writes alone.
         PairNode secondary = h.start(secondaryConfig().withPeer(oldPrimaryListen)
-                .withOnPeerLoss(OnPeerLoss.CONTINUE, Duration.ofSeconds(30)), b, true);
+                .withOnPeerLoss(OnPeerLoss.SUSPEND, Duration.ofSeconds(60)), b, true);
         PairNode primary = h.start(primaryConfig(secondary.listenAddress()), a, true);
         await().atMost(WAIT).until(() -> secondary.state() == PairState.IN_SYNC);
         primary.volume().write(0, data(random(4096, 1)), false).get(10, TimeUnit.SECONDS);
@@ -146,7 +147,8 @@ class PairSyncTest {
         assertEquals(generation + 1, secondary.metadata().generation());
 
         byte[] after = random(8192, 2);
-        secondary.volume().write(4096, data(after), false).get(10, TimeUnit.SECONDS); // now local + degraded
+        // Well inside the 60 s suspend timeout: it completes because the promoted node serves alone.
+        secondary.volume().write(4096, data(after), false).get(10, TimeUnit.SECONDS);
         assertArrayEquals(after, PairHarness.read(b, 4096, 8192));
 
         // The old primary comes back as the secondary, where the promoted node looks for it.
