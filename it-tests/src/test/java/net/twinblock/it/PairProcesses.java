@@ -42,6 +42,10 @@ public final class PairProcesses implements AutoCloseable {
     private final int rejoinPort;
     private NodeProcess primary;
     private NodeProcess secondary;
+    /** LUN 0's size on both nodes, or null for NodeProcess's default. */
+    private String lunSize;
+    /** The primary's arguments, so it can be restarted as it was after a crash. */
+    private String[] primaryExtra;
 
     private PairProcesses(Path dir, Path keyFile, int linkPort, int rejoinPort) {
         this.dir = dir;
@@ -67,6 +71,25 @@ public final class PairProcesses implements AutoCloseable {
 
     /** Only the secondary, waiting for a primary (a test may first send it something else). */
     public static PairProcesses startSecondary(String... extra) {
+        return startSecondary(null, extra);
+    }
+
+    /**
+     * A pair whose LUN 0 is {@code lunSize} (e.g. "256M") on both nodes instead of 64 MiB, waiting
+     * until it is in sync. {@code extra} as in {@link #start(String...)}.
+     */
+    public static PairProcesses startWithLun(String lunSize, String... extra) {
+        PairProcesses pair = startSecondary(lunSize, extra);
+        try {
+            pair.startPrimary(extra);
+            return pair;
+        } catch (RuntimeException | Error e) {
+            pair.close();
+            throw e;
+        }
+    }
+
+    private static PairProcesses startSecondary(String lunSize, String... extra) {
         Path dir = NodeProcess.newWorkDir("pair");
         Path key = dir.resolve("pair.key");
         try {
@@ -75,6 +98,7 @@ public final class PairProcesses implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         PairProcesses pair = new PairProcesses(dir, key, NodeProcess.freePort(), NodeProcess.freePort());
+        pair.lunSize = lunSize;
         // mirror.peer on the secondary: where it connects once promoted, as in examples/pair.
         pair.secondary = pair.node("secondary", "--mirror.role=secondary",
                 "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2",
@@ -87,6 +111,7 @@ public final class PairProcesses implements AutoCloseable {
         if (primary != null) {
             throw new IllegalStateException("the primary runs already");
         }
+        primaryExtra = extra.clone();
         primary = node("primary", "--mirror.role=primary", "--mirror.peer=127.0.0.1:" + linkPort,
                 "--iscsi.port-group=1", prepend("--mirror.listen=127.0.0.1:" + rejoinPort, extra));
         awaitInSync();
@@ -114,6 +139,24 @@ public final class PairProcesses implements AutoCloseable {
         return primary;
     }
 
+    /**
+     * After the primary was killed: starts it again as the primary, on its own data dir and with
+     * the same arguments (what systemd does after a crash), and waits until the pair is in sync.
+     */
+    public NodeProcess restartPrimary() {
+        if (primary.isAlive()) {
+            throw new IllegalStateException("the primary still runs");
+        }
+        NodeProcess old = primary;
+        try {
+            old.close(); // leak check of its first life
+        } finally {
+            primary = null;
+            startPrimary(primaryExtra);
+        }
+        return primary;
+    }
+
     private static String[] prepend(String first, String... rest) {
         String[] all = new String[rest.length + 1];
         all[0] = first;
@@ -124,6 +167,9 @@ public final class PairProcesses implements AutoCloseable {
     private NodeProcess node(String name, String role, String link, String group, String... extra) {
         NodeProcess.Builder b = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve(name))
                 .arg(role).arg(link).arg(group).arg("--mirror.secret-file=" + keyFile);
+        if (lunSize != null) {
+            b.luns("--lun.0.size=" + lunSize);
+        }
         for (String a : extra) {
             b.arg(a);
         }
