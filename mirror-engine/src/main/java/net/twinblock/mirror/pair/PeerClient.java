@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.twinblock.mirror.link.LinkKeepAlive;
 import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerIdentity;
@@ -58,6 +59,15 @@ public final class PeerClient implements AutoCloseable {
             @Override
             public void linkDown(Channel ch) {
                 side.linkDown(ch);
+            }
+            @Override
+            public byte[] generations() {
+                return side.generations();
+            }
+
+            @Override
+            public void refused(Channel ch, PeerErrorCode code, String reason) {
+                side.refused(ch, code, reason);
             }
         };
         this.bootstrap = new Bootstrap().group(group).channel(channelClass)

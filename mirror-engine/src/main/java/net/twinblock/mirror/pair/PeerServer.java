@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import net.twinblock.mirror.link.LinkKeepAlive;
 import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerIdentity;
@@ -56,6 +57,16 @@ public final class PeerServer implements AutoCloseable {
                     LOG.log(Level.WARNING, "mirror link from primary {0} is down", ch.remoteAddress());
                     side.linkDown(ch);
                 }
+            }
+
+            @Override
+            public byte[] generations() {
+                return side.generations();
+            }
+
+            @Override
+            public void refused(Channel ch, PeerErrorCode code, String reason) {
+                side.refused(ch, code, reason);
             }
         };
         SecondaryHandshake.Slot slot = () -> primary.get() != null;

@@ -1,0 +1,293 @@
+package net.twinblock.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * DESIGN section 7 with real processes and a link a test can cut: after an outage only the
+ * regions written meanwhile are copied, a rejoining old primary takes only what it lacks, and
+ * a split brain is refused, shown, and healed only by an administrator's choice.
+ */
+class ResyncTest {
+
+    private static final int BLOCK = PairClient.BLOCK;
+    private static final int REGION = 64 * 1024;
+    private static final int BLOCKS_PER_REGION = REGION / BLOCK;
+    /** The writer touches every 4th of the first 512 regions: at most 128 of the LUN's 1024. */
+    private static final int WRITTEN_REGIONS = 128;
+    private static final Duration LINK_TIMEOUT = Duration.ofSeconds(120);
+
+    /** Two nodes whose mirror link runs through a proxy the test can cut. */
+    private static final class Pair implements AutoCloseable {
+        final Path dir = NodeProcess.newWorkDir("resync");
+        final Path key = dir.resolve("pair.key");
+        final int linkPort = NodeProcess.freePort();
+        /** Where the first primary listens once it rejoins as a secondary (the promoted node connects there). */
+        final int rejoinPort = NodeProcess.freePort();
+        final LinkProxy proxy;
+        NodeProcess primary;
+        NodeProcess secondary;
+
+        Pair() throws IOException {
+            Files.writeString(key, "resync test pair key " + System.nanoTime() + "\n", StandardCharsets.UTF_8);
+            proxy = LinkProxy.start(linkPort);
+            secondary = node("secondary", "--mirror.role=secondary", "--mirror.listen=127.0.0.1:" + linkPort,
+                    "--mirror.peer=127.0.0.1:" + rejoinPort, "--iscsi.port-group=2");
+            primary = node("primary", "--mirror.role=primary", "--mirror.peer=127.0.0.1:" + proxy.port(),
+                    "--mirror.listen=127.0.0.1:" + rejoinPort, "--iscsi.port-group=1");
+            awaitInSync(primary, secondary);
+        }
+
+        NodeProcess node(String name, String... args) {
+            NodeProcess.Builder b = NodeProcess.builder().iqn(PairProcesses.PAIR_IQN).dataDir(dir.resolve(name))
+                    .arg("--mirror.secret-file=" + key).arg("--mirror.on-peer-loss=continue")
+                    .arg("--mirror.heartbeat=200ms");
+            for (String a : args) {
+                b.arg(a);
+            }
+            return b.start();
+        }
+
+        /** Restarts the stopped first primary on its data as the secondary of the promoted node. */
+        NodeProcess restartFirstPrimaryAsSecondary() {
+            primary.close();
+            primary = node("primary", "--mirror.role=secondary", "--mirror.listen=127.0.0.1:" + rejoinPort,
+                    "--iscsi.port-group=1");
+            return primary;
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                if (primary != null) {
+                    primary.close();
+                }
+            } finally {
+                try {
+                    secondary.close();
+                } finally {
+                    proxy.close();
+                }
+            }
+        }
+    }
+
+    static void awaitInSync(NodeProcess a, NodeProcess b) {
+        try {
+            await("pair in sync").atMost(LINK_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "in_sync".equals(PairProcesses.mirrorState(a))
+                            && "in_sync".equals(PairProcesses.mirrorState(b)));
+        } catch (RuntimeException | Error e) {
+            throw new AssertionError("not in sync within " + LINK_TIMEOUT + "\nlog a:\n" + a.logTail(30)
+                    + "\nlog b:\n" + b.logTail(30), e);
+        }
+    }
+
+    static long metric(NodeProcess node, String name) {
+        return PairProcesses.metric(node, name).map(Double::longValue)
+                .orElseThrow(() -> new AssertionError("no metric " + name + " on node " + node.pid()));
+    }
+
+    /** Writes 4 KiB at the start of every 4th region of the first 512, round and round, remembering the last. */
+    private static final class Writer implements AutoCloseable {
+        final Map<Long, Long> lastSeq = new ConcurrentHashMap<>();
+        final AtomicLong written = new AtomicLong();
+        final AtomicBoolean stop = new AtomicBoolean();
+        final AtomicReference<Throwable> failure = new AtomicReference<>();
+        final Thread thread;
+
+        Writer(NodeProcess node) {
+            thread = new Thread(() -> {
+                try (PairClient host = PairClient.login(node, "iqn.2026-01.net.twinblock.it:resync-writer")) {
+                    long seq = 0;
+                    while (!stop.get()) {
+                        seq++;
+                        long lba = (seq % WRITTEN_REGIONS) * 4 * BLOCKS_PER_REGION;
+                        host.write(lba, PairClient.pattern(lba, seq, 4096), false);
+                        lastSeq.put(lba, seq);
+                        written.incrementAndGet();
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failure.set(e);
+                }
+            }, "resync-writer");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void awaitWrites(long more) {
+            long target = written.get() + more;
+            await("writer progress").atMost(Duration.ofSeconds(60))
+                    .until(() -> written.get() >= target || failure.get() != null);
+            if (failure.get() != null) {
+                throw new AssertionError("the writer failed", failure.get());
+            }
+        }
+
+        /** Every write the host got GOOD for reads back from {@code node}. */
+        void verify(NodeProcess node) throws IOException {
+            try (PairClient host = PairClient.login(node, "iqn.2026-01.net.twinblock.it:resync-reader")) {
+                for (Map.Entry<Long, Long> e : lastSeq.entrySet()) {
+                    assertArrayEquals(PairClient.pattern(e.getKey(), e.getValue(), 4096), host.read(e.getKey(), 4096),
+                            "acknowledged write #" + e.getValue() + " at LBA " + e.getKey());
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            stop.set(true);
+            thread.join(Duration.ofSeconds(30).toMillis());
+            if (failure.get() != null) {
+                throw new AssertionError("the writer failed", failure.get());
+            }
+        }
+    }
+
+    private static void assertSameImages(Path a, Path b) throws IOException {
+        assertEquals(-1L, Files.mismatch(a, b), "the two nodes' volumes differ");
+    }
+
+    @Test
+    void afterALinkOutageOnlyTheMarkedRegionsAreCopiedWhileWritesGoOn() throws Exception {
+        Path primaryImage;
+        Path secondaryImage;
+        try (Pair pair = new Pair()) {
+            Writer writer = new Writer(pair.primary);
+            try {
+                writer.awaitWrites(200);
+                pair.proxy.cut();
+                await("primary degraded").atMost(Duration.ofSeconds(30))
+                        .until(() -> "degraded".equals(PairProcesses.mirrorState(pair.primary)));
+                writer.awaitWrites(500);
+                assertTrue(metric(pair.primary, "twinblock_resync_regions_marked") > 0, "nothing marked");
+                pair.proxy.restore();
+                // Writes keep coming while the marked regions are copied.
+                awaitInSync(pair.primary, pair.secondary);
+                writer.awaitWrites(200);
+            } finally {
+                writer.close();
+            }
+            long marked = metric(pair.primary, "twinblock_resync_last_regions_marked");
+            long copied = metric(pair.primary, "twinblock_resync_bytes_copied");
+            System.out.println("bitmap resync: " + marked + " regions marked, " + copied + " bytes copied");
+            assertTrue(marked > 0 && marked <= WRITTEN_REGIONS, marked + " regions marked");
+            assertEquals(marked * REGION, copied, "bytes copied must be the marked regions, no more");
+            assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies"), "a full copy ran");
+            assertEquals(1, metric(pair.primary, "twinblock_resync_bitmap_resyncs"));
+            writer.verify(pair.primary);
+            primaryImage = PairProcesses.image(pair.primary);
+            secondaryImage = PairProcesses.image(pair.secondary);
+            assertEquals(0, pair.primary.stop());
+            assertEquals(0, pair.secondary.stop());
+        }
+        assertSameImages(primaryImage, secondaryImage);
+    }
+
+    @Test
+    void aCleanlyStoppedPrimaryRejoinsTheNodePromotedMeanwhileWithOnlyTheRegionsWrittenSince() throws Exception {
+        Path newPrimaryImage;
+        Path rejoinedImage;
+        byte[] before = PairClient.pattern(100, 1, 64 * 1024);
+        byte[] after = PairClient.pattern(4000, 2, 8192);
+        try (Pair pair = new Pair()) {
+            try (PairClient host = PairClient.login(pair.primary, "iqn.2026-01.net.twinblock.it:rejoin")) {
+                host.write(100, before, true);
+            }
+            assertEquals(0, pair.primary.stop());
+            await("secondary sees its primary gone").atMost(Duration.ofSeconds(30))
+                    .until(() -> "connecting".equals(PairProcesses.mirrorState(pair.secondary)));
+            ToolResult promoted = PairProcesses.promote(pair.secondary);
+            assertEquals(0, promoted.exitCode(), promoted.describe());
+            try (PairClient host = PairClient.login(pair.secondary, "iqn.2026-01.net.twinblock.it:rejoin")) {
+                host.write(4000, after, true); // 16 blocks, all in one 64 KiB region
+            }
+            NodeProcess rejoined = pair.restartFirstPrimaryAsSecondary();
+            awaitInSync(pair.secondary, rejoined);
+            assertEquals(1, metric(pair.secondary, "twinblock_resync_last_regions_marked"));
+            assertEquals(REGION, metric(pair.secondary, "twinblock_resync_bytes_copied"));
+            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "a full copy ran");
+            try (PairClient reader = PairClient.login(rejoined, "iqn.2026-01.net.twinblock.it:rejoin-reader")) {
+                assertArrayEquals(before, reader.read(100, before.length));
+                assertArrayEquals(after, reader.read(4000, after.length));
+            }
+            newPrimaryImage = PairProcesses.image(pair.secondary);
+            rejoinedImage = PairProcesses.image(rejoined);
+            assertEquals(0, pair.secondary.stop());
+            assertEquals(0, rejoined.stop());
+        }
+        assertSameImages(newPrimaryImage, rejoinedImage);
+    }
+
+    @Test
+    void aSplitBrainIsRefusedAndShownUntilAnAdministratorDiscardsOneSide() throws Exception {
+        Path winnerImage;
+        Path loserImage;
+        byte[] winner = PairClient.pattern(2000, 7, 4096);
+        byte[] loser = PairClient.pattern(2000, 8, 4096);
+        byte[] loserOnly = PairClient.pattern(6000, 9, 4096);
+        try (Pair pair = new Pair()) {
+            pair.proxy.cut();
+            await("secondary sees its primary gone").atMost(Duration.ofSeconds(30))
+                    .until(() -> "connecting".equals(PairProcesses.mirrorState(pair.secondary)));
+            ToolResult promoted = PairProcesses.promote(pair.secondary);
+            assertEquals(0, promoted.exitCode(), promoted.describe());
+            // Both nodes now take writes while apart.
+            try (PairClient host = PairClient.login(pair.primary, "iqn.2026-01.net.twinblock.it:old-side")) {
+                host.write(2000, loser, true);
+                host.write(6000, loserOnly, true);
+            }
+            try (PairClient host = PairClient.login(pair.secondary, "iqn.2026-01.net.twinblock.it:new-side")) {
+                host.write(2000, winner, true);
+            }
+            assertEquals(0, pair.primary.stop());
+            NodeProcess old = pair.restartFirstPrimaryAsSecondary();
+
+            await("split brain reported").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> "split_brain".equals(PairProcesses.mirrorState(pair.secondary))
+                            && "split_brain".equals(PairProcesses.mirrorState(old)));
+            assertTrue(pair.secondary.logText().contains("split brain: both nodes took writes while apart"),
+                    pair.secondary.logTail(20));
+            assertTrue(old.logText().contains("split brain"), old.logTail(20));
+            assertEquals(1, metric(old, "twinblock_pair_split_brain"));
+            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "data was copied anyway");
+
+            ToolResult resolved = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard-local", "--admin",
+                    "127.0.0.1:" + old.adminPort());
+            assertEquals(0, resolved.exitCode(), resolved.describe());
+            assertTrue(resolved.stdout().contains("\"result\": \"discarded\""), resolved.describe());
+            awaitInSync(pair.secondary, old);
+            assertEquals(1, metric(pair.secondary, "twinblock_mirror_full_copies"));
+            try (PairClient reader = PairClient.login(old, "iqn.2026-01.net.twinblock.it:healed")) {
+                assertArrayEquals(winner, reader.read(2000, 4096), "the winner's write must be on both");
+                assertArrayEquals(new byte[4096], reader.read(6000, 4096), "the loser's own write must be gone");
+            }
+            winnerImage = PairProcesses.image(pair.secondary);
+            loserImage = PairProcesses.image(old);
+            assertEquals(0, pair.secondary.stop());
+            assertEquals(0, old.stop());
+        }
+        assertSameImages(winnerImage, loserImage);
+    }
+
+    @Test
+    void resolveWithoutSayingWhichSideLosesIsAUsageError() {
+        ToolResult r = NodeProcess.runJar(Duration.ofSeconds(30), "resolve", "--admin", "127.0.0.1:1");
+        assertEquals(2, r.exitCode(), r.describe());
+        assertTrue(r.stderr().contains("--discard-local"), r.describe());
+    }
+}
