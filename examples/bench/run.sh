@@ -9,6 +9,7 @@
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
 #   WARMUP [10s]       4K random read/write after the fill, per system (JIT, caches)
 #   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt standalone pair"]
+#                      (also "pair-nocap": the pair with record.capacity=0, every write a record miss)
 #   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
 #   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
@@ -293,40 +294,46 @@ start_standalone() {
 
 # The pair: host -> primary -> secondary, synchronous. Until the jar knows mirror.role the node
 # refuses the key ("config error: mirror.role: unknown key") and the column reads n/a.
-start_pair() {
-  [[ -f $JAR ]] || { mark_na pair "no node jar"; return; }
-  local secret="$WORK/mirror.secret" link
+start_pair() { start_pair_as pair ""; }
+# The same pair with an empty predictive record: every write updates the record on both nodes
+# (always-miss), the cost the record's hits save.
+start_pair-nocap() { start_pair_as pair-nocap nocap- --record.capacity=0; }
+
+start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
+  local pair=$1 pre=$2; shift 2
+  [[ -f $JAR ]] || { mark_na "$pair" "no node jar"; return; }
+  local secret="$WORK/${pre}mirror.secret" link
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret"
   chmod 600 "$secret"
   link=$(free_port)
-  start_node secondary "$OUT/logs/pair-secondary.log" \
-    --mirror.role=secondary --mirror.listen="127.0.0.1:$link" --mirror.secret-file="$secret"
+  start_node "${pre}secondary" "$OUT/logs/$pair-secondary.log" \
+    --mirror.role=secondary --mirror.listen="127.0.0.1:$link" --mirror.secret-file="$secret" "$@"
   local spid=$NODE_PID
-  if ! node_ready pair "$spid" "$OUT/logs/pair-secondary.log"; then
-    [[ ${SYS_NOTE[pair]} == *"mirror.role: unknown key"* ]] && SYS_NOTE[pair]="mirroring not built"
+  if ! node_ready "$pair" "$spid" "$OUT/logs/$pair-secondary.log"; then
+    [[ ${SYS_NOTE[$pair]} == *"mirror.role: unknown key"* ]] && SYS_NOTE[$pair]="mirroring not built"
     return 0
   fi
-  SECONDARY_ADMIN=$NODE_ADMIN
-  start_node primary "$OUT/logs/pair-primary.log" \
-    --mirror.role=primary --mirror.peer="127.0.0.1:$link" --mirror.secret-file="$secret"
+  [[ $pair == pair ]] && SECONDARY_ADMIN=$NODE_ADMIN  # frames are shown for the default pair only
+  start_node "${pre}primary" "$OUT/logs/$pair-primary.log" \
+    --mirror.role=primary --mirror.peer="127.0.0.1:$link" --mirror.secret-file="$secret" "$@"
   local ppid=$NODE_PID pport=$NODE_PORT padmin=$NODE_ADMIN iqn state="" i
-  node_ready pair "$ppid" "$OUT/logs/pair-primary.log" || return 0
+  node_ready "$pair" "$ppid" "$OUT/logs/$pair-primary.log" || return 0
   # Measure only a pair in sync: a primary still copying to (or waiting for) its secondary is not
   # the synchronous steady state the goals are about.
   for ((i = 0; i < 3000; i++)); do
     state=$(python3 "$HERE/lib/status.py" "$padmin" mirror.state 2>/dev/null) || state=""
     [[ ${state^^} == IN_SYNC ]] && break
     kill -0 "$ppid" 2>/dev/null && kill -0 "$spid" 2>/dev/null || break
-    ((i % 100 == 0)) && log "pair: primary reports mirror state '${state:-no answer}', waiting for IN_SYNC"
+    ((i % 100 == 0)) && log "$pair: primary reports mirror state '${state:-no answer}', waiting for IN_SYNC"
     sleep 0.1
   done
-  [[ ${state^^} == IN_SYNC ]] || { mark_na pair "pair not in sync after 300 s (state '${state:-no answer}')"; return 0; }
+  [[ ${state^^} == IN_SYNC ]] || { mark_na "$pair" "pair not in sync after 300 s (state '${state:-no answer}')"; return 0; }
   iqn=$(discover_iqn "$pport")
-  [[ -n $iqn ]] || { mark_na pair "primary ready but SendTargets discovery returned no target"; return; }
-  SYS_PIDS[pair]="$ppid $spid"
-  SYS_URL[pair]=$(iscsi_filename "127.0.0.1:$pport" "$iqn" 0)
-  SYS_NOTE[pair]="primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn), in sync"
-  SYS_STATUS[pair]=ok
+  [[ -n $iqn ]] || { mark_na "$pair" "primary ready but SendTargets discovery returned no target"; return; }
+  SYS_PIDS[$pair]="$ppid $spid"
+  SYS_URL[$pair]=$(iscsi_filename "127.0.0.1:$pport" "$iqn" 0)
+  SYS_NOTE[$pair]="primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn), in sync${*:+, $*}"
+  SYS_STATUS[$pair]=ok
 }
 
 # ---------------------------------------------------------------- fio
@@ -399,10 +406,10 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
 # ---------------------------------------------------------------- the run
 log "results in $OUT"
 ensure_tools
-case " $SYSTEMS " in *" standalone "* | *" pair "*) ensure_jar ;; esac
+case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "*) ensure_jar ;; esac
 
 for sys in $SYSTEMS; do
-  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt standalone pair)"
+  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt standalone pair pair-nocap)"
   log "starting $sys"
   "start_$sys"
   [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"

@@ -23,6 +23,7 @@ SYSTEM_TITLES = {
     "tgt": "tgt (Debian)",
     "standalone": "twinblock standalone",
     "pair": "twinblock pair",
+    "pair-nocap": "twinblock pair, record.capacity=0 (always-miss)",
 }
 
 
