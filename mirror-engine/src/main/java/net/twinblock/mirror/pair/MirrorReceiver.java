@@ -17,6 +17,7 @@ import net.twinblock.mirror.link.Flush;
 import net.twinblock.mirror.link.FlushAck;
 import net.twinblock.mirror.link.ForwardedAck;
 import net.twinblock.mirror.link.Heartbeat;
+import net.twinblock.mirror.link.LinkOutbox;
 import net.twinblock.mirror.link.MirroredWrite;
 import net.twinblock.mirror.link.PeerError;
 import net.twinblock.mirror.link.PeerErrorCode;
@@ -117,7 +118,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         int length = data.readableBytes();
         if (outOfRange(offset, length)) {
             data.release(); // refused: ours
-            ch.writeAndFlush(new WriteAck(w.sequence(), AckStatus.OUT_OF_RANGE));
+            LinkOutbox.of(ch).write(new WriteAck(w.sequence(), AckStatus.OUT_OF_RANGE));
             return;
         }
         if (meta.get().empty()) {
@@ -125,6 +126,8 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             barrier = barrier.thenCompose(v -> meta.update(m -> m.withWritten()));
         }
         CompletableFuture<Void> gate = barrier;
+        // Acks of writes finishing together on the I/O threads leave in one flush, not one each.
+        LinkOutbox acks = LinkOutbox.of(ch);
         // The lease is taken now, in arrival order; the write waits for it and for the barrier.
         ranges.acquire(offset, length).thenAccept(lease -> gate.whenComplete((v, metaErr) -> {
             CompletableFuture<Void> done;
@@ -137,14 +140,15 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             done.whenComplete((ok, err) -> {
                 lease.close();
                 applied.increment();
-                ch.writeAndFlush(new WriteAck(w.sequence(), status(err)));
+                acks.write(new WriteAck(w.sequence(), status(err)));
             });
         }));
     }
 
     private void discard(Channel ch, Discard d) {
+        LinkOutbox acks = LinkOutbox.of(ch);
         if (outOfRange(d.offset(), d.length())) {
-            ch.writeAndFlush(new WriteAck(d.sequence(), AckStatus.OUT_OF_RANGE));
+            acks.write(new WriteAck(d.sequence(), AckStatus.OUT_OF_RANGE));
             return;
         }
         CompletableFuture<Void> gate = barrier;
@@ -152,14 +156,15 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 .thenCompose(v -> volume.discard(d.offset(), d.length()))
                 .whenComplete((ok, err) -> {
                     lease.close();
-                    ch.writeAndFlush(new WriteAck(d.sequence(), status(err)));
+                    acks.write(new WriteAck(d.sequence(), status(err)));
                 }));
     }
 
     private void flush(Channel ch, Flush f) {
         flushes.increment();
+        LinkOutbox acks = LinkOutbox.of(ch);
         barrier.thenCompose(v -> volume.flush())
-                .whenComplete((ok, err) -> ch.writeAndFlush(new FlushAck(f.sequence(), status(err))));
+                .whenComplete((ok, err) -> acks.write(new FlushAck(f.sequence(), status(err))));
     }
 
     /**
@@ -179,7 +184,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 LOG.log(Level.WARNING, "record update {0} from the primary not persisted: {1}", u.sequence(),
                         err.toString());
             }
-            ch.writeAndFlush(new RecordAck(u.sequence(), err == null ? AckStatus.OK : AckStatus.IO_ERROR));
+            LinkOutbox.of(ch).write(new RecordAck(u.sequence(), err == null ? AckStatus.OK : AckStatus.IO_ERROR));
         });
     }
 

@@ -18,6 +18,7 @@ import net.twinblock.mirror.link.ForwardedDiscard;
 import net.twinblock.mirror.link.ForwardedFlush;
 import net.twinblock.mirror.link.ForwardedWrite;
 import net.twinblock.mirror.link.Heartbeat;
+import net.twinblock.mirror.link.LinkOutbox;
 import net.twinblock.mirror.link.PeerError;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerMessage;
@@ -137,19 +138,20 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
     private void statusQuery(Channel ch, StatusQuery q) {
         long end = Math.min(volume.size(), q.offset() + q.length());
         if (q.offset() >= end) {
-            ch.writeAndFlush(new StatusReply(q.id()));
+            LinkOutbox.of(ch).write(new StatusReply(q.id()));
             return;
         }
         volume.ranges().acquire(q.offset(), end - q.offset()).whenComplete((lease, err) -> {
             if (lease != null) {
                 lease.close();
             }
-            ch.writeAndFlush(new StatusReply(q.id()));
+            LinkOutbox.of(ch).write(new StatusReply(q.id()));
         });
     }
 
     private static void answer(Channel ch, int id, CompletableFuture<Void> done) {
-        done.whenComplete((ok, err) -> ch.writeAndFlush(new ForwardedAck(id, status(err))));
+        LinkOutbox out = LinkOutbox.of(ch);
+        done.whenComplete((ok, err) -> out.write(new ForwardedAck(id, status(err))));
     }
 
     static AckStatus status(Throwable err) {

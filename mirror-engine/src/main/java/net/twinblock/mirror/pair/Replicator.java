@@ -2,8 +2,6 @@ package net.twinblock.mirror.pair;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
-import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
@@ -15,13 +13,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.Discard;
 import net.twinblock.mirror.link.Flush;
+import net.twinblock.mirror.link.LinkOutbox;
 import net.twinblock.mirror.link.PeerMessage;
 import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteFramer;
@@ -91,6 +89,8 @@ final class Replicator {
     private final Map<Integer, Op> pending = new HashMap<>();
     private final List<CompletableFuture<Void>> linkWaiters = new ArrayList<>();
     private Channel link;
+    /** The link's outbox: frames of many ops go out in one flush. Set and cleared with {@link #link}. */
+    private LinkOutbox out;
     private boolean syncing;
     private boolean everLinked;
     private boolean degradedLogged;
@@ -159,21 +159,21 @@ final class Replicator {
 
     private CompletableFuture<Void> submit(Kind kind, long offset, long length, boolean fua, boolean copy,
             ByteBuf data) {
-        Channel ch;
+        LinkOutbox to;
         List<PeerMessage> frames = null;
         Op op;
         synchronized (lock) {
             op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
-            ch = link;
-            if (ch != null) {
+            to = out;
+            if (link != null) {
                 pending.put(op.sequence, op);
-                frames = frames(op, ch);
+                frames = frames(op, link);
             } else {
                 noLink(op);
             }
         }
         if (frames != null) {
-            send(ch, frames);
+            to.write(frames); // the outbox (or a failed write on a closed channel) releases each frame
         }
         return op.done;
     }
@@ -191,9 +191,11 @@ final class Replicator {
         List<CompletableFuture<Void>> waiters;
         List<List<PeerMessage>> resend = new ArrayList<>();
         boolean copy;
+        LinkOutbox to = LinkOutbox.of(ch);
         synchronized (lock) {
             copy = needsCopy.getAsBoolean();
             link = ch;
+            out = to;
             syncing = copy;
             everLinked = true;
             degradedLogged = false;
@@ -203,7 +205,8 @@ final class Replicator {
                 reminder = null;
             }
             // First on the wire, before any write: the secondary records whether it is being rebuilt.
-            ch.writeAndFlush(new SyncState(!copy, (int) meta.get().generation()));
+            // Through the outbox like every op, so no op sent earlier from this thread overtakes it.
+            to.write(new SyncState(!copy, (int) meta.get().generation()));
             List<Op> ops = new ArrayList<>(pending.values());
             ops.sort(Comparator.comparingLong(o -> o.order));
             for (Op op : ops) {
@@ -220,7 +223,7 @@ final class Replicator {
             linkWaiters.clear();
         }
         for (List<PeerMessage> f : resend) {
-            send(ch, f);
+            to.write(f);
         }
         for (CompletableFuture<Void> w : waiters) {
             w.complete(null);
@@ -238,6 +241,7 @@ final class Replicator {
                 return;
             }
             link = null;
+            out = null;
             syncing = false;
             for (Op op : new ArrayList<>(pending.values())) {
                 if (op.copy) {
@@ -279,7 +283,7 @@ final class Replicator {
                 bitmapResyncs.increment();
             }
             tracker.clear();
-            ch.writeAndFlush(new SyncState(true, (int) meta.get().generation()));
+            out.write(new SyncState(true, (int) meta.get().generation()));
         }
         meta.update(m -> m.withClean(true).withGenerations(m.generations().endResync()));
         LOG.log(Level.INFO, "{0} to the secondary finished: the pair is IN_SYNC",
@@ -298,7 +302,7 @@ final class Replicator {
                 return false;
             }
             syncing = false;
-            ch.writeAndFlush(new SyncState(true, (int) meta.get().generation()));
+            out.write(new SyncState(true, (int) meta.get().generation()));
         }
         meta.update(m -> m.withClean(true));
         LOG.log(Level.INFO, "crash resync to the secondary finished: the pair is IN_SYNC");
@@ -383,6 +387,7 @@ final class Replicator {
             waiters = new ArrayList<>(linkWaiters);
             linkWaiters.clear();
             link = null;
+            out = null;
             if (reminder != null) {
                 reminder.cancel(false);
             }
@@ -408,26 +413,6 @@ final class Replicator {
                 return List.of(new Discard(op.sequence, op.offset, op.length));
             default:
                 return List.of(new Flush(op.sequence));
-        }
-    }
-
-    /** Writes one op's frames together on the link's event loop: a large write's frames stay adjacent. */
-    private static void send(Channel ch, List<PeerMessage> frames) {
-        Runnable write = () -> {
-            for (PeerMessage f : frames) {
-                ch.write(f); // the encoder (or a failed write on a closed channel) releases each frame
-            }
-            ch.flush();
-        };
-        EventLoop loop = ch.eventLoop();
-        if (loop.inEventLoop()) {
-            write.run();
-        } else {
-            try {
-                loop.execute(write);
-            } catch (RejectedExecutionException e) {
-                frames.forEach(ReferenceCountUtil::release); // never written: ours to release
-            }
         }
     }
 

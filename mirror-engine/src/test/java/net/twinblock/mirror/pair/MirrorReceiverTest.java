@@ -119,6 +119,7 @@ class MirrorReceiverTest {
     }
 
     private int ack() {
+        link.runPendingTasks(); // acks leave in one flush per event-loop turn
         WriteAck a = assertInstanceOf(WriteAck.class, link.readOutbound());
         assertEquals(AckStatus.OK, a.status());
         return a.sequence();
@@ -160,6 +161,7 @@ class MirrorReceiverTest {
         assertEquals(1, ack());
         assertEquals(2, ack());
         link.writeInbound(new MirroredWrite(3, 1 << 20, false, filled(512, 'x'), 1));
+        link.runPendingTasks();
         WriteAck refused = assertInstanceOf(WriteAck.class, link.readOutbound());
         assertEquals(AckStatus.OUT_OF_RANGE, refused.status());
     }

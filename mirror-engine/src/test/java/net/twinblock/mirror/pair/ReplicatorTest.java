@@ -56,6 +56,7 @@ class ReplicatorTest {
     /** Drains what the replicator wrote on the link, releasing it; returns the messages. */
     private static List<PeerMessage> sent(EmbeddedChannel ch) {
         List<PeerMessage> out = new ArrayList<>();
+        ch.runPendingTasks(); // the link's outbox flushes once per event-loop turn
         Object m;
         while ((m = ch.readOutbound()) != null) {
             out.add((PeerMessage) m);
