@@ -175,7 +175,7 @@ def main():
                 w(f"| {label} | {title} | failed: {why} | | | | |\n")
                 continue
             cpu = fmt(c.med("cpu_per_gb"), 2)
-            if s == "pair":
+            if s.startswith("pair"):
                 each = [statistics.median(x["cpu_per_gb_each"][i] for x in c.ok)
                         for i in range(len(c.ok[0]["cpu_per_gb_each"]))]
                 cpu += " (" + " + ".join(fmt(e, 2) for e in each) + ")"
