@@ -66,7 +66,9 @@ public final class SecondaryVolume implements Volume {
      */
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
-        return readGate(offset, length).thenCompose(v -> local.read(offset, length, alloc));
+        // No gate here: callers pass readGate first (Volume and BlockStorage say so). Gating
+        // again sent a second status query to the primary for every read of a recorded extent.
+        return local.read(offset, length, alloc);
     }
 
     @Override

@@ -20,7 +20,10 @@ public interface Volume extends AutoCloseable {
     /** Logical block size in bytes (512 or 4096); the unit of alignment for every call. */
     int blockSize();
 
-    /** Reads {@code length} bytes at {@code offset} into a new buffer from {@code alloc}, owned by the caller. */
+    /**
+     * Reads {@code length} bytes at {@code offset} into a new buffer from {@code alloc}, owned by the
+     * caller. Callers have already passed {@link #readGate} for the range; read does not gate again.
+     */
     CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc);
 
     /**
