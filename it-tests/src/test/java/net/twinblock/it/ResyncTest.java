@@ -32,17 +32,20 @@ class ResyncTest {
     private static final Duration LINK_TIMEOUT = Duration.ofSeconds(120);
 
     /** Two nodes whose mirror link runs through a proxy the test can cut. */
-    private static final class Pair implements AutoCloseable {
+    static final class Pair implements AutoCloseable {
         final Path dir = NodeProcess.newWorkDir("resync");
         final Path key = dir.resolve("pair.key");
         final int linkPort = NodeProcess.freePort();
         /** Where the first primary listens once it rejoins as a secondary (the promoted node connects there). */
         final int rejoinPort = NodeProcess.freePort();
         final LinkProxy proxy;
+        final String[] extra;
         NodeProcess primary;
         NodeProcess secondary;
 
-        Pair() throws IOException {
+        /** {@code extra} args go to both nodes, e.g. "--scrub.repair=true". */
+        Pair(String... extra) throws IOException {
+            this.extra = extra;
             Files.writeString(key, "resync test pair key " + System.nanoTime() + "\n", StandardCharsets.UTF_8);
             proxy = LinkProxy.start(linkPort);
             secondary = node("secondary", "--mirror.role=secondary", "--mirror.listen=127.0.0.1:" + linkPort,
@@ -59,7 +62,18 @@ class ResyncTest {
             for (String a : args) {
                 b.arg(a);
             }
+            for (String a : extra) {
+                b.arg(a);
+            }
             return b.start();
+        }
+
+        /** Stops the primary (SIGTERM) and starts it again on its data, as the primary. */
+        void restartPrimary() {
+            assertEquals(0, primary.stop());
+            primary.close();
+            primary = node("primary", "--mirror.role=primary", "--mirror.peer=127.0.0.1:" + proxy.port(),
+                    "--mirror.listen=127.0.0.1:" + rejoinPort, "--iscsi.port-group=1");
         }
 
         /** Restarts the stopped first primary on its data as the secondary of the promoted node. */

@@ -22,6 +22,7 @@ import net.twinblock.server.config.ValueParsers;
  *   target-server.jar status [--admin HOST:PORT | --config FILE]
  *   target-server.jar promote [--admin HOST:PORT | --config FILE]
  *   target-server.jar resolve --discard-local [--admin HOST:PORT | --config FILE]
+ *   target-server.jar verify [--admin HOST:PORT | --config FILE]
  *   target-server.jar help | version
  * </pre>
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
@@ -64,6 +65,7 @@ public final class Main {
                 case "status" -> status(rest, out, err);
                 case "promote" -> promote(rest, out, err);
                 case "resolve" -> resolve(rest, out, err);
+                case "verify" -> verify(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -72,7 +74,7 @@ public final class Main {
                     out.println("twinblock " + version());
                     yield EXIT_OK;
                 }
-                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, "
+                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, verify, "
                         + "help or version", args[0]);
             };
         } catch (ConfigException e) {
@@ -208,6 +210,36 @@ public final class Main {
         return EXIT_FAILED;
     }
 
+    /**
+     * Compares the pair's two copies now (on the primary). Prints the report as JSON; exits 0
+     * when the copies are identical (or every difference was repaired), 1 when blocks differ or
+     * the comparison could not run.
+     */
+    private static int verify(String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        InetSocketAddress admin = adminAddress(args);
+        AdminClient.Answer answer;
+        try {
+            answer = new AdminClient(admin).post("/verify");
+        } catch (AdminClient.Unreachable e) {
+            err.println("verify: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        if (answer.status() != 200) {
+            err.println("verify refused: " + AdminClient.errorMessage(answer.body()));
+            return EXIT_FAILED;
+        }
+        out.print(answer.body());
+        out.flush();
+        long mismatched = jsonNumber(answer.body(), "mismatchedBlocks");
+        return mismatched == 0 || mismatched == jsonNumber(answer.body(), "repairedBlocks") ? EXIT_OK : EXIT_FAILED;
+    }
+
+    /** A top-level number of the admin endpoint's JSON answer; -1 if absent. */
+    private static long jsonNumber(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     /** {@code [--admin HOST:PORT | --config FILE]}: which node's admin endpoint to call. */
     private static InetSocketAddress adminAddress(String[] args) throws ConfigException {
         InetSocketAddress admin = null;
@@ -261,6 +293,8 @@ public final class Main {
                 .append("                                           end a split brain: drop this node's data (a\n")
                 .append("                                           secondary without a link); it then takes a\n")
                 .append("                                           full copy from its primary\n")
+                .append("  verify [--admin HOST:PORT | --config FILE]  compare both copies now (on the primary);\n")
+                .append("                                           exit 1 if blocks differ (scrub.repair fixes)\n")
                 .append("  help                                     this text\n")
                 .append("  version                                  print the version\n\n")
                 .append("config keys (file lines 'key = value', or --key=value; the command line wins):\n");

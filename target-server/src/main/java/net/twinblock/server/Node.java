@@ -35,7 +35,10 @@ import net.twinblock.mirror.pair.PairRecord;
 import net.twinblock.mirror.record.PersistGate;
 import net.twinblock.mirror.record.RecordKeeper;
 import net.twinblock.mirror.record.RecordSettings;
+import net.twinblock.mirror.resync.ChecksumAlgorithm;
 import net.twinblock.mirror.resync.OutageBitmap;
+import net.twinblock.mirror.resync.ScrubReport;
+import net.twinblock.mirror.resync.ScrubSettings;
 import net.twinblock.mirror.pair.PairStatus;
 import net.twinblock.mirror.pair.Role;
 import net.twinblock.mirror.store.FileVolume;
@@ -129,6 +132,7 @@ public final class Node implements NodeView, AutoCloseable {
             PortGroup lunGroup = PortGroup.standalone();
             if (mirror.paired() && lun.lun() == MirrorSettings.MIRRORED_LUN) {
                 pair = startPair(mirror, volume, created);
+                pair.configureScrub(scrubSettings(config));
                 exported = pair.volume();
                 PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role());
                 // Promotion flips ALUA at once; the frontend reads the state on every command.
@@ -283,7 +287,53 @@ public final class Node implements NodeView, AutoCloseable {
                 .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(this))))
                 .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))))
                 .post("/promote", r -> promote())
-                .post("/resolve", this::resolve);
+                .post("/resolve", this::resolve)
+                .post("/verify", r -> verify());
+    }
+
+    /** scrub.* and resync.checksum as the engine takes them: one hash per block, 256 hashes per message. */
+    static ScrubSettings scrubSettings(NodeConfig c) {
+        return new ScrubSettings(c.get(Keys.SCRUB_INTERVAL), c.get(Keys.SCRUB_MAX_RATE), c.get(Keys.SCRUB_REPAIR),
+                ChecksumAlgorithm.fromConfig(Keys.RESYNC_CHECKSUM.name(), c.get(Keys.RESYNC_CHECKSUM)), 1, 256);
+    }
+
+    /**
+     * POST /verify: compares both copies now (a scrub at scrub.max-rate) and answers with what it
+     * found: blocks that differ (and the first ranges), blocks repaired (scrub.repair). 409 on a
+     * secondary or without an in-sync secondary.
+     */
+    private java.util.concurrent.CompletableFuture<AdminReply> verify() {
+        PairNode p = pair;
+        if (p == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
+                    "this node is standalone (mirror.role = standalone): there is no copy to compare with", Map.of()));
+        }
+        java.util.concurrent.CompletableFuture<ScrubReport> run;
+        try {
+            run = p.verify();
+        } catch (IllegalStateException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409, e.getMessage(),
+                    Map.of("role", roleName(p.role()))));
+        }
+        return run.handle((report, err) -> {
+            if (err != null) {
+                return AdminReply.error(503, "verify stopped: " + (err.getCause() != null ? err.getCause() : err),
+                        Map.of());
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", report.mismatchedBlocks() == 0 ? "identical" : "different");
+            body.put("complete", report.complete());
+            body.put("regionsScanned", report.regionsScanned());
+            body.put("mismatchedBlocks", report.mismatchedBlocks());
+            body.put("repairedBlocks", report.repairedBlocks());
+            List<Object> ranges = new java.util.ArrayList<>();
+            for (var range : report.mismatches()) {
+                ranges.add(Map.of("firstBlock", range.first(), "blocks", range.count()));
+            }
+            body.put("mismatches", ranges);
+            body.put("seconds", report.took().toMillis() / 1000.0);
+            return AdminReply.json(200, body);
+        });
     }
 
     /**

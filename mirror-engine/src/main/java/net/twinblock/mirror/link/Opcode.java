@@ -53,7 +53,13 @@ public enum Opcode {
     /** Secondary to primary: argument = byte offset, payload = u64 length; answered by STATUS_REPLY. */
     STATUS_QUERY(0x43, 0, 8, 8),
     /** Primary to secondary: writes in flight on the queried range when the query arrived are done. */
-    STATUS_REPLY(0x44, 0, 0, 0);
+    STATUS_REPLY(0x44, 0, 0, 0),
+
+    // resync and scrub (0x50-0x5F)
+    /** Primary to secondary: hashes of a run of regions (argument = first region); answered by BLOCK_REQUEST. */
+    HASH_BATCH(0x50, 0, HashBatchFrame.FIXED + 1, Integer.MAX_VALUE),
+    /** Secondary to primary: the blocks that differ in HASH_BATCH {@code sequence} (argument = AckStatus). */
+    BLOCK_REQUEST(0x51, 0, 0, Integer.MAX_VALUE);
 
     private static final Opcode[] BY_CODE = new Opcode[256];
 

@@ -160,6 +160,25 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 }
                 return new StatusQuery(h.sequence(), h.argument(), rangeLength);
             }
+            case HASH_BATCH: {
+                int start = in.readerIndex();
+                try {
+                    return HashBatchFrame.read(h.sequence(), h.argument(), in, length);
+                } catch (IllegalArgumentException e) {
+                    in.readerIndex(start + length);
+                    throw bad(h, e.getMessage());
+                }
+            }
+            case BLOCK_REQUEST: {
+                AckStatus status = status(h);
+                int start = in.readerIndex();
+                try {
+                    return BlockRequest.read(h.sequence(), status, in, length);
+                } catch (IllegalArgumentException e) {
+                    in.readerIndex(start + length);
+                    throw bad(h, e.getMessage());
+                }
+            }
             case STATUS_REPLY:
                 requireArgument(h, 0);
                 return new StatusReply(h.sequence());

@@ -33,7 +33,22 @@ import net.twinblock.mirror.link.WriteAssembler;
 import net.twinblock.mirror.link.WriteFramer;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ScheduledExecutorService;
+import net.twinblock.mirror.resync.BlockCopier;
+import net.twinblock.mirror.resync.BlockHasher;
+import net.twinblock.mirror.resync.ChecksumResync;
+import net.twinblock.mirror.resync.ChecksumScanner;
+import net.twinblock.mirror.resync.CopyLock;
 import net.twinblock.mirror.resync.GenerationHistory;
+import net.twinblock.mirror.resync.HashComparison;
+import net.twinblock.mirror.resync.ScanCursor;
+import net.twinblock.mirror.resync.ScanGeometry;
+import net.twinblock.mirror.resync.ScrubReport;
+import net.twinblock.mirror.resync.ScrubSettings;
+import net.twinblock.mirror.resync.Scrubber;
+import net.twinblock.mirror.resync.TokenBucket;
 import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.resync.RegionResync;
 import net.twinblock.mirror.resync.ResyncProgress;
@@ -85,6 +100,16 @@ public final class PairNode implements AutoCloseable {
     private volatile long lastResyncRegionsMarked;
     private volatile ResyncProgress lastResync;
     private volatile RegionResync resync;
+    /** Checksum resyncs and scrubs: their settings, thread, the running scan and the current link's comparison. */
+    private volatile ScrubSettings scrubSettings = ScrubSettings.defaults();
+    private final ScheduledExecutorService scanThread;
+    private volatile ChecksumResync checksum;
+    private volatile PeerHashComparison scanPeer;
+    private Scrubber scrubber;
+    private final LongAdder checksumBlocksDiffering = new LongAdder();
+    private final LongAdder checksumBlocksCopied = new LongAdder();
+    private final LongAdder checksumRegionsScanned = new LongAdder();
+    private volatile long lastChecksumStartRegion;
     /** Why the last link attempt was refused for the data generations (split brain); null once a link is up. */
     private volatile String conflict;
     /** The partner's generation history as last seen at a handshake (the winner if this node discards its data). */
@@ -119,6 +144,12 @@ public final class PairNode implements AutoCloseable {
         });
         this.meta = PairMetadata.open(PairMetadata.fileFor(local.file()), options.volumeCreated(), metaIo);
         this.auth = new PeerAuth(cfg.secret());
+        this.scanThread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pair-scan " + local.file().getFileName());
+            t.setDaemon(true);
+            t.setPriority(Thread.MIN_PRIORITY); // scans and scrubs yield to host I/O
+            return t;
+        });
         this.record = options.record();
         this.identity = () -> {
             PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
@@ -145,6 +176,9 @@ public final class PairNode implements AutoCloseable {
         PairNode node = new PairNode(cfg, local, group, serverChannel, clientChannel, options);
         try {
             node.markRunning();
+            // A scan cursor is only good with the outage bitmap of the process that saved it: writes
+            // made without the secondary since then, behind the cursor, were marked only there.
+            Files.deleteIfExists(node.cursorFile());
             if (cfg.role() == Role.PRIMARY && node.meta.get().generations().isNone()) {
                 // The data of a primary without a generation becomes the pair's first one.
                 node.meta.update(m -> m.withGenerations(m.generations().firstGeneration())).join();
@@ -154,6 +188,9 @@ public final class PairNode implements AutoCloseable {
             } else {
                 node.becomeSecondary();
             }
+        } catch (java.io.IOException e) {
+            node.close();
+            throw new java.io.UncheckedIOException("cannot remove the stale scan cursor " + node.cursorFile(), e);
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -186,6 +223,11 @@ public final class PairNode implements AutoCloseable {
             InitialCopy c = copy;
             RegionResync rr = resync;
             PairState s = replicator.state();
+            ChecksumResync cr = checksum;
+            if (s == PairState.SYNCING && cr != null) {
+                ResyncProgress p = cr.progress();
+                return new PairStatus(role, s, replicator.peer(), local.size() - p.bytesRemaining(), local.size());
+            }
             if (s == PairState.SYNCING && rr != null) {
                 ResyncProgress p = rr.progress();
                 return new PairStatus(role, s, replicator.peer(), p.bytesDone(), p.bytesDone() + p.bytesRemaining());
@@ -301,6 +343,27 @@ public final class PairNode implements AutoCloseable {
         m.put("resync.regions_total", p == null ? 0 : p.regionsTotal());
         m.put("resync.rate_kib_per_second", p == null ? 0 : (long) (p.bytesPerSecond() / 1024));
         m.put("resync.eta_seconds", p == null || p.eta() == null ? 0 : p.eta().toSeconds());
+        ChecksumResync cr = checksum;
+        ResyncProgress cp = cr == null ? null : cr.progress();
+        m.put("resync.checksum_running", cr == null ? 0L : 1L);
+        m.put("resync.checksum_region", cp == null ? 0 : cp.regionsDone());
+        m.put("resync.checksum_regions_total", cp == null ? 0 : cp.regionsTotal());
+        m.put("resync.checksum_start_region", lastChecksumStartRegion);
+        m.put("resync.checksum_rate_kib_per_second", cp == null ? 0 : (long) (cp.bytesPerSecond() / 1024));
+        m.put("resync.checksum_regions_scanned", checksumRegionsScanned.sum());
+        m.put("resync.checksum_blocks_differing", checksumBlocksDiffering.sum());
+        m.put("resync.checksum_blocks_copied", checksumBlocksCopied.sum());
+        Scrubber sc;
+        synchronized (this) {
+            sc = scrubber;
+        }
+        m.put("scrub.runs", sc == null ? 0 : sc.runs());
+        m.put("scrub.running", sc != null && sc.running() ? 1L : 0L);
+        m.put("scrub.mismatched_blocks_total", sc == null ? 0 : sc.mismatchedBlocks());
+        m.put("scrub.repaired_blocks_total", sc == null ? 0 : sc.repairedBlocks());
+        ScrubReport last = sc == null ? null : sc.lastReport();
+        m.put("scrub.last_mismatched_blocks", last == null ? 0 : last.mismatchedBlocks());
+        m.put("scrub.last_repaired_blocks", last == null ? 0 : last.repairedBlocks());
         m.put("mirror.sync_done_bytes", s.syncDoneBytes());
         m.put("mirror.sync_total_bytes", s.syncTotalBytes());
         m.put("mirror.forwarded_served", forwardedServed.sum());
@@ -373,6 +436,18 @@ public final class PairNode implements AutoCloseable {
             sv.linkDown();
         }
         record.close();
+        Scrubber sc;
+        synchronized (this) {
+            sc = scrubber;
+        }
+        if (sc != null) {
+            sc.close();
+        }
+        ChecksumResync cr = checksum;
+        if (cr != null) {
+            cr.stop(); // its cursor is saved, but only this process may resume it (see start)
+        }
+        scanThread.shutdown();
         markStopped();
         metaIo.shutdown();
         try {
@@ -445,6 +520,10 @@ public final class PairNode implements AutoCloseable {
                 ch.closeFuture().addListener(f -> report.completeExceptionally(
                         new VolumeException("mirror link lost before the secondary's record report", true)));
                 ch.pipeline().addLast("mirror", new PrimaryLinkHandler(r, mirrored, forwardedServed, records, report));
+                // Checksum scans and scrubs ask the secondary over this link; it takes only their answers.
+                PeerHashComparison hashes = new PeerHashComparison(ch);
+                ch.pipeline().addBefore("mirror", "scan", hashes);
+                scanPeer = hashes;
                 meta.update(m -> m.withPaired(m.volumeId()));
                 // First on the link: the record, so the secondary's read gate never starts from an older one.
                 records.linkUp(ch);
@@ -464,6 +543,13 @@ public final class PairNode implements AutoCloseable {
                     recordResync(ch, mirrored, r, report, peerRecovering);
                 } else if (needsCopy && plan[0] == Copy.BITMAP) {
                     resyncBitmap(r, mirrored, ch);
+                } else if (needsCopy && peer.paired() && !peer.empty()) {
+                    // A secondary that held our data once: compare, and copy only what differs.
+                    resyncChecksum(r, mirrored, ch, hashes.regionsOf(scanBlocksPerRegion())).thenRun(() -> {
+                        if (r.linkedOn(ch) && r.state() == PairState.IN_SYNC) {
+                            recovered(0, 0); // a full comparison covers every recorded extent too
+                        }
+                    });
                 } else if (needsCopy) {
                     InitialCopy c = new InitialCopy(mirrored, ch);
                     copy = c;
@@ -603,6 +689,140 @@ public final class PairNode implements AutoCloseable {
         });
     }
 
+    /** Blocks per hashed region of a checksum resync: the outage bitmap's region (64 KiB by default). */
+    private int scanBlocksPerRegion() {
+        OutageBitmap b = bitmap();
+        int region = b != null ? b.regionSize() : OutageBitmap.DEFAULT_REGION_SIZE;
+        return Math.max(1, region / local.blockSize());
+    }
+
+    /** Where an interrupted checksum resync keeps its position: {@code <volume>.scan}. */
+    private Path cursorFile() {
+        return local.file().resolveSibling(local.file().getFileName() + ".scan");
+    }
+
+    /**
+     * A full resync by comparison (DESIGN section 7): both nodes hash each region, the secondary
+     * names the blocks that differ, the primary copies those under the write path's range lock.
+     * Restartable: the cursor in {@code <volume>.scan} survives a lost link (the next link
+     * resumes there). Regions the outage bitmap marked meanwhile (writes while the link was
+     * down again, behind the cursor) are copied afterwards, so resuming never misses one.
+     */
+    private CompletableFuture<Void> resyncChecksum(Replicator r, MirroredVolume mirrored, Channel ch,
+            HashComparison peer) {
+        ScrubSettings st = scrubSettings;
+        ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), scanBlocksPerRegion());
+        BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT);
+        ScanCursor cursor = ScanCursor.open(cursorFile(), st.algorithm(), g);
+        CopyLock lock = copyLock(mirrored.ranges());
+        // Ownership: the copier's read buffer goes to the replicator, which releases it once acked or failed.
+        BlockCopier copier = new BlockCopier(local, (offset, data) -> r.write(offset, data, true, true), lock,
+                PooledByteBufAllocator.DEFAULT, 1 << 20);
+        ChecksumResync cr = new ChecksumResync(new ChecksumScanner(hasher, cursor, TokenBucket.unlimited(), scanThread,
+                Math.min(64, hasher.maxRegionsPerCall()), 16), peer, copier);
+        checksum = cr;
+        lastChecksumStartRegion = cursor.position();
+        LOG.log(Level.INFO, "secondary {0} needs a full resync: comparing {1} checksums of {2} regions{3}",
+                ch.remoteAddress(), st.algorithm().configName(), g.regionCount(),
+                cursor.resumed() ? " from region " + cursor.position() + " (resumed)" : "");
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        cr.run().whenComplete((result, err) -> {
+            if (result != null) {
+                checksumRegionsScanned.add(result.scan().regionsScanned());
+                checksumBlocksDiffering.add(result.blocksDiffering());
+                checksumBlocksCopied.add(result.blocksCopied());
+            }
+            if (err != null) {
+                if (checksum == cr) {
+                    checksum = null;
+                }
+                LOG.log(Level.WARNING, "checksum resync stopped at region {0}: {1}; the next link resumes there",
+                        cursor.position(), MirroredVolume.volumeError(err).getMessage());
+                done.completeExceptionally(err);
+                return;
+            }
+            LOG.log(Level.INFO, "checksum resync: {0} blocks differed, {1} copied", result.blocksDiffering(),
+                    result.blocksCopied());
+            OutageBitmap b = bitmap();
+            CompletableFuture<?> rest = b != null && b.anyChanged()
+                    ? new RegionResync(b, local, (offset, data) -> r.write(offset, data, true, true), lock,
+                            RESYNC_PARALLELISM, PooledByteBufAllocator.DEFAULT).start()
+                    : CompletableFuture.completedFuture(null);
+            rest.whenComplete((ok, e2) -> {
+                if (checksum == cr) {
+                    checksum = null;
+                }
+                if (e2 != null) {
+                    LOG.log(Level.WARNING, "resync of regions written during the scan stopped: {0}",
+                            MirroredVolume.volumeError(e2).getMessage());
+                    done.completeExceptionally(e2);
+                    return;
+                }
+                r.copyDone(ch, true);
+                done.complete(null);
+            });
+        });
+        return done;
+    }
+
+    private static CopyLock copyLock(RangeLock ranges) {
+        return (offset, length) -> ranges.acquire(offset, length).thenApply(lease -> lease::close);
+    }
+
+    /**
+     * scrub.* and resync.checksum. Call right after start; a primary then scrubs on scrub.interval
+     * (if set) and on {@link #verify()}.
+     */
+    public void configureScrub(ScrubSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        scrubSettings = settings;
+        synchronized (this) {
+            if (scrubber != null) {
+                scrubber.close();
+                scrubber = null;
+            }
+            if (role == Role.PRIMARY && !closed) {
+                scrubber().start();
+            }
+        }
+    }
+
+    /** The primary's scrubber for the current mirrored volume, made on first use. */
+    private synchronized Scrubber scrubber() {
+        if (scrubber == null) {
+            Replicator r = replicator;
+            MirroredVolume mirrored = (MirroredVolume) current;
+            HashComparison peer = batch -> {
+                PeerHashComparison p = scanPeer;
+                return p != null ? p.compare(batch, scrubSettings.blocksPerRegion()) : CompletableFuture.failedFuture(
+                        new VolumeException("no mirror link: nothing to compare with", true));
+            };
+            // Ownership: a repair's read buffer goes to the replicator, which releases it once acked or failed.
+            scrubber = new Scrubber(scrubSettings, local, peer, (offset, data) -> r.write(offset, data, true, true),
+                    copyLock(mirrored.ranges()), scanThread, PooledByteBufAllocator.DEFAULT);
+        }
+        return scrubber;
+    }
+
+    /**
+     * Compares both copies now (scrub.max-rate applies) and reports the blocks that differ; with
+     * scrub.repair, copies this node's blocks over them. Only on a primary with its secondary in sync.
+     *
+     * @throws IllegalStateException on a secondary, or without an in-sync link
+     */
+    public CompletableFuture<ScrubReport> verify() {
+        synchronized (this) {
+            if (role != Role.PRIMARY) {
+                throw new IllegalStateException("verify runs on the primary; this node is the secondary");
+            }
+            if (replicator.state() != PairState.IN_SYNC) {
+                throw new IllegalStateException("the pair is " + replicator.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + ": a comparison needs the secondary connected and in sync");
+            }
+            return scrubber().scrubNow();
+        }
+    }
+
     /** A refusal for the data generations (split brain, unrelated data) is shown in status until resolved. */
     private void noteRefusal(Channel ch, PeerErrorCode code, String reason) {
         byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
@@ -696,6 +916,8 @@ public final class PairNode implements AutoCloseable {
                 }
                 CompletableFuture<Void> adopted = meta.update(m -> m.withPaired(peer.volumeId())
                         .withGeneration(peer.generation()));
+                // The primary's checksum scans and scrubs: answered here, in front of the mirror traffic.
+                ch.pipeline().addLast("scan", new HashRequests(local));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
                         .addLast("mirror", new MirrorReceiver(local, applyOrder, meta, adopted, sv,
                                 syncing -> {

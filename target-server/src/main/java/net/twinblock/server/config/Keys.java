@@ -128,6 +128,15 @@ public final class Keys {
     public static final Key<Integer> RESYNC_REGION_SIZE = define("resync.region-size", "64K",
             intSize(4096, 16 << 20), "primary's outage bitmap granularity: a write without the secondary marks its"
             + " region, and a reconnect copies only marked regions (a power of two, at least the block size)");
+    public static final Key<String> RESYNC_CHECKSUM = define("resync.checksum", "crc32c",
+            oneOf("crc32c", "md5", "sha1", "sha256"), "hash of a checksum resync or scrub (both nodes compare it)");
+    public static final Key<Duration> SCRUB_INTERVAL = define("scrub.interval", null,
+            duration(Duration.ofMinutes(1), Duration.ofDays(365)), "time between background scrubs of the pair (off if"
+            + " unset; `verify` runs one on demand)");
+    public static final Key<Long> SCRUB_MAX_RATE = define("scrub.max-rate", "16M",
+            size(0, 1L << 40), "bytes per second a scrub reads on each node; 0 for unlimited");
+    public static final Key<Boolean> SCRUB_REPAIR = define("scrub.repair", "false",
+            bool(), "copy the primary's blocks over the secondary's where a scrub finds them different");
 
     public static final Key<String> LOG_LEVEL = define("log.level", "info",
             oneOf("debug", "info", "warning", "error"), "least severe log level printed");
