@@ -128,4 +128,43 @@ class ChecksumScanTest {
         }
         assertEquals(-1L, Files.mismatch(primaryImage, secondaryImage));
     }
+
+    @Test
+    void aChecksumResyncInterruptedByTheSecondarysCrashResumesWhereItStopped() throws Exception {
+        Path primaryImage;
+        Path secondaryImage;
+        // 4 MiB/s: one batch of 64 regions a second, so the scan is surely caught in the middle.
+        try (ResyncTest.Pair pair = new ResyncTest.Pair("--resync.max-rate=4M")) {
+            try (PairClient host = PairClient.login(pair.primary, "iqn.2026-01.net.twinblock.it:before")) {
+                host.write(3, PairClient.pattern(3, 99, 4096), true);
+            }
+            pair.proxy.cut();
+            await("primary degraded").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "degraded".equals(PairProcesses.mirrorState(pair.primary)));
+            try (PairClient host = PairClient.login(pair.primary, "iqn.2026-01.net.twinblock.it:outage")) {
+                for (int i = 0; i < 16; i++) {
+                    long lba = (long) i * 64 * BLOCKS_PER_REGION + 9; // one write per 4 MiB
+                    host.write(lba, PairClient.pattern(lba, i, 4096), true);
+                }
+            }
+            pair.restartPrimary();
+            pair.proxy.restore();
+            await("checksum resync a quarter done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> ResyncTest.metric(pair.primary, "twinblock_resync_checksum_region") >= 256);
+            long before = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_region");
+            assertTrue(before < 1024, "the scan finished before the crash: " + before);
+            pair.killAndRestartSecondary();
+            ResyncTest.awaitInSync(pair.primary, pair.secondary);
+
+            long resumedAt = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_start_region");
+            System.out.println("checksum resync: interrupted at region >= " + before + ", resumed at " + resumedAt);
+            assertTrue(resumedAt >= 256 && resumedAt <= before + 64, "resumed at " + resumedAt + ", was at " + before);
+            assertTrue(pair.primary.logText().contains("(resumed)"), pair.primary.logTail(20));
+            primaryImage = PairProcesses.image(pair.primary);
+            secondaryImage = PairProcesses.image(pair.secondary);
+            assertEquals(0, pair.primary.stop());
+            assertEquals(0, pair.secondary.stop());
+        }
+        assertEquals(-1L, Files.mismatch(primaryImage, secondaryImage));
+    }
 }

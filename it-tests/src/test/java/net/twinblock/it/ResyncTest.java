@@ -68,6 +68,14 @@ class ResyncTest {
             return b.start();
         }
 
+        /** SIGKILLs the secondary and starts it again on its data, as the secondary. */
+        void killAndRestartSecondary() {
+            PairProcesses.kill(secondary);
+            secondary.close();
+            secondary = node("secondary", "--mirror.role=secondary", "--mirror.listen=127.0.0.1:" + linkPort,
+                    "--mirror.peer=127.0.0.1:" + rejoinPort, "--iscsi.port-group=2");
+        }
+
         /** Stops the primary (SIGTERM) and starts it again on its data, as the primary. */
         void restartPrimary() {
             assertEquals(0, primary.stop());

@@ -133,6 +133,7 @@ public final class Node implements NodeView, AutoCloseable {
             if (mirror.paired() && lun.lun() == MirrorSettings.MIRRORED_LUN) {
                 pair = startPair(mirror, volume, created);
                 pair.configureScrub(scrubSettings(config));
+                pair.configureResyncRate(config.get(Keys.RESYNC_MAX_RATE));
                 exported = pair.volume();
                 PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role());
                 // Promotion flips ALUA at once; the frontend reads the state on every command.

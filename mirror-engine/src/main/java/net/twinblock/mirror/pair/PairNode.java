@@ -102,6 +102,8 @@ public final class PairNode implements AutoCloseable {
     private volatile RegionResync resync;
     /** Checksum resyncs and scrubs: their settings, thread, the running scan and the current link's comparison. */
     private volatile ScrubSettings scrubSettings = ScrubSettings.defaults();
+    /** resync.max-rate: read rate of a checksum resync in bytes per second, 0 for unlimited. */
+    private volatile long resyncRate;
     private final ScheduledExecutorService scanThread;
     private volatile ChecksumResync checksum;
     private volatile PeerHashComparison scanPeer;
@@ -718,8 +720,10 @@ public final class PairNode implements AutoCloseable {
         // Ownership: the copier's read buffer goes to the replicator, which releases it once acked or failed.
         BlockCopier copier = new BlockCopier(local, (offset, data) -> r.write(offset, data, true, true), lock,
                 PooledByteBufAllocator.DEFAULT, 1 << 20);
-        ChecksumResync cr = new ChecksumResync(new ChecksumScanner(hasher, cursor, TokenBucket.unlimited(), scanThread,
-                Math.min(64, hasher.maxRegionsPerCall()), 16), peer, copier);
+        int batch = Math.min(64, hasher.maxRegionsPerCall());
+        TokenBucket limit = resyncRate == 0 ? TokenBucket.unlimited() : new TokenBucket(resyncRate, g.bytes(0, batch));
+        ChecksumResync cr = new ChecksumResync(new ChecksumScanner(hasher, cursor, limit, scanThread, batch, 16), peer,
+                copier);
         checksum = cr;
         lastChecksumStartRegion = cursor.position();
         LOG.log(Level.INFO, "secondary {0} needs a full resync: comparing {1} checksums of {2} regions{3}",
@@ -785,6 +789,14 @@ public final class PairNode implements AutoCloseable {
                 scrubber().start();
             }
         }
+    }
+
+    /** resync.max-rate (0: unlimited); applies to checksum resyncs that start after the call. */
+    public void configureResyncRate(long bytesPerSecond) {
+        if (bytesPerSecond < 0) {
+            throw new IllegalArgumentException("resync.max-rate must not be negative, not " + bytesPerSecond);
+        }
+        resyncRate = bytesPerSecond;
     }
 
     /** The primary's scrubber for the current mirrored volume, made on first use. */

@@ -128,6 +128,8 @@ public final class Keys {
     public static final Key<Integer> RESYNC_REGION_SIZE = define("resync.region-size", "64K",
             intSize(4096, 16 << 20), "primary's outage bitmap granularity: a write without the secondary marks its"
             + " region, and a reconnect copies only marked regions (a power of two, at least the block size)");
+    public static final Key<Long> RESYNC_MAX_RATE = define("resync.max-rate", "0",
+            size(0, 1L << 40), "bytes per second a checksum resync reads on each node; 0 for unlimited");
     public static final Key<String> RESYNC_CHECKSUM = define("resync.checksum", "crc32c",
             oneOf("crc32c", "md5", "sha1", "sha256"), "hash of a checksum resync or scrub (both nodes compare it)");
     public static final Key<Duration> SCRUB_INTERVAL = define("scrub.interval", null,
