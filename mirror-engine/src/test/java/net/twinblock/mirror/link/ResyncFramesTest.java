@@ -1,0 +1,90 @@
+package net.twinblock.mirror.link;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.Test;
+
+/** The frames of resync and scrub (HASH_BATCH, BLOCK_REQUEST) and the generation history in HELLO. */
+class ResyncFramesTest {
+
+    private static final PeerIdentity ID = new PeerIdentity("node-a", "vol0", 1L << 30, 512, 3, 0x5);
+
+    private static Object roundTrip(PeerMessage m) {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        ch.writeInbound(Frames.encode(m)); // the decoder releases the encoded bytes
+        Object out = ch.readInbound();
+        assertNull(ch.readInbound());
+        ch.finishAndReleaseAll();
+        return out;
+    }
+
+    @Test
+    void aHashBatchArrivesWithItsRegionsAlgorithmAndHashes() {
+        byte[] hashes = Frames.random(64 * 4, 7);
+        HashBatchFrame f = assertInstanceOf(HashBatchFrame.class,
+                roundTrip(new HashBatchFrame(42, 1_000_000L, 0, 128, 64, hashes)));
+        assertEquals(42, f.id());
+        assertEquals(1_000_000L, f.firstRegion());
+        assertEquals(0, f.algorithm());
+        assertEquals(128, f.blocksPerRegion());
+        assertEquals(64, f.count());
+        assertArrayEquals(hashes, f.hashes());
+    }
+
+    @Test
+    void aBlockRequestCarriesTheDifferingRangesOrAFailure() {
+        BlockRequest ok = assertInstanceOf(BlockRequest.class,
+                roundTrip(new BlockRequest(9, AckStatus.OK, new long[] {1001, 2, 70_000, 1})));
+        assertEquals(9, ok.id());
+        assertEquals(AckStatus.OK, ok.status());
+        assertArrayEquals(new long[] {1001, 2, 70_000, 1}, ok.ranges());
+
+        BlockRequest failed = assertInstanceOf(BlockRequest.class,
+                roundTrip(new BlockRequest(10, AckStatus.IO_ERROR, new long[0])));
+        assertEquals(AckStatus.IO_ERROR, failed.status());
+        assertEquals(0, failed.ranges().length);
+    }
+
+    @Test
+    void aBlockRequestWithHalfARangeClosesTheLink() {
+        ByteBuf bad = Unpooled.buffer();
+        new FrameHeader(Opcode.BLOCK_REQUEST.code(), 0, 8, 1, 0).write(bad);
+        bad.writeLong(5);
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        assertThrows(PeerFrameException.class, () -> ch.writeInbound(bad));
+        assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void rangesMustBeWholeAndPositive() {
+        assertThrows(IllegalArgumentException.class, () -> new BlockRequest(1, AckStatus.OK, new long[] {1}));
+        assertThrows(IllegalArgumentException.class, () -> new BlockRequest(1, AckStatus.OK, new long[] {1, 0}));
+        assertThrows(IllegalArgumentException.class, () -> new HashBatchFrame(1, 0, 0, 1, 3, new byte[4]));
+    }
+
+    @Test
+    void helloCarriesTheGenerationHistoryWhenGivenAndStillDecodesWithout() {
+        byte[] generations = Frames.random(65, 3);
+        Hello with = assertInstanceOf(Hello.class, roundTrip(new Hello(1, ID, Frames.random(32, 1), generations)));
+        assertEquals(ID, with.identity());
+        assertArrayEquals(generations, with.generations());
+
+        Hello without = assertInstanceOf(Hello.class, roundTrip(new Hello(1, ID, Frames.random(32, 1))));
+        assertEquals(ID, without.identity());
+        assertNull(without.generations());
+
+        HelloAck ack = assertInstanceOf(HelloAck.class, roundTrip(new HelloAck(1, ID, Frames.random(32, 1),
+                Frames.random(32, 2), generations)));
+        assertArrayEquals(generations, ack.generations());
+        assertThrows(IllegalArgumentException.class, () -> new Hello(1, ID, new byte[32], new byte[64]));
+    }
+}
