@@ -63,7 +63,11 @@ class ResyncTest {
                 b.arg(a);
             }
             for (String a : extra) {
-                b.arg(a);
+                if (a.startsWith("--lun.")) {
+                    b.luns(a); // replaces the default 64 MiB LUN 0
+                } else {
+                    b.arg(a);
+                }
             }
             return b.start();
         }

@@ -717,12 +717,21 @@ public final class PairNode implements AutoCloseable {
         BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT);
         ScanCursor cursor = ScanCursor.open(cursorFile(), st.algorithm(), g);
         CopyLock lock = copyLock(mirrored.ranges());
+        int bs = local.blockSize();
         // Ownership: the copier's read buffer goes to the replicator, which releases it once acked or failed.
-        BlockCopier copier = new BlockCopier(local, (offset, data) -> r.write(offset, data, true, true), lock,
-                PooledByteBufAllocator.DEFAULT, 1 << 20);
+        // Counted as it happens, so an interrupted run's work shows too.
+        BlockCopier copier = new BlockCopier(local, (offset, data) -> {
+            long blocks = data.readableBytes() / bs;
+            return r.write(offset, data, true, true).thenRun(() -> checksumBlocksCopied.add(blocks));
+        }, lock, PooledByteBufAllocator.DEFAULT, 1 << 20);
+        HashComparison counted = batch -> peer.compare(batch).thenApply(ranges -> {
+            checksumRegionsScanned.add(batch.count());
+            ranges.forEach(range -> checksumBlocksDiffering.add(range.count()));
+            return ranges;
+        });
         int batch = Math.min(64, hasher.maxRegionsPerCall());
         TokenBucket limit = resyncRate == 0 ? TokenBucket.unlimited() : new TokenBucket(resyncRate, g.bytes(0, batch));
-        ChecksumResync cr = new ChecksumResync(new ChecksumScanner(hasher, cursor, limit, scanThread, batch, 16), peer,
+        ChecksumResync cr = new ChecksumResync(new ChecksumScanner(hasher, cursor, limit, scanThread, batch, 16), counted,
                 copier);
         checksum = cr;
         lastChecksumStartRegion = cursor.position();
@@ -731,11 +740,6 @@ public final class PairNode implements AutoCloseable {
                 cursor.resumed() ? " from region " + cursor.position() + " (resumed)" : "");
         CompletableFuture<Void> done = new CompletableFuture<>();
         cr.run().whenComplete((result, err) -> {
-            if (result != null) {
-                checksumRegionsScanned.add(result.scan().regionsScanned());
-                checksumBlocksDiffering.add(result.blocksDiffering());
-                checksumBlocksCopied.add(result.blocksCopied());
-            }
             if (err != null) {
                 if (checksum == cr) {
                     checksum = null;
