@@ -41,6 +41,11 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                     + maxPayload);
         }
         this.maxPayload = maxPayload;
+        // Payloads leave as retained slices that live until the volume write completes, so the
+        // merging cumulator would find its buffer shared at the next read and copy it (and the
+        // new bytes) into a fresh one: every received byte once more. A composite only links
+        // the socket reads; a payload spanning two reads becomes a two-part buffer instead.
+        setCumulator(COMPOSITE_CUMULATOR);
     }
 
     @Override

@@ -124,6 +124,40 @@ class PeerFrameDecoderTest {
     }
 
     @Test
+    void aPayloadSpanningTwoReadsIsASliceOfTheReceivedBytesNotACopy() {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        ByteBuf stream = Frames.encode(new SmallWrite(1, 0, false, Frames.direct(Frames.random(4096, 1))),
+                new SmallWrite(2, 4096, false, Frames.direct(Frames.random(4096, 2))));
+        // The socket delivers the first write and half of the second, then the rest. The first
+        // write is still being applied (its slice held) when the rest arrives.
+        int split = 2 * FrameHeader.LENGTH + 4096 + 2048;
+        ByteBuf firstRead = Unpooled.directBuffer(split).writeBytes(stream, split);
+        ByteBuf secondRead = Unpooled.directBuffer(2048).writeBytes(stream);
+        stream.release();
+        firstRead.retain(); // the test's own look at the received memory
+        secondRead.retain();
+        ch.writeInbound(firstRead);
+        SmallWrite w1 = assertInstanceOf(SmallWrite.class, ch.readInbound());
+        ch.writeInbound(secondRead);
+        SmallWrite w2 = assertInstanceOf(SmallWrite.class, ch.readInbound());
+        try {
+            // Scribble over the received bytes: the second write sees it only if it shares that memory.
+            firstRead.setByte(split - 1, 'x');
+            secondRead.setByte(0, 'y');
+            ByteBuf d = w2.data();
+            assertEquals(4096, d.readableBytes());
+            assertEquals('x', d.getByte(d.readerIndex() + 2047), "first half not copied");
+            assertEquals('y', d.getByte(d.readerIndex() + 2048), "second half not copied");
+        } finally {
+            w1.data().release();
+            w2.data().release();
+            firstRead.release();
+            secondRead.release();
+            ch.finishAndReleaseAll();
+        }
+    }
+
+    @Test
     void itRefusesAnImpossibleLimit() {
         assertThrows(IllegalArgumentException.class, () -> new PeerFrameDecoder(0));
         assertThrows(IllegalArgumentException.class, () -> new PeerFrameDecoder(FrameHeader.MAX_PAYLOAD + 1));
