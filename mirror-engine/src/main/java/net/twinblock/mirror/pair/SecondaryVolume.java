@@ -66,9 +66,9 @@ public final class SecondaryVolume implements Volume {
      */
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
-        // No gate here: callers pass readGate first (Volume and BlockStorage say so). Gating
-        // again sent a second status query to the primary for every read of a recorded extent.
-        return local.read(offset, length, alloc);
+        // The gate is here, in read itself, so no caller can read a possibly stale copy by
+        // forgetting it; the server's BlockStorage adapter therefore does not gate a second time.
+        return readGate(offset, length).thenCompose(v -> local.read(offset, length, alloc));
     }
 
     @Override

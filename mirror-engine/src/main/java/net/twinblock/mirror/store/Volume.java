@@ -22,7 +22,8 @@ public interface Volume extends AutoCloseable {
 
     /**
      * Reads {@code length} bytes at {@code offset} into a new buffer from {@code alloc}, owned by the
-     * caller. Callers have already passed {@link #readGate} for the range; read does not gate again.
+     * caller. A gated volume (a secondary) passes {@link #readGate} inside read, so every read
+     * is safe; callers need not, and should not, gate again.
      */
     CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc);
 
