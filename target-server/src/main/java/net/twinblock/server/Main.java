@@ -23,6 +23,7 @@ import net.twinblock.server.config.ValueParsers;
  *   target-server.jar promote [--admin HOST:PORT | --config FILE]
  *   target-server.jar resolve --discard-local [--admin HOST:PORT | --config FILE]
  *   target-server.jar verify [--admin HOST:PORT | --config FILE]
+ *   target-server.jar resync --checksum [--admin HOST:PORT | --config FILE]
  *   target-server.jar help | version
  * </pre>
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
@@ -66,6 +67,7 @@ public final class Main {
                 case "promote" -> promote(rest, out, err);
                 case "resolve" -> resolve(rest, out, err);
                 case "verify" -> verify(rest, out, err);
+                case "resync" -> resync(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -74,7 +76,7 @@ public final class Main {
                     out.println("twinblock " + version());
                     yield EXIT_OK;
                 }
-                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, verify, "
+                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, verify, resync, "
                         + "help or version", args[0]);
             };
         } catch (ConfigException e) {
@@ -234,6 +236,34 @@ public final class Main {
         return mismatched == 0 || mismatched == jsonNumber(answer.body(), "repairedBlocks") ? EXIT_OK : EXIT_FAILED;
     }
 
+    /**
+     * A checksum resync now, on the primary: every region compared, what differs copied. A
+     * reconnect resyncs by itself (bitmap or checksum); this is for a pair that looks in sync
+     * but may not be (a replaced disk). --checksum is required, to say what runs.
+     */
+    private static int resync(String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        if (args.length == 0 || !args[0].equals("--checksum")) {
+            throw new ConfigException("resync", "only a checksum resync runs on demand (a reconnect copies the"
+                    + " outage bitmap by itself): resync --checksum [--admin HOST:PORT | --config FILE]",
+                    String.join(" ", args));
+        }
+        InetSocketAddress admin = adminAddress(java.util.Arrays.copyOfRange(args, 1, args.length));
+        AdminClient.Answer answer;
+        try {
+            answer = new AdminClient(admin).post("/resync");
+        } catch (AdminClient.Unreachable e) {
+            err.println("resync: " + e.getMessage());
+            return EXIT_FAILED;
+        }
+        if (answer.status() != 200) {
+            err.println("resync refused: " + AdminClient.errorMessage(answer.body()));
+            return EXIT_FAILED;
+        }
+        out.print(answer.body());
+        out.flush();
+        return EXIT_OK;
+    }
+
     /** A top-level number of the admin endpoint's JSON answer; -1 if absent. */
     private static long jsonNumber(String json, String key) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
@@ -295,6 +325,9 @@ public final class Main {
                 .append("                                           full copy from its primary\n")
                 .append("  verify [--admin HOST:PORT | --config FILE]  compare both copies now (on the primary);\n")
                 .append("                                           exit 1 if blocks differ (scrub.repair fixes)\n")
+                .append("  resync --checksum [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           compare every region now and copy what\n")
+                .append("                                           differs from the primary\n")
                 .append("  help                                     this text\n")
                 .append("  version                                  print the version\n\n")
                 .append("config keys (file lines 'key = value', or --key=value; the command line wins):\n");

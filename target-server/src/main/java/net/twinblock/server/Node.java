@@ -289,7 +289,39 @@ public final class Node implements NodeView, AutoCloseable {
                 .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))))
                 .post("/promote", r -> promote())
                 .post("/resolve", this::resolve)
-                .post("/verify", r -> verify());
+                .post("/verify", r -> verify())
+                .post("/resync", r -> resync());
+    }
+
+    /**
+     * POST /resync: a checksum resync now (see PairNode.resyncNow): 200 with blocks compared,
+     * differing and copied once done; 409 on a secondary, without a link, or while one runs.
+     */
+    private java.util.concurrent.CompletableFuture<AdminReply> resync() {
+        PairNode p = pair;
+        if (p == null) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
+                    "this node is standalone (mirror.role = standalone): there is no copy to resync", Map.of()));
+        }
+        java.util.concurrent.CompletableFuture<net.twinblock.mirror.resync.ChecksumResync.Result> run;
+        try {
+            run = p.resyncNow();
+        } catch (IllegalStateException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409, e.getMessage(),
+                    Map.of("role", roleName(p.role()))));
+        }
+        return run.handle((result, err) -> {
+            if (err != null) {
+                return AdminReply.error(503, "resync stopped: " + (err.getCause() != null ? err.getCause() : err),
+                        Map.of());
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", "resynced");
+            body.put("regionsCompared", result.scan().regionsScanned());
+            body.put("blocksDiffering", result.blocksDiffering());
+            body.put("blocksCopied", result.blocksCopied());
+            return AdminReply.json(200, body);
+        });
     }
 
     /** scrub.* and resync.checksum as the engine takes them: one hash per block, 256 hashes per message. */

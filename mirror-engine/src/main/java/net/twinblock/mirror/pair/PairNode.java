@@ -795,6 +795,60 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
+    /**
+     * An administrator's checksum resync of a pair that looks in sync (e.g. after a disk was
+     * replaced under the secondary): both nodes hash every region, and the blocks that differ
+     * are copied from this primary under the write path's range lock while host writes go on.
+     * Not restartable (it starts from region 0 each time); resync.max-rate applies.
+     *
+     * @throws IllegalStateException on a secondary, without an in-sync link, or while one runs
+     */
+    public CompletableFuture<ChecksumResync.Result> resyncNow() {
+        Replicator r;
+        MirroredVolume mirrored;
+        PeerHashComparison peer;
+        synchronized (this) {
+            if (role != Role.PRIMARY) {
+                throw new IllegalStateException("a resync runs on the primary; this node is the secondary");
+            }
+            if (replicator.state() != PairState.IN_SYNC || scanPeer == null) {
+                throw new IllegalStateException("the pair is " + replicator.state().name().toLowerCase(java.util.Locale.ROOT)
+                        + ": a resync needs the secondary connected (a reconnect resyncs by itself)");
+            }
+            if (checksum != null) {
+                throw new IllegalStateException("a checksum resync is running already");
+            }
+            r = replicator;
+            mirrored = (MirroredVolume) current;
+            peer = scanPeer;
+        }
+        ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), scanBlocksPerRegion());
+        ScrubSettings st = scrubSettings;
+        BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT);
+        int batch = Math.min(64, hasher.maxRegionsPerCall());
+        TokenBucket limit = resyncRate == 0 ? TokenBucket.unlimited() : new TokenBucket(resyncRate, g.bytes(0, batch));
+        int bs = local.blockSize();
+        // Ownership: the copier's read buffer goes to the replicator, which releases it once acked or failed.
+        BlockCopier copier = new BlockCopier(local, (offset, data) -> {
+            long blocks = data.readableBytes() / bs;
+            return r.write(offset, data, true, true).thenRun(() -> checksumBlocksCopied.add(blocks));
+        }, copyLock(mirrored.ranges()), PooledByteBufAllocator.DEFAULT, 1 << 20);
+        ChecksumResync cr = new ChecksumResync(new ChecksumScanner(hasher, ScanCursor.inMemory(st.algorithm(), g), limit,
+                scanThread, batch, Integer.MAX_VALUE), peer.regionsOf(g.blocksPerRegion()), copier);
+        checksum = cr;
+        LOG.log(Level.INFO, "checksum resync requested by an administrator: comparing {0} regions",
+                g.regionCount());
+        return cr.run().whenComplete((result, err) -> {
+            if (checksum == cr) {
+                checksum = null;
+            }
+            if (err == null) {
+                LOG.log(Level.INFO, "administrator''s checksum resync: {0} blocks differed, {1} copied",
+                        result.blocksDiffering(), result.blocksCopied());
+            }
+        });
+    }
+
     /** resync.max-rate (0: unlimited); applies to checksum resyncs that start after the call. */
     public void configureResyncRate(long bytesPerSecond) {
         if (bytesPerSecond < 0) {

@@ -94,6 +94,26 @@ public final class StatusReport {
         frames.put("largeWrites", m.counter("mirror.received_large_writes"));
         frames.put("largeFrames", m.counter("mirror.received_large_frames"));
         out.put("frames", frames);
+        // Resync and scrub (DESIGN section 7): what a reconnect is copying and what the last scrub found.
+        Map<String, Object> resync = new LinkedHashMap<>();
+        resync.put("splitBrain", m.counter("pair.split_brain") == 1);
+        resync.put("regionsMarked", m.counter("resync.regions_marked"));
+        resync.put("regionsDone", m.counter("resync.regions_done"));
+        resync.put("regionsTotal", m.counter("resync.regions_total"));
+        resync.put("megabytesPerSecond", m.counter("resync.rate_kib_per_second") * 1024 / 1e6);
+        resync.put("secondsLeft", m.counter("resync.eta_seconds"));
+        resync.put("checksumRunning", m.counter("resync.checksum_running") == 1);
+        resync.put("checksumRegion", m.counter("resync.checksum_region"));
+        resync.put("checksumRegionsTotal", m.counter("resync.checksum_regions_total"));
+        resync.put("checksumBlocksCopied", m.counter("resync.checksum_blocks_copied"));
+        out.put("resync", resync);
+        Map<String, Object> scrub = new LinkedHashMap<>();
+        scrub.put("running", m.counter("scrub.running") == 1);
+        scrub.put("runs", m.counter("scrub.runs"));
+        scrub.put("lastMismatchedBlocks", m.counter("scrub.last_mismatched_blocks"));
+        scrub.put("lastRepairedBlocks", m.counter("scrub.last_repaired_blocks"));
+        scrub.put("mismatchedBlocksTotal", m.counter("scrub.mismatched_blocks_total"));
+        out.put("scrub", scrub);
         out.put("counters", new java.util.TreeMap<>(m.counters()));
         return out;
     }
