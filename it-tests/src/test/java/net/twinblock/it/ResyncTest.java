@@ -260,6 +260,49 @@ class ResyncTest {
     }
 
     @Test
+    void aPrimaryKilledUnderLoadRejoinsThePromotedNodeCopyingOnlyItsRecordAndTheBitmap() throws Exception {
+        Path newPrimaryImage;
+        Path rejoinedImage;
+        try (Pair pair = new Pair()) {
+            Writer before = new Writer(pair.primary);
+            try {
+                before.awaitWrites(300);
+                PairProcesses.kill(pair.primary); // writes in flight: maybe on its disk, never acknowledged
+                before.thread.join(Duration.ofSeconds(60).toMillis());
+            } finally {
+                before.stop.set(true);
+            }
+            await("secondary sees its primary gone").atMost(Duration.ofSeconds(30))
+                    .until(() -> "connecting".equals(PairProcesses.mirrorState(pair.secondary)));
+            ToolResult promoted = PairProcesses.promote(pair.secondary);
+            assertEquals(0, promoted.exitCode(), promoted.describe());
+            Writer after = new Writer(pair.secondary);
+            try {
+                after.awaitWrites(300);
+                NodeProcess rejoined = pair.restartFirstPrimaryAsSecondary();
+                awaitInSync(pair.secondary, rejoined);
+                after.awaitWrites(100);
+            } finally {
+                after.close();
+            }
+            NodeProcess rejoined = pair.primary;
+            long marked = metric(pair.secondary, "twinblock_resync_last_regions_marked");
+            System.out.println("rejoin after failover: " + marked + " regions copied (bitmap plus the record's extents)");
+            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "a full copy ran");
+            assertEquals(0, metric(pair.secondary, "twinblock_resync_checksum_regions_scanned"), "a full scan ran");
+            assertEquals(1, metric(pair.secondary, "twinblock_resync_bitmap_resyncs"));
+            assertTrue(marked > 0 && marked < 1024, marked + " regions copied: the whole volume");
+            after.verify(pair.secondary);
+            after.verify(rejoined);
+            newPrimaryImage = PairProcesses.image(pair.secondary);
+            rejoinedImage = PairProcesses.image(rejoined);
+            assertEquals(0, pair.secondary.stop());
+            assertEquals(0, rejoined.stop());
+        }
+        assertSameImages(newPrimaryImage, rejoinedImage);
+    }
+
+    @Test
     void aSplitBrainIsRefusedAndShownUntilAnAdministratorDiscardsOneSide() throws Exception {
         Path winnerImage;
         Path loserImage;

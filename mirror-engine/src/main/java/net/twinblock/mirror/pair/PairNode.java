@@ -543,6 +543,23 @@ public final class PairNode implements AutoCloseable {
                 });
                 if (recordCopy[0]) {
                     recordResync(ch, mirrored, r, report, peerRecovering);
+                } else if (needsCopy && plan[0] == Copy.BITMAP && peerRecovering) {
+                    // DESIGN section 8: a returning old primary that crashed resyncs from its own record
+                    // plus our outage bitmap: its recorded extents are marked, then the bitmap is copied.
+                    report.thenApply(record::rangesOf).whenComplete((ranges, err) -> {
+                        if (err != null) {
+                            LOG.log(Level.WARNING, "no record report from the secondary {0}: {1}; ending the link",
+                                    ch.remoteAddress(), MirroredVolume.volumeError(err).getMessage());
+                            ch.close();
+                            return;
+                        }
+                        OutageBitmap b = bitmap();
+                        for (long[] extent : ranges) {
+                            b.markChanged(extent[0], extent[1]);
+                        }
+                        LOG.log(Level.INFO, "the secondary''s record adds {0} extents to the outage bitmap", ranges.size());
+                        resyncBitmap(r, mirrored, ch);
+                    });
                 } else if (needsCopy && plan[0] == Copy.BITMAP) {
                     resyncBitmap(r, mirrored, ch);
                 } else if (needsCopy && peer.paired() && !peer.empty()) {
@@ -643,7 +660,10 @@ public final class PairNode implements AutoCloseable {
             LOG.log(Level.INFO, "data generations: this primary {0}; secondary {1}: {2}", m.generations().describe(),
                     theirs.describe(), v);
             if (v == GenerationHistory.Verdict.LOCAL_NEWER_BITMAP) {
-                return peer.clean() && bitmap() != null && m.generations().bitmapInMemory() ? Copy.BITMAP : Copy.FULL;
+                // A crashed secondary with a valid predictive record (recovering) may differ beyond our
+                // bitmap only on its recorded extents, which its RECORD_REPORT adds to the bitmap.
+                boolean secondaryBounded = peer.clean() || (peer.recovering() && record != PairRecord.NONE);
+                return secondaryBounded && bitmap() != null && m.generations().bitmapInMemory() ? Copy.BITMAP : Copy.FULL;
             }
             if (v != GenerationHistory.Verdict.IN_SYNC) {
                 return Copy.FULL;
