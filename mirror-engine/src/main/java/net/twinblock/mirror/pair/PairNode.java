@@ -307,6 +307,9 @@ public final class PairNode implements AutoCloseable {
                 cfg = cfg.withOnPeerLoss(OnPeerLoss.CONTINUE, cfg.suspendTimeout());
             }
             becomePrimary();
+            if (scrubSettings.interval() != null) {
+                scrubber().start(); // periodic scrubs are the primary's job, now this node's
+            }
         }
         for (Consumer<Role> l : roleListeners) {
             l.accept(Role.PRIMARY);
