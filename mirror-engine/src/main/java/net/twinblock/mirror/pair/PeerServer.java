@@ -3,6 +3,7 @@ package net.twinblock.mirror.pair;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -73,6 +74,9 @@ public final class PeerServer implements AutoCloseable {
         this.bootstrap = new ServerBootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true) // a restarted secondary gets its port back at once
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // Mirrored writes arrive up to 256 KiB a frame: reads of up to 1 MiB (not Netty's 64 KiB)
+                // take several at once, so fewer payloads straddle two reads (two volume writes).
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20))
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
