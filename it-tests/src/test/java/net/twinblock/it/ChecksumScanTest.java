@@ -137,11 +137,10 @@ class ChecksumScanTest {
             assertEquals((long) writes * BLOCKS_PER_REGION, differing, "the written regions, nothing else");
             assertEquals(differing, copied);
             assertEquals(0, ResyncTest.metric(pair.primary, "twinblock_resync_checksum_start_region"));
-            try (PairClient reader = PairClient.login(pair.secondary, "iqn.2026-01.net.twinblock.it:outage-check")) {
-                for (int i = 0; i < writes; i++) {
-                    long lba = (long) i * 37 * BLOCKS_PER_REGION + 5;
-                    assertArrayEquals(PairClient.pattern(lba, i, 4096), reader.read(lba, 4096), "write " + i);
-                }
+            for (int i = 0; i < writes; i++) {
+                long lba = (long) i * 37 * BLOCKS_PER_REGION + 5;
+                assertArrayEquals(PairClient.pattern(lba, i, 4096),
+                        ResyncTest.readInSync(pair.secondary, pair.primary, lba, 4096), "write " + i);
             }
             primaryImage = PairProcesses.image(pair.primary);
             secondaryImage = PairProcesses.image(pair.secondary);

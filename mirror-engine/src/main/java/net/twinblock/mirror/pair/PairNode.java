@@ -106,6 +106,8 @@ public final class PairNode implements AutoCloseable {
     private volatile long resyncRate;
     private final ScheduledExecutorService scanThread;
     private volatile ChecksumResync checksum;
+    /** Completes once the last checksum resync started has ended (its cursor saved). */
+    private volatile CompletableFuture<Void> checksumEnded = CompletableFuture.completedFuture(null);
     private volatile PeerHashComparison scanPeer;
     private Scrubber scrubber;
     private final LongAdder checksumBlocksDiffering = new LongAdder();
@@ -590,6 +592,10 @@ public final class PairNode implements AutoCloseable {
             public void linkDown(Channel ch) {
                 r.linkDown(ch);
                 records.linkDown(ch);
+                ChecksumResync cr = checksum;
+                if (cr != null) {
+                    cr.stop(); // saves its cursor; the next link resumes there
+                }
             }
 
             @Override
@@ -735,6 +741,25 @@ public final class PairNode implements AutoCloseable {
      */
     private CompletableFuture<Void> resyncChecksum(Replicator r, MirroredVolume mirrored, Channel ch,
             HashComparison peer) {
+        // A scan of an earlier link may still be winding down (waiting for its rate limit): it
+        // must save its cursor before this one reads it, and never run beside it.
+        ChecksumResync earlier = checksum;
+        if (earlier != null) {
+            earlier.stop();
+        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        CompletableFuture<Void> previous = checksumEnded;
+        checksumEnded = done.handle((ok, e) -> null);
+        previous.whenCompleteAsync((ok, e) -> runChecksum(r, mirrored, ch, peer, done), scanThread);
+        return done;
+    }
+
+    private void runChecksum(Replicator r, MirroredVolume mirrored, Channel ch, HashComparison peer,
+            CompletableFuture<Void> done) {
+        if (!r.linkedOn(ch)) {
+            done.completeExceptionally(new VolumeException("mirror link lost before the checksum resync", true));
+            return;
+        }
         ScrubSettings st = scrubSettings;
         ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), scanBlocksPerRegion());
         BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT);
@@ -761,15 +786,16 @@ public final class PairNode implements AutoCloseable {
         LOG.log(Level.INFO, "secondary {0} needs a full resync: comparing {1} checksums of {2} regions{3}",
                 ch.remoteAddress(), st.algorithm().configName(), g.regionCount(),
                 cursor.resumed() ? " from region " + cursor.position() + " (resumed)" : "");
-        CompletableFuture<Void> done = new CompletableFuture<>();
         cr.run().whenComplete((result, err) -> {
-            if (err != null) {
+            Throwable failure = err != null ? err : result.scan().complete() ? null
+                    : new VolumeException("stopped (link lost or node closing)", true);
+            if (failure != null) {
                 if (checksum == cr) {
                     checksum = null;
                 }
                 LOG.log(Level.WARNING, "checksum resync stopped at region {0}: {1}; the next link resumes there",
-                        cursor.position(), MirroredVolume.volumeError(err).getMessage());
-                done.completeExceptionally(err);
+                        cursor.position(), MirroredVolume.volumeError(failure).getMessage());
+                done.completeExceptionally(failure);
                 return;
             }
             LOG.log(Level.INFO, "checksum resync: {0} blocks differed, {1} copied", result.blocksDiffering(),
@@ -793,7 +819,6 @@ public final class PairNode implements AutoCloseable {
                 done.complete(null);
             });
         });
-        return done;
     }
 
     private static CopyLock copyLock(RangeLock ranges) {
