@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the current loop turn. From another thread frames queue here and one task per batch writes
  * them all in order and flushes: the loop is woken once for the batch, not once per frame.
  * The frames of one {@link #write(List)} stay adjacent on the wire (a large write's
- * begin/data/end), and one thread's frames keep their order.
+ * begin/data/end), and one thread's frames keep their order. Frames of different threads have
+ * no order between them (a frame written on the loop may pass frames queued just before by
+ * another thread), as with plain {@code Channel.write} from several threads: overlapping mirrored
+ * writes get their order from the range lock, which holds the later one until the earlier is
+ * acknowledged.
  *
  * <p>One outbox per channel ({@link #of}), shared by every handler that answers on the link, so
  * their frames share the batch too.
