@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CompletableFuture;
-import net.twinblock.iscsi.lun.AluaState;
 import net.twinblock.iscsi.lun.PortGroup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -66,22 +65,7 @@ class CompareAndWriteTest {
 
     @Test
     void notOfferedWhenAPeerAlsoTakesWrites() {
-        PortGroup peer = new PortGroup() {
-            @Override
-            public int groupId() {
-                return 2;
-            }
-
-            @Override
-            public int relativePortId() {
-                return 2;
-            }
-
-            @Override
-            public AluaState state() {
-                return AluaState.ACTIVE_NON_OPTIMIZED;
-            }
-        };
+        PortGroup peer = ScsiHarness.peerGroup();
         try (ScsiHarness h = new ScsiHarness(512, 16, true, peer)) {
             h.write(caw(0, 0, 1), new byte[1024])
                     .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_COMMAND_OPERATION_CODE);

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import net.twinblock.iscsi.lun.AluaState;
 import net.twinblock.iscsi.lun.PortGroup;
 import net.twinblock.iscsi.scsi.ScsiHarness.Result;
 import org.junit.jupiter.api.Test;
@@ -162,22 +161,7 @@ class InquiryHandlerTest {
 
     @Test
     void multiPortBitWhenThePeerExports() {
-        PortGroup peer = new PortGroup() {
-            @Override
-            public int groupId() {
-                return 2;
-            }
-
-            @Override
-            public int relativePortId() {
-                return 2;
-            }
-
-            @Override
-            public AluaState state() {
-                return AluaState.ACTIVE_NON_OPTIMIZED;
-            }
-        };
+        PortGroup peer = ScsiHarness.peerGroup();
         try (ScsiHarness h = new ScsiHarness(512, 64, true, peer)) {
             assertEquals(0x10, h.run(inquiry(false, 0, 36), 36).data()[6] & 0x10);
         }

@@ -116,22 +116,7 @@ class ReportCommandsTest {
 
     @Test
     void targetPortGroupsReportThisNodeAndThePeer() {
-        PortGroup peer = new PortGroup() {
-            @Override
-            public int groupId() {
-                return 2;
-            }
-
-            @Override
-            public int relativePortId() {
-                return 2;
-            }
-
-            @Override
-            public AluaState state() {
-                return AluaState.ACTIVE_NON_OPTIMIZED;
-            }
-        };
+        PortGroup peer = ScsiHarness.peerGroup();
         try (ScsiHarness h = new ScsiHarness(512, 64, true, peer)) {
             byte[] c = cdb(0xa3, 0x0a, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0);
             byte[] d = h.run(c, 1024).assertGood().data();

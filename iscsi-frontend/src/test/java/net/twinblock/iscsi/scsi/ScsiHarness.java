@@ -33,6 +33,26 @@ final class ScsiHarness implements AutoCloseable {
     final ScsiCommandDispatcher dispatcher;
     volatile AluaState state = AluaState.ACTIVE_OPTIMIZED;
 
+    /** The other node of a pair: group 2, relative port 2, active/non-optimized. */
+    static PortGroup peerGroup() {
+        return new PortGroup() {
+            @Override
+            public int groupId() {
+                return 2;
+            }
+
+            @Override
+            public int relativePortId() {
+                return 2;
+            }
+
+            @Override
+            public AluaState state() {
+                return AluaState.ACTIVE_NON_OPTIMIZED;
+            }
+        };
+    }
+
     ScsiHarness(int blockSize, long blocks) {
         this(blockSize, blocks, true, null);
     }
