@@ -1,16 +1,22 @@
 package net.twinblock.mirror.link;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Heartbeats on the embedded loop's virtual clock: sent when the link is quiet, not when it is busy. */
+/**
+ * Heartbeats on the embedded loop's virtual clock: sent one period after the last frame, not when
+ * the link is busy; the link ends after three periods without a byte from the peer.
+ */
 class LinkKeepAliveTest {
 
     private static final long PERIOD_MS = 1000;
@@ -19,6 +25,14 @@ class LinkKeepAliveTest {
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.freezeTime();
         ch.pipeline().addLast(new LinkKeepAlive(Duration.ofMillis(PERIOD_MS)));
+        return ch;
+    }
+
+    /** As the links are built: the keep-alive after the frame decoder. */
+    private static EmbeddedChannel decodingLink(PeerSilence silence) {
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.freezeTime();
+        ch.pipeline().addLast(new PeerFrameDecoder()).addLast(new LinkKeepAlive(Duration.ofMillis(PERIOD_MS), silence));
         return ch;
     }
 
@@ -63,6 +77,61 @@ class LinkKeepAliveTest {
         assertTrue(ch.isOpen());
         elapse(ch, 1);
         assertFalse(ch.isOpen(), "nothing arrived for " + LinkKeepAlive.MISSED + " periods");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aFrameJustAfterACheckIsFollowedByAHeartbeatWithinOnePeriod() {
+        EmbeddedChannel ch = link();
+        elapse(ch, PERIOD_MS);
+        assertInstanceOf(Heartbeat.class, ch.readOutbound());
+        elapse(ch, 1);
+        ch.writeOneOutbound(new WriteAck(1, AckStatus.OK));
+        ch.flushOutbound();
+        assertInstanceOf(WriteAck.class, ch.readOutbound());
+        elapse(ch, PERIOD_MS - 1);
+        assertNull(ch.readOutbound(), "less than a period since the ack");
+        elapse(ch, 1);
+        // A check that only asked "flushed since the last check?" waited another period here: two
+        // periods of silence, a third of a period short of the peer's limit on a late loop.
+        assertInstanceOf(Heartbeat.class, ch.readOutbound(), "one period after the last frame");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aLinkDeliveringOneLargeFrameForLongerThanThreePeriodsStaysUp() {
+        PeerSilence silence = new PeerSilence();
+        EmbeddedChannel ch = decodingLink(silence);
+        int size = PeerFrameDecoder.DEFAULT_MAX_PAYLOAD;
+        ByteBuf frame = Frames.encode(new WriteData(7, 0, Unpooled.wrappedBuffer(new byte[size])));
+        int chunks = 2 * (LinkKeepAlive.MISSED + 1); // one every half period: four periods for the frame
+        int chunk = frame.readableBytes() / chunks + 1;
+        while (frame.isReadable()) {
+            elapse(ch, PERIOD_MS / 2);
+            assertTrue(ch.isOpen(), "bytes arrive every half period");
+            ch.writeInbound(frame.readRetainedSlice(Math.min(chunk, frame.readableBytes())));
+        }
+        frame.release();
+        WriteData whole = ch.readInbound();
+        assertEquals(size, whole.data().readableBytes(), "the frame, whole, after four periods");
+        whole.data().release();
+        assertTrue(ch.isOpen());
+        assertEquals(PERIOD_MS / 2, silence.longestMillis(), "the peer was never quiet for longer than half a period");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void theLongestSilenceOfThePeerIsRecorded() {
+        PeerSilence silence = new PeerSilence();
+        EmbeddedChannel ch = decodingLink(silence);
+        elapse(ch, PERIOD_MS * 5 / 2);
+        ByteBuf hb = Frames.encode(new Heartbeat(1, 0));
+        ch.writeInbound(hb);
+        assertInstanceOf(Heartbeat.class, ch.readInbound());
+        assertEquals(PERIOD_MS * 5 / 2, silence.longestMillis());
+        elapse(ch, PERIOD_MS * LinkKeepAlive.MISSED);
+        assertFalse(ch.isOpen(), "nothing more arrived");
+        assertEquals(PERIOD_MS * LinkKeepAlive.MISSED, silence.longestMillis());
         ch.finishAndReleaseAll();
     }
 }
