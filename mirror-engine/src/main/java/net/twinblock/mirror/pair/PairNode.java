@@ -27,6 +27,7 @@ import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.link.PeerSilence;
 import net.twinblock.mirror.link.RecordUpdate;
 import net.twinblock.mirror.link.WakeupCounter;
 import net.twinblock.mirror.link.WriteAssembler;
@@ -91,6 +92,8 @@ public final class PairNode implements AutoCloseable {
     private RecordSender recordSender;
 
     private final WakeupCounter wakeups = new WakeupCounter();
+    /** The longest the partner went quiet on any link, against the 3 heartbeats that end one. */
+    private final PeerSilence peerSilence = new PeerSilence();
     private final LongAdder applied = new LongAdder();
     private final LongAdder flushesReceived = new LongAdder();
     private final LongAdder forwardedServed = new LongAdder();
@@ -378,6 +381,7 @@ public final class PairNode implements AutoCloseable {
         m.put("mirror.received_small_frames", wakeups.smallFrames());
         m.put("mirror.received_large_writes", wakeups.largeWrites());
         m.put("mirror.received_large_frames", wakeups.largeFrames());
+        m.put("mirror.heartbeat_gap_max_ms", peerSilence.longestMillis());
         m.put("mirror.received_applied", applied.sum());
         m.put("mirror.received_flushes", flushesReceived.sum());
         SecondaryVolume sv = secondary;
@@ -608,7 +612,7 @@ public final class PairNode implements AutoCloseable {
                 noteRefusal(ch, code, reason);
             }
         };
-        client = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), identity, side);
+        client = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), peerSilence, identity, side);
         client.start();
     }
 
@@ -1077,7 +1081,7 @@ public final class PairNode implements AutoCloseable {
             }
         };
         secondary = sv;
-        server = new PeerServer(cfg.listen(), group, serverChannel, auth, cfg.heartbeat(), identity, side);
+        server = new PeerServer(cfg.listen(), group, serverChannel, auth, cfg.heartbeat(), peerSilence, identity, side);
         current = sv;
         role = Role.SECONDARY;
         server.bind();

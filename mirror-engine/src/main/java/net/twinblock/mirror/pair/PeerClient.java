@@ -19,6 +19,7 @@ import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.link.PeerSilence;
 
 /**
  * The primary's end of the mirror link: connects to the secondary (mirror.peer), runs the
@@ -41,7 +42,7 @@ public final class PeerClient implements AutoCloseable {
     private String lastProblem;
 
     PeerClient(InetSocketAddress peer, EventLoopGroup group, Class<? extends Channel> channelClass, PeerAuth auth,
-            Duration heartbeat, Supplier<PeerIdentity> local, LinkSide side) {
+            Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
         this.peer = Objects.requireNonNull(peer, "mirror.peer");
         this.group = group;
         LinkSide tracking = new LinkSide() {
@@ -78,7 +79,7 @@ public final class PeerClient implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast("peerEncoder", ENCODER)
                                 .addLast("peerDecoder", new PeerFrameDecoder())
-                                .addLast("keepAlive", new LinkKeepAlive(heartbeat))
+                                .addLast("keepAlive", new LinkKeepAlive(heartbeat, silence))
                                 .addLast("handshake", new PrimaryHandshake(auth, local, tracking));
                     }
                 });

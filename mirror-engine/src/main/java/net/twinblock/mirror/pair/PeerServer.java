@@ -21,6 +21,7 @@ import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.link.PeerSilence;
 
 /**
  * The secondary's end of the mirror link: listens on mirror.listen and admits exactly one
@@ -39,7 +40,7 @@ public final class PeerServer implements AutoCloseable {
     private volatile Channel server;
 
     PeerServer(InetSocketAddress listen, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
-            PeerAuth auth, Duration heartbeat, Supplier<PeerIdentity> local, LinkSide side) {
+            PeerAuth auth, Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
         this.listen = listen;
         LinkSide single = new LinkSide() {
             @Override
@@ -84,7 +85,7 @@ public final class PeerServer implements AutoCloseable {
                         ch.closeFuture().addListener(f -> connections.remove(ch));
                         ch.pipeline().addLast("peerEncoder", ENCODER)
                                 .addLast("peerDecoder", new PeerFrameDecoder())
-                                .addLast("keepAlive", new LinkKeepAlive(heartbeat))
+                                .addLast("keepAlive", new LinkKeepAlive(heartbeat, silence))
                                 .addLast("handshake", new SecondaryHandshake(auth, local, single, slot));
                     }
                 });
