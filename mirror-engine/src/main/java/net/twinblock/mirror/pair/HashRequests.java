@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.concurrent.Executor;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.BlockRequest;
 import net.twinblock.mirror.link.HashBatchFrame;
@@ -19,18 +20,22 @@ import net.twinblock.mirror.store.Volume;
 
 /**
  * The secondary's end of a checksum comparison: hashes the regions a HASH_BATCH names on its own
- * volume and answers BLOCK_REQUEST with the blocks whose hashes differ. The read and hashing run
- * on the volume's I/O threads, never on the event loop. Sits in front of the mirror handler and
- * takes only HASH_BATCH frames.
+ * volume and answers BLOCK_REQUEST with the blocks whose hashes differ. The read runs on the
+ * volume's I/O threads, the hashing on the node's low-priority scan thread: neither on the event
+ * loop nor on a thread that host I/O and mirrored writes wait for. It hashes exactly the regions
+ * the primary named, so the primary's batch size bounds what one request costs here. Sits in
+ * front of the mirror handler and takes only HASH_BATCH frames.
  */
 final class HashRequests extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = System.getLogger(HashRequests.class.getName());
 
     private final Volume local;
+    private final Executor hashing;
 
-    HashRequests(Volume local) {
+    HashRequests(Volume local, Executor hashing) {
         this.local = local;
+        this.hashing = hashing;
     }
 
     @Override
@@ -47,7 +52,7 @@ final class HashRequests extends ChannelInboundHandlerAdapter {
                 throw new IllegalArgumentException("unknown checksum code " + f.algorithm());
             }
             ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), f.blocksPerRegion());
-            hasher = new BlockHasher(local, alg, g, PooledByteBufAllocator.DEFAULT);
+            hasher = new BlockHasher(local, alg, g, PooledByteBufAllocator.DEFAULT, hashing);
             theirs = new HashBatch(alg, f.firstRegion(), f.count(), f.hashes());
         } catch (IllegalArgumentException e) {
             LOG.log(Level.WARNING, "cannot compare the primary''s hashes: {0}", e.getMessage());

@@ -1039,7 +1039,7 @@ public final class PairNode implements AutoCloseable {
                 CompletableFuture<Void> adopted = meta.update(m -> m.withPaired(peer.volumeId())
                         .withGeneration(peer.generation()));
                 // The primary's checksum scans and scrubs: answered here, in front of the mirror traffic.
-                ch.pipeline().addLast("scan", new HashRequests(local));
+                ch.pipeline().addLast("scan", new HashRequests(local, scanThread));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
                         .addLast("mirror", new MirrorReceiver(local, applyOrder, meta, adopted, sv,
                                 syncing -> {

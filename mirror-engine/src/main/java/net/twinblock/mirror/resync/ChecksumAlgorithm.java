@@ -81,19 +81,41 @@ public enum ChecksumAlgorithm {
      */
     public abstract static class Hasher {
         /** Hashes {@code length} bytes of {@code data} at {@code index} into {@code out} at {@code outOffset}. */
-        public abstract void hash(ByteBuf data, int index, int length, byte[] out, int outOffset);
+        public void hash(ByteBuf data, int index, int length, byte[] out, int outOffset) {
+            for (ByteBuffer b : data.nioBuffers(index, length)) {
+                update(b);
+            }
+            finish(out, outOffset);
+        }
+
+        /**
+         * Hashes the remaining bytes of {@code data} (its position moves to its limit) into {@code out}:
+         * for callers that slice one NIO view of a large buffer region by region, which costs no
+         * ByteBuf call (and no leak-detector record) per region.
+         */
+        public void hash(ByteBuffer data, byte[] out, int outOffset) {
+            update(data);
+            finish(out, outOffset);
+        }
+
+        abstract void update(ByteBuffer data);
+
+        /** Writes the hash of everything given since the last finish, and starts afresh. */
+        abstract void finish(byte[] out, int outOffset);
     }
 
     private static final class Crc32cHasher extends Hasher {
         private final CRC32C crc = new CRC32C();
 
         @Override
-        public void hash(ByteBuf data, int index, int length, byte[] out, int outOffset) {
-            crc.reset();
-            for (ByteBuffer b : data.nioBuffers(index, length)) {
-                crc.update(b);
-            }
+        void update(ByteBuffer data) {
+            crc.update(data);
+        }
+
+        @Override
+        void finish(byte[] out, int outOffset) {
             int v = (int) crc.getValue();
+            crc.reset();
             out[outOffset] = (byte) (v >>> 24);
             out[outOffset + 1] = (byte) (v >>> 16);
             out[outOffset + 2] = (byte) (v >>> 8);
@@ -109,12 +131,14 @@ public enum ChecksumAlgorithm {
         }
 
         @Override
-        public void hash(ByteBuf data, int index, int length, byte[] out, int outOffset) {
-            for (ByteBuffer b : data.nioBuffers(index, length)) {
-                digest.update(b);
-            }
+        void update(ByteBuffer data) {
+            digest.update(data);
+        }
+
+        @Override
+        void finish(byte[] out, int outOffset) {
             try {
-                digest.digest(out, outOffset, digest.getDigestLength());
+                digest.digest(out, outOffset, digest.getDigestLength()); // also resets the digest
             } catch (java.security.DigestException e) {
                 throw new IllegalStateException("hash output does not fit", e); // out was sized by hashLength
             }

@@ -56,7 +56,7 @@ public final class Scrubber implements AutoCloseable {
      * @param peer the secondary's comparison (over the link)
      * @param repairSink where repairs go (the peer); may be null when {@code settings.repair()} is false
      * @param lock the write path's region lock, or null if no host writes run during scrubs
-     * @param scheduler runs the scrub's bookkeeping; give it a low-priority thread
+     * @param scheduler runs the scrub's hashing and bookkeeping; give it a low-priority thread
      */
     public Scrubber(ScrubSettings settings, Volume local, HashComparison peer, RegionSink repairSink, CopyLock lock,
             ScheduledExecutorService scheduler, ByteBufAllocator alloc) {
@@ -69,7 +69,7 @@ public final class Scrubber implements AutoCloseable {
         this.lock = lock;
         this.scheduler = scheduler;
         this.geometry = new ScanGeometry(local.size(), local.blockSize(), settings.blocksPerRegion());
-        this.hasher = new BlockHasher(local, settings.algorithm(), geometry, alloc);
+        this.hasher = new BlockHasher(local, settings.algorithm(), geometry, alloc, scheduler);
         if (settings.regionsPerBatch() > hasher.maxRegionsPerCall()) {
             throw new IllegalArgumentException("scrub batch of " + settings.regionsPerBatch() + " hashes exceeds "
                     + hasher.maxRegionsPerCall());

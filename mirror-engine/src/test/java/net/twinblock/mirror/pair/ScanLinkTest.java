@@ -40,11 +40,14 @@ class ScanLinkTest {
 
     @TempDir
     Path dir;
-    private final ExecutorService io = Executors.newFixedThreadPool(2);
+    private final ExecutorService io = Executors.newFixedThreadPool(2, r -> new Thread(r, "volume-io"));
+    /** The secondary's scan thread, where HashRequests hashes (never a volume I/O thread). */
+    private final ExecutorService scan = Executors.newSingleThreadExecutor(r -> new Thread(r, "scan"));
 
     @AfterEach
     void stop() {
         io.shutdownNow();
+        scan.shutdownNow();
     }
 
     private FileVolume volume(String name) {
@@ -58,7 +61,11 @@ class ScanLinkTest {
             EmbeddedChannel toSecondary = new EmbeddedChannel();
             PeerHashComparison comparison = new PeerHashComparison(toSecondary);
             toSecondary.pipeline().addLast(comparison);
-            EmbeddedChannel atSecondary = new EmbeddedChannel(new HashRequests(secondary));
+            List<String> hashedOn = new java.util.concurrent.CopyOnWriteArrayList<>();
+            EmbeddedChannel atSecondary = new EmbeddedChannel(new HashRequests(secondary, task -> scan.execute(() -> {
+                hashedOn.add(Thread.currentThread().getName());
+                task.run();
+            })));
 
             HashComparison perBlock = comparison.regionsOf(1);
             ScanGeometry g = new ScanGeometry(SIZE, 512, 1);
@@ -76,6 +83,7 @@ class ScanLinkTest {
             assertEquals(sent.id(), reply.id());
             toSecondary.writeInbound(reply);
             assertEquals(List.of(new BlockRange(8, 2)), answer.get());
+            assertEquals(List.of("scan"), hashedOn, "the secondary hashes on its scan thread, once per batch");
             atSecondary.finishAndReleaseAll();
             toSecondary.finishAndReleaseAll();
         }
@@ -84,7 +92,7 @@ class ScanLinkTest {
     @Test
     void aHashBatchTheSecondaryCannotUseIsAnsweredWithAnError() {
         try (FileVolume secondary = volume("s.img")) {
-            EmbeddedChannel atSecondary = new EmbeddedChannel(new HashRequests(secondary));
+            EmbeddedChannel atSecondary = new EmbeddedChannel(new HashRequests(secondary, scan));
             atSecondary.writeInbound(new HashBatchFrame(3, 0, 0, 1, 4096, new byte[4096 * 4])); // past the end
             BlockRequest reply = assertInstanceOf(BlockRequest.class, atSecondary.readOutbound());
             assertEquals(AckStatus.IO_ERROR, reply.status());
