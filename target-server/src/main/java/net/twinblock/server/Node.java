@@ -326,14 +326,15 @@ public final class Node implements NodeView, AutoCloseable {
 
     /** scrub.* and resync.checksum as the engine takes them: one hash per block, 256 hashes per message. */
     static ScrubSettings scrubSettings(NodeConfig c) {
-        return new ScrubSettings(c.get(Keys.SCRUB_INTERVAL), c.get(Keys.SCRUB_MAX_RATE), c.get(Keys.SCRUB_REPAIR),
-                ChecksumAlgorithm.fromConfig(Keys.RESYNC_CHECKSUM.name(), c.get(Keys.RESYNC_CHECKSUM)), 1, 256);
+        return new ScrubSettings(c.get(Keys.SCRUB_INTERVAL), c.get(Keys.SCRUB_MAX_RATE), c.get(Keys.SCRUB_BUSY_RATE),
+                c.get(Keys.SCRUB_REPAIR), ChecksumAlgorithm.fromConfig(Keys.RESYNC_CHECKSUM.name(),
+                        c.get(Keys.RESYNC_CHECKSUM)), 1, 256);
     }
 
     /**
-     * POST /verify: compares both copies now (a scrub at scrub.max-rate) and answers with what it
-     * found: blocks that differ (and the first ranges), blocks repaired (scrub.repair). 409 on a
-     * secondary or without an in-sync secondary.
+     * POST /verify: compares both copies now (a scrub, paced like a periodic one) and answers with
+     * what it found: blocks that differ (and the first ranges), blocks repaired (scrub.repair). 409
+     * on a secondary or without an in-sync secondary.
      */
     private java.util.concurrent.CompletableFuture<AdminReply> verify() {
         PairNode p = pair;

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
@@ -23,6 +24,8 @@ public final class MirroredVolume implements Volume {
     private final WriteIntent intent;
     private final DivergenceTracker tracker;
     private final PairMetadata meta;
+    /** Host reads, writes, discards and flushes begun: a scrub slows down while this moves. */
+    private final LongAdder hostOperations = new LongAdder();
 
     MirroredVolume(FileVolume local, Replicator replicator, RangeLock ranges, WriteIntent intent,
             DivergenceTracker tracker, PairMetadata meta) {
@@ -46,11 +49,13 @@ public final class MirroredVolume implements Volume {
 
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
+        hostOperations.increment();
         return local.read(offset, length, alloc);
     }
 
     @Override
     public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+        hostOperations.increment();
         int length = data.readableBytes();
         String bad = checkRange("write", offset, length);
         if (bad != null) {
@@ -72,6 +77,7 @@ public final class MirroredVolume implements Volume {
 
     @Override
     public CompletableFuture<Void> discard(long offset, long length) {
+        hostOperations.increment();
         String bad = checkRange("discard", offset, length);
         if (bad != null) {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
@@ -83,6 +89,7 @@ public final class MirroredVolume implements Volume {
     /** Both nodes durable: the local fdatasync and the secondary's FLUSH_ACK. */
     @Override
     public CompletableFuture<Void> flush() {
+        hostOperations.increment();
         CompletableFuture<Void> mirror = replicator.flush();
         CompletableFuture<Void> disk = local.flush();
         return unwrap(CompletableFuture.allOf(disk, mirror));
@@ -191,6 +198,14 @@ public final class MirroredVolume implements Volume {
                     + local.size() + " bytes)";
         }
         return null;
+    }
+
+    /**
+     * Host operations begun on this volume so far. Resync, repair and scrub I/O goes to the local
+     * file and the replicator directly, so only hosts move it.
+     */
+    long hostOperations() {
+        return hostOperations.sum();
     }
 
     // ---- the initial copy shares the range lock with host writes ----

@@ -369,6 +369,10 @@ public final class PairNode implements AutoCloseable {
         }
         m.put("scrub.runs", sc == null ? 0 : sc.runs());
         m.put("scrub.running", sc != null && sc.running() ? 1L : 0L);
+        m.put("scrub.throttled", sc != null && sc.throttled() ? 1L : 0L);
+        ResyncProgress scrubbing = sc == null ? null : sc.progress();
+        m.put("scrub.rate_kib_per_second", scrubbing == null ? 0 : (long) (scrubbing.bytesPerSecond() / 1024));
+        m.put("scrub.regions_scanned_total", sc == null ? 0 : sc.regionsScanned());
         m.put("scrub.mismatched_blocks_total", sc == null ? 0 : sc.mismatchedBlocks());
         m.put("scrub.repaired_blocks_total", sc == null ? 0 : sc.repairedBlocks());
         ScrubReport last = sc == null ? null : sc.lastReport();
@@ -920,8 +924,9 @@ public final class PairNode implements AutoCloseable {
                         new VolumeException("no mirror link: nothing to compare with", true));
             };
             // Ownership: a repair's read buffer goes to the replicator, which releases it once acked or failed.
+            // Host I/O on the exported volume throttles the scrub (scrub.busy-rate); its own reads are not counted.
             scrubber = new Scrubber(scrubSettings, local, peer, (offset, data) -> r.write(offset, data, true, true),
-                    copyLock(mirrored.ranges()), scanThread, PooledByteBufAllocator.DEFAULT);
+                    copyLock(mirrored.ranges()), scanThread, PooledByteBufAllocator.DEFAULT, mirrored::hostOperations);
         }
         return scrubber;
     }

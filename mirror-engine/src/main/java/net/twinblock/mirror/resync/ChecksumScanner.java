@@ -14,9 +14,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * and handing each batch to a handler (compare with the peer, copy what differs). The cursor
  * moves past a batch only once its handler finished, so what the cursor says is done is done.
  *
- * <p>Low priority by construction: one read in flight at a time, a rate limit before each read,
- * and all bookkeeping on the given scheduler (give it a low-priority thread), never on an event
- * loop. Host I/O goes through other threads and is never queued behind more than one scan read.
+ * <p>Low priority by construction: one read in flight at a time, a {@link ScanPacer} before each read
+ * (a rate limit; for scrubs also the batch size, see {@link ScrubThrottle}), and all bookkeeping
+ * on the given scheduler (give it a low-priority thread), never on an event loop. Host I/O goes
+ * through other threads and is never queued behind more than one scan read.
  */
 public final class ChecksumScanner {
 
@@ -37,7 +38,7 @@ public final class ChecksumScanner {
 
     private final BlockHasher hasher;
     private final ScanCursor cursor;
-    private final TokenBucket limiter;
+    private final ScanPacer pacer;
     private final ScheduledExecutorService scheduler;
     private final int regionsPerBatch;
     private final int saveEvery;
@@ -57,6 +58,12 @@ public final class ChecksumScanner {
      */
     public ChecksumScanner(BlockHasher hasher, ScanCursor cursor, TokenBucket limiter,
             ScheduledExecutorService scheduler, int regionsPerBatch, int saveEvery) {
+        this(hasher, cursor, ScanPacer.fixed(limiter, hasher.geometry()), scheduler, regionsPerBatch, saveEvery);
+    }
+
+    /** @param regionsPerBatch the most regions the pacer is offered per batch */
+    public ChecksumScanner(BlockHasher hasher, ScanCursor cursor, ScanPacer pacer, ScheduledExecutorService scheduler,
+            int regionsPerBatch, int saveEvery) {
         if (regionsPerBatch < 1 || regionsPerBatch > hasher.maxRegionsPerCall()) {
             throw new IllegalArgumentException("regions per batch must be 1 to " + hasher.maxRegionsPerCall()
                     + ", not " + regionsPerBatch);
@@ -66,7 +73,7 @@ public final class ChecksumScanner {
         }
         this.hasher = hasher;
         this.cursor = cursor;
-        this.limiter = limiter;
+        this.pacer = pacer;
         this.scheduler = scheduler;
         this.regionsPerBatch = regionsPerBatch;
         this.saveEvery = saveEvery;
@@ -115,7 +122,7 @@ public final class ChecksumScanner {
         return cursor;
     }
 
-    /** On the scheduler: one batch, rate-limited. */
+    /** On the scheduler: one batch, paced. */
     private void step() {
         if (stopRequested) {
             end(null, false);
@@ -127,12 +134,23 @@ public final class ChecksumScanner {
             end(null, true);
             return;
         }
-        int count = (int) Math.min(regionsPerBatch, total - first);
-        long wait = limiter.reserve(hasher.geometry().bytes(first, count));
-        if (wait > 0) {
-            scheduler.schedule(() -> batch(first, count), wait, TimeUnit.NANOSECONDS);
+        int upTo = (int) Math.min(regionsPerBatch, total - first);
+        ScanPacer.Pace pace;
+        try {
+            pace = pacer.next(first, upTo);
+            if (pace.regions() > upTo) {
+                throw new IllegalStateException("pacer asked for " + pace.regions() + " regions of " + upTo);
+            }
+        } catch (RuntimeException e) {
+            end(e, false);
+            return;
+        }
+        int count = pace.regions();
+        Runnable next = count == 0 ? this::step : () -> batch(first, count);
+        if (pace.waitNanos() > 0) {
+            scheduler.schedule(next, pace.waitNanos(), TimeUnit.NANOSECONDS);
         } else {
-            batch(first, count);
+            next.run();
         }
     }
 

@@ -12,12 +12,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 import net.twinblock.mirror.store.Volume;
 
 /**
  * Compares the whole volume with the peer's copy in the background, on a period (scrub.interval)
- * and on demand, within scrub.max-rate; reports blocks that differ and, with scrub.repair, copies
- * this node's blocks over them. Runs on the primary.
+ * and on demand; reports blocks that differ and, with scrub.repair, copies this node's blocks over
+ * them. Runs on the primary. It reads at scrub.max-rate while hosts leave the volume alone and
+ * slows to scrub.busy-rate in small batches while they use it ({@link ScrubThrottle}); reads,
+ * hashing and bookkeeping stay off the threads host I/O runs on.
  *
  * <p>A host write in flight can make a block differ for a moment (on the primary, not yet on the
  * secondary). So every mismatch is checked again with its blocks locked against writes (the
@@ -37,6 +40,8 @@ public final class Scrubber implements AutoCloseable {
     private final ScanGeometry geometry;
     private final BlockHasher hasher;
     private final BlockCopier repairer;
+    /** Host operations on the scrubbed volume, or null: then the scrub keeps to scrub.max-rate throughout. */
+    private final LongSupplier hostOperations;
 
     private final LongAdder runs = new LongAdder();
     private final LongAdder regionsScanned = new LongAdder();
@@ -46,20 +51,29 @@ public final class Scrubber implements AutoCloseable {
     private final Object state = new Object();
     private CompletableFuture<ScrubReport> running;
     private ChecksumScanner scanner;
+    private ScrubThrottle throttle;
     /** The next periodic scrub, when scrub.interval is set and started. */
     private ScheduledFuture<?> periodic;
     private boolean periodicOn;
     private volatile ScrubReport lastReport;
     private volatile boolean closed;
 
+    /** A scrubber that does not watch host I/O: it keeps to scrub.max-rate throughout. */
+    public Scrubber(ScrubSettings settings, Volume local, HashComparison peer, RegionSink repairSink, CopyLock lock,
+            ScheduledExecutorService scheduler, ByteBufAllocator alloc) {
+        this(settings, local, peer, repairSink, lock, scheduler, alloc, null);
+    }
+
     /**
      * @param peer the secondary's comparison (over the link)
      * @param repairSink where repairs go (the peer); may be null when {@code settings.repair()} is false
      * @param lock the write path's region lock, or null if no host writes run during scrubs
      * @param scheduler runs the scrub's hashing and bookkeeping; give it a low-priority thread
+     * @param hostOperations a count of host operations on the volume (see {@link ScrubThrottle}), or
+     *     null to ignore host I/O
      */
     public Scrubber(ScrubSettings settings, Volume local, HashComparison peer, RegionSink repairSink, CopyLock lock,
-            ScheduledExecutorService scheduler, ByteBufAllocator alloc) {
+            ScheduledExecutorService scheduler, ByteBufAllocator alloc, LongSupplier hostOperations) {
         if (settings.repair() && repairSink == null) {
             throw new IllegalArgumentException("scrub.repair is on but there is nowhere to send repairs");
         }
@@ -69,6 +83,7 @@ public final class Scrubber implements AutoCloseable {
         this.lock = lock;
         this.scheduler = scheduler;
         this.geometry = new ScanGeometry(local.size(), local.blockSize(), settings.blocksPerRegion());
+        this.hostOperations = hostOperations;
         this.hasher = new BlockHasher(local, settings.algorithm(), geometry, alloc, scheduler);
         if (settings.regionsPerBatch() > hasher.maxRegionsPerCall()) {
             throw new IllegalArgumentException("scrub batch of " + settings.regionsPerBatch() + " hashes exceeds "
@@ -89,7 +104,8 @@ public final class Scrubber implements AutoCloseable {
             periodicOn = true;
             scheduleNext();
         }
-        LOG.log(Level.INFO, "scrub every {0} at up to {1} bytes/s{2}", interval, settings.maxBytesPerSecond(),
+        LOG.log(Level.INFO, "scrub every {0} at up to {1} bytes/s, {2} bytes/s while hosts use the volume{3}",
+                interval, settings.maxBytesPerSecond(), settings.effectiveBusyRate(),
                 settings.repair() ? ", repairing" : ", reporting only");
     }
 
@@ -103,8 +119,11 @@ public final class Scrubber implements AutoCloseable {
                 return running;
             }
             Run run = new Run();
-            scanner = new ChecksumScanner(hasher, ScanCursor.inMemory(settings.algorithm(), geometry),
+            throttle = hostOperations == null ? null : new ScrubThrottle(settings, geometry, hostOperations);
+            ScanPacer pacer = throttle != null ? throttle : ScanPacer.fixed(
                     new TokenBucket(settings.maxBytesPerSecond(), geometry.bytes(0, settings.regionsPerBatch())),
+                    geometry);
+            scanner = new ChecksumScanner(hasher, ScanCursor.inMemory(settings.algorithm(), geometry), pacer,
                     scheduler, settings.regionsPerBatch(), Integer.MAX_VALUE);
             CompletableFuture<ScrubReport> f = scanner.run(run::onBatch).thenApply(run::report);
             running = f;
@@ -129,6 +148,7 @@ public final class Scrubber implements AutoCloseable {
             if (running == f) {
                 running = null;
                 scanner = null;
+                throttle = null;
             }
             scheduleNext();
         }
@@ -242,6 +262,20 @@ public final class Scrubber implements AutoCloseable {
     public boolean running() {
         synchronized (state) {
             return running != null;
+        }
+    }
+
+    /** True while a scrub runs slowed down (or paused) because hosts use the volume: why a scrub is slow. */
+    public boolean throttled() {
+        synchronized (state) {
+            return throttle != null && throttle.throttled();
+        }
+    }
+
+    /** The running scrub's progress, or null when none runs. */
+    public ResyncProgress progress() {
+        synchronized (state) {
+            return scanner == null ? null : scanner.progress();
         }
     }
 

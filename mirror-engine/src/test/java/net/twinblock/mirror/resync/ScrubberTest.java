@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import net.twinblock.mirror.LeakGuard;
 import net.twinblock.mirror.store.FileVolume;
 import org.junit.jupiter.api.AfterEach;
@@ -153,6 +154,40 @@ class ScrubberTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> !scrubber.running());
     }
 
+    /**
+     * Hosts keep the volume busy the whole time: the scrub says it is throttled, reads at the busy
+     * rate in small batches, and still covers every region.
+     */
+    @Test
+    void underConstantHostIoTheScrubIsThrottledAndStillFinishes() throws Exception {
+        AtomicLong hostOps = new AtomicLong();
+        ScheduledExecutorService host = Executors.newSingleThreadScheduledExecutor();
+        try {
+            host.scheduleAtFixedRate(hostOps::incrementAndGet, 0, 1, TimeUnit.MILLISECONDS);
+            ScrubSettings st = settings().withMaxRate(64 << 20).withBusyRate(16 << 20);
+            AtomicInteger largestBatch = new AtomicInteger();
+            AtomicInteger throttledBatches = new AtomicInteger();
+            HashComparison real = secondaryHalf(st);
+            HashComparison watching = batch -> {
+                largestBatch.accumulateAndGet(batch.count(), Math::max);
+                if (scrubber.throttled()) {
+                    throttledBatches.incrementAndGet();
+                }
+                return real.compare(batch);
+            };
+            scrubber = new Scrubber(st, primary, watching, null, null, scheduler, ALLOC, hostOps::get);
+            ScrubReport r = scrubber.scrubNow().get(60, TimeUnit.SECONDS);
+            assertTrue(r.complete());
+            assertEquals(SIZE / BLOCK, r.regionsScanned());
+            int batches = (int) (SIZE / ScrubThrottle.BUSY_BATCH_BYTES);
+            assertEquals(ScrubThrottle.BUSY_BATCH_BYTES / BLOCK, largestBatch.get(), "small batches only");
+            assertEquals(batches, throttledBatches.get(), "every batch ran throttled");
+            assertFalse(scrubber.throttled(), "no scrub, nothing throttled");
+        } finally {
+            host.shutdownNow();
+        }
+    }
+
     @Test
     void runsOnItsPeriod() {
         Scrubber s = scrubber(settings().withInterval(Duration.ofMillis(20)), null);
@@ -219,6 +254,8 @@ class ScrubberTest {
         assertTrue(e.getMessage().contains("scrub.interval"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> ScrubSettings.defaults().withMaxRate(-1));
         assertTrue(e.getMessage().contains("scrub.max-rate"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> ScrubSettings.defaults().withBusyRate(-1));
+        assertTrue(e.getMessage().contains("scrub.busy-rate"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new Scrubber(settings().withRepair(true), primary, b -> null, null, null, scheduler, ALLOC));
         assertTrue(e.getMessage().contains("scrub.repair"), e.getMessage());

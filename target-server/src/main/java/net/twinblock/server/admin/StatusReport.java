@@ -109,6 +109,9 @@ public final class StatusReport {
         out.put("resync", resync);
         Map<String, Object> scrub = new LinkedHashMap<>();
         scrub.put("running", m.counter("scrub.running") == 1);
+        // Why a scrub is slow: hosts are using the volume, so it reads at scrub.busy-rate (or waits).
+        scrub.put("throttled", m.counter("scrub.throttled") == 1);
+        scrub.put("megabytesPerSecond", m.counter("scrub.rate_kib_per_second") * 1024 / 1e6);
         scrub.put("runs", m.counter("scrub.runs"));
         scrub.put("lastMismatchedBlocks", m.counter("scrub.last_mismatched_blocks"));
         scrub.put("lastRepairedBlocks", m.counter("scrub.last_repaired_blocks"));

@@ -136,7 +136,11 @@ public final class Keys {
             duration(Duration.ofMinutes(1), Duration.ofDays(365)), "time between background scrubs of the pair (off if"
             + " unset; `verify` runs one on demand)");
     public static final Key<Long> SCRUB_MAX_RATE = define("scrub.max-rate", "16M",
-            size(0, 1L << 40), "bytes per second a scrub reads on each node; 0 for unlimited");
+            size(0, 1L << 40), "bytes per second a scrub reads on each node while hosts leave the volume alone;"
+            + " 0 for unlimited");
+    public static final Key<Long> SCRUB_BUSY_RATE = define("scrub.busy-rate", "2M",
+            size(0, 1L << 40), "bytes per second a scrub reads on each node while hosts use the volume (at most"
+            + " scrub.max-rate); 0 pauses the scrub until they stop");
     public static final Key<Boolean> SCRUB_REPAIR = define("scrub.repair", "false",
             bool(), "copy the primary's blocks over the secondary's where a scrub finds them different");
 
