@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
  *  | [65 bytes generation history]
  * </pre>
  * Strings are UTF-8 and follow the fixed fields, so every fixed field sits at a fixed offset. The
- * generation history is optional and last: a node that sends none is still understood, and the
- * payload length says whether it is there.
+ * nodeId is the sender's name (node.name). The generation history is optional and last: a node
+ * that sends none is still understood, and the payload length says whether it is there.
  */
 final class HelloBody {
 

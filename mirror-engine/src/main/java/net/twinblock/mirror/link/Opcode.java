@@ -10,8 +10,8 @@ public enum Opcode {
     HELLO(0x01, 0, HelloBody.HELLO_MIN, HelloBody.HELLO_MAX),
     /** Secondary to primary: its identity, its proof over the primary's nonce, its own nonce. */
     HELLO_ACK(0x02, 0, HelloBody.HELLO_ACK_MIN, HelloBody.HELLO_ACK_MAX),
-    /** Primary to secondary: its proof over the secondary's nonce; mirroring may start. */
-    HELLO_PROOF(0x03, 0, HelloBody.PROOF_LENGTH, HelloBody.PROOF_LENGTH),
+    /** Primary to secondary: its proof over the secondary's nonce (and maybe a discard order); mirroring may start. */
+    HELLO_PROOF(0x03, 0, HelloBody.PROOF_LENGTH, 2 * HelloBody.PROOF_LENGTH),
     HEARTBEAT(0x04, 0, 0, 0),
     /** Fatal: the sender closes the link after it. Payload: a UTF-8 message for the log. */
     ERROR(0x05, 0, 0, 4096),

@@ -19,6 +19,11 @@ import javax.crypto.spec.SecretKeySpec;
  * Each side proves over a nonce the other just chose, so a recorded handshake cannot be
  * replayed; the role label keeps one side's proof from being reflected back as the other's.
  * The secret never crosses the link.
+ *
+ * <p>The primary may also vouch for a statement in HELLO_PROOF (an administrator's order that
+ * the secondary discard its data): {@link #statementProof} is an HMAC over both nonces and the
+ * statement under a third label, so it is good for this one handshake and cannot be forged,
+ * replayed, or mistaken for either side's proof.
  */
 public final class PeerAuth {
 
@@ -30,6 +35,8 @@ public final class PeerAuth {
     private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] DOMAIN = "twinblock-peer-v1".getBytes(StandardCharsets.US_ASCII);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** After the role labels (0, 1): a statement's proof never equals a side's proof. */
+    private static final byte STATEMENT_LABEL = 2;
 
     private final SecretKeySpec key;
 
@@ -48,13 +55,18 @@ public final class PeerAuth {
     }
 
     public byte[] proof(Role prover, byte[] primaryNonce, byte[] secondaryNonce) {
+        return mac((byte) prover.ordinal(), primaryNonce, secondaryNonce, new byte[0]);
+    }
+
+    private byte[] mac(byte label, byte[] primaryNonce, byte[] secondaryNonce, byte[] statement) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
             mac.update(DOMAIN);
-            mac.update((byte) prover.ordinal());
+            mac.update(label);
             mac.update(primaryNonce);
             mac.update(secondaryNonce);
+            mac.update(statement);
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
@@ -64,5 +76,15 @@ public final class PeerAuth {
     /** Constant-time comparison: timing must not tell an attacker how many bytes matched. */
     public boolean verify(Role prover, byte[] primaryNonce, byte[] secondaryNonce, byte[] proof) {
         return MessageDigest.isEqual(proof(prover, primaryNonce, secondaryNonce), proof);
+    }
+
+    /** The primary's HMAC over {@code statement} within the handshake of these two nonces. */
+    public byte[] statementProof(byte[] primaryNonce, byte[] secondaryNonce, byte[] statement) {
+        return mac(STATEMENT_LABEL, primaryNonce, secondaryNonce, statement);
+    }
+
+    /** True if {@code proof} is {@link #statementProof} of exactly this statement in this handshake; constant time. */
+    public boolean verifyStatement(byte[] primaryNonce, byte[] secondaryNonce, byte[] statement, byte[] proof) {
+        return MessageDigest.isEqual(statementProof(primaryNonce, secondaryNonce, statement), proof);
     }
 }

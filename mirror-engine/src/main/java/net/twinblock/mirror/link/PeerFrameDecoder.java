@@ -212,9 +212,17 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 }
             case HELLO_PROOF:
                 requireArgument(h, 0);
-                byte[] proof = new byte[length];
+                if (length != HelloBody.PROOF_LENGTH && length != 2 * HelloBody.PROOF_LENGTH) {
+                    throw bad(h, "a proof and an optional discard order are 32 bytes each");
+                }
+                byte[] proof = new byte[HelloBody.PROOF_LENGTH];
                 in.readBytes(proof);
-                return new HelloProof(proof);
+                byte[] discard = null;
+                if (length > HelloBody.PROOF_LENGTH) {
+                    discard = new byte[HelloBody.PROOF_LENGTH];
+                    in.readBytes(discard);
+                }
+                return new HelloProof(proof, discard);
             default:
                 throw bad(h, "no decoder for " + op);
         }

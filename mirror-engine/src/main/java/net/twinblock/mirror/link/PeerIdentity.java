@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Who a node is and what it serves, as exchanged at HELLO: the two sides must agree on the
  * volume (id, size, block size) and compare data generations to know which copy is authoritative.
+ * {@code nodeId} is the node's name (its node.name, by default the host name): logs and status
+ * show it, and an administrator ending a split brain names the losing node by it.
  * {@code flags} say what the node knows of its copy ({@link #FLAG_PAIRED}, {@link #FLAG_EMPTY},
  * {@link #FLAG_CLEAN}): with them the primary decides between "in sync" and a full copy.
  */

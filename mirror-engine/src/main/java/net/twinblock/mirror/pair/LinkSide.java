@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.util.AttributeKey;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.resync.GenerationHistory;
 
 /** What a node does with an authenticated link: called on the channel's event loop, must not block. */
 interface LinkSide {
@@ -23,6 +24,9 @@ interface LinkSide {
      */
     AttributeKey<byte[]> PEER_GENERATIONS = AttributeKey.valueOf("twinblock.peerGenerations");
 
+    /** The peer's name (its identity's node id) from its HELLO or HELLO_ACK, set with {@link #PEER_GENERATIONS}. */
+    AttributeKey<String> PEER_NAME = AttributeKey.valueOf("twinblock.peerName");
+
     /** This node's encoded data generation history for the HELLO exchange, or null to send none. */
     default byte[] generations() {
         return null;
@@ -30,5 +34,24 @@ interface LinkSide {
 
     /** The link was refused, by this node or by the peer, e.g. for a split brain; for status and logs. */
     default void refused(Channel ch, PeerErrorCode code, String reason) {
+    }
+
+    /**
+     * On a primary about to refuse {@code peer} for the data generations: the statement of an
+     * administrator's order that this peer discard its data ({@link DiscardOrder#statement}),
+     * proven in HELLO_PROOF instead of refusing; null to refuse.
+     */
+    default byte[] discardOrder(PeerIdentity peer, byte[] peerGenerations) {
+        return null;
+    }
+
+    /**
+     * On a secondary: the authenticated primary proved an order to discard this node's data,
+     * made for exactly its name and generations, in a split brain with {@code primaryGenerations}.
+     * Drops the data generation now (durable before any mirror write applies); false if this
+     * node takes no such order.
+     */
+    default boolean discardOrdered(PeerIdentity primary, GenerationHistory primaryGenerations) {
+        return false;
     }
 }

@@ -1,6 +1,11 @@
 package net.twinblock.mirror.pair;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
@@ -20,9 +25,12 @@ import net.twinblock.mirror.link.WriteFramer;
  * @param onPeerLoss what writes do while the partner is gone (mirror.on-peer-loss)
  * @param suspendTimeout how long SUSPEND holds a write for the link (mirror.suspend-timeout)
  * @param heartbeat heartbeat period; three missed ones take the link down (mirror.heartbeat)
+ * @param nodeName this node's name (node.name): sent at the handshake, shown in status, and what an
+ *        administrator names in {@code resolve --discard NAME}; the two nodes of a pair must differ
  */
 public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress peer, byte[] secret,
-        int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout, Duration heartbeat) {
+        int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout, Duration heartbeat,
+        String nodeName) {
 
     public static final Duration DEFAULT_SUSPEND_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
@@ -51,6 +59,45 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
         if (heartbeat == null || heartbeat.toMillis() < 10) {
             throw new IllegalArgumentException("mirror.heartbeat must be at least 10 ms, not " + heartbeat);
         }
+        if (nodeName == null || nodeName.isEmpty() || nodeName.getBytes(StandardCharsets.UTF_8).length > 255) {
+            throw new IllegalArgumentException("node.name must be 1 to 255 bytes, not " + nodeName);
+        }
+    }
+
+    /** Named after this machine ({@link #hostName()}). */
+    public PairConfig(Role role, InetSocketAddress listen, InetSocketAddress peer, byte[] secret,
+            int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout, Duration heartbeat) {
+        this(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, hostName());
+    }
+
+    /**
+     * The machine's host name, the default node name: the kernel's (no DNS lookup to hang on),
+     * else what Java resolves, else "localhost" (two such nodes then have to set node.name).
+     * Looked up once per process.
+     */
+    public static String hostName() {
+        return HostName.NAME;
+    }
+
+    private static final class HostName {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                String kernel = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).strip();
+                if (!kernel.isEmpty()) {
+                    return kernel;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux, or no /proc: ask Java
+            }
+            try {
+                String name = InetAddress.getLocalHost().getHostName();
+                return name.isEmpty() ? "localhost" : name;
+            } catch (IOException e) {
+                return "localhost";
+            }
+        }
     }
 
     /** Defaults: 32 KiB small writes, SUSPEND for 30 s, 1 s heartbeats. */
@@ -60,23 +107,27 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
     }
 
     public PairConfig withPeer(InetSocketAddress p) {
-        return new PairConfig(role, listen, p, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat);
+        return new PairConfig(role, listen, p, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName);
     }
 
     public PairConfig withOnPeerLoss(OnPeerLoss policy, Duration timeout) {
-        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, policy, timeout, heartbeat);
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, policy, timeout, heartbeat, nodeName);
     }
 
     public PairConfig withSmallWriteThreshold(int bytes) {
-        return new PairConfig(role, listen, peer, secret, bytes, onPeerLoss, suspendTimeout, heartbeat);
+        return new PairConfig(role, listen, peer, secret, bytes, onPeerLoss, suspendTimeout, heartbeat, nodeName);
     }
 
     public PairConfig withHeartbeat(Duration period) {
-        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, period);
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, period, nodeName);
+    }
+
+    public PairConfig withNodeName(String name) {
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, name);
     }
 
     public PairConfig withRole(Role r) {
-        return new PairConfig(r, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat);
+        return new PairConfig(r, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName);
     }
 
     @Override
@@ -89,19 +140,19 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
         return o instanceof PairConfig c && role == c.role && Objects.equals(listen, c.listen)
                 && Objects.equals(peer, c.peer) && Arrays.equals(secret, c.secret)
                 && smallWriteThreshold == c.smallWriteThreshold && onPeerLoss == c.onPeerLoss
-                && suspendTimeout.equals(c.suspendTimeout) && heartbeat.equals(c.heartbeat);
+                && suspendTimeout.equals(c.suspendTimeout) && heartbeat.equals(c.heartbeat) && nodeName.equals(c.nodeName);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(role, listen, peer, Arrays.hashCode(secret), smallWriteThreshold, onPeerLoss,
-                suspendTimeout, heartbeat);
+                suspendTimeout, heartbeat, nodeName);
     }
 
     /** Never prints the secret. */
     @Override
     public String toString() {
-        return "PairConfig[role=" + role + ", listen=" + listen + ", peer=" + peer + ", smallWriteThreshold="
+        return "PairConfig[nodeName=" + nodeName + ", role=" + role + ", listen=" + listen + ", peer=" + peer + ", smallWriteThreshold="
                 + smallWriteThreshold + ", onPeerLoss=" + onPeerLoss + ", suspendTimeout=" + suspendTimeout
                 + ", heartbeat=" + heartbeat + "]";
     }

@@ -1,6 +1,7 @@
 package net.twinblock.mirror.pair;
 
 import static net.twinblock.mirror.pair.LinkSide.PEER_GENERATIONS;
+import static net.twinblock.mirror.pair.LinkSide.PEER_NAME;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -117,10 +118,10 @@ public final class PairNode implements AutoCloseable {
     private final LongAdder checksumBlocksCopied = new LongAdder();
     private final LongAdder checksumRegionsScanned = new LongAdder();
     private volatile long lastChecksumStartRegion;
-    /** Why the last link attempt was refused for the data generations (split brain); null once a link is up. */
-    private volatile String conflict;
-    /** The partner's generation history as last seen at a handshake (the winner if this node discards its data). */
-    private volatile GenerationHistory lastPeerGenerations;
+    /** The partner as last seen at a handshake, and a split brain with it until a link comes up. */
+    private final SplitBrain splitBrain = new SplitBrain();
+    /** Completes once a discard the primary ordered at the handshake is durable; mirror writes wait for it. */
+    private volatile CompletableFuture<Void> discardDurable = CompletableFuture.completedFuture(null);
 
     private volatile Role role;
     private volatile Volume current;
@@ -160,8 +161,9 @@ public final class PairNode implements AutoCloseable {
         this.record = options.record();
         this.identity = () -> {
             PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
-            return recovering ? new PeerIdentity(id.nodeId(), id.volumeId(), id.sizeBytes(), id.blockSize(),
-                    id.generation(), id.flags() | PeerIdentity.FLAG_RECOVERING) : id;
+            // On the link a node is its node.name: what an administrator names in resolve --discard.
+            return new PeerIdentity(this.cfg.nodeName(), id.volumeId(), id.sizeBytes(), id.blockSize(),
+                    id.generation(), id.flags() | (recovering ? PeerIdentity.FLAG_RECOVERING : 0));
         };
     }
 
@@ -239,14 +241,14 @@ public final class PairNode implements AutoCloseable {
                 ResyncProgress p = rr.progress();
                 return new PairStatus(role, s, replicator.peer(), p.bytesDone(), p.bytesDone() + p.bytesRemaining());
             }
-            if (conflict != null && !replicator.linked()) {
+            if (splitBrain.active() && !replicator.linked()) {
                 s = PairState.SPLIT_BRAIN;
             }
             boolean copying = s == PairState.SYNCING && c != null;
             return new PairStatus(role, s, replicator.peer(), copying ? c.done.get() : 0, copying ? c.total : 0);
         }
         Channel p = server == null ? null : server.primary();
-        PairState s = p == null ? (conflict != null ? PairState.SPLIT_BRAIN : PairState.CONNECTING)
+        PairState s = p == null ? (splitBrain.active() ? PairState.SPLIT_BRAIN : PairState.CONNECTING)
                 : secondarySyncing ? PairState.SYNCING
                 : secondaryInSync ? PairState.IN_SYNC : PairState.CONNECTING; // linked, SYNC_STATE not in yet
         return new PairStatus(role, s, p == null ? null : String.valueOf(p.remoteAddress()), 0, 0);
@@ -339,7 +341,7 @@ public final class PairNode implements AutoCloseable {
         m.put("mirror.ops_pending", r == null ? 0 : (long) r.pending());
         m.put("mirror.link_ups", r == null ? 0 : r.linkUps.sum());
         m.put("mirror.full_copies", r == null ? 0 : r.fullCopies.sum());
-        m.put("pair.split_brain", conflict != null && s.peer() == null ? 1L : 0L);
+        m.put("pair.split_brain", splitBrain.active() && s.peer() == null ? 1L : 0L);
         m.put("resync.bitmap_resyncs", r == null ? 0 : r.bitmapResyncs.sum());
         OutageBitmap bm = bitmap();
         m.put("resync.regions_marked", bm == null ? 0 : bm.markedCount());
@@ -528,8 +530,8 @@ public final class PairNode implements AutoCloseable {
         LinkSide side = new LinkSide() {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity peer) {
-                conflict = null;
                 byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
+                splitBrain.linked(peer.nodeId(), peerGenerations);
                 // The secondary's RECORD_REPORT (if it crashed); fails with the link.
                 CompletableFuture<byte[]> report = new CompletableFuture<>();
                 ch.closeFuture().addListener(f -> report.completeExceptionally(
@@ -614,6 +616,11 @@ public final class PairNode implements AutoCloseable {
             @Override
             public void refused(Channel ch, PeerErrorCode code, String reason) {
                 noteRefusal(ch, code, reason);
+            }
+
+            @Override
+            public byte[] discardOrder(PeerIdentity peer, byte[] peerGenerations) {
+                return splitBrain.takeOrder(peer.nodeId(), peerGenerations, meta.get().generations());
             }
         };
         client = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), peerSilence, identity, side);
@@ -952,15 +959,9 @@ public final class PairNode implements AutoCloseable {
 
     /** A refusal for the data generations (split brain, unrelated data) is shown in status until resolved. */
     private void noteRefusal(Channel ch, PeerErrorCode code, String reason) {
-        byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
-        if (peerGenerations != null) {
-            lastPeerGenerations = GenerationHistory.decode(peerGenerations);
-        }
+        splitBrain.seen(ch.attr(PEER_NAME).get(), ch.attr(PEER_GENERATIONS).get());
         if (code == PeerErrorCode.GENERATION_CONFLICT) {
-            if (conflict == null) {
-                LOG.log(Level.ERROR, "mirror link refused: {0}", reason);
-            }
-            conflict = reason;
+            splitBrain.refused(reason);
         }
     }
 
@@ -987,13 +988,95 @@ public final class PairNode implements AutoCloseable {
                 throw new IllegalStateException("the primary " + p.remoteAddress() + " is connected: there is no"
                         + " conflict to resolve");
             }
-            GenerationHistory winner = lastPeerGenerations;
+            GenerationHistory winner = splitBrain.peerGenerations();
             meta.update(m -> m.withClean(false).withGenerations(winner != null
                     ? m.generations().discard(winner) : GenerationHistory.none())).join();
-            conflict = null;
+            splitBrain.discarded();
             LOG.log(Level.WARNING, "this node''s data was discarded by an administrator: the next link makes it a"
                     + " full copy of its primary (generations now {0})", meta.get().generations().describe());
             return meta.get().generations();
+        }
+    }
+
+    /** This node's name (node.name), as its partner and an administrator know it. */
+    public String nodeName() {
+        return cfg.nodeName();
+    }
+
+    /** The partner's name as it last introduced itself at a handshake; null if none since this node started. */
+    public String peerName() {
+        return splitBrain.peerName();
+    }
+
+    /** Both sides of a standing split brain (or unrelated data), for status; null if there is none. */
+    public SplitBrainStatus splitBrain() {
+        return splitBrain.status(cfg.nodeName(), meta.get().generations());
+    }
+
+    /**
+     * {@code resolve --discard NAME}, run against either node of a refused pair: NAME this node
+     * is {@link #discardLocal()}; NAME the partner keeps the administrator's order here, and the
+     * next handshake makes the partner discard its data (see {@link DiscardOrder}). Blocking.
+     *
+     * @return what was done, for the administrator's record
+     * @throws IllegalArgumentException if NAME is neither node, or both nodes have the same name
+     * @throws IllegalStateException if the state does not allow it (the message says what to run where)
+     */
+    public Resolution resolve(String name) {
+        String me = cfg.nodeName();
+        String peer = splitBrain.peerName();
+        if (me.equals(peer)) {
+            throw new IllegalArgumentException("both nodes are named " + me + ", so the name does not say which"
+                    + " one loses: set node.name to a different name on each node and restart them, or run"
+                    + " `target-server.jar resolve --discard-local` against the node whose data is dropped");
+        }
+        if (me.equals(name)) {
+            return new Resolution(me, true, discardLocal());
+        }
+        if (peer != null && peer.equals(name)) {
+            return new Resolution(peer, false, orderPeerDiscarded(peer));
+        }
+        throw new IllegalArgumentException("no node of this pair is named " + name + ": this node is " + me
+                + (peer == null ? " and its partner has not introduced itself since this node started"
+                        : " and its partner is " + peer) + " (each node's name is its node.name, by default its host name)");
+    }
+
+    /**
+     * What {@link #resolve} did: {@code local} true if this node's data was discarded now, false if
+     * {@code node}'s data is discarded at its next connection to this node. {@code generations}:
+     * the discarded node's generations (this node's after the discard, or the partner's as last seen).
+     */
+    public record Resolution(String node, boolean local, GenerationHistory generations) {
+    }
+
+    /**
+     * The survivor's half of {@link #resolve}: only a primary can make its partner a copy of itself,
+     * and only in a standing split brain (or unrelated data) with what the partner last sent.
+     */
+    private GenerationHistory orderPeerDiscarded(String peer) {
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("the pair node is closed");
+            }
+            if (role != Role.PRIMARY) {
+                throw new IllegalStateException(peer + " is this node's primary: its data cannot be discarded while it"
+                        + " is the source of the pair. Restart " + peer + " with mirror.role = secondary, promote this"
+                        + " node (`target-server.jar promote`), then run `target-server.jar resolve --discard " + peer
+                        + "` again, against either node");
+            }
+            GenerationHistory theirs = splitBrain.peerGenerations();
+            GenerationHistory ours = meta.get().generations();
+            if (!splitBrain.active() || replicator.linked() || theirs == null
+                    || !GenerationHistory.compare(ours, theirs).refusesConnection()) {
+                throw new IllegalStateException("there is no split brain with " + peer + " to resolve (the pair is "
+                        + status().state().name().toLowerCase(java.util.Locale.ROOT)
+                        + (splitBrain.active() ? ": " + splitBrain.reason() : "") + ")");
+            }
+            splitBrain.order(new DiscardOrder(peer, theirs));
+            LOG.log(Level.WARNING, "an administrator chose the data of {0} to be discarded: at its next connection it"
+                    + " is ordered to drop it and becomes a full copy of this node (its generations {1})", peer,
+                    theirs.describe());
+            return theirs;
         }
     }
 
@@ -1036,13 +1119,11 @@ public final class PairNode implements AutoCloseable {
         LinkSide side = new LinkSide() {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity peer) {
-                conflict = null;
                 byte[] primaryGenerations = ch.attr(PEER_GENERATIONS).get();
-                if (primaryGenerations != null) {
-                    lastPeerGenerations = GenerationHistory.decode(primaryGenerations);
-                }
-                CompletableFuture<Void> adopted = meta.update(m -> m.withPaired(peer.volumeId())
-                        .withGeneration(peer.generation()));
+                splitBrain.linked(peer.nodeId(), primaryGenerations);
+                // A discard the primary just ordered must be on disk before its copy overwrites our data.
+                CompletableFuture<Void> adopted = CompletableFuture.allOf(discardDurable, meta.update(m -> m
+                        .withPaired(peer.volumeId()).withGeneration(peer.generation())));
                 // The primary's checksum scans and scrubs: answered here, in front of the mirror traffic.
                 ch.pipeline().addLast("scan", new HashRequests(local, scanThread));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
@@ -1075,6 +1156,17 @@ public final class PairNode implements AutoCloseable {
             @Override
             public void refused(Channel ch, PeerErrorCode code, String reason) {
                 noteRefusal(ch, code, reason);
+            }
+
+            @Override
+            public boolean discardOrdered(PeerIdentity primary, GenerationHistory primaryGenerations) {
+                discardDurable = meta.update(m -> m.withClean(false)
+                        .withGenerations(m.generations().discard(primaryGenerations)));
+                splitBrain.discarded();
+                LOG.log(Level.WARNING, "this node''s data was discarded on the order of the primary {0} (an"
+                        + " administrator''s decision there): it becomes a full copy of it (generations now {1})",
+                        primary.nodeId(), meta.get().generations().describe());
+                return true;
             }
 
             @Override

@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.twinblock.mirror.link.LinkKeepAlive;
 import net.twinblock.mirror.link.PeerAuth;
-import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerIdentity;
@@ -45,7 +44,7 @@ public final class PeerClient implements AutoCloseable {
             Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
         this.peer = Objects.requireNonNull(peer, "mirror.peer");
         this.group = group;
-        LinkSide tracking = new LinkSide() {
+        LinkSide tracking = new ForwardingLinkSide(side) {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity remote) {
                 synchronized (PeerClient.this) {
@@ -55,20 +54,6 @@ public final class PeerClient implements AutoCloseable {
                 LOG.log(Level.INFO, "mirror link to secondary {0} ({1}) is up", peer, remote.nodeId());
                 ch.closeFuture().addListener(f -> side.linkDown(ch));
                 return side.linkUp(ch, remote);
-            }
-
-            @Override
-            public void linkDown(Channel ch) {
-                side.linkDown(ch);
-            }
-            @Override
-            public byte[] generations() {
-                return side.generations();
-            }
-
-            @Override
-            public void refused(Channel ch, PeerErrorCode code, String reason) {
-                side.refused(ch, code, reason);
             }
         };
         this.bootstrap = new Bootstrap().group(group).channel(channelClass)

@@ -17,7 +17,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import net.twinblock.mirror.link.LinkKeepAlive;
 import net.twinblock.mirror.link.PeerAuth;
-import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerIdentity;
@@ -42,7 +41,7 @@ public final class PeerServer implements AutoCloseable {
     PeerServer(InetSocketAddress listen, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
             PeerAuth auth, Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
         this.listen = listen;
-        LinkSide single = new LinkSide() {
+        LinkSide single = new ForwardingLinkSide(side) {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity remote) {
                 if (!primary.compareAndSet(null, ch)) {
@@ -59,16 +58,6 @@ public final class PeerServer implements AutoCloseable {
                     LOG.log(Level.WARNING, "mirror link from primary {0} is down", ch.remoteAddress());
                     side.linkDown(ch);
                 }
-            }
-
-            @Override
-            public byte[] generations() {
-                return side.generations();
-            }
-
-            @Override
-            public void refused(Channel ch, PeerErrorCode code, String reason) {
-                side.refused(ch, code, reason);
             }
         };
         SecondaryHandshake.Slot slot = () -> primary.get() != null;

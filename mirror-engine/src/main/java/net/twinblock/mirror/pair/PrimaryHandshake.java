@@ -15,7 +15,10 @@ import net.twinblock.mirror.link.PeerIdentity;
 /**
  * The primary's half of the handshake: HELLO with a fresh nonce, check the secondary's proof
  * and identity, answer with our proof. Only then does {@link LinkSide#linkUp} put the mirror on
- * this channel, so not a single write goes to a peer that has not proven the secret.
+ * this channel, so not a single write goes to a peer that has not proven the secret. A secondary
+ * refused for a split brain that an administrator decided against it gets, with our proof, the
+ * order to discard its data ({@link LinkSide#discardOrder}); the link then goes on as to any
+ * secondary that needs a full copy (should it not obey, it refuses and closes the link).
  */
 final class PrimaryHandshake extends Handshake {
 
@@ -63,14 +66,24 @@ final class PrimaryHandshake extends Handshake {
         }
         PeerIdentity mine = local.get();
         ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(ack.generations());
+        ctx.channel().attr(LinkSide.PEER_NAME).set(ack.identity().nodeId());
         Refusal no = Refusal.check(mine, ack.identity(), side.generations(), ack.generations());
+        byte[] discard = null;
+        if (no != null && no.code() == PeerErrorCode.GENERATION_CONFLICT) {
+            // An administrator chose the secondary's data to lose: order it, rather than refuse.
+            byte[] order = side.discardOrder(ack.identity(), ack.generations());
+            if (order != null) {
+                discard = auth.statementProof(nonce, ack.nonce(), order);
+                no = null;
+            }
+        }
         if (no != null) {
             side.refused(ctx.channel(), no.code(), no.reason());
             refuse(ctx, no.code(), no.reason());
             return;
         }
         Channel ch = ctx.channel();
-        ctx.writeAndFlush(new HelloProof(auth.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce())));
+        ctx.writeAndFlush(new HelloProof(auth.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce()), discard));
         finished(ctx);
         side.linkUp(ch, ack.identity());
     }

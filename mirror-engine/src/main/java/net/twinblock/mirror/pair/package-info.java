@@ -15,7 +15,7 @@
  * <pre>
  *  PeerClient --HELLO(identity, nonceP)----------------------------------> PeerServer
  *             <-HELLO_ACK(identity, nonceS, proof of the secondary)-------
- *             --HELLO_PROOF(proof of the primary)------------------------>  (only now: mirror frames)
+ *             --HELLO_PROOF(proof of the primary[, discard order])------->  (only now: mirror frames)
  *             --SYNC_STATE(in sync | full copy follows)------------------>  recorded in &lt;volume&gt;.meta
  *             --WRITE | BEGIN,DATA..,END | DISCARD | FLUSH (by sequence)->  MirrorReceiver applies
  *             <-WRITE_ACK | FLUSH_ACK (any order)------------------------
@@ -26,5 +26,8 @@
  * Whether the secondary needs a full copy is decided at each link from the two identities
  * (paired, empty, clean, generation: {@link net.twinblock.mirror.pair.PairMetadata}) and the
  * divergence tracker, under the same lock that decides what a write does without a link.
+ * Data generations that refuse the link (a split brain) stay refused until an administrator
+ * names the losing node: {@code PairNode.resolve}, and for a losing secondary the primary's
+ * discard order ({@code DiscardOrder}).
  */
 package net.twinblock.mirror.pair;

@@ -48,4 +48,19 @@ class PeerAuthTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PeerAuth(new byte[15]));
         assertTrue(e.getMessage().contains("16 bytes"));
     }
+
+    @Test
+    void aStatementProofIsBoundToItsStatementAndHandshakeAndIsNoSidesProof() {
+        byte[] statement = "discard b".getBytes(StandardCharsets.UTF_8);
+        byte[] proof = auth.statementProof(nonceP, nonceS, statement);
+        assertTrue(new PeerAuth("correct horse battery staple".getBytes(StandardCharsets.UTF_8))
+                .verifyStatement(nonceP, nonceS, statement, proof));
+        assertFalse(auth.verifyStatement(nonceP, nonceS, "discard a".getBytes(StandardCharsets.UTF_8), proof),
+                "another statement");
+        assertFalse(auth.verifyStatement(nonceP, PeerAuth.newNonce(), statement, proof), "replayed in another handshake");
+        assertFalse(new PeerAuth("correct horse battery stapler".getBytes(StandardCharsets.UTF_8))
+                .verifyStatement(nonceP, nonceS, statement, proof), "another secret");
+        assertFalse(auth.verify(Role.PRIMARY, nonceP, nonceS, auth.statementProof(nonceP, nonceS, new byte[0])),
+                "an empty statement's proof is not the primary's proof");
+    }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -58,10 +59,16 @@ class ResyncFramesTest {
         ByteBuf bad = Unpooled.buffer();
         new FrameHeader(Opcode.BLOCK_REQUEST.code(), 0, 8, 1, 0).write(bad);
         bad.writeLong(5);
+        assertClosesTheLink(bad);
+    }
+
+    /** Feeds a malformed frame to a decoder: refused, and the link closed. */
+    private static PeerFrameException assertClosesTheLink(ByteBuf bad) {
         EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
-        assertThrows(PeerFrameException.class, () -> ch.writeInbound(bad));
+        PeerFrameException e = assertThrows(PeerFrameException.class, () -> ch.writeInbound(bad));
         assertFalse(ch.isOpen());
         ch.finishAndReleaseAll();
+        return e;
     }
 
     @Test
@@ -86,5 +93,30 @@ class ResyncFramesTest {
                 Frames.random(32, 2), generations)));
         assertArrayEquals(generations, ack.generations());
         assertThrows(IllegalArgumentException.class, () -> new Hello(1, ID, new byte[32], new byte[64]));
+    }
+
+    @Test
+    void helloProofCarriesADiscardOrderWhenGivenAndStillDecodesWithout() {
+        byte[] proof = Frames.random(32, 4);
+        byte[] order = Frames.random(32, 5);
+        HelloProof with = assertInstanceOf(HelloProof.class, roundTrip(new HelloProof(proof, order)));
+        assertArrayEquals(proof, with.proof());
+        assertArrayEquals(order, with.discard());
+        assertEquals(64, new HelloProof(proof, order).header().payloadLength());
+
+        HelloProof without = assertInstanceOf(HelloProof.class, roundTrip(new HelloProof(proof)));
+        assertArrayEquals(proof, without.proof());
+        assertNull(without.discard());
+        assertEquals(32, without.header().payloadLength(), "what a version-1 node sends and expects");
+        assertThrows(IllegalArgumentException.class, () -> new HelloProof(proof, new byte[31]));
+    }
+
+    @Test
+    void aHelloProofWithHalfADiscardOrderClosesTheLink() {
+        ByteBuf bad = Unpooled.buffer();
+        new FrameHeader(Opcode.HELLO_PROOF.code(), 0, 48, 0, 0).write(bad);
+        bad.writeZero(48);
+        PeerFrameException e = assertClosesTheLink(bad);
+        assertTrue(e.getMessage().contains("32 bytes each"), e.getMessage());
     }
 }

@@ -6,9 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import java.util.ArrayList;
 import java.util.List;
 import net.twinblock.mirror.LeakGuard;
 import net.twinblock.mirror.link.HelloAck;
@@ -32,20 +30,9 @@ class HandshakeTest {
     private static final PeerIdentity PRIMARY = new PeerIdentity("a", "pair-1", 1 << 20, 512, 2,
             PeerIdentity.FLAG_PAIRED | PeerIdentity.FLAG_CLEAN);
 
-    private final List<PeerIdentity> linked = new ArrayList<>();
+    private final RecordingSide side = new RecordingSide(null);
+    private final List<PeerIdentity> linked = side.linked;
     private final LogCapture log = new LogCapture();
-
-    private final LinkSide side = new LinkSide() {
-        @Override
-        public boolean linkUp(Channel ch, PeerIdentity peer) {
-            linked.add(peer);
-            return true;
-        }
-
-        @Override
-        public void linkDown(Channel ch) {
-        }
-    };
 
     @AfterEach
     void closeLog() {
