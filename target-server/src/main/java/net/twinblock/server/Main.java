@@ -21,13 +21,15 @@ import net.twinblock.server.config.ValueParsers;
  *   target-server.jar serve [--config FILE] [--key=value ...]
  *   target-server.jar status [--admin HOST:PORT | --config FILE]
  *   target-server.jar promote [--admin HOST:PORT | --config FILE]
- *   target-server.jar resolve --discard-local [--admin HOST:PORT | --config FILE]
+ *   target-server.jar resolve --discard NAME [--admin HOST:PORT | --config FILE]
  *   target-server.jar verify [--admin HOST:PORT | --config FILE]
  *   target-server.jar resync --checksum [--admin HOST:PORT | --config FILE]
  *   target-server.jar help | version
  * </pre>
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
- * use, node unreachable, promotion refused), 2 bad config or bad command line.
+ * use, node unreachable, promotion refused), 2 bad config or bad command line (a resolve NAME
+ * that is neither node's included). {@code resolve --discard-local} still works: it names the
+ * node it is run against.
  */
 public final class Main {
 
@@ -185,20 +187,35 @@ public final class Main {
     }
 
     /**
-     * Ends a split brain: run against the node whose data loses (restarted as the secondary), it
-     * drops that node's data generation so the next link makes it a full copy of its primary.
-     * The explicit --discard-local says which side loses; nothing is discarded without it.
+     * Ends a split brain: {@code --discard NAME} names the node whose data loses (its writes since
+     * the split are dropped and it becomes a full copy of the other); run against either node.
+     * Against the loser (a secondary) its data is dropped at once; against the survivor (the
+     * primary) the loser drops it at its next connection. {@code --discard-local} is the older
+     * form of naming the node run against. Nothing is discarded without one of them. Exit 2 for a
+     * NAME that is neither node's.
      */
     private static int resolve(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        if (args.length == 0 || !args[0].equals("--discard-local")) {
-            throw new ConfigException("resolve", "say which data to drop: resolve --discard-local [--admin HOST:PORT"
-                    + " | --config FILE], run against the node whose writes are to be discarded",
-                    String.join(" ", args));
+        String query;
+        int rest;
+        if (args.length > 0 && args[0].equals("--discard-local")) {
+            query = "discard=local";
+            rest = 1;
+        } else if (args.length > 1 && args[0].equals("--discard") && !args[1].startsWith("--")) {
+            query = "node=" + java.net.URLEncoder.encode(args[1], java.nio.charset.StandardCharsets.UTF_8);
+            rest = 2;
+        } else if (args.length > 0 && args[0].startsWith("--discard=") && args[0].length() > "--discard=".length()) {
+            query = "node=" + java.net.URLEncoder.encode(args[0].substring("--discard=".length()),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            rest = 1;
+        } else {
+            throw new ConfigException("resolve", "say which node's data to drop: resolve --discard NAME [--admin"
+                    + " HOST:PORT | --config FILE], NAME the node whose writes are discarded (its node.name, as"
+                    + " status shows it), run against either node", String.join(" ", args));
         }
-        InetSocketAddress admin = adminAddress(java.util.Arrays.copyOfRange(args, 1, args.length));
+        InetSocketAddress admin = adminAddress(java.util.Arrays.copyOfRange(args, rest, args.length));
         AdminClient.Answer answer;
         try {
-            answer = new AdminClient(admin).post("/resolve?discard=local");
+            answer = new AdminClient(admin).post("/resolve?" + query);
         } catch (AdminClient.Unreachable e) {
             err.println("resolve: " + e.getMessage());
             return EXIT_FAILED;
@@ -207,6 +224,10 @@ public final class Main {
             out.print(answer.body());
             out.flush();
             return EXIT_OK;
+        }
+        if (answer.status() == 400) {
+            err.println("resolve: " + AdminClient.errorMessage(answer.body()));
+            return EXIT_USAGE;
         }
         err.println("resolve refused: " + AdminClient.errorMessage(answer.body()));
         return EXIT_FAILED;
@@ -319,10 +340,10 @@ public final class Main {
                 .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
                 .append("  promote [--admin HOST:PORT | --config FILE] make this secondary the primary (refused\n")
                 .append("                                           while its primary is still connected)\n")
-                .append("  resolve --discard-local [--admin HOST:PORT | --config FILE]\n")
-                .append("                                           end a split brain: drop this node's data (a\n")
-                .append("                                           secondary without a link); it then takes a\n")
-                .append("                                           full copy from its primary\n")
+                .append("  resolve --discard NAME [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           end a split brain: drop the data of node NAME\n")
+                .append("                                           (its node.name; run against either node); it\n")
+                .append("                                           then takes a full copy from the other\n")
                 .append("  verify [--admin HOST:PORT | --config FILE]  compare both copies now (on the primary);\n")
                 .append("                                           exit 1 if blocks differ (scrub.repair fixes)\n")
                 .append("  resync --checksum [--admin HOST:PORT | --config FILE]\n")

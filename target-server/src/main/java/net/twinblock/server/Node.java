@@ -40,6 +40,7 @@ import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.resync.ScrubReport;
 import net.twinblock.mirror.resync.ScrubSettings;
 import net.twinblock.mirror.pair.PairStatus;
+import net.twinblock.mirror.pair.SplitBrainStatus;
 import net.twinblock.mirror.pair.Role;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
@@ -371,8 +372,10 @@ public final class Node implements NodeView, AutoCloseable {
     }
 
     /**
-     * POST /resolve?discard=local: this node's data loses a split brain (see PairNode.discardLocal).
-     * 200 with the generations now held, 400 without discard=local, 409 if refused.
+     * POST /resolve?node=NAME: NAME's data loses a split brain (see PairNode.resolve): this node's,
+     * dropped now, or the partner's, dropped at its next connection. POST /resolve?discard=local is
+     * the older form for this node's. 200 with the generations of the losing side, 400 for a NAME
+     * that is neither node (or both nodes share one), 409 if the pair's state refuses it.
      */
     private java.util.concurrent.CompletableFuture<AdminReply> resolve(AdminRequest r) {
         PairNode p = pair;
@@ -380,19 +383,27 @@ public final class Node implements NodeView, AutoCloseable {
             return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
                     "this node is standalone (mirror.role = standalone): there is no pair to resolve", Map.of()));
         }
-        if (!r.query().getOrDefault("discard", List.of()).contains("local")) {
+        List<String> names = r.query().getOrDefault("node", List.of());
+        boolean local = r.query().getOrDefault("discard", List.of()).contains("local");
+        if (names.size() + (local ? 1 : 0) != 1 || (!local && names.get(0).isBlank())) {
             return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(400,
-                    "say which data to drop: POST /resolve?discard=local on the node whose writes are discarded",
-                    Map.of()));
+                    "say which node's data to drop: POST /resolve?node=NAME (this node is " + p.nodeName()
+                            + (p.peerName() == null ? "" : ", its partner " + p.peerName()) + ")", Map.of()));
         }
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                var h = p.discardLocal();
+                PairNode.Resolution done = local ? new PairNode.Resolution(p.nodeName(), true, p.discardLocal())
+                        : p.resolve(names.get(0));
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("result", "discarded");
+                body.put("result", done.local() ? "discarded" : "pending");
+                body.put("node", done.node());
                 body.put("role", roleName(p.role()));
-                body.put("generations", h.describe());
+                body.put("generations", done.generations().describe());
+                body.put("next", done.local() ? "this node takes a full copy from its primary at the next link"
+                        : done.node() + " drops its data at its next connection to this node and takes a full copy");
                 return AdminReply.json(200, body);
+            } catch (IllegalArgumentException e) {
+                return AdminReply.error(400, e.getMessage(), Map.of("node", p.nodeName()));
             } catch (IllegalStateException e) {
                 LOG.log(Level.WARNING, "resolve refused: " + e.getMessage());
                 return AdminReply.error(409, e.getMessage(), Map.of("role", roleName(p.role())));
@@ -609,7 +620,16 @@ public final class Node implements NodeView, AutoCloseable {
                 s.syncDoneBytes(), s.syncTotalBytes(), MirrorSettings.MIRRORED_LUN, m.portGroup(),
                 portGroup.state().name().toLowerCase(java.util.Locale.ROOT),
                 m.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT), meta.generation(), meta.volumeId(),
-                p.metrics());
+                p.metrics(), p.nodeName(), p.peerName(), splitBrain(p.splitBrain()));
+    }
+
+    /** Both sides of a standing split brain in the admin endpoint's terms; null if none. */
+    private static MirrorSnapshot.SplitBrain splitBrain(SplitBrainStatus s) {
+        if (s == null) {
+            return null;
+        }
+        return new MirrorSnapshot.SplitBrain(s.reason(), s.localName(), s.localGenerations().describe(), s.peerName(),
+                s.peerGenerations() == null ? null : s.peerGenerations().describe(), s.pendingDiscard());
     }
 
     /** "host/1.2.3.4:5" or "/1.2.3.4:5" (InetSocketAddress.toString) as an administrator writes it: "1.2.3.4:5". */

@@ -87,6 +87,17 @@ class MainTest {
     }
 
     @Test
+    void resolveWithoutANodeNameIsExitCode2() {
+        for (String[] args : new String[][] {{"resolve"}, {"resolve", "--discard"}, {"resolve", "--discard="},
+                {"resolve", "--discard", "--admin", "127.0.0.1:1"}}) {
+            errBytes.reset();
+            assertEquals(2, run(args), String.join(" ", args));
+            assertTrue(err().startsWith("config error: resolve: say which node's data to drop: resolve --discard NAME"),
+                    err());
+        }
+    }
+
+    @Test
     void anUnreadableConfigFileIsExitCode2() throws Exception {
         Path missing = dir.resolve("missing.conf");
         assertEquals(2, run("serve", "--config", missing.toString()));

@@ -19,12 +19,25 @@ import java.util.Map;
  * @param generation     the data generation (bumped by every promotion)
  * @param volumeId       the pair's volume id, shared by both nodes once paired
  * @param counters       the engine's counters by name (mirror.writes_mirrored, ...)
+ * @param name           this node's name (node.name)
+ * @param peerName       the partner's name as it last introduced itself, or null
+ * @param splitBrain     both sides of a standing split brain, or null
  */
 public record MirrorSnapshot(String role, String state, String peer, long syncDoneBytes, long syncTotalBytes,
                              int lun, int portGroup, String aluaState, String onPeerLoss, long generation,
-                             String volumeId, Map<String, Long> counters) {
+                             String volumeId, Map<String, Long> counters, String name, String peerName,
+                             SplitBrain splitBrain) {
     public MirrorSnapshot {
         counters = Map.copyOf(counters);
+    }
+
+    /**
+     * A refused pair: why, and each node's name and data generations (as GenerationHistory
+     * describes them; the peer's null if it sent none), and the node an administrator ordered to
+     * drop its data at its next connection (null if none).
+     */
+    public record SplitBrain(String reason, String localName, String localGenerations, String peerName,
+                             String peerGenerations, String pendingDiscard) {
     }
 
     /** Copy progress in percent, 100 when no copy is running. */

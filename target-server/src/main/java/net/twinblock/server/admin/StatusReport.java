@@ -64,11 +64,38 @@ public final class StatusReport {
         return out;
     }
 
+    /**
+     * Both nodes' names and generations side by side, and the command that ends it: an
+     * administrator compares the two and names the node whose writes since the split are dropped.
+     */
+    private static Map<String, Object> splitBrain(MirrorSnapshot.SplitBrain b) {
+        if (b == null) {
+            return null;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("reason", b.reason());
+        Map<String, Object> local = new LinkedHashMap<>();
+        local.put("name", b.localName());
+        local.put("generations", b.localGenerations());
+        out.put("local", local);
+        Map<String, Object> peer = new LinkedHashMap<>();
+        peer.put("name", b.peerName());
+        peer.put("generations", b.peerGenerations());
+        out.put("peer", peer);
+        out.put("resolve", "target-server.jar resolve --discard NAME (NAME: " + b.localName()
+                + (b.peerName() == null ? "" : " or " + b.peerName()) + ", the node whose writes are dropped;"
+                + " run against either node)");
+        out.put("pendingDiscard", b.pendingDiscard());
+        return out;
+    }
+
     private static Map<String, Object> mirror(MirrorSnapshot m) {
         Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", m.name());
         out.put("role", m.role());
         out.put("state", m.state());
         out.put("peer", m.peer());
+        out.put("peerName", m.peerName());
         out.put("lun", m.lun());
         out.put("portGroup", m.portGroup());
         out.put("aluaState", m.aluaState());
@@ -107,6 +134,7 @@ public final class StatusReport {
         resync.put("checksumRegionsTotal", m.counter("resync.checksum_regions_total"));
         resync.put("checksumBlocksCopied", m.counter("resync.checksum_blocks_copied"));
         out.put("resync", resync);
+        out.put("splitBrain", splitBrain(m.splitBrain()));
         Map<String, Object> scrub = new LinkedHashMap<>();
         scrub.put("running", m.counter("scrub.running") == 1);
         // Why a scrub is slow: hosts are using the volume, so it reads at scrub.busy-rate (or waits).

@@ -95,6 +95,10 @@ public final class Keys {
     public static final Key<Boolean> ADMIN_ALLOW_REMOTE = define("admin.allow-remote", "false",
             bool(), "allow admin.listen on a non-loopback address (it has no authentication)");
 
+    /** Default (unset): the host name, looked up at start (see MirrorSettings), so it is not a fixed text. */
+    public static final Key<String> NODE_NAME = define("node.name", null,
+            token(1, 255), "this node's name in its pair (status, `resolve --discard NAME`); the two must differ;"
+            + " unset: the host name");
     public static final Key<String> MIRROR_ROLE = define("mirror.role", "standalone",
             oneOf("standalone", "primary", "secondary"), "standalone, or this node's role in a mirrored pair");
     public static final Key<InetSocketAddress> MIRROR_LISTEN = define("mirror.listen", null,

@@ -24,10 +24,11 @@ import net.twinblock.mirror.pair.Role;
  * @param role        null for a standalone node
  * @param portGroup   this node's ALUA target port group, 1 or 2 (the peer's is the other)
  * @param secret      the shared key; null for a standalone node
+ * @param nodeName    node.name, or the host name if unset
  */
 public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen, InetSocketAddress peer,
                              byte[] secret, int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout,
-                             Duration heartbeat) {
+                             Duration heartbeat, String nodeName) {
 
     /** The shortest shared key accepted: 128 bits, enough that guessing it is not an attack. */
     public static final int MIN_SECRET_BYTES = 16;
@@ -54,7 +55,8 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
         if (!paired()) {
             throw new IllegalStateException("a standalone node has no pair config");
         }
-        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat);
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat,
+                nodeName);
     }
 
     static MirrorSettings of(NodeConfig c, RawConfig raw, SortedMap<Integer, LunConfig> luns) throws ConfigException {
@@ -68,10 +70,11 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
                 ? OnPeerLoss.CONTINUE : OnPeerLoss.SUSPEND;
         InetSocketAddress listen = c.get(Keys.MIRROR_LISTEN);
         InetSocketAddress peer = c.get(Keys.MIRROR_PEER);
+        String name = c.get(Keys.NODE_NAME) != null ? c.get(Keys.NODE_NAME) : PairConfig.hostName();
         if (role == null) {
             return new MirrorSettings(null, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, null,
                     c.get(Keys.MIRROR_SMALL_WRITE_THRESHOLD), onPeerLoss, c.get(Keys.MIRROR_SUSPEND_TIMEOUT),
-                    c.get(Keys.MIRROR_HEARTBEAT));
+                    c.get(Keys.MIRROR_HEARTBEAT), name);
         }
         if (role == Role.PRIMARY && peer == null) {
             throw new ConfigException(Keys.MIRROR_PEER.name(), "is required on a primary: the secondary's "
@@ -97,7 +100,7 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
         byte[] secret = readSecret(c.get(Keys.MIRROR_SECRET_FILE));
         return new MirrorSettings(role, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, secret,
                 c.get(Keys.MIRROR_SMALL_WRITE_THRESHOLD), onPeerLoss, c.get(Keys.MIRROR_SUSPEND_TIMEOUT),
-                c.get(Keys.MIRROR_HEARTBEAT));
+                c.get(Keys.MIRROR_HEARTBEAT), name);
     }
 
     /**
@@ -146,19 +149,20 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
         return o instanceof MirrorSettings m && role == m.role && portGroup == m.portGroup
                 && java.util.Objects.equals(listen, m.listen) && java.util.Objects.equals(peer, m.peer)
                 && Arrays.equals(secret, m.secret) && smallWriteThreshold == m.smallWriteThreshold
-                && onPeerLoss == m.onPeerLoss && suspendTimeout.equals(m.suspendTimeout) && heartbeat.equals(m.heartbeat);
+                && onPeerLoss == m.onPeerLoss && suspendTimeout.equals(m.suspendTimeout) && heartbeat.equals(m.heartbeat)
+                && nodeName.equals(m.nodeName);
     }
 
     @Override
     public int hashCode() {
         return java.util.Objects.hash(role, portGroup, listen, peer, Arrays.hashCode(secret), smallWriteThreshold,
-                onPeerLoss, suspendTimeout, heartbeat);
+                onPeerLoss, suspendTimeout, heartbeat, nodeName);
     }
 
     /** Never shows the key. */
     @Override
     public String toString() {
-        return "MirrorSettings[role=" + role + ", portGroup=" + portGroup + ", listen=" + listen + ", peer=" + peer
+        return "MirrorSettings[nodeName=" + nodeName + ", role=" + role + ", portGroup=" + portGroup + ", listen=" + listen + ", peer=" + peer
                 + ", smallWriteThreshold=" + smallWriteThreshold + ", onPeerLoss=" + onPeerLoss + ", suspendTimeout="
                 + suspendTimeout + ", heartbeat=" + heartbeat + "]";
     }

@@ -55,6 +55,18 @@ class MirrorSettingsTest {
     }
 
     @Test
+    void theNodeNameIsTheHostNameUnlessSet() throws Exception {
+        Path secret = secretFile(KEY);
+        String host = config(primary(secret)).mirror().pairConfig().nodeName();
+        assertEquals(PairConfig.hostName(), host);
+        assertFalse(host.isBlank());
+        assertEquals("alpha", config(primary(secret, "node.name = alpha")).mirror().pairConfig().nodeName());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> config(primary(secret, "node.name = " + "n".repeat(256))));
+        assertTrue(e.getMessage().startsWith("node.name: must be 1 to 255 characters long"), e.getMessage());
+    }
+
+    @Test
     void aPrimaryGetsEveryKeyInTheEnginesTerms() throws Exception {
         Path secret = secretFile(KEY + "\n");
         NodeConfig c = config(primary(secret, "mirror.small-write-threshold = 16K", "mirror.on-peer-loss = continue",

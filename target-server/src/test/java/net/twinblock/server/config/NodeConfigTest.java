@@ -193,6 +193,7 @@ class NodeConfigTest {
         "lun.0.sise = 1G                              | lun.0.sise: unknown key (test.conf:1); did you mean lun.0.size? (got '1G')",
         "iscsi.lisen = 127.0.0.1:3260                 | iscsi.lisen: unknown key (test.conf:1); did you mean iscsi.listen? (got '127.0.0.1:3260')",
         "mirror.peers = 10.0.0.2:3300                 | mirror.peers: unknown key (test.conf:1); did you mean mirror.peer? (got '10.0.0.2:3300')",
+        "node.name = two words                        | node.name: only printable ASCII without spaces",
         "mirror.role = master                         | mirror.role: expected one of standalone, primary, secondary (got 'master')",
         "mirror.role = primary                        | mirror.peer: is required on a primary",
         "mirror.on-peer-loss = ignore                 | mirror.on-peer-loss: expected one of suspend, continue (got 'ignore')",
