@@ -131,7 +131,7 @@ public final class PairProcesses implements AutoCloseable {
         try {
             old.close(); // leak check of its first life
         } finally {
-            primary = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve("primary"))
+            primary = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve("primary")).arg("--node.name=primary")
                     .arg("--mirror.role=secondary").arg("--mirror.listen=127.0.0.1:" + rejoinPort)
                     .arg("--iscsi.port-group=1").arg("--mirror.secret-file=" + keyFile).start();
         }
@@ -165,7 +165,8 @@ public final class PairProcesses implements AutoCloseable {
     }
 
     private NodeProcess node(String name, String role, String link, String group, String... extra) {
-        NodeProcess.Builder b = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve(name))
+        // Named after their data dirs: on one machine the default (host name) would not tell them apart.
+        NodeProcess.Builder b = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve(name)).arg("--node.name=" + name)
                 .arg(role).arg(link).arg(group).arg("--mirror.secret-file=" + keyFile);
         if (lunSize != null) {
             b.luns("--lun.0.size=" + lunSize);

@@ -56,8 +56,9 @@ class ResyncTest {
         }
 
         NodeProcess node(String name, String... args) {
+            // Named after their data dirs: on one machine the default (host name) would not tell them apart.
             NodeProcess.Builder b = NodeProcess.builder().iqn(PairProcesses.PAIR_IQN).dataDir(dir.resolve(name))
-                    .arg("--mirror.secret-file=" + key).arg("--mirror.on-peer-loss=continue")
+                    .arg("--node.name=" + name).arg("--mirror.secret-file=" + key).arg("--mirror.on-peer-loss=continue")
                     .arg("--mirror.heartbeat=500ms");
             for (String a : args) {
                 b.arg(a);
@@ -326,60 +327,127 @@ class ResyncTest {
         assertSameImages(newPrimaryImage, rejoinedImage);
     }
 
+    /** What the split-brain tests write: the survivor's block, the loser's block at the same LBA, and one only the loser wrote. */
+    private static final byte[] WINNER = PairClient.pattern(2000, 7, 4096);
+    private static final byte[] LOSER = PairClient.pattern(2000, 8, 4096);
+    private static final byte[] LOSER_ONLY = PairClient.pattern(6000, 9, 4096);
+
+    /**
+     * Cuts the link, promotes the secondary, lets both sides write while apart, and restarts the
+     * first primary as the secondary: the pair refuses, and both nodes show it with both
+     * generations. Returns the restarted first primary (node "primary"); the promoted survivor
+     * is pair.secondary (node "secondary").
+     */
+    private static NodeProcess splitBrain(Pair pair) throws Exception {
+        pair.proxy.cut();
+        await("secondary sees its primary gone").atMost(Duration.ofSeconds(30))
+                .until(() -> "connecting".equals(PairProcesses.mirrorState(pair.secondary)));
+        ToolResult promoted = PairProcesses.promote(pair.secondary);
+        assertEquals(0, promoted.exitCode(), promoted.describe());
+        // Both nodes now take writes while apart.
+        try (PairClient host = PairClient.login(pair.primary, "iqn.2026-01.net.twinblock.it:old-side")) {
+            host.write(2000, LOSER, true);
+            host.write(6000, LOSER_ONLY, true);
+        }
+        try (PairClient host = PairClient.login(pair.secondary, "iqn.2026-01.net.twinblock.it:new-side")) {
+            host.write(2000, WINNER, true);
+        }
+        assertEquals(0, pair.primary.stop());
+        NodeProcess old = pair.restartFirstPrimaryAsSecondary();
+
+        await("split brain reported").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "split_brain".equals(PairProcesses.mirrorState(pair.secondary))
+                        && "split_brain".equals(PairProcesses.mirrorState(old)));
+        assertTrue(pair.secondary.logText().contains("split brain: both nodes took writes while apart"),
+                pair.secondary.logTail(20));
+        assertTrue(old.logText().contains("split brain"), old.logTail(20));
+        assertEquals(1, metric(old, "twinblock_pair_split_brain"));
+        assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "data was copied anyway");
+
+        // Each node shows both sides: its own name and generations, and the other's as it sent them.
+        String[] survivor = splitBrainSides(PairProcesses.admin(pair.secondary, "/status"));
+        String[] loser = splitBrainSides(PairProcesses.admin(old, "/status"));
+        assertEquals("secondary", survivor[0]);
+        assertEquals("primary", survivor[2]);
+        assertEquals("primary", loser[0]);
+        assertEquals("secondary", loser[2]);
+        assertEquals(survivor[1], loser[3], "the survivor's generations as both nodes show them");
+        assertEquals(loser[1], survivor[3], "the loser's generations as both nodes show them");
+        assertTrue(!survivor[1].equals(loser[1]) && survivor[1].startsWith("current "), survivor[1] + " / " + loser[1]);
+        assertTrue(PairProcesses.admin(old, "/status").contains("resolve --discard NAME (NAME: primary or secondary"));
+        return old;
+    }
+
+    /** {local name, local generations, peer name, peer generations} of the status' splitBrain object. */
+    private static String[] splitBrainSides(String status) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"splitBrain\": \\{.*?\"local\": \\{\\s*"
+                + "\"name\": \"([^\"]+)\",\\s*\"generations\": \"([^\"]+)\"\\s*},\\s*\"peer\": \\{\\s*"
+                + "\"name\": \"([^\"]+)\",\\s*\"generations\": \"([^\"]+)\"", java.util.regex.Pattern.DOTALL)
+                .matcher(status);
+        assertTrue(m.find(), status);
+        return new String[] {m.group(1), m.group(2), m.group(3), m.group(4)};
+    }
+
+    /** After resolve: a full copy from the survivor, its write on both, the loser's own write gone, identical images. */
+    private static void assertHealed(Pair pair, NodeProcess old) throws IOException {
+        awaitInSync(pair.secondary, old);
+        assertEquals(1, metric(pair.secondary, "twinblock_mirror_full_copies"));
+        assertEquals(0, metric(old, "twinblock_pair_split_brain"));
+        assertArrayEquals(WINNER, readInSync(old, pair.secondary, 2000, 4096), "the winner's write must be on both");
+        assertArrayEquals(new byte[4096], readInSync(old, pair.secondary, 6000, 4096),
+                "the loser's own write must be gone");
+        Path winnerImage = PairProcesses.image(pair.secondary);
+        Path loserImage = PairProcesses.image(old);
+        assertEquals(0, pair.secondary.stop());
+        assertEquals(0, old.stop());
+        assertSameImages(winnerImage, loserImage);
+    }
+
     @Test
     void aSplitBrainIsRefusedAndShownUntilAnAdministratorDiscardsOneSide() throws Exception {
-        Path winnerImage;
-        Path loserImage;
-        byte[] winner = PairClient.pattern(2000, 7, 4096);
-        byte[] loser = PairClient.pattern(2000, 8, 4096);
-        byte[] loserOnly = PairClient.pattern(6000, 9, 4096);
         try (Pair pair = new Pair()) {
-            pair.proxy.cut();
-            await("secondary sees its primary gone").atMost(Duration.ofSeconds(30))
-                    .until(() -> "connecting".equals(PairProcesses.mirrorState(pair.secondary)));
-            ToolResult promoted = PairProcesses.promote(pair.secondary);
-            assertEquals(0, promoted.exitCode(), promoted.describe());
-            // Both nodes now take writes while apart.
-            try (PairClient host = PairClient.login(pair.primary, "iqn.2026-01.net.twinblock.it:old-side")) {
-                host.write(2000, loser, true);
-                host.write(6000, loserOnly, true);
-            }
-            try (PairClient host = PairClient.login(pair.secondary, "iqn.2026-01.net.twinblock.it:new-side")) {
-                host.write(2000, winner, true);
-            }
-            assertEquals(0, pair.primary.stop());
-            NodeProcess old = pair.restartFirstPrimaryAsSecondary();
-
-            await("split brain reported").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> "split_brain".equals(PairProcesses.mirrorState(pair.secondary))
-                            && "split_brain".equals(PairProcesses.mirrorState(old)));
-            assertTrue(pair.secondary.logText().contains("split brain: both nodes took writes while apart"),
-                    pair.secondary.logTail(20));
-            assertTrue(old.logText().contains("split brain"), old.logTail(20));
-            assertEquals(1, metric(old, "twinblock_pair_split_brain"));
-            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "data was copied anyway");
-
-            ToolResult resolved = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard-local", "--admin",
+            NodeProcess old = splitBrain(pair);
+            ToolResult unknown = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "gamma", "--admin",
                     "127.0.0.1:" + old.adminPort());
+            assertEquals(2, unknown.exitCode(), unknown.describe());
+            assertTrue(unknown.stderr().contains("no node of this pair is named gamma: this node is primary and its"
+                    + " partner is secondary"), unknown.describe());
+            assertEquals("split_brain", PairProcesses.mirrorState(old), "a wrong name changed nothing");
+
+            // Against the loser, naming itself.
+            ToolResult resolved = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "primary",
+                    "--admin", "127.0.0.1:" + old.adminPort());
             assertEquals(0, resolved.exitCode(), resolved.describe());
             assertTrue(resolved.stdout().contains("\"result\": \"discarded\""), resolved.describe());
-            awaitInSync(pair.secondary, old);
-            assertEquals(1, metric(pair.secondary, "twinblock_mirror_full_copies"));
-            assertArrayEquals(winner, readInSync(old, pair.secondary, 2000, 4096), "the winner's write must be on both");
-            assertArrayEquals(new byte[4096], readInSync(old, pair.secondary, 6000, 4096),
-                    "the loser's own write must be gone");
-            winnerImage = PairProcesses.image(pair.secondary);
-            loserImage = PairProcesses.image(old);
-            assertEquals(0, pair.secondary.stop());
-            assertEquals(0, old.stop());
+            assertHealed(pair, old);
         }
-        assertSameImages(winnerImage, loserImage);
+    }
+
+    @Test
+    void aSplitBrainIsResolvedFromTheSurvivorNamingTheLoser() throws Exception {
+        try (Pair pair = new Pair()) {
+            NodeProcess old = splitBrain(pair);
+            // Naming the primary's data as the loser is refused: it is the source of the pair.
+            ToolResult backwards = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "secondary",
+                    "--admin", "127.0.0.1:" + old.adminPort());
+            assertEquals(1, backwards.exitCode(), backwards.describe());
+            assertTrue(backwards.stderr().contains("secondary is this node's primary")
+                    && backwards.stderr().contains("Restart secondary with mirror.role = secondary"), backwards.describe());
+
+            // Against the survivor (the primary), naming the loser: the order reaches it at its next connection.
+            ToolResult resolved = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "primary",
+                    "--admin", "127.0.0.1:" + pair.secondary.adminPort());
+            assertEquals(0, resolved.exitCode(), resolved.describe());
+            assertTrue(resolved.stdout().contains("\"result\": \"pending\""), resolved.describe());
+            assertHealed(pair, old);
+            assertTrue(old.logText().contains("discarded on the order of the primary secondary"), old.logTail(20));
+        }
     }
 
     @Test
     void resolveWithoutSayingWhichSideLosesIsAUsageError() {
         ToolResult r = NodeProcess.runJar(Duration.ofSeconds(30), "resolve", "--admin", "127.0.0.1:1");
         assertEquals(2, r.exitCode(), r.describe());
-        assertTrue(r.stderr().contains("--discard-local"), r.describe());
+        assertTrue(r.stderr().contains("--discard NAME"), r.describe());
     }
 }
