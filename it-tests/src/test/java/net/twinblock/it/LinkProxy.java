@@ -68,6 +68,10 @@ final class LinkProxy implements AutoCloseable {
             }
             Socket out = new Socket();
             try {
+                // As both nodes do on the real link: without it a small frame sent while an earlier one
+                // is unacknowledged (a scrub's hashes beside a write) waits for a delayed ACK, up to 40 ms.
+                in.setTcpNoDelay(true);
+                out.setTcpNoDelay(true);
                 out.connect(target, 5000);
             } catch (IOException e) {
                 closeQuietly(in);
