@@ -146,26 +146,44 @@ final class Replicator {
 
     /** Mirrors a write. Takes ownership of {@code data} (one reference, released once acked or given up). */
     CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua, boolean copy) {
-        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data);
+        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data, null);
     }
 
     CompletableFuture<Void> discard(long offset, long length, boolean copy) {
-        return submit(Kind.DISCARD, offset, length, false, copy, null);
+        return submit(Kind.DISCARD, offset, length, false, copy, null, null);
     }
 
     CompletableFuture<Void> flush() {
-        return submit(Kind.FLUSH, 0, 0, false, false, null);
+        return submit(Kind.FLUSH, 0, 0, false, false, null, null);
     }
 
+    /**
+     * A resync's write without FUA, only ever on link {@code ch} (failed, retryable, once that link
+     * is gone). Takes ownership of {@code data}.
+     */
+    CompletableFuture<Void> copyWrite(Channel ch, long offset, ByteBuf data) {
+        return submit(Kind.WRITE, offset, data.readableBytes(), false, true, data, ch);
+    }
+
+    /**
+     * A resync's FLUSH, only ever on link {@code ch}: it makes durable what that secondary process
+     * acknowledged, so it must not succeed on another link (maybe a restarted secondary that lost
+     * those writes), nor "succeed" without a link as a host's flush does under CONTINUE.
+     */
+    CompletableFuture<Void> copyFlush(Channel ch) {
+        return submit(Kind.FLUSH, 0, 0, false, true, null, ch);
+    }
+
+    /** @param only the link the op must go out on (a copy op's), or null for whichever link is up */
     private CompletableFuture<Void> submit(Kind kind, long offset, long length, boolean fua, boolean copy,
-            ByteBuf data) {
+            ByteBuf data, Channel only) {
         LinkOutbox to;
         List<PeerMessage> frames = null;
         Op op;
         synchronized (lock) {
             op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
             to = out;
-            if (link != null) {
+            if (link != null && (only == null || only == link)) {
                 pending.put(op.sequence, op);
                 frames = frames(op, link);
             } else {
@@ -419,7 +437,7 @@ final class Replicator {
     /** No link for a new op. Holds the lock. */
     private void noLink(Op op) {
         if (op.copy) {
-            settle(op, new VolumeException("no mirror link for the full copy", true)).run();
+            settle(op, new VolumeException("no mirror link for the copy (or not the link it belongs to)", true)).run();
         } else if (policy == OnPeerLoss.CONTINUE) {
             degrade(op).run();
         } else {

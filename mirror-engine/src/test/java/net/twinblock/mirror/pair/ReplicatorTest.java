@@ -191,6 +191,46 @@ class ReplicatorTest {
         link.finishAndReleaseAll();
     }
 
+    /**
+     * A resync's FLUSH vouches for writes one secondary process acknowledged: it fails when their
+     * link is gone, even under CONTINUE (where a host's flush completes without a link), and is
+     * never sent on a newer link.
+     */
+    @Test
+    void aResyncFlushOnlyEverSucceedsOnItsOwnLink() {
+        EmbeddedChannel first = new EmbeddedChannel();
+        Replicator r = replicator(first, OnPeerLoss.CONTINUE);
+        r.linkUp(first, () -> true);
+        sent(first);
+        CompletableFuture<Void> copy = r.copyWrite(first, 0, bytes(4096, 1));
+        List<PeerMessage> frames = sent(first);
+        assertEquals(1, frames.size());
+        assertFalse(assertInstanceOf(SmallWrite.class, frames.get(0)).fua(), "durable by the flush, not FUA");
+        r.acked(sequence(frames.get(0)), AckStatus.OK);
+        assertTrue(copy.isDone() && !copy.isCompletedExceptionally());
+        CompletableFuture<Void> durable = r.copyFlush(first);
+        int flush = sequence(sent(first).get(0));
+        r.acked(flush, AckStatus.OK);
+        assertTrue(durable.isDone() && !durable.isCompletedExceptionally());
+
+        CompletableFuture<Void> lost = r.copyFlush(first);
+        sent(first);
+        r.linkDown(first);
+        assertTrue(lost.isCompletedExceptionally(), "a flush in flight fails with its link");
+        CompletableFuture<Void> hostFlush = r.flush();
+        assertTrue(hostFlush.isDone() && !hostFlush.isCompletedExceptionally(), "a host flush degrades");
+        assertTrue(r.copyFlush(first).isCompletedExceptionally(), "no link: nothing to vouch for");
+
+        EmbeddedChannel second = new EmbeddedChannel();
+        r.linkUp(second, () -> true);
+        sent(second);
+        assertTrue(r.copyFlush(first).isCompletedExceptionally(), "not on another link");
+        assertTrue(r.copyWrite(first, 0, bytes(4096, 2)).isCompletedExceptionally());
+        assertTrue(sent(second).isEmpty(), "nothing of the old link's resync goes out on the new one");
+        first.finishAndReleaseAll();
+        second.finishAndReleaseAll();
+    }
+
     @Test
     void aCopyOpFailsAtOnceWhenTheLinkDropsEvenUnderSuspend() {
         EmbeddedChannel link = new EmbeddedChannel();

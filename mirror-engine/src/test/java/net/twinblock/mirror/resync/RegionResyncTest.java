@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The primary's volume and the peer's volume are two real files; the sink writes into the peer's
- * file with FUA, as the link will.
+ * file, with FUA (durable at once) or without and flushed in batches, as the link does.
  */
 @ExtendWith(LeakGuard.class)
 class RegionResyncTest {
@@ -328,6 +330,154 @@ class RegionResyncTest {
         for (long r = 0; r < SIZE / REGION; r++) {
             assertArrayEquals(slice(p, r), slice(s, r), "region " + r + " differs after resync");
         }
+    }
+
+    /** Writes into the peer's file without FUA, as the link does; each flush waits for the test's word. */
+    private final class BatchingPeer implements RegionSink {
+        final List<String> events = Collections.synchronizedList(new ArrayList<>());
+        final LinkedBlockingQueue<CompletableFuture<Void>> flushes = new LinkedBlockingQueue<>();
+        final AtomicInteger writes = new AtomicInteger();
+        volatile long failWriteAt = -1;
+
+        @Override
+        public CompletableFuture<Void> write(long offset, ByteBuf data) {
+            events.add("write " + offset / REGION + "+" + data.readableBytes() / REGION);
+            writes.incrementAndGet();
+            if (offset == failWriteAt) {
+                data.release(); // the sink owns it, also when failing
+                return CompletableFuture.failedFuture(new VolumeException("peer link lost", true));
+            }
+            return peer.write(offset, data, false);
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            events.add("flush");
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            flushes.add(f);
+            return f.thenCompose(v -> peer.flush());
+        }
+
+        /** Waits for the next flush the resync asks for. */
+        CompletableFuture<Void> nextFlush() throws InterruptedException {
+            CompletableFuture<Void> f = flushes.poll(30, TimeUnit.SECONDS);
+            assertTrue(f != null, "no flush asked for; events " + events);
+            return f;
+        }
+    }
+
+    private final BatchingPeer batching = new BatchingPeer();
+
+    /** A resync into {@link #batching}: copies of up to {@code copyRegions}, a flush per {@code flushRegions}. */
+    private RegionResync batched(OutageBitmap bitmap, int parallelism, int copyRegions, long flushRegions) {
+        return new RegionResync(bitmap, primary, batching, new RegionLock(REGION),
+                new RegionResync.Limits(parallelism, copyRegions * REGION, flushRegions * REGION), ALLOC);
+    }
+
+    private static OutageBitmap firstRegionsMarked(int regions) {
+        OutageBitmap bitmap = new OutageBitmap(SIZE, REGION);
+        bitmap.markChanged(0, (long) regions * REGION);
+        return bitmap;
+    }
+
+    @Test
+    void adjacentMarkedRegionsGoAsOneWriteOfAtMostTheCopySize() throws Exception {
+        OutageBitmap bitmap = new OutageBitmap(SIZE, REGION);
+        bitmap.markChanged(10L * REGION, 10L * REGION); // regions 10..19
+        bitmap.markRegion(21);
+        bitmap.markRegion(255);
+        RegionResync resync = batched(bitmap, 1, 4, SIZE / REGION);
+        CompletableFuture<ResyncProgress> done = resync.start();
+        batching.nextFlush().complete(null);
+
+        ResyncProgress end = done.get(30, TimeUnit.SECONDS);
+        assertEquals(List.of("write 10+4", "write 14+4", "write 18+2", "write 21+1", "write 255+1", "flush"),
+                batching.events);
+        assertEquals(12, end.regionsDone());
+        assertEquals(12L * REGION, end.bytesDone());
+        byte[] copy = Volumes.readAll(peer);
+        for (long r : new long[] {10, 13, 14, 19, 21, 255}) {
+            assertArrayEquals(slice(data, r), slice(copy, r), "region " + r);
+        }
+        assertArrayEquals(new byte[REGION], slice(copy, 20), "region 20 was not marked");
+    }
+
+    /** Durability in batches: a region is done only once a flush after its write has succeeded. */
+    @Test
+    void regionsCountAsDoneOnlyOnceAFlushCoversThem() throws Exception {
+        OutageBitmap bitmap = firstRegionsMarked(10);
+        RegionResync resync = batched(bitmap, 2, 1, 4);
+        CompletableFuture<ResyncProgress> done = resync.start();
+
+        CompletableFuture<Void> first = batching.nextFlush();
+        // While the first flush runs, copies go on only until the next batch is full.
+        await().atMost(Duration.ofSeconds(10)).until(() -> batching.writes.get() == 8);
+        assertEquals(2, bitmap.markedCount(), "no copy beyond the next batch while a flush runs");
+        assertEquals(0, resync.progress().regionsDone(), "nothing is done before a flush covers it");
+        assertEquals(10, resync.progress().regionsTotal());
+        first.complete(null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> resync.progress().regionsDone() == 4);
+        batching.nextFlush().complete(null); // regions 4..7
+        batching.nextFlush().complete(null); // 8 and 9: the last flush, not a full batch
+
+        ResyncProgress end = done.get(30, TimeUnit.SECONDS);
+        assertEquals(10, end.regionsDone());
+        assertEquals(3, batching.events.stream().filter("flush"::equals).count(), batching.events.toString());
+        assertEquals("flush", batching.events.get(batching.events.size() - 1), "the end waits for a last flush");
+        assertEquals(0, bitmap.markedCount());
+        assertArrayEquals(Arrays.copyOf(data, 10 * REGION), Arrays.copyOf(Volumes.readAll(peer), 10 * REGION));
+    }
+
+    @Test
+    void aFailedFlushPutsBackEveryRegionItWasToCover() throws Exception {
+        OutageBitmap bitmap = firstRegionsMarked(8);
+        RegionResync resync = batched(bitmap, 1, 1, 4);
+        CompletableFuture<ResyncProgress> done = resync.start();
+        batching.nextFlush().complete(null); // regions 0..3 are durable
+        batching.nextFlush().completeExceptionally(new VolumeException("peer link lost", true));
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> done.get(30, TimeUnit.SECONDS));
+        assertEquals("peer link lost", e.getCause().getMessage());
+        assertEquals(4, resync.progress().regionsDone());
+        assertEquals(4, bitmap.markedCount());
+        for (long r = 4; r < 8; r++) {
+            assertTrue(bitmap.isMarked(r), "region " + r + " was written but never made durable");
+        }
+    }
+
+    @Test
+    void aFailedWriteAlsoPutsBackTheCopiesWaitingForAFlush() throws Exception {
+        OutageBitmap bitmap = firstRegionsMarked(8);
+        batching.failWriteAt = 5L * REGION;
+        RegionResync resync = batched(bitmap, 1, 1, SIZE / REGION);
+
+        ExecutionException e = assertThrows(ExecutionException.class, () -> resync.start().get(30, TimeUnit.SECONDS));
+        assertEquals("peer link lost", e.getCause().getMessage());
+        assertFalse(batching.events.contains("flush"), "no flush vouches for anything after a failure");
+        assertEquals(8, bitmap.markedCount(), "regions 0..4 were written but not flushed: all still marked");
+        assertEquals(0, resync.progress().regionsDone());
+        assertEquals(8, resync.progress().regionsTotal());
+
+        // The next resync (the next link) copies them all again.
+        RegionResync second = new RegionResync(bitmap, primary, intoPeer(), new RegionLock(REGION), 2, ALLOC);
+        assertEquals(8, second.start().get(30, TimeUnit.SECONDS).regionsDone());
+        assertArrayEquals(Arrays.copyOf(data, 8 * REGION), Arrays.copyOf(Volumes.readAll(peer), 8 * REGION));
+    }
+
+    @Test
+    void cancelFlushesTheCopiesThatRanBeforeItEnds() throws Exception {
+        OutageBitmap bitmap = new OutageBitmap(SIZE, REGION);
+        bitmap.markAll();
+        RegionResync resync = batched(bitmap, 2, 2, SIZE / REGION);
+        CompletableFuture<ResyncProgress> done = resync.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> batching.writes.get() >= 2);
+        resync.cancel();
+        batching.nextFlush().complete(null);
+
+        assertThrows(CancellationException.class, () -> done.get(30, TimeUnit.SECONDS));
+        long copied = 2L * batching.writes.get();
+        assertEquals(copied, resync.progress().regionsDone(), "every copy that ran is flushed and done");
+        assertEquals(256 - copied, bitmap.markedCount());
     }
 
     @Test
