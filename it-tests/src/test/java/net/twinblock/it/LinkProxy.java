@@ -21,6 +21,8 @@ final class LinkProxy implements AutoCloseable {
     private final InetSocketAddress target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    /** Bytes per second each direction may carry, 0 for no limit. */
+    private volatile long rate;
     private volatile boolean closed;
 
     private LinkProxy(ServerSocket server, InetSocketAddress target) {
@@ -52,6 +54,14 @@ final class LinkProxy implements AutoCloseable {
 
     void restore() {
         cut = false;
+    }
+
+    /**
+     * Slows each direction to about {@code bytesPerSecond} (0: full speed again), so a test can
+     * act while a long transfer is still under way.
+     */
+    void throttle(long bytesPerSecond) {
+        rate = bytesPerSecond;
     }
 
     private void acceptLoop() {
@@ -93,8 +103,12 @@ final class LinkProxy implements AutoCloseable {
                 int n;
                 while ((n = i.read(buf)) >= 0) {
                     o.write(buf, 0, n);
+                    long limit = rate;
+                    if (limit > 0) {
+                        Thread.sleep(Math.max(1, n * 1000L / limit));
+                    }
                 }
-            } catch (IOException e) {
+            } catch (IOException | InterruptedException e) {
                 // cut or closed: fall through and close both
             } finally {
                 closeQuietly(from);

@@ -251,6 +251,111 @@ class ResyncTest {
         assertSameImages(primaryImage, secondaryImage);
     }
 
+    /**
+     * A bitmap resync cut short by a lost link, both processes still running, continues from the
+     * bitmap on the next link: the regions not yet copied and flushed, and no checksum scan or
+     * full copy. The link is throttled so that the cut lands mid-resync.
+     */
+    @Test
+    void anInterruptedBitmapResyncCopiesOnlyTheRemainingRegionsOnTheNextLink() throws Exception {
+        try (Pair pair = new Pair("--lun.0.size=256M")) {
+            long marked = outageThenAThrottledResync(pair);
+            pair.proxy.cut();
+            // What it flushed is counted once it has stopped (and put the rest back on the bitmap).
+            await("the first resync stopped").atMost(Duration.ofSeconds(30))
+                    .until(() -> metric(pair.primary, "twinblock_resync_bytes_copied") > 0);
+            long firstCopied = metric(pair.primary, "twinblock_resync_bytes_copied");
+            assertTrue(firstCopied > 0 && firstCopied < marked * REGION, firstCopied + " bytes copied by the first run");
+
+            pair.proxy.throttle(0);
+            pair.proxy.restore();
+            awaitInSync(pair.primary, pair.secondary);
+            long second = metric(pair.primary, "twinblock_resync_last_regions_marked");
+            System.out.println("interrupted bitmap resync: " + marked + " regions marked, " + firstCopied / REGION
+                    + " copied before the cut, " + second + " after");
+            assertEquals(marked - firstCopied / REGION, second, "the second link copies what the first did not flush");
+            assertEquals(marked * REGION, metric(pair.primary, "twinblock_resync_bytes_copied"),
+                    "bytes copied over both links must be the marked regions, once");
+            assertEquals(1, metric(pair.primary, "twinblock_resync_bitmap_resyncs"));
+            assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies"), "a full copy ran");
+            assertEquals(0, metric(pair.primary, "twinblock_resync_checksum_regions_scanned"), "a checksum scan ran");
+            assertTrue(pair.primary.logText().contains("continuing from the bitmap"), pair.primary.logTail(30));
+            stopBothAndCompare(pair);
+        }
+    }
+
+    /**
+     * The same cut short resync, but the secondary is killed and restarted meanwhile: it may have
+     * lost what it acknowledged, so it must not continue from the bitmap alone (it gets the record
+     * or checksum path as any crashed secondary), and the copies still end identical.
+     */
+    @Test
+    void aSecondaryKilledDuringABitmapResyncDoesNotContinueFromTheBitmapAlone() throws Exception {
+        try (Pair pair = new Pair("--lun.0.size=256M")) {
+            outageThenAThrottledResync(pair);
+            pair.killAndRestartSecondary();
+            pair.proxy.throttle(0);
+            awaitInSync(pair.primary, pair.secondary);
+            String log = pair.primary.logText();
+            assertTrue(!log.contains("continuing from the bitmap"), pair.primary.logTail(30));
+            System.out.println("bitmap resync, secondary killed: the next link "
+                    + (log.contains("the secondary's record adds") ? "adds its record to the bitmap" : "compares checksums"));
+            stopBothAndCompare(pair);
+        }
+    }
+
+    /** Stops both nodes cleanly, then their volume files must be identical. */
+    private static void stopBothAndCompare(Pair pair) throws IOException {
+        Path primaryImage = PairProcesses.image(pair.primary);
+        Path secondaryImage = PairProcesses.image(pair.secondary);
+        assertEquals(0, pair.primary.stop());
+        assertEquals(0, pair.secondary.stop());
+        assertSameImages(primaryImage, secondaryImage);
+    }
+
+    /**
+     * Cuts the link, writes {@link #writeDuringOutage}, and restores the link throttled so that the
+     * bitmap resync has flushed some regions (a flush per 16 MiB) with most still to go.
+     *
+     * @return the regions marked during the outage
+     */
+    private static long outageThenAThrottledResync(Pair pair) throws IOException {
+        pair.proxy.cut();
+        await("primary degraded").atMost(Duration.ofSeconds(30))
+                .until(() -> "degraded".equals(PairProcesses.mirrorState(pair.primary)));
+        long marked = writeDuringOutage(pair.primary);
+        assertEquals(marked, metric(pair.primary, "twinblock_resync_regions_marked"));
+        pair.proxy.throttle(8 << 20);
+        pair.proxy.restore();
+        await("first flushed regions").atMost(LINK_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .until(() -> metric(pair.primary, "twinblock_resync_regions_done") >= 256);
+        return marked;
+    }
+
+    /**
+     * Marks 1536 of the 4096 regions of a 256 MiB LUN: runs of 16 adjacent regions (1 MiB) in
+     * the first 128 MiB, every other region in the next 64 MiB.
+     */
+    private static long writeDuringOutage(NodeProcess primary) throws IOException {
+        long regions = 0;
+        try (PairClient host = PairClient.login(primary, "iqn.2026-01.net.twinblock.it:outage-writer")) {
+            for (long mib = 0; mib < 128; mib += 2) {
+                for (int part = 0; part < 4; part++) {
+                    long lba = (mib << 20) / BLOCK + part * (256 * 1024 / BLOCK);
+                    host.write(lba, PairClient.pattern(lba, mib, 256 * 1024), false);
+                }
+                regions += 16;
+            }
+            for (long region = 128 * 16; region < 192 * 16; region += 2) {
+                long lba = region * BLOCKS_PER_REGION;
+                host.write(lba, PairClient.pattern(lba, region, 4096), false);
+                regions++;
+            }
+            host.synchronizeCache();
+        }
+        return regions;
+    }
+
     @Test
     void aCleanlyStoppedPrimaryRejoinsTheNodePromotedMeanwhileWithOnlyTheRegionsWrittenSince() throws Exception {
         Path newPrimaryImage;

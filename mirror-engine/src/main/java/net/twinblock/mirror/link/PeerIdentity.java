@@ -24,6 +24,12 @@ public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int b
      * partner; they are resynchronised before the pair reports in sync (set only with a valid record).
      */
     public static final int FLAG_RECOVERING = 0x8;
+    /**
+     * This secondary is the unfinished target of a resync that its primary started while this
+     * process was already running, so it still holds every write it acknowledged (it has not
+     * crashed or restarted since). Never persisted: a restart clears it.
+     */
+    public static final int FLAG_RESYNC_TARGET = 0x10;
 
     public PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation) {
         this(nodeId, volumeId, sizeBytes, blockSize, generation, 0);
@@ -55,6 +61,10 @@ public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int b
 
     public boolean recovering() {
         return (flags & FLAG_RECOVERING) != 0;
+    }
+
+    public boolean resyncTarget() {
+        return (flags & FLAG_RESYNC_TARGET) != 0;
     }
 
     private static void checkName(String what, String value) {

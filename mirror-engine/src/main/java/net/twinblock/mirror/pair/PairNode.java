@@ -95,6 +95,14 @@ public final class PairNode implements AutoCloseable {
     private final PairRecord record;
     /** This node crashed and its valid record bounds what may differ; cleared once resynchronised. */
     private volatile boolean recovering;
+    /**
+     * Secondary: this process received SYNC_STATE "not in sync" and no "in sync" since, so it is
+     * the unfinished target of a resync and (being the same process) lost nothing it acknowledged.
+     * In memory only: a restart, crashed or clean, starts without it. See {@link #plan}.
+     */
+    private volatile boolean resyncTarget;
+    /** Primary: the secondary whose bitmap resync the last link started, until another plan replaces it. */
+    private volatile BitmapTarget bitmapTarget;
     private final LongAdder recordResyncBytes = new LongAdder();
     private RecordSender recordSender;
 
@@ -169,7 +177,8 @@ public final class PairNode implements AutoCloseable {
             PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
             // On the link a node is its node.name: what an administrator names in resolve --discard.
             return new PeerIdentity(this.cfg.nodeName(), id.volumeId(), id.sizeBytes(), id.blockSize(),
-                    id.generation(), id.flags() | (recovering ? PeerIdentity.FLAG_RECOVERING : 0));
+                    id.generation(), id.flags() | (recovering ? PeerIdentity.FLAG_RECOVERING : 0)
+                            | (resyncTarget ? PeerIdentity.FLAG_RESYNC_TARGET : 0));
         };
     }
 
@@ -300,6 +309,7 @@ public final class PairNode implements AutoCloseable {
             server.close();
             server = null;
             secondary.linkDown();
+            resyncTarget = false; // a primary is nobody's resync target
             long generation = meta.get().generation() + 1;
             // Not known identical to anyone any more; the old primary must take a copy to rejoin.
             // From here this node's data is a new generation its old primary never saw; the outage
@@ -673,16 +683,28 @@ public final class PairNode implements AutoCloseable {
     /** What a returning secondary needs. */
     private enum Copy { NONE, BITMAP, FULL }
 
+    /** A secondary (by its node name) that the last link made the target of a bitmap resync from this baseline. */
+    private record BitmapTarget(String nodeId, java.util.UUID baseline) {
+    }
+
     /**
      * DESIGN section 7: a new secondary needs everything unless the primary never held data. A
      * paired one is placed by the data generations: the same generation needs nothing if both
      * copies are clean; a secondary at our outage baseline needs only the bitmap's regions if this
-     * process saw the whole outage (the bitmap is in memory) and the secondary's copy is clean
-     * (it did not crash, so it holds everything it acknowledged); anything else gets a full copy.
+     * process saw the whole outage (the bitmap is in memory) and the secondary's copy is bounded:
+     * clean (it did not crash, so it holds everything it acknowledged), or crashed with a valid
+     * record, or an interrupted bitmap resync's target (below); anything else gets a full copy.
      * Refused verdicts (split brain, secondary newer) never get here: the handshake stopped them.
      * Without the peer's generations (an older node) the plain generation numbers decide.
+     * Remembers the secondary it plans a bitmap resync for (every plan replaces that).
      */
     private Copy plan(PeerIdentity peer, byte[] peerGenerations, DivergenceTracker tracker) {
+        Copy c = planCopy(peer, peerGenerations, tracker);
+        bitmapTarget = c == Copy.BITMAP ? new BitmapTarget(peer.nodeId(), meta.get().generations().bitmap()) : null;
+        return c;
+    }
+
+    private Copy planCopy(PeerIdentity peer, byte[] peerGenerations, DivergenceTracker tracker) {
         PairMetadata.Meta m = meta.get();
         if (peer.paired() && peerGenerations != null) {
             GenerationHistory theirs = GenerationHistory.decode(peerGenerations);
@@ -692,7 +714,8 @@ public final class PairNode implements AutoCloseable {
             if (v == GenerationHistory.Verdict.LOCAL_NEWER_BITMAP) {
                 // A crashed secondary with a valid predictive record (recovering) may differ beyond our
                 // bitmap only on its recorded extents, which its RECORD_REPORT adds to the bitmap.
-                boolean secondaryBounded = peer.clean() || (peer.recovering() && record != PairRecord.NONE);
+                boolean secondaryBounded = peer.clean() || (peer.recovering() && record != PairRecord.NONE)
+                        || resumesBitmapResync(peer, m.generations());
                 return secondaryBounded && bitmap() != null && m.generations().bitmapInMemory() ? Copy.BITMAP : Copy.FULL;
             }
             if (v != GenerationHistory.Verdict.IN_SYNC) {
@@ -700,6 +723,36 @@ public final class PairNode implements AutoCloseable {
             }
         }
         return needsCopy(peer, tracker) ? Copy.FULL : Copy.NONE;
+    }
+
+    /**
+     * True if the secondary is the target of this process's bitmap resync that a lost link
+     * interrupted, and may continue it from the bitmap although it is no longer clean.
+     *
+     * <p>Why that is safe. The bitmap resync started from a secondary that differed from us only in
+     * marked regions (clean at our outage baseline, or crashed with its record's extents marked,
+     * or this same argument one link earlier). Since then it received only what this
+     * process sent: mirrored host writes (each either acknowledged, or marked on failure) and
+     * region copies. A copy's region counts as done only after a FLUSH on the same link covering
+     * it succeeded; every copy not flushed (in flight, unacknowledged, or waiting for the flush)
+     * was put back on the bitmap when its write or flush failed with the link. So the secondary
+     * still differs only in marked regions, PROVIDED it lost nothing it acknowledged: it has not
+     * crashed, and not restarted. Its RESYNC_TARGET flag says that: it is held in memory by the
+     * process that received the SYNC_STATE "not in sync", and only in memory. And it must be that
+     * resync's target: the same node, at the same baseline, planned for BITMAP by the last link of
+     * this process (a checksum or full copy in between would have replaced {@link #bitmapTarget};
+     * a restart of this process loses the bitmap, and with it bitmapInMemory). A secondary that
+     * restarted, crashed or cleanly, reports no flag and gets the record or full path.
+     */
+    private boolean resumesBitmapResync(PeerIdentity peer, GenerationHistory mine) {
+        BitmapTarget t = bitmapTarget;
+        boolean resumes = peer.resyncTarget() && t != null && t.nodeId().equals(peer.nodeId())
+                && t.baseline().equals(mine.bitmap());
+        if (resumes) {
+            LOG.log(Level.INFO, "secondary {0} is the target of the interrupted bitmap resync and has not restarted:"
+                    + " continuing from the bitmap", peer.nodeId());
+        }
+        return resumes;
     }
 
     /** The outage bitmap, when the divergence tracker is one (else a reconnect after divergence copies everything). */
@@ -731,6 +784,7 @@ public final class PairNode implements AutoCloseable {
             }
             if (err == null) {
                 LOG.log(Level.INFO, "bitmap resync done: {0}", p);
+                bitmapTarget = null;
                 r.copyDone(ch, false);
             } else {
                 LOG.log(Level.WARNING, "bitmap resync stopped after {0}: {1}; the next link continues it", p,
@@ -1005,6 +1059,7 @@ public final class PairNode implements AutoCloseable {
             meta.update(m -> m.withClean(false).withGenerations(winner != null
                     ? m.generations().discard(winner) : GenerationHistory.none())).join();
             splitBrain.discarded();
+            resyncTarget = false;
             LOG.log(Level.WARNING, "this node''s data was discarded by an administrator: the next link makes it a"
                     + " full copy of its primary (generations now {0})", meta.get().generations().describe());
             return meta.get().generations();
@@ -1144,6 +1199,7 @@ public final class PairNode implements AutoCloseable {
                                 syncing -> {
                                     secondarySyncing = syncing;
                                     secondaryInSync = !syncing;
+                                    resyncTarget = syncing;
                                     if (!syncing && primaryGenerations != null) {
                                         adoptGenerations(GenerationHistory.decode(primaryGenerations));
                                     }
