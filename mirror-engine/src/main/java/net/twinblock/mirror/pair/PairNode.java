@@ -844,7 +844,7 @@ public final class PairNode implements AutoCloseable {
         }
         ScrubSettings st = scrubSettings;
         ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), scanBlocksPerRegion());
-        BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT);
+        BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT, scanThread);
         ScanCursor cursor = ScanCursor.open(cursorFile(), st.algorithm(), g);
         CopyLock lock = copyLock(mirrored.ranges());
         int bs = local.blockSize();
@@ -954,7 +954,7 @@ public final class PairNode implements AutoCloseable {
         }
         ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), scanBlocksPerRegion());
         ScrubSettings st = scrubSettings;
-        BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT);
+        BlockHasher hasher = new BlockHasher(local, st.algorithm(), g, PooledByteBufAllocator.DEFAULT, scanThread);
         int batch = Math.min(64, hasher.maxRegionsPerCall());
         TokenBucket limit = resyncRate == 0 ? TokenBucket.unlimited() : new TokenBucket(resyncRate, g.bytes(0, batch));
         int bs = local.blockSize();
