@@ -1,5 +1,7 @@
 package net.twinblock.server;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,6 +116,7 @@ public final class Node implements NodeView, AutoCloseable {
     }
 
     private void startAll() throws ConfigException, StartFailure {
+        warmAllocators();
         transport = Transport.best();
         int cores = Runtime.getRuntime().availableProcessors();
         // One loop per core carries every connection; the loops never block (storage I/O goes to `io`).
@@ -239,6 +242,18 @@ public final class Node implements NodeView, AutoCloseable {
                 c.get(Keys.ISCSI_FIRST_BURST_LENGTH), c.get(Keys.ISCSI_MAX_BURST_LENGTH),
                 c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T), c.get(Keys.ISCSI_COMMAND_WINDOW),
                 c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT));
+    }
+
+    /**
+     * Netty's allocators set themselves up (JFR event classes and all) on their first buffer,
+     * which took 138 ms in a bare JVM here and 150-340 ms on a loaded node: done on an event loop,
+     * that stall hit the first mirror link's heartbeats and the first host command. Paid here,
+     * before anything listens.
+     */
+    private static void warmAllocators() {
+        ByteBufAllocator.DEFAULT.directBuffer(1).release();
+        ByteBufAllocator.DEFAULT.heapBuffer(1).release();
+        PooledByteBufAllocator.DEFAULT.directBuffer(1).release();
     }
 
     /**
