@@ -176,11 +176,17 @@ public final class NodeProcess implements AutoCloseable {
         return ToolResult.run(timeout, cmd);
     }
 
-    /** The java launcher running these tests, with paranoid leak detection for the node. */
+    /**
+     * The java launcher running these tests, with paranoid leak detection for the node. Benchmarks
+     * set {@code -Dtwinblock.node.leakDetection=simple} (Netty's default, what production runs):
+     * paranoid records a stack trace at every buffer access, which puts milliseconds into the
+     * latency tail being measured.
+     */
     static List<String> javaCommand() {
         Path jar = jar();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-Dio.netty.leakDetection.level=paranoid",
+        String level = System.getProperty("twinblock.node.leakDetection", "paranoid");
+        return List.of(java, "-Dio.netty.leakDetection.level=" + level,
                 "-Dio.netty.leakDetection.targetRecords=8", "-jar", jar.toString());
     }
 
