@@ -34,6 +34,7 @@ import net.twinblock.mirror.link.WakeupCounter;
 import net.twinblock.mirror.link.WriteAssembler;
 import net.twinblock.mirror.link.WriteFramer;
 import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.LowPriorityThreads;
 import net.twinblock.mirror.store.Volume;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,12 +167,9 @@ public final class PairNode implements AutoCloseable {
         });
         this.meta = PairMetadata.open(PairMetadata.fileFor(local.file()), options.volumeCreated(), metaIo);
         this.auth = new PeerAuth(cfg.secret());
-        this.scanThread = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pair-scan " + local.file().getFileName());
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY); // scans and scrubs yield to host I/O
-            return t;
-        });
+        // Scans and scrubs hash on this thread on both nodes: nice, so host commands go first.
+        this.scanThread = Executors.newSingleThreadScheduledExecutor(
+                new LowPriorityThreads("pair-scan " + local.file().getFileName()));
         this.record = options.record();
         this.identity = () -> {
             PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
