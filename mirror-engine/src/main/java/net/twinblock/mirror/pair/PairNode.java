@@ -20,6 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -104,6 +105,9 @@ public final class PairNode implements AutoCloseable {
     private volatile boolean resyncTarget;
     /** Primary: the secondary whose bitmap resync the last link started, until another plan replaces it. */
     private volatile BitmapTarget bitmapTarget;
+    /** Primary: completes when the last bitmap resync has ended (see {@link #resyncBitmap}). */
+    private final AtomicReference<CompletableFuture<Void>> bitmapResyncEnded =
+            new AtomicReference<>(CompletableFuture.completedFuture(null));
     private final LongAdder recordResyncBytes = new LongAdder();
     private RecordSender recordSender;
 
@@ -763,8 +767,31 @@ public final class PairNode implements AutoCloseable {
      * (so it orders against host writes still being mirrored), made durable on the secondary by a
      * FLUSH per batch. A lost link fails it with the unfinished and unflushed regions back on the
      * bitmap for the next link.
+     *
+     * <p>Starts once the previous link's bitmap resync has ended: a copy of it may still wait for a
+     * host write's range lock (a write held under SUSPEND is re-sent only on this link), and its
+     * region is off the bitmap until that copy fails. Started before, this resync could find the
+     * bitmap empty and declare the pair in sync without that region.
      */
     private void resyncBitmap(Replicator r, MirroredVolume mirrored, Channel ch) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        bitmapResyncEnded.getAndSet(ended).whenComplete((ok, err) -> {
+            if (!r.linkedOn(ch)) {
+                ended.complete(null); // the link went while waiting: the next one starts it
+                return;
+            }
+            try {
+                startBitmapResync(r, mirrored, ch).whenComplete((p, e) -> ended.complete(null));
+            } catch (RuntimeException e) {
+                ended.complete(null);
+                LOG.log(Level.ERROR, "bitmap resync to the secondary {0} could not start: {1}; ending the link",
+                        ch.remoteAddress(), e.toString());
+                ch.close();
+            }
+        });
+    }
+
+    private CompletableFuture<ResyncProgress> startBitmapResync(Replicator r, MirroredVolume mirrored, Channel ch) {
         OutageBitmap b = bitmap();
         RegionResync rr = new RegionResync(b, local, resyncSink(r, ch), copyLock(mirrored.ranges()), RESYNC_LIMITS,
                 PooledByteBufAllocator.DEFAULT);
@@ -772,7 +799,7 @@ public final class PairNode implements AutoCloseable {
         resync = rr;
         LOG.log(Level.INFO, "secondary {0} is behind by {1} regions of {2} bytes: copying only those",
                 ch.remoteAddress(), lastResyncRegionsMarked, b.regionSize());
-        rr.start().whenComplete((progress, err) -> {
+        return rr.start().whenComplete((progress, err) -> {
             ResyncProgress p = progress != null ? progress : rr.progress();
             lastResync = p;
             resyncBytesCopied.add(p.bytesDone());

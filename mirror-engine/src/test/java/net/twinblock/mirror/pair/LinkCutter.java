@@ -7,8 +7,10 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import net.twinblock.mirror.link.FrameHeader;
 
 /**
  * A TCP relay between primary and secondary that a test can cut and restore, like pulling and
@@ -22,6 +24,8 @@ final class LinkCutter implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean frozen;
+    /** New connections: the secondary's first frame (its HELLO_ACK) passes, nothing after it. */
+    private volatile boolean holdReplies;
     private volatile boolean closed;
 
     LinkCutter(InetSocketAddress target) throws IOException {
@@ -44,6 +48,19 @@ final class LinkCutter implements AutoCloseable {
     }
 
     void restore() {
+        holdReplies = false;
+        cut = false;
+        frozen = false;
+    }
+
+    /**
+     * Lets the next connections through, but of what the secondary sends only its first frame (the
+     * HELLO_ACK): the primary's link comes up and its frames reach the secondary, yet no ack and no
+     * heartbeat ever comes back, until the primary gives the link up. {@link #restore()} ends it
+     * for connections made after that call.
+     */
+    void restoreHoldingReplies() {
+        holdReplies = true;
         cut = false;
         frozen = false;
     }
@@ -64,19 +81,28 @@ final class LinkCutter implements AutoCloseable {
                 Socket out = new Socket(target.getAddress(), target.getPort());
                 sockets.add(in);
                 sockets.add(out);
-                pump(in, out);
-                pump(out, in);
+                pump(in, out, false);
+                pump(out, in, holdReplies);
             } catch (IOException e) {
                 // closed listener, or the target refused: the connecting side sees a close
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean onlyFirstFrame) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
             try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
                 int n;
+                if (onlyFirstFrame) {
+                    byte[] header = i.readNBytes(FrameHeader.LENGTH);
+                    int payload = ByteBuffer.wrap(header).getInt() & 0xFFFFF; // the low 20 bits
+                    o.write(header);
+                    o.write(i.readNBytes(payload));
+                    while (i.read(buf) >= 0) {
+                        // dropped, as on a path that lost the way back
+                    }
+                }
                 while ((n = i.read(buf)) >= 0) {
                     while (frozen && !from.isClosed()) {
                         Thread.onSpinWait(); // the bytes wait here, as on a dead path
