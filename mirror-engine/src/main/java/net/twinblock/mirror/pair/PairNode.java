@@ -128,6 +128,8 @@ public final class PairNode implements AutoCloseable {
     /** resync.max-rate: read rate of a checksum resync in bytes per second, 0 for unlimited. */
     private volatile long resyncRate;
     private final ScheduledExecutorService scanThread;
+    /** Scrubs: optional work, so SCHED_IDLE (a checksum resync restores redundancy and keeps nice 10). */
+    private final ScheduledExecutorService scrubThread;
     private volatile ChecksumResync checksum;
     /** Completes once the last checksum resync started has ended (its cursor saved). */
     private volatile CompletableFuture<Void> checksumEnded = CompletableFuture.completedFuture(null);
@@ -173,7 +175,9 @@ public final class PairNode implements AutoCloseable {
         this.auth = new PeerAuth(cfg.secret());
         // Scans and scrubs hash on this thread on both nodes: nice, so host commands go first.
         this.scanThread = Executors.newSingleThreadScheduledExecutor(
-                new LowPriorityThreads("pair-scan " + local.file().getFileName()));
+                new LowPriorityThreads("pair-scan " + local.file().getFileName(), LowPriorityThreads.Level.NICE));
+        this.scrubThread = Executors.newSingleThreadScheduledExecutor(
+                new LowPriorityThreads("pair-scrub " + local.file().getFileName(), LowPriorityThreads.Level.IDLE));
         this.record = options.record();
         this.identity = () -> {
             PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
@@ -483,6 +487,7 @@ public final class PairNode implements AutoCloseable {
             cr.stop(); // its cursor is saved, but only this process may resume it (see start)
         }
         scanThread.shutdown();
+        scrubThread.shutdown();
         markStopped();
         metaIo.shutdown();
         try {
@@ -1025,7 +1030,7 @@ public final class PairNode implements AutoCloseable {
             // Ownership: a repair's read buffer goes to the replicator, which releases it once acked or failed.
             // Host I/O on the exported volume throttles the scrub (scrub.busy-rate); its own reads are not counted.
             scrubber = new Scrubber(scrubSettings, local, peer, (offset, data) -> r.write(offset, data, true, true),
-                    copyLock(mirrored.ranges()), scanThread, PooledByteBufAllocator.DEFAULT, mirrored::hostOperations);
+                    copyLock(mirrored.ranges()), scrubThread, PooledByteBufAllocator.DEFAULT, mirrored::hostOperations);
         }
         return scrubber;
     }
@@ -1218,7 +1223,9 @@ public final class PairNode implements AutoCloseable {
                 CompletableFuture<Void> adopted = CompletableFuture.allOf(discardDurable, meta.update(m -> m
                         .withPaired(peer.volumeId()).withGeneration(peer.generation())));
                 // The primary's checksum scans and scrubs: answered here, in front of the mirror traffic.
-                ch.pipeline().addLast("scan", new HashRequests(local, scanThread));
+                // Hashes that arrive while this copy is in sync can only be a scrub's: they wait for idle CPU.
+                ch.pipeline().addLast("scan", new HashRequests(local,
+                        task -> (secondaryInSync ? scrubThread : scanThread).execute(task)));
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
                         .addLast("mirror", new MirrorReceiver(local, applyOrder, meta, adopted, sv,
                                 syncing -> {
