@@ -11,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.Discard;
 import net.twinblock.mirror.link.Flush;
@@ -52,7 +53,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
      */
     private final RangeLock ranges;
     private final SecondaryVolume forwarder;
-    private final Consumer<Boolean> syncing;
+    private final SyncListener syncing;
     private final LongAdder applied;
     private final LongAdder flushes;
     /** Completes when every metadata change received so far is durable. Event loop only. */
@@ -62,12 +63,46 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
 
     MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
             SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes) {
-        this(volume, ranges, meta, adopted, forwarder, syncing, applied, flushes, PairRecord.NONE, null);
+        this(volume, ranges, meta, adopted, forwarder, SyncListener.of(syncing), applied, flushes, PairRecord.NONE,
+                null);
+    }
+
+    /**
+     * The secondary's bookkeeping of the primary's SYNC_STATE: told of each one, it says what the
+     * metadata must record (durable before anything after that SYNC_STATE is applied), and hears
+     * where each write of the link ended.
+     */
+    interface SyncListener {
+
+        void syncing(boolean syncing);
+
+        UnaryOperator<PairMetadata.Meta> metadata(boolean inSync);
+
+        void written(long end);
+
+        /** Records only clean, the oldest form of this bookkeeping. */
+        static SyncListener of(Consumer<Boolean> syncing) {
+            return new SyncListener() {
+                @Override
+                public void syncing(boolean s) {
+                    syncing.accept(s);
+                }
+
+                @Override
+                public UnaryOperator<PairMetadata.Meta> metadata(boolean inSync) {
+                    return m -> m.withClean(inSync);
+                }
+
+                @Override
+                public void written(long end) {
+                }
+            };
+        }
     }
 
     /** @param queries the read gate's STATUS_QUERYs waiting for STATUS_REPLY; null without a record */
     MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
-            SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes,
+            SecondaryVolume forwarder, SyncListener syncing, LongAdder applied, LongAdder flushes,
             PairRecord record, StatusQueries queries) {
         this.record = record;
         this.queries = queries;
@@ -140,6 +175,9 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             done.whenComplete((ok, err) -> {
                 lease.close();
                 applied.increment();
+                if (err == null) {
+                    syncing.written(offset + length);
+                }
                 acks.write(new WriteAck(w.sequence(), status(err)));
             });
         }));
@@ -189,9 +227,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     }
 
     private void syncState(SyncState s) {
-        syncing.accept(!s.inSync());
+        syncing.syncing(!s.inSync());
         // A copy being rebuilt must say so on disk before the first rebuilt byte lands.
-        barrier = barrier.thenCompose(v -> meta.update(m -> m.withClean(s.inSync())));
+        UnaryOperator<PairMetadata.Meta> change = syncing.metadata(s.inSync());
+        barrier = barrier.thenCompose(v -> meta.update(change));
         if (!s.inSync()) {
             LOG.log(Level.INFO, "the primary starts a full copy to this secondary");
         } else {

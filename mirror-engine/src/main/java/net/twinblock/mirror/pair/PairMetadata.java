@@ -24,7 +24,9 @@ import net.twinblock.mirror.resync.GenerationHistory;
  * What a node knows about its copy of the volume, kept in {@code <volume file>.meta} next to it:
  * the pair's volume id, this node's id, the data generation, and three facts that decide at the
  * handshake whether the secondary needs a full copy: paired (the volume id names the pair),
- * empty (never written) and clean (identical to the partner, as far as this node knows).
+ * empty (never written) and clean (identical to the partner, as far as this node knows). A
+ * secondary also keeps whether it is the unfinished target of a resync ({@link Meta#resync}),
+ * which makes its copy unfit to be promoted.
  *
  * <p>Minimal on purpose, and the only class that reads or writes the file, so the resync work's
  * richer generation history can replace it. Changes apply in memory at once and reach the disk
@@ -39,10 +41,16 @@ public final class PairMetadata {
      * crashed, and page-cache writes one node had and the other lost may differ: not clean.
      */
     public record Meta(String volumeId, String nodeId, long generation, boolean paired, boolean empty,
-            boolean clean, boolean open, GenerationHistory generations) {
+            boolean clean, boolean open, GenerationHistory generations, Resync resync) {
 
         public Meta {
             Objects.requireNonNull(generations, "generations");
+        }
+
+        /** Consistent (not a resync's target). */
+        public Meta(String volumeId, String nodeId, long generation, boolean paired, boolean empty, boolean clean,
+                boolean open, GenerationHistory generations) {
+            this(volumeId, nodeId, generation, paired, empty, clean, open, generations, null);
         }
 
         /** Without a generation history (a file written before it existed): {@link GenerationHistory#none()}. */
@@ -52,31 +60,44 @@ public final class PairMetadata {
         }
 
         public Meta withPaired(String pairVolumeId) {
-            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean, open, generations);
+            return new Meta(pairVolumeId, nodeId, generation, true, empty, clean, open, generations, resync);
         }
 
         public Meta withWritten() {
-            return new Meta(volumeId, nodeId, generation, paired, false, clean, open, generations);
+            return new Meta(volumeId, nodeId, generation, paired, false, clean, open, generations, resync);
         }
 
         public Meta withClean(boolean isClean) {
-            return new Meta(volumeId, nodeId, generation, paired, empty, isClean, open, generations);
+            return new Meta(volumeId, nodeId, generation, paired, empty, isClean, open, generations, resync);
         }
 
         public Meta withGeneration(long g) {
-            return new Meta(volumeId, nodeId, g, paired, empty, clean, open, generations);
+            return new Meta(volumeId, nodeId, g, paired, empty, clean, open, generations, resync);
         }
 
         public Meta withEmpty(boolean isEmpty) {
-            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean, open, generations);
+            return new Meta(volumeId, nodeId, generation, paired, isEmpty, clean, open, generations, resync);
         }
 
         public Meta withOpen(boolean isOpen) {
-            return new Meta(volumeId, nodeId, generation, paired, empty, clean, isOpen, generations);
+            return new Meta(volumeId, nodeId, generation, paired, empty, clean, isOpen, generations, resync);
         }
 
         public Meta withGenerations(GenerationHistory h) {
-            return new Meta(volumeId, nodeId, generation, paired, empty, clean, open, h);
+            return new Meta(volumeId, nodeId, generation, paired, empty, clean, open, h, resync);
+        }
+
+        /** This copy is the target of an unfinished resync ({@code r}), or consistent again ({@code null}). */
+        public Meta withResync(Resync r) {
+            return new Meta(volumeId, nodeId, generation, paired, empty, clean, open, generations, r);
+        }
+
+        /**
+         * False while this copy is the unfinished target of a resync: regions are copied out of
+         * write order, so until the primary says "in sync" acknowledged writes may be missing here.
+         */
+        public boolean consistent() {
+            return resync == null;
         }
 
         /**
@@ -89,13 +110,31 @@ public final class PairMetadata {
             GenerationHistory g = generations;
             boolean localOnly = !g.bitmap().equals(GenerationHistory.NONE) && !g.current().equals(g.bitmap());
             return new Meta(volumeId, nodeId, generation, paired, empty, false, open,
-                    localOnly || g.isNone() ? g : g.newCurrent());
+                    localOnly || g.isNone() ? g : g.newCurrent(), resync);
         }
 
         PeerIdentity identity(long sizeBytes, int blockSize) {
             int flags = (paired ? PeerIdentity.FLAG_PAIRED : 0) | (empty ? PeerIdentity.FLAG_EMPTY : 0)
                     | (clean ? PeerIdentity.FLAG_CLEAN : 0);
             return new PeerIdentity(nodeId, volumeId, sizeBytes, blockSize, generation, flags);
+        }
+    }
+
+    /**
+     * The unfinished resync a secondary's copy is the target of: from which primary (its node
+     * name), and how far it had got as the secondary last saw it (percent, -1 if not known).
+     */
+    public record Resync(String primary, int percent) {
+
+        public Resync {
+            Objects.requireNonNull(primary, "primary");
+            if (percent < -1 || percent > 100) {
+                throw new IllegalArgumentException("resync percent must be -1 (unknown) or 0..100, not " + percent);
+            }
+        }
+
+        public Resync withPercent(int p) {
+            return new Resync(primary, p);
         }
     }
 
@@ -192,7 +231,7 @@ public final class PairMetadata {
                     Boolean.parseBoolean(required(p, "empty", file)),
                     Boolean.parseBoolean(required(p, "clean", file)),
                     Boolean.parseBoolean(p.getProperty("open", "false").trim()),
-                    generations(p.getProperty("generations"), file));
+                    generations(p.getProperty("generations"), file), resync(p));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("pair metadata " + file + ": generation is not a number", e);
         }
@@ -214,6 +253,21 @@ public final class PairMetadata {
         }
     }
 
+    /** Absent in files written before it existed, and while the copy is consistent. */
+    private static Resync resync(Properties p) {
+        String from = p.getProperty("inconsistent.from");
+        if (from == null || from.isBlank()) {
+            return null;
+        }
+        String percent = p.getProperty("inconsistent.percent", "-1").trim();
+        try {
+            return new Resync(from.trim(), Integer.parseInt(percent));
+        } catch (IllegalArgumentException e) {
+            // Still inconsistent: a damaged progress figure must not make a half-copied image promotable.
+            return new Resync(from.trim(), -1);
+        }
+    }
+
     private static String required(Properties p, String key, Path file) {
         String v = p.getProperty(key);
         if (v == null || v.isBlank()) {
@@ -222,6 +276,21 @@ public final class PairMetadata {
                     + " copy; a primary then pairs only with a new secondary)");
         }
         return v.trim();
+    }
+
+    /** One line as Properties.load reads it back: a node name may hold characters that file format escapes. */
+    private static String property(String key, String value) {
+        Properties one = new Properties();
+        one.setProperty(key, value);
+        java.io.StringWriter w = new java.io.StringWriter();
+        try {
+            one.store(w, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        StringBuilder line = new StringBuilder();
+        w.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> line.append(l).append('\n'));
+        return line.toString();
     }
 
     /** Temp file, fsync, atomic rename: a crash leaves the old or the new file, never half of one. */
@@ -234,7 +303,9 @@ public final class PairMetadata {
                 + "empty=" + m.empty() + "\n"
                 + "clean=" + m.clean() + "\n"
                 + "open=" + m.open() + "\n"
-                + "generations=" + HexFormat.of().formatHex(m.generations().encode()) + "\n";
+                + "generations=" + HexFormat.of().formatHex(m.generations().encode()) + "\n"
+                + (m.consistent() ? "" : property("inconsistent.from", m.resync().primary())
+                        + "inconsistent.percent=" + m.resync().percent() + "\n");
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = dir.resolve(file.getFileName() + ".tmp");

@@ -20,10 +20,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import io.netty.buffer.PooledByteBufAllocator;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerErrorCode;
@@ -103,6 +105,8 @@ public final class PairNode implements AutoCloseable {
      * In memory only: a restart, crashed or clean, starts without it. See {@link #plan}.
      */
     private volatile boolean resyncTarget;
+    /** Secondary: the furthest byte a write reached since the primary's last "not in sync" (resync progress). */
+    private final AtomicLong resyncReach = new AtomicLong();
     /** Primary: the secondary whose bitmap resync the last link started, until another plan replaces it. */
     private volatile BitmapTarget bitmapTarget;
     /** Primary: completes when the last bitmap resync has ended (see {@link #resyncBitmap}). */
@@ -290,15 +294,24 @@ public final class PairNode implements AutoCloseable {
         return meta.get();
     }
 
+    /** {@link #promote(boolean)} without force: an inconsistent copy is refused. */
+    public void promote() {
+        promote(false);
+    }
+
     /**
      * Makes this secondary the primary: refused while its primary is still connected (two
-     * primaries would split the data). Stops listening, bumps the data generation durably (a
-     * returning old primary then sees it is behind), and starts mirroring towards mirror.peer,
-     * where the old primary can rejoin as secondary. Blocking: not on an event loop.
+     * primaries would split the data), and, unless {@code force}, while this copy is the target
+     * of an unfinished resync (see {@link PairMetadata.Meta#consistent()}): it would serve a half-copied
+     * image. Stops listening, bumps the data generation durably (a returning old primary then sees
+     * it is behind), and starts mirroring towards mirror.peer, where the old primary can rejoin as
+     * secondary. Blocking: not on an event loop.
      *
-     * @throws IllegalStateException if this node is the primary already, or its primary is connected
+     * @param force promote an inconsistent copy anyway (the administrator accepts missing writes)
+     * @throws IllegalStateException if this node is the primary already, its primary is connected,
+     *         or its copy is inconsistent and not forced
      */
-    public void promote() {
+    public void promote(boolean force) {
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("the pair node is closed");
@@ -312,6 +325,16 @@ public final class PairNode implements AutoCloseable {
                         + " is still connected; stop it or cut the mirror link first (two primaries would"
                         + " split the data)");
             }
+            PairMetadata.Resync unfinished = meta.get().resync();
+            if (unfinished != null && !force) {
+                throw new IllegalStateException("cannot promote: this copy is inconsistent: " + describe(unfinished)
+                        + "; bring the primary back, or promote --force to serve it anyway (acknowledged writes"
+                        + " may be missing)");
+            }
+            if (unfinished != null) {
+                LOG.log(Level.WARNING, "promoting an INCONSISTENT copy on an administrator''s --force: {0}; hosts"
+                        + " may read data older than writes they saw completed", describe(unfinished));
+            }
             server.close();
             server = null;
             secondary.linkDown();
@@ -321,7 +344,7 @@ public final class PairNode implements AutoCloseable {
             // From here this node's data is a new generation its old primary never saw; the outage
             // bitmap counts what the old primary will lack when it rejoins.
             options.divergence().clear();
-            meta.update(m -> m.withGeneration(generation).withClean(false)
+            meta.update(m -> m.withGeneration(generation).withClean(false).withResync(null)
                     .withGenerations(m.generations().newCurrent())).join();
             LOG.log(Level.WARNING, "promoted to PRIMARY: data generation is now {0}", generation);
             if (cfg.onPeerLoss() == OnPeerLoss.SUSPEND) {
@@ -345,6 +368,14 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
+    private String describe(PairMetadata.Resync r) {
+        // The link is down (promote checked): a resync still counted here is the one it ended.
+        int percent = secondarySyncing ? resyncPercent() : r.percent();
+        return "a resync from " + r.primary() + (percent < 0 ? " was under way when the link was lost (how far it"
+                + " got is not known)" : " was at " + percent + "% of the volume (the furthest it had written)"
+                + " when the link was lost");
+    }
+
     /** Counters for the admin endpoint. */
     public Map<String, Long> metrics() {
         Map<String, Long> m = new LinkedHashMap<>();
@@ -353,6 +384,10 @@ public final class PairNode implements AutoCloseable {
         m.put("pair.link_up", s.peer() != null ? 1L : 0L);
         m.put("pair.in_sync", s.state() == PairState.IN_SYNC ? 1L : 0L);
         m.put("pair.generation", meta.get().generation());
+        PairMetadata.Resync unfinished = meta.get().resync();
+        m.put("pair.inconsistent", unfinished == null ? 0L : 1L);
+        m.put("pair.inconsistent_resync_percent", unfinished == null ? 0L
+                : secondarySyncing ? resyncPercent() : (long) unfinished.percent());
         Replicator r;
         synchronized (this) {
             r = replicator;
@@ -1200,6 +1235,48 @@ public final class PairNode implements AutoCloseable {
         meta.update(m -> m.withGenerations(m.generations().adopt(primary.endResync())));
     }
 
+    /**
+     * What a SYNC_STATE makes this secondary record. "In sync": clean and consistent. "Not in sync":
+     * not clean, and, before the first copy lands (the receiver's barrier), the target of a resync
+     * from {@code primary}: its regions arrive out of write order, so until the primary says "in
+     * sync" this copy may lack acknowledged writes, and {@link #promote} refuses it. Except a crash
+     * resync: it copies only a predictive record's extents, writes in flight at the crash that no
+     * host saw completed, so either version of them is a state the host could have seen.
+     */
+    private static UnaryOperator<PairMetadata.Meta> consistencyAt(boolean inSync, String primary,
+            boolean crashResyncOnly) {
+        if (inSync) {
+            return m -> m.withClean(true).withResync(null);
+        }
+        if (crashResyncOnly) {
+            return m -> m.withClean(false);
+        }
+        // Progress not known yet: the link's loss saves it (a crash before that leaves it unknown).
+        return m -> m.withClean(false).withResync(new PairMetadata.Resync(primary, -1));
+    }
+
+    /**
+     * True if a "not in sync" on this link can only start a crash resync ({@link #recordResync}):
+     * the primary plans one only if it would copy nothing else (same data generation, this copy
+     * clean, so at the baseline it holds everything it acknowledged) and one of the nodes crashed
+     * with a valid record. Judged at link-up, before the SYNC_STATE changes clean. Anything else
+     * counts as an out-of-order copy: wrongly so costs a promote --force, never a half copy served.
+     */
+    private boolean crashResyncOnly(PeerIdentity primary, byte[] primaryGenerations) {
+        PairMetadata.Meta m = meta.get();
+        if (!(recovering || primary.recovering()) || !m.clean() || !m.consistent() || primaryGenerations == null
+                || m.generations().isNone()) {
+            return false;
+        }
+        return GenerationHistory.decode(primaryGenerations).current().equals(m.generations().current());
+    }
+
+    /** How far the running resync has written into the volume (regions go in ascending order), in percent. */
+    private int resyncPercent() {
+        long size = local.size();
+        return size <= 0 ? -1 : (int) Math.min(100, resyncReach.get() * 100 / size);
+    }
+
     private synchronized void becomeSecondary() {
         RangeLock applyOrder = new RangeLock();
         StatusQueries queries = new StatusQueries(() -> {
@@ -1226,17 +1303,34 @@ public final class PairNode implements AutoCloseable {
                 // Hashes that arrive while this copy is in sync can only be a scrub's: they wait for idle CPU.
                 ch.pipeline().addLast("scan", new HashRequests(local,
                         task -> (secondaryInSync ? scrubThread : scanThread).execute(task)));
+                boolean crashResyncOnly = crashResyncOnly(peer, primaryGenerations);
                 ch.pipeline().addLast("assembler", new WriteAssembler(wakeups))
                         .addLast("mirror", new MirrorReceiver(local, applyOrder, meta, adopted, sv,
-                                syncing -> {
-                                    secondarySyncing = syncing;
-                                    secondaryInSync = !syncing;
-                                    resyncTarget = syncing;
-                                    if (!syncing && primaryGenerations != null) {
-                                        adoptGenerations(GenerationHistory.decode(primaryGenerations));
+                                new MirrorReceiver.SyncListener() {
+                                    @Override
+                                    public void syncing(boolean syncing) {
+                                        secondarySyncing = syncing;
+                                        secondaryInSync = !syncing;
+                                        resyncTarget = syncing;
+                                        resyncReach.set(0);
+                                        if (!syncing && primaryGenerations != null) {
+                                            adoptGenerations(GenerationHistory.decode(primaryGenerations));
+                                        }
+                                        if (!syncing && recovering) {
+                                            recovered(0, 0); // the primary copied what our record listed
+                                        }
                                     }
-                                    if (!syncing && recovering) {
-                                        recovered(0, 0); // the primary copied what our record listed
+
+                                    @Override
+                                    public UnaryOperator<PairMetadata.Meta> metadata(boolean inSync) {
+                                        return consistencyAt(inSync, peer.nodeId(), crashResyncOnly);
+                                    }
+
+                                    @Override
+                                    public void written(long end) {
+                                        if (secondarySyncing) {
+                                            resyncReach.accumulateAndGet(end, Math::max);
+                                        }
                                     }
                                 }, applied, flushesReceived, record, queries));
                 if (recovering) {
@@ -1272,6 +1366,11 @@ public final class PairNode implements AutoCloseable {
 
             @Override
             public void linkDown(Channel ch) {
+                if (secondarySyncing) {
+                    // How far the lost resync got, for the refusal to promote this copy (even after a restart).
+                    int reached = resyncPercent();
+                    meta.update(m -> m.consistent() ? m : m.withResync(m.resync().withPercent(reached)));
+                }
                 secondarySyncing = false;
                 secondaryInSync = false;
                 sv.linkDown();

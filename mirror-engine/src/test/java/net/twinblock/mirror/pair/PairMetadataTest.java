@@ -50,4 +50,26 @@ class PairMetadataTest {
                 () -> PairMetadata.open(file, true, SAME_THREAD));
         assertTrue(e.getMessage().contains("has no generation"), e.getMessage());
     }
+
+    @Test
+    void anInconsistentCopyStaysSoAcrossAReopenWhateverThePrimaryIsCalled() {
+        Path file = PairMetadata.fileFor(dir.resolve("v.img"));
+        PairMetadata m = PairMetadata.open(file, true, SAME_THREAD);
+        assertTrue(m.get().consistent());
+        m.update(x -> x.withClean(false).withResync(new PairMetadata.Resync("be=ta: #1\\", 42))).join();
+        PairMetadata.Meta again = PairMetadata.open(file, true, SAME_THREAD).get();
+        assertFalse(again.consistent());
+        assertEquals(new PairMetadata.Resync("be=ta: #1\\", 42), again.resync());
+        m.update(x -> x.withClean(true).withResync(null)).join();
+        assertTrue(PairMetadata.open(file, true, SAME_THREAD).get().consistent());
+    }
+
+    @Test
+    void aDamagedProgressFigureLeavesTheCopyInconsistent() throws Exception {
+        Path file = dir.resolve("v.img.meta");
+        Files.writeString(file, "volume.id=x\nnode.id=n\ngeneration=1\npaired=true\nempty=false\nclean=false\n"
+                + "inconsistent.from=alpha\ninconsistent.percent=lots\n");
+        PairMetadata.Meta m = PairMetadata.open(file, true, SAME_THREAD).get();
+        assertEquals(new PairMetadata.Resync("alpha", -1), m.resync());
+    }
 }
