@@ -20,7 +20,7 @@ import net.twinblock.server.config.ValueParsers;
  * <pre>
  *   target-server.jar serve [--config FILE] [--key=value ...]
  *   target-server.jar status [--admin HOST:PORT | --config FILE]
- *   target-server.jar promote [--admin HOST:PORT | --config FILE]
+ *   target-server.jar promote [--force] [--admin HOST:PORT | --config FILE]
  *   target-server.jar resolve --discard NAME [--admin HOST:PORT | --config FILE]
  *   target-server.jar verify [--admin HOST:PORT | --config FILE]
  *   target-server.jar resync --checksum [--admin HOST:PORT | --config FILE]
@@ -166,13 +166,16 @@ public final class Main {
 
     /**
      * Asks a secondary to become the primary. Prints the node's answer; a refusal (the old
-     * primary still connected, a standalone node) prints the reason and exits 1.
+     * primary still connected, a standalone node, a copy left inconsistent by an unfinished
+     * resync) prints the reason and exits 1. {@code --force} promotes an inconsistent copy anyway.
      */
     private static int promote(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        InetSocketAddress admin = adminAddress(args);
+        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--force")).toArray(String[]::new);
+        boolean force = rest.length < args.length;
+        InetSocketAddress admin = adminAddress(rest);
         AdminClient.Answer answer;
         try {
-            answer = new AdminClient(admin).post("/promote");
+            answer = new AdminClient(admin).post(force ? "/promote?force=true" : "/promote");
         } catch (AdminClient.Unreachable e) {
             err.println("promote: " + e.getMessage());
             return EXIT_FAILED;
@@ -338,8 +341,12 @@ public final class Main {
                 .append("commands:\n")
                 .append("  serve [--config FILE] [--key=value ...]  run the node until SIGTERM or SIGINT\n")
                 .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
-                .append("  promote [--admin HOST:PORT | --config FILE] make this secondary the primary (refused\n")
-                .append("                                           while its primary is still connected)\n")
+                .append("  promote [--force] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           make this secondary the primary; refused\n")
+                .append("                                           while its primary is still connected, and\n")
+                .append("                                           while its copy is inconsistent (a resync\n")
+                .append("                                           to it did not finish): --force serves that\n")
+                .append("                                           copy anyway (acknowledged writes may be lost)\n")
                 .append("  resolve --discard NAME [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           end a split brain: drop the data of node NAME\n")
                 .append("                                           (its node.name; run against either node); it\n")

@@ -303,7 +303,7 @@ public final class Node implements NodeView, AutoCloseable {
         return new AdminRoutes()
                 .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(this))))
                 .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))))
-                .post("/promote", r -> promote())
+                .post("/promote", this::promote)
                 .post("/resolve", this::resolve)
                 .post("/verify", r -> verify())
                 .post("/resync", r -> resync());
@@ -427,18 +427,25 @@ public final class Node implements NodeView, AutoCloseable {
     }
 
     /**
-     * POST /promote: makes this secondary the primary. 200 with the new role, or 409 with the
-     * reason it was refused (standalone, already primary, old primary still connected).
+     * POST /promote[?force=true]: makes this secondary the primary. 200 with the new role, or 409
+     * with the reason it was refused (standalone, already primary, old primary still connected, or
+     * an inconsistent copy without force=true), 400 for a force that is neither true nor false.
      */
-    private java.util.concurrent.CompletableFuture<AdminReply> promote() {
+    private java.util.concurrent.CompletableFuture<AdminReply> promote(AdminRequest r) {
         PairNode p = pair;
         if (p == null) {
             return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
                     "this node is standalone (mirror.role = standalone): there is no pair to promote in", Map.of()));
         }
+        List<String> forced = r.query().getOrDefault("force", List.of());
+        if (forced.size() > 1 || !forced.stream().allMatch(f -> f.equals("true") || f.equals("false"))) {
+            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(400,
+                    "force must be given once, as true or false", Map.of("force", forced)));
+        }
+        boolean force = forced.contains("true");
         return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
             try {
-                p.promote();
+                p.promote(force);
             } catch (IllegalStateException e) {
                 LOG.log(Level.WARNING, "promotion refused: " + e.getMessage());
                 return AdminReply.error(409, e.getMessage(), Map.of("role", roleName(p.role())));

@@ -102,6 +102,8 @@ public final class StatusReport {
         out.put("onPeerLoss", m.onPeerLoss());
         out.put("generation", m.generation());
         out.put("volumeId", m.volumeId());
+        // False on a secondary left mid-resync: promote refuses it without --force.
+        out.put("consistent", m.counter("pair.inconsistent") == 0);
         Map<String, Object> progress = new LinkedHashMap<>();
         progress.put("doneBytes", m.syncDoneBytes());
         progress.put("totalBytes", m.syncTotalBytes());
@@ -133,6 +135,10 @@ public final class StatusReport {
         resync.put("checksumRegion", m.counter("resync.checksum_region"));
         resync.put("checksumRegionsTotal", m.counter("resync.checksum_regions_total"));
         resync.put("checksumBlocksCopied", m.counter("resync.checksum_blocks_copied"));
+        if (m.counter("pair.inconsistent") == 1) {
+            // -1: the node restarted before it could save how far the resync got.
+            resync.put("inconsistentPercent", m.counter("pair.inconsistent_resync_percent"));
+        }
         out.put("resync", resync);
         out.put("splitBrain", splitBrain(m.splitBrain()));
         Map<String, Object> scrub = new LinkedHashMap<>();
