@@ -201,13 +201,25 @@ public final class NodeProcess implements AutoCloseable {
         return jar.toAbsolutePath();
     }
 
-    /** A port nobody listens on right now. The tiny race until the node binds it is acceptable here. */
+    /** Ports this JVM handed out: never handed out twice, so two roles of one node cannot get the same one. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nobody listens on right now and that this JVM has not handed out before: the kernel
+     * may give the same free port to two binds in a row (seen: a node's iSCSI and admin ports
+     * came out equal and the node refused its config). The tiny race until the node binds it is
+     * acceptable here.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                s.setReuseAddress(true);
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
