@@ -52,7 +52,7 @@ public class PduEncodeBenchmark {
     @Benchmark
     public int encode() {
         // The retained slice's reference passes to the Pdu; the encoder releases the Pdu.
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.SCSI_DATA_IN, payload.retainedSlice());
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.SCSI_DATA_IN, payload.retainedSlice());
         pdu.setFlags(Bhs.FLAG_FINAL | Bhs.DataIn.FLAG_STATUS).setItt(itt++);
         pdu.u32(Bhs.DataIn.TTT, Pdu.RESERVED_TAG);
         channel.writeOutbound(pdu);

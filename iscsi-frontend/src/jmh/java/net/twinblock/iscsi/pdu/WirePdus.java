@@ -18,7 +18,7 @@ final class WirePdus {
     static ByteBuf scsiWriteCommand(ByteBufAllocator alloc, int dataLength, boolean digests) {
         ByteBuf out = alloc.directBuffer();
         int bhsStart = out.writerIndex();
-        out.writeByte(Opcode.SCSI_COMMAND.code());
+        out.writeByte(IscsiOpcode.SCSI_COMMAND.code());
         out.writeByte(Bhs.FLAG_FINAL | Bhs.ScsiCommand.FLAG_WRITE | 0x01 /* SIMPLE */);
         out.writeShort(0);
         out.writeByte(0);                 // TotalAHSLength

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import net.twinblock.iscsi.IscsiTargetConfig;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 
 /**
@@ -82,7 +82,7 @@ public final class LoginPhase {
     }
 
     private LoginStep step(Pdu request, ByteBufAllocator alloc) throws LoginException {
-        if (request.opcode() != Opcode.LOGIN_REQUEST) {
+        if (request.opcode() != IscsiOpcode.LOGIN_REQUEST) {
             throw new LoginException(LoginStatus.INITIATOR_ERROR, "expected a Login Request, got " + request);
         }
         int flags = request.flags();
@@ -303,7 +303,7 @@ public final class LoginPhase {
         ByteBuf data = text.isEmpty() ? Unpooled.EMPTY_BUFFER : TextKeys.encode(text, alloc);
         Pdu rsp;
         try {
-            rsp = Pdu.create(alloc, Opcode.LOGIN_RESPONSE, data); // rsp owns data from here on
+            rsp = Pdu.create(alloc, IscsiOpcode.LOGIN_RESPONSE, data); // rsp owns data from here on
         } catch (RuntimeException e) {
             data.release();
             throw e;

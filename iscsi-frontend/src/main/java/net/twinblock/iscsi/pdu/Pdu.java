@@ -48,14 +48,14 @@ public final class Pdu extends AbstractReferenceCounted {
     }
 
     /** A zeroed PDU of the given opcode with the data segment given (ownership passes to the PDU). */
-    public static Pdu create(ByteBufAllocator alloc, Opcode opcode, ByteBuf data) {
+    public static Pdu create(ByteBufAllocator alloc, IscsiOpcode opcode, ByteBuf data) {
         ByteBuf bhs = alloc.buffer(BHS_LENGTH, BHS_LENGTH).writeZero(BHS_LENGTH);
         Pdu pdu = new Pdu(bhs, null, data);
         pdu.setOpcode(opcode);
         return pdu;
     }
 
-    public static Pdu create(ByteBufAllocator alloc, Opcode opcode) {
+    public static Pdu create(ByteBufAllocator alloc, IscsiOpcode opcode) {
         return create(alloc, opcode, null);
     }
 
@@ -127,15 +127,15 @@ public final class Pdu extends AbstractReferenceCounted {
     // ---- fields common to all PDUs -------------------------------------------------------
 
     /** @return the opcode, or null for an opcode RFC 7143 does not define. */
-    public Opcode opcode() {
-        return Opcode.of(u8(OFF_OPCODE));
+    public IscsiOpcode opcode() {
+        return IscsiOpcode.of(u8(OFF_OPCODE));
     }
 
     public int rawOpcode() {
         return u8(OFF_OPCODE) & 0x3f;
     }
 
-    public Pdu setOpcode(Opcode opcode) {
+    public Pdu setOpcode(IscsiOpcode opcode) {
         return u8(OFF_OPCODE, (u8(OFF_OPCODE) & 0x40) | opcode.code());
     }
 
@@ -213,7 +213,7 @@ public final class Pdu extends AbstractReferenceCounted {
 
     @Override
     public String toString() {
-        Opcode op = opcode();
+        IscsiOpcode op = opcode();
         return "Pdu[" + (op == null ? String.format("0x%02x", rawOpcode()) : op)
                 + (immediate() ? " I" : "") + String.format(" flags=0x%02x itt=0x%08x", flags(), itt())
                 + " data=" + data.readableBytes() + "]";

@@ -10,8 +10,8 @@ final class CacheHandler implements CommandHandler {
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         BlockRange range = BlockRange.of(task.cdb());
-        OpCode op = task.op();
-        if (op == OpCode.SYNCHRONIZE_CACHE_10 || op == OpCode.SYNCHRONIZE_CACHE_16) {
+        ScsiOpcode op = task.op();
+        if (op == ScsiOpcode.SYNCHRONIZE_CACHE_10 || op == ScsiOpcode.SYNCHRONIZE_CACHE_16) {
             // NUMBER OF LOGICAL BLOCKS 0 means "to the end of the medium": only the LBA is checked.
             task.checkRange(range.lba(), range.blocks());
             // The whole volume is flushed whatever the range: fdatasync has no finer grain.

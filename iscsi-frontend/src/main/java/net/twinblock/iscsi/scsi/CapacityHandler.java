@@ -8,7 +8,7 @@ final class CapacityHandler implements CommandHandler {
 
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
-        return CompletableFuture.completedFuture(task.op() == OpCode.READ_CAPACITY_10
+        return CompletableFuture.completedFuture(task.op() == ScsiOpcode.READ_CAPACITY_10
                 ? readCapacity10(task) : readCapacity16(task));
     }
 

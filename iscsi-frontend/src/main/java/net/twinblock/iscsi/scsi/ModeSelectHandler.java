@@ -17,7 +17,7 @@ final class ModeSelectHandler implements CommandHandler {
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         byte[] cdb = task.cdb();
-        boolean ten = task.op() == OpCode.MODE_SELECT_10;
+        boolean ten = task.op() == ScsiOpcode.MODE_SELECT_10;
         if (Cdb.bit(cdb, 1, 0)) {
             throw CheckCondition.invalidField(1, 0); // SP: we cannot save pages
         }

@@ -15,7 +15,7 @@ final class ModeSenseHandler implements CommandHandler {
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         byte[] cdb = task.cdb();
-        boolean ten = task.op() == OpCode.MODE_SENSE_10;
+        boolean ten = task.op() == ScsiOpcode.MODE_SENSE_10;
         boolean disableBlockDescriptors = Cdb.bit(cdb, 1, 3);
         boolean longLba = ten && Cdb.bit(cdb, 1, 4);
         int pageControl = Cdb.u8(cdb, 2) >>> 6;

@@ -26,9 +26,9 @@ final class ReadWriteHandler implements CommandHandler {
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         byte[] cdb = task.cdb();
-        OpCode op = task.op();
+        ScsiOpcode op = task.op();
         boolean isWrite = op.writes();
-        if (op != OpCode.READ_6 && op != OpCode.WRITE_6 && (cdb[1] & 0xe0) != 0) {
+        if (op != ScsiOpcode.READ_6 && op != ScsiOpcode.WRITE_6 && (cdb[1] & 0xe0) != 0) {
             throw CheckCondition.invalidField(1, 7); // RDPROTECT/WRPROTECT: we have no protection information
         }
         BlockRange range = BlockRange.of(cdb);
@@ -61,7 +61,7 @@ final class ReadWriteHandler implements CommandHandler {
     }
 
     private static CompletableFuture<ScsiResponse> write(ScsiTask task, BlockRange range, byte[] cdb) {
-        OpCode op = task.op();
+        ScsiOpcode op = task.op();
         long spdtl = range.blocks() * task.storage().blockSize();
         int edtl = task.edtl();
         if (range.blocks() == 0) {
@@ -80,9 +80,9 @@ final class ReadWriteHandler implements CommandHandler {
         }
         // FUA must reach stable storage before GOOD; WRITE AND VERIFY likewise, since verifying
         // a write only means something once it is on the medium. DPO is a cache hint: ignored.
-        boolean fua = op == OpCode.WRITE_AND_VERIFY_10 || op == OpCode.WRITE_AND_VERIFY_12
-                || op == OpCode.WRITE_AND_VERIFY_16
-                || (op != OpCode.WRITE_6 && Cdb.bit(cdb, 1, 3));
+        boolean fua = op == ScsiOpcode.WRITE_AND_VERIFY_10 || op == ScsiOpcode.WRITE_AND_VERIFY_12
+                || op == ScsiOpcode.WRITE_AND_VERIFY_16
+                || (op != ScsiOpcode.WRITE_6 && Cdb.bit(cdb, 1, 3));
         ByteBuf payload = exactly(task.takeDataOut(), (int) covered);
         // payload: ownership passes to the storage, which releases it also on failure.
         return task.storage().write(range.lba(), payload, fua)

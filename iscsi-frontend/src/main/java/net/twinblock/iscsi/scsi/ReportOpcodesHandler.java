@@ -6,7 +6,7 @@ import net.twinblock.iscsi.lun.LogicalUnit;
 
 /**
  * REPORT SUPPORTED OPERATION CODES (MAINTENANCE IN / 0x0C, SPC-4 §6.35), generated from
- * {@link OpCode} so the report always matches what the dispatcher really executes. Linux asks
+ * {@link ScsiOpcode} so the report always matches what the dispatcher really executes. Linux asks
  * it for WRITE SAME (16)/(10) to decide how to zero and discard.
  */
 final class ReportOpcodesHandler implements CommandHandler {
@@ -33,31 +33,31 @@ final class ReportOpcodesHandler implements CommandHandler {
         byte[] data = switch (options) {
             case ALL_COMMANDS -> allCommands(task.lu(), timeouts);
             case ONE_COMMAND_NO_SA -> {
-                if (OpCode.hasServiceActions(requestedOpcode)) {
+                if (ScsiOpcode.hasServiceActions(requestedOpcode)) {
                     throw CheckCondition.invalidField(2, 2);
                 }
-                yield oneCommand(supported(OpCode.of(requestedOpcode, -1), task.lu()), timeouts);
+                yield oneCommand(supported(ScsiOpcode.of(requestedOpcode, -1), task.lu()), timeouts);
             }
             case ONE_COMMAND_WITH_SA -> {
-                if (OpCode.isKnownOpcode(requestedOpcode) && !OpCode.hasServiceActions(requestedOpcode)) {
+                if (ScsiOpcode.isKnownOpcode(requestedOpcode) && !ScsiOpcode.hasServiceActions(requestedOpcode)) {
                     throw CheckCondition.invalidField(2, 2);
                 }
-                yield oneCommand(supported(OpCode.of(requestedOpcode, requestedServiceAction), task.lu()), timeouts);
+                yield oneCommand(supported(ScsiOpcode.of(requestedOpcode, requestedServiceAction), task.lu()), timeouts);
             }
-            case ONE_COMMAND_EITHER -> oneCommand(supported(OpCode.hasServiceActions(requestedOpcode)
-                    ? OpCode.of(requestedOpcode, requestedServiceAction)
-                    : OpCode.of(requestedOpcode, -1), task.lu()), timeouts);
+            case ONE_COMMAND_EITHER -> oneCommand(supported(ScsiOpcode.hasServiceActions(requestedOpcode)
+                    ? ScsiOpcode.of(requestedOpcode, requestedServiceAction)
+                    : ScsiOpcode.of(requestedOpcode, -1), task.lu()), timeouts);
             default -> throw CheckCondition.invalidField(2, 2);
         };
         return CompletableFuture.completedFuture(ScsiResponses.dataIn(task, data, allocationLength));
     }
 
     /** The command if this LU executes it: UNMAP needs thin storage, COMPARE AND WRITE a standalone node. */
-    static OpCode supported(OpCode op, LogicalUnit lu) {
-        if (op == OpCode.UNMAP && !lu.storage().thinProvisioned()) {
+    static ScsiOpcode supported(ScsiOpcode op, LogicalUnit lu) {
+        if (op == ScsiOpcode.UNMAP && !lu.storage().thinProvisioned()) {
             return null;
         }
-        if (op == OpCode.COMPARE_AND_WRITE && !CompareAndWriteHandler.supported(lu)) {
+        if (op == ScsiOpcode.COMPARE_AND_WRITE && !CompareAndWriteHandler.supported(lu)) {
             return null;
         }
         return op;
@@ -65,7 +65,7 @@ final class ReportOpcodesHandler implements CommandHandler {
 
     private static byte[] allCommands(LogicalUnit lu, boolean timeouts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (OpCode op : OpCode.values()) {
+        for (ScsiOpcode op : ScsiOpcode.values()) {
             if (supported(op, lu) == null) {
                 continue;
             }
@@ -91,7 +91,7 @@ final class ReportOpcodesHandler implements CommandHandler {
         return data;
     }
 
-    private static byte[] oneCommand(OpCode op, boolean timeouts) {
+    private static byte[] oneCommand(ScsiOpcode op, boolean timeouts) {
         if (op == null) {
             byte[] d = new byte[4];
             d[1] = SUPPORT_NOT_SUPPORTED;

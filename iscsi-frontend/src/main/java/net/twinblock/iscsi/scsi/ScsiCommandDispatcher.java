@@ -24,7 +24,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     private final Map<Integer, LogicalUnit> luns;
     private final UnitAttentions unitAttentions = new UnitAttentions();
-    private final Map<OpCode, CommandHandler> handlers = new EnumMap<>(OpCode.class);
+    private final Map<ScsiOpcode, CommandHandler> handlers = new EnumMap<>(ScsiOpcode.class);
     private final Map<Integer, ModeParameters> modeParameters = new TreeMap<>();
     /** Only for LUs where COMPARE AND WRITE is supported; other LUs' writes skip the gate. */
     private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
@@ -50,39 +50,39 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         CapacityHandler capacity = new CapacityHandler();
         ModeSenseHandler modeSense = new ModeSenseHandler();
         CacheHandler cache = new CacheHandler();
-        handlers.put(OpCode.TEST_UNIT_READY, t -> ScsiResponses.goodNow());
-        handlers.put(OpCode.START_STOP_UNIT, CacheHandler::startStopUnit);
-        handlers.put(OpCode.REQUEST_SENSE, new RequestSenseHandler());
-        handlers.put(OpCode.INQUIRY, inquiry);
-        handlers.put(OpCode.REPORT_LUNS, new ReportLunsHandler());
-        handlers.put(OpCode.READ_CAPACITY_10, capacity);
-        handlers.put(OpCode.READ_CAPACITY_16, capacity);
-        handlers.put(OpCode.MODE_SENSE_6, modeSense);
-        handlers.put(OpCode.MODE_SENSE_10, modeSense);
+        handlers.put(ScsiOpcode.TEST_UNIT_READY, t -> ScsiResponses.goodNow());
+        handlers.put(ScsiOpcode.START_STOP_UNIT, CacheHandler::startStopUnit);
+        handlers.put(ScsiOpcode.REQUEST_SENSE, new RequestSenseHandler());
+        handlers.put(ScsiOpcode.INQUIRY, inquiry);
+        handlers.put(ScsiOpcode.REPORT_LUNS, new ReportLunsHandler());
+        handlers.put(ScsiOpcode.READ_CAPACITY_10, capacity);
+        handlers.put(ScsiOpcode.READ_CAPACITY_16, capacity);
+        handlers.put(ScsiOpcode.MODE_SENSE_6, modeSense);
+        handlers.put(ScsiOpcode.MODE_SENSE_10, modeSense);
         ModeSelectHandler modeSelect = new ModeSelectHandler();
-        handlers.put(OpCode.MODE_SELECT_6, modeSelect);
-        handlers.put(OpCode.MODE_SELECT_10, modeSelect);
-        for (OpCode op : new OpCode[] {OpCode.READ_6, OpCode.READ_10, OpCode.READ_12, OpCode.READ_16,
-                OpCode.WRITE_6, OpCode.WRITE_10, OpCode.WRITE_12, OpCode.WRITE_16,
-                OpCode.WRITE_AND_VERIFY_10, OpCode.WRITE_AND_VERIFY_12, OpCode.WRITE_AND_VERIFY_16}) {
+        handlers.put(ScsiOpcode.MODE_SELECT_6, modeSelect);
+        handlers.put(ScsiOpcode.MODE_SELECT_10, modeSelect);
+        for (ScsiOpcode op : new ScsiOpcode[] {ScsiOpcode.READ_6, ScsiOpcode.READ_10, ScsiOpcode.READ_12, ScsiOpcode.READ_16,
+                ScsiOpcode.WRITE_6, ScsiOpcode.WRITE_10, ScsiOpcode.WRITE_12, ScsiOpcode.WRITE_16,
+                ScsiOpcode.WRITE_AND_VERIFY_10, ScsiOpcode.WRITE_AND_VERIFY_12, ScsiOpcode.WRITE_AND_VERIFY_16}) {
             handlers.put(op, readWrite);
         }
         VerifyHandler verify = new VerifyHandler();
-        handlers.put(OpCode.VERIFY_10, verify);
-        handlers.put(OpCode.VERIFY_12, verify);
-        handlers.put(OpCode.VERIFY_16, verify);
-        handlers.put(OpCode.SYNCHRONIZE_CACHE_10, cache);
-        handlers.put(OpCode.SYNCHRONIZE_CACHE_16, cache);
-        handlers.put(OpCode.PRE_FETCH_10, cache);
-        handlers.put(OpCode.PRE_FETCH_16, cache);
-        handlers.put(OpCode.UNMAP, new UnmapHandler());
-        handlers.put(OpCode.COMPARE_AND_WRITE, new CompareAndWriteHandler());
+        handlers.put(ScsiOpcode.VERIFY_10, verify);
+        handlers.put(ScsiOpcode.VERIFY_12, verify);
+        handlers.put(ScsiOpcode.VERIFY_16, verify);
+        handlers.put(ScsiOpcode.SYNCHRONIZE_CACHE_10, cache);
+        handlers.put(ScsiOpcode.SYNCHRONIZE_CACHE_16, cache);
+        handlers.put(ScsiOpcode.PRE_FETCH_10, cache);
+        handlers.put(ScsiOpcode.PRE_FETCH_16, cache);
+        handlers.put(ScsiOpcode.UNMAP, new UnmapHandler());
+        handlers.put(ScsiOpcode.COMPARE_AND_WRITE, new CompareAndWriteHandler());
         WriteSameHandler writeSame = new WriteSameHandler();
-        handlers.put(OpCode.WRITE_SAME_10, writeSame);
-        handlers.put(OpCode.WRITE_SAME_16, writeSame);
-        handlers.put(OpCode.REPORT_SUPPORTED_OPERATION_CODES, new ReportOpcodesHandler());
-        handlers.put(OpCode.REPORT_TARGET_PORT_GROUPS, new ReportTargetPortGroupsHandler());
-        for (OpCode op : OpCode.values()) {
+        handlers.put(ScsiOpcode.WRITE_SAME_10, writeSame);
+        handlers.put(ScsiOpcode.WRITE_SAME_16, writeSame);
+        handlers.put(ScsiOpcode.REPORT_SUPPORTED_OPERATION_CODES, new ReportOpcodesHandler());
+        handlers.put(ScsiOpcode.REPORT_TARGET_PORT_GROUPS, new ReportTargetPortGroupsHandler());
+        for (ScsiOpcode op : ScsiOpcode.values()) {
             if (!handlers.containsKey(op)) {
                 throw new IllegalStateException("no handler for " + op);
             }
@@ -91,10 +91,10 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     @Override
     public CompletableFuture<ScsiResponse> execute(ScsiRequest request) {
-        OpCode op = null;
+        ScsiOpcode op = null;
         ScsiTask task = null;
         try {
-            op = OpCode.of(request.cdb());
+            op = ScsiOpcode.of(request.cdb());
             LogicalUnit lu = luns.get(request.lun());
             if (lu == null && (op == null || !op.answersForAnyLun())) {
                 request.dataOut().release();
@@ -103,7 +103,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             }
             if (op == null) {
                 request.dataOut().release();
-                SenseData sense = OpCode.hasServiceActions(request.opcode())
+                SenseData sense = ScsiOpcode.hasServiceActions(request.opcode())
                         ? SenseData.invalidFieldInCdb(1, 4) // known opcode, unknown service action
                         : SenseData.invalidOpcode();
                 return CompletableFuture.completedFuture(ScsiResponses.checkCondition(sense));
@@ -129,14 +129,14 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                         SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED)));
             }
             ScsiTask running = task;
-            OpCode command = op;
+            ScsiOpcode command = op;
             CommandHandler handler = handlers.get(op);
             WriteGate gate = op.writes() ? writeGates.get(request.lun()) : null;
             CompletableFuture<ScsiResponse> result;
             if (gate == null) {
                 result = handler.handle(task);
             } else {
-                boolean exclusive = op == OpCode.COMPARE_AND_WRITE;
+                boolean exclusive = op == ScsiOpcode.COMPARE_AND_WRITE;
                 CompletableFuture<Void> admitted = exclusive ? gate.acquireExclusive() : gate.acquireShared();
                 result = admitted.thenCompose(v -> handler.handle(running)).whenComplete((r, e) -> {
                     if (exclusive) {
@@ -171,7 +171,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         };
     }
 
-    static SenseData senseFor(Throwable failure, OpCode op) {
+    static SenseData senseFor(Throwable failure, ScsiOpcode op) {
         Throwable cause = failure;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
                 && cause.getCause() != null) {

@@ -19,12 +19,12 @@ final class ScsiTask {
 
     private final ScsiRequest request;
     private final byte[] cdb;
-    private final OpCode op;
+    private final ScsiOpcode op;
     private final LogicalUnit lu;
     private final ScsiCommandDispatcher dispatcher;
     private final AtomicBoolean dataReleased = new AtomicBoolean();
 
-    ScsiTask(ScsiRequest request, OpCode op, LogicalUnit lu, ScsiCommandDispatcher dispatcher) {
+    ScsiTask(ScsiRequest request, ScsiOpcode op, LogicalUnit lu, ScsiCommandDispatcher dispatcher) {
         this.request = request;
         this.cdb = request.cdb().length >= MIN_CDB_LENGTH ? request.cdb()
                 : java.util.Arrays.copyOf(request.cdb(), MIN_CDB_LENGTH);
@@ -41,7 +41,7 @@ final class ScsiTask {
         return cdb;
     }
 
-    OpCode op() {
+    ScsiOpcode op() {
         return op;
     }
 

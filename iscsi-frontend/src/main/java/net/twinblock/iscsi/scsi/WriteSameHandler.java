@@ -21,7 +21,7 @@ final class WriteSameHandler implements CommandHandler {
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         byte[] cdb = task.cdb();
-        boolean sixteen = task.op() == OpCode.WRITE_SAME_16;
+        boolean sixteen = task.op() == ScsiOpcode.WRITE_SAME_16;
         if ((cdb[1] & 0xe0) != 0) {
             throw CheckCondition.invalidField(1, 7); // WRPROTECT
         }

@@ -13,7 +13,7 @@ import net.twinblock.iscsi.login.LoginResult;
 import net.twinblock.iscsi.login.LoginStep;
 import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
@@ -85,7 +85,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 protocolError(ctx, "PDU " + pdu + " before the final Login Response");
                 return;
             }
-            if (pdu.opcode() != Opcode.LOGIN_REQUEST) {
+            if (pdu.opcode() != IscsiOpcode.LOGIN_REQUEST) {
                 protocolError(ctx, pdu + " before login completed");
                 return;
             }

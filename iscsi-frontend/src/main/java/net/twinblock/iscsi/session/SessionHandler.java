@@ -8,7 +8,7 @@ import java.util.function.Consumer;
 import net.twinblock.iscsi.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.PduFormatException;
 import net.twinblock.iscsi.pdu.RejectReason;
@@ -78,7 +78,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void dispatch(Pdu pdu) {
-        Opcode op = pdu.opcode();
+        IscsiOpcode op = pdu.opcode();
         if (op == null) {
             rejecter.reject(pdu.bhs(), RejectReason.COMMAND_NOT_SUPPORTED,
                     String.format("unknown opcode 0x%02x", pdu.rawOpcode()));

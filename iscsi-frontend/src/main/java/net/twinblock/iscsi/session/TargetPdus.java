@@ -3,7 +3,7 @@ package net.twinblock.iscsi.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.RejectReason;
 import net.twinblock.iscsi.scsi.ScsiResponse;
@@ -26,7 +26,7 @@ final class TargetPdus {
             // Sense data travels as a 2-byte SenseLength followed by the sense bytes (§11.4.7).
             data = alloc.buffer(2 + sense.length).writeShort(sense.length).writeBytes(sense);
         }
-        Pdu pdu = Pdu.create(alloc, Opcode.SCSI_RESPONSE, data);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.SCSI_RESPONSE, data);
         int flags = Bhs.FLAG_FINAL;
         if (r.overflow()) {
             flags |= Bhs.ScsiResponse.FLAG_OVERFLOW;
@@ -44,7 +44,7 @@ final class TargetPdus {
 
     /** One Data-In PDU; {@code payload} ownership passes to the PDU. */
     static Pdu dataIn(ByteBufAllocator alloc, int itt, ByteBuf payload, int dataSn, int offset, boolean last) {
-        Pdu pdu = Pdu.create(alloc, Opcode.SCSI_DATA_IN, payload);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.SCSI_DATA_IN, payload);
         pdu.setFlags(last ? Bhs.FLAG_FINAL : 0);
         pdu.setItt(itt);
         pdu.u32(Bhs.DataIn.TTT, Pdu.RESERVED_TAG);
@@ -67,7 +67,7 @@ final class TargetPdus {
     }
 
     static Pdu r2t(ByteBufAllocator alloc, int itt, long lunField, WriteTransfer.Solicitation s) {
-        Pdu pdu = Pdu.create(alloc, Opcode.R2T);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.R2T);
         pdu.setFlags(Bhs.FLAG_FINAL);
         pdu.setLun(lunField);
         pdu.setItt(itt);
@@ -80,7 +80,7 @@ final class TargetPdus {
 
     /** NOP-In; {@code data} (ownership passes) is the echoed ping data or null. */
     static Pdu nopIn(ByteBufAllocator alloc, int itt, int ttt, long lunField, ByteBuf data) {
-        Pdu pdu = Pdu.create(alloc, Opcode.NOP_IN, data);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.NOP_IN, data);
         pdu.setFlags(Bhs.FLAG_FINAL);
         pdu.setLun(lunField);
         pdu.setItt(itt);
@@ -93,7 +93,7 @@ final class TargetPdus {
         ByteBuf data = alloc.buffer(Pdu.BHS_LENGTH);
         int n = Math.min(Pdu.BHS_LENGTH, header.readableBytes());
         data.writeBytes(header, header.readerIndex(), n).writeZero(Pdu.BHS_LENGTH - n);
-        Pdu pdu = Pdu.create(alloc, Opcode.REJECT, data);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.REJECT, data);
         pdu.setFlags(Bhs.FLAG_FINAL);
         pdu.u8(Bhs.Reject.REASON, reason.code());
         pdu.setItt(Pdu.RESERVED_TAG);
@@ -101,7 +101,7 @@ final class TargetPdus {
     }
 
     static Pdu tmfResponse(ByteBufAllocator alloc, int itt, int response) {
-        Pdu pdu = Pdu.create(alloc, Opcode.TASK_MGMT_RESPONSE);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.TASK_MGMT_RESPONSE);
         pdu.setFlags(Bhs.FLAG_FINAL);
         pdu.u8(Bhs.TmfResponse.RESPONSE, response);
         pdu.setItt(itt);
@@ -110,7 +110,7 @@ final class TargetPdus {
 
     /** Text Response; {@code data} ownership passes. */
     static Pdu textResponse(ByteBufAllocator alloc, int itt, int ttt, int flags, ByteBuf data) {
-        Pdu pdu = Pdu.create(alloc, Opcode.TEXT_RESPONSE, data);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.TEXT_RESPONSE, data);
         pdu.setFlags(flags);
         pdu.setItt(itt);
         pdu.u32(Bhs.Text.TTT, ttt);
@@ -118,7 +118,7 @@ final class TargetPdus {
     }
 
     static Pdu logoutResponse(ByteBufAllocator alloc, int itt, int response) {
-        Pdu pdu = Pdu.create(alloc, Opcode.LOGOUT_RESPONSE);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.LOGOUT_RESPONSE);
         pdu.setFlags(Bhs.FLAG_FINAL);
         pdu.u8(Bhs.Logout.RESPONSE, response);
         pdu.setItt(itt);

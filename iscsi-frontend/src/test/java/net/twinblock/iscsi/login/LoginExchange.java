@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import net.twinblock.iscsi.IscsiTargetConfig;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 
 /**
@@ -67,7 +67,7 @@ final class LoginExchange implements AutoCloseable {
 
     /** Sends one request with {@code data} as its data segment (ownership passes to the request). */
     LoginStep sendRaw(int flags, ByteBuf data) {
-        Pdu request = Pdu.create(alloc, Opcode.LOGIN_REQUEST, data);
+        Pdu request = Pdu.create(alloc, IscsiOpcode.LOGIN_REQUEST, data);
         try {
             request.setImmediate(true);
             request.setFlags(flags);

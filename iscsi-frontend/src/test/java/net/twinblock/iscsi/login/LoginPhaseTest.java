@@ -27,7 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import net.twinblock.iscsi.login.LoginStep.Status;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +72,7 @@ class LoginPhaseTest {
         Pdu rsp = step.response();
 
         assertEquals(Status.COMPLETE, step.status());
-        assertEquals(Opcode.LOGIN_RESPONSE, rsp.opcode());
+        assertEquals(IscsiOpcode.LOGIN_RESPONSE, rsp.opcode());
         assertEquals(0x0000, status(rsp));
         assertTrue(transit(rsp));
         assertEquals(1, csg(rsp));
@@ -389,7 +389,7 @@ class LoginPhaseTest {
         assertEquals(Status.FAILED, step.status());
         assertNull(step.result());
         Pdu rsp = step.response();
-        assertEquals(Opcode.LOGIN_RESPONSE, rsp.opcode());
+        assertEquals(IscsiOpcode.LOGIN_RESPONSE, rsp.opcode());
         assertEquals(expectedStatus, status(rsp), String.format("status 0x%04x", status(rsp)));
         assertFalse(transit(rsp));
         assertEquals(ITT, rsp.itt());

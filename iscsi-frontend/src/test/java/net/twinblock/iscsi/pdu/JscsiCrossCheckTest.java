@@ -124,7 +124,7 @@ class JscsiCrossCheckTest {
 
         Pdu pdu = decode(digests ? withDigests(p.serialize()) : p.serialize(), digests);
         try {
-            assertEquals(Opcode.SCSI_COMMAND, pdu.opcode());
+            assertEquals(IscsiOpcode.SCSI_COMMAND, pdu.opcode());
             assertFalse(pdu.immediate());
             assertTrue(pdu.finalBit());
             assertEquals(Bhs.ScsiCommand.FLAG_WRITE, pdu.flags() & (Bhs.ScsiCommand.FLAG_WRITE | Bhs.ScsiCommand.FLAG_READ));
@@ -157,7 +157,7 @@ class JscsiCrossCheckTest {
 
         Pdu pdu = decode(digests ? withDigests(p.serialize()) : p.serialize(), digests);
         try {
-            assertEquals(Opcode.SCSI_DATA_OUT, pdu.opcode());
+            assertEquals(IscsiOpcode.SCSI_DATA_OUT, pdu.opcode());
             assertTrue(pdu.finalBit());
             assertEquals(0xcafe, pdu.itt());
             assertEquals(1L << 48, pdu.lun());
@@ -189,7 +189,7 @@ class JscsiCrossCheckTest {
 
         Pdu pdu = decode(p.serialize(), false);
         try {
-            assertEquals(Opcode.LOGIN_REQUEST, pdu.opcode());
+            assertEquals(IscsiOpcode.LOGIN_REQUEST, pdu.opcode());
             assertTrue(pdu.immediate());
             assertTrue((pdu.flags() & Bhs.Login.FLAG_TRANSIT) != 0);
             assertEquals(1, (pdu.flags() & Bhs.Login.CSG_MASK) >> Bhs.Login.CSG_SHIFT);
@@ -215,7 +215,7 @@ class JscsiCrossCheckTest {
 
         Pdu pdu = decode(p.serialize(), false);
         try {
-            assertEquals(Opcode.TEXT_REQUEST, pdu.opcode());
+            assertEquals(IscsiOpcode.TEXT_REQUEST, pdu.opcode());
             assertTrue(pdu.finalBit());
             assertEquals(Pdu.RESERVED_TAG, pdu.u32(Bhs.Text.TTT));
             assertEquals(5, pdu.u32(Bhs.Text.CMD_SN));
@@ -237,7 +237,7 @@ class JscsiCrossCheckTest {
 
         Pdu pdu = decode(p.serialize(), false);
         try {
-            assertEquals(Opcode.NOP_OUT, pdu.opcode());
+            assertEquals(IscsiOpcode.NOP_OUT, pdu.opcode());
             assertTrue(pdu.immediate());
             assertEquals(0x99, pdu.itt());
             assertEquals(12, pdu.u32(Bhs.NopOut.CMD_SN));
@@ -284,7 +284,7 @@ class JscsiCrossCheckTest {
     @ValueSource(booleans = {false, true})
     void scsiResponseWithSense(boolean digests) throws Exception {
         byte[] sense = WirePdu.pattern(20, 2); // SenseLength + sense bytes, 2 pad bytes on the wire
-        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, Opcode.SCSI_RESPONSE, Unpooled.wrappedBuffer(sense));
+        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, IscsiOpcode.SCSI_RESPONSE, Unpooled.wrappedBuffer(sense));
         pdu.setFlags(Bhs.FLAG_FINAL | Bhs.ScsiResponse.FLAG_UNDERFLOW).setItt(0xcafe);
         pdu.u8(Bhs.ScsiResponse.RESPONSE, 0).u8(Bhs.ScsiResponse.STATUS, 0x02);
         pdu.u32(Bhs.ScsiResponse.STAT_SN, 100).u32(Bhs.ScsiResponse.EXP_CMD_SN, 101)
@@ -311,7 +311,7 @@ class JscsiCrossCheckTest {
     @ValueSource(booleans = {false, true})
     void dataInWithStatus(boolean digests) throws Exception {
         byte[] payload = WirePdu.pattern(8191, 4);
-        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, Opcode.SCSI_DATA_IN,
+        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, IscsiOpcode.SCSI_DATA_IN,
                 PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(payload));
         // LUN stays 0: with the A bit clear it is reserved (RFC 7143 §11.7.4), and jSCSI checks that.
         pdu.setFlags(Bhs.FLAG_FINAL | Bhs.DataIn.FLAG_STATUS).setItt(0xbeef);
@@ -335,7 +335,7 @@ class JscsiCrossCheckTest {
 
     @Test
     void r2t() throws Exception {
-        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, Opcode.R2T);
+        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, IscsiOpcode.R2T);
         pdu.setFlags(Bhs.FLAG_FINAL).setItt(0xcafe).setLun(1L << 48);
         pdu.u32(Bhs.R2t.TTT, 0x1000).u32(Bhs.R2t.STAT_SN, 5).u32(Bhs.R2t.EXP_CMD_SN, 6).u32(Bhs.R2t.MAX_CMD_SN, 70)
                 .u32(Bhs.R2t.R2T_SN, 1).u32(Bhs.R2t.BUFFER_OFFSET, 262144)
@@ -355,7 +355,7 @@ class JscsiCrossCheckTest {
     @Test
     void loginResponse() throws Exception {
         byte[] keys = "TargetPortalGroupTag=1\0HeaderDigest=None\0".getBytes(StandardCharsets.US_ASCII);
-        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, Opcode.LOGIN_RESPONSE, Unpooled.wrappedBuffer(keys));
+        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, IscsiOpcode.LOGIN_RESPONSE, Unpooled.wrappedBuffer(keys));
         pdu.setFlags(Bhs.Login.FLAG_TRANSIT | (1 << Bhs.Login.CSG_SHIFT) | 3).setItt(1);
         pdu.u8(Bhs.Login.VERSION_MAX, 0).u8(Bhs.Login.VERSION_MIN_OR_ACTIVE, 0);
         pdu.u8(Bhs.Login.ISID, 0x80).u16(Bhs.Login.TSIH, 0x0102);
@@ -377,7 +377,7 @@ class JscsiCrossCheckTest {
     @Test
     void nopInReply() throws Exception {
         byte[] ping = WirePdu.pattern(6, 1);
-        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, Opcode.NOP_IN, Unpooled.wrappedBuffer(ping));
+        Pdu pdu = Pdu.create(PooledByteBufAllocator.DEFAULT, IscsiOpcode.NOP_IN, Unpooled.wrappedBuffer(ping));
         pdu.setFlags(Bhs.FLAG_FINAL).setItt(0x99);
         pdu.u32(Bhs.NopIn.TTT, Pdu.RESERVED_TAG).u32(Bhs.NopIn.STAT_SN, 3).u32(Bhs.NopIn.EXP_CMD_SN, 13)
                 .u32(Bhs.NopIn.MAX_CMD_SN, 77);

@@ -63,12 +63,12 @@ class PduCodecLoopbackTest {
         protected void channelRead0(ChannelHandlerContext ctx, Pdu request) {
             // SimpleChannelInboundHandler releases request after this returns; the reply keeps
             // its own reference to the payload via retainData().
-            if (request.opcode() == Opcode.SCSI_COMMAND) {
-                Pdu reply = Pdu.create(ctx.alloc(), Opcode.SCSI_DATA_IN, request.retainData());
+            if (request.opcode() == IscsiOpcode.SCSI_COMMAND) {
+                Pdu reply = Pdu.create(ctx.alloc(), IscsiOpcode.SCSI_DATA_IN, request.retainData());
                 reply.setFlags(Bhs.FLAG_FINAL | Bhs.DataIn.FLAG_STATUS).setItt(request.itt());
                 ctx.writeAndFlush(reply);
-            } else if (request.opcode() == Opcode.NOP_OUT) {
-                Pdu header = Pdu.create(ctx.alloc(), Opcode.SCSI_DATA_IN);
+            } else if (request.opcode() == IscsiOpcode.NOP_OUT) {
+                Pdu header = Pdu.create(ctx.alloc(), IscsiOpcode.SCSI_DATA_IN);
                 header.setFlags(Bhs.FLAG_FINAL | Bhs.DataIn.FLAG_STATUS).setItt(request.itt());
                 long length = request.u32(Bhs.NopOut.CMD_SN); // test shortcut: how many bytes to send
                 ctx.writeAndFlush(new FileRegionPdu(header, new DefaultFileRegion(file.toFile(), 0, length)));
@@ -125,7 +125,7 @@ class PduCodecLoopbackTest {
                     out.flush();
                 }
                 byte[][] reply = readPdu(in, true, true);
-                assertEquals(Opcode.SCSI_DATA_IN.code(), reply[0][0] & 0x3f);
+                assertEquals(IscsiOpcode.SCSI_DATA_IN.code(), reply[0][0] & 0x3f);
                 assertEquals(100 + i, java.nio.ByteBuffer.wrap(reply[0]).getInt(16));
                 assertArrayEquals(payload, reply[1], "PDU " + i);
             }

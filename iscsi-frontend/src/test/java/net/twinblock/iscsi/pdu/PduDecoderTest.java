@@ -50,8 +50,8 @@ class PduDecoderTest {
     }
 
     @ParameterizedTest
-    @EnumSource(Opcode.class)
-    void everyOpcodeIsFramedWithItsFields(Opcode opcode) {
+    @EnumSource(IscsiOpcode.class)
+    void everyOpcodeIsFramedWithItsFields(IscsiOpcode opcode) {
         WirePdu w = WirePdu.of(opcode.code() | 0x40).flags(0x81).lun(0x0001_0000_0000_0000L).itt(0xdeadbeef)
                 .u32(20, 0x11223344).u32(24, 7).u32(28, 8).u32(32, 9).u32(36, 10).u32(40, 11).u32(44, 12)
                 .data(WirePdu.pattern(100, opcode.code()));

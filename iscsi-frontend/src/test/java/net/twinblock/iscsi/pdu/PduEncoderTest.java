@@ -44,7 +44,7 @@ class PduEncoderTest {
     }
 
     private Pdu dataIn(byte[] payload) {
-        Pdu pdu = Pdu.create(alloc, Opcode.SCSI_DATA_IN, alloc.directBuffer().writeBytes(payload));
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.SCSI_DATA_IN, alloc.directBuffer().writeBytes(payload));
         pdu.setFlags(Bhs.FLAG_FINAL | Bhs.DataIn.FLAG_STATUS).setItt(0x1234).setLun(1L << 48);
         pdu.u32(Bhs.DataIn.STAT_SN, 77).u32(Bhs.DataIn.DATA_SN, 3).u32(Bhs.DataIn.BUFFER_OFFSET, 8192);
         return pdu;
@@ -93,7 +93,7 @@ class PduEncoderTest {
             in.writeInbound(Unpooled.wrappedBuffer(bytes));
             assertEquals(1, recorder.events.size(), recorder.events.toString());
             Pdu back = (Pdu) recorder.events.get(0);
-            assertEquals(Opcode.SCSI_DATA_IN, back.opcode());
+            assertEquals(IscsiOpcode.SCSI_DATA_IN, back.opcode());
             assertEquals(Bhs.FLAG_FINAL | Bhs.DataIn.FLAG_STATUS, back.flags());
             assertEquals(0x1234, back.itt());
             assertEquals(1L << 48, back.lun());
@@ -135,7 +135,7 @@ class PduEncoderTest {
 
     @Test
     void lengthFieldsComeFromTheBuffersNotFromTheBhs() throws IOException {
-        Pdu pdu = Pdu.create(alloc, Opcode.SCSI_COMMAND, Unpooled.wrappedBuffer(WirePdu.pattern(10, 1)));
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.SCSI_COMMAND, Unpooled.wrappedBuffer(WirePdu.pattern(10, 1)));
         pdu.u8(Pdu.OFF_TOTAL_AHS_LENGTH, 9).u24(Pdu.OFF_DATA_SEGMENT_LENGTH, 999_999); // stale garbage
         Pdu withAhs = new Pdu(pdu.bhs().retain(), Unpooled.wrappedBuffer(new byte[8]), pdu.retainData());
         pdu.release();
@@ -149,7 +149,7 @@ class PduEncoderTest {
     @Test
     void payloadIsWrittenByReferenceAndThePduIsReleased() {
         ByteBuf payload = alloc.directBuffer().writeBytes(WirePdu.pattern(4096, 1));
-        Pdu pdu = Pdu.create(alloc, Opcode.SCSI_DATA_IN, payload);
+        Pdu pdu = Pdu.create(alloc, IscsiOpcode.SCSI_DATA_IN, payload);
         payload.retain(); // the test's own look at the payload
         ch.writeAndFlush(pdu);
 

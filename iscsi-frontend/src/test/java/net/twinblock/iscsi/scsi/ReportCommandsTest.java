@@ -56,18 +56,18 @@ class ReportCommandsTest {
             byte[] d = h.run(opcodes(0, 0, 0, 65536), 65536).assertGood().data();
             int len = (int) Cdb.u32(d, 0);
             assertEquals(d.length - 4, len);
-            assertEquals(OpCode.values().length * 8, len);
+            assertEquals(ScsiOpcode.values().length * 8, len);
             Set<Integer> seen = new HashSet<>();
             for (int p = 4; p < d.length; p += 8) {
                 int op = d[p] & 0xff;
                 boolean servactv = (d[p + 5] & 1) != 0;
                 int sa = Cdb.u16(d, p + 2);
-                OpCode known = OpCode.of(op, servactv ? sa : -1);
+                ScsiOpcode known = ScsiOpcode.of(op, servactv ? sa : -1);
                 assertEquals(known.cdbLength(), Cdb.u16(d, p + 6), "CDB length of " + known);
                 assertTrue(seen.add(op << 8 | sa), "listed twice: " + known);
             }
             byte[] withTimeouts = h.run(opcodes(0x80, 0, 0, 65536), 65536).assertGood().data();
-            assertEquals(OpCode.values().length * 20, Cdb.u32(withTimeouts, 0));
+            assertEquals(ScsiOpcode.values().length * 20, Cdb.u32(withTimeouts, 0));
             assertEquals(0x02, withTimeouts[4 + 5] & 0x02, "CTDP");
             assertEquals(0x0a, Cdb.u16(withTimeouts, 12), "timeouts descriptor length");
         }

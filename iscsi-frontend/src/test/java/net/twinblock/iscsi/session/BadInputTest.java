@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.Arrays;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.RejectReason;
 import org.junit.jupiter.api.Test;
@@ -26,7 +26,7 @@ class BadInputTest extends TargetHarness {
         i.send(i.command(itt, TestInitiator.write10(5, 4), 2048, W, null)); // F=0: unsolicited data follows
         i.send(i.dataOut(itt, Pdu.RESERVED_TAG, 0, 0, pattern(1024, 1), false));
         i.send(i.dataOut(itt, Pdu.RESERVED_TAG, 0, 1024, pattern(1024, 2), true));
-        expectReject(i, RejectReason.PROTOCOL_ERROR, Opcode.SCSI_DATA_OUT);
+        expectReject(i, RejectReason.PROTOCOL_ERROR, IscsiOpcode.SCSI_DATA_OUT);
         expectDataPhaseError(i, itt, 0x00);
         assertArrayEquals(new byte[2048], disk.blocks(5, 4), "nothing of the broken write was written");
         stillServes(i);
@@ -38,7 +38,7 @@ class BadInputTest extends TargetHarness {
         int itt = i.newItt();
         i.send(i.command(itt, TestInitiator.write10(5, 2), 1024, W, null));
         i.send(i.dataOut(itt, Pdu.RESERVED_TAG, 0, 512, pattern(512, 1), true));
-        expectReject(i, RejectReason.PROTOCOL_ERROR, Opcode.SCSI_DATA_OUT);
+        expectReject(i, RejectReason.PROTOCOL_ERROR, IscsiOpcode.SCSI_DATA_OUT);
         expectDataPhaseError(i, itt, 0x05);
         stillServes(i);
     }
@@ -49,7 +49,7 @@ class BadInputTest extends TargetHarness {
         int itt = i.newItt();
         i.send(i.command(itt, TestInitiator.write10(5, 2), 1024, W, null));
         i.send(i.dataOut(itt, Pdu.RESERVED_TAG, 0, 0, pattern(2048, 1), true));
-        expectReject(i, RejectReason.PROTOCOL_ERROR, Opcode.SCSI_DATA_OUT);
+        expectReject(i, RejectReason.PROTOCOL_ERROR, IscsiOpcode.SCSI_DATA_OUT);
         expectDataPhaseError(i, itt, 0x02);
         stillServes(i);
     }
@@ -58,7 +58,7 @@ class BadInputTest extends TargetHarness {
     void dataOutForAnUnknownTaskOrTransferTagIsRejected() {
         TestInitiator i = session();
         i.send(i.dataOut(0x7777, Pdu.RESERVED_TAG, 0, 0, pattern(512, 1), true));
-        expectReject(i, RejectReason.INVALID_PDU_FIELD, Opcode.SCSI_DATA_OUT);
+        expectReject(i, RejectReason.INVALID_PDU_FIELD, IscsiOpcode.SCSI_DATA_OUT);
 
         int itt = i.newItt();
         byte[] data = pattern(8192, 4);
@@ -67,13 +67,13 @@ class BadInputTest extends TargetHarness {
         Pdu r2t = i.receive();
         int ttt;
         try {
-            assertEquals(Opcode.R2T, r2t.opcode());
+            assertEquals(IscsiOpcode.R2T, r2t.opcode());
             ttt = r2t.u32(Bhs.R2t.TTT);
         } finally {
             r2t.release();
         }
         i.send(i.dataOut(itt, ttt + 1000, 0, 0, Arrays.copyOf(data, 1024), false));
-        expectReject(i, RejectReason.INVALID_PDU_FIELD, Opcode.SCSI_DATA_OUT);
+        expectReject(i, RejectReason.INVALID_PDU_FIELD, IscsiOpcode.SCSI_DATA_OUT);
         // The write itself is unharmed and completes with the right tag.
         for (int n = 0; n < 4; n++) {
             i.send(i.dataOut(itt, ttt, n, n * 1024, Arrays.copyOfRange(data, n * 1024, n * 1024 + 1024), n == 3));
@@ -92,20 +92,20 @@ class BadInputTest extends TargetHarness {
     @Test
     void unknownTargetOnlyAndSnackOpcodesAreRejected() {
         TestInitiator i = session();
-        Pdu unknown = Pdu.create(io.netty.buffer.ByteBufAllocator.DEFAULT, Opcode.NOP_OUT);
+        Pdu unknown = Pdu.create(io.netty.buffer.ByteBufAllocator.DEFAULT, IscsiOpcode.NOP_OUT);
         unknown.u8(0, 0x1c);
         unknown.setItt(0x1234);
         i.send(unknown);
         expectRejectRaw(i, RejectReason.COMMAND_NOT_SUPPORTED, 0x1c);
 
-        Pdu targetOnly = Pdu.create(io.netty.buffer.ByteBufAllocator.DEFAULT, Opcode.SCSI_RESPONSE);
+        Pdu targetOnly = Pdu.create(io.netty.buffer.ByteBufAllocator.DEFAULT, IscsiOpcode.SCSI_RESPONSE);
         i.send(targetOnly);
-        expectRejectRaw(i, RejectReason.PROTOCOL_ERROR, Opcode.SCSI_RESPONSE.code());
+        expectRejectRaw(i, RejectReason.PROTOCOL_ERROR, IscsiOpcode.SCSI_RESPONSE.code());
 
-        Pdu snack = Pdu.create(io.netty.buffer.ByteBufAllocator.DEFAULT, Opcode.SNACK_REQUEST);
+        Pdu snack = Pdu.create(io.netty.buffer.ByteBufAllocator.DEFAULT, IscsiOpcode.SNACK_REQUEST);
         snack.setFlags(Bhs.FLAG_FINAL);
         i.send(snack);
-        expectRejectRaw(i, RejectReason.PROTOCOL_ERROR, Opcode.SNACK_REQUEST.code());
+        expectRejectRaw(i, RejectReason.PROTOCOL_ERROR, IscsiOpcode.SNACK_REQUEST.code());
         stillServes(i);
     }
 
@@ -118,7 +118,7 @@ class BadInputTest extends TargetHarness {
         bad.sendRaw(junk);
         Pdu reject = bad.receive();
         try {
-            assertEquals(Opcode.REJECT, reject.opcode(), "the target says why before it hangs up");
+            assertEquals(IscsiOpcode.REJECT, reject.opcode(), "the target says why before it hangs up");
         } finally {
             reject.release();
         }
@@ -149,7 +149,7 @@ class BadInputTest extends TargetHarness {
         System.arraycopy("ping".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, raw, 48, 4);
         raw[52] = 0x0b; raw[53] = 0x0a; raw[54] = 0x0d; raw[55] = 0x00;
         i.sendRaw(raw);
-        expectReject(i, RejectReason.DATA_DIGEST_ERROR, Opcode.NOP_OUT);
+        expectReject(i, RejectReason.DATA_DIGEST_ERROR, IscsiOpcode.NOP_OUT);
         stillServes(i);
     }
 
@@ -161,14 +161,14 @@ class BadInputTest extends TargetHarness {
         assertEquals(0, target.sessions().size());
     }
 
-    private static void expectReject(TestInitiator i, RejectReason reason, Opcode of) {
+    private static void expectReject(TestInitiator i, RejectReason reason, IscsiOpcode of) {
         expectRejectRaw(i, reason, of.code());
     }
 
     private static void expectRejectRaw(TestInitiator i, RejectReason reason, int opcode) {
         Pdu pdu = i.receive();
         try {
-            assertEquals(Opcode.REJECT, pdu.opcode(), () -> "got " + pdu);
+            assertEquals(IscsiOpcode.REJECT, pdu.opcode(), () -> "got " + pdu);
             assertEquals(reason.code(), pdu.u8(Bhs.Reject.REASON));
             assertEquals(48, pdu.data().readableBytes(), "the rejected BHS comes back");
             assertEquals(opcode, pdu.data().getUnsignedByte(pdu.data().readerIndex()) & 0x3f);
@@ -180,7 +180,7 @@ class BadInputTest extends TargetHarness {
     private static void expectDataPhaseError(TestInitiator i, int itt, int ascq) {
         Pdu resp = i.receive();
         try {
-            assertEquals(Opcode.SCSI_RESPONSE, resp.opcode(), () -> "got " + resp);
+            assertEquals(IscsiOpcode.SCSI_RESPONSE, resp.opcode(), () -> "got " + resp);
             assertEquals(itt, resp.itt());
             assertEquals(0x02, resp.u8(Bhs.ScsiResponse.STATUS), "CHECK CONDITION");
             byte[] data = bytes(resp);

@@ -10,7 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.List;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class CommandFlowTest extends TargetHarness {
         i.send(i.command(itt, TUR, 0, F, null));
         Pdu resp = i.receive();
         try {
-            assertEquals(Opcode.SCSI_RESPONSE, resp.opcode());
+            assertEquals(IscsiOpcode.SCSI_RESPONSE, resp.opcode());
             assertEquals(0, resp.u8(Bhs.ScsiResponse.STATUS), "GOOD");
             assertEquals(0, resp.u8(Bhs.ScsiResponse.RESPONSE), "command completed at target");
             assertEquals(firstStatSn, resp.u32(Bhs.ScsiResponse.STAT_SN), "StatSN continues from the login");
@@ -58,7 +58,7 @@ class CommandFlowTest extends TargetHarness {
         Pdu r2t = i.receive();
         int ttt;
         try {
-            assertEquals(Opcode.R2T, r2t.opcode());
+            assertEquals(IscsiOpcode.R2T, r2t.opcode());
             assertEquals(itt, r2t.itt());
             assertEquals(0, r2t.u32(Bhs.R2t.R2T_SN));
             assertEquals(2048, r2t.u32(Bhs.R2t.BUFFER_OFFSET));
@@ -74,7 +74,7 @@ class CommandFlowTest extends TargetHarness {
         Pdu second = i.receive();
         int ttt2;
         try {
-            assertEquals(Opcode.R2T, second.opcode());
+            assertEquals(IscsiOpcode.R2T, second.opcode());
             assertEquals(1, second.u32(Bhs.R2t.R2T_SN));
             assertEquals(6144, second.u32(Bhs.R2t.BUFFER_OFFSET));
             assertEquals(2048, second.u32(Bhs.R2t.DESIRED_DATA_TRANSFER_LENGTH));
@@ -88,7 +88,7 @@ class CommandFlowTest extends TargetHarness {
 
         Pdu resp = i.receive();
         try {
-            assertEquals(Opcode.SCSI_RESPONSE, resp.opcode());
+            assertEquals(IscsiOpcode.SCSI_RESPONSE, resp.opcode());
             assertEquals(0, resp.u8(Bhs.ScsiResponse.STATUS));
             assertEquals(2, resp.u32(Bhs.ScsiResponse.EXP_DATA_SN), "ExpDataSN counts the R2Ts of a write");
         } finally {
@@ -110,7 +110,7 @@ class CommandFlowTest extends TargetHarness {
         for (int n = 0; n < 6; n++) {
             Pdu in = i.receive();
             try {
-                assertEquals(Opcode.SCSI_DATA_IN, in.opcode(), "PDU " + n);
+                assertEquals(IscsiOpcode.SCSI_DATA_IN, in.opcode(), "PDU " + n);
                 assertEquals(itt, in.itt());
                 assertEquals(n, in.u32(Bhs.DataIn.DATA_SN));
                 assertEquals(n * 1024, in.u32(Bhs.DataIn.BUFFER_OFFSET));
@@ -139,7 +139,7 @@ class CommandFlowTest extends TargetHarness {
         i.send(i.command(under, TestInitiator.read10(0, 1), 1024, R | F, null));
         Pdu in = i.receive();
         try {
-            assertEquals(Opcode.SCSI_DATA_IN, in.opcode());
+            assertEquals(IscsiOpcode.SCSI_DATA_IN, in.opcode());
             assertEquals(512, in.data().readableBytes());
             assertEquals(Bhs.DataIn.FLAG_UNDERFLOW, in.flags() & (Bhs.DataIn.FLAG_UNDERFLOW | Bhs.DataIn.FLAG_OVERFLOW));
             assertEquals(512, in.u32(Bhs.DataIn.RESIDUAL_COUNT));
@@ -170,7 +170,7 @@ class CommandFlowTest extends TargetHarness {
         assertTrue(disk.executed.isEmpty());
         i.send(a);
         assertEquals(0, status(i, ittA));
-        expect(i, Opcode.SCSI_DATA_IN);
+        expect(i, IscsiOpcode.SCSI_DATA_IN);
         assertEquals(List.of(0x00, 0x28), disk.executed);
     }
 

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import net.twinblock.iscsi.IscsiTargetConfig;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +30,7 @@ class NopTest extends TargetHarness {
         i.send(i.nopOut(0x55, Pdu.RESERVED_TAG, ping));
         Pdu in = nextNonPing(i);
         try {
-            assertEquals(Opcode.NOP_IN, in.opcode());
+            assertEquals(IscsiOpcode.NOP_IN, in.opcode());
             assertEquals(0x55, in.itt());
             assertEquals(Pdu.RESERVED_TAG, in.u32(Bhs.NopIn.TTT));
             assertEquals(statSn, in.u32(Bhs.NopIn.STAT_SN), "a NOP-In answer uses up a StatSN");
@@ -47,7 +47,7 @@ class NopTest extends TargetHarness {
             Pdu ping = i.receive();
             int ttt;
             try {
-                assertEquals(Opcode.NOP_IN, ping.opcode());
+                assertEquals(IscsiOpcode.NOP_IN, ping.opcode());
                 assertEquals(Pdu.RESERVED_TAG, ping.itt(), "a target ping has no initiator task");
                 ttt = ping.u32(Bhs.NopIn.TTT);
                 assertNotEquals(Pdu.RESERVED_TAG, ttt, "and asks for an answer with its tag");
@@ -78,7 +78,7 @@ class NopTest extends TargetHarness {
     private static Pdu nextNonPing(TestInitiator i) {
         while (true) {
             Pdu pdu = i.receive();
-            if (pdu.opcode() == Opcode.NOP_IN && pdu.itt() == Pdu.RESERVED_TAG) {
+            if (pdu.opcode() == IscsiOpcode.NOP_IN && pdu.itt() == Pdu.RESERVED_TAG) {
                 i.send(i.nopOut(Pdu.RESERVED_TAG, pdu.u32(Bhs.NopIn.TTT), null));
                 pdu.release();
                 continue;

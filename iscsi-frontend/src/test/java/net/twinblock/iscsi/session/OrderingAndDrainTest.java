@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class OrderingAndDrainTest extends TargetHarness {
         disk.open();
         await().until(() -> disk.completed.get() == 4);
         for (int n = 0; n < 4; n++) {
-            expect(i, Opcode.SCSI_RESPONSE);
+            expect(i, IscsiOpcode.SCSI_RESPONSE);
         }
     }
 
@@ -85,7 +85,7 @@ class OrderingAndDrainTest extends TargetHarness {
         i.send(i.command(r, TestInitiator.read10(3, 2), data.length, Bhs.ScsiCommand.FLAG_READ | F, null));
         Pdu in = i.receive();
         try {
-            assertEquals(Opcode.SCSI_DATA_IN, in.opcode());
+            assertEquals(IscsiOpcode.SCSI_DATA_IN, in.opcode());
             assertArrayEquals(data, bytes(in));
         } finally {
             in.release();

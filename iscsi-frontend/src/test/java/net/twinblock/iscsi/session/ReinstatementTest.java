@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import java.time.Duration;
 import java.util.List;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +33,7 @@ class ReinstatementTest extends TargetHarness {
         disk.open();
         Pdu resp = fresh.receive();
         try {
-            assertEquals(Opcode.LOGIN_RESPONSE, resp.opcode());
+            assertEquals(IscsiOpcode.LOGIN_RESPONSE, resp.opcode());
             assertEquals(0, resp.u8(Bhs.Login.STATUS_CLASS));
             assertNotEquals(oldTsih, resp.u16(Bhs.Login.TSIH));
             fresh.cmdSn = resp.u32(Bhs.Login.EXP_CMD_SN);

@@ -15,7 +15,7 @@ import net.twinblock.iscsi.IscsiTarget;
 import net.twinblock.iscsi.IscsiTargetConfig;
 import net.twinblock.iscsi.login.ChapConfig;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,7 +84,7 @@ abstract class TargetHarness {
     }
 
     /** Takes the next PDU, checks its opcode, and releases it. */
-    static void expect(TestInitiator i, Opcode op) {
+    static void expect(TestInitiator i, IscsiOpcode op) {
         Pdu pdu = i.receive();
         try {
             assertEquals(op, pdu.opcode(), () -> "got " + pdu);
@@ -97,7 +97,7 @@ abstract class TargetHarness {
     static int status(TestInitiator i, int itt) {
         Pdu pdu = i.receive();
         try {
-            assertEquals(Opcode.SCSI_RESPONSE, pdu.opcode(), () -> "got " + pdu);
+            assertEquals(IscsiOpcode.SCSI_RESPONSE, pdu.opcode(), () -> "got " + pdu);
             assertEquals(itt, pdu.itt());
             return pdu.u8(Bhs.ScsiResponse.STATUS);
         } finally {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
@@ -130,7 +130,7 @@ class TaskManagementTest extends TargetHarness {
     private static int tmfResponse(TestInitiator i, int itt) {
         Pdu pdu = i.receive();
         try {
-            assertEquals(Opcode.TASK_MGMT_RESPONSE, pdu.opcode(), () -> "got " + pdu);
+            assertEquals(IscsiOpcode.TASK_MGMT_RESPONSE, pdu.opcode(), () -> "got " + pdu);
             assertEquals(itt, pdu.itt());
             return pdu.u8(Bhs.TmfResponse.RESPONSE);
         } finally {

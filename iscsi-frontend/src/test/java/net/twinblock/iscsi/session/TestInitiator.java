@@ -22,7 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
@@ -100,14 +100,14 @@ final class TestInitiator implements AutoCloseable {
     Pdu login(long isid, int tsih, Map<String, String> keys) {
         sendLogin(isid, tsih, keys);
         Pdu resp = receive();
-        assertEquals(Opcode.LOGIN_RESPONSE, resp.opcode(), "login answer");
+        assertEquals(IscsiOpcode.LOGIN_RESPONSE, resp.opcode(), "login answer");
         cmdSn = resp.u32(Bhs.Login.EXP_CMD_SN);
         expStatSn = resp.u32(Bhs.Login.STAT_SN) + 1;
         return resp;
     }
 
     void sendLogin(long isid, int tsih, Map<String, String> keys) {
-        Pdu req = Pdu.create(channel.alloc(), Opcode.LOGIN_REQUEST, text(keys));
+        Pdu req = Pdu.create(channel.alloc(), IscsiOpcode.LOGIN_REQUEST, text(keys));
         req.setImmediate(true);
         req.setFlags(Bhs.Login.FLAG_TRANSIT | (1 << Bhs.Login.CSG_SHIFT) | 3);
         req.u16(Bhs.Login.ISID, (int) (isid >>> 32)).u32(Bhs.Login.ISID + 2, (int) isid);
@@ -141,7 +141,7 @@ final class TestInitiator implements AutoCloseable {
 
     /** A SCSI Command taking the next CmdSN (unless immediate). */
     Pdu command(int itt, byte[] cdb, int edtl, int flags, byte[] immediateData) {
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.SCSI_COMMAND,
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.SCSI_COMMAND,
                 immediateData == null ? null : Unpooled.wrappedBuffer(immediateData));
         pdu.setFlags(flags | 1 /* SIMPLE */);
         pdu.setItt(itt);
@@ -164,7 +164,7 @@ final class TestInitiator implements AutoCloseable {
     }
 
     Pdu dataOut(int itt, int ttt, int dataSn, int offset, byte[] data, boolean last) {
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.SCSI_DATA_OUT, Unpooled.wrappedBuffer(data));
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.SCSI_DATA_OUT, Unpooled.wrappedBuffer(data));
         pdu.setFlags(last ? Bhs.FLAG_FINAL : 0);
         pdu.setItt(itt);
         pdu.u32(Bhs.DataOut.TTT, ttt);
@@ -175,7 +175,7 @@ final class TestInitiator implements AutoCloseable {
     }
 
     Pdu nopOut(int itt, int ttt, byte[] data) {
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.NOP_OUT, data == null ? null : Unpooled.wrappedBuffer(data));
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.NOP_OUT, data == null ? null : Unpooled.wrappedBuffer(data));
         pdu.setFlags(Bhs.FLAG_FINAL);
         pdu.setItt(itt);
         pdu.u32(Bhs.NopOut.TTT, ttt);
@@ -191,7 +191,7 @@ final class TestInitiator implements AutoCloseable {
 
     /** An immediate TMF request, as libiscsi and open-iscsi send them. */
     Pdu tmf(int function, int referencedItt, int refCmdSn, int lun) {
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.TASK_MGMT_REQUEST);
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.TASK_MGMT_REQUEST);
         pdu.setImmediate(true);
         pdu.setFlags(Bhs.FLAG_FINAL | function);
         pdu.setLun((long) lun << 48);
@@ -204,7 +204,7 @@ final class TestInitiator implements AutoCloseable {
     }
 
     Pdu logout(int reason) {
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.LOGOUT_REQUEST);
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.LOGOUT_REQUEST);
         pdu.setImmediate(true);
         pdu.setFlags(Bhs.FLAG_FINAL | reason);
         pdu.setItt(newItt());
@@ -214,7 +214,7 @@ final class TestInitiator implements AutoCloseable {
     }
 
     Pdu textRequest(int itt, int ttt, int flags, Map<String, String> keys) {
-        Pdu pdu = Pdu.create(channel.alloc(), Opcode.TEXT_REQUEST, keys.isEmpty() ? null : text(keys));
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.TEXT_REQUEST, keys.isEmpty() ? null : text(keys));
         pdu.setFlags(flags);
         pdu.setItt(itt);
         pdu.u32(Bhs.Text.TTT, ttt);

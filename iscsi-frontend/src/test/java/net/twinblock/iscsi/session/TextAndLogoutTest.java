@@ -14,7 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +38,7 @@ class TextAndLogoutTest extends TargetHarness {
         i.send(i.textRequest(i.newItt(), Pdu.RESERVED_TAG, Bhs.FLAG_FINAL, Map.of("SendTargets", "All")));
         Pdu text = i.receive();
         try {
-            assertEquals(Opcode.TEXT_RESPONSE, text.opcode());
+            assertEquals(IscsiOpcode.TEXT_RESPONSE, text.opcode());
             assertTrue(text.finalBit());
             assertTrue(new String(bytes(text), StandardCharsets.UTF_8).contains("TargetName=" + TestInitiator.TARGET));
         } finally {
@@ -61,7 +61,7 @@ class TextAndLogoutTest extends TargetHarness {
         while (true) {
             Pdu text = i.receive();
             try {
-                assertEquals(Opcode.TEXT_RESPONSE, text.opcode());
+                assertEquals(IscsiOpcode.TEXT_RESPONSE, text.opcode());
                 assertEquals(itt, text.itt());
                 assertTrue(text.data().readableBytes() <= 1024, "no piece beyond MaxRecvDataSegmentLength");
                 answer.writeBytes(bytes(text));
@@ -99,7 +99,7 @@ class TextAndLogoutTest extends TargetHarness {
         assertEquals(0, status(i, itt));
         Pdu logout = i.receive();
         try {
-            assertEquals(Opcode.LOGOUT_RESPONSE, logout.opcode());
+            assertEquals(IscsiOpcode.LOGOUT_RESPONSE, logout.opcode());
             assertEquals(0, logout.u8(Bhs.Logout.RESPONSE), "closed successfully");
             assertEquals(0, logout.u16(Bhs.Logout.TIME2WAIT));
             assertEquals(0, logout.u16(Bhs.Logout.TIME2RETAIN));

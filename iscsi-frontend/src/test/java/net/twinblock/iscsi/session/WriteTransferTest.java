@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.twinblock.iscsi.login.SessionParams;
 import net.twinblock.iscsi.pdu.Bhs;
-import net.twinblock.iscsi.pdu.Opcode;
+import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -99,14 +99,14 @@ class WriteTransferTest {
     }
 
     private static Pdu command(byte[] immediate) {
-        Pdu pdu = Pdu.create(ALLOC, Opcode.SCSI_COMMAND, immediate == null ? null : Unpooled.wrappedBuffer(immediate));
+        Pdu pdu = Pdu.create(ALLOC, IscsiOpcode.SCSI_COMMAND, immediate == null ? null : Unpooled.wrappedBuffer(immediate));
         pdu.setFlags(Bhs.ScsiCommand.FLAG_WRITE);
         return pdu;
     }
 
     private static void dataOut(WriteTransfer t, int ttt, int dataSn, int offset, byte[] payload, boolean last)
             throws DataOutException {
-        Pdu pdu = Pdu.create(ALLOC, Opcode.SCSI_DATA_OUT, Unpooled.wrappedBuffer(payload));
+        Pdu pdu = Pdu.create(ALLOC, IscsiOpcode.SCSI_DATA_OUT, Unpooled.wrappedBuffer(payload));
         try {
             pdu.setFlags(last ? Bhs.FLAG_FINAL : 0);
             pdu.u32(Bhs.DataOut.TTT, ttt);

@@ -1,7 +1,7 @@
 package net.twinblock.iscsi.pdu;
 
 /** iSCSI opcodes (RFC 7143 §11.2.1.2). The low six bits of BHS byte 0. */
-public enum Opcode {
+public enum IscsiOpcode {
     // initiator -> target
     NOP_OUT(0x00),
     SCSI_COMMAND(0x01),
@@ -23,17 +23,17 @@ public enum Opcode {
     ASYNC_MESSAGE(0x32),
     REJECT(0x3f);
 
-    private static final Opcode[] BY_CODE = new Opcode[64];
+    private static final IscsiOpcode[] BY_CODE = new IscsiOpcode[64];
 
     static {
-        for (Opcode op : values()) {
+        for (IscsiOpcode op : values()) {
             BY_CODE[op.code] = op;
         }
     }
 
     private final int code;
 
-    Opcode(int code) {
+    IscsiOpcode(int code) {
         this.code = code;
     }
 
@@ -46,7 +46,7 @@ public enum Opcode {
     }
 
     /** @return the opcode for the low six bits of {@code b}, or null if it is not defined. */
-    public static Opcode of(int b) {
+    public static IscsiOpcode of(int b) {
         return BY_CODE[b & 0x3f];
     }
 }

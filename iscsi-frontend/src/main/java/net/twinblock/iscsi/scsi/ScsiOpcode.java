@@ -9,7 +9,7 @@ import java.util.Map;
  * the device server looks at). Commands that live under a service action (SERVICE ACTION IN,
  * MAINTENANCE IN) are separate entries.
  */
-public enum OpCode {
+public enum ScsiOpcode {
     TEST_UNIT_READY(0x00, Traits.CONTROL, 0x00, 0, 0, 0, 0, 0),
     REQUEST_SENSE(0x03, Traits.INFO, 0x03, 0x01, 0, 0, 0xff, 0),
     READ_6(0x08, Traits.READ, 0x08, 0x1f, 0xff, 0xff, 0xff, 0),
@@ -82,11 +82,11 @@ public enum OpCode {
         }
     }
 
-    private static final Map<Integer, OpCode> BY_KEY = new HashMap<>();
+    private static final Map<Integer, ScsiOpcode> BY_KEY = new HashMap<>();
     private static final Map<Integer, Boolean> HAS_SERVICE_ACTIONS = new HashMap<>();
 
     static {
-        for (OpCode op : values()) {
+        for (ScsiOpcode op : values()) {
             BY_KEY.put(key(op.code, op.serviceAction), op);
             HAS_SERVICE_ACTIONS.merge(op.code, op.serviceAction >= 0, Boolean::logicalOr);
         }
@@ -97,11 +97,11 @@ public enum OpCode {
     private final Traits traits;
     private final byte[] usage;
 
-    OpCode(int code, Traits traits, int... usage) {
+    ScsiOpcode(int code, Traits traits, int... usage) {
         this(code, -1, traits, usage);
     }
 
-    OpCode(int code, int serviceAction, Traits traits, int... usage) {
+    ScsiOpcode(int code, int serviceAction, Traits traits, int... usage) {
         this.code = code;
         this.serviceAction = serviceAction;
         this.traits = traits;
@@ -116,7 +116,7 @@ public enum OpCode {
     }
 
     /** The command a CDB names, or null if this target does not implement it. */
-    public static OpCode of(byte[] cdb) {
+    public static ScsiOpcode of(byte[] cdb) {
         int code = cdb[0] & 0xff;
         if (hasServiceActions(code) && cdb.length > 1) {
             return BY_KEY.get(key(code, cdb[1] & 0x1f));
@@ -125,7 +125,7 @@ public enum OpCode {
     }
 
     /** Looks up by opcode and service action (-1 for none), as REPORT SUPPORTED OPCODES asks. */
-    public static OpCode of(int code, int serviceAction) {
+    public static ScsiOpcode of(int code, int serviceAction) {
         return BY_KEY.get(key(code, serviceAction));
     }
 
