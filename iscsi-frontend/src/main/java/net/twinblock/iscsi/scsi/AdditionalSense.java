@@ -26,7 +26,11 @@ public enum AdditionalSense {
     CAPACITY_DATA_HAS_CHANGED(0x2a, 0x09),
     ASYMMETRIC_ACCESS_STATE_CHANGED(0x2a, 0x06),
     SAVING_PARAMETERS_NOT_SUPPORTED(0x39, 0x00),
-    INTERNAL_TARGET_FAILURE(0x44, 0x00);
+    INTERNAL_TARGET_FAILURE(0x44, 0x00),
+    /** 4Bh: iSCSI data phase failures (SPC-4 table D.2); a write ended by one may be retried. */
+    DATA_PHASE_ERROR(0x4b, 0x00),
+    TOO_MUCH_WRITE_DATA(0x4b, 0x02),
+    DATA_OFFSET_ERROR(0x4b, 0x05);
 
     private final int asc;
     private final int ascq;

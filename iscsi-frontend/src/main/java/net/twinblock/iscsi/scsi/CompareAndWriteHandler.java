@@ -70,7 +70,7 @@ final class CompareAndWriteHandler implements CommandHandler {
                         actual.release();
                     }
                     if (mismatch >= 0) {
-                        return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
+                        return CompletableFuture.completedFuture(ScsiResponse.checkCondition(
                                 SenseData.of(SenseKey.MISCOMPARE, AdditionalSense.MISCOMPARE_DURING_VERIFY_OPERATION)
                                         .withInformation(mismatch)));
                     }

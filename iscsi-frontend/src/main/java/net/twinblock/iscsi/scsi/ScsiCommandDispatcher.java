@@ -98,7 +98,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             LogicalUnit lu = luns.get(request.lun());
             if (lu == null && (op == null || !op.answersForAnyLun())) {
                 request.dataOut().release();
-                return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
+                return CompletableFuture.completedFuture(ScsiResponse.checkCondition(
                         SenseData.of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.LOGICAL_UNIT_NOT_SUPPORTED)));
             }
             if (op == null) {
@@ -106,26 +106,26 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                 SenseData sense = ScsiOpcode.hasServiceActions(request.opcode())
                         ? SenseData.invalidFieldInCdb(1, 4) // known opcode, unknown service action
                         : SenseData.invalidOpcode();
-                return CompletableFuture.completedFuture(ScsiResponses.checkCondition(sense));
+                return CompletableFuture.completedFuture(ScsiResponse.checkCondition(sense));
             }
             task = new ScsiTask(request, op, lu, this);
             if (lu != null && op.reportsUnitAttention()) {
                 SenseData ua = unitAttentions.poll(request.nexus(), request.lun());
                 if (ua != null) {
                     task.releaseUnclaimedData();
-                    return CompletableFuture.completedFuture(ScsiResponses.checkCondition(ua));
+                    return CompletableFuture.completedFuture(ScsiResponse.checkCondition(ua));
                 }
             }
             if (lu != null && !op.allowedWhenInaccessible()) {
                 SenseData denied = accessDenied(lu);
                 if (denied != null) {
                     task.releaseUnclaimedData();
-                    return CompletableFuture.completedFuture(ScsiResponses.checkCondition(denied));
+                    return CompletableFuture.completedFuture(ScsiResponse.checkCondition(denied));
                 }
             }
             if (lu != null && op.writes() && modeParameters.get(request.lun()).softwareWriteProtect()) {
                 task.releaseUnclaimedData();
-                return CompletableFuture.completedFuture(ScsiResponses.checkCondition(SenseData.of(
+                return CompletableFuture.completedFuture(ScsiResponse.checkCondition(SenseData.of(
                         SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED)));
             }
             ScsiTask running = task;
@@ -148,7 +148,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             }
             return result.handle((response, failure) -> {
                 running.releaseUnclaimedData();
-                return failure == null ? response : ScsiResponses.checkCondition(senseFor(failure, command));
+                return failure == null ? response : ScsiResponse.checkCondition(senseFor(failure, command));
             });
         } catch (RuntimeException | Error e) {
             // Synchronous validation failures (CheckCondition) and bugs land here alike.
@@ -157,7 +157,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             } else {
                 request.dataOut().release(); // nothing above released it before throwing
             }
-            return CompletableFuture.completedFuture(ScsiResponses.checkCondition(senseFor(e, op)));
+            return CompletableFuture.completedFuture(ScsiResponse.checkCondition(senseFor(e, op)));
         }
     }
 

@@ -29,4 +29,9 @@ public record ScsiResponse(ScsiStatus status, byte[] sense, ByteBuf dataIn, int 
     public static ScsiResponse good() {
         return new ScsiResponse(ScsiStatus.GOOD, null, null, 0, false, false);
     }
+
+    /** CHECK CONDITION with {@code sense} in fixed format, no data and no residual. */
+    public static ScsiResponse checkCondition(SenseData sense) {
+        return new ScsiResponse(ScsiStatus.CHECK_CONDITION, sense.toFixed(), null, 0, false, false);
+    }
 }

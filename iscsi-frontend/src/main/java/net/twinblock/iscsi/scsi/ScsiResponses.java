@@ -38,10 +38,6 @@ final class ScsiResponses {
         return withResidual(ScsiStatus.GOOD, null, buf, n, task.edtl());
     }
 
-    static ScsiResponse checkCondition(SenseData sense) {
-        return new ScsiResponse(ScsiStatus.CHECK_CONDITION, sense.toFixed(), null, 0, false, false);
-    }
-
     /** CHECK CONDITION that still reports how the EDTL disagreed with the CDB (write residual tests). */
     static ScsiResponse checkCondition(SenseData sense, long spdtl, int edtl) {
         return withResidual(ScsiStatus.CHECK_CONDITION, sense.toFixed(), null, spdtl, edtl);

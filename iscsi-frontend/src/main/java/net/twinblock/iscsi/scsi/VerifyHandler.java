@@ -51,7 +51,7 @@ final class VerifyHandler implements CommandHandler {
                     try {
                         long mismatch = firstMismatch(expected, actual, byteCheck == 3 ? blockSize : 0);
                         if (mismatch >= 0) {
-                            return ScsiResponses.checkCondition(SenseData.of(SenseKey.MISCOMPARE,
+                            return ScsiResponse.checkCondition(SenseData.of(SenseKey.MISCOMPARE,
                                     AdditionalSense.MISCOMPARE_DURING_VERIFY_OPERATION).withInformation(mismatch));
                         }
                         return ScsiResponses.good(spdtl, edtl);

@@ -8,10 +8,12 @@ import net.twinblock.iscsi.login.SessionParams;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.RejectReason;
+import net.twinblock.iscsi.scsi.AdditionalSense;
 import net.twinblock.iscsi.scsi.ScsiRequest;
 import net.twinblock.iscsi.scsi.ScsiResponse;
-import net.twinblock.iscsi.scsi.ScsiStatus;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
+import net.twinblock.iscsi.scsi.SenseData;
+import net.twinblock.iscsi.scsi.SenseKey;
 import net.twinblock.iscsi.scsi.TaskAttribute;
 
 /**
@@ -25,10 +27,6 @@ final class CommandProcessor {
 
     private static final System.Logger LOG = System.getLogger(CommandProcessor.class.getName());
 
-    private static final int SENSE_KEY_HARDWARE_ERROR = 0x04;
-    private static final int SENSE_KEY_ABORTED_COMMAND = 0x0b;
-    private static final int ASC_INTERNAL_TARGET_FAILURE = 0x44;
-    private static final int ASC_DATA_PHASE = 0x4b;
     /** Late Data-Out of a write ended for a data phase error is dropped quietly; a few suffice. */
     private static final int FAILED_ITTS_KEPT = 16;
 
@@ -156,7 +154,7 @@ final class CommandProcessor {
         } catch (DataOutException e) {
             rejecter.reject(pdu.bhs(), e.reason(), e.getMessage());
             if (e.fatal()) {
-                failDataPhase(task, e.ascq());
+                failDataPhase(task, e.sense());
             }
             return;
         }
@@ -169,15 +167,14 @@ final class CommandProcessor {
 
     /**
      * ErrorRecoveryLevel 0 cannot ask for Data-Out again, so a write whose data phase went
-     * wrong ends here with CHECK CONDITION, ABORTED COMMAND, 4Bh/{@code ascq}: nothing of it
+     * wrong ends here with CHECK CONDITION, ABORTED COMMAND, {@code sense} (4Bh/xx): nothing of it
      * reaches the storage, the initiator may retry it, and the connection goes on.
      */
-    private void failDataPhase(Task task, int ascq) {
+    private void failDataPhase(Task task, AdditionalSense sense) {
         task.transfer.release();
         task.aborted = true; // its CmdSN turn, if still to come, must not start it
         rememberFailed(task.itt);
-        byte[] sense = fixedSense(SENSE_KEY_ABORTED_COMMAND, ASC_DATA_PHASE, ascq);
-        status.send(task, new ScsiResponse(ScsiStatus.CHECK_CONDITION, sense, null, 0, false, false));
+        status.send(task, ScsiResponse.checkCondition(SenseData.of(SenseKey.ABORTED_COMMAND, sense)));
         session.letGo(task);
         session.tasks.startRunnable(this::start);
     }
@@ -187,16 +184,6 @@ final class CommandProcessor {
         if (failedItts.size() > FAILED_ITTS_KEPT) {
             failedItts.remove(failedItts.iterator().next());
         }
-    }
-
-    private static byte[] fixedSense(int key, int asc, int ascq) {
-        byte[] sense = new byte[18];
-        sense[0] = 0x70; // current error, fixed format
-        sense[2] = (byte) key;
-        sense[7] = 10; // additional sense length
-        sense[12] = (byte) asc;
-        sense[13] = (byte) ascq;
-        return sense;
     }
 
     private void deliver(Task task) {
@@ -251,8 +238,7 @@ final class CommandProcessor {
     }
 
     private static ScsiResponse internalFailure() {
-        return new ScsiResponse(ScsiStatus.CHECK_CONDITION,
-                fixedSense(SENSE_KEY_HARDWARE_ERROR, ASC_INTERNAL_TARGET_FAILURE, 0), null, 0, false, false);
+        return ScsiResponse.checkCondition(SenseData.of(SenseKey.HARDWARE_ERROR, AdditionalSense.INTERNAL_TARGET_FAILURE));
     }
 
     private void reject(Pdu pdu, RejectReason reason, boolean immediate, int cmdSn, String why) {

@@ -1,12 +1,13 @@
 package net.twinblock.iscsi.session;
 
 import net.twinblock.iscsi.pdu.RejectReason;
+import net.twinblock.iscsi.scsi.AdditionalSense;
 
 /**
  * A Data-Out (or immediate data) that breaks the sequencing rules. It is answered with a
  * Reject. At ErrorRecoveryLevel 0 the target cannot ask for the data again, so a
  * {@link #fatal()} one also ends its command with CHECK CONDITION, ABORTED COMMAND and the
- * iSCSI-specific additional sense in {@link #ascq()} (SPC-4 table D.2: 4Bh/xxh): the
+ * iSCSI-specific additional sense in {@link #sense()} (SPC-4 table D.2: 4Bh/xxh): the
  * connection and every other command on it go on.
  */
 final class DataOutException extends Exception {
@@ -15,28 +16,28 @@ final class DataOutException extends Exception {
 
     private final RejectReason reason;
     private final boolean fatal;
-    private final int ascq;
+    private final AdditionalSense sense;
 
     /** A PDU we reject; the command goes on. */
     DataOutException(RejectReason reason, String message) {
-        this(reason, false, 0, message);
+        this(reason, false, null, message);
     }
 
-    /** A PDU that ends its command; {@code ascq} qualifies ASC 4Bh (DATA PHASE ERROR family). */
-    DataOutException(RejectReason reason, int ascq, String message) {
-        this(reason, true, ascq, message);
+    /** A PDU that ends its command with {@code sense}, one of ASC 4Bh (DATA PHASE ERROR family). */
+    DataOutException(RejectReason reason, AdditionalSense sense, String message) {
+        this(reason, true, sense, message);
     }
 
-    private DataOutException(RejectReason reason, boolean fatal, int ascq, String message) {
+    private DataOutException(RejectReason reason, boolean fatal, AdditionalSense sense, String message) {
         super(message, null, false, false);
         this.reason = reason;
         this.fatal = fatal;
-        this.ascq = ascq;
+        this.sense = sense;
     }
 
-    /** ASCQ with ASC 4Bh: 00 data phase error, 02 too much write data, 05 data offset error. */
-    int ascq() {
-        return ascq;
+    /** The additional sense a fatal one ends its command with; null when not fatal. */
+    AdditionalSense sense() {
+        return sense;
     }
 
     RejectReason reason() {

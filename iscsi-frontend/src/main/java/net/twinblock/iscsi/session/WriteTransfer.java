@@ -10,6 +10,7 @@ import net.twinblock.iscsi.login.SessionParams;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.Pdu;
 import net.twinblock.iscsi.pdu.RejectReason;
+import net.twinblock.iscsi.scsi.AdditionalSense;
 
 /**
  * Gathers the Data-Out of one write (RFC 7143 §4.2.5.2): immediate data, then an unsolicited
@@ -28,10 +29,6 @@ final class WriteTransfer {
     }
 
     private static final int NO_TTT = Pdu.RESERVED_TAG;
-    /** ASCQs under ASC 4Bh (SPC-4 D.2) for what went wrong in the data phase. */
-    private static final int ASCQ_DATA_PHASE_ERROR = 0x00;
-    private static final int ASCQ_TOO_MUCH_DATA = 0x02;
-    private static final int ASCQ_DATA_OFFSET_ERROR = 0x05;
 
     private final int edtl;
     private final SessionParams params;
@@ -117,10 +114,10 @@ final class WriteTransfer {
         int sequenceEnd;
         if (ttt == NO_TTT) {
             if (!unsolicitedOpen) {
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_TOO_MUCH_DATA, "unsolicited Data-Out not expected");
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.TOO_MUCH_WRITE_DATA, "unsolicited Data-Out not expected");
             }
             if (dataSn != unsolicitedDataSn) {
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.DATA_PHASE_ERROR,
                         "unsolicited Data-Out DataSN " + Integer.toUnsignedString(dataSn) + ", expected "
                                 + unsolicitedDataSn);
             }
@@ -129,21 +126,21 @@ final class WriteTransfer {
             Solicitation head = outstanding.peekFirst();
             if (head == null || head.ttt() != ttt) {
                 // Sequences must come in order (DataSequenceInOrder=Yes).
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.DATA_PHASE_ERROR,
                         "Data-Out for TTT 0x" + Integer.toHexString(ttt) + " out of sequence order");
             }
             if (dataSn != solicitedDataSn) {
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR,
+                throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.DATA_PHASE_ERROR,
                         "Data-Out DataSN " + Integer.toUnsignedString(dataSn) + ", expected " + solicitedDataSn);
             }
             sequenceEnd = head.offset() + head.length();
         }
         if (offset != received) {
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_OFFSET_ERROR, "Data-Out buffer offset "
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.DATA_OFFSET_ERROR, "Data-Out buffer offset "
                     + Integer.toUnsignedString(offset) + ", expected " + received + " (DataPDUInOrder=Yes)");
         }
         if ((long) offset + length > sequenceEnd) {
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_TOO_MUCH_DATA, "Data-Out of " + length + " bytes at "
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.TOO_MUCH_WRITE_DATA, "Data-Out of " + length + " bytes at "
                     + offset + " runs past the end of its sequence at " + sequenceEnd + " (EDTL " + edtl + ")");
         }
         boolean ends = offset + length == sequenceEnd;
@@ -151,7 +148,7 @@ final class WriteTransfer {
         // a solicited one must deliver exactly what its R2T asked for.
         boolean earlyEndAllowed = ttt == NO_TTT && last;
         if (last != ends && !earlyEndAllowed) {
-            throw new DataOutException(RejectReason.PROTOCOL_ERROR, ASCQ_DATA_PHASE_ERROR, last
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, AdditionalSense.DATA_PHASE_ERROR, last
                     ? "Data-Out F bit set at " + (offset + length) + " before the sequence end at " + sequenceEnd
                     : "Data-Out fills its sequence without the F bit");
         }

@@ -68,16 +68,16 @@ class WriteTransferTest {
         DataOutException gap = assertThrows(DataOutException.class,
                 () -> dataOut(t, Pdu.RESERVED_TAG, 1, 0, new byte[512], false));
         assertTrue(gap.fatal());
-        assertEquals(0x00, gap.ascq());
+        assertEquals(0x00, gap.sense().ascq());
         DataOutException offset = assertThrows(DataOutException.class,
                 () -> dataOut(t, Pdu.RESERVED_TAG, 0, 512, new byte[512], false));
-        assertEquals(0x05, offset.ascq());
+        assertEquals(0x05, offset.sense().ascq());
         DataOutException beyond = assertThrows(DataOutException.class,
                 () -> dataOut(t, Pdu.RESERVED_TAG, 0, 0, new byte[1536], true));
-        assertEquals(0x02, beyond.ascq(), "unsolicited data beyond FirstBurstLength");
+        assertEquals(0x02, beyond.sense().ascq(), "unsolicited data beyond FirstBurstLength");
         DataOutException early = assertThrows(DataOutException.class,
                 () -> dataOut(t, 77, 0, 0, new byte[512], false));
-        assertEquals(0x00, early.ascq(), "no R2T with that tag is outstanding");
+        assertEquals(0x00, early.sense().ascq(), "no R2T with that tag is outstanding");
         t.release();
         t.release(); // idempotent
         assertFalse(t.complete());
