@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import net.twinblock.mirror.store.StorageFile;
+import net.twinblock.mirror.store.StorageFiles;
 
 /**
  * The record on disk: one small file with two fixed slots, each a complete copy of the record.
@@ -39,17 +41,17 @@ public final class RecordFile implements AutoCloseable {
     private static final long MAX_FILE = 64L << 20;
 
     private final Path path;
-    private final FileChannel channel;
+    private final StorageFile slots;
     private final int slotSize;
     private final long extentSize;
     private final RecordSnapshot loaded;
     private long generation;
     private int newestSlot;
 
-    private RecordFile(Path path, FileChannel channel, int slotSize, long extentSize, RecordSnapshot loaded,
+    private RecordFile(Path path, StorageFile slots, int slotSize, long extentSize, RecordSnapshot loaded,
             int newestSlot) {
         this.path = path;
-        this.channel = channel;
+        this.slots = slots;
         this.slotSize = slotSize;
         this.extentSize = extentSize;
         this.loaded = loaded;
@@ -118,8 +120,10 @@ public final class RecordFile implements AutoCloseable {
 
     private static RecordFile openChannel(Path path, int slotSize, long extentSize, RecordSnapshot loaded,
             int newestSlot) throws IOException {
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new RecordFile(path, ch, slotSize, extentSize, loaded, newestSlot);
+        // Slot updates go through the storage factory, so a power-cut test can drop unforced ones;
+        // whole-file rewrites (create) are power-safe by their rename and bypass it.
+        StorageFile slots = StorageFiles.system().open(path);
+        return new RecordFile(path, slots, slotSize, extentSize, loaded, newestSlot);
     }
 
     private static byte[] readSmall(Path path) throws IOException {
@@ -292,9 +296,9 @@ public final class RecordFile implements AutoCloseable {
         ByteBuffer buf = encode(record.indexes(), next, extentSize, slotSize);
         long pos = (long) slot * slotSize;
         while (buf.hasRemaining()) {
-            pos += channel.write(buf, pos);
+            pos += slots.write(buf, pos);
         }
-        channel.force(false);
+        slots.force();
         generation = next;
         newestSlot = slot;
         return next;
@@ -303,7 +307,7 @@ public final class RecordFile implements AutoCloseable {
     @Override
     public void close() {
         try {
-            channel.close();
+            slots.close();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "closing record file {0}: {1}", path, e);
         }

@@ -7,11 +7,9 @@ import java.io.RandomAccessFile;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,20 +36,20 @@ public final class FileVolume implements Volume {
     private final long size;
     private final int blockSize;
     private final ExecutorService io;
-    private final FileChannel channel;
+    private final StorageFile storage;
     private final HolePuncher holes;
     private final GroupCommit commit;
     private final InFlight inFlight = new InFlight();
 
-    private FileVolume(Path file, long size, int blockSize, ExecutorService io, FileChannel channel,
+    private FileVolume(Path file, long size, int blockSize, ExecutorService io, StorageFile storage,
             HolePuncher holes) {
         this.file = file;
         this.size = size;
         this.blockSize = blockSize;
         this.io = io;
-        this.channel = channel;
+        this.storage = storage;
         this.holes = holes;
-        this.commit = new GroupCommit(() -> channel.force(false), io, file.toString());
+        this.commit = new GroupCommit(storage::force, io, file.toString());
     }
 
     /**
@@ -64,11 +62,21 @@ public final class FileVolume implements Volume {
      * @throws java.io.UncheckedIOException if the file cannot be created or opened
      */
     public static FileVolume open(Path file, long sizeBytes, int blockSize, ExecutorService io) {
-        return open(file, sizeBytes, blockSize, io, true);
+        return open(file, sizeBytes, blockSize, io, true, StorageFiles.system());
     }
 
     /** With {@code punchHoles} false, discards always write zeros (tests of that fallback). */
     static FileVolume open(Path file, long sizeBytes, int blockSize, ExecutorService io, boolean punchHoles) {
+        return open(file, sizeBytes, blockSize, io, punchHoles, StorageFiles.system());
+    }
+
+    /**
+     * Through {@code files} (a test's power-cut fixture). Only plain channels punch holes: libc's
+     * fallocate would change the file behind another factory's back (its unforced pages would
+     * still read as data), so discards under one write zeros through it instead.
+     */
+    static FileVolume open(Path file, long sizeBytes, int blockSize, ExecutorService io, boolean punchHoles,
+            StorageFiles files) {
         if (blockSize != 512 && blockSize != 4096) {
             throw new IllegalArgumentException("block size must be 512 or 4096, not " + blockSize);
         }
@@ -94,9 +102,10 @@ public final class FileVolume implements Volume {
             } else {
                 createSparse(file, sizeBytes);
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            HolePuncher holes = punchHoles ? HolePuncher.open(file) : HolePuncher.disabled(file);
-            return new FileVolume(file, sizeBytes, blockSize, io, channel, holes);
+            StorageFile storage = files.open(file);
+            HolePuncher holes = punchHoles && files == StorageFiles.CHANNELS ? HolePuncher.open(file)
+                    : HolePuncher.disabled(file);
+            return new FileVolume(file, sizeBytes, blockSize, io, storage, holes);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("cannot open volume file " + file + ": " + e, e);
         }
@@ -164,7 +173,7 @@ public final class FileVolume implements Volume {
         // nioBuffers of the writable region share the buffer's memory: the kernel reads into it.
         for (ByteBuffer dst : buf.nioBuffers(0, length)) {
             while (dst.hasRemaining()) {
-                int n = channel.read(dst, pos);
+                int n = storage.read(dst, pos);
                 if (n < 0) {
                     // Cannot happen for a file of the checked size, unless someone truncated it
                     // under us; a hole past EOF reads as zeros, like the sparse part before it.
@@ -207,7 +216,7 @@ public final class FileVolume implements Volume {
 
     private long writeFully(ByteBuffer src, long pos) throws IOException {
         while (src.hasRemaining()) {
-            int n = channel.write(src, pos);
+            int n = storage.write(src, pos);
             if (n <= 0) {
                 throw new IOException("write at " + pos + " of " + file + " made no progress");
             }
@@ -335,17 +344,17 @@ public final class FileVolume implements Volume {
             LOG.log(Level.WARNING, "interrupted while waiting for operations on {0}; closing anyway", file);
         }
         try {
-            if (channel.isOpen()) {
+            if (storage.isOpen()) {
                 // Writes acknowledged without FUA are only in the page cache: a clean shutdown
                 // must not leave them to the kernel's writeback timing.
-                channel.force(false);
+                storage.force();
             }
         } catch (IOException e) {
             LOG.log(Level.ERROR, "final fdatasync of {0} failed: {1}", file, e.toString());
         } finally {
             holes.close();
             try {
-                channel.close();
+                storage.close();
             } catch (IOException e) {
                 LOG.log(Level.WARNING, "closing {0} failed: {1}", file, e.toString());
             }

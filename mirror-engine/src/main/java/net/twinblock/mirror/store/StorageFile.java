@@ -1,0 +1,32 @@
+package net.twinblock.mirror.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Positional I/O on one data file the engine keeps (a LUN's image, a record file), the part of
+ * {@link java.nio.channels.FileChannel} the engine uses. It exists so a test can put a
+ * page-cache model between the engine and the disk and cut the power under it (see {@link
+ * StorageFiles}); in production it is a FileChannel and nothing else.
+ *
+ * <p>Methods follow FileChannel's contracts: reads and writes may be short, a read at or past
+ * the end returns -1. Callers use it from several threads at once, as they would a FileChannel.
+ */
+public interface StorageFile extends AutoCloseable {
+
+    /** Reads into {@code dst} from {@code position}; bytes read, or -1 at the end of the file. */
+    int read(ByteBuffer dst, long position) throws IOException;
+
+    /** Writes {@code src} at {@code position}; bytes written. */
+    int write(ByteBuffer src, long position) throws IOException;
+
+    /** fdatasync: every write completed before this call is durable when it returns. */
+    void force() throws IOException;
+
+    long size() throws IOException;
+
+    boolean isOpen();
+
+    @Override
+    void close() throws IOException;
+}

@@ -1,0 +1,68 @@
+package net.twinblock.mirror.store;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Opens the engine's data files as {@link StorageFile}s. Production uses {@link #CHANNELS}.
+ *
+ * <p>Tests of power loss set the JVM system property {@value #TEST_PROPERTY} to the class name
+ * of another implementation (public, with a public no-argument constructor), which then opens
+ * every data file of this JVM: one instance per class, so a test can reach it to cut the power.
+ * No config key leads here; only a {@code -D} on the java command line does.
+ */
+public interface StorageFiles {
+
+    /** System property naming a test's factory class. */
+    String TEST_PROPERTY = "twinblock.test.storage-files";
+
+    /** Plain FileChannels: writes go to the kernel's page cache, force() is fdatasync. */
+    StorageFiles CHANNELS = ChannelFile::open;
+
+    /** Opens an existing file for reading and writing. */
+    StorageFile open(Path file) throws IOException;
+
+    /**
+     * The factory this JVM's data files go through: {@link #CHANNELS} unless {@value
+     * #TEST_PROPERTY} names another. Read at every open (opens are rare), so a test may set it.
+     *
+     * @throws IllegalStateException if the named class cannot be loaded or is no factory
+     */
+    static StorageFiles system() {
+        String name = System.getProperty(TEST_PROPERTY);
+        return name == null || name.isBlank() ? CHANNELS : Loaded.get(name.strip());
+    }
+
+    /** The factories named by the property so far, one instance per class. */
+    final class Loaded {
+        private static final Logger LOG = System.getLogger(StorageFiles.class.getName());
+        private static final Map<String, StorageFiles> BY_NAME = new ConcurrentHashMap<>();
+
+        private Loaded() {
+        }
+
+        static StorageFiles get(String className) {
+            return BY_NAME.computeIfAbsent(className, Loaded::load);
+        }
+
+        private static StorageFiles load(String className) {
+            Object made;
+            try {
+                made = Class.forName(className).getConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new IllegalStateException(TEST_PROPERTY + "=" + className + ": cannot create it: " + e, e);
+            }
+            if (!(made instanceof StorageFiles files)) {
+                throw new IllegalStateException(TEST_PROPERTY + "=" + className + " is not a "
+                        + StorageFiles.class.getName());
+            }
+            LOG.log(Level.WARNING, "data files go through the test fixture {0} ({1}): not for production",
+                    className, TEST_PROPERTY);
+            return files;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package net.twinblock.mirror.store;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Predicate;
+
+/**
+ * A power-cut test fixture: data files whose writes live only in this JVM's memory (a model of
+ * the kernel's page cache) until a {@link StorageFile#force() force} covers them. A power cut
+ * throws the unforced writes away, as losing power throws away a page cache.
+ *
+ * <p>Select it for every data file of a JVM with {@code -Dtwinblock.test.storage-files=}{@value
+ * #CLASS_NAME} (a node process started so: its SIGKILL is a power cut, since the overlay dies with
+ * the heap), or pass an instance where the engine takes a {@link StorageFiles}. In one JVM, {@link
+ * #powerCut(Path)} cuts the files under one node's directory only.
+ *
+ * <p>Pages are per file, shared by all its handles, and survive a handle's close (a page cache
+ * outlives a descriptor). After a cut the file's old handles refuse every call, so the engine
+ * above them must be reopened, as a rebooted node would be.
+ */
+public final class VolatileFiles implements StorageFiles {
+
+    public static final String CLASS_NAME = "net.twinblock.mirror.store.VolatileFiles";
+
+    private final Map<Path, VolatileFile> files = new HashMap<>();
+
+    /** Public, no arguments: StorageFiles.system() creates it by reflection. */
+    public VolatileFiles() {
+    }
+
+    @Override
+    public synchronized StorageFile open(Path file) throws IOException {
+        Path key = file.toAbsolutePath().normalize();
+        VolatileFile f = files.get(key);
+        if (f == null) {
+            f = VolatileFile.open(key);
+            files.put(key, f);
+        }
+        return f.newHandle();
+    }
+
+    /** Power cut of every file opened through this factory: every unforced write is gone. */
+    public void powerCut() {
+        cut(path -> true, null);
+    }
+
+    /** Power cut of the files under {@code dir} (one node of two in one JVM). */
+    public void powerCut(Path dir) {
+        cut(under(dir), null);
+    }
+
+    /**
+     * Power cut after some background writeback: each unforced page reached the disk or not, at
+     * random, whole pages only. The realistic worst case for anything relying on write order.
+     */
+    public void powerCut(Random random) {
+        cut(path -> true, random);
+    }
+
+    /** {@link #powerCut(Random)} of the files under {@code dir}. */
+    public void powerCut(Path dir, Random random) {
+        cut(under(dir), random);
+    }
+
+    /** Unforced pages of all files, for tests of the fixture itself. */
+    public synchronized int unforcedPages() {
+        return files.values().stream().mapToInt(VolatileFile::unforcedPages).sum();
+    }
+
+    private static Predicate<Path> under(Path dir) {
+        Path d = dir.toAbsolutePath().normalize();
+        return path -> path.startsWith(d);
+    }
+
+    private void cut(Predicate<Path> which, Random random) {
+        List<VolatileFile> victims = new ArrayList<>();
+        synchronized (this) {
+            files.entrySet().removeIf(e -> {
+                boolean hit = which.test(e.getKey());
+                if (hit) {
+                    victims.add(e.getValue());
+                }
+                return hit;
+            });
+        }
+        for (VolatileFile f : victims) {
+            f.cut(random);
+        }
+    }
+}
