@@ -18,10 +18,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
+import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import net.twinblock.iscsi.session.LoginHandler;
 import net.twinblock.iscsi.session.SessionInfo;
@@ -46,6 +48,15 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup("iscsi-connections",
             GlobalEventExecutor.INSTANCE);
 
+    /**
+     * A target whose commands run in its own SCSI device server over {@code cfg.luns()};
+     * {@code observer} sees every command (for the embedder's metrics).
+     */
+    public IscsiTarget(IscsiTargetConfig cfg, CommandObserver observer) {
+        this(cfg, new ObservedExecutor(new ScsiCommandDispatcher(cfg.luns()), observer));
+    }
+
+    /** A target over another SCSI layer: tests drive the session layer with a scripted one. */
     public IscsiTarget(IscsiTargetConfig cfg, ScsiTaskExecutor executor) {
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.executor = Objects.requireNonNull(executor, "executor");

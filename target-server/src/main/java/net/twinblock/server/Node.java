@@ -25,11 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import net.twinblock.iscsi.IscsiTarget;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.LunIdentity;
 import net.twinblock.iscsi.lun.PortGroup;
-import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
@@ -62,7 +61,7 @@ import net.twinblock.server.config.LunConfig;
 import net.twinblock.server.config.MirrorSettings;
 import net.twinblock.server.config.NodeConfig;
 import net.twinblock.server.config.ValueParsers;
-import net.twinblock.server.metrics.CountingTaskExecutor;
+import net.twinblock.server.metrics.CommandCounters;
 import net.twinblock.server.metrics.StorageCounters;
 import net.twinblock.server.storage.LunIdentities;
 import net.twinblock.server.storage.PairPortGroup;
@@ -85,7 +84,7 @@ public final class Node implements NodeView, AutoCloseable {
     private Transport transport;
     private EventLoopGroup group;
     private ExecutorService io;
-    private CountingTaskExecutor commands;
+    private final CommandCounters commands = new CommandCounters();
     private volatile IscsiTarget target;
     private volatile AdminServer admin;
     private volatile PairNode pair;
@@ -150,7 +149,6 @@ public final class Node implements NodeView, AutoCloseable {
                     HexFormat.of().formatHex(identity.naa()), counters));
         }
 
-        commands = new CountingTaskExecutor(new ScsiCommandDispatcher(luns));
         IscsiTargetConfig targetConfig = targetConfig(config, luns);
         target = new IscsiTarget(targetConfig, commands);
         try {
@@ -625,7 +623,7 @@ public final class Node implements NodeView, AutoCloseable {
     }
 
     @Override
-    public CountingTaskExecutor commands() {
+    public CommandCounters commands() {
         return commands;
     }
 

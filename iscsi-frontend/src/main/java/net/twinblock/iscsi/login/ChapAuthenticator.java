@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import net.twinblock.iscsi.config.ChapConfig;
 
 /**
  * The security stage of one login: AuthMethod, then CHAP with MD5 (RFC 7143 §12.1.3, RFC 1994),

@@ -3,7 +3,7 @@ package net.twinblock.iscsi.login;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 
 /**
  * Who is logging in to what: InitiatorName, InitiatorAlias, TargetName and SessionType as the

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;

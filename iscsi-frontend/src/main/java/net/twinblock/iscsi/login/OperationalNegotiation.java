@@ -6,7 +6,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 
 /**
  * The operational keys of one login (RFC 7143 §13): answers what the initiator offers, offers

@@ -7,7 +7,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.LoginPhase;
 import net.twinblock.iscsi.login.LoginResult;
 import net.twinblock.iscsi.login.LoginStep;

@@ -5,7 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.lang.System.Logger.Level;
 import java.util.function.Consumer;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.IscsiOpcode;

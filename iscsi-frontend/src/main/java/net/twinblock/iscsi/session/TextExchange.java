@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.login.TextKeys;
 import net.twinblock.iscsi.login.TextNegotiation;

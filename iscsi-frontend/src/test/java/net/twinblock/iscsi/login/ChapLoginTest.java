@@ -20,6 +20,7 @@ import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
+import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.login.LoginStep.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

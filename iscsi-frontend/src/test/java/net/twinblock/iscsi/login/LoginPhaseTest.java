@@ -25,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.login.LoginStep.Status;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.IscsiOpcode;

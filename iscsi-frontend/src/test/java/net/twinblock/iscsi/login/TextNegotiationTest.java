@@ -7,7 +7,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import org.junit.jupiter.api.Test;
 
 /** Text Requests in the full feature phase: SendTargets and the keys allowed after login. */

@@ -18,13 +18,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.twinblock.iscsi.CommandObserver;
 import net.twinblock.iscsi.IscsiTarget;
-import net.twinblock.iscsi.IscsiTargetConfig;
-import net.twinblock.iscsi.login.ChapConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
+import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.LunIdentity;
 import net.twinblock.iscsi.lun.PortGroup;
-import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class LibiscsiConformanceTest {
                 IscsiTargetConfig.DEFAULT_FIRST_BURST_LENGTH, IscsiTargetConfig.DEFAULT_MAX_BURST_LENGTH,
                 IscsiTargetConfig.DEFAULT_MAX_OUTSTANDING_R2T, IscsiTargetConfig.DEFAULT_COMMAND_WINDOW,
                 Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(10));
-        target = new IscsiTarget(cfg, new ScsiCommandDispatcher(luns));
+        target = new IscsiTarget(cfg, CommandObserver.NONE);
         target.start(group, NioServerSocketChannel.class);
         InetSocketAddress portal = target.boundPortals().get(0);
         url = "iscsi://127.0.0.1:" + portal.getPort() + "/" + IQN + "/0";

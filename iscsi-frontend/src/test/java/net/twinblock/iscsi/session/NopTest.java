@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import net.twinblock.iscsi.IscsiTargetConfig;
+import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;

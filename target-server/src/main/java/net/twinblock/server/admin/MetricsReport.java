@@ -3,8 +3,8 @@ package net.twinblock.server.admin;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import net.twinblock.iscsi.CommandObserver;
 import net.twinblock.iscsi.lun.StorageException;
-import net.twinblock.iscsi.scsi.ScsiStatus;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.server.metrics.LatencyHistogram;
 import net.twinblock.server.metrics.StorageCounters;
@@ -33,8 +33,8 @@ public final class MetricsReport {
                 .append("\"} ").append(n).append('\n'));
 
         header(out, "twinblock_scsi_commands_total", "counter", "SCSI commands completed, by status.");
-        for (ScsiStatus s : ScsiStatus.values()) {
-            out.append("twinblock_scsi_commands_total{status=\"").append(s.name().toLowerCase(Locale.ROOT))
+        for (String s : CommandObserver.STATUSES) {
+            out.append("twinblock_scsi_commands_total{status=\"").append(s)
                     .append("\"} ").append(node.commands().completed(s)).append('\n');
         }
         header(out, "twinblock_scsi_commands_in_flight", "gauge", "SCSI commands being executed.");

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import net.twinblock.iscsi.session.SessionInfo;
-import net.twinblock.server.metrics.CountingTaskExecutor;
+import net.twinblock.server.metrics.CommandCounters;
 import net.twinblock.server.metrics.StorageCounters;
 
 /** What the admin endpoint may see of a running node. Read from any thread, never blocks. */
@@ -40,7 +40,7 @@ public interface NodeView {
 
     List<SessionInfo> sessions();
 
-    CountingTaskExecutor commands();
+    CommandCounters commands();
 
     /** The pair this node belongs to, as of now; null on a standalone node. */
     default MirrorSnapshot mirror() {

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import net.twinblock.iscsi.login.ChapConfig;
+import net.twinblock.iscsi.config.ChapConfig;
 
 /**
  * The node's configuration, typed and checked: every key parsed (so a typo in a key nobody

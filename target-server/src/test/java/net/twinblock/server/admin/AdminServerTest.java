@@ -20,12 +20,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import net.twinblock.iscsi.scsi.Nexus;
-import net.twinblock.iscsi.scsi.ScsiRequest;
-import net.twinblock.iscsi.scsi.ScsiResponse;
-import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import net.twinblock.iscsi.session.SessionInfo;
-import net.twinblock.server.metrics.CountingTaskExecutor;
+import net.twinblock.server.metrics.CommandCounters;
 import net.twinblock.server.metrics.StorageCounters;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,34 +34,7 @@ class AdminServerTest {
     private AdminServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final StorageCounters lun0 = new StorageCounters();
-    private final CountingTaskExecutor commands = new CountingTaskExecutor(new ScsiTaskExecutor() {
-        @Override
-        public CompletableFuture<ScsiResponse> execute(ScsiRequest request) {
-            request.dataOut().release();
-            return CompletableFuture.completedFuture(ScsiResponse.good());
-        }
-
-        @Override
-        public boolean lunExists(int lun) {
-            return lun == 0;
-        }
-
-        @Override
-        public void nexusAdded(Nexus nexus) {
-        }
-
-        @Override
-        public void nexusRemoved(Nexus nexus) {
-        }
-
-        @Override
-        public void lunReset(int lun, Nexus by) {
-        }
-
-        @Override
-        public void targetReset(Nexus by) {
-        }
-    });
+    private final CommandCounters commands = new CommandCounters();
 
     private final NodeView node = new NodeView() {
         @Override
@@ -120,7 +89,7 @@ class AdminServerTest {
         }
 
         @Override
-        public CountingTaskExecutor commands() {
+        public CommandCounters commands() {
             return commands;
         }
     };
@@ -171,8 +140,8 @@ class AdminServerTest {
     void metricsAreInPrometheusTextFormatAndMove() throws Exception {
         lun0.read(4096);
         lun0.written(8192);
-        commands.execute(new ScsiRequest(new Nexus("iqn.x", 1, 1), 0, new byte[16], 0, false, false, null, null,
-                null)).get(5, TimeUnit.SECONDS);
+        commands.started();
+        commands.finished("good", 50_000);
 
         HttpResponse<String> r = call("GET", "/metrics");
         assertEquals(200, r.statusCode());

@@ -1,11 +1,10 @@
-package net.twinblock.iscsi;
+package net.twinblock.iscsi.config;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import net.twinblock.iscsi.login.ChapConfig;
 import net.twinblock.iscsi.lun.LogicalUnit;
 
 /**

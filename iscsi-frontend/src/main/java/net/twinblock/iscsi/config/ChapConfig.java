@@ -1,4 +1,4 @@
-package net.twinblock.iscsi.login;
+package net.twinblock.iscsi.config;
 
 /**
  * CHAP credentials (RFC 7143 §12.1.3). When {@code user} is set the target requires CHAP:

@@ -1,10 +1,13 @@
-package net.twinblock.server.metrics;
+package net.twinblock.iscsi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.iscsi.scsi.Nexus;
 import net.twinblock.iscsi.scsi.ScsiRequest;
@@ -13,15 +16,29 @@ import net.twinblock.iscsi.scsi.ScsiStatus;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import org.junit.jupiter.api.Test;
 
-class CountingTaskExecutorTest {
+class ObservedExecutorTest {
 
     private final Deque<CompletableFuture<ScsiResponse>> pending = new ArrayDeque<>();
     private int resets;
+    private int started;
+    private final List<String> finished = new ArrayList<>();
+
+    private final CommandObserver observer = new CommandObserver() {
+        @Override
+        public void started() {
+            started++;
+        }
+
+        @Override
+        public void finished(String status, long nanos) {
+            assertTrue(nanos >= 0);
+            finished.add(status);
+        }
+    };
 
     private final ScsiTaskExecutor delegate = new ScsiTaskExecutor() {
         @Override
         public CompletableFuture<ScsiResponse> execute(ScsiRequest request) {
-            request.dataOut().release();
             CompletableFuture<ScsiResponse> f = new CompletableFuture<>();
             pending.add(f);
             return f;
@@ -57,54 +74,43 @@ class CountingTaskExecutorTest {
     }
 
     @Test
-    void countsInFlightAndCompletedByStatusWithoutChangingTheFuture() {
-        CountingTaskExecutor counting = new CountingTaskExecutor(delegate);
-        CompletableFuture<ScsiResponse> first = counting.execute(request());
-        counting.execute(request());
+    void reportsEachCommandByStatusWithoutChangingTheFuture() {
+        ObservedExecutor observed = new ObservedExecutor(delegate, observer);
+        CompletableFuture<ScsiResponse> first = observed.execute(request());
+        observed.execute(request());
         assertSame(pending.peekFirst(), first, "the caller chains on the delegate's own future");
-        assertEquals(2, counting.inFlight());
-        assertEquals(0, counting.completed());
+        assertEquals(2, started);
+        assertEquals(List.of(), finished);
 
         pending.removeFirst().complete(ScsiResponse.good());
         pending.removeFirst().complete(new ScsiResponse(ScsiStatus.CHECK_CONDITION, new byte[18], null, 0, false,
                 false));
-        assertEquals(0, counting.inFlight());
-        assertEquals(1, counting.completed(ScsiStatus.GOOD));
-        assertEquals(1, counting.completed(ScsiStatus.CHECK_CONDITION));
-        assertEquals(2, counting.latency().cumulative()[LatencyHistogram.bounds().length]);
+        assertEquals(List.of("good", "check_condition"), finished);
     }
 
     @Test
     void aFutureThatBreaksTheContractCountsAsCheckCondition() {
-        CountingTaskExecutor counting = new CountingTaskExecutor(delegate);
-        counting.execute(request());
+        ObservedExecutor observed = new ObservedExecutor(delegate, observer);
+        observed.execute(request());
         pending.removeFirst().completeExceptionally(new IllegalStateException("bug"));
-        assertEquals(1, counting.completed(ScsiStatus.CHECK_CONDITION));
-        assertEquals(0, counting.inFlight());
+        assertEquals(List.of("check_condition"), finished);
     }
 
     @Test
     void taskManagementPassesThrough() {
-        CountingTaskExecutor counting = new CountingTaskExecutor(delegate);
+        ObservedExecutor observed = new ObservedExecutor(delegate, observer);
         Nexus n = new Nexus("iqn.2026-11.test:host", 1, 1);
-        counting.lunReset(0, n);
-        counting.targetReset(n);
+        observed.lunReset(0, n);
+        observed.targetReset(n);
         assertEquals(2, resets);
-        assertEquals(true, counting.lunExists(0));
-        assertEquals(false, counting.lunExists(1));
+        assertEquals(true, observed.lunExists(0));
+        assertEquals(false, observed.lunExists(1));
     }
 
     @Test
-    void histogramBucketsAreCumulative() {
-        LatencyHistogram h = new LatencyHistogram();
-        h.record(10_000);          // 10 µs: first bucket
-        h.record(3_000_000);       // 3 ms: le=0.005
-        h.record(60_000_000_000L); // a minute: only +Inf
-        long[] c = h.cumulative();
-        assertEquals(1, c[0]);
-        assertEquals(2, c[6]);     // le=0.005
-        assertEquals(2, c[c.length - 2]);
-        assertEquals(3, c[c.length - 1]);
-        assertEquals(60.00301, h.sumSeconds(), 1e-9);
+    void statusNamesCoverEveryScsiStatus() {
+        assertEquals(ScsiStatus.values().length, CommandObserver.STATUSES.size());
+        assertEquals("good", CommandObserver.STATUSES.get(0));
+        assertTrue(CommandObserver.STATUSES.contains("task_aborted"));
     }
 }
