@@ -65,11 +65,6 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "serve" -> serve(rest, err, stopRequested);
-                case "status" -> status(rest, out, err);
-                case "promote" -> promote(rest, out, err);
-                case "resolve" -> resolve(rest, out, err);
-                case "verify" -> verify(rest, out, err);
-                case "resync" -> resync(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -78,8 +73,14 @@ public final class Main {
                     out.println("twinblock " + version());
                     yield EXIT_OK;
                 }
-                default -> throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, verify, resync, "
+                default -> {
+                    AdminVerb verb = AdminVerb.ofCommand(args[0]);
+                    if (verb != null) {
+                        yield call(verb, rest, out, err);
+                    }
+                    throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, verify, resync, "
                         + "help or version", args[0]);
+                }
             };
         } catch (ConfigException e) {
             err.println("config error: " + e.getMessage());
@@ -152,146 +153,30 @@ public final class Main {
         return base.overriddenBy(cli);
     }
 
-    private static int status(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        InetSocketAddress admin = adminAddress(args);
-        try {
-            out.print(new AdminClient(admin).get("/status"));
-            out.flush();
-            return EXIT_OK;
-        } catch (AdminClient.Unreachable e) {
-            err.println("status: " + e.getMessage());
-            return EXIT_FAILED;
-        }
-    }
-
     /**
-     * Asks a secondary to become the primary. Prints the node's answer; a refusal (the old
-     * primary still connected, a standalone node, a copy left inconsistent by an unfinished
-     * resync) prints the reason and exits 1. {@code --force} promotes an inconsistent copy anyway.
+     * Runs an admin verb against a node: its options, then {@code [--admin HOST:PORT | --config
+     * FILE]}. Prints the node's answer (JSON) on success; a refusal prints "VERB refused: " and the
+     * node's reason. The exit code is the verb's (see {@link AdminVerb}).
      */
-    private static int promote(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        String[] rest = java.util.Arrays.stream(args).filter(a -> !a.equals("--force")).toArray(String[]::new);
-        boolean force = rest.length < args.length;
-        InetSocketAddress admin = adminAddress(rest);
+    private static int call(AdminVerb verb, String[] args, PrintStream out, PrintStream err) throws ConfigException {
+        AdminVerb.Call call = verb.parse(args);
+        AdminClient client = new AdminClient(adminAddress(call.rest()));
         AdminClient.Answer answer;
         try {
-            answer = new AdminClient(admin).post(force ? "/promote?force=true" : "/promote");
+            answer = verb.method.equals("GET") ? new AdminClient.Answer(200, client.get(verb.path))
+                    : client.post(verb.path + (call.query().isEmpty() ? "" : "?" + call.query()));
         } catch (AdminClient.Unreachable e) {
-            err.println("promote: " + e.getMessage());
+            err.println(verb.command + ": " + e.getMessage());
             return EXIT_FAILED;
         }
         if (answer.status() == 200) {
             out.print(answer.body());
             out.flush();
-            return EXIT_OK;
+            return verb.exitCodeOk(answer.body());
         }
-        err.println("promote refused: " + AdminClient.errorMessage(answer.body()));
-        return EXIT_FAILED;
-    }
-
-    /**
-     * Ends a split brain: {@code --discard NAME} names the node whose data loses (its writes since
-     * the split are dropped and it becomes a full copy of the other); run against either node.
-     * Against the loser (a secondary) its data is dropped at once; against the survivor (the
-     * primary) the loser drops it at its next connection. {@code --discard-local} is the older
-     * form of naming the node run against. Nothing is discarded without one of them. Exit 2 for a
-     * NAME that is neither node's.
-     */
-    private static int resolve(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        String query;
-        int rest;
-        if (args.length > 0 && args[0].equals("--discard-local")) {
-            query = "discard=local";
-            rest = 1;
-        } else if (args.length > 1 && args[0].equals("--discard") && !args[1].startsWith("--")) {
-            query = "node=" + java.net.URLEncoder.encode(args[1], java.nio.charset.StandardCharsets.UTF_8);
-            rest = 2;
-        } else if (args.length > 0 && args[0].startsWith("--discard=") && args[0].length() > "--discard=".length()) {
-            query = "node=" + java.net.URLEncoder.encode(args[0].substring("--discard=".length()),
-                    java.nio.charset.StandardCharsets.UTF_8);
-            rest = 1;
-        } else {
-            throw new ConfigException("resolve", "say which node's data to drop: resolve --discard NAME [--admin"
-                    + " HOST:PORT | --config FILE], NAME the node whose writes are discarded (its node.name, as"
-                    + " status shows it), run against either node", String.join(" ", args));
-        }
-        InetSocketAddress admin = adminAddress(java.util.Arrays.copyOfRange(args, rest, args.length));
-        AdminClient.Answer answer;
-        try {
-            answer = new AdminClient(admin).post("/resolve?" + query);
-        } catch (AdminClient.Unreachable e) {
-            err.println("resolve: " + e.getMessage());
-            return EXIT_FAILED;
-        }
-        if (answer.status() == 200) {
-            out.print(answer.body());
-            out.flush();
-            return EXIT_OK;
-        }
-        if (answer.status() == 400) {
-            err.println("resolve: " + AdminClient.errorMessage(answer.body()));
-            return EXIT_USAGE;
-        }
-        err.println("resolve refused: " + AdminClient.errorMessage(answer.body()));
-        return EXIT_FAILED;
-    }
-
-    /**
-     * Compares the pair's two copies now (on the primary). Prints the report as JSON; exits 0
-     * when the copies are identical (or every difference was repaired), 1 when blocks differ or
-     * the comparison could not run.
-     */
-    private static int verify(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        InetSocketAddress admin = adminAddress(args);
-        AdminClient.Answer answer;
-        try {
-            answer = new AdminClient(admin).post("/verify");
-        } catch (AdminClient.Unreachable e) {
-            err.println("verify: " + e.getMessage());
-            return EXIT_FAILED;
-        }
-        if (answer.status() != 200) {
-            err.println("verify refused: " + AdminClient.errorMessage(answer.body()));
-            return EXIT_FAILED;
-        }
-        out.print(answer.body());
-        out.flush();
-        long mismatched = jsonNumber(answer.body(), "mismatchedBlocks");
-        return mismatched == 0 || mismatched == jsonNumber(answer.body(), "repairedBlocks") ? EXIT_OK : EXIT_FAILED;
-    }
-
-    /**
-     * A checksum resync now, on the primary: every region compared, what differs copied. A
-     * reconnect resyncs by itself (bitmap or checksum); this is for a pair that looks in sync
-     * but may not be (a replaced disk). --checksum is required, to say what runs.
-     */
-    private static int resync(String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        if (args.length == 0 || !args[0].equals("--checksum")) {
-            throw new ConfigException("resync", "only a checksum resync runs on demand (a reconnect copies the"
-                    + " outage bitmap by itself): resync --checksum [--admin HOST:PORT | --config FILE]",
-                    String.join(" ", args));
-        }
-        InetSocketAddress admin = adminAddress(java.util.Arrays.copyOfRange(args, 1, args.length));
-        AdminClient.Answer answer;
-        try {
-            answer = new AdminClient(admin).post("/resync");
-        } catch (AdminClient.Unreachable e) {
-            err.println("resync: " + e.getMessage());
-            return EXIT_FAILED;
-        }
-        if (answer.status() != 200) {
-            err.println("resync refused: " + AdminClient.errorMessage(answer.body()));
-            return EXIT_FAILED;
-        }
-        out.print(answer.body());
-        out.flush();
-        return EXIT_OK;
-    }
-
-    /** A top-level number of the admin endpoint's JSON answer; -1 if absent. */
-    private static long jsonNumber(String json, String key) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        int exit = verb.exitCodeRefused(answer.status());
+        err.println(verb.command + (exit == EXIT_USAGE ? ": " : " refused: ") + AdminClient.errorMessage(answer.body()));
+        return exit;
     }
 
     /** {@code [--admin HOST:PORT | --config FILE]}: which node's admin endpoint to call. */

@@ -38,23 +38,16 @@ import net.twinblock.mirror.record.RecordKeeper;
 import net.twinblock.mirror.record.RecordSettings;
 import net.twinblock.mirror.resync.ChecksumAlgorithm;
 import net.twinblock.mirror.resync.OutageBitmap;
-import net.twinblock.mirror.resync.ScrubReport;
 import net.twinblock.mirror.resync.ScrubSettings;
 import net.twinblock.mirror.pair.PairStatus;
 import net.twinblock.mirror.pair.SplitBrainStatus;
 import net.twinblock.mirror.pair.Role;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
-import net.twinblock.server.admin.AdminEndpoint;
-import net.twinblock.server.admin.AdminReply;
-import net.twinblock.server.admin.AdminRequest;
-import net.twinblock.server.admin.AdminRoutes;
 import net.twinblock.server.admin.AdminServer;
 import net.twinblock.server.admin.BindFailure;
-import net.twinblock.server.admin.MetricsReport;
 import net.twinblock.server.admin.MirrorSnapshot;
 import net.twinblock.server.admin.NodeView;
-import net.twinblock.server.admin.StatusReport;
 import net.twinblock.server.config.ConfigException;
 import net.twinblock.server.config.Keys;
 import net.twinblock.server.config.LunConfig;
@@ -165,7 +158,8 @@ public final class Node implements NodeView, AutoCloseable {
             return t;
         });
         try {
-            admin = AdminServer.bind(group, transport.serverChannelClass(), adminAddress, routes());
+            admin = AdminServer.bind(group, transport.serverChannelClass(), adminAddress,
+                    AdminVerb.routes(new AdminActions(this, pair, portGroup, adminActions)));
         } catch (BindFailure e) {
             throw new StartFailure(e.getMessage() + " (" + Keys.ADMIN_LISTEN.name() + ")", e);
         }
@@ -296,165 +290,11 @@ public final class Node implements NodeView, AutoCloseable {
         }
     }
 
-    private AdminRoutes routes() {
-        // POST commands (promote, verify, resync, resolve) go here as the mirror engine grows them.
-        return new AdminRoutes()
-                .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(this))))
-                .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(this))))
-                .post("/promote", this::promote)
-                .post("/resolve", this::resolve)
-                .post("/verify", r -> verify())
-                .post("/resync", r -> resync());
-    }
-
-    /**
-     * POST /resync: a checksum resync now (see PairNode.resyncNow): 200 with blocks compared,
-     * differing and copied once done; 409 on a secondary, without a link, or while one runs.
-     */
-    private java.util.concurrent.CompletableFuture<AdminReply> resync() {
-        PairNode p = pair;
-        if (p == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
-                    "this node is standalone (mirror.role = standalone): there is no copy to resync", Map.of()));
-        }
-        java.util.concurrent.CompletableFuture<net.twinblock.mirror.resync.ChecksumResync.Result> run;
-        try {
-            run = p.resyncNow();
-        } catch (IllegalStateException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409, e.getMessage(),
-                    Map.of("role", roleName(p.role()))));
-        }
-        return run.handle((result, err) -> {
-            if (err != null) {
-                return AdminReply.error(503, "resync stopped: " + (err.getCause() != null ? err.getCause() : err),
-                        Map.of());
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("result", "resynced");
-            body.put("regionsCompared", result.scan().regionsScanned());
-            body.put("blocksDiffering", result.blocksDiffering());
-            body.put("blocksCopied", result.blocksCopied());
-            return AdminReply.json(200, body);
-        });
-    }
-
     /** scrub.* and resync.checksum as the engine takes them: one hash per block, 256 hashes per message. */
     static ScrubSettings scrubSettings(NodeConfig c) {
         return new ScrubSettings(c.get(Keys.SCRUB_INTERVAL), c.get(Keys.SCRUB_MAX_RATE), c.get(Keys.SCRUB_BUSY_RATE),
                 c.get(Keys.SCRUB_REPAIR), ChecksumAlgorithm.fromConfig(Keys.RESYNC_CHECKSUM.name(),
                         c.get(Keys.RESYNC_CHECKSUM)), 1, 256);
-    }
-
-    /**
-     * POST /verify: compares both copies now (a scrub, paced like a periodic one) and answers with
-     * what it found: blocks that differ (and the first ranges), blocks repaired (scrub.repair). 409
-     * on a secondary or without an in-sync secondary.
-     */
-    private java.util.concurrent.CompletableFuture<AdminReply> verify() {
-        PairNode p = pair;
-        if (p == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
-                    "this node is standalone (mirror.role = standalone): there is no copy to compare with", Map.of()));
-        }
-        java.util.concurrent.CompletableFuture<ScrubReport> run;
-        try {
-            run = p.verify();
-        } catch (IllegalStateException e) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409, e.getMessage(),
-                    Map.of("role", roleName(p.role()))));
-        }
-        return run.handle((report, err) -> {
-            if (err != null) {
-                return AdminReply.error(503, "verify stopped: " + (err.getCause() != null ? err.getCause() : err),
-                        Map.of());
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("result", report.mismatchedBlocks() == 0 ? "identical" : "different");
-            body.put("complete", report.complete());
-            body.put("regionsScanned", report.regionsScanned());
-            body.put("mismatchedBlocks", report.mismatchedBlocks());
-            body.put("repairedBlocks", report.repairedBlocks());
-            List<Object> ranges = new java.util.ArrayList<>();
-            for (var range : report.mismatches()) {
-                ranges.add(Map.of("firstBlock", range.first(), "blocks", range.count()));
-            }
-            body.put("mismatches", ranges);
-            body.put("seconds", report.took().toMillis() / 1000.0);
-            return AdminReply.json(200, body);
-        });
-    }
-
-    /**
-     * POST /resolve?node=NAME: NAME's data loses a split brain (see PairNode.resolve): this node's,
-     * dropped now, or the partner's, dropped at its next connection. POST /resolve?discard=local is
-     * the older form for this node's. 200 with the generations of the losing side, 400 for a NAME
-     * that is neither node (or both nodes share one), 409 if the pair's state refuses it.
-     */
-    private java.util.concurrent.CompletableFuture<AdminReply> resolve(AdminRequest r) {
-        PairNode p = pair;
-        if (p == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
-                    "this node is standalone (mirror.role = standalone): there is no pair to resolve", Map.of()));
-        }
-        List<String> names = r.query().getOrDefault("node", List.of());
-        boolean local = r.query().getOrDefault("discard", List.of()).contains("local");
-        if (names.size() + (local ? 1 : 0) != 1 || (!local && names.get(0).isBlank())) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(400,
-                    "say which node's data to drop: POST /resolve?node=NAME (this node is " + p.nodeName()
-                            + (p.peerName() == null ? "" : ", its partner " + p.peerName()) + ")", Map.of()));
-        }
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                PairNode.Resolution done = local ? new PairNode.Resolution(p.nodeName(), true, p.discardLocal())
-                        : p.resolve(names.get(0));
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("result", done.local() ? "discarded" : "pending");
-                body.put("node", done.node());
-                body.put("role", roleName(p.role()));
-                body.put("generations", done.generations().describe());
-                body.put("next", done.local() ? "this node takes a full copy from its primary at the next link"
-                        : done.node() + " drops its data at its next connection to this node and takes a full copy");
-                return AdminReply.json(200, body);
-            } catch (IllegalArgumentException e) {
-                return AdminReply.error(400, e.getMessage(), Map.of("node", p.nodeName()));
-            } catch (IllegalStateException e) {
-                LOG.log(Level.WARNING, "resolve refused: " + e.getMessage());
-                return AdminReply.error(409, e.getMessage(), Map.of("role", roleName(p.role())));
-            }
-        }, adminActions).exceptionally(e -> AdminReply.error(500, "resolve failed: " + e.getCause(), Map.of()));
-    }
-
-    /**
-     * POST /promote[?force=true]: makes this secondary the primary. 200 with the new role, or 409
-     * with the reason it was refused (standalone, already primary, old primary still connected, or
-     * an inconsistent copy without force=true), 400 for a force that is neither true nor false.
-     */
-    private java.util.concurrent.CompletableFuture<AdminReply> promote(AdminRequest r) {
-        PairNode p = pair;
-        if (p == null) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(409,
-                    "this node is standalone (mirror.role = standalone): there is no pair to promote in", Map.of()));
-        }
-        List<String> forced = r.query().getOrDefault("force", List.of());
-        if (forced.size() > 1 || !forced.stream().allMatch(f -> f.equals("true") || f.equals("false"))) {
-            return java.util.concurrent.CompletableFuture.completedFuture(AdminReply.error(400,
-                    "force must be given once, as true or false", Map.of("force", forced)));
-        }
-        boolean force = forced.contains("true");
-        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                p.promote(force);
-            } catch (IllegalStateException e) {
-                LOG.log(Level.WARNING, "promotion refused: " + e.getMessage());
-                return AdminReply.error(409, e.getMessage(), Map.of("role", roleName(p.role())));
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("result", "promoted");
-            body.put("role", roleName(p.role()));
-            body.put("generation", p.metadata().generation());
-            body.put("aluaState", portGroup.state().name().toLowerCase(java.util.Locale.ROOT));
-            return AdminReply.json(200, body);
-        }, adminActions).exceptionally(e -> AdminReply.error(500, "promotion failed: " + e.getCause(), Map.of()));
     }
 
     /** Finds which portal could not be bound, so the message names it. */

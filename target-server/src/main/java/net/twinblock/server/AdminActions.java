@@ -1,0 +1,189 @@
+package net.twinblock.server;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import net.twinblock.mirror.pair.PairNode;
+import net.twinblock.server.admin.AdminReply;
+import net.twinblock.server.admin.AdminRequest;
+import net.twinblock.server.admin.MetricsReport;
+import net.twinblock.server.admin.NodeView;
+import net.twinblock.server.admin.StatusReport;
+import net.twinblock.server.storage.PairPortGroup;
+
+/**
+ * The node side of each {@link AdminVerb}: the engine call and the JSON it answers with. The
+ * pair verbs are only called on a paired node ({@link AdminVerb} answers 409 on a standalone one).
+ * They run on the admin connection's event loop and must not block: promotion and split-brain
+ * resolution write metadata, so they run on {@code blocking}; verify and resync return the
+ * engine's own future.
+ */
+final class AdminActions {
+
+    private static final Logger LOG = System.getLogger(AdminActions.class.getName());
+
+    private final NodeView node;
+    private final PairNode pair;
+    private final PairPortGroup portGroup;
+    private final Executor blocking;
+
+    /** {@code pair} and {@code portGroup} are null on a standalone node. */
+    AdminActions(NodeView node, PairNode pair, PairPortGroup portGroup, Executor blocking) {
+        this.node = node;
+        this.pair = pair;
+        this.portGroup = portGroup;
+        this.blocking = blocking;
+    }
+
+    boolean paired() {
+        return pair != null;
+    }
+
+    /** GET /status: the node as JSON. */
+    CompletableFuture<AdminReply> status(AdminRequest r) {
+        return CompletableFuture.completedFuture(AdminReply.json(200, StatusReport.of(node)));
+    }
+
+    /** GET /metrics: Prometheus text. */
+    CompletableFuture<AdminReply> metrics(AdminRequest r) {
+        return CompletableFuture.completedFuture(AdminReply.prometheus(MetricsReport.of(node)));
+    }
+
+    /**
+     * POST /promote[?force=true]: makes this secondary the primary. 200 with the new role, or 409
+     * with the reason it was refused (already primary, old primary still connected, or an
+     * inconsistent copy without force=true), 400 for a force that is neither true nor false.
+     */
+    CompletableFuture<AdminReply> promote(AdminRequest r) {
+        List<String> forced = r.query().getOrDefault("force", List.of());
+        if (forced.size() > 1 || !forced.stream().allMatch(f -> f.equals("true") || f.equals("false"))) {
+            return CompletableFuture.completedFuture(AdminReply.error(400,
+                    "force must be given once, as true or false", Map.of("force", forced)));
+        }
+        boolean force = forced.contains("true");
+        return blocking("promotion", () -> {
+            pair.promote(force);
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", "promoted");
+            body.put("role", Node.roleName(pair.role()));
+            body.put("generation", pair.metadata().generation());
+            body.put("aluaState", portGroup.state().name().toLowerCase(Locale.ROOT));
+            return AdminReply.json(200, body);
+        });
+    }
+
+    /**
+     * POST /resolve?node=NAME: NAME's data loses a split brain (see PairNode.resolve): this node's,
+     * dropped now, or the partner's, dropped at its next connection. POST /resolve?discard=local is
+     * the older form for this node's. 200 with the generations of the losing side, 400 for a NAME
+     * that is neither node (or both nodes share one), 409 if the pair's state refuses it.
+     */
+    CompletableFuture<AdminReply> resolve(AdminRequest r) {
+        List<String> names = r.query().getOrDefault("node", List.of());
+        boolean local = r.query().getOrDefault("discard", List.of()).contains("local");
+        if (names.size() + (local ? 1 : 0) != 1 || (!local && names.get(0).isBlank())) {
+            return CompletableFuture.completedFuture(AdminReply.error(400,
+                    "say which node's data to drop: POST /resolve?node=NAME (this node is " + pair.nodeName()
+                            + (pair.peerName() == null ? "" : ", its partner " + pair.peerName()) + ")", Map.of()));
+        }
+        return blocking("resolve", () -> {
+            PairNode.Resolution done;
+            try {
+                done = local ? new PairNode.Resolution(pair.nodeName(), true, pair.discardLocal())
+                        : pair.resolve(names.get(0));
+            } catch (IllegalArgumentException e) {
+                return AdminReply.error(400, e.getMessage(), Map.of("node", pair.nodeName()));
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", done.local() ? "discarded" : "pending");
+            body.put("node", done.node());
+            body.put("role", Node.roleName(pair.role()));
+            body.put("generations", done.generations().describe());
+            body.put("next", done.local() ? "this node takes a full copy from its primary at the next link"
+                    : done.node() + " drops its data at its next connection to this node and takes a full copy");
+            return AdminReply.json(200, body);
+        });
+    }
+
+    /**
+     * POST /verify: compares both copies now (a scrub, paced like a periodic one) and answers with
+     * what it found: blocks that differ (and the first ranges), blocks repaired (scrub.repair). 409
+     * on a secondary or without an in-sync secondary.
+     */
+    CompletableFuture<AdminReply> verify(AdminRequest r) {
+        return engine("verify", pair::verify, report -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", report.mismatchedBlocks() == 0 ? "identical" : "different");
+            body.put("complete", report.complete());
+            body.put("regionsScanned", report.regionsScanned());
+            body.put("mismatchedBlocks", report.mismatchedBlocks());
+            body.put("repairedBlocks", report.repairedBlocks());
+            List<Object> ranges = new ArrayList<>();
+            for (var range : report.mismatches()) {
+                ranges.add(Map.of("firstBlock", range.first(), "blocks", range.count()));
+            }
+            body.put("mismatches", ranges);
+            body.put("seconds", report.took().toMillis() / 1000.0);
+            return body;
+        });
+    }
+
+    /**
+     * POST /resync: a checksum resync now (see PairNode.resyncNow): 200 with blocks compared,
+     * differing and copied once done; 409 on a secondary, without a link, or while one runs.
+     */
+    CompletableFuture<AdminReply> resync(AdminRequest r) {
+        return engine("resync", pair::resyncNow, result -> {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", "resynced");
+            body.put("regionsCompared", result.scan().regionsScanned());
+            body.put("blocksDiffering", result.blocksDiffering());
+            body.put("blocksCopied", result.blocksCopied());
+            return body;
+        });
+    }
+
+    /**
+     * Runs an engine call that blocks on {@link #blocking}. The engine refuses with an
+     * IllegalStateException (409, with this node's role); anything else is a 500.
+     */
+    private CompletableFuture<AdminReply> blocking(String what, Supplier<AdminReply> call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return call.get();
+            } catch (IllegalStateException e) {
+                LOG.log(Level.WARNING, what + " refused: " + e.getMessage());
+                return refused(e);
+            }
+        }, blocking).exceptionally(e -> AdminReply.error(500, what + " failed: " + e.getCause(), Map.of()));
+    }
+
+    /**
+     * Starts a long engine run (verify, resync): refused at once with an IllegalStateException
+     * (409), stopped later with a failed future (503), else 200 with {@code body} of its result.
+     */
+    private <T> CompletableFuture<AdminReply> engine(String what, Supplier<CompletableFuture<T>> start,
+                                                     Function<T, Map<String, Object>> body) {
+        CompletableFuture<T> run;
+        try {
+            run = start.get();
+        } catch (IllegalStateException e) {
+            return CompletableFuture.completedFuture(refused(e));
+        }
+        return run.handle((result, err) -> err != null
+                ? AdminReply.error(503, what + " stopped: " + (err.getCause() != null ? err.getCause() : err), Map.of())
+                : AdminReply.json(200, body.apply(result)));
+    }
+
+    private AdminReply refused(IllegalStateException e) {
+        return AdminReply.error(409, e.getMessage(), Map.of("role", Node.roleName(pair.role())));
+    }
+}
