@@ -50,15 +50,18 @@ public final class NodeProcess implements AutoCloseable {
     private final String iqn;
     private final Path dataDir;
     private final Path log;
+    private final boolean powerCuttable;
     private boolean leakCheckDone;
 
-    private NodeProcess(Process process, int iscsiPort, int adminPort, String iqn, Path dataDir, Path log) {
+    private NodeProcess(Process process, int iscsiPort, int adminPort, String iqn, Path dataDir, Path log,
+            boolean powerCuttable) {
         this.process = process;
         this.iscsiPort = iscsiPort;
         this.adminPort = adminPort;
         this.iqn = iqn;
         this.dataDir = dataDir;
         this.log = log;
+        this.powerCuttable = powerCuttable;
     }
 
     public static Builder builder() {
@@ -96,6 +99,11 @@ public final class NodeProcess implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Runs with the power-cut fixture: its SIGKILL loses what it did not fsync ({@link PowerCutFixture}). */
+    public boolean powerCuttable() {
+        return powerCuttable;
     }
 
     /** The libiscsi URL of one LUN, e.g. iscsi://127.0.0.1:3260/iqn.../0. */
@@ -171,7 +179,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Runs the jar once to completion (for CLI errors); output is captured, not logged to a file. */
     public static ToolResult runJar(Duration timeout, String... args) {
-        List<String> cmd = new ArrayList<>(javaCommand());
+        List<String> cmd = new ArrayList<>(javaCommand(false));
         cmd.addAll(List.of(args));
         return ToolResult.run(timeout, cmd);
     }
@@ -180,14 +188,17 @@ public final class NodeProcess implements AutoCloseable {
      * The java launcher running these tests, with paranoid leak detection for the node. Benchmarks
      * set {@code -Dtwinblock.node.leakDetection=simple} (Netty's default, what production runs):
      * paranoid records a stack trace at every buffer access, which puts milliseconds into the
-     * latency tail being measured.
+     * latency tail being measured. With {@code powerCuttable} the node's data files go through
+     * the power-cut fixture instead of {@code -jar}.
      */
-    static List<String> javaCommand() {
+    static List<String> javaCommand(boolean powerCuttable) {
         Path jar = jar();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String level = System.getProperty("twinblock.node.leakDetection", "paranoid");
-        return List.of(java, "-Dio.netty.leakDetection.level=" + level,
-                "-Dio.netty.leakDetection.targetRecords=8", "-jar", jar.toString());
+        List<String> cmd = new ArrayList<>(List.of(java, "-Dio.netty.leakDetection.level=" + level,
+                "-Dio.netty.leakDetection.targetRecords=8"));
+        cmd.addAll(powerCuttable ? PowerCutFixture.launch(jar) : List.of("-jar", jar.toString()));
+        return cmd;
     }
 
     static Path jar() {
@@ -240,6 +251,7 @@ public final class NodeProcess implements AutoCloseable {
         private final List<String> lunArgs = new ArrayList<>(List.of("--lun.0.size=64M"));
         private final List<String> extraArgs = new ArrayList<>();
         private int iscsiPort;
+        private boolean powerCuttable;
 
         public Builder iqn(String iqn) {
             this.iqn = iqn;
@@ -270,12 +282,22 @@ public final class NodeProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the node with the power-cut fixture: its writes stay in its heap until fsynced, so
+         * a SIGKILL of it is a power cut (page cache lost), where a SIGKILL of a plain node is a
+         * crash (the kernel keeps the page cache and writes it back).
+         */
+        public Builder powerCuttable() {
+            this.powerCuttable = true;
+            return this;
+        }
+
         public NodeProcess start() {
             Path dir = dataDir != null ? dataDir : newWorkDir("node").resolve("data");
             Path log = dir.resolveSibling("node-" + SEQ.incrementAndGet() + ".log");
             int port = iscsiPort != 0 ? iscsiPort : freePort();
             int admin = freePort();
-            List<String> cmd = new ArrayList<>(javaCommand());
+            List<String> cmd = new ArrayList<>(javaCommand(powerCuttable));
             cmd.add("serve");
             cmd.add("--iscsi.listen=127.0.0.1:" + port);
             cmd.add("--admin.listen=127.0.0.1:" + admin);
@@ -294,7 +316,7 @@ public final class NodeProcess implements AutoCloseable {
                 throw new UncheckedIOException("cannot start " + cmd, e);
             }
             LIVE.add(p);
-            NodeProcess node = new NodeProcess(p, port, admin, iqn, dir, log);
+            NodeProcess node = new NodeProcess(p, port, admin, iqn, dir, log, powerCuttable);
             try {
                 await("node ready: " + String.join(" ", cmd)).atMost(START_TIMEOUT)
                         .pollInterval(Duration.ofMillis(100))

@@ -46,6 +46,10 @@ public final class PairProcesses implements AutoCloseable {
     private String lunSize;
     /** The primary's arguments, so it can be restarted as it was after a crash. */
     private String[] primaryExtra;
+    /** The secondary's, likewise. */
+    private String[] secondaryExtra;
+    /** Both nodes run with the power-cut fixture (see {@link #startPowerCuttable}). */
+    private boolean powerCuttable;
 
     private PairProcesses(Path dir, Path keyFile, int linkPort, int rejoinPort) {
         this.dir = dir;
@@ -59,19 +63,12 @@ public final class PairProcesses implements AutoCloseable {
      * the pair in sync. {@code extra} args go to both nodes (e.g. "--mirror.heartbeat=200ms").
      */
     public static PairProcesses start(String... extra) {
-        PairProcesses pair = startSecondary(extra);
-        try {
-            pair.startPrimary(extra);
-            return pair;
-        } catch (RuntimeException | Error e) {
-            pair.close();
-            throw e;
-        }
+        return start(null, false, extra);
     }
 
     /** Only the secondary, waiting for a primary (a test may first send it something else). */
     public static PairProcesses startSecondary(String... extra) {
-        return startSecondary(null, extra);
+        return startSecondary(null, false, extra);
     }
 
     /**
@@ -79,7 +76,19 @@ public final class PairProcesses implements AutoCloseable {
      * until it is in sync. {@code extra} as in {@link #start(String...)}.
      */
     public static PairProcesses startWithLun(String lunSize, String... extra) {
-        PairProcesses pair = startSecondary(lunSize, extra);
+        return start(lunSize, false, extra);
+    }
+
+    /**
+     * {@link #startWithLun} with both nodes on the power-cut fixture, also when restarted, so
+     * {@link #powerCut} of either loses what that node had not fsynced.
+     */
+    public static PairProcesses startPowerCuttable(String lunSize, String... extra) {
+        return start(lunSize, true, extra);
+    }
+
+    private static PairProcesses start(String lunSize, boolean powerCuttable, String... extra) {
+        PairProcesses pair = startSecondary(lunSize, powerCuttable, extra);
         try {
             pair.startPrimary(extra);
             return pair;
@@ -89,7 +98,7 @@ public final class PairProcesses implements AutoCloseable {
         }
     }
 
-    private static PairProcesses startSecondary(String lunSize, String... extra) {
+    private static PairProcesses startSecondary(String lunSize, boolean powerCuttable, String... extra) {
         Path dir = NodeProcess.newWorkDir("pair");
         Path key = dir.resolve("pair.key");
         try {
@@ -99,11 +108,16 @@ public final class PairProcesses implements AutoCloseable {
         }
         PairProcesses pair = new PairProcesses(dir, key, NodeProcess.freePort(), NodeProcess.freePort());
         pair.lunSize = lunSize;
-        // mirror.peer on the secondary: where it connects once promoted, as in examples/pair.
-        pair.secondary = pair.node("secondary", "--mirror.role=secondary",
-                "--mirror.listen=127.0.0.1:" + pair.linkPort, "--iscsi.port-group=2",
-                prepend("--mirror.peer=127.0.0.1:" + pair.rejoinPort, extra));
+        pair.powerCuttable = powerCuttable;
+        pair.secondaryExtra = extra.clone();
+        pair.secondary = pair.newSecondary();
         return pair;
+    }
+
+    private NodeProcess newSecondary() {
+        // mirror.peer on the secondary: where it connects once promoted, as in examples/pair.
+        return node("secondary", "--mirror.role=secondary", "--mirror.listen=127.0.0.1:" + linkPort,
+                "--iscsi.port-group=2", prepend("--mirror.peer=127.0.0.1:" + rejoinPort, secondaryExtra));
     }
 
     /** Starts the primary towards the secondary and waits until the pair is in sync. */
@@ -131,9 +145,11 @@ public final class PairProcesses implements AutoCloseable {
         try {
             old.close(); // leak check of its first life
         } finally {
-            primary = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve("primary")).arg("--node.name=primary")
-                    .arg("--mirror.role=secondary").arg("--mirror.listen=127.0.0.1:" + rejoinPort)
-                    .arg("--iscsi.port-group=1").arg("--mirror.secret-file=" + keyFile).start();
+            NodeProcess.Builder b = NodeProcess.builder().iqn(PAIR_IQN).dataDir(dir.resolve("primary"))
+                    .arg("--node.name=primary").arg("--mirror.role=secondary")
+                    .arg("--mirror.listen=127.0.0.1:" + rejoinPort).arg("--iscsi.port-group=1")
+                    .arg("--mirror.secret-file=" + keyFile);
+            primary = (powerCuttable ? b.powerCuttable() : b).start();
         }
         awaitInSync();
         return primary;
@@ -157,6 +173,20 @@ public final class PairProcesses implements AutoCloseable {
         return primary;
     }
 
+    /**
+     * After the secondary was killed (or power-cut): starts it again as the secondary on its own
+     * data dir with the same arguments, and waits until the pair is in sync.
+     */
+    public NodeProcess restartSecondary() {
+        if (secondary.isAlive()) {
+            throw new IllegalStateException("the secondary still runs");
+        }
+        secondary.close(); // leak check of its first life; a leak fails the test before any restart
+        secondary = newSecondary();
+        awaitInSync();
+        return secondary;
+    }
+
     private static String[] prepend(String first, String... rest) {
         String[] all = new String[rest.length + 1];
         all[0] = first;
@@ -170,6 +200,9 @@ public final class PairProcesses implements AutoCloseable {
                 .arg(role).arg(link).arg(group).arg("--mirror.secret-file=" + keyFile);
         if (lunSize != null) {
             b.luns("--lun.0.size=" + lunSize);
+        }
+        if (powerCuttable) {
+            b.powerCuttable();
         }
         for (String a : extra) {
             b.arg(a);
@@ -213,10 +246,25 @@ public final class PairProcesses implements AutoCloseable {
         return node.dataDir().resolve("lun0.img");
     }
 
-    /** SIGKILL, as a power cut or the OOM killer would: no drain, no flush, no goodbye on the link. */
+    /**
+     * SIGKILL, as a crash or the OOM killer would: no drain, no flush, no goodbye on the link. The
+     * kernel keeps what the node wrote to its page cache; for a power cut see {@link #powerCut}.
+     */
     public static void kill(NodeProcess node) {
         ProcessHandle.of(node.pid()).ifPresent(ProcessHandle::destroyForcibly);
         await("node " + node.pid() + " gone after SIGKILL").atMost(Duration.ofSeconds(30)).until(() -> !node.isAlive());
+    }
+
+    /**
+     * A power cut of a node started with the power-cut fixture: SIGKILL, and with it goes every
+     * write the node had not fsynced, as a page cache goes with the power.
+     */
+    public static void powerCut(NodeProcess node) {
+        if (!node.powerCuttable()) {
+            throw new IllegalStateException("node " + node.pid() + " runs without the power-cut fixture:"
+                    + " its SIGKILL keeps the page cache, a crash, not a power cut");
+        }
+        kill(node);
     }
 
     /** `target-server.jar promote --admin ...` against a node, as an administrator types it. */
