@@ -16,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * in the background while host writes keep being mirrored. Each chunk is read and sent under the
  * same range lock host writes take: a host write to a chunk being copied waits, and a chunk
  * waiting behind a host write reads the new data, so the older copy never overwrites a newer
- * write. All-zero chunks go as DISCARDs, which keeps a thin secondary thin.
+ * write. All-zero chunks go as DISCARDs, which keeps a thin secondary thin. Copies are written
+ * without FUA and made durable by one FLUSH on the same link at the end, before the pair is
+ * declared in sync: until then a power cut of the secondary may take them back.
  */
 final class InitialCopy {
 
@@ -42,7 +44,8 @@ final class InitialCopy {
         for (int i = 0; i < WINDOW; i++) {
             workers.add(copyNext());
         }
-        return CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).whenComplete((ok, err) -> {
+        return CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new))
+                .thenCompose(v -> volume.replicator().copyFlush(link)).whenComplete((ok, err) -> {
             if (err == null) {
                 volume.replicator().copyDone(link);
             } else {
@@ -76,7 +79,7 @@ final class InitialCopy {
                 return volume.replicator().discard(offset, length, true);
             }
             // Ownership of buf passes to the replicator, which releases it once acked.
-            return volume.replicator().write(offset, buf, false, true);
+            return volume.replicator().copyWrite(link, offset, buf);
         });
     }
 

@@ -2,6 +2,7 @@ package net.twinblock.mirror.pair;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -86,13 +87,22 @@ public final class MirroredVolume implements Volume {
                 replicator.discard(offset, length, false)), null);
     }
 
-    /** Both nodes durable: the local fdatasync and the secondary's FLUSH_ACK. */
+    /**
+     * Both nodes durable: the local fdatasync and the secondary's FLUSH_ACK (under CONTINUE without
+     * a secondary, the record's dirty extents marked for it instead). The record then forgets the
+     * extents the flush covered.
+     */
     @Override
     public CompletableFuture<Void> flush() {
         hostOperations.increment();
-        CompletableFuture<Void> mirror = replicator.flush();
+        return unwrap(intent.flush(covers -> flushBoth(local, replicator, covers)));
+    }
+
+    /** The one flush of both nodes: a host's, and the one the record starts to make room. */
+    static CompletableFuture<Void> flushBoth(FileVolume local, Replicator replicator, List<long[]> covers) {
+        CompletableFuture<Void> mirror = replicator.flush(covers);
         CompletableFuture<Void> disk = local.flush();
-        return unwrap(CompletableFuture.allOf(disk, mirror));
+        return CompletableFuture.allOf(disk, mirror);
     }
 
     @Override

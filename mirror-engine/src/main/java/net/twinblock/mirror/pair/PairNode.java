@@ -113,6 +113,7 @@ public final class PairNode implements AutoCloseable {
     private final AtomicReference<CompletableFuture<Void>> bitmapResyncEnded =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
     private final LongAdder recordResyncBytes = new LongAdder();
+    private final LongAdder recordResyncCopied = new LongAdder();
     private RecordSender recordSender;
 
     private final WakeupCounter wakeups = new WakeupCounter();
@@ -451,6 +452,7 @@ public final class PairNode implements AutoCloseable {
         m.put("mirror.forwarded_sent", sv == null ? 0 : sv.forwarded());
         m.put("record.recovering", recovering ? 1L : 0L);
         m.put("record.resync_bytes_total", recordResyncBytes.sum());
+        m.put("record.resync_bytes_copied_total", recordResyncCopied.sum());
         m.putAll(record.metrics());
         return m;
     }
@@ -574,7 +576,8 @@ public final class PairNode implements AutoCloseable {
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
                 cfg.onPeerLoss(), cfg.suspendTimeout(), tracker, meta, group.next());
         RecordSender records = new RecordSender(cfg.onPeerLoss(), cfg.suspendTimeout(), group.next(), record::snapshot);
-        WriteIntent intent = record == PairRecord.NONE ? options.writeIntent() : record.becomePrimary(records::send);
+        WriteIntent intent = record == PairRecord.NONE ? options.writeIntent()
+                : record.becomePrimary(records::send, covers -> MirroredVolume.flushBoth(local, r, covers));
         MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), intent, tracker, meta);
         recordSender = records;
         replicator = r;
@@ -615,7 +618,7 @@ public final class PairNode implements AutoCloseable {
                     return plan[0] != Copy.NONE || recordCopy[0];
                 });
                 if (recordCopy[0]) {
-                    recordResync(ch, mirrored, r, report, peerRecovering);
+                    recordResync(ch, mirrored, r, report, peerRecovering, hashes);
                 } else if (needsCopy && plan[0] == Copy.BITMAP && peerRecovering) {
                     // DESIGN section 8: a returning old primary that crashed resyncs from its own record
                     // plus our outage bitmap: its recorded extents are marked, then the bitmap is copied.
@@ -686,19 +689,20 @@ public final class PairNode implements AutoCloseable {
     }
 
     /**
-     * Copies the extents either node's record held at startup (the only ones a crash can have
-     * made differ) from this primary to the secondary, then declares the pair in sync. A crashed
-     * secondary's extents arrive in its RECORD_REPORT. Failing (link lost, bad report) ends the
-     * link: the next one starts over, and the records stay pinned until then.
+     * Resyncs the extents either node's record held at startup (the only ones a crash or a power
+     * cut can have made differ) from this primary to the secondary, comparing checksums and copying
+     * only the blocks that differ, then declares the pair in sync. A crashed secondary's extents
+     * arrive in its RECORD_REPORT. Failing (link lost, bad report) ends the link: the next one
+     * starts over, and the records stay pinned until then.
      */
     private void recordResync(Channel ch, MirroredVolume mirrored, Replicator r, CompletableFuture<byte[]> report,
-            boolean peerRecovering) {
+            boolean peerRecovering, PeerHashComparison hashes) {
         CompletableFuture<List<long[]>> peerRanges = peerRecovering
                 ? report.thenApply(record::rangesOf) : CompletableFuture.completedFuture(List.of());
         peerRanges.thenCompose(theirs -> {
             List<long[]> all = new java.util.ArrayList<>(recovering ? record.recoveryRanges() : List.of());
             all.addAll(theirs);
-            RecordResync resync = new RecordResync(mirrored, ch, all);
+            RecordResync resync = new RecordResync(mirrored, ch, all, comparison(r, mirrored, ch, hashes));
             return resync.run().thenApply(v -> resync);
         }).whenComplete((resync, err) -> {
             if (err != null) {
@@ -711,9 +715,26 @@ public final class PairNode implements AutoCloseable {
                 return; // another link took over; it resyncs again
             }
             recordResyncBytes.add(resync.total);
-            LOG.log(Level.INFO, "crash resync: copied {0} bytes in {1} extents", resync.total, resync.extents());
+            recordResyncCopied.add(resync.copied.get());
+            LOG.log(Level.INFO, "crash resync: compared {0} bytes in {1} extents, copied {2}", resync.total,
+                    resync.extents(), resync.copied.get());
             recovered(resync.total, resync.extents());
         });
+    }
+
+    /**
+     * A crash resync's comparison over {@code ch}: hashes on the scan thread, differing blocks
+     * copied without FUA on that link only (the resync's closing FLUSH makes them durable).
+     * Ownership: the copier's read buffer goes to the replicator, which releases it once acked.
+     */
+    private RecordResync.Comparison comparison(Replicator r, MirroredVolume mirrored, Channel ch,
+            PeerHashComparison hashes) {
+        ScanGeometry g = new ScanGeometry(local.size(), local.blockSize(), scanBlocksPerRegion());
+        BlockHasher hasher = new BlockHasher(local, scrubSettings.algorithm(), g, PooledByteBufAllocator.DEFAULT,
+                scanThread);
+        BlockCopier copier = new BlockCopier(local, (offset, data) -> r.copyWrite(ch, offset, data),
+                copyLock(mirrored.ranges()), PooledByteBufAllocator.DEFAULT, 1 << 20);
+        return new RecordResync.Comparison(hasher, hashes.regionsOf(scanBlocksPerRegion()), copier);
     }
 
     /** What this node's record held at startup is on both nodes now: its extents may leave the record. */

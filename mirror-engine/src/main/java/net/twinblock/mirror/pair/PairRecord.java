@@ -22,7 +22,8 @@ public interface PairRecord extends AutoCloseable {
         }
 
         @Override
-        public WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate) {
+        public WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate,
+                Function<List<long[]>, CompletableFuture<Void>> flushBoth) {
             return WriteIntent.NONE;
         }
 
@@ -76,8 +77,13 @@ public interface PairRecord extends AutoCloseable {
      */
     boolean holdsValidRecord();
 
-    /** This node is (now) the primary; updates of its record go out through {@code replicate}. */
-    WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate);
+    /**
+     * This node is (now) the primary; updates of its record go out through {@code replicate}, and
+     * {@code flushBoth} flushes both nodes (marking the given ranges for the secondary where it
+     * cannot take the flush) when dirty extents must be cleaned to make room.
+     */
+    WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate,
+            Function<List<long[]>, CompletableFuture<Void>> flushBoth);
 
     /** This node is the secondary; a read on a recorded extent asks the primary (offset, length) first. */
     ReadGate becomeSecondary(BiFunction<Long, Long, CompletableFuture<Void>> askPrimary);

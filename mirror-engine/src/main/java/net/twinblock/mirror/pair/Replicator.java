@@ -58,6 +58,8 @@ final class Replicator {
         final boolean copy;
         /** The replicator's own reference to the write data; released exactly once in {@link #settle}. */
         ByteBuf data;
+        /** A FLUSH's ranges ({offset, length}) to mark changed if no secondary takes it (CONTINUE). */
+        List<long[]> covers = List.of();
         final CompletableFuture<Void> done = new CompletableFuture<>();
         Channel sentOn;
         ScheduledFuture<?> timeout;
@@ -146,15 +148,20 @@ final class Replicator {
 
     /** Mirrors a write. Takes ownership of {@code data} (one reference, released once acked or given up). */
     CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua, boolean copy) {
-        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data, null);
+        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data, null, List.of());
     }
 
     CompletableFuture<Void> discard(long offset, long length, boolean copy) {
-        return submit(Kind.DISCARD, offset, length, false, copy, null, null);
+        return submit(Kind.DISCARD, offset, length, false, copy, null, null, List.of());
     }
 
-    CompletableFuture<Void> flush() {
-        return submit(Kind.FLUSH, 0, 0, false, false, null, null);
+    /**
+     * A host's (or the record's) FLUSH. Under CONTINUE without a secondary it succeeds on the
+     * primary alone, and {@code covers} ({offset, length}: writes the secondary acknowledged but
+     * may hold only in its page cache) is marked changed first, so the next resync copies them.
+     */
+    CompletableFuture<Void> flush(List<long[]> covers) {
+        return submit(Kind.FLUSH, 0, 0, false, false, null, null, covers);
     }
 
     /**
@@ -162,7 +169,7 @@ final class Replicator {
      * is gone). Takes ownership of {@code data}.
      */
     CompletableFuture<Void> copyWrite(Channel ch, long offset, ByteBuf data) {
-        return submit(Kind.WRITE, offset, data.readableBytes(), false, true, data, ch);
+        return submit(Kind.WRITE, offset, data.readableBytes(), false, true, data, ch, List.of());
     }
 
     /**
@@ -171,17 +178,18 @@ final class Replicator {
      * those writes), nor "succeed" without a link as a host's flush does under CONTINUE.
      */
     CompletableFuture<Void> copyFlush(Channel ch) {
-        return submit(Kind.FLUSH, 0, 0, false, true, null, ch);
+        return submit(Kind.FLUSH, 0, 0, false, true, null, ch, List.of());
     }
 
     /** @param only the link the op must go out on (a copy op's), or null for whichever link is up */
     private CompletableFuture<Void> submit(Kind kind, long offset, long length, boolean fua, boolean copy,
-            ByteBuf data, Channel only) {
+            ByteBuf data, Channel only, List<long[]> covers) {
         LinkOutbox to;
         List<PeerMessage> frames = null;
         Op op;
         synchronized (lock) {
             op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
+            op.covers = covers;
             to = out;
             if (link != null && (only == null || only == link)) {
                 pending.put(op.sequence, op);
@@ -461,7 +469,15 @@ final class Replicator {
                     REMINDER_SECONDS, REMINDER_SECONDS, TimeUnit.SECONDS);
         }
         if (!op.changesData()) {
-            return settle(op, null);
+            if (op.covers.isEmpty()) {
+                return settle(op, null);
+            }
+            // What the secondary acknowledged before the flush may be only in its page cache:
+            // marked (under the lock, before a new link decides "in sync"), then durable "not clean".
+            op.covers.forEach(r -> tracker.markChanged(r[0], r[1]));
+            CompletableFuture<Void> durable = meta.update(PairMetadata.Meta::diverged);
+            return () -> durable.whenComplete((ok, err) -> complete(op, err == null ? null
+                    : new VolumeException("cannot record the degraded flush in the pair metadata: " + err, false, err)));
         }
         degraded.increment();
         tracker.markChanged(op.offset, op.length);

@@ -31,18 +31,28 @@ import java.util.concurrent.RejectedExecutionException;
  * <li>Group commit: at most one update runs at a time. Misses arriving meanwhile gather into the
  *     next update, which starts when the running one ends, so any number of concurrent misses
  *     cost two updates at most.</li>
- * <li>Removal is lazy: an extent whose writes all completed stays as an idle hit candidate until
- *     the least-recently-used order evicts it to stay within capacity; eviction changes only the
- *     memory, the next update drops it from the files. An extent with a write in flight is never
- *     evicted. A stale extent in a file costs only extra resync.</li>
- * <li>When busy extents alone would exceed capacity plus the busy headroom (what a file slot can
- *     hold), a miss waits, in arrival order, until some write completes. Below that the record
- *     grows past capacity rather than delay a write.</li>
+ * <li>The rule that makes a power cut safe: <em>an extent leaves the record only when no write
+ *     is in flight there and every write completed there is covered by a flush that completed on
+ *     both nodes</em> (a host's SYNCHRONIZE CACHE, or one the record asks for). A write the
+ *     secondary acknowledged may sit in its page cache only; until a flush covers it the extent
+ *     is <em>dirty</em>. Both nodes' files therefore name every extent a power cut of either can
+ *     have made differ.</li>
+ * <li>Removal is lazy: a clean idle extent stays as a hit candidate until the
+ *     least-recently-used order evicts it to stay within capacity; eviction changes only the
+ *     memory, the next update drops it from the files. When dirty idle extents keep the record
+ *     above capacity it starts one flush of both nodes (through its {@link RecordFlusher}); the
+ *     flush cleans every extent dirty when it started, so one flush frees many, and the next
+ *     starts when it ends (group commit). A stale extent in a file costs only extra resync.</li>
+ * <li>When pinned (busy or dirty) extents alone would exceed capacity plus the busy headroom
+ *     (what a file slot can hold), a miss waits, in arrival order, until writes complete or a
+ *     flush cleans. Below that the record grows past capacity rather than delay a write.</li>
  * </ul>
  *
  * <p>Extents loaded from the file at startup (a previous run's record: after a crash, the only
  * extents that may differ) stay pinned until {@link #recoveryComplete()} says they were
- * resynchronised, so a second crash before then still finds them.
+ * resynchronised, so a second crash before then still finds them; then they are dirty, like
+ * extents just written, until a flush of both nodes covers them (a resync's copies, or a
+ * partner's writes from before a clean restart, may still be in a page cache).
  *
  * <p>Thread-safe; nothing blocks the caller. File writes run on the executor given to
  * {@code open}. Futures complete on that executor or on the replicator's thread (the link), so
@@ -74,6 +84,7 @@ public final class PredictiveRecord implements AutoCloseable {
     private final RecordSettings settings;
     private final long volumeSize;
     private final RecordReplicator replicator;
+    private final RecordFlusher flusher;
     private final Executor io;
     private final PersistGate gate;
     private final RecordSnapshot loaded;
@@ -87,6 +98,9 @@ public final class PredictiveRecord implements AutoCloseable {
     private final ArrayDeque<Waiter> waitingForRoom = new ArrayDeque<>();
     private Batch running;
     private Batch next;
+    /** Counts completed writes: an extent's dirty mark, and a flush's mark of what it covers. */
+    private long completedSeq;
+    private boolean flushRunning;
     private long generation;
     private boolean pinned;
     private RecordException poisoned;
@@ -100,13 +114,15 @@ public final class PredictiveRecord implements AutoCloseable {
     private long extentsPredicted;
     private long evictions;
     private long waitsForRoom;
+    private long roomFlushes;
 
     private PredictiveRecord(RecordFile file, RecordSettings settings, long volumeSize, RecordReplicator replicator,
-            Executor io, PersistGate gate) {
+            RecordFlusher flusher, Executor io, PersistGate gate) {
         this.file = file;
         this.settings = settings;
         this.volumeSize = volumeSize;
         this.replicator = replicator;
+        this.flusher = flusher;
         this.io = io;
         this.gate = gate;
         this.loaded = file.loaded();
@@ -126,17 +142,18 @@ public final class PredictiveRecord implements AutoCloseable {
      * Opens (or creates) the record file and starts with its extents recorded.
      *
      * @param volumeSize bytes of the volume; writes must fall inside it, predictions never pass it
+     * @param flusher    flushes both nodes when dirty extents keep the record above capacity
      * @param io         runs the record file writes (blocking I/O); not shut down by the record
      * @throws RecordException if the file exists but cannot be read or has no valid slot
      */
     public static PredictiveRecord open(Path file, RecordSettings settings, long volumeSize,
-            RecordReplicator replicator, Executor io) {
-        return open(file, settings, volumeSize, replicator, io, PersistGate.OPEN);
+            RecordReplicator replicator, RecordFlusher flusher, Executor io) {
+        return open(file, settings, volumeSize, replicator, flusher, io, PersistGate.OPEN);
     }
 
-    /** As {@link #open(Path, RecordSettings, long, RecordReplicator, Executor)}, with a gate on local persists. */
+    /** As {@link #open(Path, RecordSettings, long, RecordReplicator, RecordFlusher, Executor)}, with a gate on local persists. */
     public static PredictiveRecord open(Path file, RecordSettings settings, long volumeSize,
-            RecordReplicator replicator, Executor io, PersistGate gate) {
+            RecordReplicator replicator, RecordFlusher flusher, Executor io, PersistGate gate) {
         if (volumeSize <= 0) {
             throw new IllegalArgumentException("volume size must be positive, not " + volumeSize);
         }
@@ -145,7 +162,7 @@ public final class PredictiveRecord implements AutoCloseable {
             LOG.log(Level.WARNING, "record {0} holds {1} extents from the previous run: they may differ"
                     + " from the peer until resynchronised", file, Integer.toString(f.loaded().size()));
         }
-        return new PredictiveRecord(f, settings, volumeSize, replicator, io, gate);
+        return new PredictiveRecord(f, settings, volumeSize, replicator, flusher, io, gate);
     }
 
     public RecordSettings settings() {
@@ -172,8 +189,9 @@ public final class PredictiveRecord implements AutoCloseable {
                 return;
             }
             pinned = false;
+            long seq = ++completedSeq; // dirty until a flush of both nodes covers them
             for (Extent e : loaded.extents()) {
-                extents.end(e);
+                extents.end(e, seq);
             }
             afterExtentsFreed(after, launch);
         }
@@ -199,6 +217,7 @@ public final class PredictiveRecord implements AutoCloseable {
         }
         CompletableFuture<Void> result;
         List<Batch> launch = new ArrayList<>(1);
+        List<Runnable> after = new ArrayList<>(0);
         synchronized (lock) {
             hostWrites++;
             List<Extent> predicted = predictor.onWrite(offset, length);
@@ -217,12 +236,16 @@ public final class PredictiveRecord implements AutoCloseable {
                 result = futureOf(admitted);
             }
             startNextLocked(launch);
+            flushForRoomLocked(after);
         }
-        launch.forEach(this::launch);
+        finish(after, launch);
         return result;
     }
 
-    /** Called once the write admitted at this range is complete on both nodes (or failed). */
+    /**
+     * Called once the write admitted at this range is complete on both nodes (or failed: it may
+     * still have reached one of them). Its extents stay dirty until a flush of both covers it.
+     */
     public void complete(long offset, long length) {
         List<Batch> launch = new ArrayList<>(1);
         List<Runnable> after = new ArrayList<>();
@@ -236,15 +259,98 @@ public final class PredictiveRecord implements AutoCloseable {
                 }
             }
             boolean freed = false;
+            long seq = ++completedSeq;
             for (long i = Extent.first(offset, settings.extentSize());
                     i <= Extent.last(offset, length, settings.extentSize()); i++) {
-                freed |= extents.end(new Extent(i));
+                freed |= extents.end(new Extent(i), seq);
             }
             if (freed) {
                 afterExtentsFreed(after, launch);
             }
         }
         finish(after, launch);
+    }
+
+    /**
+     * A host's flush: runs {@code both} (the mirroring side's flush of both nodes) for the extents
+     * dirty now and, once it succeeded, cleans every extent it covers.
+     */
+    public CompletableFuture<Void> flush(RecordFlusher both) {
+        long mark;
+        List<long[]> ranges;
+        synchronized (lock) {
+            mark = completedSeq;
+            ranges = rangesOf(extents.dirty());
+        }
+        return both.flush(ranges).thenRun(() -> flushed(mark));
+    }
+
+    /** Every write of sequence {@code <= mark} is durable on both nodes (or tracked for the secondary). */
+    private void flushed(long mark) {
+        List<Batch> launch = new ArrayList<>(1);
+        List<Runnable> after = new ArrayList<>();
+        synchronized (lock) {
+            if (extents.cleanUpTo(mark) > 0) {
+                afterExtentsFreed(after, launch);
+            }
+        }
+        finish(after, launch);
+    }
+
+    /**
+     * Starts a flush of both nodes when dirty idle extents keep the record above capacity or keep
+     * a miss waiting for room; at most one runs, and each cleans all that was dirty when it began.
+     */
+    private void flushForRoomLocked(List<Runnable> after) {
+        if (flushRunning || closed || extents.dirtyIdle() == 0
+                || (extents.size() <= settings.capacity() && waitingForRoom.isEmpty())) {
+            return;
+        }
+        flushRunning = true;
+        roomFlushes++;
+        long mark = completedSeq;
+        List<long[]> ranges = rangesOf(extents.dirty());
+        after.add(() -> {
+            CompletableFuture<Void> f;
+            try {
+                f = flusher.flush(ranges);
+            } catch (RuntimeException e) {
+                f = CompletableFuture.failedFuture(e);
+            }
+            f.whenComplete((v, err) -> roomFlushEnded(mark, err));
+        });
+    }
+
+    private void roomFlushEnded(long mark, Throwable err) {
+        List<Batch> launch = new ArrayList<>(1);
+        List<Runnable> after = new ArrayList<>();
+        List<Waiter> failed = List.of();
+        synchronized (lock) {
+            flushRunning = false;
+            if (err == null) {
+                extents.cleanUpTo(mark);
+                afterExtentsFreed(after, launch);
+            } else {
+                // The misses waiting for room would wait on a flush that cannot happen (no secondary
+                // under SUSPEND, a failing disk): they fail as it did; the next write tries again.
+                failed = new ArrayList<>(waitingForRoom);
+                waitingForRoom.clear();
+                LOG.log(Level.WARNING, "flush for record room failed: {0}", err.toString());
+            }
+        }
+        Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
+                ? err.getCause() : err;
+        failed.forEach(w -> w.admitted.completeExceptionally(cause));
+        finish(after, launch);
+    }
+
+    private List<long[]> rangesOf(List<Extent> dirty) {
+        List<long[]> out = new ArrayList<>(dirty.size());
+        for (Extent e : dirty) {
+            long offset = e.offset(settings.extentSize());
+            out.add(new long[] {offset, Math.min(settings.extentSize(), volumeSize - offset)});
+        }
+        return out;
     }
 
     /** The record as it is in memory now (what the next update would write). */
@@ -257,7 +363,7 @@ public final class PredictiveRecord implements AutoCloseable {
     public RecordMetrics metrics() {
         synchronized (lock) {
             return new RecordMetrics(hostWrites, hits, misses, recordWrites, extents.size(), extentsAdded,
-                    extentsPredicted, evictions, waitsForRoom);
+                    extentsPredicted, evictions, waitsForRoom, extents.dirtyIdle(), roomFlushes);
         }
     }
 
@@ -281,16 +387,16 @@ public final class PredictiveRecord implements AutoCloseable {
         long first = Extent.first(offset, settings.extentSize());
         long last = Extent.last(offset, length, settings.extentSize());
         int missing = 0;
-        int becomingBusy = 0;
+        int becomingPinned = 0;
         Batch wait = null;
         for (long i = first; i <= last; i++) {
             Extent e = new Extent(i);
             if (!extents.contains(e)) {
                 missing++;
-                becomingBusy++;
+                becomingPinned++;
             } else {
-                if (extents.inFlight(e) == 0) {
-                    becomingBusy++;
+                if (!extents.isPinned(e)) {
+                    becomingPinned++;
                 }
                 Batch b = pending.get(e);
                 if (b != null && (wait == null || b == next)) {
@@ -302,7 +408,7 @@ public final class PredictiveRecord implements AutoCloseable {
             if (poisoned != null || closed) {
                 return REFUSED;
             }
-            if (extents.busy() + becomingBusy > maxEntries) {
+            if (extents.pinned() + becomingPinned > maxEntries) {
                 return NO_ROOM;
             }
             wait = nextBatch();
@@ -382,6 +488,7 @@ public final class PredictiveRecord implements AutoCloseable {
             }));
         }
         startNextLocked(launch);
+        flushForRoomLocked(after);
     }
 
     private void startNextLocked(List<Batch> launch) {
@@ -514,15 +621,14 @@ public final class PredictiveRecord implements AutoCloseable {
     private void failLocked(Batch batch) {
         for (long[] w : batch.writes) {
             for (long i = Extent.first(w[0], settings.extentSize()); i <= Extent.last(w[0], w[1], settings.extentSize()); i++) {
-                extents.end(new Extent(i));
+                extents.end(new Extent(i), 0); // never issued: nothing to flush
             }
         }
         for (Extent e : batch.added) {
             if (pending.get(e) != batch) {
                 continue;
             }
-            if (extents.inFlight(e) == 0) {
-                extents.removeIdle(e);
+            if (extents.removeIdle(e)) {
                 pending.remove(e);
             } else {
                 Batch carrier = nextBatch();

@@ -91,10 +91,12 @@ public final class RecordKeeper implements PairRecord {
     }
 
     @Override
-    public WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate) {
+    public WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate,
+            Function<List<long[]>, CompletableFuture<Void>> flushBoth) {
         synchronized (lock) {
             closeLocked();
-            primary = PredictiveRecord.open(file, settings, volumeSize, s -> replicate.apply(s.toBytes()), io, gate);
+            primary = PredictiveRecord.open(file, settings, volumeSize, s -> replicate.apply(s.toBytes()),
+                    flushBoth::apply, io, gate);
             loaded = RecordSnapshot.of(0, settings.extentSize(), primary.recordedExtents());
             if (recovered) {
                 primary.recoveryComplete();
@@ -227,6 +229,8 @@ public final class RecordKeeper implements PairRecord {
                 : Math.round(rm.recordWritesPer1000HostWrites() * 1000));
         m.put("record.extents", rm != null ? rm.extentsRecorded() : s != null ? s.current().size() : 0L);
         m.put("record.evictions", rm == null ? 0 : rm.evictions());
+        m.put("record.extents_dirty", rm == null ? 0L : rm.extentsDirty());
+        m.put("record.room_flushes", rm == null ? 0 : rm.roomFlushes());
         m.put("record.applied", s == null ? 0 : s.applied());
         m.put("record.reads_local", readsLocal.sum());
         m.put("record.reads_after_status_query", readsQueried.sum());

@@ -11,10 +11,13 @@ package net.twinblock.mirror.record;
  * @param extentsAdded     extents added because a write needed them
  * @param extentsPredicted extents added because the predictor expected a write there
  * @param evictions        idle extents dropped to stay within capacity
- * @param waitsForRoom     misses that waited for a busy extent to finish (record full of busy extents)
+ * @param waitsForRoom     misses that waited for room (record full of busy or dirty extents)
+ * @param extentsDirty     idle extents now waiting for a flush of both nodes before they may leave
+ * @param roomFlushes      flushes of both nodes the record started to clean dirty extents
  */
 public record RecordMetrics(long hostWrites, long hits, long misses, long recordWrites, int extentsRecorded,
-        long extentsAdded, long extentsPredicted, long evictions, long waitsForRoom) {
+        long extentsAdded, long extentsPredicted, long evictions, long waitsForRoom, int extentsDirty,
+        long roomFlushes) {
 
     /** The benchmark's figure of merit; 0 before the first write. */
     public double recordWritesPer1000HostWrites() {

@@ -1,12 +1,15 @@
 package net.twinblock.mirror.record;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import net.twinblock.mirror.pair.WriteIntent;
 
 /**
  * Plugs the predictive record into the mirrored volume's write hook: {@code beforeWrite} admits
  * the write (a hit completes at once, a miss once the record is durable on both nodes) and
- * {@code afterWrite} ends it, so its extents may leave the record.
+ * {@code afterWrite} ends it, and {@code flush} cleans what a host's flush of both nodes covers,
+ * so its extents may leave the record.
  *
  * <p>The hook's contract matches the record's: {@code afterWrite} is called only for writes whose
  * {@code beforeWrite} succeeded.
@@ -27,5 +30,10 @@ public final class RecordWriteIntent implements WriteIntent {
     @Override
     public void afterWrite(long offset, long length) {
         record.complete(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush(Function<List<long[]>, CompletableFuture<Void>> both) {
+        return record.flush(both::apply);
     }
 }

@@ -131,7 +131,7 @@ class ReplicatorTest {
         sent(first);
         CompletableFuture<Void> a = r.write(0, bytes(512, 1), false, false);
         CompletableFuture<Void> big = r.write(4096, bytes(8192, 2), true, false); // large: BEGIN, DATA x2, END
-        CompletableFuture<Void> f = r.flush();
+        CompletableFuture<Void> f = r.flush(List.of());
         sent(first);
         r.linkDown(first);
         assertFalse(a.isDone() || big.isDone() || f.isDone(), "held, not failed");
@@ -175,7 +175,7 @@ class ReplicatorTest {
         r.linkUp(link, () -> false);
         sent(link);
         CompletableFuture<Void> w = r.write(0, bytes(512, 1), false, false);
-        CompletableFuture<Void> f = r.flush();
+        CompletableFuture<Void> f = r.flush(List.of());
         sent(link);
         r.linkDown(link);
         link.advanceTimeBy(29, java.util.concurrent.TimeUnit.SECONDS);
@@ -217,7 +217,7 @@ class ReplicatorTest {
         sent(first);
         r.linkDown(first);
         assertTrue(lost.isCompletedExceptionally(), "a flush in flight fails with its link");
-        CompletableFuture<Void> hostFlush = r.flush();
+        CompletableFuture<Void> hostFlush = r.flush(List.of());
         assertTrue(hostFlush.isDone() && !hostFlush.isCompletedExceptionally(), "a host flush degrades");
         assertTrue(r.copyFlush(first).isCompletedExceptionally(), "no link: nothing to vouch for");
 
@@ -242,6 +242,55 @@ class ReplicatorTest {
         r.linkDown(link);
         assertTrue(chunk.isCompletedExceptionally(), "the next link starts the copy over");
         assertFalse(tracker.anyChanged());
+        link.finishAndReleaseAll();
+    }
+
+    /**
+     * Power cuts: a host's flush under CONTINUE without a secondary succeeds on the primary alone,
+     * but what it was asked to cover (the record's dirty extents: writes the secondary may hold
+     * only in its page cache) is marked changed first, for the next resync to copy. A flush the
+     * secondary acknowledged marks nothing.
+     */
+    @Test
+    void aFlushWithoutASecondaryMarksTheRangesItCoversUnderContinue() throws Exception {
+        List<long[]> marked = new ArrayList<>();
+        DivergenceTracker recording = new DivergenceTracker() {
+            @Override
+            public void markChanged(long offset, long length) {
+                marked.add(new long[] {offset, length});
+            }
+
+            @Override
+            public boolean anyChanged() {
+                return !marked.isEmpty();
+            }
+
+            @Override
+            public void clear() {
+                marked.clear();
+            }
+        };
+        EmbeddedChannel link = new EmbeddedChannel();
+        PairMetadata meta = PairMetadata.open(dir.resolve("v.img.meta"), true, SAME_THREAD);
+        Replicator r = new Replicator(new WriteFramer(4096, 4096), OnPeerLoss.CONTINUE, Duration.ofSeconds(30),
+                recording, meta, link.eventLoop());
+        r.linkUp(link, () -> false);
+        sent(link);
+        CompletableFuture<Void> acked = r.flush(List.of(new long[] {0, 4096}));
+        r.acked(sequence(sent(link).get(0)), AckStatus.OK);
+        acked.get();
+        assertTrue(marked.isEmpty(), "the secondary flushed: nothing to copy later");
+
+        CompletableFuture<Void> inFlight = r.flush(List.of(new long[] {1 << 20, 1 << 20}));
+        sent(link);
+        r.linkDown(link); // the flush never got its ack
+        inFlight.get();
+        assertEquals(List.of(1L << 20, 1L << 20), List.of(marked.get(0)[0], marked.get(0)[1]));
+        assertFalse(meta.get().clean(), "durably not clean before the host hears GOOD");
+
+        CompletableFuture<Void> noLink = r.flush(List.of(new long[] {8 << 20, 4096}));
+        noLink.get();
+        assertEquals(2, marked.size());
         link.finishAndReleaseAll();
     }
 }

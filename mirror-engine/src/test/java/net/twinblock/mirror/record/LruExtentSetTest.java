@@ -36,7 +36,7 @@ class LruExtentSetTest {
         assertEquals(4, set.size());
         assertEquals(4, set.busy());
 
-        assertTrue(set.end(x(0)), "its only write ended");
+        assertTrue(set.end(x(0), 0), "its only write ended");
         // extent 0 is idle now, and the oldest: the only one that may go
         assertEquals(List.of(x(0)), set.evictIdle());
         assertEquals(3, set.size());
@@ -48,9 +48,9 @@ class LruExtentSetTest {
         set.add(x(5));
         set.begin(x(5));
         set.begin(x(5));
-        assertFalse(set.end(x(5)), "one write still in flight");
+        assertFalse(set.end(x(5), 0), "one write still in flight");
         assertEquals(List.of(), set.evictIdle());
-        assertTrue(set.end(x(5)));
+        assertTrue(set.end(x(5), 0));
         assertEquals(List.of(x(5)), set.evictIdle(), "capacity 0 keeps nothing idle");
         assertEquals(0, set.size());
     }
@@ -70,7 +70,7 @@ class LruExtentSetTest {
     void endingAWriteThatIsNotInFlightIsACallerBug() {
         LruExtentSet set = new LruExtentSet(4);
         set.add(x(1));
-        assertThrows(IllegalStateException.class, () -> set.end(x(1)));
+        assertThrows(IllegalStateException.class, () -> set.end(x(1), 0));
         assertThrows(IllegalStateException.class, () -> set.begin(x(9)), "not a member");
     }
 
@@ -80,8 +80,26 @@ class LruExtentSetTest {
         set.add(x(1));
         set.begin(x(1));
         assertFalse(set.removeIdle(x(1)));
-        set.end(x(1));
+        set.end(x(1), 0);
         assertTrue(set.removeIdle(x(1)));
         assertFalse(set.contains(x(1)));
+    }
+
+    @Test
+    void aDirtyIdleExtentIsPinnedUntilAFlushMarkCoversIt() {
+        LruExtentSet set = new LruExtentSet(0);
+        set.add(x(1));
+        set.begin(x(1));
+        set.add(x(2));
+        set.begin(x(2));
+        assertTrue(set.end(x(1), 5));
+        assertTrue(set.end(x(2), 7));
+        assertEquals(List.of(), set.evictIdle(), "idle but dirty: neither may go");
+        assertEquals(2, set.pinned());
+        assertEquals(2, set.dirtyIdle());
+        assertEquals(1, set.cleanUpTo(6), "a flush begun after write 5 and before write 7");
+        assertEquals(List.of(x(1)), set.evictIdle());
+        assertEquals(List.of(x(2)), set.dirty());
+        assertFalse(set.removeIdle(x(2)), "dirty: not removable either");
     }
 }

@@ -68,13 +68,26 @@ class PredictiveRecordTest {
     }
 
     private final ManualReplicator replicator = new ManualReplicator();
+    /** The flush of both nodes the record asks for: succeeds at once unless a test holds it. */
+    private final List<CompletableFuture<Void>> heldFlushes = new ArrayList<>();
+    private final List<List<long[]>> flushedRanges = new ArrayList<>();
+    private boolean holdFlushes;
+    private final RecordFlusher flusher = ranges -> {
+        flushedRanges.add(ranges);
+        if (!holdFlushes) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        heldFlushes.add(f);
+        return f;
+    };
 
     private PredictiveRecord open(RecordSettings settings) {
         return open(settings, DIRECT, PersistGate.OPEN);
     }
 
     private PredictiveRecord open(RecordSettings settings, Executor io, PersistGate gate) {
-        PredictiveRecord r = PredictiveRecord.open(dir.resolve("record"), settings, VOLUME, replicator, io, gate);
+        PredictiveRecord r = PredictiveRecord.open(dir.resolve("record"), settings, VOLUME, replicator, flusher, io, gate);
         opened.add(r);
         return r;
     }
@@ -372,5 +385,109 @@ class PredictiveRecordTest {
                 () -> new RecordSettings(EXTENT, 16, -2, 16)).getMessage().contains("record.predict-ahead"));
         assertTrue(assertThrows(IllegalArgumentException.class,
                 () -> new RecordSettings(EXTENT, 16, 2, 0)).getMessage().contains("record.busy-headroom"));
+    }
+
+    // ---- power cuts: an extent leaves only once a flush of both nodes covers its writes ----
+
+    @Test
+    void aCompletedWriteKeepsItsExtentRecordedUntilAFlushOfBothNodesCoversIt() {
+        holdFlushes = true;
+        PredictiveRecord r = open(settings(1, 0));
+        write(r, 0, 4096);
+        write(r, 10 * EXTENT, 4096); // over capacity: extent 0 is idle, but dirty
+        assertEquals(Set.of(new Extent(0), new Extent(10)), Set.copyOf(r.snapshot().extents()),
+                "not evicted: the secondary may hold its write only in its page cache");
+        assertEquals(1, heldFlushes.size(), "the record asked for one flush of both nodes");
+        assertEquals(List.of(0L), List.of(flushedRanges.get(0).get(0)[0]),
+                "covering the dirty extent (extent 10's write was still in flight)");
+
+        write(r, 20 * EXTENT, 4096);
+        assertEquals(1, heldFlushes.size(), "one flush at a time: the next gathers what comes meanwhile");
+
+        heldFlushes.get(0).complete(null);
+        Set<Extent> left = Set.copyOf(r.snapshot().extents());
+        assertTrue(left.contains(new Extent(20)), "written after the flush began: still dirty");
+        assertFalse(left.contains(new Extent(0)), "covered by the flush: evicted");
+        assertEquals(2, heldFlushes.size(), "still over capacity with a dirty extent: the next flush started");
+        heldFlushes.get(1).complete(null);
+        assertEquals(1, r.snapshot().extents().size(), "back within capacity");
+        assertEquals(2, r.metrics().roomFlushes());
+    }
+
+    @Test
+    void aHostFlushCleansOnlyWritesThatCompletedBeforeItStarted() {
+        PredictiveRecord r = open(settings(0, 0));
+        holdFlushes = true;
+        write(r, 0, 4096);
+        heldFlushes.get(0).complete(null); // the record's own flush: extent 0 gone
+        assertTrue(r.snapshot().extents().isEmpty());
+
+        write(r, EXTENT, 4096);
+        heldFlushes.clear();
+        CompletableFuture<Void> both = new CompletableFuture<>();
+        List<List<long[]>> asked = new ArrayList<>();
+        CompletableFuture<Void> host = r.flush(ranges -> {
+            asked.add(ranges);
+            return both;
+        });
+        write(r, 2 * EXTENT, 4096); // completes while the host's flush runs
+        assertEquals(List.of(EXTENT, EXTENT), List.of(asked.get(0).get(0)[0], asked.get(0).get(0)[1]),
+                "the host's flush names the dirty extent, for marking if no secondary takes it");
+        both.complete(null);
+        host.join();
+        assertFalse(r.snapshot().extents().contains(new Extent(1)), "covered by the host's flush");
+        assertTrue(r.snapshot().extents().contains(new Extent(2)), "completed after it began: not covered");
+    }
+
+    @Test
+    void dirtyExtentsFillingTheSlotMakeMissesWaitForTheFlush() {
+        holdFlushes = true;
+        PredictiveRecord r = open(new RecordSettings(EXTENT, 0, 0, 1));
+        int room = fillWithDirtyExtents(r);
+        CompletableFuture<Void> late = r.admit(room * EXTENT, 4096);
+        assertFalse(late.isDone(), "dirty extents fill the slot: no room until they are flushed");
+        for (int i = 0; i < heldFlushes.size(); i++) {
+            heldFlushes.get(i).complete(null); // completing one may start the next
+        }
+        assertTrue(late.isDone() && !late.isCompletedExceptionally());
+        assertEquals(Set.of(new Extent(room)), Set.copyOf(r.snapshot().extents()));
+        assertEquals(1, r.metrics().waitsForRoom());
+    }
+
+    @Test
+    void aFailedFlushFailsTheMissesWaitingForRoomAndForgetsNothing() {
+        holdFlushes = true;
+        PredictiveRecord r = open(new RecordSettings(EXTENT, 0, 0, 1));
+        int room = fillWithDirtyExtents(r);
+        CompletableFuture<Void> late = r.admit(room * EXTENT, 4096);
+        heldFlushes.get(0).completeExceptionally(new IllegalStateException("secondary unreachable"));
+        assertTrue(late.isCompletedExceptionally(), "fails as the flush did instead of waiting for ever");
+        assertEquals(room, r.snapshot().extents().size(), "every dirty extent stays recorded");
+    }
+
+    /** Writes one block to each extent a slot holds, with every flush held: returns how many. */
+    private int fillWithDirtyExtents(PredictiveRecord r) {
+        int room = (RecordFile.slotSizeFor(1) - RecordFile.HEADER - 4) / 8; // one slot, rounded up to 4 KiB
+        for (int i = 0; i < room; i++) {
+            write(r, i * EXTENT, 4096);
+        }
+        assertEquals(1, heldFlushes.size(), "one flush asked for, held");
+        return room;
+    }
+
+    @Test
+    void extentsLoadedAtStartStayDirtyAfterRecoveryUntilAFlushCoversThem() {
+        PredictiveRecord first = open(settings(16, 0));
+        write(first, 3 * EXTENT, 4096);
+        first.close();
+        opened.remove(first);
+
+        holdFlushes = true;
+        PredictiveRecord again = open(settings(0, 0));
+        again.recoveryComplete();
+        assertTrue(again.snapshot().extents().contains(new Extent(3)),
+                "recovered, but its copies may still be in the partner's page cache");
+        heldFlushes.get(0).complete(null);
+        assertTrue(again.snapshot().extents().isEmpty());
     }
 }

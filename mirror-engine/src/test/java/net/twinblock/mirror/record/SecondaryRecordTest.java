@@ -53,7 +53,8 @@ class SecondaryRecordTest {
     }
 
     private PredictiveRecord primary(RecordReplicator replicator, Executor io) {
-        PredictiveRecord p = PredictiveRecord.open(dir.resolve("primary/record"), SETTINGS, VOLUME, replicator, io);
+        PredictiveRecord p = PredictiveRecord.open(dir.resolve("primary/record"), SETTINGS, VOLUME, replicator,
+                ranges -> CompletableFuture.completedFuture(null), io);
         opened.add(p);
         return p;
     }
