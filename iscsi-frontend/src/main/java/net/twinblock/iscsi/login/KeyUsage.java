@@ -11,10 +11,6 @@ public enum KeyUsage {
     /** Any time: login and full feature phase. */
     ALL;
 
-    public boolean allowedInLogin() {
-        return this != FFPO;
-    }
-
     public boolean allowedInFullFeature() {
         return this == FFPO || this == ALL;
     }

@@ -24,10 +24,4 @@ public record SessionParams(int maxRecvDataSegmentLength, int maxXmitDataSegment
                             boolean immediateData, int maxOutstandingR2T, boolean headerDigest,
                             boolean dataDigest, boolean dataPduInOrder, boolean dataSequenceInOrder,
                             int defaultTime2Wait, int defaultTime2Retain, int errorRecoveryLevel) {
-
-    /** RFC 7143 defaults: what holds before (or without) negotiation. */
-    public static SessionParams rfcDefaults() {
-        return new SessionParams(8192, 8192, 65536, 262144, true, true, 1, false, false,
-                true, true, 2, 20, 0);
-    }
 }

@@ -41,10 +41,6 @@ public enum IscsiOpcode {
         return code;
     }
 
-    public boolean fromInitiator() {
-        return code < 0x20;
-    }
-
     /** @return the opcode for the low six bits of {@code b}, or null if it is not defined. */
     public static IscsiOpcode of(int b) {
         return BY_CODE[b & 0x3f];

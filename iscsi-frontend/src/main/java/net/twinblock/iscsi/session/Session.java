@@ -206,14 +206,6 @@ public final class Session {
         return terminated;
     }
 
-    CompletableFuture<Void> terminated() {
-        return terminated;
-    }
-
-    String endReason() {
-        return endReason;
-    }
-
     @Override
     public String toString() {
         return "Session[tsih=" + login.tsih() + " " + nexus.initiatorPortName() + "]";

@@ -171,11 +171,6 @@ final class WriteTransfer {
         }
     }
 
-    /** True while we still wait for unsolicited Data-Out before soliciting the rest. */
-    boolean awaitingUnsolicited() {
-        return unsolicitedOpen;
-    }
-
     /**
      * The R2Ts to send now: as many as MaxOutstandingR2T allows for the data not yet solicited.
      * {@code tags} hands out target transfer tags.
