@@ -1,5 +1,9 @@
 package net.twinblock.server;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.type;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -9,6 +13,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import net.twinblock.iscsi.session.SessionInfo;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,20 @@ class ArchitectureTest {
     void onlyTheServerImportsTheServer() {
         noClasses().that().resideInAnyPackage(FRONTEND + "..", ENGINE + "..")
                 .should().dependOnClassesThat().resideInAPackage(SERVER + "..")
+                .check(main);
+    }
+
+    /**
+     * The server sees the frontend through the target and its config ({@code iscsi},
+     * {@code iscsi.config}), the storage and ALUA interface ({@code iscsi.lun}) and the sessions
+     * it reports; never the PDU, login, session or SCSI internals.
+     */
+    @Test
+    void theServerUsesOnlyTheFrontendsPublicApi() {
+        noClasses().that().resideInAPackage(SERVER + "..")
+                .should().dependOnClassesThat(resideInAPackage(FRONTEND + "..")
+                        .and(not(resideInAnyPackage(FRONTEND, FRONTEND + ".config", FRONTEND + ".lun")))
+                        .and(not(type(SessionInfo.class))))
                 .check(main);
     }
 

@@ -11,7 +11,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import net.twinblock.server.config.ValueParsers;
 
-/** The CLI side of the admin endpoint: `status` and, later, the POST commands. */
+/** The CLI side of the admin endpoint: one GET or POST per admin verb (see AdminVerb). */
 public final class AdminClient {
 
     /** An admin call that did not produce an answer; the message is for the administrator. */
