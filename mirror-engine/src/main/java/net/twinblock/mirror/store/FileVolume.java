@@ -24,6 +24,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Durability is the file system's page cache plus fdatasync: a plain write completes once in
  * the page cache, flush() and FUA writes wait for a {@linkplain GroupCommit shared} fdatasync.
+ *
+ * <p>All I/O goes through a {@link StorageFile}, a FileChannel unless a power-cut test swapped
+ * it ({@link StorageFiles#system()}). Then the file on disk lacks the unforced writes, so nothing
+ * may read it behind this class (a future sendfile Data-In path must use {@link #read} then).
  */
 public final class FileVolume implements Volume {
 

@@ -1,11 +1,7 @@
 package net.twinblock.mirror.store;
 
 import java.io.IOException;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Opens the engine's data files as {@link StorageFile}s. Production uses {@link #CHANNELS}.
@@ -34,35 +30,6 @@ public interface StorageFiles {
      */
     static StorageFiles system() {
         String name = System.getProperty(TEST_PROPERTY);
-        return name == null || name.isBlank() ? CHANNELS : Loaded.get(name.strip());
-    }
-
-    /** The factories named by the property so far, one instance per class. */
-    final class Loaded {
-        private static final Logger LOG = System.getLogger(StorageFiles.class.getName());
-        private static final Map<String, StorageFiles> BY_NAME = new ConcurrentHashMap<>();
-
-        private Loaded() {
-        }
-
-        static StorageFiles get(String className) {
-            return BY_NAME.computeIfAbsent(className, Loaded::load);
-        }
-
-        private static StorageFiles load(String className) {
-            Object made;
-            try {
-                made = Class.forName(className).getConstructor().newInstance();
-            } catch (ReflectiveOperationException | LinkageError e) {
-                throw new IllegalStateException(TEST_PROPERTY + "=" + className + ": cannot create it: " + e, e);
-            }
-            if (!(made instanceof StorageFiles files)) {
-                throw new IllegalStateException(TEST_PROPERTY + "=" + className + " is not a "
-                        + StorageFiles.class.getName());
-            }
-            LOG.log(Level.WARNING, "data files go through the test fixture {0} ({1}): not for production",
-                    className, TEST_PROPERTY);
-            return files;
-        }
+        return name == null || name.isBlank() ? CHANNELS : TestStorageFiles.get(name.strip());
     }
 }
