@@ -32,7 +32,7 @@ import net.twinblock.iscsi.lun.PortGroup;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
-import net.twinblock.mirror.pair.PairRecord;
+import net.twinblock.mirror.record.PairRecord;
 import net.twinblock.mirror.record.PersistGate;
 import net.twinblock.mirror.record.RecordKeeper;
 import net.twinblock.mirror.record.RecordSettings;

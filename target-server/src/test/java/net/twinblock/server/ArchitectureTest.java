@@ -15,14 +15,13 @@ import com.tngtech.archunit.library.dependencies.SliceAssignment;
 import com.tngtech.archunit.library.dependencies.SliceIdentifier;
 import net.twinblock.iscsi.session.SessionInfo;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
  * The module and package rules, checked on the main classes of all three modules (this module's
  * tests see them all): the frontend and the engine know nothing of each other or of the server,
  * and no module's packages import each other in a circle. Plain JUnit tests over ArchUnit's rule
- * API, so a rule waiting for a restructuring is switched off with {@code @Disabled}.
+ * API, so a rule waiting for a restructuring is switched off with JUnit's {@code @Disabled}.
  *
  * <p>Not checked: "main code used only by tests". ArchUnit has no ready rule for it: it needs
  * main and test classes imported together and a custom condition over each class's callers
@@ -89,7 +88,6 @@ class ArchitectureTest {
     }
 
     @Test
-    @Disabled("engine package cycles: pair<->resync, record->pair; removed with the engine restructuring of issue 13")
     void enginePackagesHaveNoCycles() {
         slices().assignedFrom(packagesOf(ENGINE)).should().beFreeOfCycles().check(main);
     }

@@ -30,6 +30,7 @@ import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.record.PairRecord;
 
 /**
  * The secondary's handler on an authenticated link, after the {@link net.twinblock.mirror.link.WriteAssembler}:

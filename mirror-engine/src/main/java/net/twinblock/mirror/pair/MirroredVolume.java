@@ -10,6 +10,8 @@ import java.util.function.Supplier;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.record.WriteIntent;
+import net.twinblock.mirror.resync.DivergenceTracker;
 
 /**
  * The primary's volume: every write goes to the local file and to the secondary at the same

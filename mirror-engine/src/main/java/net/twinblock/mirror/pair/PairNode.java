@@ -60,6 +60,10 @@ import net.twinblock.mirror.resync.RegionResync;
 import net.twinblock.mirror.resync.RegionSink;
 import net.twinblock.mirror.resync.ResyncProgress;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.record.WriteIntent;
+import net.twinblock.mirror.record.ReadGate;
+import net.twinblock.mirror.record.PairRecord;
+import net.twinblock.mirror.resync.DivergenceTracker;
 
 /**
  * One node of the pair: what the server starts, exports and asks for status. A primary mirrors

@@ -1,6 +1,10 @@
 package net.twinblock.mirror.pair;
 
 import java.util.Objects;
+import net.twinblock.mirror.record.WriteIntent;
+import net.twinblock.mirror.record.ReadGate;
+import net.twinblock.mirror.record.PairRecord;
+import net.twinblock.mirror.resync.DivergenceTracker;
 
 /**
  * The hooks other parts of the engine plug into a pair, and one startup fact.

@@ -24,6 +24,7 @@ import net.twinblock.mirror.link.PeerMessage;
 import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteFramer;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.resync.DivergenceTracker;
 
 /**
  * The primary's side of the mirror: every write, discard and flush that must reach the

@@ -22,6 +22,7 @@ import net.twinblock.mirror.link.PeerMessage;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.record.ReadGate;
 
 /**
  * The volume a secondary exports. It never writes host data itself: writes, discards and

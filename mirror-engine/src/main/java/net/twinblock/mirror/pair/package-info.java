@@ -7,8 +7,8 @@
  * promotion), {@code role()}, {@code state()} / {@code status()}, {@code metrics()},
  * {@code promote()}, {@code onRoleChange(...)} and {@code close()}. Hooks for the record and
  * resync work arrive through {@link net.twinblock.mirror.pair.PairOptions}:
- * {@link net.twinblock.mirror.pair.WriteIntent}, {@link net.twinblock.mirror.pair.DivergenceTracker},
- * {@link net.twinblock.mirror.pair.ReadGate}; copies order against host writes with
+ * {@link net.twinblock.mirror.record.WriteIntent}, {@link net.twinblock.mirror.resync.DivergenceTracker},
+ * {@link net.twinblock.mirror.record.ReadGate}; copies order against host writes with
  * {@code PairNode.ranges()}.
  *
  * <p>The link, primary to secondary:

@@ -16,9 +16,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import net.twinblock.mirror.pair.PairRecord;
-import net.twinblock.mirror.pair.ReadGate;
-import net.twinblock.mirror.pair.WriteIntent;
 import net.twinblock.mirror.store.VolumeException;
 
 /**

@@ -3,7 +3,6 @@ package net.twinblock.mirror.record;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
-import net.twinblock.mirror.pair.WriteIntent;
 
 /**
  * Plugs the predictive record into the mirrored volume's write hook: {@code beforeWrite} admits

@@ -30,6 +30,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import net.twinblock.mirror.record.ReadGate;
 
 /**
  * The secondary's apply order with the disk under the test's control: an overlapping write is

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import net.twinblock.mirror.resync.DivergenceTracker;
 
 /** Who may mirror to a secondary, and what writes do when the link is lost and comes back. */
 @ExtendWith(LeakGuard.class)

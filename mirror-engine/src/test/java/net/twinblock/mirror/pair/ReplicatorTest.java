@@ -29,6 +29,7 @@ import net.twinblock.mirror.store.VolumeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import net.twinblock.mirror.resync.DivergenceTracker;
 
 /** The pending table on its own: sequence matching, failures, re-sending, policies (EmbeddedChannel as the link). */
 @ExtendWith(LeakGuard.class)

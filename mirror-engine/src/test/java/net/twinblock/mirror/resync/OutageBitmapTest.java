@@ -84,7 +84,7 @@ class OutageBitmapTest {
 
     @Test
     void asTheMirroredVolumesTrackerItSaysWhetherAnythingChangedAndForgetsOnClear() {
-        net.twinblock.mirror.pair.DivergenceTracker tracker = new OutageBitmap(200L * 4096, 4096);
+        DivergenceTracker tracker = new OutageBitmap(200L * 4096, 4096);
         assertFalse(tracker.anyChanged());
         tracker.markChanged(4096, 70L * 4096);
         assertTrue(tracker.anyChanged());

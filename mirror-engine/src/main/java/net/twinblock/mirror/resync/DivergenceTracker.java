@@ -1,10 +1,11 @@
-package net.twinblock.mirror.pair;
+package net.twinblock.mirror.resync;
 
 /**
- * Hook for the resync package: told about every range the primary changed without the secondary
+ * What the primary's write path tells a resync: every range the primary changed without the secondary
  * (writes completed in DEGRADED mode, writes the secondary failed, writes given up at the suspend
  * timeout after they reached the primary's disk). A bitmap implementation lets a reconnect copy
- * only those ranges; the default just remembers that a full copy is needed.
+ * only those ranges; the default just remembers that a full copy is needed. Here, beside its
+ * implementation, so the pair package depends on resync and not the other way round.
  */
 public interface DivergenceTracker {
 

@@ -1,4 +1,4 @@
-package net.twinblock.mirror.pair;
+package net.twinblock.mirror.record;
 
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
