@@ -51,6 +51,11 @@ final class ObservedExecutor implements ScsiTaskExecutor {
     }
 
     @Override
+    public long dataOutLength(ScsiRequest request) {
+        return delegate.dataOutLength(request);
+    }
+
+    @Override
     public boolean lunExists(int lun) {
         return delegate.lunExists(lun);
     }

@@ -12,4 +12,14 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 interface CommandHandler {
     CompletableFuture<ScsiResponse> handle(ScsiTask task);
+
+    /**
+     * How many bytes of Data-Out the command takes, from its CDB alone: called when it arrives,
+     * before any data is solicited, and the session gathers no more than this. Throws
+     * {@link CheckCondition} for a command that {@link #handle} will refuse, so none of its data
+     * is taken. Commands that move no data to the target keep this default.
+     */
+    default long dataOutLength(ScsiTask task) {
+        return 0;
+    }
 }

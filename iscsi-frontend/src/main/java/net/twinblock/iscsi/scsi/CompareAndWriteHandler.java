@@ -23,8 +23,14 @@ final class CompareAndWriteHandler implements CommandHandler {
         return lu.portGroup().peer() == null;
     }
 
+    /** Both halves, compare and write; only with an EDTL of exactly that, which alone is served. */
     @Override
-    public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+    public long dataOutLength(ScsiTask task) {
+        long spdtl = 2L * checkedBlocks(task) * task.storage().blockSize();
+        return Integer.toUnsignedLong(task.edtl()) == spdtl ? spdtl : 0;
+    }
+
+    private static int checkedBlocks(ScsiTask task) {
         if (!supported(task.lu())) {
             throw new CheckCondition(SenseData.invalidOpcode());
         }
@@ -32,12 +38,19 @@ final class CompareAndWriteHandler implements CommandHandler {
         if ((cdb[1] & 0xe0) != 0) {
             throw CheckCondition.invalidField(1, 7); // WRPROTECT
         }
-        long lba = Cdb.u64(cdb, 2);
         int blocks = Cdb.u8(cdb, 13);
-        task.checkRange(lba, blocks);
+        task.checkRange(Cdb.u64(cdb, 2), blocks);
         if (blocks > MAX_BLOCKS) {
             throw CheckCondition.invalidField(13, -1);
         }
+        return blocks;
+    }
+
+    @Override
+    public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+        int blocks = checkedBlocks(task);
+        byte[] cdb = task.cdb();
+        long lba = Cdb.u64(cdb, 2);
         int edtl = task.edtl();
         if (blocks == 0) {
             // 0 blocks is a no-op (SBC-3), but only when nothing is sent with it: an 8-bit

@@ -14,6 +14,12 @@ import net.twinblock.iscsi.lun.BlockStorage;
  */
 final class ModeSelectHandler implements CommandHandler {
 
+    /** The parameter list, as long as the CDB says (at most 64 KiB by the field's size). */
+    @Override
+    public long dataOutLength(ScsiTask task) {
+        return task.op() == ScsiOpcode.MODE_SELECT_10 ? Cdb.u16(task.cdb(), 7) : Cdb.u8(task.cdb(), 4);
+    }
+
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         byte[] cdb = task.cdb();

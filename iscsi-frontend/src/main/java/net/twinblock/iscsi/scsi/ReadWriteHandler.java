@@ -25,9 +25,26 @@ final class ReadWriteHandler implements CommandHandler {
 
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+        BlockRange range = checkedRange(task);
+        return task.op().writes() ? write(task, range, task.cdb()) : read(task, range);
+    }
+
+    /** A write takes the blocks both the CDB and the EDTL cover; none if that ends inside a block. */
+    @Override
+    public long dataOutLength(ScsiTask task) {
+        if (!task.op().writes()) {
+            return 0;
+        }
+        BlockRange range = checkedRange(task);
+        int blockSize = task.storage().blockSize();
+        long covered = Math.min(range.blocks() * blockSize, Integer.toUnsignedLong(task.edtl()));
+        return covered % blockSize == 0 ? covered : 0;
+    }
+
+    /** The CDB's range, once protection, range and the Block Limits maximum are checked. */
+    private static BlockRange checkedRange(ScsiTask task) {
         byte[] cdb = task.cdb();
         ScsiOpcode op = task.op();
-        boolean isWrite = op.writes();
         if (op != ScsiOpcode.READ_6 && op != ScsiOpcode.WRITE_6 && (cdb[1] & 0xe0) != 0) {
             throw CheckCondition.invalidField(1, 7); // RDPROTECT/WRPROTECT: we have no protection information
         }
@@ -36,7 +53,7 @@ final class ReadWriteHandler implements CommandHandler {
         if (range.blocks() > task.limits().maxTransferBlocks()) {
             throw CheckCondition.invalidField(range.lengthOffset(), -1);
         }
-        return isWrite ? write(task, range, cdb) : read(task, range);
+        return range;
     }
 
     private static CompletableFuture<ScsiResponse> read(ScsiTask task, BlockRange range) {

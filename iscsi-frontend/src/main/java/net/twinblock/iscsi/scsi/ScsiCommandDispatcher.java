@@ -161,6 +161,26 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         }
     }
 
+    /**
+     * Asks the command's handler from the CDB alone. State that may change before the command's
+     * turn (unit attentions, ALUA, write protection) is left to {@link #execute}, which also
+     * refuses, with the sense the CDB earns, every command this answers 0 for.
+     */
+    @Override
+    public long dataOutLength(ScsiRequest request) {
+        ScsiOpcode op = ScsiOpcode.of(request.cdb());
+        LogicalUnit lu = luns.get(request.lun());
+        if (op == null || lu == null) {
+            return 0; // an unknown command or LUN: refused, or (INQUIRY, REPORT LUNS) takes no data
+        }
+        try {
+            long wanted = handlers.get(op).dataOutLength(new ScsiTask(request, op, lu, this));
+            return Math.min(wanted, Integer.toUnsignedLong(request.expectedDataTransferLength()));
+        } catch (CheckCondition refused) {
+            return 0;
+        }
+    }
+
     /** NOT READY with the reason, when this port's ALUA state forbids medium access; else null. */
     private static SenseData accessDenied(LogicalUnit lu) {
         return switch (lu.portGroup().state()) {

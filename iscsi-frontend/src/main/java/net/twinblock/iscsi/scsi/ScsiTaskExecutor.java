@@ -15,6 +15,19 @@ public interface ScsiTaskExecutor {
     /** Runs one command. Takes ownership of {@code request.dataOut()}. */
     CompletableFuture<ScsiResponse> execute(ScsiRequest request);
 
+    /**
+     * How many bytes of Data-Out the command will take, decided from its CDB when it arrives,
+     * before any data is solicited: at most its EDTL, and 0 for a command that takes none or
+     * that {@link #execute} will refuse (out of range, above the Block Limits maximum, ...).
+     * The session solicits and keeps no more, so a huge EDTL costs no memory. {@code request}
+     * carries no Data-Out. Called on the event loop; must not block.
+     *
+     * <p>This default takes the whole EDTL, for scripted SCSI layers in tests.
+     */
+    default long dataOutLength(ScsiRequest request) {
+        return Integer.toUnsignedLong(request.expectedDataTransferLength());
+    }
+
     /** True if the LUN exists (TMF LUN RESET to an unknown LUN is answered differently). */
     boolean lunExists(int lun);
 

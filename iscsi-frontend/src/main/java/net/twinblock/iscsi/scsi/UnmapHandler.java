@@ -18,6 +18,12 @@ final class UnmapHandler implements CommandHandler {
     private record Extent(long lba, long blocks) {
     }
 
+    /** The parameter list, as long as the CDB says (at most 64 KiB by the field's size). */
+    @Override
+    public long dataOutLength(ScsiTask task) {
+        return Cdb.u16(task.cdb(), 7);
+    }
+
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
         byte[] cdb = task.cdb();

@@ -16,26 +16,15 @@ final class VerifyHandler implements CommandHandler {
 
     @Override
     public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
-        byte[] cdb = task.cdb();
-        if ((cdb[1] & 0xe0) != 0) {
-            throw CheckCondition.invalidField(1, 7); // VRPROTECT
-        }
-        int byteCheck = (cdb[1] >>> 1) & 0x3;
-        if (byteCheck == 2) {
-            throw CheckCondition.invalidField(1, 2);
-        }
-        BlockRange range = BlockRange.of(cdb);
-        task.checkRange(range.lba(), range.blocks());
-        if (range.blocks() > task.limits().maxTransferBlocks()) {
-            throw CheckCondition.invalidField(range.lengthOffset(), -1);
-        }
+        BlockRange range = checkedRange(task);
+        int byteCheck = byteCheck(task.cdb());
         int edtl = task.edtl();
         if (range.blocks() == 0 || byteCheck == 0) {
             return CompletableFuture.completedFuture(ScsiResponses.good(0, edtl));
         }
         BlockStorage storage = task.storage();
         int blockSize = storage.blockSize();
-        long spdtl = byteCheck == 1 ? range.blocks() * blockSize : blockSize;
+        long spdtl = expectedBytes(range, byteCheck, blockSize);
         if (spdtl > Integer.toUnsignedLong(edtl) || task.dataOut().readableBytes() < spdtl) {
             return CompletableFuture.completedFuture(ScsiResponses.checkCondition(
                     SenseData.of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_FIELD_IN_COMMAND_INFORMATION_UNIT),
@@ -59,6 +48,42 @@ final class VerifyHandler implements CommandHandler {
                         actual.release();
                     }
                 });
+    }
+
+    /** BYTCHK 1 and 3 compare with Data-Out: all the blocks, or one block as a pattern. */
+    @Override
+    public long dataOutLength(ScsiTask task) {
+        BlockRange range = checkedRange(task);
+        int byteCheck = byteCheck(task.cdb());
+        if (range.blocks() == 0 || byteCheck == 0) {
+            return 0;
+        }
+        long spdtl = expectedBytes(range, byteCheck, task.storage().blockSize());
+        return spdtl > Integer.toUnsignedLong(task.edtl()) ? 0 : spdtl; // too short an EDTL is refused
+    }
+
+    private static BlockRange checkedRange(ScsiTask task) {
+        byte[] cdb = task.cdb();
+        if ((cdb[1] & 0xe0) != 0) {
+            throw CheckCondition.invalidField(1, 7); // VRPROTECT
+        }
+        if (byteCheck(cdb) == 2) {
+            throw CheckCondition.invalidField(1, 2);
+        }
+        BlockRange range = BlockRange.of(cdb);
+        task.checkRange(range.lba(), range.blocks());
+        if (range.blocks() > task.limits().maxTransferBlocks()) {
+            throw CheckCondition.invalidField(range.lengthOffset(), -1);
+        }
+        return range;
+    }
+
+    private static int byteCheck(byte[] cdb) {
+        return (cdb[1] >>> 1) & 0x3;
+    }
+
+    private static long expectedBytes(BlockRange range, int byteCheck, int blockSize) {
+        return byteCheck == 1 ? range.blocks() * blockSize : blockSize;
     }
 
     /**

@@ -18,10 +18,20 @@ final class WriteSameHandler implements CommandHandler {
     /** Pattern writes go down in pieces of this many bytes, one at a time. */
     private static final int CHUNK_BYTES = 1024 * 1024;
 
+    /** One block of pattern, unless NDOB; an EDTL other than one block is refused. */
     @Override
-    public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+    public long dataOutLength(ScsiTask task) {
+        checkedRange(task);
+        int blockSize = task.storage().blockSize();
+        return noDataOut(task) || task.edtl() != blockSize ? 0 : blockSize;
+    }
+
+    private static boolean noDataOut(ScsiTask task) {
+        return task.op() == ScsiOpcode.WRITE_SAME_16 && Cdb.bit(task.cdb(), 1, 0);
+    }
+
+    private static BlockRange checkedRange(ScsiTask task) {
         byte[] cdb = task.cdb();
-        boolean sixteen = task.op() == ScsiOpcode.WRITE_SAME_16;
         if ((cdb[1] & 0xe0) != 0) {
             throw CheckCondition.invalidField(1, 7); // WRPROTECT
         }
@@ -31,13 +41,20 @@ final class WriteSameHandler implements CommandHandler {
         if ((cdb[1] & 0x06) != 0) {
             throw CheckCondition.invalidField(1, Cdb.bit(cdb, 1, 2) ? 2 : 1); // PBDATA/LBDATA, obsolete
         }
-        boolean unmap = Cdb.bit(cdb, 1, 3);
-        boolean noDataOut = sixteen && Cdb.bit(cdb, 1, 0);
         BlockRange range = BlockRange.of(cdb);
         task.checkRange(range.lba(), range.blocks());
         if (range.blocks() == 0 || range.blocks() > task.limits().maxWriteSameBlocks()) {
             throw CheckCondition.invalidField(range.lengthOffset(), -1);
         }
+        return range;
+    }
+
+    @Override
+    public CompletableFuture<ScsiResponse> handle(ScsiTask task) {
+        BlockRange range = checkedRange(task);
+        byte[] cdb = task.cdb();
+        boolean unmap = Cdb.bit(cdb, 1, 3);
+        boolean noDataOut = noDataOut(task);
         BlockStorage storage = task.storage();
         int blockSize = storage.blockSize();
         int edtl = task.edtl();

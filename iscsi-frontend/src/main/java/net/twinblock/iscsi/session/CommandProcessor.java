@@ -11,6 +11,7 @@ import net.twinblock.iscsi.pdu.RejectReason;
 import net.twinblock.iscsi.scsi.AdditionalSense;
 import net.twinblock.iscsi.scsi.ScsiRequest;
 import net.twinblock.iscsi.scsi.ScsiResponse;
+import net.twinblock.iscsi.scsi.ScsiStatus;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import net.twinblock.iscsi.scsi.SenseData;
 import net.twinblock.iscsi.scsi.SenseKey;
@@ -30,6 +31,10 @@ final class CommandProcessor {
     /** Late Data-Out of a write ended for a data phase error is dropped quietly; a few suffice. */
     private static final int FAILED_ITTS_KEPT = 16;
 
+    /** SAM-5: the command could not be taken for lack of resources; the initiator retries it. */
+    private static final ScsiResponse TASK_SET_FULL = new ScsiResponse(ScsiStatus.TASK_SET_FULL, null, null, 0,
+            false, false);
+
     private final Session session;
     private final Connection connection;
     private final ScsiTaskExecutor executor;
@@ -37,6 +42,7 @@ final class CommandProcessor {
     private final StatusSender status;
     private final Rejecter rejecter;
     private final java.util.LinkedHashSet<Integer> failedItts = new java.util.LinkedHashSet<>();
+    private final UnsolicitedBudget unsolicited = new UnsolicitedBudget(UnsolicitedBudget.DEFAULT_LIMIT);
 
     CommandProcessor(Session session, Connection connection, ScsiTaskExecutor executor, SessionParams params,
                      Rejecter rejecter) {
@@ -91,10 +97,17 @@ final class CommandProcessor {
             reject(pdu, RejectReason.INVALID_PDU_FIELD, immediate, cmdSn, "malformed extended CDB AHS");
             return;
         }
+        long lunField = pdu.lun();
+        int lun = LunField.decode(lunField);
+        TaskAttribute attribute = TaskAttribute.of(flags & Bhs.ScsiCommand.ATTR_MASK);
         WriteTransfer transfer = null;
         if (write && edtl > 0) {
+            // The CDB is judged now, before any R2T: the transfer keeps only what it will use.
+            long needed = executor.dataOutLength(new ScsiRequest(session.nexus(), lun, cdb, edtl, read, true, null,
+                    attribute, connection.alloc()));
             try {
-                transfer = new WriteTransfer(edtl, params, connection.alloc(), pdu, pdu.finalBit());
+                transfer = new WriteTransfer(edtl, needed, params, connection.alloc(), pdu, pdu.finalBit(),
+                        unsolicited);
             } catch (DataOutException e) {
                 reject(pdu, e.reason(), immediate, cmdSn, e.getMessage());
                 return;
@@ -103,9 +116,12 @@ final class CommandProcessor {
             reject(pdu, RejectReason.PROTOCOL_ERROR, immediate, cmdSn, "immediate data beyond EDTL 0");
             return;
         }
-        long lunField = pdu.lun();
-        Task task = new Task(itt, cmdSn, immediate, lunField, LunField.decode(lunField), cdb, edtl, read, write,
-                TaskAttribute.of(flags & Bhs.ScsiCommand.ATTR_MASK), transfer);
+        Task task = new Task(itt, cmdSn, immediate, lunField, lun, cdb, edtl, read, write, attribute, transfer);
+        if (transfer != null && transfer.starved()) {
+            LOG.log(Level.DEBUG, "session {0}: {1} answered TASK SET FULL: unsolicited data allowance spent",
+                    session.tsih(), task);
+            task.verdict = TASK_SET_FULL;
+        }
         session.tasks.add(task);
         session.countCommand();
         if (immediate) {
@@ -122,9 +138,6 @@ final class CommandProcessor {
                     // The session is ending; its abort releases the task.
                 }
             });
-        }
-        if (transfer != null && !task.aborted) {
-            solicit(task);
         }
     }
 
@@ -160,7 +173,7 @@ final class CommandProcessor {
         }
         if (task.dataComplete()) {
             session.tasks.startRunnable(this::start);
-        } else {
+        } else if (task.delivered) {
             solicit(task);
         }
     }
@@ -191,6 +204,11 @@ final class CommandProcessor {
             return;
         }
         session.tasks.deliver(task);
+        if (task.transfer != null) {
+            // R2Ts only once the command's CmdSN turn came: a command held behind a gap costs
+            // at most its unsolicited data.
+            solicit(task);
+        }
         session.tasks.startRunnable(this::start);
     }
 
@@ -203,6 +221,13 @@ final class CommandProcessor {
     private void start(Task task) {
         task.phase = Task.Phase.RUNNING;
         ByteBuf dataOut = task.transfer != null ? task.transfer.take() : null;
+        if (task.verdict != null) {
+            if (dataOut != null) {
+                dataOut.release();
+            }
+            completed(task, task.verdict);
+            return;
+        }
         // Ownership of dataOut passes to the executor with the request.
         ScsiRequest request = new ScsiRequest(session.nexus(), task.lun, task.cdb, task.edtl, task.read, task.write,
                 dataOut, task.attribute, connection.alloc());

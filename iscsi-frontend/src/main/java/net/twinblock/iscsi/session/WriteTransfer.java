@@ -19,6 +19,11 @@ import net.twinblock.iscsi.scsi.AdditionalSense;
  * DataSequenceInOrder, so data must arrive at strictly increasing buffer offsets; anything else
  * is a protocol error we cannot recover from at ErrorRecoveryLevel 0.
  *
+ * <p>The EDTL governs the protocol (offsets, sequences); what is kept is only the first
+ * {@code needed} bytes, what the CDB will use (see {@code ScsiTaskExecutor.dataOutLength}).
+ * R2Ts ask for no more, and immediate or unsolicited bytes past it are dropped on arrival, so
+ * an EDTL far beyond the CDB, or a command that will be refused, costs no memory.
+ *
  * <p>Payloads are kept as retained slices of the PDUs that carried them, in a CompositeByteBuf:
  * no copy. {@link #take()} hands that buffer over; {@link #release()} drops it.
  */
@@ -31,9 +36,14 @@ final class WriteTransfer {
     private static final int NO_TTT = Pdu.RESERVED_TAG;
 
     private final int edtl;
+    private final int needed;
     private final SessionParams params;
     private final CompositeByteBuf data;
     private final ArrayDeque<Solicitation> outstanding = new ArrayDeque<>();
+    private final UnsolicitedBudget budget;
+    /** Bytes of {@link #budget} held for the unsolicited data this command may keep. */
+    private final long reserved;
+    private final boolean starved;
 
     /** Bytes received so far; also the offset the next Data-Out must carry. */
     private int received;
@@ -48,42 +58,50 @@ final class WriteTransfer {
     private boolean released;
 
     /**
-     * @param immediate the command PDU's data segment (not retained here; we take a retained slice)
-     * @param finalBit  the command PDU's F bit: no unsolicited Data-Out follows
+     * @param needed   the bytes the command will use, at most {@code edtl}
+     * @param command  the SCSI Command PDU; its data segment is immediate data (we take a
+     *                 retained slice of what we keep)
+     * @param finalBit the command PDU's F bit: no unsolicited Data-Out follows
+     * @param budget   the connection's unsolicited allowance; when this command's share does not
+     *                 fit, nothing is kept and {@link #starved()} says so
      */
-    WriteTransfer(int edtl, SessionParams params, ByteBufAllocator alloc, Pdu command, boolean finalBit)
-            throws DataOutException {
+    WriteTransfer(int edtl, long needed, SessionParams params, ByteBufAllocator alloc, Pdu command, boolean finalBit,
+                  UnsolicitedBudget budget) throws DataOutException {
         this.edtl = edtl;
         this.params = params;
-        this.data = alloc.compositeBuffer(Integer.MAX_VALUE);
+        this.budget = budget;
         this.unsolicitedLimit = params.initialR2T() ? 0 : Math.min(params.firstBurstLength(), edtl);
         int immediate = command.data().readableBytes();
-        if (immediate > 0) {
-            if (!params.immediateData()) {
-                release();
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR,
-                        "immediate data sent although ImmediateData=No");
-            }
-            if (immediate > Math.min(params.firstBurstLength(), edtl)) {
-                release();
-                throw new DataOutException(RejectReason.PROTOCOL_ERROR, "immediate data of " + immediate
-                        + " bytes exceeds FirstBurstLength/EDTL " + Math.min(params.firstBurstLength(), edtl));
-            }
-            // The composite owns one reference to the slice; the command PDU keeps its own.
-            data.addComponent(true, command.retainData());
-            received = immediate;
+        if (immediate > 0 && !params.immediateData()) {
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, "immediate data sent although ImmediateData=No");
+        }
+        if (immediate > Math.min(params.firstBurstLength(), edtl)) {
+            throw new DataOutException(RejectReason.PROTOCOL_ERROR, "immediate data of " + immediate
+                    + " bytes exceeds FirstBurstLength/EDTL " + Math.min(params.firstBurstLength(), edtl));
         }
         unsolicitedOpen = !finalBit;
-        if (unsolicitedOpen && (params.initialR2T() || received >= unsolicitedLimit)) {
-            release();
+        if (unsolicitedOpen && (params.initialR2T() || immediate >= unsolicitedLimit)) {
             throw new DataOutException(RejectReason.PROTOCOL_ERROR,
                     "unsolicited Data-Out announced (F=0) but none is allowed");
         }
-        nextR2tOffset = received;
+        long unsolicitedKept = Math.min(needed, unsolicitedOpen ? unsolicitedLimit : immediate);
+        this.starved = !budget.tryReserve(unsolicitedKept);
+        this.reserved = starved ? 0 : unsolicitedKept;
+        this.needed = starved ? 0 : (int) Math.min(needed, edtl);
+        this.data = alloc.compositeBuffer(Integer.MAX_VALUE);
+        keep(command.data());
+        received = immediate;
+        nextR2tOffset = Math.min(received, this.needed);
     }
 
+    /** The connection's unsolicited allowance was spent: nothing is kept, the command must not run. */
+    boolean starved() {
+        return starved;
+    }
+
+    /** All the data the command needs is here, and no unsolicited Data-Out is still to come. */
     boolean complete() {
-        return received == edtl;
+        return received >= needed && !unsolicitedOpen;
     }
 
     int r2tCount() {
@@ -152,15 +170,13 @@ final class WriteTransfer {
                     ? "Data-Out F bit set at " + (offset + length) + " before the sequence end at " + sequenceEnd
                     : "Data-Out fills its sequence without the F bit");
         }
-        if (length > 0) {
-            data.addComponent(true, pdu.retainData()); // composite owns the retained slice
-            received += length;
-        }
+        keep(pdu.data());
+        received += length;
         if (ttt == NO_TTT) {
             unsolicitedDataSn++;
             if (last) {
                 unsolicitedOpen = false;
-                nextR2tOffset = Math.max(nextR2tOffset, received);
+                nextR2tOffset = Math.max(nextR2tOffset, Math.min(received, needed));
             }
         } else {
             solicitedDataSn++;
@@ -180,8 +196,8 @@ final class WriteTransfer {
             return List.of();
         }
         List<Solicitation> out = new ArrayList<>(1);
-        while (nextR2tOffset < edtl && outstanding.size() < params.maxOutstandingR2T()) {
-            int length = Math.min(params.maxBurstLength(), edtl - nextR2tOffset);
+        while (nextR2tOffset < needed && outstanding.size() < params.maxOutstandingR2T()) {
+            int length = Math.min(params.maxBurstLength(), needed - nextR2tOffset);
             Solicitation s = new Solicitation(tags.getAsInt(), r2tSn++, nextR2tOffset, length);
             outstanding.addLast(s);
             out.add(s);
@@ -190,9 +206,21 @@ final class WriteTransfer {
         return out;
     }
 
+    /**
+     * Keeps the part of a payload that lies below {@link #needed}, as a retained slice the
+     * composite owns; {@code payload} starts at offset {@link #received}.
+     */
+    private void keep(ByteBuf payload) {
+        int n = (int) Math.min(payload.readableBytes(), Math.max(0L, (long) needed - received));
+        if (n > 0) {
+            data.addComponent(true, payload.retainedSlice(payload.readerIndex(), n));
+        }
+    }
+
     /** Hands the gathered data over; the caller now owns it. */
     ByteBuf take() {
         released = true;
+        budget.release(reserved);
         return data;
     }
 
@@ -200,6 +228,7 @@ final class WriteTransfer {
     void release() {
         if (!released) {
             released = true;
+            budget.release(reserved);
             data.release();
         }
     }

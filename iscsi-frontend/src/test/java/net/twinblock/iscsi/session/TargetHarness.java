@@ -17,6 +17,7 @@ import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.pdu.Bhs;
 import net.twinblock.iscsi.pdu.IscsiOpcode;
 import net.twinblock.iscsi.pdu.Pdu;
+import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
@@ -49,11 +50,16 @@ abstract class TargetHarness {
                 IscsiTargetConfig.DEFAULT_MAX_OUTSTANDING_R2T, 128, nopInterval, nopTimeout, loginTimeout);
     }
 
+    /** The SCSI layer behind the target: the scripted {@link #disk} unless a test needs the real one. */
+    protected ScsiTaskExecutor executor() {
+        return disk;
+    }
+
     @BeforeEach
     void startTarget() {
         group = new NioEventLoopGroup(2);
         disk = new DiskExecutor();
-        target = new IscsiTarget(config(), disk);
+        target = new IscsiTarget(config(), executor());
         target.start(group, NioServerSocketChannel.class);
         address = target.boundPortals().get(0);
     }

@@ -28,6 +28,7 @@ class WriteTransferTest {
             false, false, true, true, 0, 0, 0);
     private final AtomicInteger tags = new AtomicInteger(10);
     private Pdu command;
+    private final UnsolicitedBudget budget = new UnsolicitedBudget(UnsolicitedBudget.DEFAULT_LIMIT);
 
     @AfterEach
     void release() {
@@ -40,7 +41,7 @@ class WriteTransferTest {
     void unsolicitedDataMayStopShortAndTheRestIsSolicitedInBursts() throws Exception {
         byte[] data = TargetHarness.pattern(6000, 5);
         command = command(slice(data, 0, 512));
-        WriteTransfer t = new WriteTransfer(6000, PARAMS, ALLOC, command, false);
+        WriteTransfer t = transfer(6000, PARAMS, command, false);
         assertEquals(List.of(), t.solicit(tags::getAndIncrement), "no R2T before the unsolicited sequence ends");
         dataOut(t, Pdu.RESERVED_TAG, 0, 512, slice(data, 512, 256), true); // stops at 768 < FirstBurstLength
         List<WriteTransfer.Solicitation> r2ts = t.solicit(tags::getAndIncrement);
@@ -64,7 +65,7 @@ class WriteTransferTest {
     @Test
     void sequenceErrorsAreRefusedAndNothingLeaks() throws Exception {
         command = command(null);
-        WriteTransfer t = new WriteTransfer(2048, PARAMS, ALLOC, command, false);
+        WriteTransfer t = transfer(2048, PARAMS, command, false);
         DataOutException gap = assertThrows(DataOutException.class,
                 () -> dataOut(t, Pdu.RESERVED_TAG, 1, 0, new byte[512], false));
         assertTrue(gap.fatal());
@@ -86,16 +87,68 @@ class WriteTransferTest {
     @Test
     void immediateDataBreakingTheNegotiationIsRefusedUpFront() {
         command = command(new byte[2048]);
-        assertThrows(DataOutException.class, () -> new WriteTransfer(4096, PARAMS, ALLOC, command, true),
+        assertThrows(DataOutException.class, () -> transfer(4096, PARAMS, command, true),
                 "more immediate data than FirstBurstLength");
         SessionParams noImmediate = new SessionParams(262144, 1024, 1024, 2048, false, false, 2,
                 false, false, true, true, 0, 0, 0);
         Pdu small = command(new byte[512]);
         try {
-            assertThrows(DataOutException.class, () -> new WriteTransfer(4096, noImmediate, ALLOC, small, true));
+            assertThrows(DataOutException.class, () -> transfer(4096, noImmediate, small, true));
         } finally {
             small.release();
         }
+    }
+
+    @Test
+    void onlyWhatTheCdbNeedsIsSolicitedAndKept() throws Exception {
+        byte[] data = TargetHarness.pattern(1024, 3);
+        command = command(slice(data, 0, 768)); // immediate data past the 512 bytes the CDB needs
+        WriteTransfer t = new WriteTransfer(1 << 25, 512, PARAMS, ALLOC, command, false, budget);
+        assertEquals(512, budget.held(), "only the needed part of the unsolicited data is reserved");
+        dataOut(t, Pdu.RESERVED_TAG, 0, 768, slice(data, 768, 256), true);
+        assertTrue(t.complete(), "a 32 MiB EDTL needs no R2T for a 512-byte write");
+        assertEquals(List.of(), t.solicit(tags::getAndIncrement));
+        ByteBuf kept = t.take();
+        try {
+            assertArrayEquals(slice(data, 0, 512), ByteBufUtil.getBytes(kept));
+        } finally {
+            kept.release();
+        }
+        assertEquals(0, budget.held());
+    }
+
+    @Test
+    void aRefusedCommandTakesNoData() throws Exception {
+        command = command(null);
+        WriteTransfer t = new WriteTransfer(1 << 25, 0, PARAMS, ALLOC, command, true, budget);
+        assertTrue(t.complete());
+        assertEquals(List.of(), t.solicit(tags::getAndIncrement), "no R2T for a command that will be refused");
+        t.take().release();
+    }
+
+    @Test
+    void unsolicitedDataPastTheConnectionsAllowanceIsDropped() throws Exception {
+        UnsolicitedBudget small = new UnsolicitedBudget(1200);
+        command = command(new byte[512]);
+        WriteTransfer first = new WriteTransfer(4096, 4096, PARAMS, ALLOC, command, false, small);
+        assertFalse(first.starved());
+        assertEquals(1024, small.held(), "the whole unsolicited burst is reserved up front");
+        Pdu second = command(new byte[512]);
+        try {
+            WriteTransfer starved = new WriteTransfer(4096, 4096, PARAMS, ALLOC, second, true, small);
+            assertTrue(starved.starved());
+            assertTrue(starved.complete(), "nothing is kept or solicited for it");
+            assertEquals(List.of(), starved.solicit(tags::getAndIncrement));
+            starved.release();
+        } finally {
+            second.release();
+        }
+        first.release();
+        assertEquals(0, small.held());
+    }
+
+    private WriteTransfer transfer(int edtl, SessionParams params, Pdu cmd, boolean finalBit) throws DataOutException {
+        return new WriteTransfer(edtl, edtl, params, ALLOC, cmd, finalBit, budget);
     }
 
     private static Pdu command(byte[] immediate) {
