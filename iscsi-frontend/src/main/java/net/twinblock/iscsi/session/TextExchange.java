@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionType;
+import net.twinblock.iscsi.login.TextFormatException;
 import net.twinblock.iscsi.login.TextKeys;
 import net.twinblock.iscsi.login.TextNegotiation;
 import net.twinblock.iscsi.pdu.Bhs;
@@ -24,6 +25,12 @@ import net.twinblock.iscsi.pdu.RejectReason;
  * <p>Touched only on the connection's event loop.
  */
 final class TextExchange {
+
+    /**
+     * A request gathered over C-bit PDUs beyond this is refused: SendTargets and the few keys
+     * allowed here fit in a few hundred bytes, and login text has the same cap.
+     */
+    static final int MAX_REQUEST_TEXT = 64 * 1024;
 
     private final Connection connection;
     private final Rejecter rejecter;
@@ -77,10 +84,16 @@ final class TextExchange {
             gather(pdu, true);
             return;
         }
-        answer(itt, pdu.data());
+        answer(pdu, itt, pdu.data());
     }
 
     private void gather(Pdu pdu, boolean more) {
+        if (request.readableBytes() + pdu.data().readableBytes() > MAX_REQUEST_TEXT) {
+            close();
+            rejecter.reject(pdu.bhs(), RejectReason.PROTOCOL_ERROR,
+                    "Text Request continued past " + MAX_REQUEST_TEXT + " bytes");
+            return;
+        }
         request.addComponent(true, pdu.retainData()); // the composite owns the slice
         if (more) {
             // Ask for the rest of the request with an empty response (§11.10.2).
@@ -91,14 +104,21 @@ final class TextExchange {
         CompositeByteBuf whole = request;
         request = null;
         try {
-            answer(requestItt, whole);
+            answer(pdu, requestItt, whole);
         } finally {
             whole.release();
         }
     }
 
-    private void answer(int itt, ByteBuf requestData) {
-        List<Map.Entry<String, String>> keys = TextKeys.decode(requestData.duplicate());
+    /** Answers a whole request; {@code last} is its final PDU, whose header a Reject quotes. */
+    private void answer(Pdu last, int itt, ByteBuf requestData) {
+        List<Map.Entry<String, String>> keys;
+        try {
+            keys = TextKeys.decode(requestData.duplicate());
+        } catch (TextFormatException e) {
+            rejecter.reject(last.bhs(), RejectReason.PROTOCOL_ERROR, "malformed Text Request: " + e.getMessage());
+            return;
+        }
         String sessionTarget = type == SessionType.NORMAL ? cfg.targetName() : null;
         InetAddress local = connection.channel().localAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         List<Map.Entry<String, String>> reply = TextNegotiation.respond(keys, type, sessionTarget, cfg, local);

@@ -214,7 +214,12 @@ final class TestInitiator implements AutoCloseable {
     }
 
     Pdu textRequest(int itt, int ttt, int flags, Map<String, String> keys) {
-        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.TEXT_REQUEST, keys.isEmpty() ? null : text(keys));
+        return textRequest(itt, ttt, flags, keys.isEmpty() ? null : text(keys));
+    }
+
+    /** A Text Request with raw data: a piece of a longer request, or something that is not text. */
+    Pdu textRequest(int itt, int ttt, int flags, ByteBuf data) {
+        Pdu pdu = Pdu.create(channel.alloc(), IscsiOpcode.TEXT_REQUEST, data);
         pdu.setFlags(flags);
         pdu.setItt(itt);
         pdu.u32(Bhs.Text.TTT, ttt);
