@@ -3,13 +3,9 @@ package net.twinblock.mirror.pair;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.HexFormat;
@@ -19,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.resync.GenerationHistory;
+import net.twinblock.mirror.store.StorageFiles;
 
 /**
  * What a node knows about its copy of the volume, kept in {@code <volume file>.meta} next to it:
@@ -293,7 +290,7 @@ public final class PairMetadata {
         return line.toString();
     }
 
-    /** Temp file, fsync, atomic rename: a crash leaves the old or the new file, never half of one. */
+    /** Replaced atomically and durably: a crash leaves the old or the new file, never half of one. */
     private static void write(Path file, Meta m) throws IOException {
         String text = "# twinblock pair metadata: do not edit while the node runs\n"
                 + "volume.id=" + m.volumeId() + "\n"
@@ -306,22 +303,6 @@ public final class PairMetadata {
                 + "generations=" + HexFormat.of().formatHex(m.generations().encode()) + "\n"
                 + (m.consistent() ? "" : property("inconsistent.from", m.resync().primary())
                         + "inconsistent.percent=" + m.resync().percent() + "\n");
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (b.hasRemaining()) {
-                ch.write(b);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // the rename itself must survive a crash
-        } catch (IOException e) {
-            // Some file systems cannot fsync a directory; the rename is then as durable as they make it.
-        }
+        StorageFiles.system().replace(file, text.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 import net.twinblock.mirror.store.StorageFile;
 import net.twinblock.mirror.store.StorageFiles;
@@ -121,7 +118,7 @@ public final class RecordFile implements AutoCloseable {
     private static RecordFile openChannel(Path path, int slotSize, long extentSize, RecordSnapshot loaded,
             int newestSlot) throws IOException {
         // Slot updates go through the storage factory, so a power-cut test can drop unforced ones;
-        // whole-file rewrites (create) are power-safe by their rename and bypass it.
+        // whole-file rewrites (create) are an atomic replace through it.
         StorageFile slots = StorageFiles.system().open(path);
         return new RecordFile(path, slots, slotSize, extentSize, loaded, newestSlot);
     }
@@ -140,32 +137,11 @@ public final class RecordFile implements AutoCloseable {
      * record, so the file is valid at every instant of a crash.
      */
     private static void create(Path path, RecordSnapshot record, int slotSize) throws IOException {
-        Path tmp = path.resolveSibling(path.getFileName() + ".tmp");
         ByteBuffer file = ByteBuffer.allocate(2 * slotSize);
         file.put(encode(record.indexes(), record.generation(), record.extentSize(), slotSize));
         file.position(slotSize);
         file.put(encode(record.indexes(), record.generation(), record.extentSize(), slotSize));
-        file.clear();
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (file.hasRemaining()) {
-                ch.write(file);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(path);
-    }
-
-    /** Makes the rename durable; without it a crash could bring back the old (or no) file. */
-    private static void syncDirectory(Path path) {
-        Path dir = path.toAbsolutePath().getParent();
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse fsync on a directory; the rename itself still happened.
-            LOG.log(Level.DEBUG, "cannot fsync directory {0}: {1}", dir, e);
-        }
+        StorageFiles.system().replace(path, file.array());
     }
 
     static ByteBuffer encode(long[] indexes, long generation, long extentSize, int slotSize) {

@@ -2,12 +2,10 @@ package net.twinblock.mirror.resync;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
+import net.twinblock.mirror.store.StorageFiles;
 
 /**
  * Small metadata files (scan cursor, generation history) replaced atomically: a reader after a
@@ -22,33 +20,15 @@ final class AtomicFile {
     }
 
     /**
-     * Writes {@code body} plus its checksum to a temporary file, makes it durable, renames it over
-     * {@code file} and makes the rename durable (fsync of the directory): after a power cut the
-     * name points at complete content.
+     * Writes {@code body} plus its checksum through {@link StorageFiles#replace}: after a power cut
+     * the name points at complete content.
      */
     static void write(Path file, byte[] body) throws IOException {
-        Path abs = file.toAbsolutePath();
-        Path dir = abs.getParent();
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve(abs.getFileName() + ".tmp");
         CRC32C crc = new CRC32C();
         crc.update(body);
         ByteBuffer out = ByteBuffer.allocate(body.length + CRC_BYTES);
-        out.put(body).putInt((int) crc.getValue()).flip();
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (out.hasRemaining()) {
-                ch.write(out);
-            }
-            ch.force(true);
-        }
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            // Some file systems refuse to open or sync a directory; the rename is then as durable
-            // as that file system makes it, which is all we can ask of it.
-        }
+        out.put(body).putInt((int) crc.getValue());
+        StorageFiles.system().replace(file, out.array());
     }
 
     /**

@@ -5,8 +5,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import net.twinblock.mirror.store.StorageFiles;
 
 /**
  * Where a checksum scan has got to, kept in a small file (atomic replace, checksummed) so that a
@@ -120,7 +120,7 @@ public final class ScanCursor {
     public void finish() throws IOException {
         position = geometry.regionCount();
         if (file != null) {
-            Files.deleteIfExists(file);
+            StorageFiles.system().delete(file);
         }
     }
 }

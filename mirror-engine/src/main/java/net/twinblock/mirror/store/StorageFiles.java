@@ -1,6 +1,7 @@
 package net.twinblock.mirror.store;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -21,6 +22,20 @@ public interface StorageFiles {
 
     /** Opens an existing file for reading and writing. */
     StorageFile open(Path file) throws IOException;
+
+    /**
+     * Replaces a small file's whole content atomically and durably (see {@link AtomicReplace}):
+     * the pair metadata, a record file's layout, a scan cursor. A power-cut fixture refuses it
+     * while a node's power is off, so nothing a dead node's threads still run reaches its disk.
+     */
+    default void replace(Path file, byte[] content) throws IOException {
+        AtomicReplace.write(file, content);
+    }
+
+    /** Deletes a small file if it exists; refused like {@link #replace} while the power is off. */
+    default void delete(Path file) throws IOException {
+        Files.deleteIfExists(file);
+    }
 
     /**
      * The factory this JVM's data files go through: {@link #CHANNELS} unless {@value

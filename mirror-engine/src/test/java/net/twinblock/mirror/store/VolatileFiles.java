@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -28,6 +30,8 @@ public final class VolatileFiles implements StorageFiles {
     public static final String CLASS_NAME = "net.twinblock.mirror.store.VolatileFiles";
 
     private final Map<Path, VolatileFile> files = new HashMap<>();
+    /** Directories whose power is off: nothing may open, replace or delete a file under them. */
+    private final Set<Path> off = new HashSet<>();
 
     /** Public, no arguments: StorageFiles.system() creates it by reflection. */
     public VolatileFiles() {
@@ -36,12 +40,55 @@ public final class VolatileFiles implements StorageFiles {
     @Override
     public synchronized StorageFile open(Path file) throws IOException {
         Path key = file.toAbsolutePath().normalize();
+        refuseIfOff(key);
         VolatileFile f = files.get(key);
         if (f == null) {
             f = VolatileFile.open(key);
             files.put(key, f);
         }
         return f.newHandle();
+    }
+
+    /** Atomic replaces are durable when they return; refused while the power is off. */
+    @Override
+    public void replace(Path file, byte[] content) throws IOException {
+        synchronized (this) {
+            refuseIfOff(file.toAbsolutePath().normalize());
+        }
+        StorageFiles.super.replace(file, content);
+    }
+
+    @Override
+    public void delete(Path file) throws IOException {
+        synchronized (this) {
+            refuseIfOff(file.toAbsolutePath().normalize());
+        }
+        StorageFiles.super.delete(file);
+    }
+
+    /**
+     * A power cut of one node of several in this JVM that also stops its disk: after it, nothing
+     * the dead node's threads still run (a metadata update, a record write) reaches a file under
+     * {@code dir}, until {@link #powerOn(Path)} before the node is started again.
+     */
+    public void powerOff(Path dir, Random random) {
+        synchronized (this) {
+            off.add(dir.toAbsolutePath().normalize());
+        }
+        cut(under(dir), random);
+    }
+
+    /** The node under {@code dir} may start again: its files open from what reached the disk. */
+    public synchronized void powerOn(Path dir) {
+        off.remove(dir.toAbsolutePath().normalize());
+    }
+
+    private void refuseIfOff(Path file) throws IOException {
+        for (Path d : off) {
+            if (file.startsWith(d)) {
+                throw new IOException("power is off under " + d + ": " + file);
+            }
+        }
     }
 
     /** Power cut of every file opened through this factory: every unforced write is gone. */
