@@ -53,6 +53,25 @@ public final class IscsiConnection implements AutoCloseable {
         return new IscsiConnection(s);
     }
 
+    /**
+     * Connects from {@code localHost} (another loopback address is another host to the target)
+     * with a chosen ISID, e.g. to try and take over another host's session.
+     */
+    public static IscsiConnection connect(int port, String localHost, byte[] isid) throws IOException {
+        Socket s = new Socket();
+        s.setTcpNoDelay(true);
+        s.setSoTimeout(READ_TIMEOUT_MILLIS);
+        s.bind(new InetSocketAddress(localHost, 0));
+        s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        IscsiConnection c = new IscsiConnection(s);
+        System.arraycopy(isid, 0, c.isid, 0, 6);
+        return c;
+    }
+
+    public byte[] isid() {
+        return isid.clone();
+    }
+
     /** Connects and logs in to a Normal session, failing loudly if the target refuses. */
     public static IscsiConnection login(int port, String initiatorName, String targetName) throws IOException {
         IscsiConnection c = connect(port);
@@ -210,16 +229,10 @@ public final class IscsiConnection implements AutoCloseable {
         if (outLength > 0 && "Yes".equals(negotiated.getOrDefault("ImmediateData", "Yes"))) {
             immediate = Math.min(outLength, Math.min(targetMaxRecvDataSegmentLength(), firstBurstLength()));
         }
-        int itt = nextItt++;
-        RawPdu cmd = RawPdu.of(RawPdu.SCSI_COMMAND,
-                immediate == 0 ? new byte[0] : Arrays.copyOf(dataOut, immediate));
-        // F: no unsolicited Data-Out follows (InitialR2T=Yes); attribute SIMPLE.
-        cmd.flags(RawPdu.FINAL | (expectedIn > 0 ? 0x40 : 0) | (outLength > 0 ? 0x20 : 0) | 0x01);
-        cmd.lun(lun).itt(itt);
-        cmd.intAt(20, outLength > 0 ? outLength : expectedIn);
-        cmd.intAt(24, cmdSn++);
-        cmd.intAt(28, expStatSn);
-        System.arraycopy(cdb, 0, cmd.bhs(), 32, cdb.length);
+        // F: no unsolicited Data-Out follows (InitialR2T=Yes).
+        RawPdu cmd = scsiCommand(lun, cdb, RawPdu.FINAL | (expectedIn > 0 ? 0x40 : 0) | (outLength > 0 ? 0x20 : 0),
+                outLength > 0 ? outLength : expectedIn, immediate == 0 ? new byte[0] : Arrays.copyOf(dataOut, immediate));
+        int itt = cmd.itt();
         send(cmd);
 
         byte[] in = new byte[expectedIn];
@@ -255,6 +268,33 @@ public final class IscsiConnection implements AutoCloseable {
                 default -> throw new IOException("unexpected " + pdu + " while waiting for ITT " + itt);
             }
         }
+    }
+
+    /**
+     * A SCSI Command (attribute SIMPLE) taking the next ITT and CmdSN, for tests that drive its
+     * data phase themselves; {@code flags} are F, R and W.
+     */
+    public RawPdu scsiCommand(int lun, byte[] cdb, int flags, int expectedLength, byte[] immediate) {
+        requireLoggedIn();
+        RawPdu cmd = RawPdu.of(RawPdu.SCSI_COMMAND, immediate);
+        cmd.flags(flags | 0x01).lun(lun).itt(nextItt++);
+        cmd.intAt(20, expectedLength);
+        cmd.intAt(24, cmdSn++);
+        cmd.intAt(28, expStatSn);
+        System.arraycopy(cdb, 0, cmd.bhs(), 32, cdb.length);
+        return cmd;
+    }
+
+    /** A Text Request taking the next CmdSN; {@code flags} F or C, ITT and TTT as the exchange needs. */
+    public RawPdu textRequest(int flags, int itt, int ttt, byte[] data) {
+        requireLoggedIn();
+        RawPdu req = RawPdu.of(RawPdu.TEXT_REQUEST, data).flags(flags).itt(itt);
+        req.intAt(20, ttt).intAt(24, cmdSn++).intAt(28, expStatSn);
+        return req;
+    }
+
+    public int newItt() {
+        return nextItt++;
     }
 
     private void sendDataOut(int lun, int itt, RawPdu r2t, byte[] dataOut) throws IOException {

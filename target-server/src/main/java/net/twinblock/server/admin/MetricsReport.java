@@ -1,5 +1,8 @@
 package net.twinblock.server.admin;
 
+import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +64,7 @@ public final class MetricsReport {
                         .append(lun.counters().errors(k)).append('\n');
             }
         }
+        directMemory(out);
         MirrorSnapshot m = node.mirror();
         if (m != null) {
             mirror(out, m);
@@ -125,6 +129,24 @@ public final class MetricsReport {
                 gauge(out, metric, "Mirror engine counter " + name + ".", value);
             }
         });
+    }
+
+    /**
+     * Off-heap memory: what a host's data costs while it is received or sent (Netty's pooled
+     * buffers), and the JVM's own direct buffers. A flood that made the node buffer data would
+     * show here first.
+     */
+    private static void directMemory(StringBuilder out) {
+        header(out, "twinblock_direct_memory_used_bytes", "gauge",
+                "Direct memory in use, by pool: netty (network buffers), jvm (java.nio direct buffers).");
+        out.append("twinblock_direct_memory_used_bytes{pool=\"netty\"} ")
+                .append(PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory()).append('\n');
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                out.append("twinblock_direct_memory_used_bytes{pool=\"jvm\"} ").append(pool.getMemoryUsed())
+                        .append('\n');
+            }
+        }
     }
 
     private static String ratio(long frames, long writes) {
