@@ -134,8 +134,9 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     }
 
     @Override
-    public int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type) {
-        SessionRegistry.Admitted a = registry.admit(initiatorName, isid, tsihFromInitiator, type);
+    public int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type, String chapName) {
+        SessionRegistry.Admitted a = registry.admit(initiatorName, isid, tsihFromInitiator, type,
+                chapName == null ? "embedder" : "CHAP name " + chapName);
         return a == null ? NO_SUCH_SESSION : a.tsih();
     }
 }

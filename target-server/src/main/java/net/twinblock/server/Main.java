@@ -250,6 +250,9 @@ public final class Main {
         for (Key<?> k : Keys.lunKeys()) {
             keyLine(u, k.name(), k);
         }
+        for (Key<?> k : Keys.aclKeys()) {
+            keyLine(u, k.name(), k);
+        }
         u.append("\nwithout any lun.* key the node serves LUN 0 of 1G at <data.dir>/lun0.img.\n")
                 .append("exit codes: 0 ok, 1 failed (port in use, node unreachable), 2 bad config or usage.\n");
         return u.toString();

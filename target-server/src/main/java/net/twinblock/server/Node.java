@@ -233,7 +233,8 @@ public final class Node implements NodeView, AutoCloseable {
                 c.get(Keys.ISCSI_PORTAL_GROUP_TAG), c.chap(), luns, c.get(Keys.ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH),
                 c.get(Keys.ISCSI_FIRST_BURST_LENGTH), c.get(Keys.ISCSI_MAX_BURST_LENGTH),
                 c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T), c.get(Keys.ISCSI_COMMAND_WINDOW),
-                c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT));
+                c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT),
+                c.access());
     }
 
     /**

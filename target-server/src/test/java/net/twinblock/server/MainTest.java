@@ -118,6 +118,7 @@ class MainTest {
         assertEquals(0, run("help"));
         List<Key<?>> all = new ArrayList<>(Keys.nodeKeys());
         all.addAll(Keys.lunKeys());
+        all.addAll(Keys.aclKeys());
         for (Key<?> k : all) {
             assertTrue(out().contains(k.name()), "help lacks " + k.name());
         }

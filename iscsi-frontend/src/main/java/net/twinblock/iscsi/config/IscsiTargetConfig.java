@@ -25,17 +25,30 @@ import net.twinblock.iscsi.lun.LogicalUnit;
  * @param nopInterval       idle time after which we send a NOP-In ping
  * @param nopTimeout        a ping unanswered this long drops the connection
  * @param loginTimeout      a login not finished this long drops the connection
+ * @param access            which initiators may log in; {@link AccessControl#OPEN} for anyone
  */
 public record IscsiTargetConfig(String targetName, String targetAlias, List<InetSocketAddress> portals,
                                 int portalGroupTag, ChapConfig chap, Map<Integer, LogicalUnit> luns,
                                 int maxRecvDataSegmentLength, int firstBurstLength, int maxBurstLength,
                                 int maxOutstandingR2T, int commandWindow, Duration nopInterval,
-                                Duration nopTimeout, Duration loginTimeout) {
+                                Duration nopTimeout, Duration loginTimeout, AccessControl access) {
     public IscsiTargetConfig {
         Objects.requireNonNull(targetName, "targetName");
         portals = List.copyOf(portals);
         chap = chap == null ? ChapConfig.NONE : chap;
         luns = Map.copyOf(luns);
+        access = access == null ? AccessControl.OPEN : access;
+    }
+
+    /** A config open to every initiator. */
+    public IscsiTargetConfig(String targetName, String targetAlias, List<InetSocketAddress> portals,
+                             int portalGroupTag, ChapConfig chap, Map<Integer, LogicalUnit> luns,
+                             int maxRecvDataSegmentLength, int firstBurstLength, int maxBurstLength,
+                             int maxOutstandingR2T, int commandWindow, Duration nopInterval,
+                             Duration nopTimeout, Duration loginTimeout) {
+        this(targetName, targetAlias, portals, portalGroupTag, chap, luns, maxRecvDataSegmentLength,
+                firstBurstLength, maxBurstLength, maxOutstandingR2T, commandWindow, nopInterval, nopTimeout,
+                loginTimeout, AccessControl.OPEN);
     }
 
     public static final int DEFAULT_MAX_RECV_DATA_SEGMENT_LENGTH = 262144;

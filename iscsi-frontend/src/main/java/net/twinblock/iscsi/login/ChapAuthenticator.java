@@ -40,6 +40,7 @@ final class ChapAuthenticator {
     private State state = State.START;
     private int id;
     private byte[] challenge;
+    private boolean proven;
 
     /**
      * @param required true when a session must authenticate (normal sessions with CHAP configured);
@@ -54,6 +55,11 @@ final class ChapAuthenticator {
     /** True once the initiator may leave the security stage. */
     boolean satisfied() {
         return state == State.DONE || (state == State.START && !required);
+    }
+
+    /** The CHAP name the initiator proved, or null if it did not authenticate with CHAP. */
+    String provenName() {
+        return proven ? cfg.user() : null;
     }
 
     /** True while a CHAP exchange has started and not finished: the stage needs more round trips. */
@@ -145,6 +151,7 @@ final class ChapAuthenticator {
         if (!responseOk) {
             throw fail("wrong CHAP response for name '" + name + "'");
         }
+        proven = true;
         String mutualId = keys.get(LoginKey.CHAP_I);
         String mutualChallenge = keys.get(LoginKey.CHAP_C);
         if (mutualId == null && mutualChallenge == null) {
@@ -194,12 +201,18 @@ final class ChapAuthenticator {
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
             md5.update((byte) id);
-            md5.update(secret.getBytes(StandardCharsets.UTF_8));
+            md5.update(secretBytes(secret));
             md5.update(challenge);
             return md5.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has MD5", e);
         }
+    }
+
+    /** A secret written "0x" + hex is those bytes (RFC 7143 §6.1 binary form), else its text. */
+    static byte[] secretBytes(String secret) {
+        byte[] binary = secret.startsWith("0x") || secret.startsWith("0X") ? ChapEncoding.decode(secret) : null;
+        return binary != null ? binary : secret.getBytes(StandardCharsets.UTF_8);
     }
 
     private static LoginException fail(String reason) {

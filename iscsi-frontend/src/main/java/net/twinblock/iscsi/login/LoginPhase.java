@@ -235,7 +235,14 @@ public final class LoginPhase {
         answers.addAll(identity.declare(ids));
         if (!identity.checked()) {
             identity.check(cfg);
-            chap = new ChapAuthenticator(cfg.chap(), identity.type() == SessionType.NORMAL, random);
+            boolean normal = identity.type() == SessionType.NORMAL;
+            String initiator = identity.initiatorName();
+            if (normal && !cfg.access().allows(initiator)) {
+                throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE,
+                        "initiator " + initiator + " is not in the target's access list (iscsi.acl)");
+            }
+            chap = new ChapAuthenticator(cfg.access().chapFor(initiator, cfg.chap()),
+                    normal || cfg.access().discoveryChap(), random);
         }
         if (!security.isEmpty()) {
             if (stage != LoginStage.SECURITY) {
@@ -257,13 +264,17 @@ public final class LoginPhase {
         SessionType type = identity.type();
         int tsih;
         try {
-            tsih = admission.admit(identity.initiatorName(), isid, tsihFromInitiator, type);
+            tsih = admission.admit(identity.initiatorName(), isid, tsihFromInitiator, type, chap.provenName());
         } catch (RuntimeException e) {
             throw new LoginException(LoginStatus.TARGET_ERROR, "session admission failed: " + e);
         }
         if (tsih == SessionAdmission.NO_SUCH_SESSION) {
             throw new LoginException(LoginStatus.SESSION_DOES_NOT_EXIST,
                     "TSIH " + tsihFromInitiator + " names no live session");
+        }
+        if (tsih == SessionAdmission.FOREIGN_IDENTITY) {
+            throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, "ISID " + String.format("%012x", isid)
+                    + " of " + identity.initiatorName() + " belongs to a session of another identity");
         }
         if (tsih <= 0 || tsih > 0xffff) {
             throw new LoginException(LoginStatus.TARGET_ERROR, "session admission returned TSIH " + tsih);

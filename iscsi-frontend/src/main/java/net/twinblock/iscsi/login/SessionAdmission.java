@@ -9,6 +9,9 @@ public interface SessionAdmission {
     /** Returned by {@link #admit} when the initiator named a TSIH we do not know. */
     int NO_SUCH_SESSION = -1;
 
+    /** Returned by {@link #admit} when the login would replace a session of another identity. */
+    int FOREIGN_IDENTITY = -2;
+
     /**
      * Called once, when the login is about to succeed (the final response, T=1 NSG=3, is being
      * built). Returns the TSIH to put in that response.
@@ -19,6 +22,12 @@ public interface SessionAdmission {
      * Non-zero: adding a connection to an existing session; we run MaxConnections=1, so this
      * returns {@link #NO_SUCH_SESSION} unless it names a live session (then the old connection
      * is replaced, connection reinstatement).
+     *
+     * <p>Either reinstatement is refused ({@link #FOREIGN_IDENTITY}) unless the old session was
+     * opened by the same identity: else anyone who knows a host's IQN and ISID could close its
+     * session.
+     *
+     * @param chapName the CHAP name the initiator proved, or null when it logged in without CHAP
      */
-    int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type);
+    int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type, String chapName);
 }

@@ -19,10 +19,10 @@ public final class TextNegotiation {
     private TextNegotiation() {
     }
 
-    /** As {@link #respond(List, SessionType, String, IscsiTargetConfig, InetAddress)} without a local address. */
+    /** As {@link #respond(List, SessionType, String, IscsiTargetConfig, InetAddress, String)}, for no one in particular. */
     public static List<Map.Entry<String, String>> respond(List<Map.Entry<String, String>> request, SessionType type,
                                                           String sessionTargetName, IscsiTargetConfig cfg) {
-        return respond(request, type, sessionTargetName, cfg, null);
+        return respond(request, type, sessionTargetName, cfg, null, null);
     }
 
     /**
@@ -30,10 +30,11 @@ public final class TextNegotiation {
      * @param localAddress      the address the initiator reached us on, reported in place of a
      *                          wildcard portal address (0.0.0.0 / ::) that no initiator can dial;
      *                          null if unknown
+     * @param initiatorName     who asks: SendTargets shows only a target it may log in to
      */
     public static List<Map.Entry<String, String>> respond(List<Map.Entry<String, String>> request, SessionType type,
                                                           String sessionTargetName, IscsiTargetConfig cfg,
-                                                          InetAddress localAddress) {
+                                                          InetAddress localAddress, String initiatorName) {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (Map.Entry<String, String> e : request) {
             LoginKey key = LoginKey.of(e.getKey());
@@ -41,7 +42,9 @@ public final class TextNegotiation {
             if (key == null) {
                 out.add(Map.entry(e.getKey(), KeyNegotiation.NOT_UNDERSTOOD));
             } else if (key == LoginKey.SEND_TARGETS) {
-                sendTargets(value, type, sessionTargetName, cfg, localAddress, out);
+                if (cfg.access().allows(initiatorName)) {
+                    sendTargets(value, type, sessionTargetName, cfg, localAddress, out);
+                } // else nothing to report, as for a target we do not have
             } else if (!key.usage().allowedInFullFeature()) {
                 // Login-only keys cannot be renegotiated once the session runs.
                 out.add(Map.entry(e.getKey(), KeyNegotiation.REJECT));

@@ -41,6 +41,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     /** Set once the login phase admitted the session (TSIH reserved). */
     private SessionRegistry.Admitted admitted;
     private boolean finishing;
+    /** See {@link Session#identity()}; set when the login is admitted. */
+    private String identity;
 
     public LoginHandler(IscsiTargetConfig cfg, ScsiTaskExecutor executor, SessionRegistry registry) {
         this.cfg = cfg;
@@ -56,12 +58,15 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         remote = String.valueOf(ctx.channel().remoteAddress());
-        SessionAdmission admission = (name, isid, tsihFromInitiator, type) -> {
-            SessionRegistry.Admitted a = registry.admit(name, isid, tsihFromInitiator, type);
+        SessionAdmission admission = (name, isid, tsihFromInitiator, type, chapName) -> {
+            identity = identity(ctx, chapName);
+            SessionRegistry.Admitted a = registry.admit(name, isid, tsihFromInitiator, type, identity);
             if (a == null) {
                 return SessionAdmission.NO_SUCH_SESSION;
             }
-            admitted = a;
+            if (a.tsih() > 0) {
+                admitted = a;
+            }
             return a.tsih();
         };
         phase = new LoginPhase(cfg, admission, remote);
@@ -123,7 +128,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         var params = result.params();
-        Session session = new Session(result, cfg.portalGroupTag(), remote, ctx.channel().eventLoop(), executor,
+        Session session = new Session(result, identity, cfg.portalGroupTag(), remote, ctx.channel().eventLoop(), executor,
                 registry, cfg.commandWindow());
         Connection connection = new Connection(ctx.channel(), session.window, result.statSn(),
                 params.maxXmitDataSegmentLength());
@@ -144,6 +149,14 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
                 result.initiatorName(), String.format("%012x", result.isid()), remote,
                 result.type() == SessionType.DISCOVERY ? " (discovery)" : "");
         ctx.pipeline().replace(this, "session", new SessionHandler(session, connection, cfg, executor, registry));
+    }
+
+    private static String identity(ChannelHandlerContext ctx, String chapName) {
+        if (chapName != null) {
+            return "CHAP name " + chapName;
+        }
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+                ? "address " + a.getAddress().getHostAddress() : "address " + ctx.channel().remoteAddress();
     }
 
     private void protocolError(ChannelHandlerContext ctx, String why) {

@@ -28,6 +28,7 @@ public final class Session {
     private final LoginResult login;
     private final Nexus nexus;
     private final String remoteAddress;
+    private final String identity;
     private final EventLoop loop;
     private final ScsiTaskExecutor executor;
     private final SessionRegistry registry;
@@ -44,9 +45,10 @@ public final class Session {
     private final List<CompletableFuture<Void>> idleWaiters = new ArrayList<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
-    Session(LoginResult login, int targetPortalGroupTag, String remoteAddress, EventLoop loop,
+    Session(LoginResult login, String identity, int targetPortalGroupTag, String remoteAddress, EventLoop loop,
             ScsiTaskExecutor executor, SessionRegistry registry, int commandWindow) {
         this.login = login;
+        this.identity = identity;
         this.nexus = new Nexus(login.initiatorName(), login.isid(), targetPortalGroupTag);
         this.remoteAddress = remoteAddress;
         this.loop = loop;
@@ -65,6 +67,14 @@ public final class Session {
 
     public Nexus nexus() {
         return nexus;
+    }
+
+    /**
+     * Who opened the session, as far as the target can tell: the CHAP name it proved, else the
+     * host address it came from. Only the same identity may reinstate it.
+     */
+    String identity() {
+        return identity;
     }
 
     LoginResult login() {

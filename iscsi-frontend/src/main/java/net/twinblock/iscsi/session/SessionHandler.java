@@ -46,7 +46,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         var params = session.login().params();
         this.commands = new CommandProcessor(session, connection, executor, params, rejecter);
         this.tmf = new TaskManagement(session, connection, executor, registry);
-        this.text = new TextExchange(connection, rejecter, cfg, session.login().type());
+        this.text = new TextExchange(connection, rejecter, cfg, session.login().type(),
+                session.login().initiatorName());
         this.pinger = new NopPinger(connection, cfg.nopInterval(), cfg.nopTimeout(),
                 () -> session.terminate("dead initiator: no NOP-Out answer within " + cfg.nopTimeout()));
     }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
 
 /**
@@ -23,6 +24,8 @@ public final class SessionRegistry {
 
     /** A login admitted: its TSIH, and when the session it replaces is gone. */
     public record Admitted(int tsih, CompletableFuture<Void> predecessorGone) {
+        static final Admitted FOREIGN = new Admitted(SessionAdmission.FOREIGN_IDENTITY,
+                CompletableFuture.completedFuture(null));
     }
 
     private record Key(String initiatorName, long isid, SessionType type) {
@@ -35,20 +38,29 @@ public final class SessionRegistry {
 
     /**
      * Admits a login that is about to succeed. Returns null if the initiator named a TSIH we
-     * do not know (or one of another initiator port).
+     * do not know (or one of another initiator port), {@link Admitted#FOREIGN} if it would
+     * replace a session that another {@code identity} opened (see {@link Session#identity()}).
      */
-    public synchronized Admitted admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type) {
+    public synchronized Admitted admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type,
+                                       String identity) {
         Key key = new Key(initiatorName, isid, type);
         if (tsihFromInitiator != 0) {
             Object current = byTsih.get(tsihFromInitiator);
             if (!(current instanceof Session s) || !key.equals(keyOf(s))) {
                 return null;
             }
+            if (!s.identity().equals(identity)) {
+                return Admitted.FOREIGN;
+            }
             // MaxConnections=1: a new connection for the session replaces its only one. At
             // ErrorRecoveryLevel 0 the old connection's tasks end with it.
             byTsih.put(tsihFromInitiator, new Object());
             byKey.remove(key, s);
             return new Admitted(tsihFromInitiator, s.terminate("connection reinstated by a new login"));
+        }
+        Session existing = byKey.get(key);
+        if (existing != null && !existing.identity().equals(identity)) {
+            return Admitted.FOREIGN;
         }
         Session old = byKey.remove(key);
         CompletableFuture<Void> gone = old == null ? CompletableFuture.completedFuture(null)

@@ -36,6 +36,7 @@ final class TextExchange {
     private final Rejecter rejecter;
     private final IscsiTargetConfig cfg;
     private final SessionType type;
+    private final String initiatorName;
 
     /** Request pieces gathered while the initiator sends C=1 (retained slices). */
     private CompositeByteBuf request;
@@ -45,7 +46,9 @@ final class TextExchange {
     private int pendingItt;
     private int pendingTtt = Pdu.RESERVED_TAG;
 
-    TextExchange(Connection connection, Rejecter rejecter, IscsiTargetConfig cfg, SessionType type) {
+    TextExchange(Connection connection, Rejecter rejecter, IscsiTargetConfig cfg, SessionType type,
+                 String initiatorName) {
+        this.initiatorName = initiatorName;
         this.connection = connection;
         this.rejecter = rejecter;
         this.cfg = cfg;
@@ -121,7 +124,8 @@ final class TextExchange {
         }
         String sessionTarget = type == SessionType.NORMAL ? cfg.targetName() : null;
         InetAddress local = connection.channel().localAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        List<Map.Entry<String, String>> reply = TextNegotiation.respond(keys, type, sessionTarget, cfg, local);
+        List<Map.Entry<String, String>> reply = TextNegotiation.respond(keys, type, sessionTarget, cfg, local,
+                initiatorName);
         // A new MaxRecvDataSegmentLength limits what we send from now on, this answer included.
         TextNegotiation.declaredMaxRecvDataSegmentLength(keys).ifPresent(connection::maxXmitDataSegmentLength);
         pending = TextKeys.encode(reply, connection.alloc());

@@ -132,7 +132,7 @@ final class LoginExchange implements AutoCloseable {
         SessionType type;
 
         @Override
-        public int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type) {
+        public int admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type, String chapName) {
             calls++;
             this.initiatorName = initiatorName;
             this.isid = isid;

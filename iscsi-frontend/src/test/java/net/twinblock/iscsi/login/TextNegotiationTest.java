@@ -60,7 +60,7 @@ class TextNegotiationTest {
     void wildcardPortalIsReportedAsTheAddressTheInitiatorReached() throws Exception {
         IscsiTargetConfig cfg = config(new InetSocketAddress("0.0.0.0", 3260));
         List<Map.Entry<String, String>> out = TextNegotiation.respond(List.of(Map.entry("SendTargets", "All")),
-                SessionType.DISCOVERY, null, cfg, InetAddress.getByName("192.0.2.10"));
+                SessionType.DISCOVERY, null, cfg, InetAddress.getByName("192.0.2.10"), null);
         assertEquals(Map.entry("TargetAddress", "192.0.2.10:3260,2"), out.get(1));
     }
 

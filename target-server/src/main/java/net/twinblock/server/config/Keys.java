@@ -1,12 +1,14 @@
 package net.twinblock.server.config;
 
 import static net.twinblock.server.config.ValueParsers.bool;
+import static net.twinblock.server.config.ValueParsers.chapSecret;
 import static net.twinblock.server.config.ValueParsers.duration;
 import static net.twinblock.server.config.ValueParsers.hostPort;
 import static net.twinblock.server.config.ValueParsers.hostPortList;
 import static net.twinblock.server.config.ValueParsers.intSize;
 import static net.twinblock.server.config.ValueParsers.integer;
 import static net.twinblock.server.config.ValueParsers.iscsiName;
+import static net.twinblock.server.config.ValueParsers.iscsiNameList;
 import static net.twinblock.server.config.ValueParsers.naa;
 import static net.twinblock.server.config.ValueParsers.oneOf;
 import static net.twinblock.server.config.ValueParsers.path;
@@ -41,6 +43,7 @@ public final class Keys {
     // Declared before the keys: static initialisers run top to bottom and define() fills these.
     private static final Map<String, Key<?>> NODE_KEYS = new LinkedHashMap<>();
     private static final Map<String, Key<?>> LUN_KEYS = new LinkedHashMap<>();
+    private static final Map<String, Key<?>> ACL_KEYS = new LinkedHashMap<>();
 
     /** The largest PDU data segment and burst length RFC 7143 allows (2^24 - 1). */
     public static final int MAX_ISCSI_LENGTH = 16_777_215;
@@ -64,11 +67,15 @@ public final class Keys {
     public static final Key<String> ISCSI_CHAP_USER = define("iscsi.chap.user", null,
             token(1, 255), "CHAP name initiators must present; setting it makes CHAP mandatory");
     public static final Key<String> ISCSI_CHAP_SECRET = secret("iscsi.chap.secret",
-            token(12, 16), "CHAP secret, 12 to 16 characters");
+            chapSecret(), "CHAP secret: 12 to 255 characters, or 0x and 12 to 255 bytes in hex");
     public static final Key<String> ISCSI_CHAP_MUTUAL_USER = define("iscsi.chap.mutual-user", null,
             token(1, 255), "name this target presents in mutual CHAP (optional)");
     public static final Key<String> ISCSI_CHAP_MUTUAL_SECRET = secret("iscsi.chap.mutual-secret",
-            token(12, 16), "this target's mutual CHAP secret, 12 to 16 characters");
+            chapSecret(), "this target's mutual CHAP secret, as iscsi.chap.secret");
+    public static final Key<Boolean> ISCSI_CHAP_DISCOVERY = define("iscsi.chap.discovery", "false",
+            bool(), "discovery sessions must pass CHAP too, with the credentials of that initiator");
+    public static final Key<List<String>> ISCSI_ACL = define("iscsi.acl", null, iscsiNameList(),
+            "initiator IQNs that may log in, comma-separated; unset: any (see also iscsi.acl.N.*)");
     public static final Key<Integer> ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH = define(
             "iscsi.max-recv-data-segment-length", "262144", intSize(512, MAX_ISCSI_LENGTH),
             "largest data segment we accept in one PDU");
@@ -167,6 +174,21 @@ public final class Keys {
 
     private static final Pattern LUN_KEY = Pattern.compile("lun\\.([0-9]+)\\.([a-z0-9-]+)");
 
+    // Per initiator, as LIO's node ACLs: iscsi.acl.<N>.iqn with CHAP credentials of its own.
+    public static final Key<String> ACL_IQN = acl("iqn", iscsiName(), false,
+            "an initiator that may log in (adds to iscsi.acl)");
+    public static final Key<String> ACL_CHAP_USER = acl("chap.user", token(1, 255), false,
+            "CHAP name this initiator must present, instead of iscsi.chap.user");
+    public static final Key<String> ACL_CHAP_SECRET = acl("chap.secret", chapSecret(), true,
+            "its CHAP secret, as iscsi.chap.secret");
+    public static final Key<String> ACL_CHAP_MUTUAL_USER = acl("chap.mutual-user", token(1, 255), false,
+            "name this target presents to it in mutual CHAP");
+    public static final Key<String> ACL_CHAP_MUTUAL_SECRET = acl("chap.mutual-secret", chapSecret(), true,
+            "this target's mutual CHAP secret towards it");
+
+    /** iscsi.acl.N.attribute: N is group 1, the attribute group 2. */
+    public static final Pattern ACL_KEY = Pattern.compile("iscsi\\.acl\\.([0-9]+)\\.([a-z0-9.-]+)");
+
     /** The node-wide keys, in documentation order. */
     public static Collection<Key<?>> nodeKeys() {
         return Collections.unmodifiableCollection(NODE_KEYS.values());
@@ -175,6 +197,22 @@ public final class Keys {
     /** The per-LUN key templates (named lun.N.*), in documentation order. */
     public static Collection<Key<?>> lunKeys() {
         return Collections.unmodifiableCollection(LUN_KEYS.values());
+    }
+
+    /** The per-initiator key templates (named iscsi.acl.N.*), in documentation order. */
+    public static Collection<Key<?>> aclKeys() {
+        return Collections.unmodifiableCollection(ACL_KEYS.values());
+    }
+
+    /** The concrete name of a per-initiator key for entry {@code n}: iscsi.acl.2.iqn. */
+    public static String aclKeyName(int n, Key<?> template) {
+        return "iscsi.acl." + n + "." + template.name().substring("iscsi.acl.N.".length());
+    }
+
+    /** The template of a per-initiator key as written (iscsi.acl.2.iqn), or null. */
+    static Key<?> aclTemplate(String name) {
+        Matcher m = ACL_KEY.matcher(name);
+        return m.matches() ? ACL_KEYS.get("iscsi.acl.N." + m.group(2)) : null;
     }
 
     /** The concrete name of a per-LUN key for LUN {@code lun}: lun.3.size. */
@@ -196,6 +234,9 @@ public final class Keys {
         Key<?> k = NODE_KEYS.get(name);
         if (k != null) {
             return new Resolved(k, -1);
+        }
+        if (aclTemplate(name) != null) {
+            return new Resolved(aclTemplate(name), -1); // read by AccessSettings
         }
         Matcher m = LUN_KEY.matcher(name);
         if (m.matches()) {
@@ -273,6 +314,12 @@ public final class Keys {
     private static <T> Key<T> secret(String name, ValueParser<T> parser, String help) {
         Key<T> k = new Key<>(name, null, parser, true, help);
         NODE_KEYS.put(name, k);
+        return k;
+    }
+
+    private static <T> Key<T> acl(String attribute, ValueParser<T> parser, boolean secret, String help) {
+        Key<T> k = new Key<>("iscsi.acl.N." + attribute, null, parser, secret, help);
+        ACL_KEYS.put(k.name(), k);
         return k;
     }
 

@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import net.twinblock.iscsi.config.AccessControl;
 import net.twinblock.iscsi.config.ChapConfig;
 
 /**
@@ -23,11 +24,14 @@ public final class NodeConfig {
     private final Map<Key<?>, Object> values;
     private final SortedMap<Integer, LunConfig> luns;
     private final MirrorSettings mirror;
+    private final AccessControl access;
 
-    private NodeConfig(Map<Key<?>, Object> values, SortedMap<Integer, LunConfig> luns, MirrorSettings mirror) {
+    private NodeConfig(Map<Key<?>, Object> values, SortedMap<Integer, LunConfig> luns, MirrorSettings mirror,
+                       AccessControl access) {
         this.values = values;
         this.luns = luns;
         this.mirror = mirror;
+        this.access = access;
     }
 
     /** The built-in defaults: what {@code serve} with no config file and no options runs. */
@@ -48,12 +52,12 @@ public final class NodeConfig {
                 values.put(k, v);
             }
         }
-        NodeConfig partial = new NodeConfig(values, Collections.emptySortedMap(), null);
+        NodeConfig partial = new NodeConfig(values, Collections.emptySortedMap(), null, null);
         partial.checkBursts(raw);
         partial.checkChap(raw);
         partial.checkAdmin(raw);
         SortedMap<Integer, LunConfig> luns = Collections.unmodifiableSortedMap(lunsOf(raw, partial.get(Keys.DATA_DIR)));
-        return new NodeConfig(values, luns, MirrorSettings.of(partial, raw, luns));
+        return new NodeConfig(values, luns, MirrorSettings.of(partial, raw, luns), AccessSettings.of(partial, raw));
     }
 
     /** The value of a key (null for an unset optional key). Per-LUN keys are read via {@link #luns}. */
@@ -70,6 +74,11 @@ public final class NodeConfig {
     /** The mirror.* keys checked together, with the shared key read from its file. */
     public MirrorSettings mirror() {
         return mirror;
+    }
+
+    /** iscsi.acl and iscsi.acl.N.*: who may log in, in the frontend's terms. */
+    public AccessControl access() {
+        return access;
     }
 
     /** The CHAP settings in the frontend's terms. */
@@ -181,7 +190,7 @@ public final class NodeConfig {
     @Override
     public boolean equals(Object o) {
         return o instanceof NodeConfig other && values.equals(other.values) && luns.equals(other.luns)
-                && Objects.equals(mirror, other.mirror);
+                && Objects.equals(mirror, other.mirror) && Objects.equals(access, other.access);
     }
 
     @Override

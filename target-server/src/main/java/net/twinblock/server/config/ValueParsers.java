@@ -189,6 +189,39 @@ public final class ValueParsers {
         };
     }
 
+    /** Comma-separated iSCSI names, each once. */
+    public static ValueParser<List<String>> iscsiNameList() {
+        ValueParser<String> one = iscsiName();
+        return raw -> {
+            Set<String> out = new LinkedHashSet<>();
+            for (String part : raw.split(",")) {
+                if (!out.add(one.parse(part).toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException(part.strip() + " is listed twice");
+                }
+            }
+            return List.copyOf(out);
+        };
+    }
+
+    /**
+     * A CHAP secret (RFC 7143 §12.1.3 wants at least 96 random bits): 12 to 255 printable
+     * characters, or "0x" and 12 to 255 bytes in hex, which the secret then is.
+     */
+    public static ValueParser<String> chapSecret() {
+        ValueParser<String> text = token(12, 255);
+        return raw -> {
+            String s = raw.strip();
+            if (!s.startsWith("0x") && !s.startsWith("0X")) {
+                return text.parse(s);
+            }
+            String hex = s.substring(2);
+            if (!hex.matches("[0-9a-fA-F]*") || hex.length() % 2 != 0 || hex.length() < 24 || hex.length() > 510) {
+                throw new IllegalArgumentException("a 0x secret is 12 to 255 bytes: 24 to 510 hex digits");
+            }
+            return s;
+        };
+    }
+
     /** Printable ASCII without spaces, 1..maxLength characters (serial numbers, CHAP names). */
     public static ValueParser<String> token(int minLength, int maxLength) {
         return raw -> {

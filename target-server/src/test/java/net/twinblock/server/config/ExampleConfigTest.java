@@ -64,6 +64,9 @@ class ExampleConfigTest {
         for (Key<?> k : Keys.lunKeys()) {
             expected.put(Keys.lunKeyName(0, k), k.defaultValue() == null ? "" : k.defaultValue());
         }
+        for (Key<?> k : Keys.aclKeys()) {
+            expected.put(Keys.aclKeyName(0, k), "");
+        }
         assertEquals(expected, doc);
     }
 }
