@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * Streams the whole primary volume to a secondary that needs it (new, or not known identical),
@@ -50,7 +51,7 @@ final class InitialCopy {
                 volume.replicator().copyDone(link);
             } else {
                 LOG.log(Level.WARNING, "full copy to the secondary stopped after {0} of {1} bytes: {2}",
-                        done.get(), total, MirroredVolume.volumeError(err).getMessage());
+                        done.get(), total, Failures.volumeError(err).getMessage());
             }
         });
     }

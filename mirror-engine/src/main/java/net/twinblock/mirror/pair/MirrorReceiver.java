@@ -31,6 +31,7 @@ import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.VolumeException;
 import net.twinblock.mirror.record.PairRecord;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * The secondary's handler on an authenticated link, after the {@link net.twinblock.mirror.link.WriteAssembler}:
@@ -247,7 +248,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         if (err == null) {
             return AckStatus.OK;
         }
-        VolumeException v = MirroredVolume.volumeError(err);
+        VolumeException v = Failures.volumeError(err);
         if (v.retryable()) {
             return AckStatus.NOT_READY;
         }

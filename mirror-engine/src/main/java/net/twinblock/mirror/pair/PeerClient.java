@@ -13,10 +13,10 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import net.twinblock.mirror.link.LinkKeepAlive;
+
 import net.twinblock.mirror.link.PeerAuth;
-import net.twinblock.mirror.link.PeerFrameDecoder;
-import net.twinblock.mirror.link.PeerFrameEncoder;
+
+
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.link.PeerSilence;
 
@@ -30,7 +30,6 @@ public final class PeerClient implements AutoCloseable {
     private static final Logger LOG = System.getLogger(PeerClient.class.getName());
     static final long MIN_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 5000;
-    private static final PeerFrameEncoder ENCODER = new PeerFrameEncoder();
 
     private final InetSocketAddress peer;
     private final EventLoopGroup group;
@@ -62,10 +61,7 @@ public final class PeerClient implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast("peerEncoder", ENCODER)
-                                .addLast("peerDecoder", new PeerFrameDecoder())
-                                .addLast("keepAlive", new LinkKeepAlive(heartbeat, silence))
-                                .addLast("handshake", new PrimaryHandshake(auth, local, tracking));
+                        LinkPipeline.connecting(ch, heartbeat, silence, new PrimaryHandshake(auth, local, tracking));
                     }
                 });
     }

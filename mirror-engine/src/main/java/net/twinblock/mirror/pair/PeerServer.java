@@ -15,10 +15,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import net.twinblock.mirror.link.LinkKeepAlive;
+
 import net.twinblock.mirror.link.PeerAuth;
-import net.twinblock.mirror.link.PeerFrameDecoder;
-import net.twinblock.mirror.link.PeerFrameEncoder;
+
+
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.link.PeerSilence;
 
@@ -30,7 +30,6 @@ import net.twinblock.mirror.link.PeerSilence;
 public final class PeerServer implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(PeerServer.class.getName());
-    private static final PeerFrameEncoder ENCODER = new PeerFrameEncoder();
 
     private final ServerBootstrap bootstrap;
     private final InetSocketAddress listen;
@@ -72,10 +71,7 @@ public final class PeerServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ch.closeFuture().addListener(f -> connections.remove(ch));
-                        ch.pipeline().addLast("peerEncoder", ENCODER)
-                                .addLast("peerDecoder", new PeerFrameDecoder())
-                                .addLast("keepAlive", new LinkKeepAlive(heartbeat, silence))
-                                .addLast("handshake", new SecondaryHandshake(auth, local, single, slot));
+                        LinkPipeline.connecting(ch, heartbeat, silence, new SecondaryHandshake(auth, local, single, slot));
                     }
                 });
     }

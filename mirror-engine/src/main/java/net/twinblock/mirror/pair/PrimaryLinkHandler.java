@@ -28,6 +28,7 @@ import net.twinblock.mirror.link.StatusQuery;
 import net.twinblock.mirror.link.StatusReply;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * The primary's handler on an authenticated link: matches WRITE_ACK / FLUSH_ACK to pending ops
@@ -158,7 +159,7 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
         if (err == null) {
             return AckStatus.OK;
         }
-        VolumeException v = MirroredVolume.volumeError(err);
+        VolumeException v = Failures.volumeError(err);
         return v.retryable() ? AckStatus.NOT_READY : AckStatus.IO_ERROR;
     }
 

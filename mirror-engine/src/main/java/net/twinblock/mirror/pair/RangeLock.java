@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import net.twinblock.mirror.resync.CopyLock;
 
 /**
  * Orders overlapping operations on a volume: a request is granted once no earlier request
@@ -56,6 +57,11 @@ public final class RangeLock {
             lease.granted.complete(lease);
         }
         return lease.granted;
+    }
+
+    /** This lock as a resync's or repair's {@link CopyLock}: a copy orders against host writes as one of them. */
+    public CopyLock forCopies() {
+        return (offset, length) -> acquire(offset, length).thenApply(lease -> lease::close);
     }
 
     /** Ranges held or waiting, for metrics and tests. */

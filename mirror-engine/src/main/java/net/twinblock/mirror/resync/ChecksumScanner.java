@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * Walks a volume from the cursor's position to its end, hashing a batch of regions at a time
@@ -165,7 +165,7 @@ public final class ChecksumScanner {
         // complete on an event loop.
         handled.whenCompleteAsync((ok, err) -> {
             if (err != null) {
-                end(err instanceof CompletionException && err.getCause() != null ? err.getCause() : err, false);
+                end(Failures.cause(err), false);
                 return;
             }
             cursor.advance(first + count);

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.LongSupplier;
 import net.twinblock.mirror.store.Volume;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * Copies the regions an {@link OutageBitmap} marked from the local volume to the peer, a bounded
@@ -346,7 +346,7 @@ public final class RegionResync {
      */
     private void failed(Throwable err) {
         if (failure == null || failure instanceof CancellationException) {
-            failure = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
+            failure = Failures.cause(err);
         }
         unflushed.takeAll().forEach(this::giveBack);
     }

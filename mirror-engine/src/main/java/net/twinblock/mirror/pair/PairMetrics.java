@@ -1,0 +1,118 @@
+package net.twinblock.mirror.pair;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import net.twinblock.mirror.link.PeerSilence;
+import net.twinblock.mirror.link.WakeupCounter;
+import net.twinblock.mirror.resync.OutageBitmap;
+import net.twinblock.mirror.resync.ResyncProgress;
+import net.twinblock.mirror.resync.ScrubReport;
+import net.twinblock.mirror.resync.Scrubber;
+
+/**
+ * The pair's counters by name for the admin endpoint ("pair.*", "mirror.*", "resync.*",
+ * "scrub.*", "record.*"), read from the parts that own them. The names are the endpoint's API:
+ * the server prints them as Prometheus metrics, so rename none.
+ */
+final class PairMetrics {
+
+    /** Counted where link traffic is handled, on whichever node receives it. */
+    static final class LinkCounters {
+        /** Frames per mirrored write as received by this node (a secondary), small and large apart. */
+        final WakeupCounter wakeups = new WakeupCounter();
+        /** The longest the partner went quiet on any link, against the 3 heartbeats that end one. */
+        final PeerSilence peerSilence = new PeerSilence();
+        final LongAdder applied = new LongAdder();
+        final LongAdder flushesReceived = new LongAdder();
+        final LongAdder forwardedServed = new LongAdder();
+    }
+
+    private PairMetrics() {
+    }
+
+    static Map<String, Long> of(PairNode node) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        PairStatus s = node.status();
+        VolumeState v = node.volumeState();
+        PairMetadata.Meta meta = v.meta.get();
+        m.put("pair.primary", s.role() == Role.PRIMARY ? 1L : 0L);
+        m.put("pair.link_up", s.peer() != null ? 1L : 0L);
+        m.put("pair.in_sync", s.state() == PairState.IN_SYNC ? 1L : 0L);
+        m.put("pair.generation", meta.generation());
+        PairMetadata.Resync unfinished = meta.resync();
+        m.put("pair.inconsistent", unfinished == null ? 0L : 1L);
+        m.put("pair.inconsistent_resync_percent", unfinished == null ? 0L
+                : v.syncing ? v.resyncPercent() : (long) unfinished.percent());
+        Replicator r = node.replicator();
+        m.put("mirror.writes_mirrored", r == null ? 0 : r.mirrored.sum());
+        m.put("mirror.writes_degraded", r == null ? 0 : r.degraded.sum());
+        m.put("mirror.writes_failed", r == null ? 0 : r.failed.sum());
+        m.put("mirror.ops_pending", r == null ? 0 : (long) r.pending());
+        m.put("mirror.link_ups", r == null ? 0 : r.linkUps.sum());
+        m.put("mirror.full_copies", r == null ? 0 : r.fullCopies.sum());
+        m.put("pair.split_brain", node.splitBrainResolver().state.active() && s.peer() == null ? 1L : 0L);
+        m.put("resync.bitmap_resyncs", r == null ? 0 : r.bitmapResyncs.sum());
+        resync(m, v.bitmap(), node.resyncs());
+        scrub(m, node.scrubs().current());
+        LinkCounters c = node.counters();
+        m.put("mirror.sync_done_bytes", s.syncDoneBytes());
+        m.put("mirror.sync_total_bytes", s.syncTotalBytes());
+        m.put("mirror.forwarded_served", c.forwardedServed.sum());
+        m.put("mirror.received_small_writes", c.wakeups.smallWrites());
+        m.put("mirror.received_small_frames", c.wakeups.smallFrames());
+        m.put("mirror.received_large_writes", c.wakeups.largeWrites());
+        m.put("mirror.received_large_frames", c.wakeups.largeFrames());
+        m.put("mirror.heartbeat_gap_max_ms", c.peerSilence.longestMillis());
+        m.put("mirror.received_applied", c.applied.sum());
+        m.put("mirror.received_flushes", c.flushesReceived.sum());
+        SecondaryVolume sv = node.secondaryVolume();
+        m.put("mirror.forwarded_sent", sv == null ? 0 : sv.forwarded());
+        ResyncCoordinator rc = node.resyncs();
+        m.put("record.recovering", v.recovering ? 1L : 0L);
+        m.put("record.resync_bytes_total", rc.recordResyncBytes.sum());
+        m.put("record.resync_bytes_copied_total", rc.recordResyncCopied.sum());
+        m.putAll(v.record.metrics());
+        return m;
+    }
+
+    private static void resync(Map<String, Long> m, OutageBitmap bm, ResyncCoordinator rc) {
+        m.put("resync.regions_marked", bm == null ? 0 : bm.markedCount());
+        m.put("resync.region_size_bytes", bm == null ? 0 : (long) bm.regionSize());
+        m.put("resync.last_regions_marked", rc.lastResyncRegionsMarked);
+        m.put("resync.bytes_copied", rc.resyncBytesCopied.sum());
+        m.put("resync.regions_copied", rc.resyncRegionsCopied.sum());
+        ResyncProgress p = rc.lastBitmapProgress();
+        m.put("resync.regions_done", p == null ? 0 : p.regionsDone());
+        m.put("resync.regions_total", p == null ? 0 : p.regionsTotal());
+        m.put("resync.rate_kib_per_second", p == null ? 0 : kib(p));
+        m.put("resync.eta_seconds", p == null || p.eta() == null ? 0 : p.eta().toSeconds());
+        ResyncProgress cp = rc.checksumProgress();
+        m.put("resync.checksum_running", rc.checksumRunning() ? 1L : 0L);
+        m.put("resync.checksum_region", cp == null ? 0 : cp.regionsDone());
+        m.put("resync.checksum_regions_total", cp == null ? 0 : cp.regionsTotal());
+        m.put("resync.checksum_start_region", rc.lastChecksumStartRegion);
+        m.put("resync.checksum_rate_kib_per_second", cp == null ? 0 : kib(cp));
+        m.put("resync.checksum_regions_scanned", rc.checksumRegionsScanned.sum());
+        m.put("resync.checksum_blocks_differing", rc.checksumBlocksDiffering.sum());
+        m.put("resync.checksum_blocks_copied", rc.checksumBlocksCopied.sum());
+    }
+
+    private static void scrub(Map<String, Long> m, Scrubber sc) {
+        m.put("scrub.runs", sc == null ? 0 : sc.runs());
+        m.put("scrub.running", sc != null && sc.running() ? 1L : 0L);
+        m.put("scrub.throttled", sc != null && sc.throttled() ? 1L : 0L);
+        ResyncProgress scrubbing = sc == null ? null : sc.progress();
+        m.put("scrub.rate_kib_per_second", scrubbing == null ? 0 : kib(scrubbing));
+        m.put("scrub.regions_scanned_total", sc == null ? 0 : sc.regionsScanned());
+        m.put("scrub.mismatched_blocks_total", sc == null ? 0 : sc.mismatchedBlocks());
+        m.put("scrub.repaired_blocks_total", sc == null ? 0 : sc.repairedBlocks());
+        ScrubReport last = sc == null ? null : sc.lastReport();
+        m.put("scrub.last_mismatched_blocks", last == null ? 0 : last.mismatchedBlocks());
+        m.put("scrub.last_repaired_blocks", last == null ? 0 : last.repairedBlocks());
+    }
+
+    private static long kib(ResyncProgress p) {
+        return (long) (p.bytesPerSecond() / 1024);
+    }
+}

@@ -1,0 +1,69 @@
+package net.twinblock.mirror.pair;
+
+import static net.twinblock.mirror.pair.LinkSide.PEER_GENERATIONS;
+
+import io.netty.channel.Channel;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * What the primary does with each authenticated link to its secondary: installs its stages
+ * ({@link LinkPipeline#primary}), sends the record first, then lets the {@link ResyncCoordinator}
+ * plan and run the secondary's copy; at link loss, stops what ran over it.
+ */
+final class PrimaryLinkSide extends VolumeLinkSide {
+
+    private final Replicator replicator;
+    private final MirroredVolume mirrored;
+    private final RecordSender records;
+    private final ResyncCoordinator resyncs;
+    private final LongAdder forwardedServed;
+    /** The current link's scan stage, through which scans and scrubs ask the secondary; null before the first. */
+    private volatile PeerHashComparison hashes;
+
+    PrimaryLinkSide(VolumeState volume, MirroredVolume mirrored, RecordSender records, ResyncCoordinator resyncs,
+            SplitBrainResolver splitBrain, LongAdder forwardedServed) {
+        super(volume, splitBrain);
+        this.replicator = mirrored.replicator();
+        this.mirrored = mirrored;
+        this.records = records;
+        this.resyncs = resyncs;
+        this.forwardedServed = forwardedServed;
+    }
+
+    /** The last link's hash comparison with the secondary; null if no link came up yet. */
+    PeerHashComparison hashes() {
+        return hashes;
+    }
+
+    @Override
+    public boolean linkUp(Channel ch, PeerIdentity peer) {
+        byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
+        splitBrain.state.linked(peer.nodeId(), peerGenerations);
+        // The secondary's RECORD_REPORT (if it crashed); fails with the link.
+        CompletableFuture<byte[]> report = new CompletableFuture<>();
+        ch.closeFuture().addListener(f -> report.completeExceptionally(
+                new VolumeException("mirror link lost before the secondary's record report", true)));
+        hashes = LinkPipeline.primary(ch,
+                new PrimaryLinkHandler(replicator, mirrored, forwardedServed, records, report));
+        volume.meta.update(m -> m.withPaired(m.volumeId()));
+        // First on the link: the record, so the secondary's read gate never starts from an older one.
+        records.linkUp(ch);
+        resyncs.linkUp(ch, peer, peerGenerations, replicator, mirrored, report, hashes);
+        return true;
+    }
+
+    @Override
+    public void linkDown(Channel ch) {
+        replicator.linkDown(ch);
+        records.linkDown(ch);
+        resyncs.linkDown();
+    }
+
+    @Override
+    public byte[] discardOrder(PeerIdentity peer, byte[] peerGenerations) {
+        return splitBrain.state.takeOrder(peer.nodeId(), peerGenerations, volume.meta.get().generations());
+    }
+}

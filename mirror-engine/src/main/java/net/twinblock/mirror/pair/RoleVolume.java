@@ -1,0 +1,75 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.util.concurrent.CompletableFuture;
+import net.twinblock.mirror.store.Volume;
+import net.twinblock.mirror.store.VolumeException;
+
+/**
+ * The volume a node exports: stable across promotion, it hands each operation to the mirrored
+ * volume while the node is primary and to the forwarding volume while secondary. A write after
+ * the node closed fails retryable (its buffer released here, as the write's new owner).
+ */
+final class RoleVolume implements Volume {
+
+    private final PairNode node;
+    private volatile Volume current;
+
+    RoleVolume(PairNode node) {
+        this.node = node;
+    }
+
+    /** The node's role changed: operations go to {@code v} from now on. */
+    void follow(Volume v) {
+        current = v;
+    }
+
+    Volume current() {
+        return current;
+    }
+
+    @Override
+    public long size() {
+        return node.volumeState().local.size();
+    }
+
+    @Override
+    public int blockSize() {
+        return node.volumeState().local.blockSize();
+    }
+
+    @Override
+    public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
+        return current.read(offset, length, alloc);
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+        if (node.closed()) {
+            data.release();
+            return CompletableFuture.failedFuture(new VolumeException("the pair node is closed", true));
+        }
+        return current.write(offset, data, fua);
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        return current.flush();
+    }
+
+    @Override
+    public CompletableFuture<Void> discard(long offset, long length) {
+        return current.discard(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> readGate(long offset, long length) {
+        return current.readGate(offset, length);
+    }
+
+    @Override
+    public void close() {
+        node.close();
+    }
+}
