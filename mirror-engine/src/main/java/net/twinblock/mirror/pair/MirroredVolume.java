@@ -12,6 +12,7 @@ import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
 import net.twinblock.mirror.record.WriteIntent;
 import net.twinblock.mirror.resync.DivergenceTracker;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * The primary's volume: every write goes to the local file and to the secondary at the same
@@ -137,7 +138,7 @@ public final class MirroredVolume implements Volume {
                 if (owned != null) {
                     owned.release(); // never reached either consumer
                 }
-                result.completeExceptionally(volumeError(err));
+                result.completeExceptionally(Failures.volumeError(err));
                 return;
             }
             CompletableFuture<Void> done;
@@ -152,7 +153,7 @@ public final class MirroredVolume implements Volume {
                 if (failure == null) {
                     result.complete(null);
                 } else {
-                    result.completeExceptionally(volumeError(failure));
+                    result.completeExceptionally(Failures.volumeError(failure));
                 }
             });
         });
@@ -177,7 +178,7 @@ public final class MirroredVolume implements Volume {
                 meta.update(PairMetadata.Meta::diverged);
             }
             if (err != null) {
-                throw new CompletionException(volumeError(err));
+                throw new CompletionException(Failures.volumeError(err));
             }
             return null;
         });
@@ -186,18 +187,10 @@ public final class MirroredVolume implements Volume {
     private static CompletableFuture<Void> unwrap(CompletableFuture<Void> f) {
         return f.handle((ok, err) -> {
             if (err != null) {
-                throw new CompletionException(volumeError(err));
+                throw new CompletionException(Failures.volumeError(err));
             }
             return null;
         });
-    }
-
-    static VolumeException volumeError(Throwable t) {
-        Throwable c = t;
-        while (c instanceof CompletionException && c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c instanceof VolumeException v ? v : new VolumeException(String.valueOf(c), false, c);
     }
 
     private String checkRange(String op, long offset, long length) {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import net.twinblock.mirror.store.VolumeException;
+import net.twinblock.mirror.store.Failures;
 
 /**
  * One node's predictive record across role changes, in one file ({@code <data.dir>/lun<N>.record}):
@@ -126,8 +127,7 @@ public final class RecordKeeper implements PairRecord {
                             return null;
                         }
                         queryFailures.increment();
-                        Throwable c = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
-                                ? err.getCause() : err;
+                        Throwable c = Failures.cause(err);
                         if (c instanceof VolumeException v2) {
                             throw v2;
                         }
