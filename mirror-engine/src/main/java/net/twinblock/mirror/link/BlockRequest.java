@@ -22,13 +22,13 @@ public record BlockRequest(int id, AckStatus status, long[] ranges) implements P
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.BLOCK_REQUEST;
+    public FrameType opcode() {
+        return FrameType.BLOCK_REQUEST;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.BLOCK_REQUEST.code(), 0, ranges.length * 8, id, status.code());
+        return new FrameHeader(FrameType.BLOCK_REQUEST.code(), 0, ranges.length * 8, id, status.code());
     }
 
     @Override

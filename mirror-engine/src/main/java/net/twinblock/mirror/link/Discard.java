@@ -15,13 +15,13 @@ public record Discard(int sequence, long offset, long length) implements PeerMes
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.DISCARD;
+    public FrameType opcode() {
+        return FrameType.DISCARD;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.DISCARD.code(), 0, 8, sequence, offset);
+        return new FrameHeader(FrameType.DISCARD.code(), 0, 8, sequence, offset);
     }
 
     @Override

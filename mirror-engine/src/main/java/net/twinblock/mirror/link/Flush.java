@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record Flush(int sequence) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.FLUSH;
+    public FrameType opcode() {
+        return FrameType.FLUSH;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.FLUSH.code(), 0, 0, sequence, 0);
+        return new FrameHeader(FrameType.FLUSH.code(), 0, 0, sequence, 0);
     }
 }

@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record ForwardedAck(int id, AckStatus status) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.FORWARDED_ACK;
+    public FrameType opcode() {
+        return FrameType.FORWARDED_ACK;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.FORWARDED_ACK.code(), 0, 0, id, status.code());
+        return new FrameHeader(FrameType.FORWARDED_ACK.code(), 0, 0, id, status.code());
     }
 }

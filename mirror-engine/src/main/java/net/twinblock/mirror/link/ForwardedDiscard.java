@@ -12,13 +12,13 @@ public record ForwardedDiscard(int id, long offset, long length) implements Peer
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.FORWARDED_DISCARD;
+    public FrameType opcode() {
+        return FrameType.FORWARDED_DISCARD;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.FORWARDED_DISCARD.code(), 0, 8, id, offset);
+        return new FrameHeader(FrameType.FORWARDED_DISCARD.code(), 0, 8, id, offset);
     }
 
     @Override

@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record ForwardedFlush(int id) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.FORWARDED_FLUSH;
+    public FrameType opcode() {
+        return FrameType.FORWARDED_FLUSH;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.FORWARDED_FLUSH.code(), 0, 0, id, 0);
+        return new FrameHeader(FrameType.FORWARDED_FLUSH.code(), 0, 0, id, 0);
     }
 }

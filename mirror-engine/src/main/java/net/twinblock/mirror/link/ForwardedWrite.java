@@ -17,13 +17,13 @@ public record ForwardedWrite(int id, long offset, boolean fua, boolean more, Byt
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.FORWARDED_WRITE;
+    public FrameType opcode() {
+        return FrameType.FORWARDED_WRITE;
     }
 
     @Override
     public FrameHeader header() {
         int flags = (fua ? FrameHeader.FLAG_FUA : 0) | (more ? FrameHeader.FLAG_MORE : 0);
-        return new FrameHeader(Opcode.FORWARDED_WRITE.code(), flags, data.readableBytes(), id, offset);
+        return new FrameHeader(FrameType.FORWARDED_WRITE.code(), flags, data.readableBytes(), id, offset);
     }
 }

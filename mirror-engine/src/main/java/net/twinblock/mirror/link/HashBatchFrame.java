@@ -23,13 +23,13 @@ public record HashBatchFrame(int id, long firstRegion, int algorithm, int blocks
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.HASH_BATCH;
+    public FrameType opcode() {
+        return FrameType.HASH_BATCH;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.HASH_BATCH.code(), 0, FIXED + hashes.length, id, firstRegion);
+        return new FrameHeader(FrameType.HASH_BATCH.code(), 0, FIXED + hashes.length, id, firstRegion);
     }
 
     @Override

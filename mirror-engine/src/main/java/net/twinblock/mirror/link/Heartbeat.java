@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record Heartbeat(int sequence, long sentNanos) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.HEARTBEAT;
+    public FrameType opcode() {
+        return FrameType.HEARTBEAT;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.HEARTBEAT.code(), 0, 0, sequence, sentNanos);
+        return new FrameHeader(FrameType.HEARTBEAT.code(), 0, 0, sequence, sentNanos);
     }
 }

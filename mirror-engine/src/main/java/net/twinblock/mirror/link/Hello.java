@@ -20,13 +20,13 @@ public record Hello(int version, PeerIdentity identity, byte[] nonce, byte[] gen
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.HELLO;
+    public FrameType opcode() {
+        return FrameType.HELLO;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.HELLO.code(), 0, HelloBody.length(identity, false, generations), 0, 0);
+        return new FrameHeader(FrameType.HELLO.code(), 0, HelloBody.length(identity, false, generations), 0, 0);
     }
 
     @Override

@@ -22,13 +22,13 @@ public record HelloAck(int version, PeerIdentity identity, byte[] nonce, byte[] 
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.HELLO_ACK;
+    public FrameType opcode() {
+        return FrameType.HELLO_ACK;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.HELLO_ACK.code(), 0, HelloBody.length(identity, true, generations), 0, 0);
+        return new FrameHeader(FrameType.HELLO_ACK.code(), 0, HelloBody.length(identity, true, generations), 0, 0);
     }
 
     @Override

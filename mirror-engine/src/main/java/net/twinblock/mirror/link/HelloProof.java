@@ -23,13 +23,13 @@ public record HelloProof(byte[] proof, byte[] discard) implements PeerMessage {
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.HELLO_PROOF;
+    public FrameType opcode() {
+        return FrameType.HELLO_PROOF;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.HELLO_PROOF.code(), 0, HelloBody.PROOF_LENGTH * (discard == null ? 1 : 2), 0, 0);
+        return new FrameHeader(FrameType.HELLO_PROOF.code(), 0, HelloBody.PROOF_LENGTH * (discard == null ? 1 : 2), 0, 0);
     }
 
     @Override

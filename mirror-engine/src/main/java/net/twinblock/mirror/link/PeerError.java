@@ -26,13 +26,13 @@ public record PeerError(PeerErrorCode code, String message) implements PeerMessa
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.ERROR;
+    public FrameType opcode() {
+        return FrameType.ERROR;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.ERROR.code(), 0, message.getBytes(StandardCharsets.UTF_8).length, 0,
+        return new FrameHeader(FrameType.ERROR.code(), 0, message.getBytes(StandardCharsets.UTF_8).length, 0,
                 code.code());
     }
 

@@ -28,7 +28,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
     private final int maxPayload;
     private State state = State.HEADER;
     private FrameHeader header;
-    private Opcode opcode;
+    private FrameType opcode;
 
     public PeerFrameDecoder() {
         this(DEFAULT_MAX_PAYLOAD);
@@ -78,8 +78,8 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private Opcode check(FrameHeader h) {
-        Opcode op = Opcode.of(h.opcode());
+    private FrameType check(FrameHeader h) {
+        FrameType op = FrameType.of(h.opcode());
         if (op == null) {
             throw bad(h, "unknown opcode 0x" + Integer.toHexString(h.opcode()));
         }
@@ -95,7 +95,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
     }
 
     /** Builds the message; consumes exactly the payload. */
-    private static PeerMessage message(FrameHeader h, Opcode op, ByteBuf in) {
+    private static PeerMessage message(FrameHeader h, FrameType op, ByteBuf in) {
         int length = h.payloadLength();
         switch (op) {
             case WRITE:
@@ -129,7 +129,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 if (h.argument() < 0 || rangeLength < 0) {
                     throw bad(h, "discard of " + rangeLength + " bytes at " + h.argument());
                 }
-                return op == Opcode.DISCARD ? new Discard(h.sequence(), h.argument(), rangeLength)
+                return op == FrameType.DISCARD ? new Discard(h.sequence(), h.argument(), rangeLength)
                         : new ForwardedDiscard(h.sequence(), h.argument(), rangeLength);
             }
             case SYNC_STATE:
@@ -154,7 +154,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 requireArgument(h, 0);
                 byte[] snapshot = new byte[length];
                 in.readBytes(snapshot);
-                return new RecordUpdate(op == Opcode.RECORD_REPORT, h.sequence(), snapshot);
+                return new RecordUpdate(op == FrameType.RECORD_REPORT, h.sequence(), snapshot);
             }
             case RECORD_ACK:
                 return new RecordAck(h.sequence(), status(h));
@@ -205,7 +205,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 requireArgument(h, 0);
                 int start = in.readerIndex();
                 try {
-                    return HelloBody.read(in, length, op == Opcode.HELLO_ACK);
+                    return HelloBody.read(in, length, op == FrameType.HELLO_ACK);
                 } catch (IllegalArgumentException e) {
                     in.readerIndex(start + length);
                     throw bad(h, e.getMessage());

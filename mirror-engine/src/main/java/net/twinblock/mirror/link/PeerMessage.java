@@ -12,7 +12,7 @@ public sealed interface PeerMessage permits SmallWrite, WriteBegin, WriteData, W
         ForwardedWrite, ForwardedDiscard, ForwardedFlush, ForwardedAck, RecordUpdate, RecordAck, StatusQuery,
         StatusReply, HashBatchFrame, BlockRequest {
 
-    Opcode opcode();
+    FrameType opcode();
 
     /** The header that starts this message's frame; throws IllegalArgumentException if it cannot be framed. */
     FrameHeader header();

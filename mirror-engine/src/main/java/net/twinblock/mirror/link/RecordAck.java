@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record RecordAck(int sequence, AckStatus status) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.RECORD_ACK;
+    public FrameType opcode() {
+        return FrameType.RECORD_ACK;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.RECORD_ACK.code(), 0, 0, sequence, status.code());
+        return new FrameHeader(FrameType.RECORD_ACK.code(), 0, 0, sequence, status.code());
     }
 }

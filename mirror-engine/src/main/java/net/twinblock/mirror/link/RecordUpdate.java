@@ -19,8 +19,8 @@ public record RecordUpdate(boolean report, int sequence, byte[] snapshot) implem
     }
 
     @Override
-    public Opcode opcode() {
-        return report ? Opcode.RECORD_REPORT : Opcode.RECORD_UPDATE;
+    public FrameType opcode() {
+        return report ? FrameType.RECORD_REPORT : FrameType.RECORD_UPDATE;
     }
 
     @Override

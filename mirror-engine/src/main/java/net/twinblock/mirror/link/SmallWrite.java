@@ -12,13 +12,13 @@ public record SmallWrite(int sequence, long offset, boolean fua, ByteBuf data) i
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.WRITE;
+    public FrameType opcode() {
+        return FrameType.WRITE;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.WRITE.code(), fua ? FrameHeader.FLAG_FUA : 0, data.readableBytes(),
+        return new FrameHeader(FrameType.WRITE.code(), fua ? FrameHeader.FLAG_FUA : 0, data.readableBytes(),
                 sequence, offset);
     }
 }

@@ -16,13 +16,13 @@ public record StatusQuery(int id, long offset, long length) implements PeerMessa
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.STATUS_QUERY;
+    public FrameType opcode() {
+        return FrameType.STATUS_QUERY;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.STATUS_QUERY.code(), 0, 8, id, offset);
+        return new FrameHeader(FrameType.STATUS_QUERY.code(), 0, 8, id, offset);
     }
 
     @Override

@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record StatusReply(int id) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.STATUS_REPLY;
+    public FrameType opcode() {
+        return FrameType.STATUS_REPLY;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.STATUS_REPLY.code(), 0, 0, id, 0);
+        return new FrameHeader(FrameType.STATUS_REPLY.code(), 0, 0, id, 0);
     }
 }

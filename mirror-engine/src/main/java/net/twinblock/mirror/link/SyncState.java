@@ -12,12 +12,12 @@ public record SyncState(boolean inSync, int sequence) implements PeerMessage {
     static final long IN_SYNC = 1;
 
     @Override
-    public Opcode opcode() {
-        return Opcode.SYNC_STATE;
+    public FrameType opcode() {
+        return FrameType.SYNC_STATE;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.SYNC_STATE.code(), 0, 0, sequence, inSync ? IN_SYNC : SYNCING);
+        return new FrameHeader(FrameType.SYNC_STATE.code(), 0, 0, sequence, inSync ? IN_SYNC : SYNCING);
     }
 }

@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record WriteAck(int sequence, AckStatus status) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.WRITE_ACK;
+    public FrameType opcode() {
+        return FrameType.WRITE_ACK;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.WRITE_ACK.code(), 0, 0, sequence, status.code());
+        return new FrameHeader(FrameType.WRITE_ACK.code(), 0, 0, sequence, status.code());
     }
 }

@@ -4,12 +4,12 @@ package net.twinblock.mirror.link;
 public record WriteBegin(int transferId) implements PeerMessage {
 
     @Override
-    public Opcode opcode() {
-        return Opcode.WRITE_BEGIN;
+    public FrameType opcode() {
+        return FrameType.WRITE_BEGIN;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.WRITE_BEGIN.code(), 0, 0, transferId, 0);
+        return new FrameHeader(FrameType.WRITE_BEGIN.code(), 0, 0, transferId, 0);
     }
 }

@@ -12,12 +12,12 @@ public record WriteData(int transferId, int transferOffset, ByteBuf data) implem
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.WRITE_DATA;
+    public FrameType opcode() {
+        return FrameType.WRITE_DATA;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.WRITE_DATA.code(), 0, data.readableBytes(), transferId, transferOffset);
+        return new FrameHeader(FrameType.WRITE_DATA.code(), 0, data.readableBytes(), transferId, transferOffset);
     }
 }

@@ -12,13 +12,13 @@ public record WriteEnd(int transferId, long offset, int totalLength, boolean fua
     }
 
     @Override
-    public Opcode opcode() {
-        return Opcode.WRITE_END;
+    public FrameType opcode() {
+        return FrameType.WRITE_END;
     }
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(Opcode.WRITE_END.code(), fua ? FrameHeader.FLAG_FUA : 0, 4, transferId, offset);
+        return new FrameHeader(FrameType.WRITE_END.code(), fua ? FrameHeader.FLAG_FUA : 0, 4, transferId, offset);
     }
 
     @Override

@@ -11,7 +11,7 @@ import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.BlockRequest;
 import net.twinblock.mirror.link.HashBatchFrame;
 import net.twinblock.mirror.resync.BlockHasher;
-import net.twinblock.mirror.resync.BlockRange;
+import net.twinblock.mirror.resync.DifferingBlocks;
 import net.twinblock.mirror.resync.ChecksumAlgorithm;
 import net.twinblock.mirror.resync.ChecksumComparator;
 import net.twinblock.mirror.resync.HashBatch;
@@ -71,7 +71,7 @@ final class HashRequests extends ChannelInboundHandlerAdapter {
                 });
     }
 
-    private static long[] flatten(List<BlockRange> ranges) {
+    private static long[] flatten(List<DifferingBlocks> ranges) {
         long[] out = new long[ranges.size() * 2];
         for (int i = 0; i < ranges.size(); i++) {
             out[2 * i] = ranges.get(i).first();

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.BlockRequest;
 import net.twinblock.mirror.link.HashBatchFrame;
-import net.twinblock.mirror.resync.BlockRange;
+import net.twinblock.mirror.resync.DifferingBlocks;
 import net.twinblock.mirror.resync.ChecksumAlgorithm;
 import net.twinblock.mirror.resync.HashBatch;
 import net.twinblock.mirror.resync.HashComparison;
@@ -28,7 +28,7 @@ final class PeerHashComparison extends ChannelInboundHandlerAdapter {
 
     private final Channel link;
     private final AtomicInteger ids = new AtomicInteger();
-    private final Map<Integer, CompletableFuture<List<BlockRange>>> waiting = new ConcurrentHashMap<>();
+    private final Map<Integer, CompletableFuture<List<DifferingBlocks>>> waiting = new ConcurrentHashMap<>();
 
     PeerHashComparison(Channel link) {
         this.link = link;
@@ -49,8 +49,8 @@ final class PeerHashComparison extends ChannelInboundHandlerAdapter {
         return code >= 0 && code < all.length ? all[code] : null;
     }
 
-    CompletableFuture<List<BlockRange>> compare(HashBatch batch, int blocksPerRegion) {
-        CompletableFuture<List<BlockRange>> answer = new CompletableFuture<>();
+    CompletableFuture<List<DifferingBlocks>> compare(HashBatch batch, int blocksPerRegion) {
+        CompletableFuture<List<DifferingBlocks>> answer = new CompletableFuture<>();
         if (!link.isActive()) {
             answer.completeExceptionally(new VolumeException("mirror link lost during the checksum scan", true));
             return answer;
@@ -75,7 +75,7 @@ final class PeerHashComparison extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg); // not ours: the mirror handler's (and its to release)
             return;
         }
-        CompletableFuture<List<BlockRange>> answer = waiting.remove(r.id());
+        CompletableFuture<List<DifferingBlocks>> answer = waiting.remove(r.id());
         if (answer == null) {
             return; // an answer after we gave up; nothing to release (no buffers in it)
         }
@@ -84,10 +84,10 @@ final class PeerHashComparison extends ChannelInboundHandlerAdapter {
                     r.status() == AckStatus.NOT_READY));
             return;
         }
-        List<BlockRange> ranges = new ArrayList<>(r.ranges().length / 2);
+        List<DifferingBlocks> ranges = new ArrayList<>(r.ranges().length / 2);
         long[] v = r.ranges();
         for (int i = 0; i < v.length; i += 2) {
-            ranges.add(new BlockRange(v[i], v[i + 1]));
+            ranges.add(new DifferingBlocks(v[i], v[i + 1]));
         }
         answer.complete(ranges);
     }
@@ -101,7 +101,7 @@ final class PeerHashComparison extends ChannelInboundHandlerAdapter {
     }
 
     private void fail(int id, Throwable e) {
-        CompletableFuture<List<BlockRange>> answer = waiting.remove(id);
+        CompletableFuture<List<DifferingBlocks>> answer = waiting.remove(id);
         if (answer != null) {
             answer.completeExceptionally(e);
         }

@@ -38,11 +38,11 @@ public final class BlockCopier {
     }
 
     /** Copies the ranges one chunk at a time; completes with the number of blocks copied. */
-    public CompletableFuture<Long> copy(List<BlockRange> ranges) {
+    public CompletableFuture<Long> copy(List<DifferingBlocks> ranges) {
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
         long blocks = 0;
         int bs = source.blockSize();
-        for (BlockRange range : ranges) {
+        for (DifferingBlocks range : ranges) {
             long end = range.offset(bs) + range.length(bs);
             for (long pos = range.offset(bs); pos < end; pos += maxChunk) {
                 long offset = pos;

@@ -22,12 +22,12 @@ public final class ChecksumComparator {
      * @throws IllegalArgumentException if the batches do not cover the same regions with the same
      *     algorithm (the nodes disagree on the scan, which must stop it)
      */
-    public List<BlockRange> differing(HashBatch primary, HashBatch local) {
+    public List<DifferingBlocks> differing(HashBatch primary, HashBatch local) {
         if (primary.algorithm() != local.algorithm() || primary.firstRegion() != local.firstRegion()
                 || primary.count() != local.count()) {
             throw new IllegalArgumentException("cannot compare " + primary + " with " + local);
         }
-        List<BlockRange> ranges = new ArrayList<>();
+        List<DifferingBlocks> ranges = new ArrayList<>();
         long runStart = -1;
         long runBlocks = 0;
         long differing = 0;
@@ -35,7 +35,7 @@ public final class ChecksumComparator {
             long region = primary.firstRegion() + i;
             if (primary.sameHash(i, local)) {
                 if (runStart >= 0) {
-                    ranges.add(new BlockRange(runStart, runBlocks));
+                    ranges.add(new DifferingBlocks(runStart, runBlocks));
                     runStart = -1;
                 }
                 continue;
@@ -49,7 +49,7 @@ public final class ChecksumComparator {
             runBlocks += blocks;
         }
         if (runStart >= 0) {
-            ranges.add(new BlockRange(runStart, runBlocks));
+            ranges.add(new DifferingBlocks(runStart, runBlocks));
         }
         regionsCompared.add(primary.count());
         blocksDiffering.add(differing);

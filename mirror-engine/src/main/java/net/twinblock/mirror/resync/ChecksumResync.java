@@ -31,8 +31,8 @@ public final class ChecksumResync {
                 .thenApply(scan -> new Result(scan, differing.sum(), copied.sum()));
     }
 
-    private CompletableFuture<Long> repair(List<BlockRange> ranges) {
-        for (BlockRange r : ranges) {
+    private CompletableFuture<Long> repair(List<DifferingBlocks> ranges) {
+        for (DifferingBlocks r : ranges) {
             differing.add(r.count());
         }
         return copier.copy(ranges).whenComplete((n, e) -> {

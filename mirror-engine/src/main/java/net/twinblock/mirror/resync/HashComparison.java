@@ -12,7 +12,7 @@ import java.util.concurrent.CompletableFuture;
 @FunctionalInterface
 public interface HashComparison {
 
-    CompletableFuture<List<BlockRange>> compare(HashBatch primaryHashes);
+    CompletableFuture<List<DifferingBlocks>> compare(HashBatch primaryHashes);
 
     /** Hashes the same regions of {@code hasher}'s volume and compares. */
     static HashComparison local(BlockHasher hasher, ChecksumComparator comparator) {

@@ -11,7 +11,7 @@ import java.util.List;
  * @param complete false if the scrub was stopped before the end of the volume
  */
 public record ScrubReport(Instant started, Duration took, long regionsScanned, long mismatchedBlocks,
-        long repairedBlocks, List<BlockRange> mismatches, boolean complete) {
+        long repairedBlocks, List<DifferingBlocks> mismatches, boolean complete) {
 
     public static final int MAX_LISTED = 1000;
 

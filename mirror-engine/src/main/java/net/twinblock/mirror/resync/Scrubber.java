@@ -170,13 +170,13 @@ public final class Scrubber implements AutoCloseable {
         final long startNanos = System.nanoTime();
         final LongAdder mismatched = new LongAdder();
         final LongAdder repaired = new LongAdder();
-        final List<BlockRange> listed = new ArrayList<>();
+        final List<DifferingBlocks> listed = new ArrayList<>();
 
         CompletableFuture<?> onBatch(HashBatch batch) {
             regionsScanned.add(batch.count());
             return peer.compare(batch).thenCompose(ranges -> {
                 CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-                for (BlockRange r : ranges) {
+                for (DifferingBlocks r : ranges) {
                     chain = chain.thenCompose(v -> confirmAndRepair(r));
                 }
                 return chain;
@@ -184,7 +184,7 @@ public final class Scrubber implements AutoCloseable {
         }
 
         /** Re-checks {@code suspect} with writes to it held off, then reports and repairs what still differs. */
-        private CompletableFuture<Void> confirmAndRepair(BlockRange suspect) {
+        private CompletableFuture<Void> confirmAndRepair(DifferingBlocks suspect) {
             if (lock == null) {
                 return found(List.of(suspect));
             }
@@ -193,10 +193,10 @@ public final class Scrubber implements AutoCloseable {
                     recheck(suspect).thenCompose(this::found).whenComplete((ok, e) -> hold.release()));
         }
 
-        private CompletableFuture<List<BlockRange>> recheck(BlockRange suspect) {
+        private CompletableFuture<List<DifferingBlocks>> recheck(DifferingBlocks suspect) {
             long firstRegion = suspect.first() / geometry.blocksPerRegion();
             long endRegion = (suspect.end() + geometry.blocksPerRegion() - 1) / geometry.blocksPerRegion();
-            List<BlockRange> still = new ArrayList<>();
+            List<DifferingBlocks> still = new ArrayList<>();
             CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
             for (long r = firstRegion; r < endRegion; r += hasher.maxRegionsPerCall()) {
                 long from = r;
@@ -207,8 +207,8 @@ public final class Scrubber implements AutoCloseable {
             return chain.thenApply(v -> still);
         }
 
-        private CompletableFuture<Void> found(List<BlockRange> ranges) {
-            for (BlockRange r : ranges) {
+        private CompletableFuture<Void> found(List<DifferingBlocks> ranges) {
+            for (DifferingBlocks r : ranges) {
                 mismatched.add(r.count());
                 mismatchedBlocks.add(r.count());
                 synchronized (listed) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakGuard.class)
 class PairFramesTest {
 
-    private static ByteBuf header(Opcode op, int flags, int length, int seq, long arg) {
+    private static ByteBuf header(FrameType op, int flags, int length, int seq, long arg) {
         ByteBuf b = Unpooled.buffer();
         b.writeInt(op.code() << 24 | flags << 20 | length);
         b.writeInt(seq);
@@ -35,26 +35,26 @@ class PairFramesTest {
 
     @Test
     void discardNeedsItsEightByteLengthAndANonNegativeRange() {
-        assertRefused(header(Opcode.DISCARD, 0, 4, 1, 0).writeInt(1), "DISCARD payload of 4");
-        assertRefused(header(Opcode.DISCARD, 0, 8, 1, 0).writeLong(-1), "discard of -1 bytes");
-        assertRefused(header(Opcode.FORWARDED_DISCARD, 0, 8, 1, -4096).writeLong(4096), "discard of 4096 bytes at -4096");
-        assertRefused(header(Opcode.DISCARD, 1, 8, 1, 0).writeLong(0), "does not take flags");
+        assertRefused(header(FrameType.DISCARD, 0, 4, 1, 0).writeInt(1), "DISCARD payload of 4");
+        assertRefused(header(FrameType.DISCARD, 0, 8, 1, 0).writeLong(-1), "discard of -1 bytes");
+        assertRefused(header(FrameType.FORWARDED_DISCARD, 0, 8, 1, -4096).writeLong(4096), "discard of 4096 bytes at -4096");
+        assertRefused(header(FrameType.DISCARD, 1, 8, 1, 0).writeLong(0), "does not take flags");
     }
 
     @Test
     void syncStateIsEitherSyncingOrInSync() {
-        assertRefused(header(Opcode.SYNC_STATE, 0, 0, 1, 2), "unknown sync state 2");
+        assertRefused(header(FrameType.SYNC_STATE, 0, 0, 1, 2), "unknown sync state 2");
     }
 
     @Test
     void forwardedWritesTakeFuaAndMoreAndNothingElse() {
-        assertRefused(header(Opcode.FORWARDED_WRITE, 0x4, 1, 1, 0).writeByte(0), "does not take flags");
-        assertRefused(header(Opcode.FORWARDED_WRITE, 0, 1, 1, -512).writeByte(0), "negative volume offset");
-        assertRefused(header(Opcode.FORWARDED_FLUSH, 0, 0, 1, 9), "reserved argument");
-        assertRefused(header(Opcode.FORWARDED_ACK, 0, 0, 1, 99), "unknown status 99");
+        assertRefused(header(FrameType.FORWARDED_WRITE, 0x4, 1, 1, 0).writeByte(0), "does not take flags");
+        assertRefused(header(FrameType.FORWARDED_WRITE, 0, 1, 1, -512).writeByte(0), "negative volume offset");
+        assertRefused(header(FrameType.FORWARDED_FLUSH, 0, 0, 1, 9), "reserved argument");
+        assertRefused(header(FrameType.FORWARDED_ACK, 0, 0, 1, 99), "unknown status 99");
 
         EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
-        ch.writeInbound(header(Opcode.FORWARDED_WRITE, FrameHeader.FLAG_MORE, 2, 5, 4096).writeShort(0x0102));
+        ch.writeInbound(header(FrameType.FORWARDED_WRITE, FrameHeader.FLAG_MORE, 2, 5, 4096).writeShort(0x0102));
         ForwardedWrite w = ch.readInbound();
         assertTrue(w.more());
         assertFalse(w.fua());

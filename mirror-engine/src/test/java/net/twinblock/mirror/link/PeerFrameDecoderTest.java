@@ -49,33 +49,33 @@ class PeerFrameDecoderTest {
 
     @Test
     void flagsTheOpcodeDoesNotTakeAreRefused() {
-        assertRefused(header(Opcode.WRITE_ACK.code(), FrameHeader.FLAG_FUA, 0, 1, 0), "does not take flags");
-        assertRefused(header(Opcode.WRITE.code(), 0x2, 512, 1, 0).writeZero(512), "does not take flags");
+        assertRefused(header(FrameType.WRITE_ACK.code(), FrameHeader.FLAG_FUA, 0, 1, 0), "does not take flags");
+        assertRefused(header(FrameType.WRITE.code(), 0x2, 512, 1, 0).writeZero(512), "does not take flags");
     }
 
     @Test
     void anOversizedPayloadClosesTheLinkBeforeAnyOfItArrives() {
         // Only the header: the decoder must not wait for 300 KiB it will refuse anyway.
-        assertRefused(header(Opcode.WRITE.code(), 0, 300 * 1024, 1, 0), "outside 1..65536");
-        assertRefused(header(Opcode.WRITE_DATA.code(), 0, 65537, 1, 0), "outside 1..65536");
+        assertRefused(header(FrameType.WRITE.code(), 0, 300 * 1024, 1, 0), "outside 1..65536");
+        assertRefused(header(FrameType.WRITE_DATA.code(), 0, 65537, 1, 0), "outside 1..65536");
     }
 
     @Test
     void payloadLengthsTheOpcodeCannotHaveAreRefused() {
-        assertRefused(header(Opcode.HEARTBEAT.code(), 0, 8, 1, 0).writeZero(8), "HEARTBEAT payload of 8");
-        assertRefused(header(Opcode.WRITE.code(), 0, 0, 1, 0), "WRITE payload of 0");
-        assertRefused(header(Opcode.WRITE_END.code(), 0, 0, 1, 0), "WRITE_END payload of 0");
-        assertRefused(header(Opcode.HELLO_PROOF.code(), 0, 31, 0, 0).writeZero(31), "HELLO_PROOF payload of 31");
+        assertRefused(header(FrameType.HEARTBEAT.code(), 0, 8, 1, 0).writeZero(8), "HEARTBEAT payload of 8");
+        assertRefused(header(FrameType.WRITE.code(), 0, 0, 1, 0), "WRITE payload of 0");
+        assertRefused(header(FrameType.WRITE_END.code(), 0, 0, 1, 0), "WRITE_END payload of 0");
+        assertRefused(header(FrameType.HELLO_PROOF.code(), 0, 31, 0, 0).writeZero(31), "HELLO_PROOF payload of 31");
     }
 
     @Test
     void badArgumentsAreRefused() {
-        assertRefused(header(Opcode.WRITE.code(), 0, 512, 1, -512).writeZero(512), "negative volume offset");
-        assertRefused(header(Opcode.WRITE_ACK.code(), 0, 0, 1, 99), "unknown status 99");
-        assertRefused(header(Opcode.ERROR.code(), 0, 0, 0, 0), "unknown error code 0");
-        assertRefused(header(Opcode.WRITE_DATA.code(), 0, 512, 1, 1L << 32).writeZero(512), "out of range");
-        assertRefused(header(Opcode.WRITE_END.code(), 0, 4, 1, 0).writeInt(-1), "large write of -1");
-        assertRefused(header(Opcode.WRITE_BEGIN.code(), 0, 0, 1, 5), "reserved argument");
+        assertRefused(header(FrameType.WRITE.code(), 0, 512, 1, -512).writeZero(512), "negative volume offset");
+        assertRefused(header(FrameType.WRITE_ACK.code(), 0, 0, 1, 99), "unknown status 99");
+        assertRefused(header(FrameType.ERROR.code(), 0, 0, 0, 0), "unknown error code 0");
+        assertRefused(header(FrameType.WRITE_DATA.code(), 0, 512, 1, 1L << 32).writeZero(512), "out of range");
+        assertRefused(header(FrameType.WRITE_END.code(), 0, 4, 1, 0).writeInt(-1), "large write of -1");
+        assertRefused(header(FrameType.WRITE_BEGIN.code(), 0, 0, 1, 5), "reserved argument");
     }
 
     @Test

@@ -57,7 +57,7 @@ class ResyncFramesTest {
     @Test
     void aBlockRequestWithHalfARangeClosesTheLink() {
         ByteBuf bad = Unpooled.buffer();
-        new FrameHeader(Opcode.BLOCK_REQUEST.code(), 0, 8, 1, 0).write(bad);
+        new FrameHeader(FrameType.BLOCK_REQUEST.code(), 0, 8, 1, 0).write(bad);
         bad.writeLong(5);
         assertClosesTheLink(bad);
     }
@@ -114,7 +114,7 @@ class ResyncFramesTest {
     @Test
     void aHelloProofWithHalfADiscardOrderClosesTheLink() {
         ByteBuf bad = Unpooled.buffer();
-        new FrameHeader(Opcode.HELLO_PROOF.code(), 0, 48, 0, 0).write(bad);
+        new FrameHeader(FrameType.HELLO_PROOF.code(), 0, 48, 0, 0).write(bad);
         bad.writeZero(48);
         PeerFrameException e = assertClosesTheLink(bad);
         assertTrue(e.getMessage().contains("32 bytes each"), e.getMessage());

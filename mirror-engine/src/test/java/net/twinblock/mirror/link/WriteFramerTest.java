@@ -26,7 +26,7 @@ class WriteFramerTest {
         List<PeerMessage> frames = framer.frames(7, 4096, data, true);
         assertEquals(1, frames.size());
         SmallWrite w = assertInstanceOf(SmallWrite.class, frames.get(0));
-        assertEquals(new FrameHeader(Opcode.WRITE.code(), FrameHeader.FLAG_FUA, 32 * 1024, 7, 4096), w.header());
+        assertEquals(new FrameHeader(FrameType.WRITE.code(), FrameHeader.FLAG_FUA, 32 * 1024, 7, 4096), w.header());
         w.release();
         assertEquals(0, data.refCnt());
     }

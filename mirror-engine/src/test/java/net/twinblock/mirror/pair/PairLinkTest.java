@@ -25,7 +25,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.mirror.LeakGuard;
-import net.twinblock.mirror.link.Opcode;
+import net.twinblock.mirror.link.FrameType;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.VolumeException;
 import org.junit.jupiter.api.AfterEach;
@@ -86,7 +86,7 @@ class PairLinkTest {
         try (Socket s = new Socket("127.0.0.1", secondary.listenAddress().getPort())) {
             // A well-formed small WRITE of 512 bytes at offset 0: framing is right, identity is not.
             ByteBuffer frame = ByteBuffer.allocate(16 + 512);
-            frame.putInt(Opcode.WRITE.code() << 24 | 512).putInt(1).putLong(0);
+            frame.putInt(FrameType.WRITE.code() << 24 | 512).putInt(1).putLong(0);
             frame.put(random(512, 3));
             OutputStream out = s.getOutputStream();
             out.write(frame.array());
@@ -94,7 +94,7 @@ class PairLinkTest {
             s.setSoTimeout(10_000);
             InputStream in = s.getInputStream();
             byte[] header = in.readNBytes(16); // the ERROR frame
-            assertEquals(Opcode.ERROR.code(), header[0] & 0xff);
+            assertEquals(FrameType.ERROR.code(), header[0] & 0xff);
             in.readNBytes((header[1] & 0x0f) << 16 | (header[2] & 0xff) << 8 | (header[3] & 0xff));
             assertEquals(-1, in.read(), "and the connection is closed");
         }

@@ -19,7 +19,7 @@ import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.BlockRequest;
 import net.twinblock.mirror.link.HashBatchFrame;
 import net.twinblock.mirror.resync.BlockHasher;
-import net.twinblock.mirror.resync.BlockRange;
+import net.twinblock.mirror.resync.DifferingBlocks;
 import net.twinblock.mirror.resync.ChecksumAlgorithm;
 import net.twinblock.mirror.resync.HashBatch;
 import net.twinblock.mirror.resync.HashComparison;
@@ -71,7 +71,7 @@ class ScanLinkTest {
             ScanGeometry g = new ScanGeometry(SIZE, 512, 1);
             HashBatch mine = new BlockHasher(primary, ChecksumAlgorithm.SHA256, g, PooledByteBufAllocator.DEFAULT)
                     .hash(0, 64).get();
-            CompletableFuture<List<BlockRange>> answer = perBlock.compare(mine);
+            CompletableFuture<List<DifferingBlocks>> answer = perBlock.compare(mine);
 
             HashBatchFrame sent = assertInstanceOf(HashBatchFrame.class, toSecondary.readOutbound());
             atSecondary.writeInbound(sent);
@@ -82,7 +82,7 @@ class ScanLinkTest {
             BlockRequest reply = assertInstanceOf(BlockRequest.class, atSecondary.readOutbound());
             assertEquals(sent.id(), reply.id());
             toSecondary.writeInbound(reply);
-            assertEquals(List.of(new BlockRange(8, 2)), answer.get());
+            assertEquals(List.of(new DifferingBlocks(8, 2)), answer.get());
             assertEquals(List.of("scan"), hashedOn, "the secondary hashes on its scan thread, once per batch");
             atSecondary.finishAndReleaseAll();
             toSecondary.finishAndReleaseAll();
@@ -105,7 +105,7 @@ class ScanLinkTest {
         EmbeddedChannel link = new EmbeddedChannel();
         PeerHashComparison comparison = new PeerHashComparison(link);
         link.pipeline().addLast(comparison);
-        CompletableFuture<List<BlockRange>> answer = comparison.regionsOf(1)
+        CompletableFuture<List<DifferingBlocks>> answer = comparison.regionsOf(1)
                 .compare(new HashBatch(ChecksumAlgorithm.CRC32C, 0, 1, new byte[4]));
         link.close();
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, answer::get);

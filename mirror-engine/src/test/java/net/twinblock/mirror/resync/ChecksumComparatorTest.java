@@ -22,8 +22,8 @@ class ChecksumComparatorTest {
     @Test
     void adjacentDifferingRegionsBecomeOneRange() {
         ChecksumComparator cmp = new ChecksumComparator(GEOMETRY);
-        List<BlockRange> ranges = cmp.differing(batch(0, 1, 2, 3, 4, 5, 6), batch(0, 1, 9, 9, 4, 9, 6));
-        assertEquals(List.of(new BlockRange(4, 8), new BlockRange(16, 4)), ranges);
+        List<DifferingBlocks> ranges = cmp.differing(batch(0, 1, 2, 3, 4, 5, 6), batch(0, 1, 9, 9, 4, 9, 6));
+        assertEquals(List.of(new DifferingBlocks(4, 8), new DifferingBlocks(16, 4)), ranges);
         assertEquals(12, cmp.blocksDiffering());
         assertEquals(6, cmp.regionsCompared());
     }
@@ -31,7 +31,7 @@ class ChecksumComparatorTest {
     @Test
     void theShortLastRegionCountsItsRealBlocks() {
         ChecksumComparator cmp = new ChecksumComparator(GEOMETRY);
-        assertEquals(List.of(new BlockRange(32, 6)), cmp.differing(batch(8, 1, 2), batch(8, 7, 7)));
+        assertEquals(List.of(new DifferingBlocks(32, 6)), cmp.differing(batch(8, 1, 2), batch(8, 7, 7)));
         assertEquals(6, cmp.blocksDiffering());
     }
 

@@ -243,7 +243,7 @@ class ChecksumResyncTest {
             return secondary.write(offset, buf, true);
         }, lock, ALLOC, 128 * 1024);
         corrupt(10, 3);
-        long copied = copier.copy(List.of(new BlockRange(0, 2048))).get(60, TimeUnit.SECONDS);
+        long copied = copier.copy(List.of(new DifferingBlocks(0, 2048))).get(60, TimeUnit.SECONDS);
         assertEquals(2048, copied);
         assertEquals(64, sends.get());
         assertEquals(0, lock.activeRegions());

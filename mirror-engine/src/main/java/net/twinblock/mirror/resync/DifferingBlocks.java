@@ -1,9 +1,12 @@
 package net.twinblock.mirror.resync;
 
-/** {@code count} blocks from block {@code first}: what differs between the nodes, or needs copying. */
-public record BlockRange(long first, long count) {
+/**
+ * A run of {@code count} blocks from block {@code first} that differs between the nodes (a
+ * checksum comparison's answer) and so needs copying. Not the frontend's LBA range of a command.
+ */
+public record DifferingBlocks(long first, long count) {
 
-    public BlockRange {
+    public DifferingBlocks {
         if (first < 0 || count <= 0) {
             throw new IllegalArgumentException("bad block range " + first + "+" + count);
         }

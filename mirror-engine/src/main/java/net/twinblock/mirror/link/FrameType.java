@@ -1,11 +1,11 @@
 package net.twinblock.mirror.link;
 
 /**
- * Peer frame opcodes and, for each, what the header may say: which flags, and how long a
+ * Peer frame types (the header's opcode byte) and, for each, what the header may say: which flags, and how long a
  * payload. The decoder refuses anything else before reading a single payload byte.
  * Code 0 is never valid, so a stream of zeros is caught at the first frame.
  */
-public enum Opcode {
+public enum FrameType {
     /** Primary to secondary: identity and a challenge (nonce). */
     HELLO(0x01, 0, HelloBody.HELLO_MIN, HelloBody.HELLO_MAX),
     /** Secondary to primary: its identity, its proof over the primary's nonce, its own nonce. */
@@ -61,10 +61,10 @@ public enum Opcode {
     /** Secondary to primary: the blocks that differ in HASH_BATCH {@code sequence} (argument = AckStatus). */
     BLOCK_REQUEST(0x51, 0, 0, Integer.MAX_VALUE);
 
-    private static final Opcode[] BY_CODE = new Opcode[256];
+    private static final FrameType[] BY_CODE = new FrameType[256];
 
     static {
-        for (Opcode op : values()) {
+        for (FrameType op : values()) {
             BY_CODE[op.code] = op;
         }
     }
@@ -75,7 +75,7 @@ public enum Opcode {
     /** Integer.MAX_VALUE: bounded only by the decoder's configured frame limit. */
     private final int maxPayload;
 
-    Opcode(int code, int allowedFlags, int minPayload, int maxPayload) {
+    FrameType(int code, int allowedFlags, int minPayload, int maxPayload) {
         this.code = code;
         this.allowedFlags = allowedFlags;
         this.minPayload = minPayload;
@@ -99,7 +99,7 @@ public enum Opcode {
     }
 
     /** Null for a code no opcode has. */
-    public static Opcode of(int code) {
+    public static FrameType of(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }
 }
