@@ -4,7 +4,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Decides when a node's record file write may start. Production uses {@link #OPEN}; tests (and
- * fault drills) install a {@link PersistHold} to stop persistence at a known point and prove that
+ * fault drills) install a {@code PersistHold} (test sources) to stop persistence at a known point and prove that
  * no host write completes before the record covering it is durable, without sleeping.
  */
 @FunctionalInterface

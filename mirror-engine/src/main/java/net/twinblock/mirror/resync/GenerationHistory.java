@@ -21,7 +21,7 @@ import java.util.UUID;
  * </ul>
  *
  * <p>Immutable: each operation returns the new history, which the caller makes durable through
- * {@link GenerationStore} before acting on it. {@code bitmapInMemory} is not persisted: it says
+ * the pair's metadata ({@code PairMetadata}) before acting on it. {@code bitmapInMemory} is not persisted: it says
  * whether this process holds the outage bitmap that belongs to {@code bitmap} (it does not after
  * a restart, and then only a full checksum scan can resync).
  */

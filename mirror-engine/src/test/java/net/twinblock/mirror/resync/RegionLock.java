@@ -7,8 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Keeps a resync copy of a region and host writes to that region from interleaving, without
- * blocking a thread: every acquisition is a future.
+ * The resync tests' stand-in for the write path's range lock (production copies take
+ * {@code RangeLock.forCopies()}). Keeps a resync copy of a region and host writes to that region
+ * from interleaving, without blocking a thread: every acquisition is a future.
  *
  * <p>Host writes take the regions they touch <em>shared</em> (writes do not exclude each other;
  * their order is the mirror's business) and hold them until the write is on both nodes. A resync
