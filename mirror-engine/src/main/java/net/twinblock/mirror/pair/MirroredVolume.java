@@ -2,7 +2,6 @@ package net.twinblock.mirror.pair;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
@@ -92,18 +91,18 @@ public final class MirroredVolume implements Volume {
 
     /**
      * Both nodes durable: the local fdatasync and the secondary's FLUSH_ACK (under CONTINUE without
-     * a secondary, the record's dirty extents marked for it instead). The record then forgets the
-     * extents the flush covered.
+     * a secondary, the outage bitmap holds what it lacks). The record then forgets the extents the
+     * flush covered.
      */
     @Override
     public CompletableFuture<Void> flush() {
         hostOperations.increment();
-        return unwrap(intent.flush(covers -> flushBoth(local, replicator, covers)));
+        return unwrap(intent.flush(() -> flushBoth(local, replicator)));
     }
 
     /** The one flush of both nodes: a host's, and the one the record starts to make room. */
-    static CompletableFuture<Void> flushBoth(FileVolume local, Replicator replicator, List<long[]> covers) {
-        CompletableFuture<Void> mirror = replicator.flush(covers);
+    static CompletableFuture<Void> flushBoth(FileVolume local, Replicator replicator) {
+        CompletableFuture<Void> mirror = replicator.flush();
         CompletableFuture<Void> disk = local.flush();
         return CompletableFuture.allOf(disk, mirror);
     }

@@ -408,7 +408,7 @@ public final class PairNode implements AutoCloseable {
                 volume.record::snapshot);
         FileVolume local = volume.local;
         WriteIntent intent = volume.record.becomePrimary(records::send,
-                covers -> MirroredVolume.flushBoth(local, r, covers));
+                () -> MirroredVolume.flushBoth(local, r));
         MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), intent, volume.divergence, volume.meta);
         recordSender = records;
         replicator = r;

@@ -59,8 +59,8 @@ final class Replicator {
         final boolean copy;
         /** The replicator's own reference to the write data; released exactly once in {@link #settle}. */
         ByteBuf data;
-        /** A FLUSH's ranges ({offset, length}) to mark changed if no secondary takes it (CONTINUE). */
-        List<long[]> covers = List.of();
+        /** A FLUSH's count of data acknowledgements when it was sent: what its FLUSH_ACK covers. */
+        long acksBefore;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         Channel sentOn;
         ScheduledFuture<?> timeout;
@@ -98,6 +98,13 @@ final class Replicator {
     private boolean everLinked;
     private boolean degradedLogged;
     private long nextOrder = 1;
+    /**
+     * Writes and discards the secondary acknowledged on this link that no FLUSH_ACK covers yet:
+     * region (offset / 64 KiB) to {first offset, end, ack number}. Its page cache may be all that
+     * holds them, so under CONTINUE a lost link puts them on the divergence tracker.
+     */
+    private final Map<Long, long[]> ackedUnflushed = new HashMap<>();
+    private long dataAcks;
     private ScheduledFuture<?> reminder;
 
     final LongAdder mirrored = new LongAdder();
@@ -149,20 +156,20 @@ final class Replicator {
 
     /** Mirrors a write. Takes ownership of {@code data} (one reference, released once acked or given up). */
     CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua, boolean copy) {
-        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data, null, List.of());
+        return submit(Kind.WRITE, offset, data.readableBytes(), fua, copy, data, null);
     }
 
     CompletableFuture<Void> discard(long offset, long length, boolean copy) {
-        return submit(Kind.DISCARD, offset, length, false, copy, null, null, List.of());
+        return submit(Kind.DISCARD, offset, length, false, copy, null, null);
     }
 
     /**
      * A host's (or the record's) FLUSH. Under CONTINUE without a secondary it succeeds on the
-     * primary alone, and {@code covers} ({offset, length}: writes the secondary acknowledged but
-     * may hold only in its page cache) is marked changed first, so the next resync copies them.
+     * primary alone once the metadata durably says "not clean" (what the secondary acknowledged
+     * without a flush went on the tracker when the link was lost).
      */
-    CompletableFuture<Void> flush(List<long[]> covers) {
-        return submit(Kind.FLUSH, 0, 0, false, false, null, null, covers);
+    CompletableFuture<Void> flush() {
+        return submit(Kind.FLUSH, 0, 0, false, false, null, null);
     }
 
     /**
@@ -170,7 +177,7 @@ final class Replicator {
      * is gone). Takes ownership of {@code data}.
      */
     CompletableFuture<Void> copyWrite(Channel ch, long offset, ByteBuf data) {
-        return submit(Kind.WRITE, offset, data.readableBytes(), false, true, data, ch, List.of());
+        return submit(Kind.WRITE, offset, data.readableBytes(), false, true, data, ch);
     }
 
     /**
@@ -179,18 +186,18 @@ final class Replicator {
      * those writes), nor "succeed" without a link as a host's flush does under CONTINUE.
      */
     CompletableFuture<Void> copyFlush(Channel ch) {
-        return submit(Kind.FLUSH, 0, 0, false, true, null, ch, List.of());
+        return submit(Kind.FLUSH, 0, 0, false, true, null, ch);
     }
 
     /** @param only the link the op must go out on (a copy op's), or null for whichever link is up */
     private CompletableFuture<Void> submit(Kind kind, long offset, long length, boolean fua, boolean copy,
-            ByteBuf data, Channel only, List<long[]> covers) {
+            ByteBuf data, Channel only) {
         LinkOutbox to;
         List<PeerMessage> frames = null;
         Op op;
         synchronized (lock) {
             op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
-            op.covers = covers;
+            op.acksBefore = dataAcks;
             to = out;
             if (link != null && (only == null || only == link)) {
                 pending.put(op.sequence, op);
@@ -270,6 +277,11 @@ final class Replicator {
             link = null;
             out = null;
             syncing = false;
+            if (policy == OnPeerLoss.CONTINUE) {
+                // Flushes without a secondary will let the record forget these: the bitmap keeps them.
+                ackedUnflushed.values().forEach(r -> tracker.markChanged(r[0], r[1] - r[0]));
+            }
+            ackedUnflushed.clear();
             for (Op op : new ArrayList<>(pending.values())) {
                 if (op.copy) {
                     pending.remove(op.sequence);
@@ -342,6 +354,9 @@ final class Replicator {
         Op op;
         synchronized (lock) {
             op = pending.remove(sequence);
+            if (op != null && status == AckStatus.OK && !op.copy) {
+                ackedLocked(op);
+            }
         }
         if (op == null) {
             return; // a re-sent op acknowledged twice, or given up already
@@ -425,6 +440,24 @@ final class Replicator {
 
     // ---- internals; the ones named *Locked or called from a synchronized block hold the lock ----
 
+    /** Keeps {@link #ackedUnflushed} for an op the secondary acknowledged. Holds the lock. */
+    private void ackedLocked(Op op) {
+        if (op.kind == Kind.FLUSH) {
+            ackedUnflushed.values().removeIf(r -> r[2] <= op.acksBefore);
+            return;
+        }
+        long ack = ++dataAcks;
+        long end = op.offset + op.length;
+        long[] r = ackedUnflushed.get(op.offset >>> 16);
+        if (r == null) {
+            ackedUnflushed.put(op.offset >>> 16, new long[] {op.offset, end, ack});
+        } else {
+            r[0] = Math.min(r[0], op.offset);
+            r[1] = Math.max(r[1], end);
+            r[2] = ack;
+        }
+    }
+
     /** Frames for {@code op} on {@code ch}, or null if it was sent there already. Holds the lock. */
     private List<PeerMessage> frames(Op op, Channel ch) {
         if (op.sentOn == ch) {
@@ -470,12 +503,11 @@ final class Replicator {
                     REMINDER_SECONDS, REMINDER_SECONDS, TimeUnit.SECONDS);
         }
         if (!op.changesData()) {
-            if (op.covers.isEmpty()) {
+            if (!tracker.anyChanged()) {
                 return settle(op, null);
             }
-            // What the secondary acknowledged before the flush may be only in its page cache:
-            // marked (under the lock, before a new link decides "in sync"), then durable "not clean".
-            op.covers.forEach(r -> tracker.markChanged(r[0], r[1]));
+            // The record forgets what this flush covers: first the metadata must durably say that
+            // the tracker (in memory) holds what the secondary lacks.
             CompletableFuture<Void> durable = meta.update(PairMetadata.Meta::diverged);
             return () -> durable.whenComplete((ok, err) -> complete(op, err == null ? null
                     : new VolumeException("cannot record the degraded flush in the pair metadata: " + err, false, err)));

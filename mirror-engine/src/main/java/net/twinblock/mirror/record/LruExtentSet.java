@@ -143,16 +143,7 @@ final class LruExtentSet {
         return pinned - busy;
     }
 
-    /** The dirty members (busy or idle): what a flush now must make durable on both nodes. */
-    List<Extent> dirty() {
-        List<Extent> out = new ArrayList<>();
-        for (Map.Entry<Extent, Entry> e : entries.entrySet()) {
-            if (e.getValue().dirty > 0) {
-                out.add(e.getKey());
-            }
-        }
-        return out;
-    }
+
 
     int inFlight(Extent extent) {
         Entry entry = entries.get(extent);

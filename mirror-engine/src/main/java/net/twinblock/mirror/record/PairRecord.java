@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The predictive record as a pair node drives it through role changes (DESIGN sections 4, 5, 7);
@@ -23,7 +24,7 @@ public interface PairRecord extends AutoCloseable {
 
         @Override
         public WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate,
-                Function<List<long[]>, CompletableFuture<Void>> flushBoth) {
+                Supplier<CompletableFuture<Void>> flushBoth) {
             return WriteIntent.NONE;
         }
 
@@ -79,11 +80,10 @@ public interface PairRecord extends AutoCloseable {
 
     /**
      * This node is (now) the primary; updates of its record go out through {@code replicate}, and
-     * {@code flushBoth} flushes both nodes (marking the given ranges for the secondary where it
-     * cannot take the flush) when dirty extents must be cleaned to make room.
+     * {@code flushBoth} flushes both nodes when dirty extents must be cleaned to make room.
      */
     WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate,
-            Function<List<long[]>, CompletableFuture<Void>> flushBoth);
+            Supplier<CompletableFuture<Void>> flushBoth);
 
     /** This node is the secondary; a read on a recorded extent asks the primary (offset, length) first. */
     ReadGate becomeSecondary(BiFunction<Long, Long, CompletableFuture<Void>> askPrimary);

@@ -272,17 +272,15 @@ public final class PredictiveRecord implements AutoCloseable {
     }
 
     /**
-     * A host's flush: runs {@code both} (the mirroring side's flush of both nodes) for the extents
-     * dirty now and, once it succeeded, cleans every extent it covers.
+     * A host's flush: runs {@code both} (the mirroring side's flush of both nodes) and, once it
+     * succeeded, cleans every extent dirty when it began.
      */
     public CompletableFuture<Void> flush(RecordFlusher both) {
         long mark;
-        List<long[]> ranges;
         synchronized (lock) {
             mark = completedSeq;
-            ranges = rangesOf(extents.dirty());
         }
-        return both.flush(ranges).thenRun(() -> flushed(mark));
+        return both.flush().thenRun(() -> flushed(mark));
     }
 
     /** Every write of sequence {@code <= mark} is durable on both nodes (or tracked for the secondary). */
@@ -309,11 +307,10 @@ public final class PredictiveRecord implements AutoCloseable {
         flushRunning = true;
         roomFlushes++;
         long mark = completedSeq;
-        List<long[]> ranges = rangesOf(extents.dirty());
         after.add(() -> {
             CompletableFuture<Void> f;
             try {
-                f = flusher.flush(ranges);
+                f = flusher.flush();
             } catch (RuntimeException e) {
                 f = CompletableFuture.failedFuture(e);
             }
@@ -342,15 +339,6 @@ public final class PredictiveRecord implements AutoCloseable {
                 ? err.getCause() : err;
         failed.forEach(w -> w.admitted.completeExceptionally(cause));
         finish(after, launch);
-    }
-
-    private List<long[]> rangesOf(List<Extent> dirty) {
-        List<long[]> out = new ArrayList<>(dirty.size());
-        for (Extent e : dirty) {
-            long offset = e.offset(settings.extentSize());
-            out.add(new long[] {offset, Math.min(settings.extentSize(), volumeSize - offset)});
-        }
-        return out;
     }
 
     /** The record as it is in memory now (what the next update would write). */

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import net.twinblock.mirror.store.VolumeException;
 import net.twinblock.mirror.store.Failures;
 
@@ -90,11 +91,11 @@ public final class RecordKeeper implements PairRecord {
 
     @Override
     public WriteIntent becomePrimary(Function<byte[], CompletableFuture<Void>> replicate,
-            Function<List<long[]>, CompletableFuture<Void>> flushBoth) {
+            Supplier<CompletableFuture<Void>> flushBoth) {
         synchronized (lock) {
             closeLocked();
             primary = PredictiveRecord.open(file, settings, volumeSize, s -> replicate.apply(s.toBytes()),
-                    flushBoth::apply, io, gate);
+                    flushBoth::get, io, gate);
             loaded = RecordSnapshot.of(0, settings.extentSize(), primary.recordedExtents());
             if (recovered) {
                 primary.recoveryComplete();

@@ -1,8 +1,7 @@
 package net.twinblock.mirror.record;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Plugs the predictive record into the mirrored volume's write hook: {@code beforeWrite} admits
@@ -32,7 +31,7 @@ public final class RecordWriteIntent implements WriteIntent {
     }
 
     @Override
-    public CompletableFuture<Void> flush(Function<List<long[]>, CompletableFuture<Void>> both) {
-        return record.flush(both::apply);
+    public CompletableFuture<Void> flush(Supplier<CompletableFuture<Void>> both) {
+        return record.flush(both::get);
     }
 }

@@ -1,8 +1,7 @@
 package net.twinblock.mirror.record;
 
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Hook for the predictive record (DESIGN section 5): called around every host write on the
@@ -29,11 +28,10 @@ public interface WriteIntent {
     void afterWrite(long offset, long length);
 
     /**
-     * A host's flush through {@code both}, which flushes both nodes and, where no secondary takes
-     * the flush, marks the ranges it is given ({offset, length}: the record's dirty extents) as
-     * changed for the secondary. Without a record there is nothing to mark or clean.
+     * A host's flush through {@code both}, the mirroring side's flush of both nodes; once it
+     * succeeded the record may forget the extents it covered. Without a record, just the flush.
      */
-    default CompletableFuture<Void> flush(Function<List<long[]>, CompletableFuture<Void>> both) {
-        return both.apply(List.of());
+    default CompletableFuture<Void> flush(Supplier<CompletableFuture<Void>> both) {
+        return both.get();
     }
 }

@@ -138,6 +138,8 @@ class PairLinkTest {
         try {
             await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
             primary.volume().write(0, data(random(4096, 1)), false).get(10, TimeUnit.SECONDS);
+            // Flushed on both: a lost link need not mark it (an unflushed one would be, see ReplicatorTest).
+            primary.volume().flush().get(10, TimeUnit.SECONDS);
 
             cable.cut();
             await().atMost(WAIT).until(() -> primary.state() == PairState.DEGRADED);

@@ -132,7 +132,7 @@ class ReplicatorTest {
         sent(first);
         CompletableFuture<Void> a = r.write(0, bytes(512, 1), false, false);
         CompletableFuture<Void> big = r.write(4096, bytes(8192, 2), true, false); // large: BEGIN, DATA x2, END
-        CompletableFuture<Void> f = r.flush(List.of());
+        CompletableFuture<Void> f = r.flush();
         sent(first);
         r.linkDown(first);
         assertFalse(a.isDone() || big.isDone() || f.isDone(), "held, not failed");
@@ -176,7 +176,7 @@ class ReplicatorTest {
         r.linkUp(link, () -> false);
         sent(link);
         CompletableFuture<Void> w = r.write(0, bytes(512, 1), false, false);
-        CompletableFuture<Void> f = r.flush(List.of());
+        CompletableFuture<Void> f = r.flush();
         sent(link);
         r.linkDown(link);
         link.advanceTimeBy(29, java.util.concurrent.TimeUnit.SECONDS);
@@ -218,7 +218,7 @@ class ReplicatorTest {
         sent(first);
         r.linkDown(first);
         assertTrue(lost.isCompletedExceptionally(), "a flush in flight fails with its link");
-        CompletableFuture<Void> hostFlush = r.flush(List.of());
+        CompletableFuture<Void> hostFlush = r.flush();
         assertTrue(hostFlush.isDone() && !hostFlush.isCompletedExceptionally(), "a host flush degrades");
         assertTrue(r.copyFlush(first).isCompletedExceptionally(), "no link: nothing to vouch for");
 
@@ -246,52 +246,77 @@ class ReplicatorTest {
         link.finishAndReleaseAll();
     }
 
+    /** A tracker that remembers each range it is told about. */
+    private static final class RecordingTracker implements DivergenceTracker {
+        final List<long[]> marked = new ArrayList<>();
+
+        @Override
+        public void markChanged(long offset, long length) {
+            marked.add(new long[] {offset, length});
+        }
+
+        @Override
+        public boolean anyChanged() {
+            return !marked.isEmpty();
+        }
+
+        @Override
+        public void clear() {
+            marked.clear();
+        }
+    }
+
+    private Replicator replicator(EmbeddedChannel timer, OnPeerLoss policy, DivergenceTracker t, PairMetadata meta) {
+        return new Replicator(new WriteFramer(4096, 4096), policy, Duration.ofSeconds(30), t, meta, timer.eventLoop());
+    }
+
     /**
-     * Power cuts: a host's flush under CONTINUE without a secondary succeeds on the primary alone,
-     * but what it was asked to cover (the record's dirty extents: writes the secondary may hold
-     * only in its page cache) is marked changed first, for the next resync to copy. A flush the
-     * secondary acknowledged marks nothing.
+     * Power cuts: what the secondary acknowledged and no FLUSH_ACK covered may be only in its page
+     * cache. Under CONTINUE the primary's flushes without it let the record forget those writes,
+     * so the lost link puts exactly them on the tracker; a flush without a secondary then succeeds
+     * once the metadata durably says "not clean".
      */
     @Test
-    void aFlushWithoutASecondaryMarksTheRangesItCoversUnderContinue() throws Exception {
-        List<long[]> marked = new ArrayList<>();
-        DivergenceTracker recording = new DivergenceTracker() {
-            @Override
-            public void markChanged(long offset, long length) {
-                marked.add(new long[] {offset, length});
-            }
-
-            @Override
-            public boolean anyChanged() {
-                return !marked.isEmpty();
-            }
-
-            @Override
-            public void clear() {
-                marked.clear();
-            }
-        };
-        EmbeddedChannel link = new EmbeddedChannel();
+    void underContinueALostLinkMarksWhatTheSecondaryAcknowledgedWithoutAFlush() throws Exception {
+        RecordingTracker t = new RecordingTracker();
         PairMetadata meta = PairMetadata.open(dir.resolve("v.img.meta"), true, SAME_THREAD);
-        Replicator r = new Replicator(new WriteFramer(4096, 4096), OnPeerLoss.CONTINUE, Duration.ofSeconds(30),
-                recording, meta, link.eventLoop());
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.CONTINUE, t, meta);
         r.linkUp(link, () -> false);
         sent(link);
-        CompletableFuture<Void> acked = r.flush(List.of(new long[] {0, 4096}));
+
+        CompletableFuture<Void> flushed = r.write(0, bytes(512, 1), false, false);
         r.acked(sequence(sent(link).get(0)), AckStatus.OK);
-        acked.get();
-        assertTrue(marked.isEmpty(), "the secondary flushed: nothing to copy later");
+        CompletableFuture<Void> flush = r.flush();
+        r.acked(sequence(sent(link).get(0)), AckStatus.OK);
+        flush.get();
+        CompletableFuture<Void> unflushed = r.write(1 << 20, bytes(1024, 2), false, false);
+        r.acked(sequence(sent(link).get(0)), AckStatus.OK);
+        CompletableFuture.allOf(flushed, unflushed).get();
 
-        CompletableFuture<Void> inFlight = r.flush(List.of(new long[] {1 << 20, 1 << 20}));
+        r.linkDown(link);
+        assertEquals(1, t.marked.size(), "only the write no flush covered");
+        assertEquals(List.of(1L << 20, 1024L), List.of(t.marked.get(0)[0], t.marked.get(0)[1]));
+        r.flush().get();
+        assertFalse(meta.get().clean(), "durably not clean before a flush without the secondary succeeds");
+        link.finishAndReleaseAll();
+    }
+
+    /** Under SUSPEND flushes wait for a secondary, so the record keeps those writes: nothing is marked. */
+    @Test
+    void underSuspendALostLinkMarksNothing() throws Exception {
+        RecordingTracker t = new RecordingTracker();
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND, t,
+                PairMetadata.open(dir.resolve("v.img.meta"), true, SAME_THREAD));
+        r.linkUp(link, () -> false);
         sent(link);
-        r.linkDown(link); // the flush never got its ack
-        inFlight.get();
-        assertEquals(List.of(1L << 20, 1L << 20), List.of(marked.get(0)[0], marked.get(0)[1]));
-        assertFalse(meta.get().clean(), "durably not clean before the host hears GOOD");
-
-        CompletableFuture<Void> noLink = r.flush(List.of(new long[] {8 << 20, 4096}));
-        noLink.get();
-        assertEquals(2, marked.size());
+        CompletableFuture<Void> w = r.write(0, bytes(512, 1), false, false);
+        r.acked(sequence(sent(link).get(0)), AckStatus.OK);
+        w.get();
+        r.linkDown(link);
+        assertTrue(t.marked.isEmpty());
+        r.close();
         link.finishAndReleaseAll();
     }
 }

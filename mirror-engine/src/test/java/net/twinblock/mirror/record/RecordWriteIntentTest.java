@@ -18,7 +18,7 @@ class RecordWriteIntentTest {
     void theHookAdmitsAndEndsWritesInTheRecord() {
         PersistHold hold = new PersistHold();
         try (PredictiveRecord record = PredictiveRecord.open(dir.resolve("record"),
-                new RecordSettings(1 << 20, 0, 0, 16), 1L << 30, RecordReplicator.LOCAL_ONLY, ranges -> CompletableFuture.completedFuture(null), Runnable::run, hold)) {
+                new RecordSettings(1 << 20, 0, 0, 16), 1L << 30, RecordReplicator.LOCAL_ONLY, () -> CompletableFuture.completedFuture(null), Runnable::run, hold)) {
             WriteIntent intent = new RecordWriteIntent(record);
             hold.hold();
             CompletableFuture<Void> before = intent.beforeWrite(3 << 20, 4096);

@@ -54,7 +54,7 @@ class SecondaryRecordTest {
 
     private PredictiveRecord primary(RecordReplicator replicator, Executor io) {
         PredictiveRecord p = PredictiveRecord.open(dir.resolve("primary/record"), SETTINGS, VOLUME, replicator,
-                ranges -> CompletableFuture.completedFuture(null), io);
+                () -> CompletableFuture.completedFuture(null), io);
         opened.add(p);
         return p;
     }
