@@ -46,6 +46,7 @@ class PowerCutTest {
             pair.restartSecondary();
 
             PowerCutImages.Report r = PowerCutImages.compare(pair.primary(), pair.secondary(), load, LUN_BYTES);
+            System.out.println("power cut of the secondary, resync cost: " + resyncCost(pair.primary()));
             PairProcesses.kill(pair.primary()); // the primary's power goes too: the secondary must serve alone
             ToolResult promoted = PairProcesses.promote(pair.secondary());
             assertEquals(0, promoted.exitCode(), promoted.describe());
@@ -77,6 +78,7 @@ class PowerCutTest {
             pair.restartPrimary();
 
             PowerCutImages.Report r = PowerCutImages.compare(pair.primary(), pair.secondary(), load, LUN_BYTES);
+            System.out.println("power cut of the primary, resync cost: " + resyncCost(pair.primary()));
             System.out.println("power cut of the primary: " + load.acked() + " writes, " + load.flushes()
                     + " flushes, " + unflushedAtCut + " unflushed at the cut; after in_sync " + r.differingBlocks()
                     + " blocks differ, flushed slots lost on the primary " + r.lostOnA() + ", on the secondary "
@@ -86,6 +88,16 @@ class PowerCutTest {
             check(failures, r.lostOnB(), "4 KiB slots on the secondary lack a write covered by a completed flush");
         }
         assertNone(failures);
+    }
+
+    /** What the primary's resyncs compared and copied since it started, for the note. */
+    private static String resyncCost(NodeProcess primary) {
+        long blockBytes = 512;
+        return "record extents compared " + NodeMetrics.value(primary, "twinblock_record_resync_bytes_total")
+                + " bytes, copied " + NodeMetrics.value(primary, "twinblock_record_resync_bytes_copied_total")
+                + "; bitmap regions copied " + NodeMetrics.value(primary, "twinblock_resync_bytes_copied")
+                + " bytes; checksum resync copied "
+                + NodeMetrics.value(primary, "twinblock_resync_checksum_blocks_copied") * blockBytes + " bytes";
     }
 
     private static String[] with(String[] args, String more) {
