@@ -10,15 +10,19 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The secondary's side of the write protocol: turns a WRITE frame, or a WRITE_BEGIN / WRITE_DATA
- * ... / WRITE_END sequence, into one {@link MirroredWrite} and counts the frames it took in a
- * {@link WakeupCounter}. Every other message passes through untouched.
+ * The link's one chunk aggregator, on both ends (as Netty's codec aggregators are a pipeline
+ * stage): turns a WRITE frame, or a WRITE_BEGIN / WRITE_DATA ... / WRITE_END sequence, into one
+ * {@link MirroredWrite} on the secondary and counts the frames it took in a {@link WakeupCounter};
+ * joins the FORWARDED_WRITE chunks of a host write the secondary forwarded (FLAG_MORE on all but
+ * the last) into one {@link ForwardedWrite} on the primary. Every other message passes through
+ * untouched.
  *
- * <p>The primary's framing is trusted in nothing: a chunk for an unknown transfer, a gap or
+ * <p>The partner's framing is trusted in nothing: a chunk for an unknown transfer, a gap or
  * overlap inside a transfer, a total that does not match, too many open transfers or too many
- * bytes in one are protocol errors. The secondary answers with an ERROR frame and closes the
- * link; the primary then resynchronises instead of mirroring into a copy we could not vouch for.
- * Sits right after {@link PeerFrameDecoder}; runs on the event loop and never blocks.
+ * bytes in one are protocol errors. This node answers with an ERROR frame and closes the link;
+ * the primary then resynchronises instead of mirroring into a copy we could not vouch for.
+ * Sits right after the scan stage behind {@link PeerFrameDecoder}; runs on the event loop and
+ * never blocks.
  */
 public final class WriteAssembler extends ChannelInboundHandlerAdapter {
 
@@ -31,6 +35,8 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
     private final int maxTransferBytes;
     private final int maxOpenTransfers;
     private final Map<Integer, Transfer> open = new HashMap<>();
+    /** Forwarded host writes still receiving chunks, by id. */
+    private final Map<Integer, Forwarding> forwarding = new HashMap<>();
     private boolean failed;
 
     public WriteAssembler(WakeupCounter wakeups) {
@@ -57,6 +63,17 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A forwarded host write being received: where it starts, and its chunks so far. */
+    private static final class Forwarding {
+        final long offset;
+        final CompositeByteBuf data;
+
+        Forwarding(long offset, CompositeByteBuf data) {
+            this.offset = offset;
+            this.data = data;
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (failed) {
@@ -74,6 +91,8 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
             chunk(ctx, (WriteData) msg);
         } else if (msg instanceof WriteEnd) {
             end(ctx, (WriteEnd) msg);
+        } else if (msg instanceof ForwardedWrite w) {
+            forwarded(ctx, w);
         } else {
             ctx.fireChannelRead(msg);
         }
@@ -130,6 +149,38 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(new MirroredWrite(e.transferId(), e.offset(), e.fua(), t.data, frames));
     }
 
+    private void forwarded(ChannelHandlerContext ctx, ForwardedWrite w) {
+        Forwarding f = forwarding.get(w.id());
+        if (f == null && !w.more()) {
+            ctx.fireChannelRead(w); // a write in one chunk: whole already, ownership moves on with it
+            return;
+        }
+        if (f == null && forwarding.size() >= maxOpenTransfers) {
+            w.release(); // refused: the chunk is ours and goes nowhere
+            fail(ctx, "more than " + maxOpenTransfers + " forwarded writes open at once");
+            return;
+        }
+        if (f == null) {
+            f = new Forwarding(w.offset(), ctx.alloc().compositeBuffer(Integer.MAX_VALUE));
+            forwarding.put(w.id(), f);
+        }
+        int received = f.data.readableBytes();
+        if (w.offset() != f.offset + received || w.data().readableBytes() > maxTransferBytes - received) {
+            w.release(); // refused: the chunk is ours and goes nowhere
+            fail(ctx, "forwarded write " + w.id() + " chunk at " + w.offset() + " does not continue at "
+                    + (f.offset + received) + " or grows beyond " + maxTransferBytes + " bytes");
+            return;
+        }
+        // Ownership of the chunk moves into the write's composite (released with it).
+        f.data.addComponent(true, w.data());
+        if (w.more()) {
+            return;
+        }
+        forwarding.remove(w.id());
+        // Ownership of the joined data moves downstream with the whole write.
+        ctx.fireChannelRead(new ForwardedWrite(w.id(), f.offset, w.fua(), false, f.data));
+    }
+
     private void fail(ChannelHandlerContext ctx, String why) {
         failed = true;
         releaseOpen();
@@ -148,6 +199,10 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
             t.data.release();
         }
         open.clear();
+        for (Forwarding f : forwarding.values()) {
+            f.data.release();
+        }
+        forwarding.clear();
     }
 
     @Override

@@ -14,7 +14,8 @@ import net.twinblock.mirror.link.WriteAssembler;
  * gets the framing, the heartbeat and its end's handshake; once the handshake authenticated the
  * peer it removes itself and the node adds its role's stages behind the framing:
  * <pre>
- *  primary:   peerEncoder, peerDecoder, keepAlive, scan (hash answers), mirror (acks, forwarded I/O)
+ *  primary:   peerEncoder, peerDecoder, keepAlive, scan (hash answers), assembler (forwarded writes),
+ *             mirror (acks, forwarded I/O)
  *  secondary: peerEncoder, peerDecoder, keepAlive, scan (hash requests), assembler (large writes), mirror
  * </pre>
  * The scan stage sits in front of the mirror traffic, so checksum scans and scrubs take only
@@ -36,9 +37,9 @@ final class LinkPipeline {
     }
 
     /** The primary's stages; returns the scan stage, through which scans and scrubs ask the secondary. */
-    static PeerHashComparison primary(Channel ch, PrimaryLinkHandler mirror) {
+    static PeerHashComparison primary(Channel ch, WriteAssembler assembler, PrimaryLinkHandler mirror) {
         PeerHashComparison hashes = new PeerHashComparison(ch);
-        ch.pipeline().addLast("scan", hashes).addLast("mirror", mirror);
+        ch.pipeline().addLast("scan", hashes).addLast("assembler", assembler).addLast("mirror", mirror);
         return hashes;
     }
 

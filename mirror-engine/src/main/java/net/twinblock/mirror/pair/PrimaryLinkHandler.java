@@ -1,14 +1,11 @@
 package net.twinblock.mirror.pair;
 
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import net.twinblock.mirror.link.AckStatus;
@@ -39,25 +36,9 @@ import net.twinblock.mirror.store.Failures;
 final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = System.getLogger(PrimaryLinkHandler.class.getName());
-    /** A forwarded write larger than this is a protocol error (SCSI writes are far smaller). */
-    static final int MAX_FORWARDED_BYTES = 64 * 1024 * 1024;
-
     private final Replicator replicator;
     private final MirroredVolume volume;
     private final LongAdder forwarded;
-    /** Forwarded writes still receiving chunks, by id. */
-    private final Map<Integer, Assembling> assembling = new HashMap<>();
-
-    private static final class Assembling {
-        final long offset;
-        final CompositeByteBuf data;
-
-        Assembling(long offset, CompositeByteBuf data) {
-            this.offset = offset;
-            this.data = data;
-        }
-    }
-
     /** Record replication and the secondary's report and status queries; null for a pair without a record. */
     private final RecordSender records;
     private final CompletableFuture<byte[]> report;
@@ -106,28 +87,16 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** A whole forwarded write: the {@link net.twinblock.mirror.link.WriteAssembler} before us joined its chunks. */
     private void forwardedWrite(ChannelHandlerContext ctx, ForwardedWrite w) {
-        Assembling a = assembling.get(w.id());
-        if (a == null) {
-            a = new Assembling(w.offset(), ctx.alloc().compositeBuffer(Integer.MAX_VALUE));
-            assembling.put(w.id(), a);
-        }
-        if (w.offset() != a.offset + a.data.readableBytes()
-                || a.data.readableBytes() + w.data().readableBytes() > MAX_FORWARDED_BYTES) {
-            w.release(); // refused chunk: ours
-            protocolError(ctx, "forwarded write " + w.id() + " chunk at " + w.offset() + " does not continue at "
-                    + (a.offset + a.data.readableBytes()) + " or grows too large");
-            return;
-        }
-        // Ownership of the chunk moves into the composite.
-        a.data.addComponent(true, w.data());
         if (w.more()) {
+            w.release(); // refused: ours
+            protocolError(ctx, "forwarded write " + w.id() + " arrived in chunks nobody joined");
             return;
         }
-        assembling.remove(w.id());
         forwarded.increment();
-        // Ownership of the assembled write passes to the mirrored volume.
-        answer(ctx.channel(), w.id(), volume.write(a.offset, a.data, w.fua()));
+        // Ownership of the write's data passes to the mirrored volume.
+        answer(ctx.channel(), w.id(), volume.write(w.offset(), w.data(), w.fua()));
     }
 
     /**
@@ -165,27 +134,8 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
 
     private void protocolError(ChannelHandlerContext ctx, String why) {
         LOG.log(Level.WARNING, "closing the mirror link to {0}: {1}", ctx.channel().remoteAddress(), why);
-        releaseAssembling();
         ctx.writeAndFlush(new PeerError(PeerErrorCode.PROTOCOL_ERROR, why))
                 .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
-    }
-
-    private void releaseAssembling() {
-        for (Assembling a : assembling.values()) {
-            a.data.release();
-        }
-        assembling.clear();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        releaseAssembling(); // half-forwarded writes of a dead link: the secondary fails them itself
-        super.channelInactive(ctx);
-    }
-
-    @Override
-    public void handlerRemoved(ChannelHandlerContext ctx) {
-        releaseAssembling();
     }
 
     @Override

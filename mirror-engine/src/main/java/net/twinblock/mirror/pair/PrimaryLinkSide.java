@@ -6,6 +6,8 @@ import io.netty.channel.Channel;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.link.WakeupCounter;
+import net.twinblock.mirror.link.WriteAssembler;
 import net.twinblock.mirror.store.VolumeException;
 
 /**
@@ -46,7 +48,8 @@ final class PrimaryLinkSide extends VolumeLinkSide {
         CompletableFuture<byte[]> report = new CompletableFuture<>();
         ch.closeFuture().addListener(f -> report.completeExceptionally(
                 new VolumeException("mirror link lost before the secondary's record report", true)));
-        hashes = LinkPipeline.primary(ch,
+        // The assembler counts no wake-ups here: a primary receives no mirrored writes.
+        hashes = LinkPipeline.primary(ch, new WriteAssembler(new WakeupCounter()),
                 new PrimaryLinkHandler(replicator, mirrored, forwardedServed, records, report));
         volume.meta.update(m -> m.withPaired(m.volumeId()));
         // First on the link: the record, so the secondary's read gate never starts from an older one.

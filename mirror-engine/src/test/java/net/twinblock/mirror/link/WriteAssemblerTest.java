@@ -16,7 +16,7 @@ import net.twinblock.mirror.LeakGuard;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The secondary's pipeline (decoder, encoder for its answers, assembler) fed with real encoded frames. */
+/** A link end's pipeline (decoder, encoder for its answers, assembler) fed with real encoded frames. */
 @ExtendWith(LeakGuard.class)
 class WriteAssemblerTest {
 
@@ -174,5 +174,39 @@ class WriteAssemblerTest {
         assertEquals(0, chunk.refCnt(), "released when the link went away");
         assertNull(ch.readInbound());
         ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void forwardedChunksAreJoinedIntoOneWrite() {
+        EmbeddedChannel ch = secondary();
+        byte[] data = Frames.random(12 * 1024, 5);
+        ch.writeInbound(Frames.encode(
+                new ForwardedWrite(13, 8192, false, true, Frames.direct(java.util.Arrays.copyOfRange(data, 0, 4096))),
+                new ForwardedWrite(13, 12288, false, true, Frames.direct(java.util.Arrays.copyOfRange(data, 4096, 8192))),
+                new ForwardedWrite(13, 16384, true, false, Frames.direct(java.util.Arrays.copyOfRange(data, 8192,
+                        12288))),
+                new ForwardedWrite(14, 0, false, false, Frames.direct(new byte[512]))));
+
+        ForwardedWrite whole = ch.readInbound();
+        assertEquals(13, whole.id());
+        assertEquals(8192, whole.offset());
+        assertTrue(whole.fua(), "the last chunk's FUA");
+        assertFalse(whole.more());
+        assertArrayEquals(data, Frames.take(whole.data()));
+        ForwardedWrite single = ch.readInbound();
+        assertEquals(14, single.id());
+        assertEquals(512, single.data().readableBytes());
+        single.release();
+        assertEquals(0, wakeups.writes(), "forwarded writes are not mirrored writes");
+        assertTrue(ch.isOpen());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aForwardedChunkThatDoesNotContinueIsAProtocolError() {
+        EmbeddedChannel ch = secondary();
+        ch.writeInbound(Frames.encode(new ForwardedWrite(13, 8192, false, true, Frames.direct(new byte[4096])),
+                new ForwardedWrite(13, 16384, false, false, Frames.direct(new byte[4096]))));
+        assertProtocolError(ch, "does not continue at 12288");
     }
 }
