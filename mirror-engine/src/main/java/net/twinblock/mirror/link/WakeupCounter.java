@@ -29,10 +29,6 @@ public final class WakeupCounter {
         return smallWrites.sum() + largeWrites.sum();
     }
 
-    public long frames() {
-        return smallFrames.sum() + largeFrames.sum();
-    }
-
     public long smallWrites() {
         return smallWrites.sum();
     }
@@ -47,11 +43,6 @@ public final class WakeupCounter {
 
     public long largeFrames() {
         return largeFrames.sum();
-    }
-
-    /** Average frames per write over all writes; 0 before the first. */
-    public double framesPerWrite() {
-        return ratio(frames(), writes());
     }
 
     public double framesPerSmallWrite() {

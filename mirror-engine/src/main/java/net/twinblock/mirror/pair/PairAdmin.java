@@ -37,7 +37,7 @@ final class PairAdmin {
                         + " is still connected; stop it or cut the mirror link first (two primaries would"
                         + " split the data)");
             }
-            VolumeState v = node.volumeState();
+            VolumeState v = node.volume;
             PairMetadata.Resync unfinished = v.meta.get().resync();
             if (unfinished != null && !force) {
                 throw new IllegalStateException("cannot promote: this copy is inconsistent: " + describe(unfinished)
@@ -64,7 +64,7 @@ final class PairAdmin {
     }
 
     private String describe(PairMetadata.Resync r) {
-        VolumeState v = node.volumeState();
+        VolumeState v = node.volume;
         // The link is down (promote checked): a resync still counted here is the one it ended.
         int percent = v.syncing ? v.resyncPercent() : r.percent();
         return "a resync from " + r.primary() + (percent < 0 ? " was under way when the link was lost (how far it"
@@ -103,7 +103,7 @@ final class PairAdmin {
                 throw new IllegalStateException("the primary " + p.remoteAddress() + " is connected: there is no"
                         + " conflict to resolve");
             }
-            return node.splitBrainResolver().discardLocal();
+            return node.splitBrain.discardLocal();
         }
     }
 
@@ -117,7 +117,7 @@ final class PairAdmin {
                         + " node (`target-server.jar promote`), then run `target-server.jar resolve --discard " + peer
                         + "` again, against either node");
             }
-            return node.splitBrainResolver().orderPeerDiscarded(peer, node.replicator().linked(), node.state());
+            return node.splitBrain.orderPeerDiscarded(peer, node.replicator().linked(), node.state());
         }
     }
 
@@ -125,7 +125,7 @@ final class PairAdmin {
         synchronized (node) {
             requirePrimaryInSync("verify runs on the primary; this node is the secondary",
                     ": a comparison needs the secondary connected and in sync");
-            return node.scrubs().scrubNow(node.mirrored());
+            return node.scrubs.scrubNow(node.mirrored());
         }
     }
 
@@ -144,7 +144,7 @@ final class PairAdmin {
             }
             mirrored = node.mirrored();
         }
-        return node.resyncs().resyncNow(r, mirrored, peer);
+        return node.resyncs.resyncNow(r, mirrored, peer);
     }
 
     private void requirePrimaryInSync(String onSecondary, String why) {

@@ -126,10 +126,6 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
         return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, name);
     }
 
-    public PairConfig withRole(Role r) {
-        return new PairConfig(r, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName);
-    }
-
     @Override
     public byte[] secret() {
         return secret.clone();

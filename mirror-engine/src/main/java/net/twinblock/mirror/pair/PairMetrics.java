@@ -34,7 +34,7 @@ final class PairMetrics {
     static Map<String, Long> of(PairNode node) {
         Map<String, Long> m = new LinkedHashMap<>();
         PairStatus s = node.status();
-        VolumeState v = node.volumeState();
+        VolumeState v = node.volume;
         PairMetadata.Meta meta = v.meta.get();
         m.put("pair.primary", s.role() == Role.PRIMARY ? 1L : 0L);
         m.put("pair.link_up", s.peer() != null ? 1L : 0L);
@@ -51,11 +51,11 @@ final class PairMetrics {
         m.put("mirror.ops_pending", r == null ? 0 : (long) r.pending());
         m.put("mirror.link_ups", r == null ? 0 : r.linkUps.sum());
         m.put("mirror.full_copies", r == null ? 0 : r.fullCopies.sum());
-        m.put("pair.split_brain", node.splitBrainResolver().state.active() && s.peer() == null ? 1L : 0L);
+        m.put("pair.split_brain", node.splitBrain.state.active() && s.peer() == null ? 1L : 0L);
         m.put("resync.bitmap_resyncs", r == null ? 0 : r.bitmapResyncs.sum());
-        resync(m, v.bitmap(), node.resyncs());
-        scrub(m, node.scrubs().current());
-        LinkCounters c = node.counters();
+        resync(m, v.bitmap(), node.resyncs);
+        scrub(m, node.scrubs.current());
+        LinkCounters c = node.counters;
         m.put("mirror.sync_done_bytes", s.syncDoneBytes());
         m.put("mirror.sync_total_bytes", s.syncTotalBytes());
         m.put("mirror.forwarded_served", c.forwardedServed.sum());
@@ -68,7 +68,7 @@ final class PairMetrics {
         m.put("mirror.received_flushes", c.flushesReceived.sum());
         SecondaryVolume sv = node.secondaryVolume();
         m.put("mirror.forwarded_sent", sv == null ? 0 : sv.forwarded());
-        ResyncCoordinator rc = node.resyncs();
+        ResyncCoordinator rc = node.resyncs;
         m.put("record.recovering", v.recovering ? 1L : 0L);
         m.put("record.resync_bytes_total", rc.recordResyncBytes.sum());
         m.put("record.resync_bytes_copied_total", rc.recordResyncCopied.sum());

@@ -23,7 +23,6 @@ import java.util.function.Supplier;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerIdentity;
-import net.twinblock.mirror.link.WakeupCounter;
 import net.twinblock.mirror.link.WriteFramer;
 import net.twinblock.mirror.record.ReadGate;
 import net.twinblock.mirror.record.WriteIntent;
@@ -48,6 +47,7 @@ import net.twinblock.mirror.store.Volume;
  * {@link SecondaryLinkSide}, {@link LinkPipeline}), the primary's resyncs and scrubs
  * ({@link ResyncCoordinator}, {@link ScrubControl}), split brains ({@link SplitBrainResolver}),
  * the administrator's operations ({@link PairAdmin}) and the counters ({@link PairMetrics}).
+ * About 500 lines, a quarter of them the documentation of the server's API; the work is in the parts.
  *
  * <p>The node does not own the local {@link FileVolume} (the caller opened it and closes it after
  * {@link #close()}), nor the event loop group.
@@ -58,7 +58,7 @@ public final class PairNode implements AutoCloseable {
 
     /** Not final: promotion switches a SUSPEND policy to CONTINUE (see {@link #startPromoted()}). */
     private volatile PairConfig cfg;
-    private final VolumeState volume;
+    final VolumeState volume;
     private final EventLoopGroup group;
     private final Class<? extends ServerChannel> serverChannel;
     private final Class<? extends Channel> clientChannel;
@@ -67,14 +67,14 @@ public final class PairNode implements AutoCloseable {
     private final Supplier<PeerIdentity> identity;
     private final List<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
     private final RoleVolume exported = new RoleVolume(this);
-    private final PairMetrics.LinkCounters counters = new PairMetrics.LinkCounters();
+    final PairMetrics.LinkCounters counters = new PairMetrics.LinkCounters();
     /** Checksum resyncs hash here on both nodes: nice, so host commands go first. */
     private final ScheduledExecutorService scanThread;
     /** Scrubs: optional work, so SCHED_IDLE (a checksum resync restores redundancy and keeps nice 10). */
     private final ScheduledExecutorService scrubThread;
-    private final ResyncCoordinator resyncs;
-    private final ScrubControl scrubs;
-    private final SplitBrainResolver splitBrain;
+    final ResyncCoordinator resyncs;
+    final ScrubControl scrubs;
+    final SplitBrainResolver splitBrain;
     private final PairAdmin admin = new PairAdmin(this);
 
     private volatile Role role;
@@ -252,11 +252,6 @@ public final class PairNode implements AutoCloseable {
     public RangeLock ranges() {
         MirroredVolume m = mirrored();
         return m == null ? null : m.ranges();
-    }
-
-    /** Frames per mirrored write as received by this node (a secondary), small and large apart. */
-    public WakeupCounter wakeups() {
-        return counters.wakeups;
     }
 
     /**
@@ -474,7 +469,7 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
-    // ---- for the node's parts (PairAdmin, PairMetrics) ----
+    // ---- for the node's parts (PairAdmin, PairMetrics, RoleVolume), besides its final fields ----
 
     boolean closed() {
         return closed;
@@ -484,10 +479,6 @@ public final class PairNode implements AutoCloseable {
     Channel primaryLink() {
         PeerServer s = server;
         return s == null ? null : s.primary();
-    }
-
-    VolumeState volumeState() {
-        return volume;
     }
 
     synchronized Replicator replicator() {
@@ -505,21 +496,5 @@ public final class PairNode implements AutoCloseable {
 
     SecondaryVolume secondaryVolume() {
         return secondary;
-    }
-
-    ResyncCoordinator resyncs() {
-        return resyncs;
-    }
-
-    ScrubControl scrubs() {
-        return scrubs;
-    }
-
-    SplitBrainResolver splitBrainResolver() {
-        return splitBrain;
-    }
-
-    PairMetrics.LinkCounters counters() {
-        return counters;
     }
 }

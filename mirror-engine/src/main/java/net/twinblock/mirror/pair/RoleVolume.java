@@ -31,12 +31,12 @@ final class RoleVolume implements Volume {
 
     @Override
     public long size() {
-        return node.volumeState().local.size();
+        return node.volume.local.size();
     }
 
     @Override
     public int blockSize() {
-        return node.volumeState().local.blockSize();
+        return node.volume.local.blockSize();
     }
 
     @Override
@@ -61,11 +61,6 @@ final class RoleVolume implements Volume {
     @Override
     public CompletableFuture<Void> discard(long offset, long length) {
         return current.discard(offset, length);
-    }
-
-    @Override
-    public CompletableFuture<Void> readGate(long offset, long length) {
-        return current.readGate(offset, length);
     }
 
     @Override

@@ -69,11 +69,11 @@ public final class SecondaryVolume implements Volume {
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
         // The gate is here, in read itself, so no caller can read a possibly stale copy by
         // forgetting it; the server's BlockStorage adapter therefore does not gate a second time.
-        return readGate(offset, length).thenCompose(v -> local.read(offset, length, alloc));
+        return admit(offset, length).thenCompose(v -> local.read(offset, length, alloc));
     }
 
-    @Override
-    public CompletableFuture<Void> readGate(long offset, long length) {
+    /** The one read gate: this copy must be in sync, and the record's gate must admit the range. */
+    private CompletableFuture<Void> admit(long offset, long length) {
         if (!inSync.getAsBoolean()) {
             return CompletableFuture.failedFuture(new VolumeException("this secondary is not in sync with its"
                     + " primary (link down or full copy running); read from the primary", true));

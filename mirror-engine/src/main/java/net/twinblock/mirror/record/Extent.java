@@ -12,11 +12,6 @@ public record Extent(long index) implements Comparable<Extent> {
         }
     }
 
-    /** The extent holding byte {@code offset}. */
-    public static Extent containing(long offset, long extentSize) {
-        return new Extent(offset / extentSize);
-    }
-
     /** Index of the first extent a write of {@code length > 0} bytes at {@code offset} touches. */
     static long first(long offset, long extentSize) {
         return offset / extentSize;

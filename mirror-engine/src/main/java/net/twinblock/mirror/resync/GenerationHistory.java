@@ -65,14 +65,6 @@ public final class GenerationHistory {
         return bitmap;
     }
 
-    public UUID history0() {
-        return history0;
-    }
-
-    public UUID history1() {
-        return history1;
-    }
-
     public boolean bitmapInMemory() {
         return bitmapInMemory;
     }
@@ -171,10 +163,6 @@ public final class GenerationHistory {
         /** True when the pair must not connect until an administrator decides. */
         public boolean refusesConnection() {
             return this == SPLIT_BRAIN || this == UNRELATED;
-        }
-
-        public boolean localIsSource() {
-            return this == LOCAL_NEWER_BITMAP || this == LOCAL_NEWER_FULL;
         }
 
         public boolean peerIsSource() {

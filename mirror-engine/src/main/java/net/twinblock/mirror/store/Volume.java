@@ -22,8 +22,8 @@ public interface Volume extends AutoCloseable {
 
     /**
      * Reads {@code length} bytes at {@code offset} into a new buffer from {@code alloc}, owned by the
-     * caller. A gated volume (a secondary) passes {@link #readGate} inside read, so every read
-     * is safe; callers need not, and should not, gate again.
+     * caller. A gated volume (a secondary) waits for its read gate inside read, so every read
+     * is safe; there is no gate for callers to pass first.
      */
     CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc);
 
@@ -38,11 +38,6 @@ public interface Volume extends AutoCloseable {
 
     /** Deallocates the range; it reads back as zeros. */
     CompletableFuture<Void> discard(long offset, long length);
-
-    /** Gate for reads; complete at once except on a secondary (see the predictive record). */
-    default CompletableFuture<Void> readGate(long offset, long length) {
-        return CompletableFuture.completedFuture(null);
-    }
 
     @Override
     void close();

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -69,7 +70,7 @@ class PairSyncTest {
             assertEquals(PairHarness.SIZE, s.syncTotalBytes());
             assertEquals(PairState.SYNCING, secondary.state());
             assertFalse(secondary.metadata().clean(), "a half-copied secondary knows it on disk");
-            assertTrue(secondary.volume().readGate(0, 4096).isCompletedExceptionally(),
+            assertTrue(secondary.volume().read(0, 4096, UnpooledByteBufAllocator.DEFAULT).isCompletedExceptionally(),
                     "a half-copied secondary serves no reads");
         } finally {
             last.close();
