@@ -3,6 +3,7 @@ package net.twinblock.mirror.pair;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
@@ -397,10 +398,12 @@ public final class PairNode implements AutoCloseable {
     // ---- roles ----
 
     private synchronized void becomePrimary() {
+        EventExecutor timer = group.next();
+        // One mirror.on-peer-loss for data and record updates alike.
+        PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout(), timer);
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
-                cfg.onPeerLoss(), cfg.suspendTimeout(), volume.divergence, volume.meta, group.next());
-        RecordSender records = new RecordSender(cfg.onPeerLoss(), cfg.suspendTimeout(), group.next(),
-                volume.record::snapshot);
+                onPeerLoss, volume.divergence, volume.meta, timer);
+        RecordSender records = new RecordSender(onPeerLoss, volume.record::snapshot);
         FileVolume local = volume.local;
         WriteIntent intent = volume.record.becomePrimary(records::send,
                 () -> MirroredVolume.flushBoth(local, r));

@@ -1,13 +1,10 @@
 package net.twinblock.mirror.pair;
 
 import io.netty.channel.Channel;
-import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.RecordUpdate;
@@ -27,9 +24,7 @@ final class RecordSender {
 
     private static final Logger LOG = System.getLogger(RecordSender.class.getName());
 
-    private final OnPeerLoss policy;
-    private final Duration suspendTimeout;
-    private final EventExecutor timer;
+    private final PeerLossPolicy policy;
     private final Supplier<byte[]> current;
     private final Object lock = new Object();
     private Channel link;
@@ -48,10 +43,8 @@ final class RecordSender {
         }
     }
 
-    RecordSender(OnPeerLoss policy, Duration suspendTimeout, EventExecutor timer, Supplier<byte[]> current) {
+    RecordSender(PeerLossPolicy policy, Supplier<byte[]> current) {
         this.policy = policy;
-        this.suspendTimeout = suspendTimeout;
-        this.timer = timer;
         this.current = current;
     }
 
@@ -65,13 +58,13 @@ final class RecordSender {
                         + pending.sequence + " still running"));
             }
             ch = link;
-            if (ch == null && policy == OnPeerLoss.CONTINUE) {
+            if (ch == null && policy.continuesAlone()) {
                 return CompletableFuture.completedFuture(null);
             }
             p = new Pending(nextSequence++, snapshot);
             pending = p;
             if (ch == null) {
-                p.timeout = timer.schedule(() -> giveUp(p), suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                p.timeout = policy.holdUntilTimeout(() -> giveUp(p));
             }
         }
         if (ch != null) {
@@ -111,12 +104,12 @@ final class RecordSender {
             }
             link = null;
             if (pending != null) {
-                if (policy == OnPeerLoss.CONTINUE) {
+                if (policy.continuesAlone()) {
                     release = pending;
                     pending = null;
                 } else if (pending.timeout == null) {
                     Pending p = pending;
-                    p.timeout = timer.schedule(() -> giveUp(p), suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                    p.timeout = policy.holdUntilTimeout(() -> giveUp(p));
                 }
             }
         }
@@ -150,9 +143,8 @@ final class RecordSender {
             }
             pending = null;
         }
-        p.done.completeExceptionally(new VolumeException("the secondary did not come back within "
-                + suspendTimeout.toMillis() + " ms (mirror.on-peer-loss SUSPEND); the record update is not on"
-                + " both nodes, so the write waiting on it is not done", true));
+        p.done.completeExceptionally(policy.gaveUp("the record update is not on both nodes, so the write"
+                + " waiting on it is not done"));
     }
 
     void close() {

@@ -6,7 +6,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -82,8 +81,7 @@ final class Replicator {
     }
 
     private final WriteFramer framer;
-    private final OnPeerLoss policy;
-    private final Duration suspendTimeout;
+    private final PeerLossPolicy policy;
     private final DivergenceTracker tracker;
     private final PairMetadata meta;
     private final EventExecutor timer;
@@ -114,11 +112,10 @@ final class Replicator {
     final LongAdder fullCopies = new LongAdder();
     final LongAdder bitmapResyncs = new LongAdder();
 
-    Replicator(WriteFramer framer, OnPeerLoss policy, Duration suspendTimeout, DivergenceTracker tracker,
-            PairMetadata meta, EventExecutor timer) {
+    Replicator(WriteFramer framer, PeerLossPolicy policy, DivergenceTracker tracker, PairMetadata meta,
+            EventExecutor timer) {
         this.framer = framer;
         this.policy = policy;
-        this.suspendTimeout = suspendTimeout;
         this.tracker = tracker;
         this.meta = meta;
         this.timer = timer;
@@ -134,22 +131,21 @@ final class Replicator {
     CompletableFuture<Void> ready() {
         CompletableFuture<Void> waiter;
         synchronized (lock) {
-            if (link != null || policy == OnPeerLoss.CONTINUE) {
+            if (link != null || policy.continuesAlone()) {
                 return CompletableFuture.completedFuture(null);
             }
             waiter = new CompletableFuture<>();
             linkWaiters.add(waiter);
         }
-        ScheduledFuture<?> t = timer.schedule(() -> {
+        ScheduledFuture<?> t = policy.holdUntilTimeout(() -> {
             synchronized (lock) {
                 if (!linkWaiters.remove(waiter)) {
                     return;
                 }
             }
             failed.increment();
-            waiter.completeExceptionally(new VolumeException("the secondary has been unreachable for "
-                    + suspendTimeout.toMillis() + " ms and mirror.on-peer-loss is SUSPEND: write not done", true));
-        }, suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            waiter.completeExceptionally(policy.gaveUp("write not done"));
+        });
         waiter.whenComplete((ok, err) -> t.cancel(false));
         return waiter;
     }
@@ -277,7 +273,7 @@ final class Replicator {
             link = null;
             out = null;
             syncing = false;
-            if (policy == OnPeerLoss.CONTINUE) {
+            if (policy.continuesAlone()) {
                 // Flushes without a secondary will let the record forget these: the bitmap keeps them.
                 ackedUnflushed.values().forEach(r -> tracker.markChanged(r[0], r[1] - r[0]));
             }
@@ -286,17 +282,15 @@ final class Replicator {
                 if (op.copy) {
                     pending.remove(op.sequence);
                     settle.add(settle(op, new VolumeException("mirror link lost during the full copy", true)));
-                } else if (policy == OnPeerLoss.CONTINUE) {
+                } else if (policy.continuesAlone()) {
                     pending.remove(op.sequence);
                     settle.add(degrade(op));
                 } else if (op.timeout == null) {
-                    op.timeout = timer.schedule(() -> giveUp(op), suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+                    op.timeout = policy.holdUntilTimeout(() -> giveUp(op));
                 }
             }
         }
-        LOG.log(Level.WARNING, "mirror link to the secondary is down; writes are {0}",
-                policy == OnPeerLoss.CONTINUE ? "completing on the primary alone (DEGRADED)"
-                        : "held for up to " + suspendTimeout.toMillis() + " ms (SUSPENDED)");
+        LOG.log(Level.WARNING, "mirror link to the secondary is down; writes are {0}", policy.withoutSecondary());
         settle.forEach(Runnable::run);
     }
 
@@ -395,7 +389,7 @@ final class Replicator {
             if (link != null) {
                 return syncing ? PairState.SYNCING : PairState.IN_SYNC;
             }
-            if (policy == OnPeerLoss.CONTINUE) {
+            if (policy.continuesAlone()) {
                 return everLinked || degradedLogged ? PairState.DEGRADED : PairState.CONNECTING;
             }
             return everLinked ? PairState.SUSPENDED : PairState.CONNECTING;
@@ -480,12 +474,12 @@ final class Replicator {
     private void noLink(Op op) {
         if (op.copy) {
             settle(op, new VolumeException("no mirror link for the copy (or not the link it belongs to)", true)).run();
-        } else if (policy == OnPeerLoss.CONTINUE) {
+        } else if (policy.continuesAlone()) {
             degrade(op).run();
         } else {
             // A flush or write that got past ready() just as the link dropped: held like any other.
             pending.put(op.sequence, op);
-            op.timeout = timer.schedule(() -> giveUp(op), suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+            op.timeout = policy.holdUntilTimeout(() -> giveUp(op));
         }
     }
 
@@ -532,9 +526,7 @@ final class Replicator {
             pending.remove(op.sequence);
         }
         failed.increment();
-        VolumeException e = new VolumeException("the secondary did not come back within "
-                + suspendTimeout.toMillis() + " ms (mirror.on-peer-loss SUSPEND); " + op.kind + " not mirrored",
-                true);
+        VolumeException e = policy.gaveUp(op.kind + " not mirrored");
         if (op.changesData()) {
             tracker.markChanged(op.offset, op.length);
             meta.update(PairMetadata.Meta::diverged).whenComplete((ok, err) -> settle(op, e).run());

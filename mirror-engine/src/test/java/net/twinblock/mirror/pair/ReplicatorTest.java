@@ -44,8 +44,8 @@ class ReplicatorTest {
 
     private Replicator replicator(EmbeddedChannel timer, OnPeerLoss policy) {
         PairMetadata meta = PairMetadata.open(dir.resolve("v.img.meta"), true, SAME_THREAD);
-        return new Replicator(new WriteFramer(4096, 4096), policy, Duration.ofSeconds(30), tracker, meta,
-                timer.eventLoop());
+        return new Replicator(new WriteFramer(4096, 4096),
+                new PeerLossPolicy(policy, Duration.ofSeconds(30), timer.eventLoop()), tracker, meta, timer.eventLoop());
     }
 
     private static ByteBuf bytes(int n, int fill) {
@@ -267,7 +267,8 @@ class ReplicatorTest {
     }
 
     private Replicator replicator(EmbeddedChannel timer, OnPeerLoss policy, DivergenceTracker t, PairMetadata meta) {
-        return new Replicator(new WriteFramer(4096, 4096), policy, Duration.ofSeconds(30), t, meta, timer.eventLoop());
+        return new Replicator(new WriteFramer(4096, 4096),
+                new PeerLossPolicy(policy, Duration.ofSeconds(30), timer.eventLoop()), t, meta, timer.eventLoop());
     }
 
     /**
