@@ -5,11 +5,14 @@
  * {@link net.twinblock.mirror.pair.PairConfig} and the local
  * {@link net.twinblock.mirror.store.FileVolume}; then {@code volume()} to export (stable across
  * promotion), {@code role()}, {@code state()} / {@code status()}, {@code metrics()},
- * {@code promote()}, {@code onRoleChange(...)} and {@code close()}. Hooks for the record and
- * resync work arrive through {@link net.twinblock.mirror.pair.PairOptions}:
- * {@link net.twinblock.mirror.record.WriteIntent}, {@link net.twinblock.mirror.resync.DivergenceTracker},
- * {@link net.twinblock.mirror.record.ReadGate}; copies order against host writes with
- * {@code PairNode.ranges()}.
+ * {@code promote()}, {@code onRoleChange(...)} and {@code close()}. The record and the resync
+ * bitmap arrive through {@link net.twinblock.mirror.pair.PairOptions}: a
+ * {@link net.twinblock.mirror.record.PairRecord} (which supplies the primary's
+ * {@link net.twinblock.mirror.record.WriteIntent} and the secondary's
+ * {@link net.twinblock.mirror.record.ReadGate}) and a
+ * {@link net.twinblock.mirror.resync.DivergenceTracker}; copies order against host writes with
+ * {@code PairNode.ranges()}. Behind the facade each class does one job: docs/DESIGN.md section 2
+ * names them.
  *
  * <p>The link, primary to secondary:
  * <pre>
