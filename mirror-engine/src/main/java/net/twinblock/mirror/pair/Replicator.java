@@ -30,7 +30,7 @@ import net.twinblock.mirror.resync.DivergenceTracker;
  * secondary is an {@link Op}, kept by sequence number until the secondary acknowledges it, so
  * many are in flight at once and acknowledgements may come back in any order.
  *
- * <p>Without a link the policy decides: CONTINUE completes the op at once (DEGRADED: the range is
+ * <p>Without a link the {@link PeerLossPolicy} decides: CONTINUE completes the op at once (DEGRADED: the range is
  * reported to the {@link DivergenceTracker} and the metadata marked not clean, durably, before
  * the host is answered); SUSPEND keeps it, re-sends it on the next link and fails it as
  * retryable at the suspend timeout. Ops of the initial copy ({@code copy}) only ever fail: the
@@ -38,7 +38,9 @@ import net.twinblock.mirror.resync.DivergenceTracker;
  *
  * <p>One lock guards the link and the pending table, so "is there a link" and "what happens to
  * this op" are decided together: an op is either sent on the link that the handshake declared in
- * sync, or marked changed before that decision. Channel writes happen outside it.
+ * sync, or marked changed before that decision. Channel writes happen outside it. That lock is
+ * why this class runs past 500 lines: the link's lifecycle, the pending table and what a lost
+ * link does to each op must be decided under it, so they stay together.
  */
 final class Replicator {
 
