@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
-# Runs a twinblock pair on this machine: a primary (iSCSI 127.0.0.1:3260, admin :3270) that
-# mirrors LUN 0 to a secondary (iSCSI 127.0.0.1:3261, admin :3271, mirror link 127.0.0.1:3280).
-# Builds the node jar if it is missing, creates the shared key if it is missing, starts both
-# nodes, waits until they are ready, prints how to use them, and stops both on Ctrl-C or exit.
+# Runs a twinblock pair on this machine with primary.conf and secondary.conf (ports, names and
+# data dirs come from those files: by default iSCSI 127.0.0.1:3260/3261, admin :3270/:3271).
+# Builds the distribution if it is missing, creates the shared key if it is missing, starts both
+# nodes, waits until they are ready, prints how to use them, and stops both on Ctrl-C. When one
+# node exits on its own the other keeps running (that is how a failover is tried): the script
+# says which one stopped and why, and Ctrl-C still stops the survivor.
 #
 #   examples/pair/run-pair.sh            # from anywhere; data and logs stay in examples/pair
-#   JAVA=/path/to/java run-pair.sh       # another Java 17+
+#   JAVA_HOME=/path/to/jdk run-pair.sh   # another Java 17+
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-jar="$repo/target-server/target/target-server.jar"
-java="${JAVA:-java}"
+twinblock="$repo/distribution/target/twinblock/bin/twinblock"
 cd "$here"
 
-if [[ ! -f "$jar" ]]; then
-    echo "building $jar (mvn package, tests skipped) ..."
-    (cd "$repo" && mvn -B -q -DskipTests -pl target-server -am package)
+if [[ ! -x "$twinblock" ]]; then
+    echo "building the distribution (mvn package, tests skipped) ..."
+    (cd "$repo" && mvn -B -q -DskipTests package)
 fi
+
+# One key's value from a config file (the last "key = value" line), e.g. conf_value primary admin.listen.
+conf_value() { # node key
+    sed -n "s/^$2 *= *//p" "$1.conf" | tail -n 1
+}
+primary_iscsi="$(conf_value primary iscsi.listen)"
+primary_admin="$(conf_value primary admin.listen)"
+secondary_iscsi="$(conf_value secondary iscsi.listen)"
+secondary_admin="$(conf_value secondary admin.listen)"
+for v in primary_iscsi primary_admin secondary_iscsi secondary_admin; do
+    if [[ -z "${!v}" ]]; then
+        echo "run-pair: ${v/_/.conf: no } address (${v#*_}.listen) set; this script needs it in the file" >&2
+        exit 2
+    fi
+done
 
 if [[ ! -f pair.key ]]; then
     # 32 random bytes as base64: one shared key for both nodes, readable by this user only.
@@ -43,7 +59,7 @@ trap 'exit 130' INT TERM
 
 start_node() { # name
     : > "logs/$1.log"
-    "$java" -jar "$jar" serve --config "$1.conf" >>"logs/$1.log" 2>&1 &
+    "$twinblock" serve --config "$1.conf" >>"logs/$1.log" 2>&1 &
     pids+=("$!")
 }
 
@@ -53,7 +69,8 @@ await_ready() { # name pid
             return 0
         fi
         if ! kill -0 "$2" 2>/dev/null; then
-            echo "the $1 exited before it was ready; the end of logs/$1.log:" >&2
+            wait "$2" && code=0 || code=$?
+            echo "the $1 exited (code $code) before it was ready; the end of logs/$1.log:" >&2
             tail -n 20 "logs/$1.log" >&2
             exit 1
         fi
@@ -69,50 +86,72 @@ await_ready secondary "${pids[0]}"
 start_node primary
 await_ready primary "${pids[1]}"
 
-status() { "$java" -jar "$jar" status --admin "$1"; }
+status() { "$twinblock" status --admin "$1"; }
 for _ in $(seq 1 100); do
-    if status 127.0.0.1:3270 2>/dev/null | grep -q '"state": "in_sync"'; then
+    if status "$primary_admin" 2>/dev/null | grep -q '"state": "in_sync"'; then
         break
     fi
     sleep 0.2
 done
 # The "state" inside the status's "mirror" object (the node's own state comes first).
-pair_state="$(status 127.0.0.1:3270 2>/dev/null | awk '/"mirror": \{/ { m = 1 } m && /"state":/ { gsub(/[",]/, "", $2); print $2; exit }')"
+pair_state="$(status "$primary_admin" 2>/dev/null | awk '/"mirror": \{/ { m = 1 } m && /"state":/ { gsub(/[",]/, "", $2); print $2; exit }')"
 
 iqn="$(sed -n 's/^iscsi.target *= *//p' primary.conf)"
 fio_iqn="${iqn//:/\\:}"
+fio_portal="${primary_iscsi//:/\\:}"
 cat <<INFO
 
 twinblock pair running (pair state: ${pair_state:-unknown}); logs in $here/logs
-  primary    iSCSI 127.0.0.1:3260  admin 127.0.0.1:3270  (ALUA active/optimized)
-  secondary  iSCSI 127.0.0.1:3261  admin 127.0.0.1:3271  (ALUA active/non-optimized)
+  primary    iSCSI $primary_iscsi  admin $primary_admin  (ALUA active/optimized)
+  secondary  iSCSI $secondary_iscsi  admin $secondary_admin  (ALUA active/non-optimized)
   target     $iqn, LUN 0 mirrored synchronously
 
 Log in with open-iscsi (as root; dm-multipath then sees one disk through two paths):
-  iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3260
-  iscsiadm -m discovery -t sendtargets -p 127.0.0.1:3261
-  iscsiadm -m node -T $iqn -p 127.0.0.1:3260 --login
-  iscsiadm -m node -T $iqn -p 127.0.0.1:3261 --login
+  iscsiadm -m discovery -t sendtargets -p $primary_iscsi
+  iscsiadm -m discovery -t sendtargets -p $secondary_iscsi
+  iscsiadm -m node -T $iqn -p $primary_iscsi --login
+  iscsiadm -m node -T $iqn -p $secondary_iscsi --login
 
 libiscsi tools and fio (libiscsi engine; escape every ':' in fio's --filename):
-  iscsi-inq iscsi://127.0.0.1:3260/$iqn/0
-  iscsi-readcapacity16 iscsi://127.0.0.1:3261/$iqn/0
-  fio --ioengine=libiscsi --filename='iscsi\\://127.0.0.1\\:3260/$fio_iqn/0' ...
+  iscsi-inq iscsi://$primary_iscsi/$iqn/0
+  iscsi-readcapacity16 iscsi://$secondary_iscsi/$iqn/0
+  fio --ioengine=libiscsi --filename='iscsi\\://$fio_portal/$fio_iqn/0' ...
 
 The pair's state:
-  java -jar $jar status --admin 127.0.0.1:3270     # primary: "mirror": role, state, peer, progress
-  java -jar $jar status --admin 127.0.0.1:3271     # secondary
-  curl -s 127.0.0.1:3271/metrics | grep twinblock_mirror_
+  $twinblock status --admin $primary_admin     # primary: "mirror": role, state, peer, progress
+  $twinblock status --admin $secondary_admin     # secondary
+  curl -s $secondary_admin/metrics | grep twinblock_mirror_
 
 Failover (only when the primary is gone; refused while it is connected):
-  java -jar $jar promote --admin 127.0.0.1:3271
+  $twinblock promote --admin $secondary_admin
 
 Ctrl-C stops both nodes.
 INFO
 
-# Until Ctrl-C, or until one node exits on its own (then say so and stop the other).
+# Until Ctrl-C. A node that exits on its own is reported (which one, its exit code, its last log
+# lines) and the other keeps running, so the README's failover steps can be tried.
+names=(secondary primary)
 set +e
-wait -n "${pids[@]}"
-code=$?
-echo "a node exited (code $code); see $here/logs" >&2
+while ((${#pids[@]})); do
+    wait -n -p done_pid "${pids[@]}"
+    code=$?
+    left=()
+    for i in "${!pids[@]}"; do
+        if [[ "${pids[$i]}" == "$done_pid" ]]; then
+            name="${names[$i]}"
+        else
+            left+=("${pids[$i]}")
+            survivor="${names[$i]}"
+        fi
+    done
+    pids=("${left[@]}")
+    names=("$survivor")
+    echo >&2
+    echo "the $name stopped (exit code $code); the end of $here/logs/$name.log:" >&2
+    tail -n 5 "logs/$name.log" >&2
+    if ((${#pids[@]})); then
+        echo "the $survivor keeps running; Ctrl-C stops it" >&2
+    fi
+done
+echo "both nodes stopped; see $here/logs" >&2
 exit "$code"

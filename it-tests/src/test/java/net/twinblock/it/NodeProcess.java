@@ -195,8 +195,9 @@ public final class NodeProcess implements AutoCloseable {
         Path jar = jar();
         String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
         String level = System.getProperty("twinblock.node.leakDetection", "paranoid");
+        // No installed /etc/twinblock/node.conf may leak into a test's node.
         List<String> cmd = new ArrayList<>(List.of(java, "-Dio.netty.leakDetection.level=" + level,
-                "-Dio.netty.leakDetection.targetRecords=8"));
+                "-Dio.netty.leakDetection.targetRecords=8", "-Dtwinblock.default-config=/nonexistent/node.conf"));
         cmd.addAll(powerCuttable ? PowerCutFixture.launch(jar) : List.of("-jar", jar.toString()));
         return cmd;
     }
@@ -252,6 +253,7 @@ public final class NodeProcess implements AutoCloseable {
         private final List<String> extraArgs = new ArrayList<>();
         private int iscsiPort;
         private boolean powerCuttable;
+        private final java.util.Map<String, String> env = new java.util.HashMap<>();
 
         public Builder iqn(String iqn) {
             this.iqn = iqn;
@@ -287,6 +289,12 @@ public final class NodeProcess implements AutoCloseable {
          * a SIGKILL of it is a power cut (page cache lost), where a SIGKILL of a plain node is a
          * crash (the kernel keeps the page cache and writes it back).
          */
+        /** An environment variable for the node process (e.g. systemd's NOTIFY_SOCKET). */
+        public Builder env(String name, String value) {
+            env.put(name, value);
+            return this;
+        }
+
         public Builder powerCuttable() {
             this.powerCuttable = true;
             return this;
@@ -311,6 +319,7 @@ public final class NodeProcess implements AutoCloseable {
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                pb.environment().putAll(env);
                 p = pb.start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start " + cmd, e);

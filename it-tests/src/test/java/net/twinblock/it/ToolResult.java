@@ -114,15 +114,20 @@ public record ToolResult(List<String> command, int exitCode, String stdout, Stri
 
     /** Tells a developer what to install instead of failing with "error=2, No such file". */
     static void requireOnPath(String executable) {
-        if (executable.contains("/")) {
+        if (executable.contains("/") || onPath(executable)) {
             return;
         }
+        fail(executable + " is not installed; .ci/run installs it (Debian: apt-get install -y libiscsi-bin)");
+    }
+
+    /** Whether an executable of that name is on PATH (for tests that skip without it). */
+    static boolean onPath(String executable) {
         String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
         for (String dir : path.split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(dir, executable))) {
-                return;
+                return true;
             }
         }
-        fail(executable + " is not installed; .ci/run installs it (Debian: apt-get install -y libiscsi-bin)");
+        return false;
     }
 }

@@ -9,22 +9,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import net.twinblock.server.admin.AdminClient;
 import net.twinblock.server.config.ConfigException;
+import net.twinblock.server.config.DefaultConfig;
 import net.twinblock.server.config.Key;
 import net.twinblock.server.config.Keys;
 import net.twinblock.server.config.NodeConfig;
 import net.twinblock.server.config.RawConfig;
 import net.twinblock.server.config.ValueParsers;
+import net.twinblock.server.systemd.SystemdNotifier;
 
 /**
  * The node's command line:
  * <pre>
- *   target-server.jar serve [--config FILE] [--key=value ...]
- *   target-server.jar status [--admin HOST:PORT | --config FILE]
- *   target-server.jar promote [--force] [--admin HOST:PORT | --config FILE]
- *   target-server.jar resolve --discard NAME [--admin HOST:PORT | --config FILE]
- *   target-server.jar verify [--admin HOST:PORT | --config FILE]
- *   target-server.jar resync --checksum [--admin HOST:PORT | --config FILE]
- *   target-server.jar help | version
+ *   twinblock serve [--config FILE] [--key=value ...]   (no --config: /etc/twinblock/node.conf if present)
+ *   twinblock status [--admin HOST:PORT | --config FILE]
+ *   twinblock promote [--force] [--admin HOST:PORT | --config FILE]
+ *   twinblock resolve --discard NAME [--admin HOST:PORT | --config FILE]
+ *   twinblock verify [--admin HOST:PORT | --config FILE]
+ *   twinblock resync --checksum [--admin HOST:PORT | --config FILE]
+ *   twinblock help | version
  * </pre>
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
  * use, node unreachable, promotion refused), 2 bad config or bad command line (a resolve NAME
@@ -106,6 +108,8 @@ public final class Main {
             return EXIT_FAILED;
         }
         LOG.log(Level.INFO, READY_LINE);
+        SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
+        systemd.ready();
         try {
             stopRequested.get();
         } catch (InterruptedException e) {
@@ -113,6 +117,7 @@ public final class Main {
         } catch (ExecutionException e) {
             // Nobody completes it exceptionally; stopping is the right answer either way.
         }
+        systemd.stopping();
         node.stop();
         return EXIT_OK;
     }
@@ -148,6 +153,9 @@ public final class Main {
                         "expected --key=value or --config FILE", a.contains("secret") ? "<hidden>" : a);
             }
             cli.put(a.substring(2, eq), a.substring(eq + 1), "command line");
+        }
+        if (file == null) {
+            file = DefaultConfig.ifPresent();
         }
         RawConfig base = file == null ? RawConfig.empty() : RawConfig.read(file);
         return base.overriddenBy(cli);
@@ -209,7 +217,9 @@ public final class Main {
             }
         }
         if (admin == null) {
-            admin = NodeConfig.defaults().get(Keys.ADMIN_LISTEN);
+            Path installed = DefaultConfig.ifPresent();
+            admin = installed == null ? NodeConfig.defaults().get(Keys.ADMIN_LISTEN)
+                    : NodeConfig.from(RawConfig.read(installed)).get(Keys.ADMIN_LISTEN);
         }
         return admin;
     }
@@ -222,9 +232,10 @@ public final class Main {
 
     static String usage() {
         StringBuilder u = new StringBuilder();
-        u.append("usage: java -jar target-server.jar <command> [options]\n\n")
+        u.append("usage: twinblock <command> [options]\n\n")
                 .append("commands:\n")
-                .append("  serve [--config FILE] [--key=value ...]  run the node until SIGTERM or SIGINT\n")
+                .append("  serve [--config FILE] [--key=value ...]  run the node until SIGTERM or SIGINT;\n")
+                .append("                                           no --config: " + DefaultConfig.PATH + " if it exists\n")
                 .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
                 .append("  promote [--force] [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           make this secondary the primary; refused\n")
