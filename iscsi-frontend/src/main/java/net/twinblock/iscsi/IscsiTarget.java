@@ -23,6 +23,7 @@ import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
+import net.twinblock.iscsi.reservation.ReservationStore;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import net.twinblock.iscsi.session.LoginHandler;
@@ -53,7 +54,15 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
      * {@code observer} sees every command (for the embedder's metrics).
      */
     public IscsiTarget(IscsiTargetConfig cfg, CommandObserver observer) {
-        this(cfg, new ObservedExecutor(new ScsiCommandDispatcher(cfg.luns()), observer));
+        this(cfg, observer, ReservationStore.IN_MEMORY);
+    }
+
+    /**
+     * As above, with every reservation change going through {@code reservations} before the
+     * command that made it gets GOOD (APTPL files on one node; the peer too on a pair).
+     */
+    public IscsiTarget(IscsiTargetConfig cfg, CommandObserver observer, ReservationStore reservations) {
+        this(cfg, new ObservedExecutor(new ScsiCommandDispatcher(cfg.luns(), reservations), observer));
     }
 
     /** A target over another SCSI layer: tests drive the session layer with a scripted one. */

@@ -9,6 +9,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.StorageException;
+import net.twinblock.iscsi.reservation.InitiatorPort;
+import net.twinblock.iscsi.reservation.ReservationChange;
+import net.twinblock.iscsi.reservation.ReservationNotice;
+import net.twinblock.iscsi.reservation.ReservationStore;
 
 /**
  * The SCSI device server of this target: routes each CDB to the handler of its command
@@ -28,8 +32,15 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     private final Map<Integer, ModeParameters> modeParameters = new TreeMap<>();
     /** Only for LUs where COMPARE AND WRITE is supported; other LUs' writes skip the gate. */
     private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
+    private final Map<Integer, LunReservations> reservations = new TreeMap<>();
 
+    /** A device server whose reservations live only in memory (tests, embedders without a disk). */
     public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns) {
+        this(luns, ReservationStore.IN_MEMORY);
+    }
+
+    /** A device server whose reservation changes go through {@code store} before GOOD. */
+    public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns, ReservationStore store) {
         Map<Integer, LogicalUnit> copy = new TreeMap<>();
         luns.forEach((n, lu) -> {
             if (lu.lun() != n) {
@@ -40,6 +51,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         this.luns = Collections.unmodifiableMap(copy);
         copy.forEach((n, lu) -> {
             modeParameters.put(n, new ModeParameters());
+            reservations.put(n, new LunReservations(n, store, this::noticesApplied));
             if (CompareAndWriteHandler.supported(lu)) {
                 writeGates.put(n, new WriteGate());
             }
@@ -82,6 +94,20 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         handlers.put(ScsiOpcode.WRITE_SAME_16, writeSame);
         handlers.put(ScsiOpcode.REPORT_SUPPORTED_OPERATION_CODES, new ReportOpcodesHandler());
         handlers.put(ScsiOpcode.REPORT_TARGET_PORT_GROUPS, new ReportTargetPortGroupsHandler());
+        PersistentReserveInHandler prIn = new PersistentReserveInHandler();
+        PersistentReserveOutHandler prOut = new PersistentReserveOutHandler();
+        LegacyReserveHandler legacy = new LegacyReserveHandler();
+        for (ScsiOpcode op : ScsiOpcode.values()) {
+            if (op.code() == ScsiOpcode.PERSISTENT_RESERVE_IN) {
+                handlers.put(op, prIn);
+            } else if (op.code() == ScsiOpcode.PERSISTENT_RESERVE_OUT) {
+                handlers.put(op, prOut);
+            }
+        }
+        for (ScsiOpcode op : new ScsiOpcode[] {ScsiOpcode.RESERVE_6, ScsiOpcode.RELEASE_6, ScsiOpcode.RESERVE_10,
+                ScsiOpcode.RELEASE_10}) {
+            handlers.put(op, legacy);
+        }
         for (ScsiOpcode op : ScsiOpcode.values()) {
             if (!handlers.containsKey(op)) {
                 throw new IllegalStateException("no handler for " + op);
@@ -123,6 +149,11 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                     return CompletableFuture.completedFuture(ScsiResponse.checkCondition(denied));
                 }
             }
+            if (lu != null && ReservationGate.conflicts(reservations.get(request.lun()).state(),
+                    initiatorPort(task), op)) {
+                task.releaseUnclaimedData();
+                return CompletableFuture.completedFuture(ReservationConflict.response());
+            }
             if (lu != null && op.writes() && modeParameters.get(request.lun()).softwareWriteProtect()) {
                 task.releaseUnclaimedData();
                 return CompletableFuture.completedFuture(ScsiResponse.checkCondition(SenseData.of(
@@ -148,7 +179,11 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             }
             return result.handle((response, failure) -> {
                 running.releaseUnclaimedData();
-                return failure == null ? response : ScsiResponse.checkCondition(senseFor(failure, command));
+                if (failure == null) {
+                    return response;
+                }
+                return isConflict(failure) ? ReservationConflict.response()
+                        : ScsiResponse.checkCondition(senseFor(failure, command));
             });
         } catch (RuntimeException | Error e) {
             // Synchronous validation failures (CheckCondition) and bugs land here alike.
@@ -156,6 +191,9 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                 task.releaseUnclaimedData();
             } else {
                 request.dataOut().release(); // nothing above released it before throwing
+            }
+            if (isConflict(e)) {
+                return CompletableFuture.completedFuture(ReservationConflict.response());
             }
             return CompletableFuture.completedFuture(ScsiResponse.checkCondition(senseFor(e, op)));
         }
@@ -189,6 +227,15 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             case UNAVAILABLE -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.TARGET_PORT_IN_UNAVAILABLE_STATE);
             case TRANSITIONING -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.ASYMMETRIC_ACCESS_STATE_TRANSITION);
         };
+    }
+
+    private static boolean isConflict(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause instanceof ReservationConflict;
     }
 
     static SenseData senseFor(Throwable failure, ScsiOpcode op) {
@@ -230,11 +277,18 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     @Override
     public void nexusRemoved(Nexus nexus) {
         unitAttentions.nexusRemoved(nexus);
+        // SPC-2: an I_T nexus loss releases that nexus's RESERVE; persistent reservations stay.
+        reservations.forEach((lun, r) -> {
+            InitiatorPort port = initiatorPort(nexus, luns.get(lun));
+            r.change(s -> LunReservations.Outcome.of(port.equals(s.legacyHolder()) ? s.withLegacyHolder(null) : s));
+        });
     }
 
     @Override
     public void lunReset(int lun, Nexus by) {
         if (luns.containsKey(lun)) {
+            // A LUN reset releases an SPC-2 reservation (SAM-5 §6.3.3); persistent ones stay.
+            reservations.get(lun).change(s -> LunReservations.Outcome.of(s.withLegacyHolder(null)));
             unitAttentions.post(lun, SenseData.of(SenseKey.UNIT_ATTENTION,
                     AdditionalSense.BUS_DEVICE_RESET_FUNCTION_OCCURRED), true);
         }
@@ -259,6 +313,33 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     Map<Integer, LogicalUnit> luns() {
         return luns;
+    }
+
+    LunReservations reservations(int lun) {
+        return reservations.get(lun);
+    }
+
+    /** The reservation identity of the task's I_T nexus: its initiator port and this node's target port. */
+    InitiatorPort initiatorPort(ScsiTask task) {
+        return initiatorPort(task.request().nexus(), task.lu());
+    }
+
+    private static InitiatorPort initiatorPort(Nexus nexus, LogicalUnit lu) {
+        return new InitiatorPort(nexus.initiatorName(), nexus.isid(), lu.portGroup().relativePortId());
+    }
+
+    /** Raises the unit attentions a reservation change owes on this node's nexuses. */
+    private void noticesApplied(ReservationChange change) {
+        LogicalUnit lu = luns.get(change.lun());
+        for (ReservationNotice n : change.notices()) {
+            AdditionalSense condition = switch (n.event()) {
+                case RESERVATIONS_PREEMPTED -> AdditionalSense.RESERVATIONS_PREEMPTED;
+                case RESERVATIONS_RELEASED -> AdditionalSense.RESERVATIONS_RELEASED;
+                case REGISTRATIONS_PREEMPTED -> AdditionalSense.REGISTRATIONS_PREEMPTED;
+            };
+            unitAttentions.postWhere(change.lun(), SenseData.of(SenseKey.UNIT_ATTENTION, condition),
+                    nexus -> n.to().covers(initiatorPort(nexus, lu)));
+        }
     }
 
     ModeParameters modeParameters(int lun) {

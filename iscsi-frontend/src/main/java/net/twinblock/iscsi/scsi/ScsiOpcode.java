@@ -16,6 +16,8 @@ public enum ScsiOpcode {
     WRITE_6(0x0a, Traits.WRITE, 0x0a, 0x1f, 0xff, 0xff, 0xff, 0),
     INQUIRY(0x12, Traits.INFO, 0x12, 0x01, 0xff, 0xff, 0xff, 0),
     MODE_SELECT_6(0x15, Traits.STATUS, 0x15, 0x11, 0, 0, 0xff, 0),
+    RESERVE_6(0x16, Traits.STATUS, 0x16, 0, 0, 0, 0, 0),
+    RELEASE_6(0x17, Traits.STATUS, 0x17, 0, 0, 0, 0, 0),
     MODE_SENSE_6(0x1a, Traits.STATUS, 0x1a, 0x08, 0xff, 0xff, 0xff, 0),
     START_STOP_UNIT(0x1b, Traits.CONTROL, 0x1b, 0x01, 0, 0x0f, 0xf7, 0),
     READ_CAPACITY_10(0x25, Traits.STATUS, 0x25, 0, 0xff, 0xff, 0xff, 0xff, 0, 0, 0x01, 0),
@@ -28,7 +30,21 @@ public enum ScsiOpcode {
     WRITE_SAME_10(0x41, Traits.WRITE, 0x41, 0xf8, 0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0),
     UNMAP(0x42, Traits.WRITE, 0x42, 0x01, 0, 0, 0, 0, 0, 0xff, 0xff, 0),
     MODE_SELECT_10(0x55, Traits.STATUS, 0x55, 0x11, 0, 0, 0, 0, 0, 0xff, 0xff, 0),
+    RESERVE_10(0x56, Traits.STATUS, 0x56, 0, 0, 0, 0, 0, 0, 0, 0, 0),
+    RELEASE_10(0x57, Traits.STATUS, 0x57, 0, 0, 0, 0, 0, 0, 0, 0, 0),
     MODE_SENSE_10(0x5a, Traits.STATUS, 0x5a, 0x18, 0xff, 0xff, 0, 0, 0, 0xff, 0xff, 0),
+    PERSISTENT_RESERVE_IN_READ_KEYS(0x5e, 0x00, Traits.STATUS, PrCdb.IN),
+    PERSISTENT_RESERVE_IN_READ_RESERVATION(0x5e, 0x01, Traits.STATUS, PrCdb.IN),
+    PERSISTENT_RESERVE_IN_REPORT_CAPABILITIES(0x5e, 0x02, Traits.STATUS, PrCdb.IN),
+    PERSISTENT_RESERVE_IN_READ_FULL_STATUS(0x5e, 0x03, Traits.STATUS, PrCdb.IN),
+    PERSISTENT_RESERVE_OUT_REGISTER(0x5f, 0x00, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_RESERVE(0x5f, 0x01, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_RELEASE(0x5f, 0x02, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_CLEAR(0x5f, 0x03, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_PREEMPT(0x5f, 0x04, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_PREEMPT_AND_ABORT(0x5f, 0x05, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_REGISTER_AND_IGNORE_EXISTING_KEY(0x5f, 0x06, Traits.STATUS, PrCdb.OUT),
+    PERSISTENT_RESERVE_OUT_REGISTER_AND_MOVE(0x5f, 0x07, Traits.STATUS, PrCdb.OUT),
     READ_16(0x88, Traits.READ, 0x88, 0xf8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
             0xff, 0xff, 0xff, 0xff, 0, 0),
     COMPARE_AND_WRITE(0x89, Traits.WRITE, 0x89, 0xfa, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
@@ -59,6 +75,14 @@ public enum ScsiOpcode {
     /** Opcodes whose commands are told apart by the service action in CDB byte 1, bits 4..0. */
     public static final int SERVICE_ACTION_IN_16 = 0x9e;
     public static final int MAINTENANCE_IN = 0xa3;
+    public static final int PERSISTENT_RESERVE_IN = 0x5e;
+    public static final int PERSISTENT_RESERVE_OUT = 0x5f;
+
+    /** CDB usage of the PERSISTENT RESERVE commands, the same for all their service actions. */
+    private static final class PrCdb {
+        static final int[] IN = {0x5e, 0x1f, 0, 0, 0, 0, 0, 0xff, 0xff, 0};
+        static final int[] OUT = {0x5f, 0x1f, 0xff, 0, 0, 0xff, 0xff, 0xff, 0xff, 0};
+    }
 
     /** How a command relates to unit attentions, ALUA access and storage errors. */
     enum Traits {

@@ -62,6 +62,18 @@ final class UnitAttentions {
         }
     }
 
+    /** Establishes a condition for the nexuses {@code who} accepts (reservation notices). */
+    void postWhere(int lun, SenseData condition, java.util.function.Predicate<Nexus> who) {
+        for (Map.Entry<Nexus, Map<Integer, Deque<SenseData>>> e : pending.entrySet()) {
+            if (who.test(e.getKey())) {
+                Deque<SenseData> q = e.getValue().computeIfAbsent(lun, l -> new ConcurrentLinkedDeque<>());
+                if (q.stream().noneMatch(s -> s.additionalSense() == condition.additionalSense())) {
+                    q.add(condition);
+                }
+            }
+        }
+    }
+
     /** Removes and returns the oldest pending condition for the nexus and LUN, or null. */
     SenseData poll(Nexus nexus, int lun) {
         Map<Integer, Deque<SenseData>> perLun = pending.get(nexus);

@@ -17,6 +17,7 @@ import net.twinblock.iscsi.lun.AluaState;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.LunIdentity;
 import net.twinblock.iscsi.lun.PortGroup;
+import net.twinblock.iscsi.reservation.ReservationStore;
 
 /**
  * Drives a {@link ScsiCommandDispatcher} the way the session layer does: real CDBs, pooled
@@ -58,6 +59,10 @@ final class ScsiHarness implements AutoCloseable {
     }
 
     ScsiHarness(int blockSize, long blocks, boolean thin, PortGroup peer) {
+        this(blockSize, blocks, thin, peer, ReservationStore.IN_MEMORY);
+    }
+
+    ScsiHarness(int blockSize, long blocks, boolean thin, PortGroup peer, ReservationStore reservations) {
         storage = new HeapBlockStorage(blockSize, blocks, thin, io);
         PortGroup group = new PortGroup() {
             @Override
@@ -83,7 +88,7 @@ final class ScsiHarness implements AutoCloseable {
         lu = new LogicalUnit(0, new LunIdentity(NAA, "TB0001"), storage, group);
         Map<Integer, LogicalUnit> luns = new HashMap<>();
         luns.put(0, lu);
-        dispatcher = new ScsiCommandDispatcher(luns);
+        dispatcher = new ScsiCommandDispatcher(luns, reservations);
     }
 
     /** What came back, copied out so the Data-In buffer can be released at once. */

@@ -1,0 +1,67 @@
+package net.twinblock.iscsi.scsi;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import net.twinblock.iscsi.reservation.ReservationChange;
+import net.twinblock.iscsi.reservation.ReservationNotice;
+import net.twinblock.iscsi.reservation.ReservationState;
+import net.twinblock.iscsi.reservation.ReservationStore;
+
+/**
+ * The one object holding an LU's reservation state. Commands read the current state without
+ * locks; changes run one at a time, each deciding from the state the previous one left, and
+ * take effect only after the {@link ReservationStore} accepted them, so a command never gets
+ * GOOD for a change the store (file, peer) does not have.
+ */
+final class LunReservations {
+
+    /** What a PROUT, RESERVE or RELEASE decided: the state after it and the unit attentions it owes. */
+    record Outcome(ReservationState after, List<ReservationNotice> notices) {
+        static Outcome of(ReservationState after) {
+            return new Outcome(after, List.of());
+        }
+    }
+
+    private final int lun;
+    private final ReservationStore store;
+    private final Consumer<ReservationChange> applied;
+    private volatile ReservationState state;
+    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+
+    LunReservations(int lun, ReservationStore store, Consumer<ReservationChange> applied) {
+        this.lun = lun;
+        this.store = store;
+        this.applied = applied;
+        this.state = store.initial(lun);
+    }
+
+    ReservationState state() {
+        return state;
+    }
+
+    /**
+     * Queues a change: {@code decide} sees the state every earlier change left, and may throw
+     * {@link CheckCondition} or {@link ReservationConflict} to refuse. Completes once the
+     * store has the change and this LU enforces it.
+     */
+    CompletableFuture<Void> change(Function<ReservationState, Outcome> decide) {
+        synchronized (this) {
+            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenCompose(v -> {
+                ReservationState before = state;
+                Outcome o = decide.apply(before);
+                if (o.after().equals(before) && o.notices().isEmpty()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                ReservationChange c = new ReservationChange(lun, before, o.after(), o.notices());
+                return store.apply(c).thenRun(() -> {
+                    state = c.after();
+                    applied.accept(c);
+                });
+            });
+            tail = next;
+            return next;
+        }
+    }
+}
