@@ -29,6 +29,7 @@ import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.LunIdentity;
 import net.twinblock.iscsi.lun.PortGroup;
+import net.twinblock.iscsi.reservation.LocalReservationStore;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
@@ -56,6 +57,7 @@ import net.twinblock.server.config.NodeConfig;
 import net.twinblock.server.config.ValueParsers;
 import net.twinblock.server.metrics.CommandCounters;
 import net.twinblock.server.metrics.StorageCounters;
+import net.twinblock.server.storage.FileReservationFiles;
 import net.twinblock.server.storage.LunIdentities;
 import net.twinblock.server.storage.PairPortGroup;
 import net.twinblock.server.storage.VolumeStorage;
@@ -143,7 +145,8 @@ public final class Node implements NodeView, AutoCloseable {
         }
 
         IscsiTargetConfig targetConfig = targetConfig(config, luns);
-        target = new IscsiTarget(targetConfig, commands);
+        target = new IscsiTarget(targetConfig, commands,
+                new LocalReservationStore(new FileReservationFiles(config.get(Keys.DATA_DIR)), io));
         try {
             target.start(group, transport.serverChannelClass());
         } catch (Exception e) {

@@ -65,14 +65,16 @@ class ArchitectureTest {
 
     /**
      * The server sees the frontend through the target and its config ({@code iscsi},
-     * {@code iscsi.config}), the storage and ALUA interface ({@code iscsi.lun}) and the sessions
+     * {@code iscsi.config}), the storage and ALUA interface ({@code iscsi.lun}), the reservation
+     * store it persists or replicates ({@code iscsi.reservation}) and the sessions
      * it reports; never the PDU, login, session or SCSI internals.
      */
     @Test
     void theServerUsesOnlyTheFrontendsPublicApi() {
         noClasses().that().resideInAPackage(SERVER + "..")
                 .should().dependOnClassesThat(resideInAPackage(FRONTEND + "..")
-                        .and(not(resideInAnyPackage(FRONTEND, FRONTEND + ".config", FRONTEND + ".lun")))
+                        .and(not(resideInAnyPackage(FRONTEND, FRONTEND + ".config", FRONTEND + ".lun",
+                                FRONTEND + ".reservation")))
                         .and(not(type(SessionInfo.class))))
                 .check(main);
     }
