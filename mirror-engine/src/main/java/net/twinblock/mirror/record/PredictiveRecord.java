@@ -57,6 +57,12 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Thread-safe; nothing blocks the caller. File writes run on the executor given to
  * {@code open}. Futures complete on that executor or on the replicator's thread (the link), so
  * continuations must not block either.
+ *
+ * <p>Why one class of some 650 lines: admission, eviction, update batching and flush cleaning
+ * share one lock and one invariant (every extent a write may have left different on the two
+ * nodes is in the files before that write goes out, and stays there until a flush of both covers
+ * it). Split across classes, that invariant would be split too; the set bookkeeping it needs is
+ * already apart in {@link LruExtentSet}, the prediction in {@link Predictor}.
  */
 public final class PredictiveRecord implements AutoCloseable {
 
