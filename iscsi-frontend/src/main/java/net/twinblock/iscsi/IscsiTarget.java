@@ -62,7 +62,12 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
      * command that made it gets GOOD (APTPL files on one node; the peer too on a pair).
      */
     public IscsiTarget(IscsiTargetConfig cfg, CommandObserver observer, ReservationStore reservations) {
-        this(cfg, new ObservedExecutor(new ScsiCommandDispatcher(cfg.luns(), reservations), observer));
+        this(cfg, new ScsiCommandDispatcher(cfg.luns(), reservations), observer);
+    }
+
+    private IscsiTarget(IscsiTargetConfig cfg, ScsiCommandDispatcher dispatcher, CommandObserver observer) {
+        this(cfg, new ObservedExecutor(dispatcher, observer));
+        dispatcher.abortTasksThrough(registry::abortTasks); // PREEMPT AND ABORT reaches the sessions
     }
 
     /** A target over another SCSI layer: tests drive the session layer with a scripted one. */

@@ -28,7 +28,7 @@ final class LunReservations {
     private final ReservationStore store;
     private final Consumer<ReservationChange> applied;
     private volatile ReservationState state;
-    private CompletableFuture<Void> tail = CompletableFuture.completedFuture(null);
+    private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     LunReservations(int lun, ReservationStore store, Consumer<ReservationChange> applied) {
         this.lun = lun;
@@ -43,21 +43,22 @@ final class LunReservations {
 
     /**
      * Queues a change: {@code decide} sees the state every earlier change left, and may throw
-     * {@link CheckCondition} or {@link ReservationConflict} to refuse. Completes once the
-     * store has the change and this LU enforces it.
+     * {@link CheckCondition} or {@link ReservationConflict} to refuse. Completes, with the
+     * notices the change owed, once the store has the change and this LU enforces it.
      */
-    CompletableFuture<Void> change(Function<ReservationState, Outcome> decide) {
+    CompletableFuture<List<ReservationNotice>> change(Function<ReservationState, Outcome> decide) {
         synchronized (this) {
-            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenCompose(v -> {
+            CompletableFuture<List<ReservationNotice>> next = tail.exceptionally(e -> null).thenCompose(v -> {
                 ReservationState before = state;
                 Outcome o = decide.apply(before);
                 if (o.after().equals(before) && o.notices().isEmpty()) {
-                    return CompletableFuture.completedFuture(null);
+                    return CompletableFuture.completedFuture(List.<ReservationNotice>of());
                 }
                 ReservationChange c = new ReservationChange(lun, before, o.after(), o.notices());
-                return store.apply(c).thenRun(() -> {
+                return store.apply(c).thenApply(done -> {
                     state = c.after();
                     applied.accept(c);
+                    return c.notices();
                 });
             });
             tail = next;

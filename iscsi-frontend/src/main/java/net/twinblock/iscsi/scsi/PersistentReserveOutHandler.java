@@ -4,11 +4,14 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.iscsi.reservation.InitiatorPort;
 import net.twinblock.iscsi.reservation.PrType;
+import net.twinblock.iscsi.reservation.ReservationEvent;
+import net.twinblock.iscsi.reservation.ReservationNotice;
 
 /**
  * PERSISTENT RESERVE OUT (SPC-4 §6.15): checks the CDB and parameter list here, decides in
  * {@link PrOutRules} against the LU's state in turn, and answers GOOD only once the LU's
- * {@link LunReservations} (and through it the store) has the change.
+ * {@link LunReservations} (and through it the store) has the change; PREEMPT AND ABORT also
+ * waits until the preempted nexuses' tasks on the LU are aborted.
  */
 final class PersistentReserveOutHandler implements CommandHandler {
 
@@ -49,8 +52,14 @@ final class PersistentReserveOutHandler implements CommandHandler {
         PrOutParameters params = PrOutParameters.parse(op, list, relativePort, task.lu().portGroup().peer() != null);
         InitiatorPort nexus = task.dispatcher().initiatorPort(task);
         PrType chosen = type;
-        return task.dispatcher().reservations(task.request().lun())
+        int lun = task.request().lun();
+        return task.dispatcher().reservations(lun)
                 .change(s -> PrOutRules.apply(op, s, nexus, chosen, params))
+                .thenCompose(notices -> op != ScsiOpcode.PERSISTENT_RESERVE_OUT_PREEMPT_AND_ABORT
+                        ? CompletableFuture.completedFuture(null)
+                        : task.dispatcher().abortTasksOf(lun, notices.stream()
+                                .filter(n -> n.event() == ReservationEvent.REGISTRATIONS_PREEMPTED)
+                                .map(ReservationNotice::to).toList()))
                 .thenApply(v -> ScsiResponses.good(length, task.edtl()));
     }
 

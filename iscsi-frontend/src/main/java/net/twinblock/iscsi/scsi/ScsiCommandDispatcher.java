@@ -2,7 +2,9 @@ package net.twinblock.iscsi.scsi;
 
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -10,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.StorageException;
 import net.twinblock.iscsi.reservation.InitiatorPort;
+import net.twinblock.iscsi.reservation.Registration;
 import net.twinblock.iscsi.reservation.ReservationChange;
 import net.twinblock.iscsi.reservation.ReservationNotice;
 import net.twinblock.iscsi.reservation.ReservationStore;
@@ -33,6 +36,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     /** Only for LUs where COMPARE AND WRITE is supported; other LUs' writes skip the gate. */
     private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
     private final Map<Integer, LunReservations> reservations = new TreeMap<>();
+    private volatile TaskAborter aborter = TaskAborter.NONE;
 
     /** A device server whose reservations live only in memory (tests, embedders without a disk). */
     public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns) {
@@ -313,6 +317,20 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     Map<Integer, LogicalUnit> luns() {
         return luns;
+    }
+
+    /** Lets PREEMPT AND ABORT end the preempted nexuses' tasks (the session layer supplies it). */
+    public void abortTasksThrough(TaskAborter taskAborter) {
+        this.aborter = Objects.requireNonNull(taskAborter, "taskAborter");
+    }
+
+    /** Aborts the LU's tasks of the nexuses the registrations covered (their registrations are gone). */
+    CompletableFuture<Void> abortTasksOf(int lun, List<Registration> preempted) {
+        if (preempted.isEmpty()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        LogicalUnit lu = luns.get(lun);
+        return aborter.abort(lun, nexus -> preempted.stream().anyMatch(r -> r.covers(initiatorPort(nexus, lu))));
     }
 
     LunReservations reservations(int lun) {

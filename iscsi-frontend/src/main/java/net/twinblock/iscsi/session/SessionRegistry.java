@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
+import net.twinblock.iscsi.scsi.Nexus;
 
 /**
  * The target's table of sessions, by TSIH and by initiator port (name + ISID). It assigns
@@ -105,6 +106,17 @@ public final class SessionRegistry {
         List<CompletableFuture<Void>> all = new ArrayList<>();
         for (Session s : sessions()) {
             all.add(s.abortOnLoop(which));
+        }
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
+    }
+
+    /** Aborts the tasks for {@code lun} of the sessions whose nexus {@code of} accepts (PREEMPT AND ABORT). */
+    public CompletableFuture<Void> abortTasks(int lun, Predicate<Nexus> of) {
+        List<CompletableFuture<Void>> all = new ArrayList<>();
+        for (Session s : sessions()) {
+            if (of.test(s.nexus())) {
+                all.add(s.abortOnLoop(t -> t.lun == lun));
+            }
         }
         return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new));
     }

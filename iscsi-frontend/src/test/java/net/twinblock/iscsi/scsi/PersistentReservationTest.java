@@ -274,6 +274,27 @@ class PersistentReservationTest {
     }
 
     @Test
+    void preemptAndAbortAbortsThePreemptedNexusesTasksBeforeGood() {
+        try (ScsiHarness h = harness()) {
+            List<java.util.function.Predicate<Nexus>> aborted = new ArrayList<>();
+            h.dispatcher.abortTasksThrough((lun, of) -> {
+                aborted.add(of);
+                return CompletableFuture.completedFuture(null);
+            });
+            prout(h, A, REGISTER, null, 0, KEY_A, 0).assertGood();
+            prout(h, B, REGISTER, null, 0, KEY_B, 0).assertGood();
+            prout(h, A, RESERVE, PrType.WRITE_EXCLUSIVE, KEY_A, 0, 0).assertGood();
+            prout(h, B, PREEMPT, PrType.WRITE_EXCLUSIVE, KEY_B, KEY_A, 0).assertGood();
+            assertEquals(0, aborted.size(), "PREEMPT alone aborts nothing");
+            prout(h, A, REGISTER, null, 0, KEY_A, 0).assertGood();
+            prout(h, B, PREEMPT_AND_ABORT, PrType.WRITE_EXCLUSIVE, KEY_B, KEY_A, 0).assertGood();
+            assertEquals(1, aborted.size());
+            assertTrue(aborted.get(0).test(A), "A's tasks are aborted");
+            assertTrue(!aborted.get(0).test(B) && !aborted.get(0).test(C), "nobody else's");
+        }
+    }
+
+    @Test
     void preemptWithoutAReservationRemovesRegistrationsOnly() {
         try (ScsiHarness h = harness()) {
             login(h, A, B);
