@@ -131,8 +131,8 @@ class ChecksumScanTest {
             pair.proxy.restore();
             ResyncTest.awaitInSync(pair.primary, pair.secondary);
 
-            long differing = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_blocks_differing");
-            long copied = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_blocks_copied");
+            long differing = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_differing_blocks_total");
+            long copied = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_copied_blocks_total");
             System.out.println("checksum resync: " + differing + " blocks differed, " + copied + " copied");
             assertEquals((long) writes * BLOCKS_PER_REGION, differing, "the written regions, nothing else");
             assertEquals(differing, copied);
@@ -171,8 +171,8 @@ class ChecksumScanTest {
             pair.restartPrimary();
             pair.proxy.restore();
             await("checksum resync a quarter done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> ResyncTest.metric(pair.primary, "twinblock_resync_checksum_region") >= 256);
-            long before = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_region");
+                    .until(() -> ResyncTest.metric(pair.primary, "twinblock_resync_checksum_regions_done") >= 256);
+            long before = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_regions_done");
             assertTrue(before < 1024, "the scan finished before the crash: " + before);
             pair.killAndRestartSecondary();
             ResyncTest.awaitInSync(pair.primary, pair.secondary);

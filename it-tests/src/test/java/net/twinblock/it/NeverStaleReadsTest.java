@@ -152,9 +152,9 @@ class NeverStaleReadsTest {
             if (writerFailure.get() != null) {
                 throw new AssertionError("the writer through the primary failed", writerFailure.get());
             }
-            long local = NodeMetrics.value(pair.secondary(), "twinblock_record_reads_local");
-            long queried = NodeMetrics.value(pair.secondary(), "twinblock_record_reads_after_status_query");
-            long queryFailures = NodeMetrics.value(pair.secondary(), "twinblock_record_status_query_failures");
+            long local = NodeMetrics.value(pair.secondary(), "twinblock_record_reads_local_total");
+            long queried = NodeMetrics.value(pair.secondary(), "twinblock_record_reads_after_status_query_total");
+            long queryFailures = NodeMetrics.value(pair.secondary(), "twinblock_record_status_query_failures_total");
             System.out.println("never-stale reads: " + writes.get() + " writes via the primary, " + hotReads
                     + " hot and " + farReads + " far reads via the secondary (" + newerThanFloor + " blocks newer than"
                     + " the acknowledged floor: writes in flight), " + retried + " retryable failures while not in sync; secondary"

@@ -95,9 +95,9 @@ class PowerCutTest {
         long blockBytes = 512;
         return "record extents compared " + NodeMetrics.value(primary, "twinblock_record_resync_bytes_total")
                 + " bytes, copied " + NodeMetrics.value(primary, "twinblock_record_resync_bytes_copied_total")
-                + "; bitmap regions copied " + NodeMetrics.value(primary, "twinblock_resync_bytes_copied")
+                + "; bitmap regions copied " + NodeMetrics.value(primary, "twinblock_resync_copied_bytes_total")
                 + " bytes; checksum resync copied "
-                + NodeMetrics.value(primary, "twinblock_resync_checksum_blocks_copied") * blockBytes + " bytes";
+                + NodeMetrics.value(primary, "twinblock_resync_checksum_copied_blocks_total") * blockBytes + " bytes";
     }
 
     private static String[] with(String[] args, String more) {

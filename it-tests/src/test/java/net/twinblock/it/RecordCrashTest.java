@@ -77,8 +77,8 @@ class RecordCrashTest {
             NodeProcess restarted = pair.restartPrimary();
             long resyncBytes = NodeMetrics.value(restarted, "twinblock_record_resync_bytes_total");
             long resyncExtents = NodeMetrics.value(restarted, "twinblock_record_resync_extents_total");
-            long fullCopies = NodeMetrics.value(restarted, "twinblock_mirror_full_copies")
-                    + NodeMetrics.value(pair.secondary(), "twinblock_mirror_full_copies");
+            long fullCopies = NodeMetrics.value(restarted, "twinblock_mirror_full_copies_total")
+                    + NodeMetrics.value(pair.secondary(), "twinblock_mirror_full_copies_total");
             System.out.println("record crash resync: " + resyncBytes + " bytes in " + resyncExtents
                     + " record extents copied after SIGKILL of the primary (bound " + (long) CAPACITY * EXTENT
                     + ", volume " + LUN_BYTES + "); " + writer.acked.get() + " steady writes acknowledged before"

@@ -36,18 +36,18 @@ class RecordHitRateTest {
                 long lba = randomSlot(random);
                 host.write(lba, PairClient.pattern(lba, ++seq, 4096), false);
             }
-            long hostWritesBefore = NodeMetrics.value(pair.primary(), "twinblock_record_host_writes");
-            long recordWritesBefore = NodeMetrics.value(pair.primary(), "twinblock_record_writes");
-            long missesBefore = NodeMetrics.value(pair.primary(), "twinblock_record_misses");
+            long hostWritesBefore = NodeMetrics.value(pair.primary(), "twinblock_record_host_writes_total");
+            long recordWritesBefore = NodeMetrics.value(pair.primary(), "twinblock_record_writes_total");
+            long missesBefore = NodeMetrics.value(pair.primary(), "twinblock_record_misses_total");
 
             for (int i = 0; i < MEASURED_WRITES; i++) {
                 long lba = randomSlot(random);
                 host.write(lba, PairClient.pattern(lba, ++seq, 4096), false);
             }
 
-            long hostWrites = NodeMetrics.value(pair.primary(), "twinblock_record_host_writes") - hostWritesBefore;
-            long recordWrites = NodeMetrics.value(pair.primary(), "twinblock_record_writes") - recordWritesBefore;
-            long misses = NodeMetrics.value(pair.primary(), "twinblock_record_misses") - missesBefore;
+            long hostWrites = NodeMetrics.value(pair.primary(), "twinblock_record_host_writes_total") - hostWritesBefore;
+            long recordWrites = NodeMetrics.value(pair.primary(), "twinblock_record_writes_total") - recordWritesBefore;
+            long misses = NodeMetrics.value(pair.primary(), "twinblock_record_misses_total") - missesBefore;
             double per1000 = 1000.0 * recordWrites / hostWrites;
             System.out.println("record hit rate: " + hostWrites + " random 4 KiB host writes over a "
                     + WORKING_SET / (1024 * 1024) + " MiB working set after warm-up: " + misses + " misses, "

@@ -74,7 +74,7 @@ class ResyncBench {
             ResyncTest.awaitInSync(pair.primary, pair.secondary);
             double s = seconds(t0);
             double resync = seconds(linked);
-            long copied = ResyncTest.metric(pair.primary, "twinblock_resync_bytes_copied");
+            long copied = ResyncTest.metric(pair.primary, "twinblock_resync_copied_bytes_total");
             System.out.printf("bench: bitmap resync: %d regions (%d MiB) in %.2f s = %.1f MB/s once linked; %.2f s"
                     + " = %.1f MB/s incl. reconnect%n", regions, copied >> 20, resync, copied / resync / 1e6, s,
                     copied / s / 1e6);
@@ -92,7 +92,7 @@ class ResyncBench {
             ResyncTest.awaitInSync(pair.primary, pair.secondary);
             s = seconds(t0);
             resync = seconds(linked);
-            long blocks = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_blocks_copied");
+            long blocks = ResyncTest.metric(pair.primary, "twinblock_resync_checksum_copied_blocks_total");
             System.out.printf("bench: checksum resync: %d MiB compared, %d MiB copied in %.2f s = %.1f MB/s scanned"
                     + " once linked; %.2f s = %.1f MB/s incl. reconnect%n", LUN >> 20, blocks * BLOCK >> 20, resync,
                     LUN / resync / 1e6, s, LUN / s / 1e6);
@@ -134,11 +134,11 @@ class ResyncBench {
                 CompletableFuture<HttpResponse<String>> verify = verify(primary);
                 await().atMost(Duration.ofSeconds(30)).until(
                         () -> ResyncTest.metric(primary, "twinblock_scrub_running") == 1 || verify.isDone());
-                long scanned0 = scrubMetric(primary, "twinblock_scrub_regions_scanned_total");
+                long scanned0 = scrubMetric(primary, "twinblock_scrub_scanned_regions_total");
                 long t0 = System.nanoTime();
                 long[] b = writeRound(host, rnd, writes, lunBytes);
                 double s = seconds(t0);
-                long scanned1 = scrubMetric(primary, "twinblock_scrub_regions_scanned_total");
+                long scanned1 = scrubMetric(primary, "twinblock_scrub_scanned_regions_total");
                 throttledRounds += scrubMetric(primary, "twinblock_scrub_throttled") == 1 ? 1 : 0;
                 endedEarly += verify.isDone() ? 1 : 0;
                 HttpResponse<String> r = verify.get(5, TimeUnit.MINUTES);

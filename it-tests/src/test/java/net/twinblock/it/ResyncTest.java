@@ -236,12 +236,12 @@ class ResyncTest {
                 writer.close();
             }
             long marked = metric(pair.primary, "twinblock_resync_last_regions_marked");
-            long copied = metric(pair.primary, "twinblock_resync_bytes_copied");
+            long copied = metric(pair.primary, "twinblock_resync_copied_bytes_total");
             System.out.println("bitmap resync: " + marked + " regions marked, " + copied + " bytes copied");
             assertTrue(marked > 0 && marked <= WRITTEN_REGIONS, marked + " regions marked");
             assertEquals(marked * REGION, copied, "bytes copied must be the marked regions, no more");
-            assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies"), "a full copy ran");
-            assertEquals(1, metric(pair.primary, "twinblock_resync_bitmap_resyncs"));
+            assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies_total"), "a full copy ran");
+            assertEquals(1, metric(pair.primary, "twinblock_resync_bitmap_resyncs_total"));
             writer.verify(pair.primary);
             primaryImage = PairProcesses.image(pair.primary);
             secondaryImage = PairProcesses.image(pair.secondary);
@@ -263,8 +263,8 @@ class ResyncTest {
             pair.proxy.cut();
             // What it flushed is counted once it has stopped (and put the rest back on the bitmap).
             await("the first resync stopped").atMost(Duration.ofSeconds(30))
-                    .until(() -> metric(pair.primary, "twinblock_resync_bytes_copied") > 0);
-            long firstCopied = metric(pair.primary, "twinblock_resync_bytes_copied");
+                    .until(() -> metric(pair.primary, "twinblock_resync_copied_bytes_total") > 0);
+            long firstCopied = metric(pair.primary, "twinblock_resync_copied_bytes_total");
             assertTrue(firstCopied > 0 && firstCopied < marked * REGION, firstCopied + " bytes copied by the first run");
 
             pair.proxy.throttle(0);
@@ -274,11 +274,11 @@ class ResyncTest {
             System.out.println("interrupted bitmap resync: " + marked + " regions marked, " + firstCopied / REGION
                     + " copied before the cut, " + second + " after");
             assertEquals(marked - firstCopied / REGION, second, "the second link copies what the first did not flush");
-            assertEquals(marked * REGION, metric(pair.primary, "twinblock_resync_bytes_copied"),
+            assertEquals(marked * REGION, metric(pair.primary, "twinblock_resync_copied_bytes_total"),
                     "bytes copied over both links must be the marked regions, once");
-            assertEquals(1, metric(pair.primary, "twinblock_resync_bitmap_resyncs"));
-            assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies"), "a full copy ran");
-            assertEquals(0, metric(pair.primary, "twinblock_resync_checksum_regions_scanned"), "a checksum scan ran");
+            assertEquals(1, metric(pair.primary, "twinblock_resync_bitmap_resyncs_total"));
+            assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies_total"), "a full copy ran");
+            assertEquals(0, metric(pair.primary, "twinblock_resync_checksum_scanned_regions_total"), "a checksum scan ran");
             assertTrue(pair.primary.logText().contains("continuing from the bitmap"), pair.primary.logTail(30));
             stopBothAndCompare(pair);
         }
@@ -377,8 +377,8 @@ class ResyncTest {
             NodeProcess rejoined = pair.restartFirstPrimaryAsSecondary();
             awaitInSync(pair.secondary, rejoined);
             assertEquals(1, metric(pair.secondary, "twinblock_resync_last_regions_marked"));
-            assertEquals(REGION, metric(pair.secondary, "twinblock_resync_bytes_copied"));
-            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "a full copy ran");
+            assertEquals(REGION, metric(pair.secondary, "twinblock_resync_copied_bytes_total"));
+            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies_total"), "a full copy ran");
             assertArrayEquals(before, readInSync(rejoined, pair.secondary, 100, before.length));
             assertArrayEquals(after, readInSync(rejoined, pair.secondary, 4000, after.length));
             newPrimaryImage = PairProcesses.image(pair.secondary);
@@ -418,9 +418,9 @@ class ResyncTest {
             NodeProcess rejoined = pair.primary;
             long marked = metric(pair.secondary, "twinblock_resync_last_regions_marked");
             System.out.println("rejoin after failover: " + marked + " regions copied (bitmap plus the record's extents)");
-            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "a full copy ran");
-            assertEquals(0, metric(pair.secondary, "twinblock_resync_checksum_regions_scanned"), "a full scan ran");
-            assertEquals(1, metric(pair.secondary, "twinblock_resync_bitmap_resyncs"));
+            assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies_total"), "a full copy ran");
+            assertEquals(0, metric(pair.secondary, "twinblock_resync_checksum_scanned_regions_total"), "a full scan ran");
+            assertEquals(1, metric(pair.secondary, "twinblock_resync_bitmap_resyncs_total"));
             assertTrue(marked > 0 && marked < 1024, marked + " regions copied: the whole volume");
             after.verify(pair.secondary);
             after.verifyInSync(rejoined, pair.secondary);
@@ -467,7 +467,7 @@ class ResyncTest {
                 pair.secondary.logTail(20));
         assertTrue(old.logText().contains("split brain"), old.logTail(20));
         assertEquals(1, metric(old, "twinblock_pair_split_brain"));
-        assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies"), "data was copied anyway");
+        assertEquals(0, metric(pair.secondary, "twinblock_mirror_full_copies_total"), "data was copied anyway");
 
         // Each node shows both sides: its own name and generations, and the other's as it sent them.
         String[] survivor = splitBrainSides(PairProcesses.admin(pair.secondary, "/status"));
@@ -496,7 +496,7 @@ class ResyncTest {
     /** After resolve: a full copy from the survivor, its write on both, the loser's own write gone, identical images. */
     private static void assertHealed(Pair pair, NodeProcess old) throws IOException {
         awaitInSync(pair.secondary, old);
-        assertEquals(1, metric(pair.secondary, "twinblock_mirror_full_copies"));
+        assertEquals(1, metric(pair.secondary, "twinblock_mirror_full_copies_total"));
         assertEquals(0, metric(old, "twinblock_pair_split_brain"));
         assertArrayEquals(WINNER, readInSync(old, pair.secondary, 2000, 4096), "the winner's write must be on both");
         assertArrayEquals(new byte[4096], readInSync(old, pair.secondary, 6000, 4096),

@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.server.admin.AdminReply;
 import net.twinblock.server.admin.AdminRequest;
+import net.twinblock.server.admin.HealthReport;
 import net.twinblock.server.admin.MetricsReport;
 import net.twinblock.server.admin.NodeView;
 import net.twinblock.server.admin.StatusReport;
@@ -55,6 +56,11 @@ final class AdminActions {
     /** GET /metrics: Prometheus text. */
     CompletableFuture<AdminReply> metrics(AdminRequest r) {
         return CompletableFuture.completedFuture(AdminReply.prometheus(MetricsReport.of(node)));
+    }
+
+    /** GET /health: 200 while hosts' I/O is served, 503 with the reason while it is not. */
+    CompletableFuture<AdminReply> health(AdminRequest r) {
+        return CompletableFuture.completedFuture(HealthReport.of(node));
     }
 
     /**

@@ -28,6 +28,8 @@ enum AdminVerb {
     STATUS("status", "GET", "/status", null, AdminVerb::noOptions, AdminVerb::zero, false, AdminActions::status),
     /** Read by Prometheus, not by the CLI. */
     METRICS(null, "GET", "/metrics", null, null, null, false, AdminActions::metrics),
+    /** Read by load balancers and cluster managers: 200 while the node takes I/O, else 503. */
+    HEALTH(null, "GET", "/health", null, null, null, false, AdminActions::health),
     PROMOTE("promote", "POST", "/promote", "there is no pair to promote in", AdminVerb::promoteOptions, AdminVerb::zero, false,
             AdminActions::promote),
     RESOLVE("resolve", "POST", "/resolve", "there is no pair to resolve", AdminVerb::resolveOptions, AdminVerb::zero, true,

@@ -122,11 +122,12 @@ public final class MetricsReport {
         out.append("twinblock_mirror_frames_per_write{path=\"large\"} ").append(ratio(largeFrames, largeWrites))
                 .append('\n');
 
-        // Whatever else the engine counts (it grows faster than this report): one gauge each.
+        // Everything else the engine counts, named and typed by EngineMetrics' table.
         new TreeMap<>(m.counters()).forEach((name, value) -> {
             if (!NAMED.contains(name)) {
-                String metric = "twinblock_" + name.replaceAll("[^a-zA-Z0-9_]", "_");
-                gauge(out, metric, "Mirror engine counter " + name + ".", value);
+                EngineMetrics.Metric metric = EngineMetrics.of(name);
+                header(out, metric.name(), metric.type(), metric.help());
+                out.append(metric.name()).append(' ').append(metric.format(value)).append('\n');
             }
         });
     }
