@@ -16,6 +16,9 @@ import java.util.logging.Logger;
  * {@code 2026-11-03T10:15:30.123Z INFO  Node: serving ...}. One line per record so grep, journald
  * and the test harness see whole events; an exception is summarised on the same line (type,
  * message, the frame that threw, and its causes) rather than as a multi-line stack trace.
+ * Under systemd (stderr is the journal: {@code JOURNAL_STREAM} is set) a line starts instead with
+ * its syslog priority, {@code <6>Node: serving ...}, and no time: journald adds its own and
+ * files the level as the entry's priority (sd-daemon(3)).
  */
 public final class LogSetup {
 
@@ -48,7 +51,7 @@ public final class LogSetup {
                 stream.flush();
             }
         };
-        h.setFormatter(new OneLine());
+        h.setFormatter(new OneLine(System.getenv("JOURNAL_STREAM") != null));
         h.setLevel(Level.ALL);
         root.addHandler(h);
         root.setLevel(Level.INFO);
@@ -68,12 +71,27 @@ public final class LogSetup {
 
     /** The one-line format. */
     static final class OneLine extends Formatter {
+        private final boolean journal;
+
+        OneLine() {
+            this(false);
+        }
+
+        /** {@code journal}: the priority prefix journald reads, and no timestamp. */
+        OneLine(boolean journal) {
+            this.journal = journal;
+        }
+
         @Override
         public String format(LogRecord r) {
             StringBuilder line = new StringBuilder(160);
-            line.append(TIME.format(Instant.ofEpochMilli(r.getMillis()).atOffset(ZoneOffset.UTC)));
-            line.append(' ').append(levelName(r.getLevel()));
-            line.append(' ').append(shortName(r.getLoggerName())).append(": ");
+            if (journal) {
+                line.append('<').append(syslogPriority(r.getLevel())).append('>');
+            } else {
+                line.append(TIME.format(Instant.ofEpochMilli(r.getMillis()).atOffset(ZoneOffset.UTC)));
+                line.append(' ').append(levelName(r.getLevel())).append(' ');
+            }
+            line.append(shortName(r.getLoggerName())).append(": ");
             line.append(flatten(formatMessage(r)));
             Throwable t = r.getThrown();
             for (int depth = 0; t != null && depth < 5; depth++, t = t.getCause()) {
@@ -101,6 +119,12 @@ public final class LogSetup {
                 return "INFO ";
             }
             return "DEBUG";
+        }
+
+        /** err 3, warning 4, info 6, debug 7. */
+        private static int syslogPriority(Level level) {
+            int v = level.intValue();
+            return v >= Level.SEVERE.intValue() ? 3 : v >= Level.WARNING.intValue() ? 4 : v >= Level.INFO.intValue() ? 6 : 7;
         }
 
         private static String shortName(String logger) {

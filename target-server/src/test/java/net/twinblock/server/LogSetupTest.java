@@ -38,4 +38,17 @@ class LogSetupTest {
         assertTrue(line.contains("java.io.UncheckedIOException: pwrite"), line);
         assertTrue(line.contains("caused by java.io.IOException: Input/output error"), line);
     }
+
+    @Test
+    void underTheJournalALineIsSyslogPriorityThenMessageWithoutTime() {
+        LogRecord r = new LogRecord(Level.WARNING, "peer gone");
+        r.setLoggerName("net.twinblock.server.Node");
+        assertEquals("<4>Node: peer gone" + System.lineSeparator(), new LogSetup.OneLine(true).format(r));
+        r.setLevel(Level.SEVERE);
+        assertTrue(new LogSetup.OneLine(true).format(r).startsWith("<3>Node: "));
+        r.setLevel(Level.INFO);
+        assertTrue(new LogSetup.OneLine(true).format(r).startsWith("<6>Node: "));
+        r.setLevel(Level.FINE);
+        assertTrue(new LogSetup.OneLine(true).format(r).startsWith("<7>Node: "));
+    }
 }
