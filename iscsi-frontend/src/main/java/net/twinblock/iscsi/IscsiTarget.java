@@ -23,6 +23,7 @@ import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
+import net.twinblock.iscsi.reservation.ReservationChange;
 import net.twinblock.iscsi.reservation.ReservationStore;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
@@ -44,6 +45,8 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
 
     private final IscsiTargetConfig cfg;
     private final ScsiTaskExecutor executor;
+    /** The device server, when this target runs its own (null over a scripted SCSI layer). */
+    private final ScsiCommandDispatcher dispatcher;
     private final SessionRegistry registry = new SessionRegistry();
     private final ChannelGroup listeners = new DefaultChannelGroup("iscsi-portals", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("iscsi-connections",
@@ -66,14 +69,33 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     }
 
     private IscsiTarget(IscsiTargetConfig cfg, ScsiCommandDispatcher dispatcher, CommandObserver observer) {
-        this(cfg, new ObservedExecutor(dispatcher, observer));
-        dispatcher.abortTasksThrough(registry::abortTasks); // PREEMPT AND ABORT reaches the sessions
+        this(cfg, new ObservedExecutor(dispatcher, observer), dispatcher);
+    }
+
+    /**
+     * Enforces a reservation change the other node of a pair made (it arrives over the peer
+     * link): the LU's state becomes {@code change.after()} and its unit attentions are raised
+     * on this node's I_T nexuses.
+     */
+    public CompletableFuture<Void> adoptReservationChange(ReservationChange change) {
+        if (dispatcher == null) {
+            throw new IllegalStateException("this target runs a scripted SCSI layer");
+        }
+        return dispatcher.adoptReservationChange(change);
     }
 
     /** A target over another SCSI layer: tests drive the session layer with a scripted one. */
     public IscsiTarget(IscsiTargetConfig cfg, ScsiTaskExecutor executor) {
+        this(cfg, executor, (ScsiCommandDispatcher) null);
+    }
+
+    private IscsiTarget(IscsiTargetConfig cfg, ScsiTaskExecutor executor, ScsiCommandDispatcher dispatcher) {
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.dispatcher = dispatcher;
+        if (dispatcher != null) {
+            dispatcher.abortTasksThrough(registry::abortTasks); // PREEMPT AND ABORT reaches the sessions
+        }
     }
 
     /** Binds every portal. Throws (and binds nothing) if one cannot be bound. */

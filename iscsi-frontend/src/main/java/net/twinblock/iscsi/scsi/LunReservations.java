@@ -65,4 +65,20 @@ final class LunReservations {
             return next;
         }
     }
+
+    /**
+     * Takes a change decided elsewhere (the other node of a pair, whose store already has it):
+     * in turn with local changes, it becomes this LU's state and raises its unit attentions on
+     * this node's nexuses.
+     */
+    CompletableFuture<Void> adopt(ReservationChange change) {
+        synchronized (this) {
+            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenRun(() -> {
+                state = change.after();
+                applied.accept(change);
+            });
+            tail = next;
+            return next;
+        }
+    }
 }

@@ -319,6 +319,18 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         return luns;
     }
 
+    /**
+     * Adopts a reservation change another node decided (see {@link LunReservations#adopt}); for
+     * an unknown LUN it fails with IllegalArgumentException.
+     */
+    public CompletableFuture<Void> adoptReservationChange(ReservationChange change) {
+        LunReservations r = reservations.get(change.lun());
+        if (r == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("no LUN " + change.lun()));
+        }
+        return r.adopt(change);
+    }
+
     /** Lets PREEMPT AND ABORT end the preempted nexuses' tasks (the session layer supplies it). */
     public void abortTasksThrough(TaskAborter taskAborter) {
         this.aborter = Objects.requireNonNull(taskAborter, "taskAborter");

@@ -63,16 +63,21 @@ final class ScsiHarness implements AutoCloseable {
     }
 
     ScsiHarness(int blockSize, long blocks, boolean thin, PortGroup peer, ReservationStore reservations) {
+        this(blockSize, blocks, thin, peer, reservations, 1);
+    }
+
+    /** A node whose one target port (and port group) is {@code port}: the other node of a pair is 2. */
+    ScsiHarness(int blockSize, long blocks, boolean thin, PortGroup peer, ReservationStore reservations, int port) {
         storage = new HeapBlockStorage(blockSize, blocks, thin, io);
         PortGroup group = new PortGroup() {
             @Override
             public int groupId() {
-                return 1;
+                return port;
             }
 
             @Override
             public int relativePortId() {
-                return 1;
+                return port;
             }
 
             @Override
