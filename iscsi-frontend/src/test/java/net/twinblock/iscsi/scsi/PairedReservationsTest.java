@@ -43,18 +43,36 @@ class PairedReservationsTest {
         }
     }
 
+    /** Two nodes, ports 1 and 2, each passing its changes to the other. */
+    private static final class TwoNodes implements AutoCloseable {
+        final ScsiHarness node1;
+        final ScsiHarness node2;
+
+        TwoNodes() {
+            ForwardingStore toNode2 = new ForwardingStore();
+            ForwardingStore toNode1 = new ForwardingStore();
+            node1 = new ScsiHarness(512, 64, true, null, toNode2, 1);
+            node2 = new ScsiHarness(512, 64, true, null, toNode1, 2);
+            toNode2.peer = node2;
+            toNode1.peer = node1;
+        }
+
+        @Override
+        public void close() {
+            node1.close();
+            node2.close();
+        }
+    }
+
     private static final Nexus HOST1_AT_NODE1 = new Nexus("iqn.2026-11.test:host1", 0x400001000001L, 1);
     private static final Nexus HOST1_AT_NODE2 = new Nexus("iqn.2026-11.test:host1", 0x400001000001L, 1);
     private static final Nexus HOST2_AT_NODE2 = new Nexus("iqn.2026-11.test:host2", 0x400001000002L, 1);
 
     @Test
     void aReservationMadeThroughOneNodeIsEnforcedByTheOther() {
-        ForwardingStore toNode2 = new ForwardingStore();
-        ForwardingStore toNode1 = new ForwardingStore();
-        try (ScsiHarness node1 = new ScsiHarness(512, 64, true, null, toNode2, 1);
-             ScsiHarness node2 = new ScsiHarness(512, 64, true, null, toNode1, 2)) {
-            toNode2.peer = node2;
-            toNode1.peer = node1;
+        try (TwoNodes pair = new TwoNodes()) {
+            ScsiHarness node1 = pair.node1;
+            ScsiHarness node2 = pair.node2;
             node1.dispatcher.nexusAdded(HOST1_AT_NODE1);
             tur(node1, HOST1_AT_NODE1);
 
@@ -76,12 +94,9 @@ class PairedReservationsTest {
 
     @Test
     void withoutAllTgPtARegistrationHoldsOnlyThroughItsOwnPort() {
-        ForwardingStore toNode2 = new ForwardingStore();
-        ForwardingStore toNode1 = new ForwardingStore();
-        try (ScsiHarness node1 = new ScsiHarness(512, 64, true, null, toNode2, 1);
-             ScsiHarness node2 = new ScsiHarness(512, 64, true, null, toNode1, 2)) {
-            toNode2.peer = node2;
-            toNode1.peer = node1;
+        try (TwoNodes pair = new TwoNodes()) {
+            ScsiHarness node1 = pair.node1;
+            ScsiHarness node2 = pair.node2;
             prout(node1, HOST1_AT_NODE1, REGISTER, null, 0, KEY_1, 0).assertGood();
             prout(node1, HOST1_AT_NODE1, RESERVE, PrType.EXCLUSIVE_ACCESS, KEY_1, 0, 0).assertGood();
             read(node1, HOST1_AT_NODE1).assertGood();
