@@ -47,8 +47,10 @@ final class ReservationGate {
     /** True if {@code op} from {@code nexus} must end in RESERVATION CONFLICT. */
     static boolean conflicts(ReservationState s, InitiatorPort nexus, ScsiOpcode op) {
         if (s.legacyHolder() != null && !s.legacyHolder().equals(nexus)) {
-            // SPC-2: another nexus's RESERVE leaves only identification and RELEASE (a no-op).
+            // SPC-2: another nexus's RESERVE leaves only identification and RELEASE (a no-op). REPORT
+            // TARGET PORT GROUPS passes too, or a multipath ALUA handler would fail the path.
             return !(op == ScsiOpcode.INQUIRY || op == ScsiOpcode.REPORT_LUNS || op == ScsiOpcode.REQUEST_SENSE
+                    || op == ScsiOpcode.REPORT_TARGET_PORT_GROUPS
                     || op == ScsiOpcode.RELEASE_6 || op == ScsiOpcode.RELEASE_10);
         }
         if (!s.reserved() || s.isHolder(nexus)) {

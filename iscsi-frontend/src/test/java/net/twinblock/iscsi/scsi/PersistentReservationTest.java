@@ -448,6 +448,7 @@ class PersistentReservationTest {
             assertConflict(read(h, B));
             assertConflict(tur(h, B));
             h.run(B, 0, ScsiHarness.inquiry(false, 0, 96), 96, true, false, null).assertGood();
+            h.run(B, 0, cdb(0xa3, 0x0a, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0), 256, true, false, null).assertGood(); // RTPG
             assertConflict(h.run(B, 0, cdb(0x16, 0, 0, 0, 0, 0), 0, false, false, null));
             assertConflict(prout(h, B, REGISTER, null, 0, KEY_B, 0));
             h.run(B, 0, cdb(0x17, 0, 0, 0, 0, 0), 0, false, false, null).assertGood(); // not B's: no-op
