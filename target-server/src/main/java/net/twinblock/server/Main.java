@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import net.twinblock.server.admin.AdminClient;
+import net.twinblock.server.config.AdminAddress;
 import net.twinblock.server.config.ConfigException;
 import net.twinblock.server.config.DefaultConfig;
 import net.twinblock.server.config.Key;
@@ -64,6 +65,13 @@ public final class Main {
             return EXIT_USAGE;
         }
         String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+        if (java.util.Arrays.asList(rest).contains("--help") || java.util.Arrays.asList(rest).contains("-h")) {
+            String help = commandUsage(args[0]);
+            if (help != null) {
+                out.print(help);
+                return EXIT_OK;
+            }
+        }
         try {
             return switch (args[0]) {
                 case "serve" -> serve(rest, err, stopRequested);
@@ -213,13 +221,13 @@ public final class Main {
                     throw new ConfigException("--admin", e.getMessage(), value);
                 }
             } else {
-                admin = NodeConfig.from(RawConfig.read(Path.of(value))).get(Keys.ADMIN_LISTEN);
+                admin = AdminAddress.of(RawConfig.read(Path.of(value)));
             }
         }
         if (admin == null) {
             Path installed = DefaultConfig.ifPresent();
             admin = installed == null ? NodeConfig.defaults().get(Keys.ADMIN_LISTEN)
-                    : NodeConfig.from(RawConfig.read(installed)).get(Keys.ADMIN_LISTEN);
+                    : AdminAddress.of(RawConfig.read(installed));
         }
         return admin;
     }
@@ -267,6 +275,40 @@ public final class Main {
         u.append("\nwithout any lun.* key the node serves LUN 0 of 1G at <data.dir>/lun0.img.\n")
                 .append("exit codes: 0 ok, 1 failed (port in use, node unreachable), 2 bad config or usage.\n");
         return u.toString();
+    }
+
+    /**
+     * {@code COMMAND --help}: that command's lines of the usage (serve: all of it, with the config
+     * keys), and the exit codes; null for a word that is no command.
+     */
+    static String commandUsage(String command) {
+        String all = usage();
+        if (command.equals("serve")) {
+            return all;
+        }
+        StringBuilder u = new StringBuilder();
+        for (String line : all.split("\n")) {
+            boolean first = line.startsWith("  " + command + " ") || line.equals("  " + command);
+            if (first) {
+                // "  status [...]  print ...": the syntax, then the description on lines of its own.
+                String[] parts = line.strip().split("\\s{2,}", 2);
+                u.append("usage: twinblock ").append(parts[0]).append('\n');
+                if (parts.length > 1) {
+                    u.append("       ").append(parts[1]).append('\n');
+                }
+            } else if (u.length() > 0 && line.startsWith("         ")) {
+                u.append("       ").append(line.strip()).append('\n');
+            } else if (u.length() > 0) {
+                break;
+            }
+        }
+        if (u.length() == 0) {
+            return null;
+        }
+        return u + "\n"
+                + "--admin HOST:PORT names the node's admin endpoint; --config FILE reads just admin.listen\n"
+                + "from that file (default: " + DefaultConfig.PATH + " if it exists, else 127.0.0.1:3270).\n"
+                + "exit codes: 0 ok, 1 failed (node unreachable, refused), 2 bad config or usage.\n";
     }
 
     private static void keyLine(StringBuilder u, String name, Key<?> k) {
