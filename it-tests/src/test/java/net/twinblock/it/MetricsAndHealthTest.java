@@ -44,6 +44,11 @@ class MetricsAndHealthTest {
             }
             assertTrue(PairProcesses.metric(pair.primary(), "twinblock_mirror_writes_total{result=\"mirrored\"}")
                     .orElse(0.0) >= 32, "the writes are not counted");
+            // The alert rules in examples/monitoring name only metrics a node exports.
+            String exported = PairProcesses.admin(pair.primary(), "/metrics");
+            for (String name : MonitoringRulesTest.metricNames()) {
+                assertTrue(exported.contains("\n# TYPE " + name + " "), name + " in the alert rules is not exported");
+            }
         }
     }
 
