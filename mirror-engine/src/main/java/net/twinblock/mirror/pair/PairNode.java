@@ -3,7 +3,6 @@ package net.twinblock.mirror.pair;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
-import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
@@ -398,12 +397,11 @@ public final class PairNode implements AutoCloseable {
     // ---- roles ----
 
     private synchronized void becomePrimary() {
-        EventExecutor timer = group.next();
-        // One mirror.on-peer-loss for data and record updates alike.
-        PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout(), timer);
+        // One mirror.on-peer-loss for data and record updates alike; each sender on its own event loop.
+        PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout());
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
-                onPeerLoss, volume.divergence, volume.meta, timer);
-        RecordSender records = new RecordSender(onPeerLoss, volume.record::snapshot);
+                onPeerLoss, volume.divergence, volume.meta, group.next());
+        RecordSender records = new RecordSender(onPeerLoss, group.next(), volume.record::snapshot);
         FileVolume local = volume.local;
         WriteIntent intent = volume.record.becomePrimary(records::send,
                 () -> MirroredVolume.flushBoth(local, r));

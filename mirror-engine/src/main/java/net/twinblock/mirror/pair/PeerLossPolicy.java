@@ -16,12 +16,10 @@ final class PeerLossPolicy {
 
     private final OnPeerLoss mode;
     private final Duration suspendTimeout;
-    private final EventExecutor timer;
 
-    PeerLossPolicy(OnPeerLoss mode, Duration suspendTimeout, EventExecutor timer) {
+    PeerLossPolicy(OnPeerLoss mode, Duration suspendTimeout) {
         this.mode = mode;
         this.suspendTimeout = suspendTimeout;
-        this.timer = timer;
     }
 
     /** CONTINUE: without a link, what would go to the secondary completes on the primary alone. */
@@ -29,8 +27,11 @@ final class PeerLossPolicy {
         return mode == OnPeerLoss.CONTINUE;
     }
 
-    /** SUSPEND: runs {@code giveUp} once the suspend timeout passed; cancel the result when the link is back. */
-    ScheduledFuture<?> holdUntilTimeout(Runnable giveUp) {
+    /**
+     * SUSPEND: runs {@code giveUp} on {@code timer} once the suspend timeout passed; cancel the
+     * result when the link is back. Each sender keeps its own timer (its own event loop).
+     */
+    ScheduledFuture<?> holdUntilTimeout(EventExecutor timer, Runnable giveUp) {
         return timer.schedule(giveUp, suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
     }
 

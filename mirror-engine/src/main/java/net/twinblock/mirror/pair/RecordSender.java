@@ -1,6 +1,7 @@
 package net.twinblock.mirror.pair;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -25,6 +26,7 @@ final class RecordSender {
     private static final Logger LOG = System.getLogger(RecordSender.class.getName());
 
     private final PeerLossPolicy policy;
+    private final EventExecutor timer;
     private final Supplier<byte[]> current;
     private final Object lock = new Object();
     private Channel link;
@@ -43,8 +45,9 @@ final class RecordSender {
         }
     }
 
-    RecordSender(PeerLossPolicy policy, Supplier<byte[]> current) {
+    RecordSender(PeerLossPolicy policy, EventExecutor timer, Supplier<byte[]> current) {
         this.policy = policy;
+        this.timer = timer;
         this.current = current;
     }
 
@@ -64,7 +67,7 @@ final class RecordSender {
             p = new Pending(nextSequence++, snapshot);
             pending = p;
             if (ch == null) {
-                p.timeout = policy.holdUntilTimeout(() -> giveUp(p));
+                p.timeout = policy.holdUntilTimeout(timer, () -> giveUp(p));
             }
         }
         if (ch != null) {
@@ -109,7 +112,7 @@ final class RecordSender {
                     pending = null;
                 } else if (pending.timeout == null) {
                     Pending p = pending;
-                    p.timeout = policy.holdUntilTimeout(() -> giveUp(p));
+                    p.timeout = policy.holdUntilTimeout(timer, () -> giveUp(p));
                 }
             }
         }

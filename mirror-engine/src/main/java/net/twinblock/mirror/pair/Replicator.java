@@ -139,7 +139,7 @@ final class Replicator {
             waiter = new CompletableFuture<>();
             linkWaiters.add(waiter);
         }
-        ScheduledFuture<?> t = policy.holdUntilTimeout(() -> {
+        ScheduledFuture<?> t = policy.holdUntilTimeout(timer, () -> {
             synchronized (lock) {
                 if (!linkWaiters.remove(waiter)) {
                     return;
@@ -288,7 +288,7 @@ final class Replicator {
                     pending.remove(op.sequence);
                     settle.add(degrade(op));
                 } else if (op.timeout == null) {
-                    op.timeout = policy.holdUntilTimeout(() -> giveUp(op));
+                    op.timeout = policy.holdUntilTimeout(timer, () -> giveUp(op));
                 }
             }
         }
@@ -481,7 +481,7 @@ final class Replicator {
         } else {
             // A flush or write that got past ready() just as the link dropped: held like any other.
             pending.put(op.sequence, op);
-            op.timeout = policy.holdUntilTimeout(() -> giveUp(op));
+            op.timeout = policy.holdUntilTimeout(timer, () -> giveUp(op));
         }
     }
 

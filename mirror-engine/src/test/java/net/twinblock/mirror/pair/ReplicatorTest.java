@@ -45,7 +45,7 @@ class ReplicatorTest {
     private Replicator replicator(EmbeddedChannel timer, OnPeerLoss policy) {
         PairMetadata meta = PairMetadata.open(dir.resolve("v.img.meta"), true, SAME_THREAD);
         return new Replicator(new WriteFramer(4096, 4096),
-                new PeerLossPolicy(policy, Duration.ofSeconds(30), timer.eventLoop()), tracker, meta, timer.eventLoop());
+                new PeerLossPolicy(policy, Duration.ofSeconds(30)), tracker, meta, timer.eventLoop());
     }
 
     private static ByteBuf bytes(int n, int fill) {
@@ -268,7 +268,7 @@ class ReplicatorTest {
 
     private Replicator replicator(EmbeddedChannel timer, OnPeerLoss policy, DivergenceTracker t, PairMetadata meta) {
         return new Replicator(new WriteFramer(4096, 4096),
-                new PeerLossPolicy(policy, Duration.ofSeconds(30), timer.eventLoop()), t, meta, timer.eventLoop());
+                new PeerLossPolicy(policy, Duration.ofSeconds(30)), t, meta, timer.eventLoop());
     }
 
     /**
