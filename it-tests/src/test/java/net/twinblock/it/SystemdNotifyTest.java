@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Type=notify as systemd sees it: the node sends READY=1 on the Unix datagram socket named by
- * NOTIFY_SOCKET once it serves, and STOPPING=1 when SIGTERM makes it drain. The socket is the
+ * NOTIFY_SOCKET once it serves, pings WATCHDOG=1 when systemd sets a watchdog, and STOPPING=1
+ * when SIGTERM makes it drain. The socket is the
  * test's own, bound by a small python3 receiver (the JDK 17 cannot bind a Unix datagram socket).
  */
 class SystemdNotifyTest {
@@ -57,9 +58,13 @@ class SystemdNotifyTest {
         reader.start();
         try {
             await("receiver bound").atMost(Duration.ofSeconds(20)).until(() -> received.contains("bound"));
-            try (NodeProcess node = NodeProcess.builder().env("NOTIFY_SOCKET", socket.toString()).start()) {
+            // WatchdogSec=1s as systemd passes it: the node must ping at least every second.
+            try (NodeProcess node = NodeProcess.builder().env("NOTIFY_SOCKET", socket.toString())
+                    .env("WATCHDOG_USEC", "1000000").start()) {
                 await("READY=1").atMost(Duration.ofSeconds(20))
                         .until(() -> received.stream().anyMatch(m -> m.startsWith("READY=1")));
+                await("WATCHDOG=1 pings").atMost(Duration.ofSeconds(5))
+                        .until(() -> received.stream().filter(m -> m.equals("WATCHDOG=1")).count() >= 3);
                 assertTrue(received.stream().noneMatch(m -> m.contains("STOPPING=1")), received::toString);
 
                 assertEquals(0, node.stop());
