@@ -234,7 +234,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         UnaryOperator<PairMetadata.Meta> change = syncing.metadata(s.inSync());
         barrier = barrier.thenCompose(v -> meta.update(change));
         if (!s.inSync()) {
-            LOG.log(Level.INFO, "the primary starts a full copy to this secondary");
+            LOG.log(Level.INFO, "the primary starts a resync to this secondary (its log says which: full copy, bitmap, record or checksum)");
         } else {
             LOG.log(Level.INFO, "this secondary is in sync with its primary");
         }

@@ -1,6 +1,5 @@
 package net.twinblock.mirror.pair;
 
-import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -17,11 +16,11 @@ import net.twinblock.mirror.resync.ScanGeometry;
 /**
  * Crash resync bounded by the predictive record (DESIGN sections 5 and 7): after a crash or a
  * power cut, the extents either node's record held are the only ones whose data may differ, so
- * only they are resynchronised from the primary to the secondary. With a {@link Comparison} both
- * nodes hash each piece and only the blocks that differ are copied (after a power cut the copies
- * may differ either way in blocks no host flushed, but most of a recorded extent is identical);
- * without one every piece is copied. Copies are read and sent under the host writes' range lock,
- * like the full copy, so a copy never lands after a newer write to the same range; they become
+ * only they are resynchronised from the primary to the secondary. Both nodes hash each piece and
+ * only the blocks that differ are copied (after a power cut the copies may differ either way in
+ * blocks no host flushed, but most of a recorded extent is identical). The copier reads and sends
+ * under the host writes' range lock, like the full copy, so a copy never lands after a newer
+ * write to the same range; copies become
  * durable with one FLUSH on the same link at the end, and only then is the pair in sync.
  */
 final class RecordResync {
@@ -40,18 +39,18 @@ final class RecordResync {
     private final int extents;
     private int nextPiece;
     final AtomicLong done = new AtomicLong();
-    /** Bytes sent to the secondary: every piece without a comparison, only differing blocks with one. */
+    /** Bytes of differing blocks sent to the secondary. */
     final AtomicLong copied = new AtomicLong();
     final long total;
 
     /**
      * @param ranges     {offset, length} byte ranges, possibly overlapping; clipped to the volume
-     * @param comparison compares before copying, or null to copy every byte of the ranges
+     * @param comparison how each piece is hashed on both nodes and its differing blocks copied
      */
     RecordResync(MirroredVolume volume, Channel link, List<long[]> ranges, Comparison comparison) {
         this.volume = volume;
         this.link = link;
-        this.comparison = comparison;
+        this.comparison = java.util.Objects.requireNonNull(comparison, "comparison");
         // Merge overlaps (both records usually list the same extents) so nothing is copied twice.
         TreeMap<Long, Long> merged = new TreeMap<>();
         for (long[] r : ranges) {
@@ -98,8 +97,8 @@ final class RecordResync {
     }
 
     CompletableFuture<Void> run() {
-        LOG.log(Level.INFO, "crash resync: {0} {1} recorded extents ({2} bytes) to the secondary {3}",
-                comparison != null ? "comparing" : "copying", extents, total, link.remoteAddress());
+        LOG.log(Level.INFO, "crash resync: comparing {0} recorded extents ({1} bytes) with the secondary {2}",
+                extents, total, link.remoteAddress());
         List<CompletableFuture<Void>> workers = new ArrayList<>();
         for (int i = 0; i < InitialCopy.WINDOW; i++) {
             workers.add(copyNext());
@@ -121,20 +120,10 @@ final class RecordResync {
         }
         long offset = piece[0];
         int length = (int) piece[1];
-        CompletableFuture<Void> one = comparison != null ? compare(offset, length) : copy(offset, length);
-        return one.thenCompose(v -> {
+        return compare(offset, length).thenCompose(v -> {
             done.addAndGet(length);
             return copyNext();
         });
-    }
-
-    private CompletableFuture<Void> copy(long offset, int length) {
-        return volume.ranges().acquire(offset, length)
-                .thenCompose(lease -> volume.local().read(offset, length, PooledByteBufAllocator.DEFAULT)
-                        // Ownership of the buffer passes to the replicator, which releases it once acked.
-                        .thenCompose(buf -> volume.replicator().copyWrite(link, offset, buf))
-                        .whenComplete((ok, err) -> lease.close()))
-                .thenRun(() -> copied.addAndGet(length));
     }
 
     /** Hashes the regions under the piece on both nodes; the copier takes the range lock itself. */
