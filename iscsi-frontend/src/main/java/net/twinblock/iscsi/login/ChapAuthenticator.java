@@ -2,24 +2,22 @@ package net.twinblock.iscsi.login;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 import net.twinblock.iscsi.config.ChapConfig;
 
 /**
- * The security stage of one login: AuthMethod, then CHAP with MD5 (RFC 7143 §12.1.3, RFC 1994),
- * one-way or mutual. Every failure is {@link LoginStatus#AUTHENTICATION_FAILURE} with a reason
- * fit for the log; no reason ever contains a secret.
+ * The security stage of one login: AuthMethod, then CHAP (RFC 7143 §12.1.3, RFC 1994) with the
+ * strongest {@link ChapAlgorithm} both sides have, one-way or mutual. Every failure is
+ * {@link LoginStatus#AUTHENTICATION_FAILURE} with a reason fit for the log; no reason ever
+ * contains a secret.
  */
 final class ChapAuthenticator {
 
-    /** CHAP_A value for MD5, the only algorithm RFC 7143 requires and the one we run. */
-    static final String MD5 = "5";
-    private static final int CHALLENGE_LENGTH = 16;
     /** RFC 7143 §12.1.3: CHAP_C is at most 1024 bytes. */
     private static final int MAX_CHALLENGE_LENGTH = 1024;
 
@@ -36,8 +34,10 @@ final class ChapAuthenticator {
 
     private final ChapConfig cfg;
     private final boolean required;
+    private final List<ChapAlgorithm> allowed;
     private final SecureRandom random;
     private State state = State.START;
+    private ChapAlgorithm algorithm;
     private int id;
     private byte[] challenge;
     private boolean proven;
@@ -45,10 +45,12 @@ final class ChapAuthenticator {
     /**
      * @param required true when a session must authenticate (normal sessions with CHAP configured);
      *                 a discovery session may still use CHAP if the initiator asks and we have credentials
+     * @param allowed  the algorithms we may choose, strongest first
      */
-    ChapAuthenticator(ChapConfig cfg, boolean required, SecureRandom random) {
+    ChapAuthenticator(ChapConfig cfg, boolean required, List<ChapAlgorithm> allowed, SecureRandom random) {
         this.cfg = cfg;
         this.required = required && cfg.required();
+        this.allowed = allowed;
         this.random = random;
     }
 
@@ -111,20 +113,44 @@ final class ChapAuthenticator {
                 : "no acceptable AuthMethod in " + offered + " (no CHAP credentials configured)");
     }
 
-    private void challenge(String algorithms, List<Map.Entry<String, String>> out) throws LoginException {
+    private void challenge(String offered, List<Map.Entry<String, String>> out) throws LoginException {
         if (state != State.CHAP_CHOSEN) {
             throw fail("CHAP_A sent before AuthMethod=CHAP was agreed");
         }
-        if (!Arrays.asList(algorithms.split(",")).contains(MD5)) {
-            throw fail("CHAP_A=" + algorithms + " does not include 5 (MD5)");
+        algorithm = strongestOffered(offered);
+        if (algorithm == null) {
+            throw fail("CHAP_A=" + offered + " offers none of the algorithms this target allows " + allowed);
         }
         id = random.nextInt(256);
-        challenge = new byte[CHALLENGE_LENGTH];
+        challenge = new byte[algorithm.length()];
         random.nextBytes(challenge);
         state = State.CHALLENGED;
-        out.add(Map.entry(LoginKey.CHAP_A.wireName(), MD5));
+        out.add(Map.entry(LoginKey.CHAP_A.wireName(), Integer.toString(algorithm.code())));
         out.add(Map.entry(LoginKey.CHAP_I.wireName(), Integer.toString(id)));
         out.add(Map.entry(LoginKey.CHAP_C.wireName(), ChapEncoding.hex(challenge)));
+    }
+
+    /**
+     * The initiator lists CHAP_A values in its order of preference, and RFC 7143 §12.1.3 lets the
+     * target answer with any of them: we take the strongest we allow, whatever its place in the
+     * list (open-iscsi offers what node.session.auth.chap_algs names, MD5 alone by default).
+     * Values we do not know (6 SHA-1, 8 SHA3-256, garbage) are skipped.
+     */
+    private ChapAlgorithm strongestOffered(String offered) {
+        List<Integer> codes = new ArrayList<>();
+        for (String v : offered.split(",")) {
+            try {
+                codes.add(Integer.parseInt(v.trim()));
+            } catch (NumberFormatException e) {
+                // not an algorithm number: nothing we could run
+            }
+        }
+        for (ChapAlgorithm a : allowed) {
+            if (codes.contains(a.code())) {
+                return a;
+            }
+        }
+        return null;
     }
 
     private void verify(Map<LoginKey, String> keys, List<Map.Entry<String, String>> out) throws LoginException {
@@ -144,7 +170,8 @@ final class ChapAuthenticator {
         // timing nor the reply tells a prober which one was wrong.
         boolean nameOk = MessageDigest.isEqual(name.getBytes(StandardCharsets.UTF_8),
                 cfg.user().getBytes(StandardCharsets.UTF_8));
-        boolean responseOk = MessageDigest.isEqual(got, chapResponse(id, cfg.secret(), challenge));
+        byte[] expected = algorithm.response(id, secretBytes(cfg.secret()), challenge);
+        boolean responseOk = MessageDigest.isEqual(got, expected);
         if (!nameOk) {
             throw fail("unknown CHAP name '" + name + "'");
         }
@@ -179,7 +206,7 @@ final class ChapAuthenticator {
         }
         out.add(Map.entry(LoginKey.CHAP_N.wireName(), cfg.mutualUser()));
         out.add(Map.entry(LoginKey.CHAP_R.wireName(),
-                ChapEncoding.hex(chapResponse(theirId, cfg.mutualSecret(), theirChallenge))));
+                ChapEncoding.hex(algorithm.response(theirId, secretBytes(cfg.mutualSecret()), theirChallenge))));
         state = State.DONE;
     }
 
@@ -194,19 +221,6 @@ final class ChapAuthenticator {
             // fall through
         }
         throw fail("CHAP_I=" + v + " is not a number 0..255");
-    }
-
-    /** RFC 1994 §4.1: MD5 over the identifier, the secret and the challenge. */
-    static byte[] chapResponse(int id, String secret, byte[] challenge) {
-        try {
-            MessageDigest md5 = MessageDigest.getInstance("MD5");
-            md5.update((byte) id);
-            md5.update(secretBytes(secret));
-            md5.update(challenge);
-            return md5.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has MD5", e);
-        }
     }
 
     /** A secret written "0x" + hex is those bytes (RFC 7143 §6.1 binary form), else its text. */

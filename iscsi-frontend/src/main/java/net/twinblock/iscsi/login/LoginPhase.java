@@ -242,7 +242,7 @@ public final class LoginPhase {
                         "initiator " + initiator + " is not in the target's access list (iscsi.acl)");
             }
             chap = new ChapAuthenticator(cfg.access().chapFor(initiator, cfg.chap()),
-                    normal || cfg.access().discoveryChap(), random);
+                    normal || cfg.access().discoveryChap(), cfg.access().chapAlgorithms(), random);
         }
         if (!security.isEmpty()) {
             if (stage != LoginStage.SECURITY) {

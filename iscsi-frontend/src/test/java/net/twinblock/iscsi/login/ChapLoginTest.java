@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.login.LoginStep.Status;
 import org.junit.jupiter.api.AfterEach;
@@ -53,26 +55,37 @@ class ChapLoginTest {
         return new ChapConfig(USER, SECRET, TARGET_USER, TARGET_SECRET);
     }
 
-    /** Offers CHAP and the algorithm; returns the target's CHAP_A/CHAP_I/CHAP_C answer. */
+    /** Offers CHAP and MD5; returns the target's CHAP_A/CHAP_I/CHAP_C answer. */
     private Map<String, String> challenge() {
+        Map<String, String> k = challenge("5");
+        assertEquals("5", k.get("CHAP_A"));
+        assertTrue(k.get("CHAP_C").matches("0x[0-9a-f]{32}"), k.get("CHAP_C"));
+        return k;
+    }
+
+    /** Offers CHAP and the algorithms {@code chapA}; returns the target's CHAP_A/CHAP_I/CHAP_C answer. */
+    private Map<String, String> challenge(String chapA) {
         LoginStep offer = login.send(T | CSG_SECURITY | NSG_OPERATIONAL, "InitiatorName=" + INITIATOR,
                 "TargetName=" + TARGET, "SessionType=Normal", "AuthMethod=CHAP,None");
         assertEquals(Status.CONTINUE, offer.status());
         assertEquals("CHAP", keys(offer.response()).get("AuthMethod"));
         assertFalse(transit(offer.response()), "the CHAP exchange is still to come");
 
-        LoginStep alg = login.send(CSG_SECURITY, "CHAP_A=7,5");
+        LoginStep alg = login.send(CSG_SECURITY, "CHAP_A=" + chapA);
         assertEquals(Status.CONTINUE, alg.status());
         Map<String, String> k = keys(alg.response());
-        assertEquals("5", k.get("CHAP_A"));
         int id = Integer.parseInt(k.get("CHAP_I"));
         assertTrue(id >= 0 && id <= 255);
-        assertTrue(k.get("CHAP_C").matches("0x[0-9a-f]{32}"), k.get("CHAP_C"));
         return k;
     }
 
     private static byte[] md5(int id, String secret, byte[] challenge) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("MD5");
+        return hash("MD5", id, secret, challenge);
+    }
+
+    /** RFC 1994 §4.1 computed here with the JDK's digest, not the target's code. */
+    private static byte[] hash(String jcaName, int id, String secret, byte[] challenge) throws Exception {
+        MessageDigest md = MessageDigest.getInstance(jcaName);
         md.update((byte) id);
         md.update(secret.getBytes(StandardCharsets.UTF_8));
         md.update(challenge);
@@ -80,8 +93,13 @@ class ChapLoginTest {
     }
 
     private static String response(Map<String, String> c, String secret) throws Exception {
+        String jcaName = switch (c.get("CHAP_A")) {
+            case "5" -> "MD5";
+            case "7" -> "SHA-256";
+            default -> throw new AssertionError("target chose CHAP_A=" + c.get("CHAP_A"));
+        };
         byte[] challenge = HexFormat.of().parseHex(c.get("CHAP_C").substring(2));
-        return "0x" + HexFormat.of().formatHex(md5(Integer.parseInt(c.get("CHAP_I")), secret, challenge));
+        return "0x" + HexFormat.of().formatHex(hash(jcaName, Integer.parseInt(c.get("CHAP_I")), secret, challenge));
     }
 
     private LoginStep operational() {
@@ -163,11 +181,61 @@ class ChapLoginTest {
     }
 
     @Test
-    void algorithmListWithoutMd5IsRefused() {
+    void algorithmListWithNothingWeRunIsRefused() {
         with(oneWay());
         login.send(T | CSG_SECURITY | NSG_OPERATIONAL, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET,
                 "AuthMethod=CHAP");
-        assertFailed(login.send(CSG_SECURITY, "CHAP_A=6,7"));
+        assertFailed(login.send(CSG_SECURITY, "CHAP_A=6,8,junk"));
+    }
+
+    @Test
+    void sha256IsChosenWhereverTheInitiatorListsIt() throws Exception {
+        for (String offer : new String[] {"7", "5,7", "8,7,6,5"}) {
+            with(oneWay());
+            Map<String, String> c = challenge(offer);
+            assertEquals("7", c.get("CHAP_A"), "offered " + offer);
+            assertTrue(c.get("CHAP_C").matches("0x[0-9a-f]{64}"), "a 32-byte challenge: " + c.get("CHAP_C"));
+            LoginStep auth = login.send(T | CSG_SECURITY | NSG_OPERATIONAL, "CHAP_N=" + USER,
+                    "CHAP_R=" + response(c, SECRET));
+            assertEquals(0, status(auth.response()));
+            assertTrue(transit(auth.response()));
+            assertEquals(Status.COMPLETE, operational().status());
+            login.close();
+        }
+    }
+
+    @Test
+    void anMd5AnswerToASha256ChallengeIsAuthenticationFailure() throws Exception {
+        with(oneWay());
+        Map<String, String> c = challenge("7,5");
+        byte[] challenge = HexFormat.of().parseHex(c.get("CHAP_C").substring(2));
+        String md5Answer = "0x" + HexFormat.of().formatHex(md5(Integer.parseInt(c.get("CHAP_I")), SECRET, challenge));
+        assertFailed(login.send(T | CSG_SECURITY | NSG_OPERATIONAL, "CHAP_N=" + USER, "CHAP_R=" + md5Answer));
+    }
+
+    @Test
+    void mutualChapWithSha256AnswersWithSha256() throws Exception {
+        with(mutual());
+        Map<String, String> c = challenge("7");
+        byte[] ours = HexFormat.of().parseHex("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+        LoginStep auth = login.send(T | CSG_SECURITY | NSG_OPERATIONAL, "CHAP_N=" + USER,
+                "CHAP_R=" + response(c, SECRET), "CHAP_I=9", "CHAP_C=0x" + HexFormat.of().formatHex(ours));
+        assertEquals(0, status(auth.response()));
+        Map<String, String> k = keys(auth.response());
+        assertEquals(TARGET_USER, k.get("CHAP_N"));
+        assertEquals("0x" + HexFormat.of().formatHex(hash("SHA-256", 9, TARGET_SECRET, ours)), k.get("CHAP_R"));
+        assertEquals(Status.COMPLETE, operational().status());
+    }
+
+    @Test
+    void anAlgorithmTheTargetDoesNotAllowIsNotChosen() throws Exception {
+        login = new LoginExchange(LoginExchange.config(oneWay(), List.of(ChapAlgorithm.MD5)));
+        assertEquals("5", challenge("7,5").get("CHAP_A"), "SHA-256 only when allowed");
+        login.close();
+        login = new LoginExchange(LoginExchange.config(oneWay(), List.of(ChapAlgorithm.SHA_256)));
+        login.send(T | CSG_SECURITY | NSG_OPERATIONAL, "InitiatorName=" + INITIATOR, "TargetName=" + TARGET,
+                "AuthMethod=CHAP");
+        assertFailed(login.send(CSG_SECURITY, "CHAP_A=5"));
     }
 
     @Test

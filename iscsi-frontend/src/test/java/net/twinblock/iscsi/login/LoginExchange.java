@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import net.twinblock.iscsi.config.AccessControl;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.pdu.Bhs;
@@ -49,11 +51,17 @@ final class LoginExchange implements AutoCloseable {
     }
 
     static IscsiTargetConfig config(ChapConfig chap) {
+        return config(chap, ChapAlgorithm.ALL);
+    }
+
+    /** As {@link #config(ChapConfig)}, letting initiators choose only from {@code algorithms}. */
+    static IscsiTargetConfig config(ChapConfig chap, List<ChapAlgorithm> algorithms) {
         IscsiTargetConfig d = IscsiTargetConfig.withDefaults(TARGET,
                 List.of(new InetSocketAddress("127.0.0.1", 3260)), Map.of());
         return new IscsiTargetConfig(d.targetName(), "vol0-alias", d.portals(), 7, chap, d.luns(),
                 d.maxRecvDataSegmentLength(), d.firstBurstLength(), d.maxBurstLength(), d.maxOutstandingR2T(),
-                d.commandWindow(), d.nopInterval(), d.nopTimeout(), d.loginTimeout());
+                d.commandWindow(), d.nopInterval(), d.nopTimeout(), d.loginTimeout(),
+                new AccessControl(null, false, algorithms));
     }
 
     /** Sends one request whose data segment is {@code keys} ("Key=Value" each). */

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import net.twinblock.iscsi.config.AccessControl;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 import net.twinblock.iscsi.config.ChapConfig;
 import net.twinblock.iscsi.config.InitiatorAcl;
 
@@ -22,13 +23,14 @@ final class AccessSettings {
 
     static AccessControl of(NodeConfig node, RawConfig raw) throws ConfigException {
         boolean discoveryChap = node.get(Keys.ISCSI_CHAP_DISCOVERY);
+        List<ChapAlgorithm> algorithms = node.get(Keys.ISCSI_CHAP_ALGORITHMS);
         TreeMap<Integer, InitiatorAcl> entries = new TreeMap<>();
         for (int n : entryNumbers(raw)) {
             entries.put(n, entry(raw, n));
         }
         List<String> listed = node.get(Keys.ISCSI_ACL);
         if (listed == null && entries.isEmpty()) {
-            return new AccessControl(null, discoveryChap);
+            return new AccessControl(null, discoveryChap, algorithms);
         }
         List<InitiatorAcl> out = new ArrayList<>();
         TreeSet<String> seen = new TreeSet<>();
@@ -44,7 +46,7 @@ final class AccessSettings {
             }
             out.add(e.getValue());
         }
-        return new AccessControl(out, discoveryChap);
+        return new AccessControl(out, discoveryChap, algorithms);
     }
 
     private static TreeSet<Integer> entryNumbers(RawConfig raw) throws ConfigException {

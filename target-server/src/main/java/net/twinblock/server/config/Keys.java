@@ -1,6 +1,7 @@
 package net.twinblock.server.config;
 
 import static net.twinblock.server.config.ValueParsers.bool;
+import static net.twinblock.server.config.ValueParsers.chapAlgorithms;
 import static net.twinblock.server.config.ValueParsers.chapSecret;
 import static net.twinblock.server.config.ValueParsers.duration;
 import static net.twinblock.server.config.ValueParsers.hostPort;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 
 /**
  * Every config key the node knows, in the order the example config documents them. Adding a
@@ -74,6 +76,9 @@ public final class Keys {
             chapSecret(), "this target's mutual CHAP secret, as iscsi.chap.secret");
     public static final Key<Boolean> ISCSI_CHAP_DISCOVERY = define("iscsi.chap.discovery", "false",
             bool(), "discovery sessions must pass CHAP too, with the credentials of that initiator");
+    public static final Key<List<ChapAlgorithm>> ISCSI_CHAP_ALGORITHMS = define("iscsi.chap.algorithms",
+            "SHA256,MD5", chapAlgorithms(), "CHAP hash functions an initiator may use: SHA256, MD5 (the strongest"
+            + " one it offers is chosen); SHA256 alone refuses initiators that offer only MD5");
     public static final Key<List<String>> ISCSI_ACL = define("iscsi.acl", null, iscsiNameList(),
             "initiator IQNs that may log in, comma-separated; unset: any (see also iscsi.acl.N.*)");
     public static final Key<Integer> ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH = define(

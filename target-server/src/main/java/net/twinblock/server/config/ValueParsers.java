@@ -7,6 +7,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 
 /**
  * The value syntaxes of the config file. Each factory returns a strict parser: anything it
@@ -207,6 +209,24 @@ public final class ValueParsers {
      * A CHAP secret (RFC 7143 §12.1.3 wants at least 96 random bits): 12 to 255 printable
      * characters, or "0x" and 12 to 255 bytes in hex, which the secret then is.
      */
+    /**
+     * CHAP hash functions by open-iscsi's names (SHA256, MD5), comma-separated; the target picks
+     * the strongest of them that an initiator offers, whatever order they are written in.
+     */
+    public static ValueParser<List<ChapAlgorithm>> chapAlgorithms() {
+        return raw -> {
+            Set<ChapAlgorithm> out = EnumSet.noneOf(ChapAlgorithm.class);
+            for (String part : raw.split(",")) {
+                ChapAlgorithm a = ChapAlgorithm.byConfigName(part.strip());
+                if (a == null) {
+                    throw new IllegalArgumentException("expected SHA256, MD5 or both, comma-separated");
+                }
+                out.add(a);
+            }
+            return List.copyOf(out);
+        };
+    }
+
     public static ValueParser<String> chapSecret() {
         ValueParser<String> text = token(12, 255);
         return raw -> {

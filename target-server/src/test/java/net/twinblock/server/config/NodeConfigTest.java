@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import net.twinblock.iscsi.config.ChapAlgorithm;
 import net.twinblock.iscsi.config.ChapConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,6 +39,8 @@ class NodeConfigTest {
         assertNull(c.get(Keys.ISCSI_ALIAS));
         assertEquals(1, c.get(Keys.ISCSI_PORTAL_GROUP_TAG));
         assertEquals(ChapConfig.NONE, c.chap());
+        assertEquals(List.of(ChapAlgorithm.SHA_256, ChapAlgorithm.MD5), c.access().chapAlgorithms(),
+                "SHA-256 preferred, MD5 for open-iscsi's default");
         assertEquals(262144, c.get(Keys.ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH));
         assertEquals(262144, c.get(Keys.ISCSI_FIRST_BURST_LENGTH));
         assertEquals(1048576, c.get(Keys.ISCSI_MAX_BURST_LENGTH));
@@ -71,6 +74,7 @@ class NodeConfigTest {
                 "iscsi.chap.secret = 0123456789ab",
                 "iscsi.chap.mutual-user = target1",
                 "iscsi.chap.mutual-secret = ba9876543210xyz",
+                "iscsi.chap.algorithms = sha256",
                 "iscsi.max-recv-data-segment-length = 64K",
                 "iscsi.first-burst-length = 65536",
                 "iscsi.max-burst-length = 16776192",
@@ -95,6 +99,7 @@ class NodeConfigTest {
         assertEquals("fast disk", c.get(Keys.ISCSI_ALIAS));
         assertEquals(7, c.get(Keys.ISCSI_PORTAL_GROUP_TAG));
         assertEquals(new ChapConfig("host1", "0123456789ab", "target1", "ba9876543210xyz"), c.chap());
+        assertEquals(List.of(ChapAlgorithm.SHA_256), c.access().chapAlgorithms());
         assertEquals(65536, c.get(Keys.ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH));
         assertEquals(65536, c.get(Keys.ISCSI_FIRST_BURST_LENGTH));
         assertEquals(16776192, c.get(Keys.ISCSI_MAX_BURST_LENGTH));
@@ -168,6 +173,7 @@ class NodeConfigTest {
         "iscsi.chap.secret = short                    | iscsi.chap.secret: must be 12 to 255 characters long (got '<hidden, 5 characters>')",
         "iscsi.chap.secret = 0x0123456789abcdef       | iscsi.chap.secret: a 0x secret is 12 to 255 bytes: 24 to 510 hex digits (got '<hidden, 18 characters>')",
         "iscsi.acl = iqn.2026-11.a:b,host             | iscsi.acl: expected an iSCSI name",
+        "iscsi.chap.algorithms = SHA256,SHA1          | iscsi.chap.algorithms: expected SHA256, MD5 or both",
         "iscsi.acl.1.chap.user = alice                | iscsi.acl.1.iqn: must be set: iscsi.acl.1.* names no initiator",
         "iscsi.acl.01.iqn = iqn.2026-11.a:b           | iscsi.acl.01.iqn: entry number must be 0 to 9999",
         "iscsi.acl.0.iqns = iqn.2026-11.a:b           | iscsi.acl.0.iqns: unknown key",
