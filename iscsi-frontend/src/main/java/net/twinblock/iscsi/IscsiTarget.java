@@ -27,6 +27,7 @@ import net.twinblock.iscsi.reservation.ReservationChange;
 import net.twinblock.iscsi.reservation.ReservationStore;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
+import net.twinblock.iscsi.session.LoginBackoff;
 import net.twinblock.iscsi.session.LoginHandler;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.iscsi.session.SessionRegistry;
@@ -48,6 +49,7 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     /** The device server, when this target runs its own (null over a scripted SCSI layer). */
     private final ScsiCommandDispatcher dispatcher;
     private final SessionRegistry registry = new SessionRegistry();
+    private final LoginBackoff loginBackoff = new LoginBackoff();
     private final ChannelGroup listeners = new DefaultChannelGroup("iscsi-portals", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("iscsi-connections",
             GlobalEventExecutor.INSTANCE);
@@ -118,7 +120,7 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
                                 // that come while more reads are pending are merged.
                                 .addLast("flushConsolidation", new FlushConsolidationHandler(
                                         FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true))
-                                .addLast("login", new LoginHandler(cfg, executor, registry));
+                                .addLast("login", new LoginHandler(cfg, executor, registry, loginBackoff));
                     }
                 });
         List<Channel> bound = new ArrayList<>();

@@ -3,8 +3,10 @@ package net.twinblock.iscsi.session;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
@@ -25,6 +27,10 @@ import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
  * limits and digests and hands the connection to a {@link SessionHandler}; when it fails, or
  * anything but a Login Request arrives, or it takes longer than the login timeout, the
  * connection is closed.
+ *
+ * <p>Answers to a source that failed to log in wait as {@link LoginBackoff} says: the reply is
+ * scheduled on the event loop, and a PDU that arrives meanwhile is a protocol error (the
+ * initiator must wait for each Login Response).
  */
 public final class LoginHandler extends ChannelInboundHandlerAdapter {
 
@@ -35,19 +41,27 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private final IscsiTargetConfig cfg;
     private final ScsiTaskExecutor executor;
     private final SessionRegistry registry;
+    private final LoginBackoff backoff;
     private LoginPhase phase;
     private ScheduledFuture<?> timeout;
     private String remote;
+    /** The source address, as {@link LoginBackoff} keys it. */
+    private String source;
+    /** A reply held back by the backoff, and its timer; both null when none is. */
+    private LoginStep heldStep;
+    private ScheduledFuture<?> heldReply;
     /** Set once the login phase admitted the session (TSIH reserved). */
     private SessionRegistry.Admitted admitted;
     private boolean finishing;
     /** See {@link Session#identity()}; set when the login is admitted. */
     private String identity;
 
-    public LoginHandler(IscsiTargetConfig cfg, ScsiTaskExecutor executor, SessionRegistry registry) {
+    public LoginHandler(IscsiTargetConfig cfg, ScsiTaskExecutor executor, SessionRegistry registry,
+                        LoginBackoff backoff) {
         this.cfg = cfg;
         this.executor = executor;
         this.registry = registry;
+        this.backoff = backoff;
     }
 
     @Override
@@ -58,6 +72,8 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         remote = String.valueOf(ctx.channel().remoteAddress());
+        source = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
+                ? a.getAddress().getHostAddress() : remote;
         SessionAdmission admission = (name, isid, tsihFromInitiator, type, chapName) -> {
             identity = identity(ctx, chapName);
             SessionRegistry.Admitted a = registry.admit(name, isid, tsihFromInitiator, type, identity);
@@ -85,9 +101,9 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         }
         LoginStep step;
         try {
-            if (finishing) {
-                // The initiator must wait for the final Login Response before sending more.
-                protocolError(ctx, "PDU " + pdu + " before the final Login Response");
+            if (finishing || heldStep != null) {
+                // The initiator must wait for each Login Response before sending more.
+                protocolError(ctx, "PDU " + pdu + " before the Login Response to its last request");
                 return;
             }
             if (pdu.opcode() != IscsiOpcode.LOGIN_REQUEST) {
@@ -102,6 +118,24 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         } finally {
             pdu.release();
         }
+        long now = now(ctx);
+        long wait = step.deniesAccess() ? backoff.failed(source, now) : backoff.delayNanos(source, now);
+        if (wait <= 0) {
+            reply(ctx, step);
+            return;
+        }
+        LOG.log(Level.INFO, "{0}: login answer held for {1} ms after {2} failed logins from {3}", remote,
+                Long.toString(TimeUnit.NANOSECONDS.toMillis(wait)), Integer.toString(backoff.failures(source)),
+                source);
+        heldStep = step;
+        heldReply = ctx.executor().schedule(() -> {
+            heldStep = null;
+            heldReply = null;
+            reply(ctx, step);
+        }, wait, TimeUnit.NANOSECONDS);
+    }
+
+    private void reply(ChannelHandlerContext ctx, LoginStep step) {
         switch (step.status()) {
             case CONTINUE -> ctx.writeAndFlush(step.response());
             case FAILED -> {
@@ -128,6 +162,9 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         var params = result.params();
+        if (result.type() == SessionType.NORMAL) {
+            backoff.succeeded(source);
+        }
         Session session = new Session(result, identity, cfg.portalGroupTag(), remote, ctx.channel().eventLoop(), executor,
                 registry, cfg.commandWindow());
         Connection connection = new Connection(ctx.channel(), session.window, result.statSn(),
@@ -155,7 +192,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (chapName != null) {
             return "CHAP name " + chapName;
         }
-        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress a
+        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
                 ? "address " + a.getAddress().getHostAddress() : "address " + ctx.channel().remoteAddress();
     }
 
@@ -170,9 +207,19 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /** The event loop's clock, which tests can move (an embedded loop's ticker). */
+    private static long now(ChannelHandlerContext ctx) {
+        return ctx.executor() instanceof AbstractScheduledEventExecutor e ? e.ticker().nanoTime() : System.nanoTime();
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancelTimeout();
+        if (heldReply != null && heldReply.cancel(false)) {
+            heldStep.response().release(); // never written
+            heldStep = null;
+            heldReply = null;
+        }
         if (admitted != null && !finishing) {
             registry.release(admitted.tsih());
         }

@@ -116,8 +116,16 @@ public final class IscsiConnection implements AutoCloseable {
     }
 
     public void login(String initiatorName, String targetName) throws IOException {
+        finishLogin(normalSessionKeys(initiatorName, targetName));
+    }
+
+    /**
+     * The operational stage to the full feature phase, offering {@code offer} (after a security
+     * stage, e.g. {@link ChapLogin}, the keys without the names it declared).
+     */
+    public void finishLogin(Map<String, String> offer) throws IOException {
         Map<String, String> answered = new LinkedHashMap<>();
-        byte[] keys = TextKeys.encode(normalSessionKeys(initiatorName, targetName));
+        byte[] keys = TextKeys.encode(offer);
         // A target may answer T=0 to keep negotiating; then we offer nothing new and ask again.
         for (int round = 0; round < 4; round++) {
             RawPdu rsp = exchange(loginRequest(keys, 1, 3, true));
