@@ -28,6 +28,9 @@ class ConformanceSuiteTest {
      */
     private static final Duration SUITE_TIMEOUT = Duration.ofMinutes(6);
 
+    /** Passed (skips not counted) by one node; raise it with every command that starts passing. */
+    private static final int MIN_PASSED = 180;
+
     @Test
     void iscsiTestCuPassesWithOnlyAllowlistedSkips() throws IOException {
         SkipAllowlist allowlist = SkipAllowlist.load("/conformance-skips.txt");
@@ -71,7 +74,8 @@ class ConformanceSuiteTest {
         if (!problems.isEmpty()) {
             fail(report.summaryLine() + "\n" + String.join("\n", problems) + "\nfull output: " + logFile);
         }
-        // A target that refused everything would "pass" with every test skipped.
-        assertTrue(report.passed() >= 100, report.summaryLine());
+        // A target that refused everything would "pass" with every test skipped; the floor is what one
+        // node passes today, so a command that regresses into a skip fails here too.
+        assertTrue(report.passed() >= MIN_PASSED, report.summaryLine());
     }
 }

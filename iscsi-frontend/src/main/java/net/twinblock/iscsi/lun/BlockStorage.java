@@ -2,6 +2,7 @@ package net.twinblock.iscsi.lun;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -44,6 +45,17 @@ public interface BlockStorage {
     /** True if {@link #unmap} really deallocates (drives LBPME in READ CAPACITY 16 and VPD 0xB2). */
     default boolean thinProvisioned() {
         return true;
+    }
+
+    /**
+     * Which blocks from {@code lba} (a block of the medium) on are mapped and which deallocated,
+     * in order and merged, at most {@code maxRuns} runs (GET LBA STATUS). Advisory: a write or
+     * unmap racing with it may or may not be seen. This default says "all mapped", which is
+     * always true to say of a block that reads back what it holds.
+     */
+    default CompletableFuture<List<ProvisioningRun>> provisioning(long lba, int maxRuns) {
+        return CompletableFuture.completedFuture(lba >= blockCount() ? List.of()
+                : List.of(new ProvisioningRun(lba, blockCount() - lba, true)));
     }
 
     /**

@@ -52,9 +52,12 @@ final class ReportOpcodesHandler implements CommandHandler {
         return CompletableFuture.completedFuture(ScsiResponses.dataIn(task, data, allocationLength));
     }
 
-    /** The command if this LU executes it: UNMAP needs thin storage, COMPARE AND WRITE a standalone node. */
+    /**
+     * The command if this LU executes it: UNMAP and GET LBA STATUS need thin storage, COMPARE AND
+     * WRITE a standalone node.
+     */
     static ScsiOpcode supported(ScsiOpcode op, LogicalUnit lu) {
-        if (op == ScsiOpcode.UNMAP && !lu.storage().thinProvisioned()) {
+        if ((op == ScsiOpcode.UNMAP || op == ScsiOpcode.GET_LBA_STATUS) && !lu.storage().thinProvisioned()) {
             return null;
         }
         if (op == ScsiOpcode.COMPARE_AND_WRITE && !CompareAndWriteHandler.supported(lu)) {

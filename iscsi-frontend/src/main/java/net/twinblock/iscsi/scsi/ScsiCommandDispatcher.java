@@ -92,6 +92,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         handlers.put(ScsiOpcode.PRE_FETCH_10, cache);
         handlers.put(ScsiOpcode.PRE_FETCH_16, cache);
         handlers.put(ScsiOpcode.UNMAP, new UnmapHandler());
+        handlers.put(ScsiOpcode.GET_LBA_STATUS, new GetLbaStatusHandler());
         handlers.put(ScsiOpcode.COMPARE_AND_WRITE, new CompareAndWriteHandler());
         WriteSameHandler writeSame = new WriteSameHandler();
         handlers.put(ScsiOpcode.WRITE_SAME_10, writeSame);

@@ -4,10 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import net.twinblock.iscsi.lun.BlockStorage;
+import net.twinblock.iscsi.lun.ProvisioningRun;
 import net.twinblock.iscsi.lun.StorageException;
 
 /**
@@ -23,6 +25,8 @@ final class HeapBlockStorage implements BlockStorage {
     private final int blockSize;
     private final long blockCount;
     private final byte[] disk;
+    /** Blocks written since their last unmap: like a sparse file, a new LU is all holes. */
+    private final BitSet mapped = new BitSet();
     private final boolean thin;
     private final ExecutorService io;
     final List<WriteCall> writes = new ArrayList<>();
@@ -90,6 +94,7 @@ final class HeapBlockStorage implements BlockStorage {
                 check(lba, blocks);
                 synchronized (disk) {
                     data.getBytes(data.readerIndex(), disk, (int) (lba * blockSize), data.readableBytes());
+                    mapped.set((int) lba, (int) lba + blocks);
                     writes.add(new WriteCall(lba, blocks, fua));
                 }
             } finally {
@@ -115,8 +120,28 @@ final class HeapBlockStorage implements BlockStorage {
             check(lba, blocks);
             synchronized (disk) {
                 Arrays.fill(disk, (int) (lba * blockSize), (int) ((lba + blocks) * blockSize), (byte) 0);
+                mapped.clear((int) lba, (int) (lba + blocks));
                 unmaps.add(new long[] {lba, blocks});
             }
+        }, io);
+    }
+
+    @Override
+    public CompletableFuture<List<ProvisioningRun>> provisioning(long lba, int maxRuns) {
+        return CompletableFuture.supplyAsync(() -> {
+            check(lba, 0);
+            List<ProvisioningRun> runs = new ArrayList<>();
+            synchronized (disk) {
+                int pos = (int) lba;
+                while (pos < blockCount && runs.size() < maxRuns) {
+                    boolean m = mapped.get(pos);
+                    int next = m ? mapped.nextClearBit(pos) : mapped.nextSetBit(pos);
+                    int end = next < 0 ? (int) blockCount : (int) Math.min(next, blockCount);
+                    runs.add(new ProvisioningRun(pos, end - pos, m));
+                    pos = end;
+                }
+            }
+            return runs;
         }, io);
     }
 

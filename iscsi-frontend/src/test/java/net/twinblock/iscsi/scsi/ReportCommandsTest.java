@@ -106,9 +106,9 @@ class ReportCommandsTest {
     @Test
     void unknownOpcodeAndServiceAction() {
         try (ScsiHarness h = new ScsiHarness(512, 64)) {
-            h.run(cdb(0x8b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0) // ORWRITE: not implemented
+            h.run(cdb(0x9c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), 0) // WRITE ATOMIC (16): not implemented
                     .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.INVALID_COMMAND_OPERATION_CODE);
-            h.run(cdb(0x9e, 0x12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0), 32).assertInvalidField(1);
+            h.run(cdb(0x9e, 0x13, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0), 32).assertInvalidField(1);
             h.run(3, cdb(0x00, 0, 0, 0, 0, 0), 0, false, false, null)
                     .assertCheck(SenseKey.ILLEGAL_REQUEST, AdditionalSense.LOGICAL_UNIT_NOT_SUPPORTED);
         }

@@ -2,7 +2,9 @@ package net.twinblock.mirror.pair;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import net.twinblock.mirror.store.Allocation;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
 
@@ -61,6 +63,12 @@ final class RoleVolume implements Volume {
     @Override
     public CompletableFuture<Void> discard(long offset, long length) {
         return current.discard(offset, length);
+    }
+
+    /** This node's own file answers, whatever the role: the status is advisory and the data the same on both. */
+    @Override
+    public CompletableFuture<List<Allocation>> allocation(long offset, long length, int maxRuns) {
+        return node.volume.local.allocation(offset, length, maxRuns);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -256,6 +257,17 @@ public final class FileVolume implements Volume {
             }
             return null;
         });
+    }
+
+    /** The file's data runs and holes, in whole blocks, from lseek(SEEK_DATA/SEEK_HOLE). */
+    @Override
+    public CompletableFuture<List<Allocation>> allocation(long offset, long length, int maxRuns) {
+        String bad = checkRange("allocation", offset, length);
+        if (bad != null || maxRuns < 1) {
+            return CompletableFuture.failedFuture(new VolumeException(bad != null ? bad
+                    : "allocation asked for " + maxRuns + " runs", false));
+        }
+        return submit("allocation", () -> holes.allocation(offset, length, blockSize, maxRuns));
     }
 
     private void writeZeros(long offset, long length) throws IOException {

@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Deallocates file ranges with fallocate(PUNCH_HOLE | KEEP_SIZE), so UNMAP really returns space
- * to a thin file system and the range reads back as zeros.
+ * The volume file's holes: deallocates file ranges with fallocate(PUNCH_HOLE | KEEP_SIZE), so UNMAP
+ * really returns space to a thin file system and the range reads back as zeros, and finds them
+ * again with lseek(SEEK_DATA/SEEK_HOLE) for GET LBA STATUS.
  *
  * <p>FileChannel hides its descriptor, so the file is opened a second time through libc; both
  * descriptors share the inode's page cache, so a punch is seen by the channel's reads at once.
@@ -19,6 +22,11 @@ import java.nio.file.Path;
 final class HolePuncher implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(HolePuncher.class.getName());
+
+    /** lseek found no data at or after the offset. */
+    private static final long NONE = -1;
+    /** This descriptor or file system cannot say where holes are. */
+    private static final long UNKNOWN = -2;
 
     private final Path file;
     private final Libc libc;
@@ -83,6 +91,70 @@ final class HolePuncher implements AutoCloseable {
             throw new IOException("fallocate(PUNCH_HOLE) on " + file + " at " + offset + "+" + length
                     + " failed with errno " + e.getErrorCode(), e);
         }
+    }
+
+    /**
+     * The data runs and holes of {@code [offset, offset + length)}, in order, merged, at most
+     * {@code maxRuns}, in whole {@code unit}s: a unit with any data in it counts as data, since
+     * a file system's holes may be finer than a volume block. Without a descriptor (no JNA, or a
+     * test's file layer) the answer is one data run: "allocated" is always safe to say.
+     *
+     * @param offset and length multiples of {@code unit}
+     */
+    List<Allocation> allocation(long offset, long length, int unit, int maxRuns) throws IOException {
+        List<Allocation> runs = new ArrayList<>();
+        long end = offset + length;
+        long pos = offset;
+        // One run more than asked is looked at, so the last one returned is known to be whole.
+        while (pos < end && runs.size() <= maxRuns) {
+            long data = seek(pos, Libc.SEEK_DATA);
+            if (data == UNKNOWN) {
+                add(runs, pos, end, true);
+                break;
+            }
+            long dataStart = data == NONE ? end : Math.min(end, data / unit * unit);
+            if (dataStart > pos) {
+                add(runs, pos, dataStart, false);
+                pos = dataStart;
+                continue;
+            }
+            long hole = seek(Math.max(pos, data), Libc.SEEK_HOLE);
+            long holeStart = hole < 0 ? end : Math.min(end, (hole + unit - 1) / unit * unit);
+            add(runs, pos, holeStart, true);
+            pos = holeStart;
+        }
+        return runs.size() > maxRuns ? runs.subList(0, maxRuns) : runs;
+    }
+
+    private long seek(long offset, int whence) throws IOException {
+        int descriptor = fd;
+        if (descriptor < 0) {
+            return UNKNOWN;
+        }
+        try {
+            return libc.lseek(descriptor, offset, whence);
+        } catch (LastErrorException e) {
+            int errno = e.getErrorCode();
+            if (errno == Libc.ENXIO) {
+                return NONE;
+            }
+            if (errno == Libc.EINVAL || errno == Libc.EOPNOTSUPP || errno == Libc.ENOSYS) {
+                return UNKNOWN;
+            }
+            throw new IOException("lseek(" + (whence == Libc.SEEK_DATA ? "SEEK_DATA" : "SEEK_HOLE") + ") on "
+                    + file + " at " + offset + " failed with errno " + errno, e);
+        }
+    }
+
+    private static void add(List<Allocation> runs, long from, long to, boolean allocated) {
+        if (!runs.isEmpty()) {
+            Allocation last = runs.get(runs.size() - 1);
+            if (last.allocated() == allocated && last.end() == from) {
+                runs.set(runs.size() - 1, new Allocation(last.offset(), to - last.offset(), allocated));
+                return;
+            }
+        }
+        runs.add(new Allocation(from, to - from, allocated));
     }
 
     @Override

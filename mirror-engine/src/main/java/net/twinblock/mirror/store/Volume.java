@@ -2,6 +2,7 @@ package net.twinblock.mirror.store;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -38,6 +39,15 @@ public interface Volume extends AutoCloseable {
 
     /** Deallocates the range; it reads back as zeros. */
     CompletableFuture<Void> discard(long offset, long length);
+
+    /**
+     * Which blocks of {@code [offset, offset + length)} hold data and which are holes, in order,
+     * at most {@code maxRuns} runs from {@code offset} on (GET LBA STATUS). Advisory: a write or
+     * discard racing with it may or may not be seen. A volume that cannot tell says "allocated".
+     */
+    default CompletableFuture<List<Allocation>> allocation(long offset, long length, int maxRuns) {
+        return CompletableFuture.completedFuture(length == 0 ? List.of() : List.of(new Allocation(offset, length, true)));
+    }
 
     @Override
     void close();

@@ -323,6 +323,68 @@ class FileVolumeTest {
     }
 
     @Test
+    void allocationNamesTheDataRunsAndTheHolesOfTheSparseFile() throws Exception {
+        byte[] data = new byte[(int) MIB];
+        Arrays.fill(data, (byte) 0x42);
+        try (FileVolume vol = FileVolume.open(dir.resolve("v.img"), 16 * MIB, 4096, io)) {
+            assertEquals(List.of(new Allocation(0, 16 * MIB, false)), await(vol.allocation(0, 16 * MIB, 8)),
+                    "a new volume is one hole");
+            await(vol.write(2 * MIB, Unpooled.wrappedBuffer(data), false));
+            await(vol.write(3 * MIB, Unpooled.wrappedBuffer(data), false));
+            await(vol.write(8 * MIB, Unpooled.wrappedBuffer(data), false));
+            await(vol.discard(8 * MIB + 256 * 1024, 512 * 1024));
+            assertEquals(List.of(
+                    new Allocation(0, 2 * MIB, false),
+                    new Allocation(2 * MIB, 2 * MIB, true),
+                    new Allocation(4 * MIB, 4 * MIB, false),
+                    new Allocation(8 * MIB, 256 * 1024, true),
+                    new Allocation(8 * MIB + 256 * 1024, 512 * 1024, false),
+                    new Allocation(8 * MIB + 768 * 1024, 256 * 1024, true),
+                    new Allocation(9 * MIB, 7 * MIB, false)),
+                    await(vol.allocation(0, 16 * MIB, 100)));
+            assertEquals(List.of(new Allocation(3 * MIB, MIB, true), new Allocation(4 * MIB, 4 * MIB, false)),
+                    await(vol.allocation(3 * MIB, 13 * MIB, 2)), "from the asked offset, whole runs, at most 2");
+            assertEquals(List.of(new Allocation(5 * MIB, MIB, false)), await(vol.allocation(5 * MIB, MIB, 4)),
+                    "cut at the end of the asked range");
+        }
+    }
+
+    @Test
+    void allocationCountsABlockWithAnyDataInItAsData() throws Exception {
+        try (FileVolume vol = FileVolume.open(dir.resolve("v.img"), 4 * MIB, 512, io)) {
+            byte[] block = new byte[512];
+            Arrays.fill(block, (byte) 1);
+            await(vol.write(MIB + 512, Unpooled.wrappedBuffer(block), false));
+            List<Allocation> runs = await(vol.allocation(0, 4 * MIB, 10));
+            assertEquals(3, runs.size(), runs::toString);
+            assertFalse(runs.get(0).allocated());
+            assertTrue(runs.get(1).allocated());
+            assertTrue(runs.get(1).offset() <= MIB + 512 && runs.get(1).end() >= MIB + 1024,
+                    "the written block lies in the data run: " + runs);
+            assertTrue(runs.get(1).length() <= 64 * 1024, "only the file-system block around it: " + runs);
+            assertFalse(runs.get(2).allocated());
+            assertEquals(4 * MIB, runs.get(2).end());
+        }
+    }
+
+    @Test
+    void withoutHoleInformationEverythingIsAllocated() throws Exception {
+        try (FileVolume vol = FileVolume.open(dir.resolve("v.img"), 4 * MIB, 512, io, false)) {
+            assertEquals(List.of(new Allocation(512, 4 * MIB - 1024, true)),
+                    await(vol.allocation(512, 4 * MIB - 1024, 10)));
+        }
+    }
+
+    @Test
+    void allocationRefusesUnalignedAndOutOfRangeQueries() throws Exception {
+        try (FileVolume vol = FileVolume.open(dir.resolve("v.img"), MIB, 512, io)) {
+            assertInstanceOf(VolumeException.class, failure(vol.allocation(100, 512, 1)));
+            assertInstanceOf(VolumeException.class, failure(vol.allocation(0, 2 * MIB, 1)));
+            assertInstanceOf(VolumeException.class, failure(vol.allocation(0, 512, 0)));
+        }
+    }
+
+    @Test
     void withoutHolePunchingDiscardWritesZeros() throws Exception {
         byte[] data = new byte[(int) (3 * MIB)];
         Arrays.fill(data, (byte) 0x11);

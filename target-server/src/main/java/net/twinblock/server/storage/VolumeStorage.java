@@ -4,11 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Supplier;
 import net.twinblock.iscsi.lun.BlockStorage;
+import net.twinblock.iscsi.lun.ProvisioningRun;
 import net.twinblock.iscsi.lun.StorageException;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
@@ -102,6 +104,22 @@ public final class VolumeStorage implements BlockStorage {
             return failed(e);
         }
         return translate(() -> volume.discard(offset, length)).thenRun(() -> counters.unmapped(length));
+    }
+
+    /** The volume file's data runs and holes from {@code lba} to the end, in blocks. */
+    @Override
+    public CompletableFuture<List<ProvisioningRun>> provisioning(long lba, int maxRuns) {
+        long offset;
+        long length;
+        try {
+            offset = byteOffset(lba, blockCount - lba);
+            length = (blockCount - lba) * blockSize;
+        } catch (RuntimeException e) {
+            return failed(e);
+        }
+        return translate(() -> volume.allocation(offset, length, maxRuns)).thenApply(runs -> runs.stream()
+                .map(r -> new ProvisioningRun(r.offset() / blockSize, r.length() / blockSize, r.allocated()))
+                .toList());
     }
 
     /**

@@ -12,12 +12,14 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import net.twinblock.iscsi.lun.ProvisioningRun;
 import net.twinblock.iscsi.lun.StorageException;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
@@ -136,6 +138,17 @@ class VolumeStorageTest {
         }
         assertEquals(1, counters.unmaps());
         assertEquals(4 * BLOCK, counters.bytesUnmapped());
+    }
+
+    @Test
+    void provisioningIsTheVolumeFilesDataAndHolesInBlocks() throws Exception {
+        storage.write(1024, pattern(16, 2), false).get(5, TimeUnit.SECONDS); // 8 KiB at 512 KiB
+        assertEquals(List.of(new ProvisioningRun(8, 1016, false), new ProvisioningRun(1024, 16, true),
+                new ProvisioningRun(1040, 1008, false)), storage.provisioning(8, 10).get(5, TimeUnit.SECONDS));
+        assertEquals(List.of(new ProvisioningRun(1030, 10, true)), storage.provisioning(1030, 1).get(5, TimeUnit.SECONDS));
+        assertEquals(List.of(), storage.provisioning(2048, 1).get(5, TimeUnit.SECONDS), "nothing after the end");
+        assertEquals(StorageException.Kind.INTERNAL, failure(storage.provisioning(2049, 1)).kind(),
+                "the SCSI layer checks the LBA first; beyond the end is a bug");
     }
 
     @Test
