@@ -79,6 +79,19 @@ class ArchitectureTest {
                 .check(main);
     }
 
+    /**
+     * The witness is the pair's arbiter, not part of a node's pair logic: it uses the peer link's
+     * framing and keys and the store's files, and nothing of the pair, record or resync, so the
+     * pair can use its client without a cycle and the witness process carries no volume code.
+     */
+    @Test
+    void theWitnessUsesOnlyTheLinkAndTheStore() {
+        noClasses().that().resideInAPackage(ENGINE + ".witness..")
+                .should().dependOnClassesThat().resideInAnyPackage(ENGINE + ".pair..", ENGINE + ".record..",
+                        ENGINE + ".resync..")
+                .check(main);
+    }
+
     @Test
     void frontendPackagesHaveNoCycles() {
         slices().assignedFrom(packagesOf(FRONTEND)).should().beFreeOfCycles().check(main);

@@ -1,11 +1,6 @@
 package net.twinblock.mirror.link;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Mutual challenge-response with a shared secret (HMAC-SHA256), so a secondary takes mirror
@@ -32,59 +27,37 @@ public final class PeerAuth {
         PRIMARY, SECONDARY
     }
 
-    private static final String ALGORITHM = "HmacSHA256";
     private static final byte[] DOMAIN = "twinblock-peer-v1".getBytes(StandardCharsets.US_ASCII);
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** After the role labels (0, 1): a statement's proof never equals a side's proof. */
     private static final byte STATEMENT_LABEL = 2;
 
-    private final SecretKeySpec key;
+    private final SharedKey key;
 
     /** @throws IllegalArgumentException if the secret is shorter than 16 bytes (guessable) */
     public PeerAuth(byte[] secret) {
-        if (secret == null || secret.length < 16) {
-            throw new IllegalArgumentException("the peer shared secret must be at least 16 bytes");
-        }
-        this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
+        this.key = new SharedKey(secret);
     }
 
     public static byte[] newNonce() {
-        byte[] nonce = new byte[HelloBody.NONCE_LENGTH];
-        RANDOM.nextBytes(nonce);
-        return nonce;
+        return SharedKey.newNonce();
     }
 
     public byte[] proof(Role prover, byte[] primaryNonce, byte[] secondaryNonce) {
-        return mac((byte) prover.ordinal(), primaryNonce, secondaryNonce, new byte[0]);
-    }
-
-    private byte[] mac(byte label, byte[] primaryNonce, byte[] secondaryNonce, byte[] statement) {
-        try {
-            Mac mac = Mac.getInstance(ALGORITHM);
-            mac.init(key);
-            mac.update(DOMAIN);
-            mac.update(label);
-            mac.update(primaryNonce);
-            mac.update(secondaryNonce);
-            mac.update(statement);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
-        }
+        return key.mac(DOMAIN, new byte[] {(byte) prover.ordinal()}, primaryNonce, secondaryNonce);
     }
 
     /** Constant-time comparison: timing must not tell an attacker how many bytes matched. */
     public boolean verify(Role prover, byte[] primaryNonce, byte[] secondaryNonce, byte[] proof) {
-        return MessageDigest.isEqual(proof(prover, primaryNonce, secondaryNonce), proof);
+        return key.verify(proof, DOMAIN, new byte[] {(byte) prover.ordinal()}, primaryNonce, secondaryNonce);
     }
 
     /** The primary's HMAC over {@code statement} within the handshake of these two nonces. */
     public byte[] statementProof(byte[] primaryNonce, byte[] secondaryNonce, byte[] statement) {
-        return mac(STATEMENT_LABEL, primaryNonce, secondaryNonce, statement);
+        return key.mac(DOMAIN, new byte[] {STATEMENT_LABEL}, primaryNonce, secondaryNonce, statement);
     }
 
     /** True if {@code proof} is {@link #statementProof} of exactly this statement in this handshake; constant time. */
     public boolean verifyStatement(byte[] primaryNonce, byte[] secondaryNonce, byte[] statement, byte[] proof) {
-        return MessageDigest.isEqual(statementProof(primaryNonce, secondaryNonce, statement), proof);
+        return key.verify(proof, DOMAIN, new byte[] {STATEMENT_LABEL}, primaryNonce, secondaryNonce, statement);
     }
 }

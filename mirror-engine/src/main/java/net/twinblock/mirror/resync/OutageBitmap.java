@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import net.twinblock.mirror.store.AtomicFile;
 
 /**
  * One bit per region of the volume (resync.region-size, 64 KiB by default): set when a write

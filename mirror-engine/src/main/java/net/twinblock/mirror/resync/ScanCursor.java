@@ -6,6 +6,7 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import net.twinblock.mirror.store.AtomicFile;
 import net.twinblock.mirror.store.StorageFiles;
 
 /**

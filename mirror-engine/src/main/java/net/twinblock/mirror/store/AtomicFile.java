@@ -1,18 +1,17 @@
-package net.twinblock.mirror.resync;
+package net.twinblock.mirror.store;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
-import net.twinblock.mirror.store.StorageFiles;
 
 /**
- * Small metadata files (scan cursor, generation history) replaced atomically: a reader after a
+ * Small metadata files (scan cursor, outage bitmap, the witness's pair states) replaced atomically: a reader after a
  * crash sees either the old content or the new one, never a mix. Every file ends with a CRC32C
  * of what precedes it, so a file damaged some other way is recognised rather than trusted.
  */
-final class AtomicFile {
+public final class AtomicFile {
 
     private static final int CRC_BYTES = 4;
 
@@ -23,7 +22,7 @@ final class AtomicFile {
      * Writes {@code body} plus its checksum through {@link StorageFiles#replace}: after a power cut
      * the name points at complete content.
      */
-    static void write(Path file, byte[] body) throws IOException {
+    public static void write(Path file, byte[] body) throws IOException {
         CRC32C crc = new CRC32C();
         crc.update(body);
         ByteBuffer out = ByteBuffer.allocate(body.length + CRC_BYTES);
@@ -37,7 +36,7 @@ final class AtomicFile {
      * @throws IOException if the file cannot be read, or its checksum does not match (the message
      *     names the file)
      */
-    static byte[] read(Path file) throws IOException {
+    public static byte[] read(Path file) throws IOException {
         if (!Files.exists(file)) {
             return null;
         }
