@@ -6,7 +6,6 @@ import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import net.twinblock.server.admin.AdminClient;
 import net.twinblock.server.config.AdminAddress;
 import net.twinblock.server.config.ConfigException;
@@ -22,6 +21,7 @@ import net.twinblock.server.systemd.SystemdNotifier;
  * The node's command line:
  * <pre>
  *   twinblock serve [--config FILE] [--key=value ...]   (no --config: /etc/twinblock/node.conf if present)
+ *   twinblock witness --listen HOST:PORT --secret-file FILE --data-dir DIR [--lease DURATION]
  *   twinblock status [--admin HOST:PORT | --config FILE]
  *   twinblock promote [--force] [--admin HOST:PORT | --config FILE]
  *   twinblock resolve --discard NAME [--admin HOST:PORT | --config FILE]
@@ -75,6 +75,7 @@ public final class Main {
         try {
             return switch (args[0]) {
                 case "serve" -> serve(rest, err, stopRequested);
+                case "witness" -> WitnessCommand.run(rest, err, stopRequested);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -88,7 +89,7 @@ public final class Main {
                     if (verb != null) {
                         yield call(verb, rest, out, err);
                     }
-                    throw new ConfigException("command", "unknown command; expected serve, status, promote, resolve, verify, resync, "
+                    throw new ConfigException("command", "unknown command; expected serve, witness, status, promote, resolve, verify, resync, "
                         + "help or version", args[0]);
                 }
             };
@@ -118,13 +119,7 @@ public final class Main {
         LOG.log(Level.INFO, READY_LINE);
         SystemdNotifier systemd = SystemdNotifier.fromEnvironment();
         systemd.ready();
-        try {
-            stopRequested.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (ExecutionException e) {
-            // Nobody completes it exceptionally; stopping is the right answer either way.
-        }
+        Signals.awaitStop(stopRequested);
         systemd.stopping();
         node.stop();
         return EXIT_OK;
@@ -244,6 +239,9 @@ public final class Main {
                 .append("commands:\n")
                 .append("  serve [--config FILE] [--key=value ...]  run the node until SIGTERM or SIGINT;\n")
                 .append("                                           no --config: " + DefaultConfig.PATH + " if it exists\n")
+                .append("  witness --listen HOST:PORT --secret-file FILE --data-dir DIR [--lease DURATION]\n")
+                .append("                                           run a witness for mirrored pairs (no volume)\n")
+                .append("                                           until SIGTERM; twinblock witness --help says more\n")
                 .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
                 .append("  promote [--force] [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           make this secondary the primary; refused\n")
@@ -285,6 +283,9 @@ public final class Main {
         String all = usage();
         if (command.equals("serve")) {
             return all;
+        }
+        if (command.equals("witness")) {
+            return WitnessCommand.usage();
         }
         StringBuilder u = new StringBuilder();
         for (String line : all.split("\n")) {

@@ -3,6 +3,7 @@ package net.twinblock.server;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import sun.misc.Signal;
 
 /**
@@ -16,6 +17,17 @@ final class Signals {
     private static final Logger LOG = System.getLogger(Signals.class.getName());
 
     private Signals() {
+    }
+
+    /** Waits until a stop is requested (a signal, or a test completing it). */
+    static void awaitStop(CompletableFuture<Void> stopRequested) {
+        try {
+            stopRequested.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // Nobody completes it exceptionally; stopping is the right answer either way.
+        }
     }
 
     /** Completes {@code stopRequested} on the first SIGTERM or SIGINT. */

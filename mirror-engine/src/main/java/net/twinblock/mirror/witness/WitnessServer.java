@@ -53,9 +53,9 @@ public final class WitnessServer implements AutoCloseable {
         try {
             Arbiter arbiter = new Arbiter(store, store.load(), settings.lease().toNanos(), System::nanoTime);
             w.bind(settings.listen(), group, channelClass, keys, arbiter);
-            LOG.log(Level.INFO, "witness for {0} pair(s) listening on {1} with {2} key(s), data in {3}, lease {4} ms;"
-                    + " every known lease counts as held until then", arbiter.pairs(), w.localAddress(), keys.size(),
-                    settings.dataDir(), settings.lease().toMillis());
+            LOG.log(Level.INFO, "witness for {0} pair(s) listening on {1} with {2} key(s), data in {3}, lease {4} ms"
+                    + " (every known pair''s lease counts as held for that long from now)", arbiter.pairs(),
+                    w.localAddress(), keys.size(), settings.dataDir(), settings.lease().toMillis());
         } catch (IOException | RuntimeException e) {
             w.close();
             throw e;

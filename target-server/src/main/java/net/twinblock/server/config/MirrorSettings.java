@@ -1,10 +1,6 @@
 package net.twinblock.server.config;
 
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -113,35 +109,7 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
             throw new ConfigException(key, "is required when mirror.role is primary or secondary: a file holding "
                     + "the pair's shared key (at least " + MIN_SECRET_BYTES + " bytes, the same file on both nodes)", "");
         }
-        byte[] bytes;
-        try {
-            if (Files.isDirectory(file)) {
-                throw new ConfigException(key, "is a directory, not a key file", file.toString());
-            }
-            if (Files.size(file) > MAX_SECRET_BYTES) {
-                throw new ConfigException(key, "is larger than " + MAX_SECRET_BYTES + " bytes; is it the right file?",
-                        file.toString());
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException(key, "no such file", file.toString());
-        } catch (AccessDeniedException e) {
-            throw new ConfigException(key, "cannot read the file: permission denied", file.toString());
-        } catch (IOException e) {
-            throw new ConfigException(key, "cannot read the file: " + e.getMessage(), file.toString());
-        }
-        int n = bytes.length;
-        if (n > 0 && bytes[n - 1] == '\n') {
-            n--;
-            if (n > 0 && bytes[n - 1] == '\r') {
-                n--;
-            }
-        }
-        if (n < MIN_SECRET_BYTES) {
-            throw new ConfigException(key, "the key is too short: " + n + " bytes, at least " + MIN_SECRET_BYTES
-                    + " needed (e.g. head -c 32 /dev/urandom | base64 > FILE)", file.toString());
-        }
-        return Arrays.copyOf(bytes, n);
+        return KeyFile.readOne(file, key);
     }
 
     @Override
