@@ -92,7 +92,7 @@ final class VpdPages {
         BlockStorage storage = lu.storage();
         BlockLimits limits = new BlockLimits(storage.blockSize());
         byte[] d = header(BLOCK_LIMITS, 0x3c);
-        d[4] = 0x01;                   // WSNZ: WRITE SAME with 0 blocks is refused, never "to end of medium"
+        // byte 4, WSNZ=0: WRITE SAME of 0 blocks runs to the end of the medium, within the maximum below.
         if (CompareAndWriteHandler.supported(lu)) {
             d[5] = (byte) CompareAndWriteHandler.MAX_BLOCKS;
         }

@@ -7,11 +7,13 @@ import net.twinblock.iscsi.lun.BlockStorage;
 /**
  * WRITE SAME (10) and (16), SBC-3 §5.41/§5.42.
  *
- * <p>With the UNMAP bit on a thin LU and an all-zero block (or NDOB), the range is
- * deallocated: it then reads as zeros (LBPRZ), exactly what was asked. With UNMAP and a
- * non-zero block the block is written, because deallocating would make the range read back
- * as zeros instead of the data. WSNZ=1 is advertised: 0 blocks is refused, never "to the end
- * of the medium", so a zeroed CDB cannot wipe a disk.
+ * <p>With the UNMAP bit on a thin LU the range is deallocated, whatever the block holds: the
+ * host asked for that (SBC-3 §5.42: with UNMAP=1 and ANCHOR=0 a thin LU "should deallocate each
+ * LBA"), as tgt and LIO do, and the range then reads as zeros, as LBPRZ=1 promises. Linux only
+ * ever sends zeros with UNMAP; a non-zero block with UNMAP reads back as zeros, not as the block.
+ * WSNZ=0 is advertised: 0 blocks means from the LBA to the end of the medium (SBC-3 §5.42),
+ * which like any WRITE SAME is refused beyond the MAXIMUM WRITE SAME LENGTH, so a zeroed CDB
+ * cannot wipe more than that.
  */
 final class WriteSameHandler implements CommandHandler {
 
@@ -42,8 +44,16 @@ final class WriteSameHandler implements CommandHandler {
             throw CheckCondition.invalidField(1, Cdb.bit(cdb, 1, 2) ? 2 : 1); // PBDATA/LBDATA, obsolete
         }
         BlockRange range = BlockRange.of(cdb);
+        long capacity = task.storage().blockCount();
+        if (range.blocks() == 0) {
+            // To the end of the medium, which starts at a block that exists.
+            if (Long.compareUnsigned(range.lba(), capacity) >= 0) {
+                throw CheckCondition.lbaOutOfRange();
+            }
+            range = new BlockRange(range.lba(), capacity - range.lba(), range.lengthOffset());
+        }
         task.checkRange(range.lba(), range.blocks());
-        if (range.blocks() == 0 || range.blocks() > task.limits().maxWriteSameBlocks()) {
+        if (range.blocks() > task.limits().maxWriteSameBlocks()) {
             throw CheckCondition.invalidField(range.lengthOffset(), -1);
         }
         return range;
@@ -66,7 +76,7 @@ final class WriteSameHandler implements CommandHandler {
         }
         ByteBuf block = task.dataOut();
         boolean zeros = noDataOut || isZero(block, blockSize);
-        if (unmap && zeros && storage.thinProvisioned()) {
+        if (unmap && storage.thinProvisioned()) {
             return storage.unmap(range.lba(), range.blocks()).thenApply(v -> ScsiResponses.good(spdtl, edtl));
         }
         ByteBuf chunk = patternChunk(task, block, zeros, range.blocks());

@@ -117,7 +117,7 @@ class InquiryHandlerTest {
             byte[] d = h.run(inquiry(true, 0xb0, 255), 255).assertGood().data();
             BlockLimits l = new BlockLimits(bs);
             assertEquals(0x3c, Cdb.u16(d, 2));
-            assertEquals(1, d[4] & 1, "WSNZ");
+            assertEquals(0, d[4] & 1, "WSNZ=0: WRITE SAME of 0 blocks runs to the end of the medium");
             assertEquals(l.maxTransferBlocks(), Cdb.u32(d, 8));
             assertEquals(8L * 1024 * 1024, Cdb.u32(d, 8) * bs, "8 MiB whatever the block size");
             assertEquals(l.optimalTransferBlocks(), Cdb.u32(d, 12));

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -123,8 +124,19 @@ class UnmapAndWriteSameTest {
     }
 
     @Test
-    void writeSameUnmapWithDataWritesTheData() {
+    void writeSameUnmapDeallocatesWhateverTheBlockHolds() {
         try (ScsiHarness h = new ScsiHarness(512, BLOCKS)) {
+            h.storage.fill(0, 8, (byte) 0xee);
+            h.write(rw16(0x93, 0x08, 0, 4), pattern(512, 3)).assertGood();
+            assertEquals(1, h.storage.unmaps.size(), "UNMAP asks for deallocation (SBC-3 §5.42)");
+            assertTrue(h.storage.writes.isEmpty());
+            assertArrayEquals(new byte[4 * 512], h.storage.contents(0, 4), "reads back as zeros (LBPRZ)");
+        }
+    }
+
+    @Test
+    void writeSameUnmapOnAFullyProvisionedLuWritesTheBlock() {
+        try (ScsiHarness h = new ScsiHarness(512, BLOCKS, false, null)) {
             byte[] block = pattern(512, 3);
             h.write(rw16(0x93, 0x08, 0, 4), block).assertGood();
             assertTrue(h.storage.unmaps.isEmpty());
@@ -152,9 +164,8 @@ class UnmapAndWriteSameTest {
             h.write(rw10(0x41, 0x10, 0, 1), block).assertInvalidField(1);          // ANCHOR
             h.write(rw10(0x41, 0x18, 0, 1), block).assertInvalidField(1);          // ANCHOR + UNMAP
             h.write(rw10(0x41, 0x20, 0, 1), block).assertInvalidField(1);          // WRPROTECT
-            h.write(rw10(0x41, 0, 0, 0), block).assertInvalidField(7);             // WSNZ
-            h.write(rw16(0x93, 0, 0, 0), block).assertInvalidField(10);
             h.write(rw10(0x41, 0, BLOCKS + 1, 0), block).assertLbaOutOfRange();   // range first, as libiscsi expects
+            h.write(rw10(0x41, 0, BLOCKS, 0), block).assertLbaOutOfRange();       // 0 blocks from past the end
             h.write(rw16(0x93, 0, -1L, 0), block).assertLbaOutOfRange();
             h.write(rw10(0x41, 0, BLOCKS - 1, 2), block).assertLbaOutOfRange();
             // Data-Out must be exactly one block.
@@ -166,6 +177,35 @@ class UnmapAndWriteSameTest {
             byte[] untouched = new byte[512];
             Arrays.fill(untouched, (byte) 0);
             assertArrayEquals(untouched, h.storage.contents(0, 1));
+        }
+    }
+
+    @Test
+    void zeroBlocksWritesFromTheLbaToTheEndOfTheMedium() {
+        try (ScsiHarness h = new ScsiHarness(512, BLOCKS)) {
+            h.storage.fill(0, (int) BLOCKS, (byte) 0x77);
+            byte[] block = pattern(512, 9);
+            h.write(rw10(0x41, 0, BLOCKS - 10, 0), block).assertGood();
+            for (long b = BLOCKS - 10; b < BLOCKS; b++) {
+                assertArrayEquals(block, h.storage.contents(b, 1), "block " + b);
+            }
+            assertEquals(0x77, h.storage.contents(BLOCKS - 11, 1)[0], "nothing before the LBA");
+            h.write(rw16(0x93, 0x08, BLOCKS - 4, 0), new byte[512]).assertGood();
+            assertEquals(List.of(BLOCKS - 4, 4L), List.of(h.storage.unmaps.get(0)[0], h.storage.unmaps.get(0)[1]),
+                    "zeros with UNMAP deallocate to the end");
+        }
+    }
+
+    @Test
+    void zeroBlocksIsRefusedWhenTheRestOfTheMediumExceedsTheMaximum() {
+        long max = new BlockLimits(512).maxWriteSameBlocks();
+        try (ScsiHarness h = new ScsiHarness(512, max + 8)) {
+            byte[] block = new byte[512];
+            h.write(rw10(0x41, 0, 7, 0), block).assertInvalidField(7);
+            h.write(rw16(0x93, 0, 7, 0), block).assertInvalidField(10);
+            assertTrue(h.storage.writes.isEmpty() && h.storage.unmaps.isEmpty());
+            h.write(rw16(0x93, 0, 8, 0), block).assertGood();
+            assertEquals(max, h.storage.writes.stream().mapToLong(w -> w.blocks()).sum(), "exactly the maximum");
         }
     }
 
