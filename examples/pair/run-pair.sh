@@ -122,8 +122,9 @@ The pair's state:
   $twinblock status --admin $secondary_admin     # secondary
   curl -s $secondary_admin/metrics | grep twinblock_mirror_
 
-Failover (only when the primary is gone; refused while it is connected):
-  $twinblock promote --admin $secondary_admin
+Failover (only when the primary is gone; refused while it is connected; commands carry the
+node's admin token, which it created in its data dir):
+  $twinblock promote --admin $secondary_admin --token-file $here/data/secondary/admin.token
 
 Ctrl-C stops both nodes.
 INFO

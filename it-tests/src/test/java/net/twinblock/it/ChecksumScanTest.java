@@ -25,7 +25,7 @@ class ChecksumScanTest {
     private static final int BLOCKS_PER_REGION = 64 * 1024 / BLOCK;
 
     private static ToolResult verify(NodeProcess node) {
-        return NodeProcess.runJar(Duration.ofSeconds(90), "verify", "--admin", "127.0.0.1:" + node.adminPort());
+        return node.cli(Duration.ofSeconds(90), "verify");
     }
 
     /** Overwrites one block of a volume file directly, as a failing disk or a stray dd would. */
@@ -92,12 +92,10 @@ class ChecksumScanTest {
             Path image = PairProcesses.image(pair.secondary);
             corrupt(image, 5);
             corrupt(image, 40_000);
-            ToolResult usage = NodeProcess.runJar(Duration.ofSeconds(30), "resync", "--admin",
-                    "127.0.0.1:" + pair.primary.adminPort());
+            ToolResult usage = pair.primary.cli(Duration.ofSeconds(30), "resync");
             assertEquals(2, usage.exitCode(), usage.describe());
 
-            ToolResult r = NodeProcess.runJar(Duration.ofSeconds(90), "resync", "--checksum", "--admin",
-                    "127.0.0.1:" + pair.primary.adminPort());
+            ToolResult r = pair.primary.cli(Duration.ofSeconds(90), "resync", "--checksum");
             assertEquals(0, r.exitCode(), r.describe());
             // Two 64 KiB regions differ; each is compared and copied whole.
             assertTrue(r.stdout().contains("\"blocksDiffering\": " + 2 * BLOCKS_PER_REGION), r.describe());

@@ -26,6 +26,7 @@ class ConfigErrorsTest {
             port out of range    | --iscsi.listen=127.0.0.1:99999  | iscsi.listen
             port not a number    | --iscsi.listen=127.0.0.1:http   | iscsi.listen
             admin not loopback   | --admin.listen=0.0.0.0:{admin}  | admin.listen
+            remote admin, no TLS | --admin.allow-remote=true       | admin.allow-remote
             """)
     void badValueExitsWith2AndNamesTheKey(String what, String badArg, String key) {
         Path dataDir = NodeProcess.newWorkDir("config").resolve("data");

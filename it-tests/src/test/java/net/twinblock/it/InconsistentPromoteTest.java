@@ -49,8 +49,7 @@ class InconsistentPromoteTest {
                     + " (acknowledged writes may be missing)"), refused.describe());
             assertEquals("secondary", PairProcesses.mirrorRole(pair.secondary));
 
-            ToolResult forced = NodeProcess.runJar(Duration.ofSeconds(90), "promote", "--force", "--admin",
-                    "127.0.0.1:" + pair.secondary.adminPort());
+            ToolResult forced = pair.secondary.cli(Duration.ofSeconds(90), "promote", "--force");
             assertEquals(0, forced.exitCode(), forced.describe());
             assertTrue(forced.stdout().contains("\"result\": \"promoted\""), forced.describe());
             assertEquals("primary", PairProcesses.mirrorRole(pair.secondary));

@@ -116,6 +116,18 @@ public final class NodeProcess implements AutoCloseable {
         return "iscsi://127.0.0.1:" + iscsiPort;
     }
 
+    /** The admin token the node created at start; admin commands (POST) carry it. */
+    public Path adminTokenFile() {
+        return dataDir.resolve("admin.token");
+    }
+
+    /** Runs an admin verb of the CLI against this node, with its address and token. */
+    public ToolResult cli(Duration timeout, String... verbAndOptions) {
+        List<String> args = new ArrayList<>(List.of(verbAndOptions));
+        args.addAll(List.of("--admin", "127.0.0.1:" + adminPort, "--token-file", adminTokenFile().toString()));
+        return runJar(timeout, args.toArray(String[]::new));
+    }
+
     public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";

@@ -269,7 +269,7 @@ public final class PairProcesses implements AutoCloseable {
 
     /** `target-server.jar promote --admin ...` against a node, as an administrator types it. */
     public static ToolResult promote(NodeProcess node) {
-        return NodeProcess.runJar(Duration.ofSeconds(90), "promote", "--admin", "127.0.0.1:" + node.adminPort());
+        return node.cli(Duration.ofSeconds(90), "promote");
     }
 
     /** GET of an admin path; the body of a 200 answer. */

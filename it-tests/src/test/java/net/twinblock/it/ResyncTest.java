@@ -512,16 +512,14 @@ class ResyncTest {
     void aSplitBrainIsRefusedAndShownUntilAnAdministratorDiscardsOneSide() throws Exception {
         try (Pair pair = new Pair()) {
             NodeProcess old = splitBrain(pair);
-            ToolResult unknown = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "gamma", "--admin",
-                    "127.0.0.1:" + old.adminPort());
+            ToolResult unknown = old.cli(Duration.ofSeconds(60), "resolve", "--discard", "gamma");
             assertEquals(2, unknown.exitCode(), unknown.describe());
             assertTrue(unknown.stderr().contains("no node of this pair is named gamma: this node is primary and its"
                     + " partner is secondary"), unknown.describe());
             assertEquals("split_brain", PairProcesses.mirrorState(old), "a wrong name changed nothing");
 
             // Against the loser, naming itself.
-            ToolResult resolved = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "primary",
-                    "--admin", "127.0.0.1:" + old.adminPort());
+            ToolResult resolved = old.cli(Duration.ofSeconds(60), "resolve", "--discard", "primary");
             assertEquals(0, resolved.exitCode(), resolved.describe());
             assertTrue(resolved.stdout().contains("\"result\": \"discarded\""), resolved.describe());
             assertHealed(pair, old);
@@ -533,15 +531,13 @@ class ResyncTest {
         try (Pair pair = new Pair()) {
             NodeProcess old = splitBrain(pair);
             // Naming the primary's data as the loser is refused: it is the source of the pair.
-            ToolResult backwards = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "secondary",
-                    "--admin", "127.0.0.1:" + old.adminPort());
+            ToolResult backwards = old.cli(Duration.ofSeconds(60), "resolve", "--discard", "secondary");
             assertEquals(1, backwards.exitCode(), backwards.describe());
             assertTrue(backwards.stderr().contains("secondary is this node's primary")
                     && backwards.stderr().contains("Restart secondary with mirror.role = secondary"), backwards.describe());
 
             // Against the survivor (the primary), naming the loser: the order reaches it at its next connection.
-            ToolResult resolved = NodeProcess.runJar(Duration.ofSeconds(60), "resolve", "--discard", "primary",
-                    "--admin", "127.0.0.1:" + pair.secondary.adminPort());
+            ToolResult resolved = pair.secondary.cli(Duration.ofSeconds(60), "resolve", "--discard", "primary");
             assertEquals(0, resolved.exitCode(), resolved.describe());
             assertTrue(resolved.stdout().contains("\"result\": \"pending\""), resolved.describe());
             assertHealed(pair, old);

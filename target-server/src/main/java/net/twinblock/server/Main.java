@@ -3,18 +3,15 @@ package net.twinblock.server;
 import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.server.admin.AdminClient;
-import net.twinblock.server.config.AdminAddress;
 import net.twinblock.server.config.ConfigException;
 import net.twinblock.server.config.DefaultConfig;
 import net.twinblock.server.config.Key;
 import net.twinblock.server.config.Keys;
 import net.twinblock.server.config.NodeConfig;
 import net.twinblock.server.config.RawConfig;
-import net.twinblock.server.config.ValueParsers;
 import net.twinblock.server.systemd.SystemdNotifier;
 
 /**
@@ -29,6 +26,7 @@ import net.twinblock.server.systemd.SystemdNotifier;
  *   twinblock resync --checksum [--admin HOST:PORT | --config FILE]
  *   twinblock help | version
  * </pre>
+ * Every admin verb also takes {@code --token-file FILE} and {@code --cacert PEM} (see {@link AdminTarget}).
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
  * use, node unreachable, promotion refused), 2 bad config or bad command line (a resolve NAME
  * that is neither node's included). {@code resolve --discard-local} still works: it names the
@@ -171,11 +169,13 @@ public final class Main {
      */
     private static int call(AdminVerb verb, String[] args, PrintStream out, PrintStream err) throws ConfigException {
         AdminVerb.Call call = verb.parse(args);
-        AdminClient client = new AdminClient(adminAddress(call.rest()));
+        AdminTarget target = AdminTarget.parse(call.rest());
         AdminClient.Answer answer;
         try {
-            answer = verb.method.equals("GET") ? new AdminClient.Answer(200, client.get(verb.path))
-                    : client.post(verb.path + (call.query().isEmpty() ? "" : "?" + call.query()));
+            boolean command = !verb.method.equals("GET");
+            AdminClient client = target.client(command);
+            answer = command ? client.post(verb.path + (call.query().isEmpty() ? "" : "?" + call.query()))
+                    : new AdminClient.Answer(200, client.get(verb.path));
         } catch (AdminClient.Unreachable e) {
             err.println(verb.command + ": " + e.getMessage());
             return EXIT_FAILED;
@@ -188,43 +188,6 @@ public final class Main {
         int exit = verb.exitCodeRefused(answer.status());
         err.println(verb.command + (exit == EXIT_USAGE ? ": " : " refused: ") + AdminClient.errorMessage(answer.body()));
         return exit;
-    }
-
-    /** {@code [--admin HOST:PORT | --config FILE]}: which node's admin endpoint to call. */
-    private static InetSocketAddress adminAddress(String[] args) throws ConfigException {
-        InetSocketAddress admin = null;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            String value;
-            String option;
-            if ((a.equals("--admin") || a.equals("--config")) && i + 1 < args.length) {
-                option = a;
-                value = args[++i];
-            } else if (a.startsWith("--admin=") || a.startsWith("--config=")) {
-                option = a.substring(0, a.indexOf('='));
-                value = a.substring(a.indexOf('=') + 1);
-            } else {
-                throw new ConfigException(a, "expected --admin HOST:PORT or --config FILE", a);
-            }
-            if (admin != null) {
-                throw new ConfigException(option, "only one of --admin and --config may be given", value);
-            }
-            if (option.equals("--admin")) {
-                try {
-                    admin = ValueParsers.hostPort().parse(value);
-                } catch (IllegalArgumentException e) {
-                    throw new ConfigException("--admin", e.getMessage(), value);
-                }
-            } else {
-                admin = AdminAddress.of(RawConfig.read(Path.of(value)));
-            }
-        }
-        if (admin == null) {
-            Path installed = DefaultConfig.ifPresent();
-            admin = installed == null ? NodeConfig.defaults().get(Keys.ADMIN_LISTEN)
-                    : AdminAddress.of(RawConfig.read(installed));
-        }
-        return admin;
     }
 
     /** The jar's version from its manifest; "dev" when run from classes. */
@@ -307,8 +270,11 @@ public final class Main {
             return null;
         }
         return u + "\n"
-                + "--admin HOST:PORT names the node's admin endpoint; --config FILE reads just admin.listen\n"
-                + "from that file (default: " + DefaultConfig.PATH + " if it exists, else 127.0.0.1:3270).\n"
+                + "--admin HOST:PORT names the node's admin endpoint; --config FILE reads just admin.listen,\n"
+                + "admin.token-file and admin.tls.* from that file (default: " + DefaultConfig.PATH + " if it\n"
+                + "exists, else 127.0.0.1:3270). Commands other than status send the admin token: from\n"
+                + "--token-file FILE, else that config's admin.token-file (<data.dir>/admin.token); over\n"
+                + "HTTPS the node's certificate is trusted from --cacert PEM or the config's admin.tls.keystore.\n"
                 + "exit codes: 0 ok, 1 failed (node unreachable, refused), 2 bad config or usage.\n";
     }
 

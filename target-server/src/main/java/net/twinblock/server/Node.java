@@ -162,7 +162,7 @@ public final class Node implements NodeView, AutoCloseable {
         });
         try {
             admin = AdminServer.bind(group, transport.serverChannelClass(), adminAddress,
-                    AdminVerb.routes(new AdminActions(this, pair, portGroup, adminActions)));
+                    AdminVerb.routes(new AdminActions(this, pair, portGroup, adminActions)), AdminAccess.guard(config));
         } catch (BindFailure e) {
             throw new StartFailure(e.getMessage() + " (" + Keys.ADMIN_LISTEN.name() + ")", e);
         }

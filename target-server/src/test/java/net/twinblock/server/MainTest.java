@@ -170,6 +170,41 @@ class MainTest {
     }
 
     @Test
+    void commandsCarryTheTokenFromTheNodesConfigOrTokenFile() throws Exception {
+        int admin = freePort();
+        Path data = dir.resolve("data");
+        Path conf = Files.writeString(dir.resolve("node.conf"), "admin.listen = 127.0.0.1:" + admin + "\n"
+                + "data.dir = " + data + "\n" + "iscsi.listen = 127.0.0.1:" + freePort() + "\n" + "lun.0.size = 1M\n");
+        CompletableFuture<Void> stop = new CompletableFuture<>();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> run(stop, "serve", "--config",
+                conf.toString()));
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> exit.isDone() || run("status", "--admin",
+                    "127.0.0.1:" + admin) == 0);
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(data.resolve("admin.token"))), "created private at start");
+
+            errBytes.reset();
+            assertEquals(1, run("verify", "--config", conf.toString()));
+            assertTrue(err().startsWith("verify refused: ") && !err().contains("admin token"),
+                    "the token of the config's data.dir was accepted, the command ran: " + err());
+
+            errBytes.reset();
+            Path wrong = Files.writeString(dir.resolve("wrong.token"), "not-this-nodes-token-0123\n");
+            assertEquals(1, run("verify", "--admin", "127.0.0.1:" + admin, "--token-file", wrong.toString()));
+            assertTrue(err().startsWith("verify refused: this command needs the admin token"), err());
+
+            errBytes.reset();
+            assertEquals(1, run("verify", "--admin", "127.0.0.1:" + admin, "--token-file",
+                    dir.resolve("none").toString()));
+            assertTrue(err().startsWith("verify: cannot read the admin token from " + dir.resolve("none")), err());
+        } finally {
+            stop.complete(null);
+        }
+        assertEquals(0, exit.get(30, TimeUnit.SECONDS), err());
+    }
+
+    @Test
     void aPortalInUseIsOneClearLineAndExitCode1() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();

@@ -45,6 +45,9 @@ class PairWiringTest {
         }
     }
 
+    /** Each node's admin token, which the CLI's commands carry (created by the node at start). */
+    private final java.util.Map<Node, String> tokenFiles = new java.util.HashMap<>();
+
     private Node start(String name, String... keys) throws Exception {
         List<String> lines = new ArrayList<>(List.of(
                 "iscsi.listen = 127.0.0.1:" + freePort(),
@@ -56,15 +59,16 @@ class PairWiringTest {
         lines.addAll(List.of(keys));
         Node node = Node.start(NodeConfig.from(RawConfig.parse(lines, name + ".conf")));
         nodes.add(node);
+        tokenFiles.put(node, dir.resolve(name).resolve("admin.token").toString());
         return node;
     }
 
     private static String status(Node node) throws Exception {
-        return new AdminClient(node.adminAddress()).get("/status");
+        return new AdminClient(node.adminAddress(), null, null).get("/status");
     }
 
     private static String metrics(Node node) throws Exception {
-        return new AdminClient(node.adminAddress()).get("/metrics");
+        return new AdminClient(node.adminAddress(), null, null).get("/metrics");
     }
 
     private record Cli(int exit, String out, String err) {
@@ -109,19 +113,19 @@ class PairWiringTest {
         assertTrue(m.contains("twinblock_mirror_received_frames_total{path=\"small\"}"), m);
 
         // Two primaries would split the data: refused while the primary is connected, with the reason.
-        Cli refused = cli("promote", "--admin", admin(secondary));
+        Cli refused = cli("promote", "--admin", admin(secondary), "--token-file", tokenFiles.get(secondary));
         assertEquals(1, refused.exit(), refused.toString());
         assertTrue(refused.err().startsWith("promote refused: cannot promote: the primary"), refused.err());
         assertTrue(refused.err().contains("still connected"), refused.err());
         assertTrue(status(secondary).contains("\"role\": \"secondary\""));
-        Cli already = cli("promote", "--admin", admin(primary));
+        Cli already = cli("promote", "--admin", admin(primary), "--token-file", tokenFiles.get(primary));
         assertEquals(1, already.exit(), already.toString());
         assertTrue(already.err().contains("already the primary"), already.err());
 
         primary.stop();
         nodes.remove(primary);
         await().atMost(Duration.ofSeconds(20)).until(() -> status(secondary).contains("\"state\": \"connecting\""));
-        Cli promoted = cli("promote", "--admin", admin(secondary));
+        Cli promoted = cli("promote", "--admin", admin(secondary), "--token-file", tokenFiles.get(secondary));
         assertEquals(0, promoted.exit(), promoted.toString());
         assertTrue(promoted.out().contains("\"result\": \"promoted\""), promoted.out());
         assertTrue(promoted.out().contains("\"role\": \"primary\""), promoted.out());
@@ -136,7 +140,7 @@ class PairWiringTest {
     void aStandaloneNodeRefusesPromotion() throws Exception {
         Node node = start("alone");
         assertTrue(status(node).contains("\"role\": \"standalone\""));
-        Cli refused = cli("promote", "--admin", admin(node));
+        Cli refused = cli("promote", "--admin", admin(node), "--token-file", tokenFiles.get(node));
         assertEquals(1, refused.exit(), refused.toString());
         assertTrue(refused.err().startsWith("promote refused: this node is standalone"), refused.err());
         // No mirror metrics on a standalone node.
@@ -145,7 +149,8 @@ class PairWiringTest {
 
     @Test
     void promotingANodeNobodyListensAtIsExitCode1() throws Exception {
-        Cli c = cli("promote", "--admin", "127.0.0.1:" + freePort());
+        Path token = Files.writeString(dir.resolve("some.token"), "0123456789abcdef0123456789\n");
+        Cli c = cli("promote", "--admin", "127.0.0.1:" + freePort(), "--token-file", token.toString());
         assertEquals(1, c.exit(), c.toString());
         assertTrue(c.err().startsWith("promote: cannot reach the admin endpoint"), c.err());
     }

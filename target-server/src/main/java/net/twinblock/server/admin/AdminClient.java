@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import net.twinblock.server.config.ValueParsers;
 
 /** The CLI side of the admin endpoint: one GET or POST per admin verb (see AdminVerb). */
@@ -18,7 +19,7 @@ public final class AdminClient {
     public static final class Unreachable extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Unreachable(String message, Throwable cause) {
+        public Unreachable(String message, Throwable cause) {
             super(message, cause);
         }
     }
@@ -26,11 +27,23 @@ public final class AdminClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final InetSocketAddress address;
+    private final String token;
+    private final boolean https;
     private final HttpClient http;
 
-    public AdminClient(InetSocketAddress address) {
+    /**
+     * @param token the admin token POSTs carry, or null
+     * @param tls   HTTPS trusting this context, or null for plain HTTP
+     */
+    public AdminClient(InetSocketAddress address, String token, SSLContext tls) {
         this.address = address;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+        this.token = token;
+        this.https = tls != null;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     /** An answer of a POST command: its status code and body (JSON). */
@@ -55,13 +68,17 @@ public final class AdminClient {
      * caller reports); only a missing answer throws.
      */
     public Answer post(String path) throws Unreachable {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).timeout(COMMAND_TIMEOUT)
-                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(COMMAND_TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody());
+        if (token != null) {
+            request.header("Authorization", AdminToken.BEARER + token);
+        }
+        HttpResponse<String> response = send(request.build());
         return new Answer(response.statusCode(), response.body());
     }
 
     private URI uri(String path) {
-        return URI.create("http://" + ValueParsers.format(address) + path);
+        return URI.create((https ? "https://" : "http://") + ValueParsers.format(address) + path);
     }
 
     private HttpResponse<String> send(HttpRequest request) throws Unreachable {

@@ -28,9 +28,11 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     private static final Logger LOG = System.getLogger(AdminHttpHandler.class.getName());
 
     private final AdminRoutes routes;
+    private final AdminGuard guard;
 
-    AdminHttpHandler(AdminRoutes routes) {
+    AdminHttpHandler(AdminRoutes routes, AdminGuard guard) {
         this.routes = routes;
+        this.guard = guard;
     }
 
     @Override
@@ -40,6 +42,15 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         if (request.decoderResult().isFailure()) {
             send(ctx, AdminReply.error(400, "malformed HTTP request",
                     Map.of("detail", String.valueOf(request.decoderResult().cause()))), false);
+            return;
+        }
+        AdminReply refusal = guard.refusal(request.method().name(), request.headers().get(HttpHeaderNames.HOST),
+                request.headers().get(HttpHeaderNames.ORIGIN), request.headers().get(HttpHeaderNames.AUTHORIZATION));
+        if (refusal != null) {
+            LOG.log(Level.WARNING, "admin {0} {1} from {2} refused ({3}): {4}", request.method().name(),
+                    request.uri(), ctx.channel().remoteAddress(), Integer.toString(refusal.status()),
+                    AdminClient.errorMessage(refusal.body()));
+            send(ctx, refusal, false);
             return;
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);

@@ -15,10 +15,10 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
 
 /**
- * The HTTP admin endpoint. It shares the node's event loop group: it serves a few requests a
- * minute, and a second group would only add threads. The JDK's HttpServer would have been
- * less code, but it brings its own thread pool and blocking I/O into a node that otherwise
- * runs on Netty, and could not share the epoll transport.
+ * The HTTP admin endpoint, HTTPS when the {@link AdminGuard} has TLS; the guard checks every
+ * request before its route runs. The JDK's HttpServer would have been less code, but it brings
+ * its own thread pool and blocking I/O into a node that otherwise runs on Netty, and could not
+ * share the epoll transport.
  */
 public final class AdminServer implements AutoCloseable {
 
@@ -39,13 +39,17 @@ public final class AdminServer implements AutoCloseable {
      * @throws BindFailure if the address cannot be bound
      */
     public static AdminServer bind(EventLoopGroup group, Class<? extends ServerChannel> channelClass,
-                                   InetSocketAddress address, AdminRoutes routes) throws BindFailure {
+                                   InetSocketAddress address, AdminRoutes routes, AdminGuard guard)
+            throws BindFailure {
         ServerBootstrap b = new ServerBootstrap()
                 .group(group)
                 .channel(channelClass)
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (guard.tls() != null) {
+                            ch.pipeline().addLast("tls", guard.tls().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast("idle", new IdleStateHandler(0, 0, IDLE_SECONDS))
                                 .addLast("closeIdle", new ChannelInboundHandlerAdapter() {
@@ -60,13 +64,14 @@ public final class AdminServer implements AutoCloseable {
                                 })
                                 .addLast("http", new HttpServerCodec())
                                 .addLast("aggregator", new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                                .addLast("admin", new AdminHttpHandler(routes));
+                                .addLast("admin", new AdminHttpHandler(routes, guard));
                     }
                 });
         ChannelFuture bound = b.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new BindFailure(address, bound.cause());
         }
+        guard.listeningOn((InetSocketAddress) bound.channel().localAddress());
         return new AdminServer(bound.channel());
     }
 

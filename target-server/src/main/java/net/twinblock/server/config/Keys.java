@@ -5,6 +5,7 @@ import static net.twinblock.server.config.ValueParsers.chapAlgorithms;
 import static net.twinblock.server.config.ValueParsers.chapSecret;
 import static net.twinblock.server.config.ValueParsers.duration;
 import static net.twinblock.server.config.ValueParsers.hostPort;
+import static net.twinblock.server.config.ValueParsers.hostNameList;
 import static net.twinblock.server.config.ValueParsers.hostPortList;
 import static net.twinblock.server.config.ValueParsers.intSize;
 import static net.twinblock.server.config.ValueParsers.integer;
@@ -105,7 +106,18 @@ public final class Keys {
     public static final Key<InetSocketAddress> ADMIN_LISTEN = define("admin.listen", "127.0.0.1:3270",
             hostPort(), "HTTP admin endpoint (status, metrics); loopback unless admin.allow-remote");
     public static final Key<Boolean> ADMIN_ALLOW_REMOTE = define("admin.allow-remote", "false",
-            bool(), "allow admin.listen on a non-loopback address (it has no authentication)");
+            bool(), "allow admin.listen on a non-loopback address; needs admin.tls.keystore");
+    /** Default (unset): {@code <data.dir>/admin.token}, which depends on another key. */
+    public static final Key<Path> ADMIN_TOKEN_FILE = define("admin.token-file", null,
+            path(), "bearer token every admin POST must carry; created (mode 0600) at start if missing;"
+            + " unset: <data.dir>/admin.token");
+    public static final Key<Path> ADMIN_TLS_KEYSTORE = define("admin.tls.keystore", null,
+            path(), "PKCS12 keystore with the admin endpoint's key and certificate: HTTPS only when set");
+    public static final Key<Path> ADMIN_TLS_KEYSTORE_PASSWORD_FILE = define("admin.tls.keystore-password-file", null,
+            path(), "file holding the keystore's password (required with admin.tls.keystore)");
+    public static final Key<List<String>> ADMIN_HOST_NAMES = define("admin.host-names", null,
+            hostNameList(), "names clients may reach the admin endpoint by (Host header), besides its address,"
+            + " comma-separated; others get 403");
 
     /** Default (unset): the host name, looked up at start (see MirrorSettings), so it is not a fixed text. */
     public static final Key<String> NODE_NAME = define("node.name", null,

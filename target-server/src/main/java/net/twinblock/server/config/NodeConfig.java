@@ -81,6 +81,12 @@ public final class NodeConfig {
         return access;
     }
 
+    /** The admin token's file: admin.token-file, else {@code <data.dir>/admin.token}. */
+    public Path adminTokenFile() {
+        Path file = get(Keys.ADMIN_TOKEN_FILE);
+        return file != null ? file : get(Keys.DATA_DIR).resolve("admin.token");
+    }
+
     /** The CHAP settings in the frontend's terms. */
     public ChapConfig chap() {
         String user = get(Keys.ISCSI_CHAP_USER);
@@ -117,7 +123,7 @@ public final class NodeConfig {
         }
     }
 
-    private void requireTogether(RawConfig raw, Key<String> user, Key<String> secret) throws ConfigException {
+    private void requireTogether(RawConfig raw, Key<?> user, Key<?> secret) throws ConfigException {
         if (get(user) != null && get(secret) == null) {
             throw new ConfigException(secret.name(), "must be set when " + user.name() + " is set", "");
         }
@@ -130,8 +136,15 @@ public final class NodeConfig {
         InetSocketAddress admin = get(Keys.ADMIN_LISTEN);
         if (!admin.getAddress().isLoopbackAddress() && !get(Keys.ADMIN_ALLOW_REMOTE)) {
             throw new ConfigException(Keys.ADMIN_LISTEN.name(), "is not a loopback address; the admin endpoint "
-                    + "has no authentication (set " + Keys.ADMIN_ALLOW_REMOTE.name() + " = true to expose it)",
+                    + "stays on loopback unless " + Keys.ADMIN_ALLOW_REMOTE.name() + " = true (which needs TLS)",
                     shown(raw, Keys.ADMIN_LISTEN));
+        }
+        requireTogether(raw, Keys.ADMIN_TLS_KEYSTORE, Keys.ADMIN_TLS_KEYSTORE_PASSWORD_FILE);
+        if (get(Keys.ADMIN_ALLOW_REMOTE) && get(Keys.ADMIN_TLS_KEYSTORE) == null) {
+            // The token crosses the network with every POST: never in the clear.
+            throw new ConfigException(Keys.ADMIN_ALLOW_REMOTE.name(), "needs TLS: set "
+                    + Keys.ADMIN_TLS_KEYSTORE.name() + " and " + Keys.ADMIN_TLS_KEYSTORE_PASSWORD_FILE.name(),
+                    shown(raw, Keys.ADMIN_ALLOW_REMOTE));
         }
         List<InetSocketAddress> portals = get(Keys.ISCSI_LISTEN);
         if (portals.contains(admin)) {

@@ -175,6 +175,24 @@ public final class ValueParsers {
     }
 
     /** An iSCSI name (RFC 7143 §4.2.7): iqn., eui. or naa. form, at most 223 bytes. */
+    /** Host names (RFC 1123 labels), comma-separated, lower-cased: what a Host header may name. */
+    public static ValueParser<List<String>> hostNameList() {
+        return raw -> {
+            Set<String> out = new LinkedHashSet<>();
+            for (String part : raw.split(",")) {
+                String name = part.strip().toLowerCase(Locale.ROOT);
+                if (!HOST_NAME.matcher(name).matches()) {
+                    throw new IllegalArgumentException("expected host names such as node1.example.com");
+                }
+                out.add(name);
+            }
+            return List.copyOf(out);
+        };
+    }
+
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*");
+
     public static ValueParser<String> iscsiName() {
         return raw -> {
             String name = raw.strip();

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 /** The admin endpoint over real HTTP on a loopback port. */
 class AdminServerTest {
 
+    private static final AdminToken TOKEN = AdminToken.of("0123456789abcdef-test-token");
+
     private EventLoopGroup group;
     private AdminServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -100,9 +102,11 @@ class AdminServerTest {
         AdminRoutes routes = new AdminRoutes()
                 .get("/status", AdminEndpoint.immediate(r -> AdminReply.json(200, StatusReport.of(node))))
                 .get("/metrics", AdminEndpoint.immediate(r -> AdminReply.prometheus(MetricsReport.of(node))))
-                .post("/boom", r -> CompletableFuture.failedFuture(new IllegalStateException("engine said no")));
+                .post("/boom", r -> CompletableFuture.failedFuture(new IllegalStateException("engine said no")))
+                .post("/command", AdminEndpoint.immediate(r -> AdminReply.json(200, java.util.Map.of("done", true))));
         server = AdminServer.bind(group, NioServerSocketChannel.class,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), routes);
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), routes,
+                new AdminGuard(TOKEN, List.of("node1.example.com"), null));
     }
 
     @AfterEach
@@ -112,10 +116,78 @@ class AdminServerTest {
     }
 
     private HttpResponse<String> call(String method, String path) throws Exception {
+        return call(method, path, TOKEN.authorization());
+    }
+
+    private HttpResponse<String> call(String method, String path, String authorization, String... headers)
+            throws Exception {
         URI uri = URI.create("http://127.0.0.1:" + server.localAddress().getPort() + path);
-        HttpRequest req = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
-                .timeout(Duration.ofSeconds(5)).build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpRequest.Builder req = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody())
+                .timeout(Duration.ofSeconds(5));
+        if (authorization != null) {
+            req.header("Authorization", authorization);
+        }
+        if (headers.length > 0) {
+            req.headers(headers);
+        }
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** One raw HTTP/1.1 request with exactly the Host we choose (the JDK client will not send a foreign one). */
+    private String rawRequest(String method, String path, String host, String... headerLines) throws Exception {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.localAddress().getPort())) {
+            s.setSoTimeout(5000);
+            StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\nHost: " + host + "\r\n");
+            for (String h : headerLines) {
+                req.append(h).append("\r\n");
+            }
+            req.append("Content-Length: 0\r\nConnection: close\r\n\r\n");
+            s.getOutputStream().write(req.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+    }
+
+    @Test
+    void aCommandWithoutTheTokenIs401AndDoesNotRun() throws Exception {
+        HttpResponse<String> none = call("POST", "/command", null);
+        assertEquals(401, none.statusCode());
+        assertTrue(none.body().contains("this command needs the admin token"), none.body());
+        assertEquals(401, call("POST", "/command", "Bearer 0123456789abcdef-test-tokeX").statusCode());
+        assertEquals(401, call("POST", "/command", "Basic MDEyMzQ1Njc4OWFiY2RlZi10ZXN0LXRva2Vu").statusCode());
+        HttpResponse<String> ok = call("POST", "/command", TOKEN.authorization());
+        assertEquals(200, ok.statusCode(), ok.body());
+    }
+
+    @Test
+    void metricsAndStatusNeedNoToken() throws Exception {
+        assertEquals(200, call("GET", "/metrics", null).statusCode());
+        assertEquals(200, call("GET", "/status", null).statusCode());
+    }
+
+    @Test
+    void aHostThatIsNotThisEndpointIs403EvenWithTheToken() throws Exception {
+        int port = server.localAddress().getPort();
+        String rebound = rawRequest("POST", "/command", "attacker.example:" + port, "Authorization: "
+                + TOKEN.authorization());
+        assertTrue(rebound.startsWith("HTTP/1.1 403"), rebound);
+        assertTrue(rebound.contains("the Host header does not name this admin endpoint"), rebound);
+        assertTrue(rawRequest("GET", "/metrics", "attacker.example:" + port).startsWith("HTTP/1.1 403"));
+        assertTrue(rawRequest("GET", "/metrics", "127.0.0.1:" + (port + 1)).startsWith("HTTP/1.1 403"),
+                "another port is another endpoint");
+        assertTrue(rawRequest("GET", "/metrics", "localhost:" + port).startsWith("HTTP/1.1 200"));
+        assertTrue(rawRequest("GET", "/metrics", "NODE1.example.com:" + port).startsWith("HTTP/1.1 200"),
+                "a name from admin.host-names");
+    }
+
+    @Test
+    void aForeignOriginIs403AndTheEndpointsOwnIsNot() throws Exception {
+        int port = server.localAddress().getPort();
+        HttpResponse<String> csrf = call("POST", "/command", TOKEN.authorization(), "Origin", "https://evil.example");
+        assertEquals(403, csrf.statusCode(), csrf.body());
+        assertEquals(403, call("GET", "/status", null, "Origin", "null").statusCode());
+        assertEquals(403, call("GET", "/status", null, "Origin", "https://127.0.0.1:" + port).statusCode(),
+                "https is another origin than this plain HTTP endpoint");
+        assertEquals(200, call("GET", "/status", null, "Origin", "http://127.0.0.1:" + port).statusCode());
     }
 
     @Test
@@ -189,7 +261,8 @@ class AdminServerTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             InetSocketAddress addr = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), taken.getLocalPort());
             BindFailure e = assertThrows(BindFailure.class,
-                    () -> AdminServer.bind(group, NioServerSocketChannel.class, addr, new AdminRoutes()));
+                    () -> AdminServer.bind(group, NioServerSocketChannel.class, addr, new AdminRoutes(),
+                            new AdminGuard(TOKEN, List.of(), null)));
             assertEquals("cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use",
                     e.getMessage());
         }

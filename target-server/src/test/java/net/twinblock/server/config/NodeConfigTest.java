@@ -86,6 +86,10 @@ class NodeConfigTest {
                 "data.dir = /var/lib/twinblock",
                 "admin.listen = 10.0.0.1:9000",
                 "admin.allow-remote = true",
+                "admin.token-file = /etc/twinblock/admin.token",
+                "admin.tls.keystore = /etc/twinblock/admin.p12",
+                "admin.tls.keystore-password-file = /etc/twinblock/admin.p12.password",
+                "admin.host-names = node1.example.com, Node1",
                 "log.level = debug",
                 "shutdown.drain-timeout = 0s",
                 "lun.2.size = 512M",
@@ -111,6 +115,9 @@ class NodeConfigTest {
         assertEquals(Path.of("/var/lib/twinblock"), c.get(Keys.DATA_DIR));
         assertEquals(9000, c.get(Keys.ADMIN_LISTEN).getPort());
         assertTrue(c.get(Keys.ADMIN_ALLOW_REMOTE));
+        assertEquals(Path.of("/etc/twinblock/admin.token"), c.adminTokenFile());
+        assertEquals(Path.of("/etc/twinblock/admin.p12"), c.get(Keys.ADMIN_TLS_KEYSTORE));
+        assertEquals(List.of("node1.example.com", "node1"), c.get(Keys.ADMIN_HOST_NAMES));
         assertEquals("debug", c.get(Keys.LOG_LEVEL));
         assertEquals(Duration.ZERO, c.get(Keys.SHUTDOWN_DRAIN_TIMEOUT));
         assertEquals(List.of(2), List.copyOf(c.luns().keySet()), "lun.2.* defines LUN 2 only, no default LUN 0");
@@ -174,6 +181,7 @@ class NodeConfigTest {
         "iscsi.chap.secret = 0x0123456789abcdef       | iscsi.chap.secret: a 0x secret is 12 to 255 bytes: 24 to 510 hex digits (got '<hidden, 18 characters>')",
         "iscsi.acl = iqn.2026-11.a:b,host             | iscsi.acl: expected an iSCSI name",
         "iscsi.chap.algorithms = SHA256,SHA1          | iscsi.chap.algorithms: expected SHA256, MD5 or both",
+        "admin.host-names = node1.example.com:3270    | admin.host-names: expected host names",
         "iscsi.acl.1.chap.user = alice                | iscsi.acl.1.iqn: must be set: iscsi.acl.1.* names no initiator",
         "iscsi.acl.01.iqn = iqn.2026-11.a:b           | iscsi.acl.01.iqn: entry number must be 0 to 9999",
         "iscsi.acl.0.iqns = iqn.2026-11.a:b           | iscsi.acl.0.iqns: unknown key",
@@ -261,8 +269,15 @@ class NodeConfigTest {
     void adminEndpointStaysOnLoopbackUnlessAllowed() throws Exception {
         assertTrue(error("admin.listen = 0.0.0.0:3270").getMessage()
                 .startsWith("admin.listen: is not a loopback address"));
-        assertEquals(3270, config("admin.listen = 0.0.0.0:3270", "admin.allow-remote = true")
+        assertEquals("admin.allow-remote: needs TLS: set admin.tls.keystore and admin.tls.keystore-password-file"
+                + " (got 'true')", error("admin.listen = 0.0.0.0:3270", "admin.allow-remote = true").getMessage());
+        assertEquals(3270, config("admin.listen = 0.0.0.0:3270", "admin.allow-remote = true",
+                "admin.tls.keystore = admin.p12", "admin.tls.keystore-password-file = admin.password")
                 .get(Keys.ADMIN_LISTEN).getPort());
+        assertTrue(error("admin.tls.keystore = admin.p12").getMessage()
+                .startsWith("admin.tls.keystore-password-file: must be set when admin.tls.keystore is set"));
+        NodeConfig defaults = NodeConfig.defaults();
+        assertEquals(defaults.get(Keys.DATA_DIR).resolve("admin.token"), defaults.adminTokenFile());
         assertTrue(error("admin.listen = 127.0.0.1:3260").getMessage()
                 .startsWith("admin.listen: is also an iSCSI portal in iscsi.listen"));
     }
