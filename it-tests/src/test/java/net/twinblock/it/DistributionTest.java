@@ -76,6 +76,28 @@ class DistributionTest {
     }
 
     @Test
+    void tarballLauncherRunsAWitness() throws Exception {
+        Path launcher = unpackTarball().resolve("bin/twinblock");
+        Path keys = Files.writeString(dir.resolve("witness.keys"), "a pair's key of 32 bytes, base64\n");
+        Path log = dir.resolve("witness.log");
+        Process witness = launcherProcess(launcher, dir, "witness", "--listen", "127.0.0.1:" + NodeProcess.freePort(),
+                "--secret-file", keys.toString(), "--data-dir", dir.resolve("witness").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            await("witness started by bin/twinblock").atMost(RUN_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> !witness.isAlive() || read(log).contains(WitnessProcess.READY_LINE));
+            assertTrue(witness.isAlive(), () -> "witness exited with " + witness.exitValue() + ":\n" + read(log));
+            witness.destroy();
+            assertTrue(witness.waitFor(30, TimeUnit.SECONDS), "witness ignored SIGTERM");
+            assertEquals(0, witness.exitValue(), () -> read(log));
+        } finally {
+            if (witness.isAlive()) {
+                witness.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    @Test
     void debianPackageHasTheLayoutAndMaintainerScripts() throws Exception {
         assumeTrue(ToolResult.onPath("dpkg-deb"), "dpkg-deb is not installed (not a Debian system): .deb not checked");
         Path deb = built("twinblock_", ".deb");

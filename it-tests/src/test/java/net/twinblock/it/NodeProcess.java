@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One twinblock node running as a real process from the shaded jar, exactly as an administrator
@@ -147,31 +148,49 @@ public final class NodeProcess implements AutoCloseable {
      * @return the exit code
      */
     public int stop() {
+        return stop(process, () -> logTail(40));
+    }
+
+    /** Fails the test if Netty's paranoid leak detector reported anything in the node's log. */
+    public void assertNoLeaks() {
+        assertNoLeaks("node " + pid(), logText(), log);
+    }
+
+    /** SIGTERM to a process this class launched, and wait; fails the test (after a SIGKILL) if it will not go. */
+    static int stop(Process process, Supplier<String> logTail) {
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                fail("node did not exit within " + STOP_TIMEOUT + " of SIGTERM; killed it. Log tail:\n"
-                        + logTail(40));
+                fail("process " + process.pid() + " did not exit within " + STOP_TIMEOUT + " of SIGTERM; killed it."
+                        + " Log tail:\n" + logTail.get());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            throw new IllegalStateException("interrupted while stopping the node", e);
+            throw new IllegalStateException("interrupted while stopping process " + process.pid(), e);
         } finally {
             LIVE.remove(process);
         }
         return process.exitValue();
     }
 
-    /** Fails the test if Netty's paranoid leak detector reported anything in the node's log. */
-    public void assertNoLeaks() {
-        String text = logText();
-        int at = text.indexOf(LEAK_MARKER);
+    /** Fails the test if {@code logText} (of {@code who}, in {@code log}) has a Netty leak report. */
+    static void assertNoLeaks(String who, String logText, Path log) {
+        int at = logText.indexOf(LEAK_MARKER);
         if (at >= 0) {
-            fail("node " + pid() + " leaked a ByteBuf (see " + log + "):\n"
-                    + text.substring(at, Math.min(text.length(), at + 4000)));
+            fail(who + " leaked a ByteBuf (see " + log + "):\n"
+                    + logText.substring(at, Math.min(logText.length(), at + 4000)));
         }
+    }
+
+    /** A process a test launched from the jar: killed at the latest when the test JVM exits. */
+    static void track(Process process) {
+        LIVE.add(process);
+    }
+
+    static void untrack(Process process) {
+        LIVE.remove(process);
     }
 
     @Override

@@ -95,11 +95,18 @@ class WitnessLoopbackTest {
     }
 
     @Test
-    void renewingKeepsThePeerFromBeingPromoted() throws Exception {
+    void whileThePrimaryRenewsItsPeerIsNotPromoted() throws Exception {
         foundedInSync();
         for (int i = 0; i < 5; i++) {
-            assertTrue(get(a.renewLease(PAIR, "a", 3)).granted());
-            assertEquals(Verdict.LEASE_HELD, get(b.requestPromotion(PAIR, "b", 3)).verdict());
+            WitnessLease lease = get(a.renewLease(PAIR, "a", 3)).lease();
+            WitnessAnswer r = get(b.requestPromotion(PAIR, "b", 3));
+            // LEASE_HELD, unless this machine stalled for a whole lease between the two calls; never
+            // a promotion while a's own lease still holds.
+            long now = System.nanoTime();
+            assertTrue(r.verdict() == Verdict.LEASE_HELD || r.granted() && !lease.validAt(now), r.toString());
+            if (r.granted()) {
+                return;
+            }
         }
     }
 
@@ -172,15 +179,17 @@ class WitnessLoopbackTest {
         await("a's lease expired").atMost(Duration.ofSeconds(20)).until(() -> get(b.query(PAIR)).leaseRemainingNanos() == 0);
         h.stop();
         assertThrows(WitnessUnavailableException.class, () -> get(b.query(PAIR)));
+        long restarted = System.nanoTime();
         h.start();
         await("clients back").atMost(Duration.ofSeconds(10)).until(() -> a.connected() && b.connected());
-        WitnessAnswer after = get(b.requestPromotion(PAIR, "b", 3));
-        assertEquals(Verdict.LEASE_HELD, after.verdict(), "a restarted witness counts every lease as held");
+        WitnessAnswer after = get(b.query(PAIR));
         assertEquals("a", after.primary());
         assertEquals(3, after.epoch());
         assertEquals(PeerState.UP_TO_DATE, after.peerState());
         await("promotion after the restart hold").atMost(Duration.ofSeconds(20))
                 .until(() -> get(b.requestPromotion(PAIR, "b", 3)).granted());
+        // Guaranteed by the protocol, not a timing guess: the hold runs a full lease from the witness's start.
+        assertTrue(System.nanoTime() - restarted >= WitnessHarness.LEASE.toNanos(), "promoted inside the restart hold");
         h.stop();
         h.start();
         await("clients back").atMost(Duration.ofSeconds(10)).until(b::connected);
