@@ -2,7 +2,7 @@ package net.twinblock.iscsi.lun;
 
 /**
  * A run of blocks that are all mapped (backed by storage) or all deallocated (a hole that reads
- * as zeros), as GET LBA STATUS reports them (SBC-3 §5.7).
+ * as zeros), as GET LBA STATUS reports them (SBC-3).
  *
  * @param lba    first block of the run
  * @param blocks blocks in the run, more than zero

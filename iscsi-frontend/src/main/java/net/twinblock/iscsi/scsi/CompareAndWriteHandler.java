@@ -3,25 +3,19 @@ package net.twinblock.iscsi.scsi;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.iscsi.lun.BlockStorage;
-import net.twinblock.iscsi.lun.LogicalUnit;
 
 /**
  * COMPARE AND WRITE (SBC-3 §5.2): reads the blocks, compares them with the first half of the
  * Data-Out and, if equal, writes the second half. The dispatcher runs it holding the LU's
  * {@link WriteGate} exclusively, so no other write can slip between compare and write.
  *
- * <p>Only on a standalone node: in a pair, writes reach the engine through the peer's SCSI
- * layer too, which this node's gate cannot hold back, so atomicity (what VMware's ATS
- * locking relies on) could not be promised. There it is an unsupported opcode.
+ * <p>Only where the gate sees every write ({@link WriteGate#guardsEveryWrite}): atomicity is what
+ * VMware's ATS locking relies on. Elsewhere it is an unsupported opcode.
  */
 final class CompareAndWriteHandler implements CommandHandler {
 
     /** VPD 0xB0 MAXIMUM COMPARE AND WRITE LENGTH: one block, what ATS uses. */
     static final int MAX_BLOCKS = 1;
-
-    static boolean supported(LogicalUnit lu) {
-        return lu.portGroup().peer() == null;
-    }
 
     /** Both halves, compare and write; only with an EDTL of exactly that, which alone is served. */
     @Override
@@ -31,7 +25,7 @@ final class CompareAndWriteHandler implements CommandHandler {
     }
 
     private static int checkedBlocks(ScsiTask task) {
-        if (!supported(task.lu())) {
+        if (!WriteGate.guardsEveryWrite(task.lu())) {
             throw new CheckCondition(SenseData.invalidOpcode());
         }
         byte[] cdb = task.cdb();

@@ -6,7 +6,7 @@ import net.twinblock.iscsi.lun.BlockStorage;
 import net.twinblock.iscsi.lun.ProvisioningRun;
 
 /**
- * GET LBA STATUS (SBC-3 §5.7): which blocks from the starting LBA on are mapped and which are
+ * GET LBA STATUS (SBC-3): which blocks from the starting LBA on are mapped and which are
  * deallocated, as the storage knows it (the volume file's holes). One descriptor per run, the
  * first starting at the asked LBA, as many as the allocation length has room for, up to
  * {@link #MAX_DESCRIPTORS}, so a host walking the LU asks again where the answer ends.

@@ -41,8 +41,11 @@ final class ReadWriteHandler implements CommandHandler {
         return covered % blockSize == 0 ? covered : 0;
     }
 
-    /** The CDB's range, once protection, range and the Block Limits maximum are checked. */
-    private static BlockRange checkedRange(ScsiTask task) {
+    /**
+     * The CDB's range, once protection (RDPROTECT/WRPROTECT/ORPROTECT, all in byte 1 bits 7-5),
+     * range and the Block Limits maximum are checked.
+     */
+    static BlockRange checkedRange(ScsiTask task) {
         byte[] cdb = task.cdb();
         ScsiOpcode op = task.op();
         if (op != ScsiOpcode.READ_6 && op != ScsiOpcode.WRITE_6 && (cdb[1] & 0xe0) != 0) {

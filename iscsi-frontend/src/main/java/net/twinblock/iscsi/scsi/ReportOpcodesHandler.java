@@ -54,13 +54,13 @@ final class ReportOpcodesHandler implements CommandHandler {
 
     /**
      * The command if this LU executes it: UNMAP and GET LBA STATUS need thin storage, COMPARE AND
-     * WRITE a standalone node.
+     * WRITE and ORWRITE a gate that sees every write (a standalone node).
      */
     static ScsiOpcode supported(ScsiOpcode op, LogicalUnit lu) {
         if ((op == ScsiOpcode.UNMAP || op == ScsiOpcode.GET_LBA_STATUS) && !lu.storage().thinProvisioned()) {
             return null;
         }
-        if (op == ScsiOpcode.COMPARE_AND_WRITE && !CompareAndWriteHandler.supported(lu)) {
+        if (WriteGate.exclusive(op) && !WriteGate.guardsEveryWrite(lu)) {
             return null;
         }
         return op;

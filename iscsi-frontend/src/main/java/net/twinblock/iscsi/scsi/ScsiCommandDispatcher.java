@@ -33,7 +33,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final Map<ScsiOpcode, CommandHandler> handlers = new EnumMap<>(ScsiOpcode.class);
     private final Map<Integer, ModeParameters> modeParameters = new TreeMap<>();
-    /** Only for LUs where COMPARE AND WRITE is supported; other LUs' writes skip the gate. */
+    /** Only where {@link WriteGate#guardsEveryWrite}; other LUs' writes skip the gate. */
     private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
     private final Map<Integer, LunReservations> reservations = new TreeMap<>();
     private volatile TaskAborter aborter = TaskAborter.NONE;
@@ -56,7 +56,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         copy.forEach((n, lu) -> {
             modeParameters.put(n, new ModeParameters());
             reservations.put(n, new LunReservations(n, store, this::noticesApplied));
-            if (CompareAndWriteHandler.supported(lu)) {
+            if (WriteGate.guardsEveryWrite(lu)) {
                 writeGates.put(n, new WriteGate());
             }
         });
@@ -94,6 +94,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         handlers.put(ScsiOpcode.UNMAP, new UnmapHandler());
         handlers.put(ScsiOpcode.GET_LBA_STATUS, new GetLbaStatusHandler());
         handlers.put(ScsiOpcode.COMPARE_AND_WRITE, new CompareAndWriteHandler());
+        handlers.put(ScsiOpcode.ORWRITE_16, new OrWriteHandler());
         WriteSameHandler writeSame = new WriteSameHandler();
         handlers.put(ScsiOpcode.WRITE_SAME_10, writeSame);
         handlers.put(ScsiOpcode.WRITE_SAME_16, writeSame);
@@ -172,7 +173,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             if (gate == null) {
                 result = handler.handle(task);
             } else {
-                boolean exclusive = op == ScsiOpcode.COMPARE_AND_WRITE;
+                boolean exclusive = WriteGate.exclusive(op);
                 CompletableFuture<Void> admitted = exclusive ? gate.acquireExclusive() : gate.acquireShared();
                 result = admitted.thenCompose(v -> handler.handle(running)).whenComplete((r, e) -> {
                     if (exclusive) {

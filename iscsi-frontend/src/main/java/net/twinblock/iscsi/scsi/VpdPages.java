@@ -93,7 +93,7 @@ final class VpdPages {
         BlockLimits limits = new BlockLimits(storage.blockSize());
         byte[] d = header(BLOCK_LIMITS, 0x3c);
         // byte 4, WSNZ=0: WRITE SAME of 0 blocks runs to the end of the medium, within the maximum below.
-        if (CompareAndWriteHandler.supported(lu)) {
+        if (WriteGate.guardsEveryWrite(lu)) {
             d[5] = (byte) CompareAndWriteHandler.MAX_BLOCKS;
         }
         Cdb.putShort(d, 6, limits.optimalGranularityBlocks());

@@ -4,17 +4,34 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import net.twinblock.iscsi.lun.LogicalUnit;
 
 /**
- * Makes COMPARE AND WRITE atomic against every other write to the LU: an asynchronous
- * readers-writer gate where ordinary writes are shared and COMPARE AND WRITE is exclusive.
- * Nobody waits on a thread: a command that may not pass gets a future completed when it may.
+ * Makes the read-modify-write commands (COMPARE AND WRITE, ORWRITE) atomic against every other
+ * write to the LU: an asynchronous readers-writer gate where ordinary writes are shared and those
+ * commands are exclusive. Nobody waits on a thread: a command that may not pass gets a future
+ * completed when it may.
  *
- * <p>A waiting COMPARE AND WRITE holds back new writes (so a stream of writes cannot starve
+ * <p>A waiting exclusive command holds back new writes (so a stream of writes cannot starve
  * it); it is rare, so the cost on the write path is one uncontended monitor per acquire and
  * release. Completions run outside the monitor.
  */
 final class WriteGate {
+
+    /**
+     * True where the gate sees every write to the LU, so an exclusive holder is atomic against all
+     * of them: on a standalone node. In a pair, writes also reach the engine through the peer's
+     * SCSI layer, which this node's gate cannot hold back; there the read-modify-write commands
+     * are unsupported opcodes.
+     */
+    static boolean guardsEveryWrite(LogicalUnit lu) {
+        return lu.portGroup().peer() == null;
+    }
+
+    /** The commands that read blocks and write them back, which must hold the gate alone. */
+    static boolean exclusive(ScsiOpcode op) {
+        return op == ScsiOpcode.COMPARE_AND_WRITE || op == ScsiOpcode.ORWRITE_16;
+    }
 
     private static final CompletableFuture<Void> ADMITTED = CompletableFuture.completedFuture(null);
 

@@ -98,6 +98,15 @@ final class ScsiHarness implements AutoCloseable {
 
     /** What came back, copied out so the Data-In buffer can be released at once. */
     record Result(ScsiStatus status, byte[] sense, byte[] data, int residual, boolean overflow, boolean underflow) {
+        /** Copies the response out and releases its Data-In. */
+        static Result of(ScsiResponse response) {
+            ByteBuf in = response.dataIn();
+            byte[] data = ByteBufUtil.getBytes(in);
+            in.release();
+            return new Result(response.status(), response.sense(), data, response.residualCount(),
+                    response.overflow(), response.underflow());
+        }
+
         int senseKey() {
             assertNotNull(sense, "no sense data; status " + status);
             return sense[2] & 0x0f;
@@ -151,6 +160,29 @@ final class ScsiHarness implements AutoCloseable {
     }
 
     Result run(Nexus nexus, int lun, byte[] cdb, int edtl, boolean read, boolean write, byte[] dataOut) {
+        return start(nexus, lun, cdb, edtl, read, write, dataOut).finish();
+    }
+
+    /** A command sent but not yet waited for, so a test can have several in flight at once. */
+    record Pending(CompletableFuture<ScsiResponse> future, ByteBuf dataOut) {
+        Result finish() {
+            ScsiResponse response;
+            try {
+                response = future.get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError("command did not complete normally", e);
+            }
+            assertEquals(0, dataOut.refCnt(), "Data-Out must be released exactly once");
+            return Result.of(response);
+        }
+    }
+
+    /** Sends a command with Data-Out to LUN 0 without waiting for it. */
+    Pending start(byte[] cdb, byte[] dataOut) {
+        return start(NEXUS, 0, cdb, dataOut.length, false, true, dataOut);
+    }
+
+    Pending start(Nexus nexus, int lun, byte[] cdb, int edtl, boolean read, boolean write, byte[] dataOut) {
         byte[] full = new byte[16];
         System.arraycopy(cdb, 0, full, 0, cdb.length);
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer(dataOut == null ? 0 : dataOut.length);
@@ -159,19 +191,7 @@ final class ScsiHarness implements AutoCloseable {
         }
         ScsiRequest request = new ScsiRequest(nexus, lun, full, edtl, read, write, out,
                 TaskAttribute.SIMPLE, PooledByteBufAllocator.DEFAULT);
-        CompletableFuture<ScsiResponse> future = dispatcher.execute(request);
-        ScsiResponse response;
-        try {
-            response = future.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("command did not complete normally", e);
-        }
-        assertEquals(0, out.refCnt(), "Data-Out must be released exactly once");
-        ByteBuf in = response.dataIn();
-        byte[] data = ByteBufUtil.getBytes(in);
-        in.release();
-        return new Result(response.status(), response.sense(), data, response.residualCount(),
-                response.overflow(), response.underflow());
+        return new Pending(dispatcher.execute(request), out);
     }
 
     @Override
