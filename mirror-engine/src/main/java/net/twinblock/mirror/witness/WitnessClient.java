@@ -32,6 +32,8 @@ public final class WitnessClient implements AutoCloseable {
     private static final WitnessFrameEncoder ENCODER = new WitnessFrameEncoder();
 
     private final InetSocketAddress witness;
+    /** host:port as an administrator wrote it, for messages. */
+    private final String name;
     private final Redialer redialer;
     private final AtomicInteger requestIds = new AtomicInteger();
     private volatile PendingCalls calls;
@@ -43,6 +45,7 @@ public final class WitnessClient implements AutoCloseable {
     public WitnessClient(InetSocketAddress witness, byte[] secret, WitnessClientSettings settings, EventLoopGroup group,
             Class<? extends Channel> channelClass) {
         this.witness = Objects.requireNonNull(witness, "witness address");
+        this.name = witness.getHostString() + ":" + witness.getPort();
         Objects.requireNonNull(settings, "settings");
         SharedKey key = new SharedKey(secret);
         long timeout = settings.callTimeout().toNanos();
@@ -53,7 +56,7 @@ public final class WitnessClient implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        PendingCalls pending = new PendingCalls(ch, witness.toString(), timeout, margin);
+                        PendingCalls pending = new PendingCalls(ch, name, timeout, margin);
                         ch.pipeline().addLast("encoder", ENCODER)
                                 .addLast("decoder", new WitnessFrameDecoder())
                                 .addLast("handshake", new ClientHandshake(key, timeout, pending, outcome(ch)));
@@ -118,7 +121,7 @@ public final class WitnessClient implements AutoCloseable {
         PendingCalls c = calls;
         if (c == null) {
             return CompletableFuture.failedFuture(new WitnessUnavailableException("not connected to the witness "
-                    + witness + ": " + problem()));
+                    + name + ": " + problem()));
         }
         return c.send(r);
     }
@@ -130,7 +133,7 @@ public final class WitnessClient implements AutoCloseable {
                 redialer.connected();
                 calls = pending;
                 ch.closeFuture().addListener(f -> lost(pending));
-                LOG.log(Level.INFO, "witness {0}: connected and authenticated", witness);
+                LOG.log(Level.INFO, "witness {0}: connected and authenticated", name);
             }
 
             @Override

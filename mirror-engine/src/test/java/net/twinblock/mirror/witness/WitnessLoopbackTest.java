@@ -169,7 +169,7 @@ class WitnessLoopbackTest {
         assertFalse(stranger.connected());
         WitnessUnavailableException e = assertThrows(WitnessUnavailableException.class,
                 () -> get(stranger.query(PAIR)));
-        assertTrue(e.getMessage().startsWith("not connected to the witness " + h.address()), e.getMessage());
+        assertTrue(e.getMessage().startsWith("not connected to the witness 127.0.0.1:" + h.address().getPort() + ": "), e.getMessage());
         assertTrue(e.getMessage().contains("refused by the witness: AUTH_FAILED"), e.getMessage());
     }
 
