@@ -309,14 +309,34 @@ public final class PairProcesses implements AutoCloseable {
         return mirror >= 0 && m.find(mirror) ? m.group(1) : null;
     }
 
-    /** One sample of the node's /metrics, e.g. metric("twinblock_mirror_received_writes_total{path=\"small\"}"). */
+    /**
+     * A series of the node's /metrics summed over the labels it does not name: per-LUN series
+     * carry a {@code lun} label, so metric("twinblock_mirror_received_writes_total{path=\"small\"}")
+     * is the sum over every LUN, and {@code {lun="1",path="small"}} one LUN's. Empty if no sample matches.
+     */
     public static Optional<Double> metric(NodeProcess node, String series) {
+        int brace = series.indexOf('{');
+        String name = brace < 0 ? series : series.substring(0, brace);
+        List<String> wanted = brace < 0 ? List.of()
+                : List.of(series.substring(brace + 1, series.length() - 1).split(","));
+        double sum = 0;
+        boolean found = false;
         for (String line : admin(node, "/metrics").split("\n")) {
-            if (line.startsWith(series + " ")) {
-                return Optional.of(Double.parseDouble(line.substring(series.length() + 1).strip()));
+            int space = line.lastIndexOf(' ');
+            if (line.startsWith("#") || space < 0) {
+                continue;
+            }
+            String sample = line.substring(0, space);
+            int open = sample.indexOf('{');
+            String sampleName = open < 0 ? sample : sample.substring(0, open);
+            List<String> labels = open < 0 ? List.of()
+                    : List.of(sample.substring(open + 1, sample.length() - 1).split(","));
+            if (sampleName.equals(name) && labels.containsAll(wanted)) {
+                sum += Double.parseDouble(line.substring(space + 1).strip());
+                found = true;
             }
         }
-        return Optional.empty();
+        return found ? Optional.of(sum) : Optional.empty();
     }
 
     /** Stops both nodes (SIGTERM; the one a test killed is already gone), each checked for leaks. */

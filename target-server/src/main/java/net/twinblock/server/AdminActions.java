@@ -12,6 +12,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import net.twinblock.mirror.pair.PairNode;
+import net.twinblock.mirror.pair.PairVolume;
+import net.twinblock.mirror.resync.ChecksumResync;
+import net.twinblock.mirror.resync.ScrubReport;
 import net.twinblock.server.admin.AdminReply;
 import net.twinblock.server.admin.AdminRequest;
 import net.twinblock.server.admin.HealthReport;
@@ -80,7 +83,7 @@ final class AdminActions {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("result", "promoted");
             body.put("role", Node.roleName(pair.role()));
-            body.put("generation", pair.metadata().generation());
+            body.put("generations", generations(pair));
             body.put("aluaState", portGroup.state().name().toLowerCase(Locale.ROOT));
             return AdminReply.json(200, body);
         });
@@ -112,7 +115,9 @@ final class AdminActions {
             body.put("result", done.local() ? "discarded" : "pending");
             body.put("node", done.node());
             body.put("role", Node.roleName(pair.role()));
-            body.put("generations", done.generations().describe());
+            Map<String, Object> generations = new LinkedHashMap<>();
+            done.generations().forEach((lun, g) -> generations.put(Integer.toString(lun), g.describe()));
+            body.put("generations", generations);
             body.put("next", done.local() ? "this node takes a full copy from its primary at the next link"
                     : done.node() + " drops its data at its next connection to this node and takes a full copy");
             return AdminReply.json(200, body);
@@ -125,36 +130,86 @@ final class AdminActions {
      * on a secondary or without an in-sync secondary.
      */
     CompletableFuture<AdminReply> verify(AdminRequest r) {
-        return engine("verify", pair::verify, report -> {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("result", report.mismatchedBlocks() == 0 ? "identical" : "different");
-            body.put("complete", report.complete());
-            body.put("regionsScanned", report.regionsScanned());
-            body.put("mismatchedBlocks", report.mismatchedBlocks());
-            body.put("repairedBlocks", report.repairedBlocks());
-            List<Object> ranges = new ArrayList<>();
-            for (var range : report.mismatches()) {
-                ranges.add(Map.of("firstBlock", range.first(), "blocks", range.count()));
+        return engine("verify", pair::verify, reports -> {
+            long mismatched = 0;
+            long repaired = 0;
+            long regions = 0;
+            long millis = 0;
+            boolean complete = true;
+            List<Object> luns = new ArrayList<>();
+            for (var e : reports.entrySet()) {
+                ScrubReport report = e.getValue();
+                mismatched += report.mismatchedBlocks();
+                repaired += report.repairedBlocks();
+                regions += report.regionsScanned();
+                millis = Math.max(millis, report.took().toMillis());
+                complete &= report.complete();
+                Map<String, Object> lun = new LinkedHashMap<>();
+                lun.put("lun", e.getKey());
+                lun.put("complete", report.complete());
+                lun.put("regionsScanned", report.regionsScanned());
+                lun.put("mismatchedBlocks", report.mismatchedBlocks());
+                lun.put("repairedBlocks", report.repairedBlocks());
+                List<Object> ranges = new ArrayList<>();
+                for (var range : report.mismatches()) {
+                    ranges.add(Map.of("firstBlock", range.first(), "blocks", range.count()));
+                }
+                lun.put("mismatches", ranges);
+                luns.add(lun);
             }
-            body.put("mismatches", ranges);
-            body.put("seconds", report.took().toMillis() / 1000.0);
+            // Totals first: the CLI's exit code reads the first mismatchedBlocks.
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("result", mismatched == 0 ? "identical" : "different");
+            body.put("complete", complete);
+            body.put("regionsScanned", regions);
+            body.put("mismatchedBlocks", mismatched);
+            body.put("repairedBlocks", repaired);
+            body.put("seconds", millis / 1000.0);
+            body.put("luns", luns);
             return body;
         });
     }
 
     /**
-     * POST /resync: a checksum resync now (see PairNode.resyncNow): 200 with blocks compared,
-     * differing and copied once done; 409 on a secondary, without a link, or while one runs.
+     * POST /resync: a checksum resync now of every LUN (see PairNode.resyncNow): 200 with blocks
+     * compared, differing and copied once done, in all and per LUN; 409 on a secondary, without a
+     * link, or while one runs.
      */
     CompletableFuture<AdminReply> resync(AdminRequest r) {
-        return engine("resync", pair::resyncNow, result -> {
+        return engine("resync", pair::resyncNow, results -> {
+            long regions = 0;
+            long differing = 0;
+            long copied = 0;
+            List<Object> luns = new ArrayList<>();
+            for (var e : results.entrySet()) {
+                ChecksumResync.Result result = e.getValue();
+                regions += result.scan().regionsScanned();
+                differing += result.blocksDiffering();
+                copied += result.blocksCopied();
+                Map<String, Object> lun = new LinkedHashMap<>();
+                lun.put("lun", e.getKey());
+                lun.put("regionsCompared", result.scan().regionsScanned());
+                lun.put("blocksDiffering", result.blocksDiffering());
+                lun.put("blocksCopied", result.blocksCopied());
+                luns.add(lun);
+            }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("result", "resynced");
-            body.put("regionsCompared", result.scan().regionsScanned());
-            body.put("blocksDiffering", result.blocksDiffering());
-            body.put("blocksCopied", result.blocksCopied());
+            body.put("regionsCompared", regions);
+            body.put("blocksDiffering", differing);
+            body.put("blocksCopied", copied);
+            body.put("luns", luns);
             return body;
         });
+    }
+
+    /** Each LUN's data generation, by LUN. */
+    private static Map<String, Object> generations(PairNode pair) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (PairVolume v : pair.volumes()) {
+            out.put(Integer.toString(v.number()), v.metadata().generation());
+        }
+        return out;
     }
 
     /**

@@ -33,6 +33,7 @@ import net.twinblock.iscsi.reservation.LocalReservationStore;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
+import net.twinblock.mirror.pair.PairVolume;
 import net.twinblock.mirror.record.PairRecord;
 import net.twinblock.mirror.record.PersistGate;
 import net.twinblock.mirror.record.RecordKeeper;
@@ -49,6 +50,7 @@ import net.twinblock.server.admin.AdminServer;
 import net.twinblock.server.admin.BindFailure;
 import net.twinblock.server.admin.MirrorSnapshot;
 import net.twinblock.server.admin.NodeView;
+import net.twinblock.server.admin.PairSnapshot;
 import net.twinblock.server.config.ConfigException;
 import net.twinblock.server.config.Keys;
 import net.twinblock.server.config.LunConfig;
@@ -120,25 +122,37 @@ public final class Node implements NodeView, AutoCloseable {
         Map<Integer, LogicalUnit> luns = new LinkedHashMap<>();
         String targetName = config.get(Keys.ISCSI_TARGET);
         MirrorSettings mirror = config.mirror();
+        List<PairNode.VolumeSetup> mirrored = new ArrayList<>();
+        Map<Integer, FileVolume> opened = new LinkedHashMap<>();
         for (LunConfig lun : config.luns().values()) {
             boolean created = !Files.exists(lun.path());
             FileVolume volume = openVolume(lun);
             volumes.add(volume);
+            opened.put(lun.lun(), volume);
+            if (mirror.paired()) {
+                // A volume created by this start is known empty: two new volumes start in sync
+                // without a full copy. An existing one without pair metadata is assumed to hold data.
+                mirrored.add(new PairNode.VolumeSetup(lun.lun(), volume, PairOptions.defaults()
+                        .withVolumeCreated(created)
+                        .withDivergence(new OutageBitmap(volume.size(), config.get(Keys.RESYNC_REGION_SIZE)))
+                        .withRecord(record(lun.lun(), volume))));
+            }
+        }
+        if (mirror.paired()) {
+            // Every LUN is mirrored; the node has one role, so one ALUA state for all of them.
+            pair = startPair(mirror, mirrored);
+            pair.configureScrub(scrubSettings(config));
+            pair.configureResyncRate(config.get(Keys.RESYNC_MAX_RATE));
+            PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role());
+            // Promotion flips ALUA at once; the frontend reads the state on every command.
+            pair.onRoleChange(pg::roleChanged);
+            portGroup = pg;
+        }
+        for (LunConfig lun : config.luns().values()) {
             LunIdentity identity = LunIdentities.of(targetName, lun);
             StorageCounters counters = new StorageCounters();
-            Volume exported = volume;
-            PortGroup lunGroup = PortGroup.standalone();
-            if (mirror.paired() && lun.lun() == MirrorSettings.MIRRORED_LUN) {
-                pair = startPair(mirror, volume, created);
-                pair.configureScrub(scrubSettings(config));
-                pair.configureResyncRate(config.get(Keys.RESYNC_MAX_RATE));
-                exported = pair.volume();
-                PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role());
-                // Promotion flips ALUA at once; the frontend reads the state on every command.
-                pair.onRoleChange(pg::roleChanged);
-                portGroup = pg;
-                lunGroup = pg;
-            }
+            Volume exported = pair != null ? pair.volume(lun.lun()).volume() : opened.get(lun.lun());
+            PortGroup lunGroup = portGroup != null ? portGroup : PortGroup.standalone();
             luns.put(lun.lun(), new LogicalUnit(lun.lun(), identity, new VolumeStorage(exported, counters), lunGroup));
             lunViews.add(new Lun(lun.lun(), lun.sizeBytes(), lun.blockSize(), lun.path(), identity.serial(),
                     HexFormat.of().formatHex(identity.naa()), counters));
@@ -172,9 +186,11 @@ public final class Node implements NodeView, AutoCloseable {
                 + ValueParsers.format(admin.localAddress()) + "; transport " + transport.why()
                 + ", " + cores + " event loop(s), " + ((ThreadPoolExecutor) io).getCorePoolSize() + " I/O threads");
         if (pair != null) {
+            String lunList = "LUN" + (pair.volumeNumbers().size() == 1 ? " " : "s ")
+                    + pair.volumeNumbers().stream().map(String::valueOf).collect(Collectors.joining(", "));
             String link = pair.role() == Role.PRIMARY
-                    ? "LUN 0 is mirrored to the secondary at " + ValueParsers.format(mirror.peer())
-                    : "LUN 0 is mirrored from the primary, which connects to " + ValueParsers.format(pair.listenAddress())
+                    ? lunList + " mirrored to the secondary at " + ValueParsers.format(mirror.peer())
+                    : lunList + " mirrored from the primary, which connects to " + ValueParsers.format(pair.listenAddress())
                     + (mirror.peer() == null ? "" : " (once promoted, this node connects to "
                     + ValueParsers.format(mirror.peer()) + ")");
             LOG.log(Level.INFO, "mirrored pair: this node is the " + roleName(pair.role()) + " (ALUA port group "
@@ -183,15 +199,11 @@ public final class Node implements NodeView, AutoCloseable {
         }
     }
 
-    /** Starts this node's side of the pair over LUN 0's volume. */
-    private PairNode startPair(MirrorSettings mirror, FileVolume volume, boolean created) throws StartFailure {
+    /** Starts this node's side of the pair over every LUN's volume. */
+    private PairNode startPair(MirrorSettings mirror, List<PairNode.VolumeSetup> mirrored) throws StartFailure {
         try {
-            // A volume created by this start is known empty: two new volumes start in sync
-            // without a full copy. An existing one without pair metadata is assumed to hold data.
-            return PairNode.start(mirror.pairConfig(), volume, group, transport.serverChannelClass(),
-                    transport.channelClass(), PairOptions.defaults().withVolumeCreated(created)
-                            .withDivergence(new OutageBitmap(volume.size(), config.get(Keys.RESYNC_REGION_SIZE)))
-                            .withRecord(record(volume)));
+            return PairNode.start(mirror.pairConfig(), mirrored, group, transport.serverChannelClass(),
+                    transport.channelClass());
         } catch (Exception e) {
             // Netty's bind rethrows the OS error unchecked-but-checked (sneaky), so catch it all.
             if (mirror.listen() != null && isBindFailure(e)) {
@@ -203,13 +215,13 @@ public final class Node implements NodeView, AutoCloseable {
     }
 
     /**
-     * The predictive record of the mirrored LUN, in {@code <data.dir>/lun<N>.record} on both nodes.
+     * The predictive record of a mirrored LUN, in {@code <data.dir>/lun<N>.record} on both nodes.
      * A standalone node keeps none: the record bounds what differs from a partner, and it has none.
      */
-    private PairRecord record(FileVolume volume) {
+    private PairRecord record(int lun, FileVolume volume) {
         RecordSettings s = new RecordSettings(config.get(Keys.RECORD_EXTENT_SIZE), config.get(Keys.RECORD_CAPACITY),
                 config.get(Keys.RECORD_PREDICT_AHEAD), RecordSettings.DEFAULT_BUSY_HEADROOM);
-        Path file = config.get(Keys.DATA_DIR).resolve("lun" + MirrorSettings.MIRRORED_LUN + ".record");
+        Path file = config.get(Keys.DATA_DIR).resolve("lun" + lun + ".record");
         return new RecordKeeper(file, s, volume.size(), io, PersistGate.OPEN, config.get(Keys.MIRROR_READ_GATE_TIMEOUT));
     }
 
@@ -472,19 +484,27 @@ public final class Node implements NodeView, AutoCloseable {
     }
 
     @Override
-    public MirrorSnapshot mirror() {
+    public PairSnapshot mirror() {
         PairNode p = pair;
         if (p == null) {
             return null;
         }
         PairStatus s = p.status();
-        var meta = p.metadata();
         MirrorSettings m = config.mirror();
-        return new MirrorSnapshot(roleName(s.role()), s.state().name().toLowerCase(java.util.Locale.ROOT), peer(s.peer()),
-                s.syncDoneBytes(), s.syncTotalBytes(), MirrorSettings.MIRRORED_LUN, m.portGroup(),
-                portGroup.state().name().toLowerCase(java.util.Locale.ROOT),
-                m.onPeerLoss().name().toLowerCase(java.util.Locale.ROOT), meta.generation(), meta.volumeId(),
-                p.metrics(), p.nodeName(), p.peerName(), splitBrain(p.splitBrain()));
+        List<MirrorSnapshot> luns = new ArrayList<>();
+        for (PairVolume v : p.volumes()) {
+            PairStatus vs = v.status();
+            var meta = v.metadata();
+            luns.add(new MirrorSnapshot(v.number(), lower(vs.state().name()), peer(vs.peer()), vs.syncDoneBytes(),
+                    vs.syncTotalBytes(), meta.generation(), meta.volumeId(), v.metrics(), splitBrain(v.splitBrain()),
+                    v.refusal()));
+        }
+        return new PairSnapshot(p.nodeName(), roleName(s.role()), lower(s.state().name()), peer(s.peer()), p.peerName(),
+                m.portGroup(), lower(portGroup.state().name()), lower(m.onPeerLoss().name()), luns);
+    }
+
+    private static String lower(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Both sides of a standing split brain in the admin endpoint's terms; null if none. */

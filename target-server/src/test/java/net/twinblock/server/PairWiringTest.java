@@ -109,8 +109,8 @@ class PairWiringTest {
         assertTrue(p.contains("\"peer\": \"127.0.0.1:" + link + "\""), p);
         String m = metrics(secondary);
         assertTrue(m.contains("twinblock_mirror_info{role=\"secondary\",state=\"in_sync\""), m);
-        assertTrue(m.contains("twinblock_mirror_link_up 1"), m);
-        assertTrue(m.contains("twinblock_mirror_received_frames_total{path=\"small\"}"), m);
+        assertTrue(m.contains("twinblock_mirror_link_up{lun=\"0\"} 1"), m);
+        assertTrue(m.contains("twinblock_mirror_received_frames_total{lun=\"0\",path=\"small\"}"), m);
 
         // Two primaries would split the data: refused while the primary is connected, with the reason.
         Cli refused = cli("promote", "--admin", admin(secondary), "--token-file", tokenFiles.get(secondary));

@@ -26,7 +26,7 @@ public record Hello(int version, PeerIdentity identity, byte[] nonce, byte[] gen
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(FrameType.HELLO.code(), 0, HelloBody.length(identity, false, generations), 0, 0);
+        return new FrameHeader(FrameType.HELLO.code(), 0, HelloBody.length(version, identity, false, generations), 0, 0);
     }
 
     @Override

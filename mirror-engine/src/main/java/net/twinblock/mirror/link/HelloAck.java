@@ -28,7 +28,7 @@ public record HelloAck(int version, PeerIdentity identity, byte[] nonce, byte[] 
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(FrameType.HELLO_ACK.code(), 0, HelloBody.length(identity, true, generations), 0, 0);
+        return new FrameHeader(FrameType.HELLO_ACK.code(), 0, HelloBody.length(version, identity, true, generations), 0, 0);
     }
 
     @Override

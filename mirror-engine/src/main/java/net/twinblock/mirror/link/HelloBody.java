@@ -3,29 +3,35 @@ package net.twinblock.mirror.link;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The payload layout of HELLO and HELLO_ACK, big-endian:
+ * The payload layout of HELLO and HELLO_ACK, big-endian (version 2):
  * <pre>
  *  u16 version | u8 nodeId bytes | u8 volumeId bytes | u32 block size | u64 volume size
- *  | u64 data generation | u8 identity flags | 32 bytes nonce | [HELLO_ACK only: 32 bytes proof] | nodeId | volumeId
+ *  | u64 data generation | u8 identity flags | 32 bytes nonce | u16 volume | u16 volume count n
+ *  | [HELLO_ACK only: 32 bytes proof] | nodeId | volumeId | n x u16 the sender's volumes
  *  | [65 bytes generation history]
  * </pre>
- * Strings are UTF-8 and follow the fixed fields, so every fixed field sits at a fixed offset. The
- * nodeId is the sender's name (node.name). The generation history is optional and last: a node
- * that sends none is still understood, and the payload length says whether it is there.
+ * Strings and the volume list follow the fixed fields, so every fixed field sits at a fixed
+ * offset. The nodeId is the sender's name (node.name); {@code volume} is the volume (LUN) this
+ * connection mirrors. The generation history is optional and last: the payload length says
+ * whether it is there. Version 1 (one volume, no volume fields) is still read, so a node of the
+ * older protocol is refused with a version mismatch rather than a decode error.
  */
 final class HelloBody {
 
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     static final int NONCE_LENGTH = 32;
     static final int PROOF_LENGTH = 32;
     /** GenerationHistory.ENCODED_LENGTH (the link package does not interpret it, only carries it). */
     static final int GENERATIONS_LENGTH = 65;
 
-    private static final int FIXED = 2 + 1 + 1 + 4 + 8 + 8 + 1 + NONCE_LENGTH;
-    static final int HELLO_MIN = FIXED + 2;
-    static final int HELLO_MAX = FIXED + 255 + 255 + GENERATIONS_LENGTH;
+    private static final int FIXED_V1 = 2 + 1 + 1 + 4 + 8 + 8 + 1 + NONCE_LENGTH;
+    private static final int FIXED = FIXED_V1 + 2 + 2;
+    static final int HELLO_MIN = FIXED_V1 + 2;
+    static final int HELLO_MAX = FIXED + 255 + 255 + 2 * PeerIdentity.MAX_VOLUMES + GENERATIONS_LENGTH;
     static final int HELLO_ACK_MIN = HELLO_MIN + PROOF_LENGTH;
     static final int HELLO_ACK_MAX = HELLO_MAX + PROOF_LENGTH;
 
@@ -51,9 +57,10 @@ final class HelloBody {
         }
     }
 
-    static int length(PeerIdentity id, boolean withProof, byte[] generations) {
-        return FIXED + (withProof ? PROOF_LENGTH : 0) + utf8(id.nodeId()).length + utf8(id.volumeId()).length
-                + (generations == null ? 0 : GENERATIONS_LENGTH);
+    static int length(int version, PeerIdentity id, boolean withProof, byte[] generations) {
+        int volumes = version == 1 ? 0 : 2 + 2 + 2 * id.volumes().size();
+        return FIXED_V1 + volumes + (withProof ? PROOF_LENGTH : 0) + utf8(id.nodeId()).length
+                + utf8(id.volumeId()).length + (generations == null ? 0 : GENERATIONS_LENGTH);
     }
 
     static void write(ByteBuf out, int version, PeerIdentity id, byte[] nonce, byte[] proof, byte[] generations) {
@@ -67,11 +74,19 @@ final class HelloBody {
         out.writeLong(id.generation());
         out.writeByte(id.flags());
         out.writeBytes(nonce);
+        boolean v1 = version == 1; // the older layout: one volume, number 0, no volume fields
+        if (!v1) {
+            out.writeShort(id.volume());
+            out.writeShort(id.volumes().size());
+        }
         if (proof != null) {
             out.writeBytes(proof);
         }
         out.writeBytes(node);
         out.writeBytes(volume);
+        for (int v : v1 ? List.<Integer>of() : id.volumes()) {
+            out.writeShort(v);
+        }
         if (generations != null) {
             out.writeBytes(generations);
         }
@@ -83,10 +98,17 @@ final class HelloBody {
         int version = in.readUnsignedShort();
         int nodeLength = in.readUnsignedByte();
         int volumeLength = in.readUnsignedByte();
-        int base = FIXED + (withProof ? PROOF_LENGTH : 0) + nodeLength + volumeLength;
+        boolean v1 = version == 1;
+        if (!v1 && length < FIXED + (withProof ? PROOF_LENGTH : 0)) {
+            throw new IllegalArgumentException("HELLO payload of " + length + " bytes is too short for version "
+                    + version);
+        }
+        int volumeCount = v1 ? 0 : in.getUnsignedShort(in.readerIndex() + FIXED_V1 - 4 + 2);
+        int base = (v1 ? FIXED_V1 : FIXED) + (withProof ? PROOF_LENGTH : 0) + nodeLength + volumeLength
+                + 2 * volumeCount;
         if (length != base && length != base + GENERATIONS_LENGTH) {
             throw new IllegalArgumentException("HELLO payload of " + length + " bytes does not match its"
-                    + " string lengths " + nodeLength + " and " + volumeLength);
+                    + " string lengths " + nodeLength + " and " + volumeLength + " and " + volumeCount + " volumes");
         }
         int blockSize = in.readInt();
         long size = in.readLong();
@@ -94,6 +116,10 @@ final class HelloBody {
         int flags = in.readUnsignedByte();
         byte[] nonce = new byte[NONCE_LENGTH];
         in.readBytes(nonce);
+        int volumeNumber = v1 ? 0 : in.readUnsignedShort();
+        if (!v1) {
+            in.skipBytes(2); // the count, read above
+        }
         byte[] proof = null;
         if (withProof) {
             proof = new byte[PROOF_LENGTH];
@@ -101,13 +127,20 @@ final class HelloBody {
         }
         String node = text(in, nodeLength, "node id");
         String volume = text(in, volumeLength, "volume id");
+        List<Integer> volumes = new ArrayList<>(volumeCount);
+        for (int i = 0; i < volumeCount; i++) {
+            volumes.add(in.readUnsignedShort());
+        }
+        if (v1) {
+            volumes.add(0);
+        }
         byte[] generations = null;
         if (length == base + GENERATIONS_LENGTH) {
             generations = new byte[GENERATIONS_LENGTH];
             in.readBytes(generations);
         }
         assert in.readerIndex() == end;
-        PeerIdentity id = new PeerIdentity(node, volume, size, blockSize, generation, flags);
+        PeerIdentity id = new PeerIdentity(node, volume, size, blockSize, generation, flags, volumeNumber, volumes);
         return withProof ? new HelloAck(version, id, nonce, proof, generations) : new Hello(version, id, nonce, generations);
     }
 

@@ -1,9 +1,13 @@
 package net.twinblock.mirror.link;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.TreeSet;
 
 /**
- * Who a node is and what it serves, as exchanged at HELLO: the two sides must agree on the
+ * Who a node is and what it serves, as exchanged at HELLO: {@code volume} is the number (the
+ * LUN) of the volume this connection mirrors, {@code volumes} every volume the node mirrors (so
+ * each side can name a LUN configured on one node only); the two sides must agree on the
  * volume (id, size, block size) and compare data generations to know which copy is authoritative.
  * {@code nodeId} is the node's name (its node.name, by default the host name): logs and status
  * show it, and an administrator ending a split brain names the losing node by it.
@@ -11,7 +15,11 @@ import java.nio.charset.StandardCharsets;
  * {@link #FLAG_CLEAN}): with them the primary decides between "in sync" and a full copy.
  */
 public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation,
-        int flags) {
+        int flags, int volume, List<Integer> volumes) {
+
+    /** Volume numbers (a pair's LUN numbers) run 0..MAX_VOLUME, and a node mirrors at most MAX_VOLUMES. */
+    public static final int MAX_VOLUME = 0xffff;
+    public static final int MAX_VOLUMES = 256;
 
     /** The volume id was adopted from (or given to) a partner: it names the pair, not just this node. */
     public static final int FLAG_PAIRED = 0x1;
@@ -35,7 +43,21 @@ public record PeerIdentity(String nodeId, String volumeId, long sizeBytes, int b
         this(nodeId, volumeId, sizeBytes, blockSize, generation, 0);
     }
 
+    /** Volume 0 of a node that mirrors only it. */
+    public PeerIdentity(String nodeId, String volumeId, long sizeBytes, int blockSize, long generation, int flags) {
+        this(nodeId, volumeId, sizeBytes, blockSize, generation, flags, 0, List.of(0));
+    }
+
     public PeerIdentity {
+        if (volume < 0 || volume > MAX_VOLUME) {
+            throw new IllegalArgumentException("volume number " + volume + " out of range 0.." + MAX_VOLUME);
+        }
+        volumes = List.copyOf(new TreeSet<>(volumes));
+        if (volumes.size() > MAX_VOLUMES || !volumes.contains(volume)
+                || volumes.get(0) < 0 || volumes.get(volumes.size() - 1) > MAX_VOLUME) {
+            throw new IllegalArgumentException("volume " + volume + " must be one of at most " + MAX_VOLUMES
+                    + " volumes numbered 0.." + MAX_VOLUME + ", not " + volumes);
+        }
         if (flags < 0 || flags > 0xff) {
             throw new IllegalArgumentException("identity flags " + flags + " do not fit 8 bits");
         }

@@ -20,7 +20,8 @@ import net.twinblock.mirror.link.PeerErrorCode;
 abstract class Handshake extends ChannelInboundHandlerAdapter {
 
     static final Logger LOG = System.getLogger(Handshake.class.getName());
-    static final int VERSION = 1;
+    /** 2: HELLO names the volume (LUN) a connection mirrors and the sender's volumes. */
+    static final int VERSION = 2;
     static final long DEADLINE_SECONDS = 10;
 
     final PeerAuth auth;

@@ -3,17 +3,24 @@ package net.twinblock.mirror.pair;
 import io.netty.channel.Channel;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import net.twinblock.mirror.resync.ChecksumResync;
 import net.twinblock.mirror.resync.GenerationHistory;
 import net.twinblock.mirror.resync.ScrubReport;
 
 /**
  * An administrator's operations on a pair node (promote, resolve a split brain, verify,
- * resync): when each is allowed, what the refusal says, and what it changes. The node's parts
- * do the work; the checks and the node's role state are read under the node's lock, the one
- * that role changes take. {@link PairNode} documents each operation.
+ * resync): when each is allowed, what the refusal says, and what it changes, for every volume
+ * of the node. A promotion is all or nothing: every volume is checked before any changes, so a
+ * node never serves some LUNs as primary and others as secondary. The checks and the node's
+ * role state are read under the node's lock, the one that role changes take. {@link PairNode}
+ * documents each operation.
  */
 final class PairAdmin {
 
@@ -31,40 +38,42 @@ final class PairAdmin {
             if (node.role() == Role.PRIMARY) {
                 throw new IllegalStateException("this node is already the primary");
             }
-            Channel p = node.primaryLink();
-            if (p != null && p.isActive()) {
-                throw new IllegalStateException("cannot promote: the primary " + p.remoteAddress()
-                        + " is still connected; stop it or cut the mirror link first (two primaries would"
-                        + " split the data)");
+            for (PairVolume v : node.volumes()) {
+                Channel p = v.primaryLink();
+                if (p != null && p.isActive()) {
+                    throw new IllegalStateException("cannot promote: the primary " + p.remoteAddress()
+                            + " is still connected (LUN " + v.number() + "); stop it or cut the mirror link first"
+                            + " (two primaries would split the data)");
+                }
             }
-            VolumeState v = node.volume;
-            PairMetadata.Resync unfinished = v.meta.get().resync();
-            if (unfinished != null && !force) {
-                throw new IllegalStateException("cannot promote: this copy is inconsistent: " + describe(unfinished)
-                        + "; bring the primary back, or promote --force to serve it anyway (acknowledged writes"
-                        + " may be missing)");
+            List<String> inconsistent = new ArrayList<>();
+            for (PairVolume v : node.volumes()) {
+                PairMetadata.Resync unfinished = v.volume.meta.get().resync();
+                if (unfinished != null) {
+                    inconsistent.add("LUN " + v.number() + ": " + describe(v.volume, unfinished));
+                }
             }
-            if (unfinished != null) {
+            if (!inconsistent.isEmpty() && !force) {
+                throw new IllegalStateException("cannot promote: this copy is inconsistent: "
+                        + String.join("; ", inconsistent) + "; bring the primary back, or promote --force to serve it"
+                        + " anyway (acknowledged writes may be missing)");
+            }
+            if (!inconsistent.isEmpty()) {
                 LOG.log(Level.WARNING, "promoting an INCONSISTENT copy on an administrator''s --force: {0}; hosts"
-                        + " may read data older than writes they saw completed", describe(unfinished));
+                        + " may read data older than writes they saw completed", String.join("; ", inconsistent));
             }
             node.stopSecondary();
-            v.resyncTarget = false; // a primary is nobody's resync target
-            long generation = v.meta.get().generation() + 1;
-            // Not known identical to anyone any more; the old primary must take a copy to rejoin.
-            // From here this node's data is a new generation its old primary never saw; the outage
-            // bitmap counts what the old primary will lack when it rejoins.
-            v.divergence.clear();
-            v.meta.update(m -> m.withGeneration(generation).withClean(false).withResync(null)
-                    .withGenerations(m.generations().newCurrent())).join();
-            LOG.log(Level.WARNING, "promoted to PRIMARY: data generation is now {0}", generation);
+            List<String> generations = new ArrayList<>();
+            for (PairVolume v : node.volumes()) {
+                generations.add("LUN " + v.number() + " generation " + v.newGeneration());
+            }
+            LOG.log(Level.WARNING, "promoted to PRIMARY: {0}", String.join(", ", generations));
             node.startPromoted();
         }
         node.roleChanged(Role.PRIMARY);
     }
 
-    private String describe(PairMetadata.Resync r) {
-        VolumeState v = node.volume;
+    private static String describe(VolumeState v, PairMetadata.Resync r) {
         // The link is down (promote checked): a resync still counted here is the one it ended.
         int percent = v.syncing ? v.resyncPercent() : r.percent();
         return "a resync from " + r.primary() + (percent < 0 ? " was under way when the link was lost (how far it"
@@ -91,24 +100,32 @@ final class PairAdmin {
                         : " and its partner is " + peer) + " (each node's name is its node.name, by default its host name)");
     }
 
-    GenerationHistory discardLocal() {
+    /** Drops the data of each volume in split brain, or of every volume when none is (the administrator's call). */
+    SortedMap<Integer, GenerationHistory> discardLocal() {
         synchronized (node) {
             requireOpen();
             if (node.role() == Role.PRIMARY) {
                 throw new IllegalStateException("this node is the primary; the node whose data is discarded must be"
                         + " the target of the copy: restart it with mirror.role = secondary first");
             }
-            Channel p = node.primaryLink();
-            if (p != null && p.isActive()) {
-                throw new IllegalStateException("the primary " + p.remoteAddress() + " is connected: there is no"
-                        + " conflict to resolve");
+            for (PairVolume v : node.volumes()) {
+                Channel p = v.primaryLink();
+                if (p != null && p.isActive()) {
+                    throw new IllegalStateException("the primary " + p.remoteAddress() + " is connected (LUN "
+                            + v.number() + "): there is no conflict to resolve");
+                }
             }
-            return node.splitBrain.discardLocal();
+            List<PairVolume> split = node.volumes().stream().filter(v -> v.splitBrain.state.active()).toList();
+            SortedMap<Integer, GenerationHistory> done = new TreeMap<>();
+            for (PairVolume v : split.isEmpty() ? node.volumes() : split) {
+                done.put(v.number(), v.splitBrain.discardLocal());
+            }
+            return done;
         }
     }
 
     /** The survivor's half of {@link #resolve}: only a primary can make its partner a copy of itself. */
-    private GenerationHistory orderPeerDiscarded(String peer) {
+    private SortedMap<Integer, GenerationHistory> orderPeerDiscarded(String peer) {
         synchronized (node) {
             requireOpen();
             if (node.role() != Role.PRIMARY) {
@@ -117,48 +134,72 @@ final class PairAdmin {
                         + " node (`target-server.jar promote`), then run `target-server.jar resolve --discard " + peer
                         + "` again, against either node");
             }
-            return node.splitBrain.orderPeerDiscarded(peer, node.replicator().linked(), node.state());
+            SortedMap<Integer, GenerationHistory> done = new TreeMap<>();
+            IllegalStateException none = null;
+            for (PairVolume v : node.volumes()) {
+                try {
+                    done.put(v.number(), v.splitBrain.orderPeerDiscarded(peer, v.replicator().linked(),
+                            v.status().state()));
+                } catch (IllegalStateException e) {
+                    none = none == null ? e : none; // this volume is not in split brain: nothing to order
+                }
+            }
+            if (done.isEmpty()) {
+                throw none;
+            }
+            return done;
         }
     }
 
-    CompletableFuture<ScrubReport> verify() {
+    CompletableFuture<SortedMap<Integer, ScrubReport>> verify() {
         synchronized (node) {
             requirePrimaryInSync("verify runs on the primary; this node is the secondary",
                     ": a comparison needs the secondary connected and in sync");
-            return node.scrubs.scrubNow(node.mirrored());
+            return allOf(v -> v.scrubs.scrubNow(v.mirrored()));
         }
     }
 
-    CompletableFuture<ChecksumResync.Result> resyncNow() {
-        Replicator r;
-        MirroredVolume mirrored;
-        PeerHashComparison peer;
+    CompletableFuture<SortedMap<Integer, ChecksumResync.Result>> resyncNow() {
         synchronized (node) {
             requirePrimaryInSync("a resync runs on the primary; this node is the secondary",
                     ": a resync needs the secondary connected (a reconnect resyncs by itself)");
-            peer = node.primarySide() == null ? null : node.primarySide().hashes();
-            r = node.replicator();
-            if (peer == null) {
-                throw new IllegalStateException(notInSync(r, ": a resync needs the secondary connected (a reconnect"
-                        + " resyncs by itself)"));
+            for (PairVolume v : node.volumes()) {
+                if (v.primarySide() == null || v.primarySide().hashes() == null) {
+                    throw new IllegalStateException(notInSync(v, ": a resync needs the secondary connected (a"
+                            + " reconnect resyncs by itself)"));
+                }
             }
-            mirrored = node.mirrored();
+            return allOf(v -> v.resyncs.resyncNow(v.replicator(), v.mirrored(), v.primarySide().hashes()));
         }
-        return node.resyncs.resyncNow(r, mirrored, peer);
+    }
+
+    /** Starts {@code run} on every volume; completes with each result by number, or the first failure. */
+    private <T> CompletableFuture<SortedMap<Integer, T>> allOf(Function<PairVolume, CompletableFuture<T>> run) {
+        SortedMap<Integer, CompletableFuture<T>> started = new TreeMap<>();
+        for (PairVolume v : node.volumes()) {
+            started.put(v.number(), run.apply(v));
+        }
+        return CompletableFuture.allOf(started.values().toArray(CompletableFuture[]::new)).thenApply(x -> {
+            SortedMap<Integer, T> results = new TreeMap<>();
+            started.forEach((n, f) -> results.put(n, f.join()));
+            return results;
+        });
     }
 
     private void requirePrimaryInSync(String onSecondary, String why) {
         if (node.role() != Role.PRIMARY) {
             throw new IllegalStateException(onSecondary);
         }
-        Replicator r = node.replicator();
-        if (r.state() != PairState.IN_SYNC) {
-            throw new IllegalStateException(notInSync(r, why));
+        for (PairVolume v : node.volumes()) {
+            if (v.replicator().state() != PairState.IN_SYNC) {
+                throw new IllegalStateException(notInSync(v, why));
+            }
         }
     }
 
-    private static String notInSync(Replicator r, String why) {
-        return "the pair is " + r.state().name().toLowerCase(Locale.ROOT) + why;
+    private static String notInSync(PairVolume v, String why) {
+        return "the pair is " + v.replicator().state().name().toLowerCase(Locale.ROOT) + " (LUN " + v.number() + ")"
+                + why;
     }
 
     private void requireOpen() {

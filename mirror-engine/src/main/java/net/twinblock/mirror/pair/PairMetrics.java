@@ -3,7 +3,6 @@ package net.twinblock.mirror.pair;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
-import net.twinblock.mirror.link.PeerSilence;
 import net.twinblock.mirror.link.WakeupCounter;
 import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.resync.ResyncProgress;
@@ -21,8 +20,6 @@ final class PairMetrics {
     static final class LinkCounters {
         /** Frames per mirrored write as received by this node (a secondary), small and large apart. */
         final WakeupCounter wakeups = new WakeupCounter();
-        /** The longest the partner went quiet on any link, against the 3 heartbeats that end one. */
-        final PeerSilence peerSilence = new PeerSilence();
         final LongAdder applied = new LongAdder();
         final LongAdder flushesReceived = new LongAdder();
         final LongAdder forwardedServed = new LongAdder();
@@ -31,7 +28,7 @@ final class PairMetrics {
     private PairMetrics() {
     }
 
-    static Map<String, Long> of(PairNode node) {
+    static Map<String, Long> of(PairVolume node) {
         Map<String, Long> m = new LinkedHashMap<>();
         PairStatus s = node.status();
         VolumeState v = node.volume;
@@ -63,7 +60,7 @@ final class PairMetrics {
         m.put("mirror.received_small_frames", c.wakeups.smallFrames());
         m.put("mirror.received_large_writes", c.wakeups.largeWrites());
         m.put("mirror.received_large_frames", c.wakeups.largeFrames());
-        m.put("mirror.heartbeat_gap_max_ms", c.peerSilence.longestMillis());
+        m.put("mirror.heartbeat_gap_max_ms", node.node().peerSilence.longestMillis());
         m.put("mirror.received_applied", c.applied.sum());
         m.put("mirror.received_flushes", c.flushesReceived.sum());
         SecondaryVolume sv = node.secondaryVolume();

@@ -11,6 +11,8 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,43 +25,56 @@ import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.link.PeerSilence;
 
 /**
- * The secondary's end of the mirror link: listens on mirror.listen and admits exactly one
- * authenticated primary at a time. Every connection starts in the handshake; until it has
- * proven the secret, any mirror frame closes it.
+ * The secondary's end of the mirror link: listens on mirror.listen for every volume this node
+ * mirrors. Each connection's HELLO names its volume (the LUN), and the connection is handed to
+ * that volume's end ({@link #register}), which admits exactly one authenticated primary at a
+ * time. Every connection starts in the handshake; until it has proven the secret, any mirror
+ * frame closes it.
  */
-public final class PeerServer implements AutoCloseable {
+public final class PeerServer implements AutoCloseable, SecondaryHandshake.Volumes {
 
     private static final Logger LOG = System.getLogger(PeerServer.class.getName());
 
     private final ServerBootstrap bootstrap;
     private final InetSocketAddress listen;
-    private final AtomicReference<Channel> primary = new AtomicReference<>();
+    private final Map<Integer, Volume> volumes = new ConcurrentHashMap<>();
     private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
     private volatile Channel server;
 
-    PeerServer(InetSocketAddress listen, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
-            PeerAuth auth, Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
-        this.listen = listen;
-        LinkSide single = new ForwardingLinkSide(side) {
-            @Override
-            public boolean linkUp(Channel ch, PeerIdentity remote) {
-                if (!primary.compareAndSet(null, ch)) {
-                    return false;
-                }
-                LOG.log(Level.INFO, "mirror link from primary {0} ({1}) is up", ch.remoteAddress(), remote.nodeId());
-                ch.closeFuture().addListener(f -> linkDown(ch));
-                return side.linkUp(ch, remote);
-            }
+    /** One volume's end: its identity, what it does with a link, and its primary's channel. */
+    private static final class Volume {
+        final AtomicReference<Channel> primary = new AtomicReference<>();
+        final SecondaryHandshake.Endpoint endpoint;
 
-            @Override
-            public void linkDown(Channel ch) {
-                if (primary.compareAndSet(ch, null)) {
-                    LOG.log(Level.WARNING, "mirror link from primary {0} is down", ch.remoteAddress());
-                    side.linkDown(ch);
+        Volume(int number, Supplier<PeerIdentity> local, LinkSide side) {
+            LinkSide single = new ForwardingLinkSide(side) {
+                @Override
+                public boolean linkUp(Channel ch, PeerIdentity remote) {
+                    if (!primary.compareAndSet(null, ch)) {
+                        return false;
+                    }
+                    LOG.log(Level.INFO, "mirror link of LUN {0} from primary {1} ({2}) is up", number,
+                            ch.remoteAddress(), remote.nodeId());
+                    ch.closeFuture().addListener(f -> linkDown(ch));
+                    return side.linkUp(ch, remote);
                 }
-            }
-        };
-        SecondaryHandshake.Slot slot = () -> primary.get() != null;
+
+                @Override
+                public void linkDown(Channel ch) {
+                    if (primary.compareAndSet(ch, null)) {
+                        LOG.log(Level.WARNING, "mirror link of LUN {0} from primary {1} is down", number,
+                                ch.remoteAddress());
+                        side.linkDown(ch);
+                    }
+                }
+            };
+            this.endpoint = new SecondaryHandshake.Endpoint(local, single, () -> primary.get() != null);
+        }
+    }
+
+    PeerServer(InetSocketAddress listen, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
+            PeerAuth auth, Duration heartbeat, PeerSilence silence) {
+        this.listen = listen;
         this.bootstrap = new ServerBootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true) // a restarted secondary gets its port back at once
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -71,9 +86,27 @@ public final class PeerServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ch.closeFuture().addListener(f -> connections.remove(ch));
-                        LinkPipeline.connecting(ch, heartbeat, silence, new SecondaryHandshake(auth, local, single, slot));
+                        LinkPipeline.connecting(ch, heartbeat, silence, new SecondaryHandshake(auth, PeerServer.this));
                     }
                 });
+    }
+
+    /** Volume {@code number}'s end: links naming it in their HELLO go to {@code side}. Before {@link #bind}. */
+    void register(int number, Supplier<PeerIdentity> local, LinkSide side) {
+        if (volumes.putIfAbsent(number, new Volume(number, local, side)) != null) {
+            throw new IllegalArgumentException("volume " + number + " registered twice");
+        }
+    }
+
+    @Override
+    public SecondaryHandshake.Endpoint find(int number) {
+        Volume v = volumes.get(number);
+        return v == null ? null : v.endpoint;
+    }
+
+    @Override
+    public List<Integer> numbers() {
+        return volumes.keySet().stream().sorted().toList();
     }
 
     /** Binds mirror.listen; blocking, call at startup. Throws if the address cannot be bound. */
@@ -85,13 +118,14 @@ public final class PeerServer implements AutoCloseable {
                     + ": " + e.getMessage(), e);
         }
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
-        LOG.log(Level.INFO, "secondary waiting for its primary on {0}", bound);
+        LOG.log(Level.INFO, "secondary waiting for its primary on {0} (LUNs {1})", bound, numbers());
         return bound;
     }
 
-    /** The authenticated primary's channel, or null. */
-    public Channel primary() {
-        return primary.get();
+    /** Volume {@code number}'s authenticated primary channel, or null. */
+    public Channel primary(int number) {
+        Volume v = volumes.get(number);
+        return v == null ? null : v.primary.get();
     }
 
     /** The bound address (port 0 resolved), or null before bind. */
@@ -100,7 +134,7 @@ public final class PeerServer implements AutoCloseable {
         return s == null ? null : (InetSocketAddress) s.localAddress();
     }
 
-    /** Stops listening and closes every connection, the primary's included. */
+    /** Stops listening and closes every connection, the primaries' included. */
     @Override
     public void close() {
         Channel s = server;

@@ -42,6 +42,7 @@ final class PrimaryLinkSide extends VolumeLinkSide {
 
     @Override
     public boolean linkUp(Channel ch, PeerIdentity peer) {
+        linked();
         byte[] peerGenerations = ch.attr(PEER_GENERATIONS).get();
         splitBrain.state.linked(peer.nodeId(), peerGenerations);
         // The secondary's RECORD_REPORT (if it crashed); fails with the link.

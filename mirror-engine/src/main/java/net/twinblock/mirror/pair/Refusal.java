@@ -13,6 +13,10 @@ record Refusal(PeerErrorCode code, String reason) {
      * with a newer data generation was promoted meanwhile and must not be overwritten.
      */
     static Refusal check(PeerIdentity primary, PeerIdentity secondary) {
+        return ofLun(primary, checkUnnamed(primary, secondary));
+    }
+
+    private static Refusal checkUnnamed(PeerIdentity primary, PeerIdentity secondary) {
         Refusal volume = checkVolume(primary, secondary);
         if (volume != null) {
             return volume;
@@ -28,8 +32,18 @@ record Refusal(PeerErrorCode code, String reason) {
      */
     static Refusal check(PeerIdentity primary, PeerIdentity secondary, byte[] primaryGenerations,
             byte[] secondaryGenerations) {
+        return ofLun(primary, checkUnnamed(primary, secondary, primaryGenerations, secondaryGenerations));
+    }
+
+    /** A pair mirrors several volumes: every refusal says which LUN's link it ends. */
+    private static Refusal ofLun(PeerIdentity primary, Refusal r) {
+        return r == null ? null : new Refusal(r.code, "LUN " + primary.volume() + ": " + r.reason);
+    }
+
+    private static Refusal checkUnnamed(PeerIdentity primary, PeerIdentity secondary, byte[] primaryGenerations,
+            byte[] secondaryGenerations) {
         if (primaryGenerations == null || secondaryGenerations == null || !secondary.paired()) {
-            return check(primary, secondary);
+            return checkUnnamed(primary, secondary);
         }
         Refusal volume = checkVolume(primary, secondary);
         if (volume != null) {

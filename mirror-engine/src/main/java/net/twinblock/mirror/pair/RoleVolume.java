@@ -15,10 +15,10 @@ import net.twinblock.mirror.store.VolumeException;
  */
 final class RoleVolume implements Volume {
 
-    private final PairNode node;
+    private final PairVolume node;
     private volatile Volume current;
 
-    RoleVolume(PairNode node) {
+    RoleVolume(PairVolume node) {
         this.node = node;
     }
 
@@ -73,6 +73,6 @@ final class RoleVolume implements Volume {
 
     @Override
     public void close() {
-        node.close();
+        node.node().close();
     }
 }

@@ -1,6 +1,7 @@
 package net.twinblock.mirror.pair;
 
 import io.netty.channel.ChannelHandlerContext;
+import java.util.List;
 import java.util.function.Supplier;
 import net.twinblock.mirror.link.Heartbeat;
 import net.twinblock.mirror.link.Hello;
@@ -14,9 +15,11 @@ import net.twinblock.mirror.resync.GenerationHistory;
 
 /**
  * The secondary's half: answer HELLO with our proof and nonce, then accept nothing until the
- * primary's proof over our nonce checks out. Only one authenticated primary at a time: the
- * {@link LinkSide#linkUp} of a second one returns false and it is refused. With its proof the
- * primary may order this node's data discarded to end a split brain ({@link #obey}).
+ * primary's proof over our nonce checks out. The HELLO names the volume (LUN) the connection
+ * mirrors; a volume this node does not mirror is refused, naming it. Only one authenticated
+ * primary per volume at a time: the {@link LinkSide#linkUp} of a second one returns false and it
+ * is refused. With its proof the primary may order this volume's data discarded to end a split
+ * brain ({@link #obey}).
  */
 final class SecondaryHandshake extends Handshake {
 
@@ -25,17 +28,29 @@ final class SecondaryHandshake extends Handshake {
         boolean taken();
     }
 
-    private final Supplier<PeerIdentity> local;
-    private final LinkSide side;
-    private final Slot slot;
+    /** One mirrored volume's end on this node. */
+    record Endpoint(Supplier<PeerIdentity> local, LinkSide side, Slot slot) {
+    }
+
+    /** The volumes this node mirrors, by number. */
+    interface Volumes {
+        /** Volume {@code number}'s end, or null if this node does not mirror it. */
+        Endpoint find(int number);
+
+        /** Every volume number this node mirrors, ascending. */
+        List<Integer> numbers();
+    }
+
+    private final Volumes volumes;
+    private Supplier<PeerIdentity> local;
+    private LinkSide side;
+    private Slot slot;
     private Hello hello;
     private byte[] nonce;
 
-    SecondaryHandshake(PeerAuth auth, Supplier<PeerIdentity> local, LinkSide side, Slot slot) {
+    SecondaryHandshake(PeerAuth auth, Volumes volumes) {
         super(auth);
-        this.local = local;
-        this.side = side;
-        this.slot = slot;
+        this.volumes = volumes;
     }
 
     @Override
@@ -56,13 +71,23 @@ final class SecondaryHandshake extends Handshake {
     }
 
     private void greet(ChannelHandlerContext ctx, Hello h) {
-        if (slot.taken()) {
-            refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
-            return;
-        }
         if (h.version() != VERSION) {
             refuse(ctx, PeerErrorCode.VERSION_MISMATCH, "peer speaks mirror protocol " + h.version()
                     + ", this node " + VERSION);
+            return;
+        }
+        Endpoint end = volumes.find(h.identity().volume());
+        if (end == null) {
+            // Named before the proof: the LUN number is all it tells, and the administrator needs it.
+            refuse(ctx, PeerErrorCode.VOLUME_MISMATCH, "LUN " + h.identity().volume() + " is mirrored by the primary "
+                    + h.identity().nodeId() + " but not configured on this node: configure the same LUNs on both");
+            return;
+        }
+        local = end.local();
+        side = end.side();
+        slot = end.slot();
+        if (slot.taken()) {
+            refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
             return;
         }
         hello = h;
@@ -96,6 +121,18 @@ final class SecondaryHandshake extends Handshake {
             return;
         }
         finished(ctx);
+        notOnPrimary(ctx);
+    }
+
+    /** Volumes this node mirrors and the authenticated primary does not: each shows why it has no link. */
+    private void notOnPrimary(ChannelHandlerContext ctx) {
+        for (int n : volumes.numbers()) {
+            if (!hello.identity().volumes().contains(n)) {
+                volumes.find(n).side().refused(ctx.channel(), PeerErrorCode.VOLUME_MISMATCH, "LUN " + n
+                        + " is configured on this node but not on the primary " + hello.identity().nodeId()
+                        + ": configure the same LUNs on both");
+            }
+        }
     }
 
     /**

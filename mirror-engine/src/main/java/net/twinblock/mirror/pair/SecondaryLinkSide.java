@@ -41,6 +41,7 @@ final class SecondaryLinkSide extends VolumeLinkSide {
 
     @Override
     public boolean linkUp(Channel ch, PeerIdentity peer) {
+        linked();
         byte[] primaryGenerations = ch.attr(PEER_GENERATIONS).get();
         splitBrain.state.linked(peer.nodeId(), primaryGenerations);
         // A discard the primary just ordered must be on disk before its copy overwrites our data.

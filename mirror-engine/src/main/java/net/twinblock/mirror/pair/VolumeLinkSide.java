@@ -5,7 +5,8 @@ import net.twinblock.mirror.link.PeerErrorCode;
 
 /**
  * What both ends do alike with a link: offer this copy's data generations in the HELLO exchange,
- * and show a refusal for them (split brain, unrelated data) until a link comes up.
+ * and show a refusal (split brain, unrelated data, a LUN configured on one node only) until a
+ * link comes up.
  */
 abstract class VolumeLinkSide implements LinkSide {
 
@@ -24,6 +25,15 @@ abstract class VolumeLinkSide implements LinkSide {
 
     @Override
     public void refused(Channel ch, PeerErrorCode code, String reason) {
+        if (code == PeerErrorCode.VOLUME_MISMATCH) {
+            volume.refusal = reason; // the configs disagree: no generations to record
+            return;
+        }
         splitBrain.refused(ch, code, reason);
+    }
+
+    /** A link is up for this volume: no refusal stands any more. */
+    final void linked() {
+        volume.refusal = null;
     }
 }

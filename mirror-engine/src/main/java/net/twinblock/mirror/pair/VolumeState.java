@@ -3,6 +3,7 @@ package net.twinblock.mirror.pair;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import net.twinblock.mirror.link.PeerIdentity;
@@ -23,6 +24,8 @@ final class VolumeState {
 
     private static final Logger LOG = System.getLogger(VolumeState.class.getName());
 
+    /** The volume's number in the pair: its LUN, the same on both nodes. */
+    final int number;
     final FileVolume local;
     final PairMetadata meta;
     final PairRecord record;
@@ -40,23 +43,32 @@ final class VolumeState {
     volatile boolean syncing;
     /** Secondary: set by the primary's SYNC_STATE "in sync" on the current link; any other news clears it. */
     volatile boolean inSync;
+    /**
+     * Why the partner refused (or this node refused) this volume's link for a configuration
+     * mismatch (a LUN on one node only, sizes that differ); null once a link is up. Shown in status.
+     */
+    volatile String refusal;
     /** Secondary: the furthest byte a write reached since the primary's last "not in sync" (resync progress). */
     final AtomicLong resyncReach = new AtomicLong();
 
-    VolumeState(FileVolume local, PairMetadata meta, PairRecord record, DivergenceTracker divergence) {
+    VolumeState(int number, FileVolume local, PairMetadata meta, PairRecord record, DivergenceTracker divergence) {
+        this.number = number;
         this.local = local;
         this.meta = meta;
         this.record = record;
         this.divergence = divergence;
     }
 
-    /** This copy's identity for a handshake, as node {@code nodeName}, with the flags only memory holds. */
-    PeerIdentity identity(String nodeName) {
+    /**
+     * This copy's identity for a handshake, as node {@code nodeName} mirroring {@code volumes}, with
+     * the flags only memory holds.
+     */
+    PeerIdentity identity(String nodeName, List<Integer> volumes) {
         PeerIdentity id = meta.get().identity(local.size(), local.blockSize());
         // On the link a node is its node.name: what an administrator names in resolve --discard.
         return new PeerIdentity(nodeName, id.volumeId(), id.sizeBytes(), id.blockSize(), id.generation(),
                 id.flags() | (recovering ? PeerIdentity.FLAG_RECOVERING : 0)
-                        | (resyncTarget ? PeerIdentity.FLAG_RESYNC_TARGET : 0));
+                        | (resyncTarget ? PeerIdentity.FLAG_RESYNC_TARGET : 0), number, volumes);
     }
 
     /** The outage bitmap, when the divergence tracker is one (else a reconnect after divergence copies everything). */

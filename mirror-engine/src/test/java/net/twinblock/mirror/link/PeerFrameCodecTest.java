@@ -32,8 +32,8 @@ class PeerFrameCodecTest {
     /** One of every message, each built fresh (data messages own their buffer). */
     private static PeerMessage[] everyMessage() {
         return new PeerMessage[] {
-            new Hello(1, PRIMARY, Frames.random(32, 3)),
-            new HelloAck(1, SECONDARY, Frames.random(32, 4), Frames.random(32, 5)),
+            new Hello(HelloBody.VERSION, PRIMARY, Frames.random(32, 3)),
+            new HelloAck(HelloBody.VERSION, SECONDARY, Frames.random(32, 4), Frames.random(32, 5)),
             new HelloProof(Frames.random(32, 6)),
             new Heartbeat(17, 123456789L),
             new SmallWrite(-5, 4096L * 1000, true, Frames.direct(DATA)),

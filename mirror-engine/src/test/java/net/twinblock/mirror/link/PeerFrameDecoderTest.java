@@ -80,15 +80,15 @@ class PeerFrameDecoderTest {
 
     @Test
     void aHelloWhoseStringLengthsDoNotAddUpIsRefused() {
-        ByteBuf good = Frames.encode(new Hello(1, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
+        ByteBuf good = Frames.encode(new Hello(HelloBody.VERSION, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
         good.setByte(FrameHeader.LENGTH + 2, 9); // node id claims 9 bytes, the payload has 1
         assertRefused(good, "does not match its string lengths");
     }
 
     @Test
     void aHelloWithBrokenUtf8IsRefused() {
-        ByteBuf good = Frames.encode(new Hello(1, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
-        good.setByte(good.writerIndex() - 1, 0xff);
+        ByteBuf good = Frames.encode(new Hello(HelloBody.VERSION, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
+        good.setByte(good.writerIndex() - 3, 0xff); // the volume id's last byte, before the u16 volume list
         assertRefused(good, "volume id is not valid UTF-8");
     }
 

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The frames of resync and scrub (HASH_BATCH, BLOCK_REQUEST) and the generation history in HELLO. */
@@ -81,18 +82,38 @@ class ResyncFramesTest {
     @Test
     void helloCarriesTheGenerationHistoryWhenGivenAndStillDecodesWithout() {
         byte[] generations = Frames.random(65, 3);
-        Hello with = assertInstanceOf(Hello.class, roundTrip(new Hello(1, ID, Frames.random(32, 1), generations)));
+        Hello with = assertInstanceOf(Hello.class, roundTrip(new Hello(HelloBody.VERSION, ID, Frames.random(32, 1), generations)));
         assertEquals(ID, with.identity());
         assertArrayEquals(generations, with.generations());
 
-        Hello without = assertInstanceOf(Hello.class, roundTrip(new Hello(1, ID, Frames.random(32, 1))));
+        Hello without = assertInstanceOf(Hello.class, roundTrip(new Hello(HelloBody.VERSION, ID, Frames.random(32, 1))));
         assertEquals(ID, without.identity());
         assertNull(without.generations());
 
-        HelloAck ack = assertInstanceOf(HelloAck.class, roundTrip(new HelloAck(1, ID, Frames.random(32, 1),
+        HelloAck ack = assertInstanceOf(HelloAck.class, roundTrip(new HelloAck(HelloBody.VERSION, ID, Frames.random(32, 1),
                 Frames.random(32, 2), generations)));
         assertArrayEquals(generations, ack.generations());
-        assertThrows(IllegalArgumentException.class, () -> new Hello(1, ID, new byte[32], new byte[64]));
+        assertThrows(IllegalArgumentException.class, () -> new Hello(HelloBody.VERSION, ID, new byte[32], new byte[64]));
+    }
+
+    @Test
+    void helloNamesTheVolumeOfTheConnectionAndEveryVolumeOfTheSender() {
+        PeerIdentity lun7 = new PeerIdentity("a", "v7", 8192, 4096, 3, PeerIdentity.FLAG_PAIRED, 7, List.of(0, 7, 300));
+        Hello h = assertInstanceOf(Hello.class, roundTrip(new Hello(HelloBody.VERSION, lun7, Frames.random(32, 1),
+                Frames.random(65, 2))));
+        assertEquals(7, h.identity().volume());
+        assertEquals(List.of(0, 7, 300), h.identity().volumes());
+        assertEquals(lun7, h.identity());
+        assertThrows(IllegalArgumentException.class, () -> new PeerIdentity("a", "v", 8192, 512, 0, 0, 1, List.of(0)),
+                "a connection's volume is one of the sender's");
+    }
+
+    @Test
+    void aVersion1HelloStillDecodesAsVolume0SoTheHandshakeCanRefuseItsVersion() {
+        Hello old = assertInstanceOf(Hello.class, roundTrip(new Hello(1, ID, Frames.random(32, 1))));
+        assertEquals(1, old.version());
+        assertEquals(0, old.identity().volume());
+        assertEquals(List.of(0), old.identity().volumes());
     }
 
     @Test

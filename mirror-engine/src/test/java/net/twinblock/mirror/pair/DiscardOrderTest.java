@@ -68,7 +68,7 @@ class DiscardOrderTest {
     }
 
     private static EmbeddedChannel secondary(RecordingSide side) {
-        return new EmbeddedChannel(new SecondaryHandshake(AUTH, () -> id("b"), side, () -> false));
+        return new EmbeddedChannel(OneVolume.handshake(AUTH, () -> id("b"), side, () -> false));
     }
 
     @Test
@@ -91,7 +91,7 @@ class DiscardOrderTest {
         EmbeddedChannel p2 = primary(survivor);
         converse(p2, secondary(again));
         assertNull(again.discardedFor);
-        assertTrue(survivor.refusals.get(0).startsWith("split brain"), survivor.refusals.toString());
+        assertTrue(survivor.refusals.get(0).startsWith("LUN 0: split brain"), survivor.refusals.toString());
         p.finishAndReleaseAll();
         s.finishAndReleaseAll();
     }
@@ -136,7 +136,7 @@ class DiscardOrderTest {
 
     /** Sends HELLO as the primary would and returns the secondary's HELLO_ACK. */
     private static HelloAck hello(EmbeddedChannel s, byte[] nonce, GenerationHistory primary) {
-        s.writeInbound(new Hello(1, id("a"), nonce, primary.encode()));
+        s.writeInbound(new Hello(Handshake.VERSION, id("a"), nonce, primary.encode()));
         return assertInstanceOf(HelloAck.class, s.readOutbound());
     }
 
@@ -151,7 +151,7 @@ class DiscardOrderTest {
     private static PeerError order(EmbeddedChannel s, PeerIdentity from, GenerationHistory primary,
             GenerationHistory ordered) {
         byte[] nonce = PeerAuth.newNonce();
-        s.writeInbound(new Hello(1, from, nonce, primary.encode()));
+        s.writeInbound(new Hello(Handshake.VERSION, from, nonce, primary.encode()));
         HelloAck ack = assertInstanceOf(HelloAck.class, s.readOutbound());
         s.writeInbound(new HelloProof(AUTH.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce()),
                 AUTH.statementProof(nonce, ack.nonce(), DiscardOrder.statement("b", ordered, primary))));

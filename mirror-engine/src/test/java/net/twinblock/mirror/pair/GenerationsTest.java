@@ -71,7 +71,7 @@ class GenerationsTest {
         GenerationHistory promoted = common.newCurrent();
         Refusal r = Refusal.check(PRIMARY, SECONDARY, primary.encode(), promoted.encode());
         assertEquals(PeerErrorCode.GENERATION_CONFLICT, r.code());
-        assertTrue(r.reason().startsWith("split brain: both nodes took writes while apart"), r.reason());
+        assertTrue(r.reason().startsWith("LUN 0: split brain: both nodes took writes while apart"), r.reason());
         assertTrue(r.reason().contains(primary.current().toString()) && r.reason().contains(promoted.current().toString()),
                 r.reason());
     }

@@ -40,12 +40,12 @@ class HandshakeTest {
     }
 
     private EmbeddedChannel secondary() {
-        return new EmbeddedChannel(new SecondaryHandshake(AUTH, () -> SECONDARY, side, () -> false));
+        return new EmbeddedChannel(OneVolume.handshake(AUTH, () -> SECONDARY, side, () -> false));
     }
 
     /** Sends HELLO as a primary would; returns the secondary's HELLO_ACK. */
     private static HelloAck hello(EmbeddedChannel ch, PeerIdentity primary, byte[] nonce) {
-        ch.writeInbound(new Hello(1, primary, nonce));
+        ch.writeInbound(new Hello(Handshake.VERSION, primary, nonce));
         return assertInstanceOf(HelloAck.class, ch.readOutbound());
     }
 
@@ -59,6 +59,28 @@ class HandshakeTest {
         assertEquals(List.of(PRIMARY), linked);
         assertTrue(ch.isOpen());
         assertNull(ch.pipeline().get(SecondaryHandshake.class), "the handshake left the pipeline");
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aHelloForALunThisNodeDoesNotMirrorIsRefusedNamingIt() {
+        EmbeddedChannel ch = secondary();
+        PeerIdentity lun4 = new PeerIdentity("a", "pair-1", 1 << 20, 512, 2, PeerIdentity.FLAG_PAIRED, 4, List.of(0, 4));
+        ch.writeInbound(new Hello(Handshake.VERSION, lun4, PeerAuth.newNonce()));
+        PeerError e = assertInstanceOf(PeerError.class, ch.readOutbound());
+        assertEquals(PeerErrorCode.VOLUME_MISMATCH, e.code());
+        assertTrue(e.message().contains("LUN 4") && e.message().contains("not configured on this node"), e.message());
+        assertFalse(ch.isOpen());
+        assertTrue(linked.isEmpty());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void anOlderProtocolIsRefusedByVersionNotAsAMalformedFrame() {
+        EmbeddedChannel ch = secondary();
+        ch.writeInbound(new Hello(1, PRIMARY, PeerAuth.newNonce()));
+        PeerError e = assertInstanceOf(PeerError.class, ch.readOutbound());
+        assertEquals(PeerErrorCode.VERSION_MISMATCH, e.code());
         ch.finishAndReleaseAll();
     }
 

@@ -45,7 +45,11 @@ final class PairHarness implements AutoCloseable {
     }
 
     FileVolume volume(String name, long size) {
-        FileVolume v = FileVolume.open(dir.resolve(name), size, BLOCK, io);
+        return volume(name, size, BLOCK);
+    }
+
+    FileVolume volume(String name, long size, int blockSize) {
+        FileVolume v = FileVolume.open(dir.resolve(name), size, blockSize, io);
         volumes.add(v);
         return v;
     }
@@ -64,6 +68,16 @@ final class PairHarness implements AutoCloseable {
                 PairOptions.defaults().withVolumeCreated(created));
         nodes.add(n);
         return n;
+    }
+
+    /** A node of several volumes, all new or all existing. */
+    PairNode start(PairConfig cfg, java.util.Map<Integer, FileVolume> volumes, boolean created) {
+        List<PairNode.VolumeSetup> setups = new ArrayList<>();
+        volumes.forEach((n, v) -> setups.add(new PairNode.VolumeSetup(n, v,
+                PairOptions.defaults().withVolumeCreated(created))));
+        PairNode node = PairNode.start(cfg, setups, group, NioServerSocketChannel.class, NioSocketChannel.class);
+        nodes.add(node);
+        return node;
     }
 
     static ByteBuf data(byte[] bytes) {

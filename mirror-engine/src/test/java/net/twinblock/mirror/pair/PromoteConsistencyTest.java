@@ -65,7 +65,7 @@ class PromoteConsistencyTest {
                 cable.cut();
                 await().atMost(WAIT).until(() -> secondary.status().peer() == null);
                 IllegalStateException refused = assertThrows(IllegalStateException.class, secondary::promote);
-                assertTrue(refused.getMessage().contains("this copy is inconsistent: a resync from alpha was at "),
+                assertTrue(refused.getMessage().contains("this copy is inconsistent: LUN 0: a resync from alpha was at "),
                         refused.getMessage());
                 assertTrue(refused.getMessage().contains("promote --force"), refused.getMessage());
                 assertEquals(Role.SECONDARY, secondary.role());

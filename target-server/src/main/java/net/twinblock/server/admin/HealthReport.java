@@ -15,7 +15,7 @@ public final class HealthReport {
 
     public static AdminReply of(NodeView node) {
         String reason = null;
-        MirrorSnapshot m = node.mirror();
+        PairSnapshot m = node.mirror();
         if (!node.state().equals("serving")) {
             reason = "node is " + node.state();
         } else if (m != null && m.state().equals("suspended")) {

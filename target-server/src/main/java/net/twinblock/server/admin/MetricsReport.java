@@ -3,6 +3,7 @@ package net.twinblock.server.admin;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -65,7 +66,7 @@ public final class MetricsReport {
             }
         }
         directMemory(out);
-        MirrorSnapshot m = node.mirror();
+        PairSnapshot m = node.mirror();
         if (m != null) {
             mirror(out, m);
         }
@@ -79,57 +80,87 @@ public final class MetricsReport {
             "mirror.received_small_writes", "mirror.received_small_frames", "mirror.received_large_writes",
             "mirror.received_large_frames");
 
-    private static void mirror(StringBuilder out, MirrorSnapshot m) {
+    /**
+     * The node's role once, then every mirror metric with one sample per LUN ({@code lun} label):
+     * Prometheus wants all samples of a metric together, so the loop over LUNs is inside.
+     */
+    private static void mirror(StringBuilder out, PairSnapshot p) {
         header(out, "twinblock_mirror_info", "gauge", "Constant 1, labelled with this node's role and pair state.");
-        out.append("twinblock_mirror_info{role=\"").append(m.role()).append("\",state=\"").append(m.state())
-                .append("\",alua=\"").append(m.aluaState()).append("\",on_peer_loss=\"").append(m.onPeerLoss())
+        out.append("twinblock_mirror_info{role=\"").append(p.role()).append("\",state=\"").append(p.state())
+                .append("\",alua=\"").append(p.aluaState()).append("\",on_peer_loss=\"").append(p.onPeerLoss())
                 .append("\"} 1\n");
-        gauge(out, "twinblock_mirror_primary", "1 while this node is the primary.", m.counter("pair.primary"));
-        gauge(out, "twinblock_mirror_link_up", "1 while the mirror link to the partner is up.",
-                m.counter("pair.link_up"));
-        gauge(out, "twinblock_mirror_in_sync", "1 while both copies are identical and every write is mirrored.",
-                m.counter("pair.in_sync"));
-        gauge(out, "twinblock_mirror_generation", "Data generation; every promotion bumps it.",
-                m.counter("pair.generation"));
+        gauge(out, "twinblock_mirror_primary", "1 while this node is the primary.", p.role().equals("primary") ? 1 : 0);
+        List<MirrorSnapshot> luns = p.luns();
+        perLun(out, luns, "twinblock_mirror_link_up", "gauge", "1 while the LUN's mirror link to the partner is up.",
+                m -> m.counter("pair.link_up"));
+        perLun(out, luns, "twinblock_mirror_in_sync", "gauge",
+                "1 while both copies of the LUN are identical and every write is mirrored.", m -> m.counter("pair.in_sync"));
+        perLun(out, luns, "twinblock_mirror_generation", "gauge", "Data generation; every promotion bumps it.",
+                m -> m.counter("pair.generation"));
         header(out, "twinblock_mirror_writes_total", "counter",
                 "Host writes on the primary: mirrored to both nodes, written without the secondary, or failed.");
-        for (String result : new String[] {"mirrored", "degraded", "failed"}) {
-            out.append("twinblock_mirror_writes_total{result=\"").append(result).append("\"} ")
-                    .append(m.counter("mirror.writes_" + result)).append('\n');
+        for (MirrorSnapshot m : luns) {
+            for (String result : new String[] {"mirrored", "degraded", "failed"}) {
+                out.append("twinblock_mirror_writes_total{lun=\"").append(m.lun()).append("\",result=\"")
+                        .append(result).append("\"} ").append(m.counter("mirror.writes_" + result)).append('\n');
+            }
         }
-        gauge(out, "twinblock_mirror_sync_done_bytes", "Bytes of the running full copy done.", m.syncDoneBytes());
-        gauge(out, "twinblock_mirror_sync_total_bytes", "Bytes of the running full copy in all (0: none running).",
-                m.syncTotalBytes());
+        perLun(out, luns, "twinblock_mirror_sync_done_bytes", "gauge", "Bytes of the running full copy done.",
+                MirrorSnapshot::syncDoneBytes);
+        perLun(out, luns, "twinblock_mirror_sync_total_bytes", "gauge",
+                "Bytes of the running full copy in all (0: none running).", MirrorSnapshot::syncTotalBytes);
         header(out, "twinblock_mirror_sync_progress_ratio", "gauge", "Full copy progress, 1 when none is running.");
-        out.append("twinblock_mirror_sync_progress_ratio ").append(m.syncPercent() / 100.0).append('\n');
-
-        long smallWrites = m.counter("mirror.received_small_writes");
-        long largeWrites = m.counter("mirror.received_large_writes");
-        header(out, "twinblock_mirror_received_writes_total", "counter",
-                "Mirrored writes this node received from its primary, by protocol path.");
-        out.append("twinblock_mirror_received_writes_total{path=\"small\"} ").append(smallWrites).append('\n');
-        out.append("twinblock_mirror_received_writes_total{path=\"large\"} ").append(largeWrites).append('\n');
-        header(out, "twinblock_mirror_received_frames_total", "counter",
-                "Link frames those writes took (each a wake-up on this node), by protocol path.");
-        long smallFrames = m.counter("mirror.received_small_frames");
-        long largeFrames = m.counter("mirror.received_large_frames");
-        out.append("twinblock_mirror_received_frames_total{path=\"small\"} ").append(smallFrames).append('\n');
-        out.append("twinblock_mirror_received_frames_total{path=\"large\"} ").append(largeFrames).append('\n');
+        for (MirrorSnapshot m : luns) {
+            out.append("twinblock_mirror_sync_progress_ratio{lun=\"").append(m.lun()).append("\"} ")
+                    .append(m.syncPercent() / 100.0).append('\n');
+        }
+        // The small-write protocol's promise, measured: one frame per small write, at least three per large one.
+        byPath(out, luns, "twinblock_mirror_received_writes_total", "counter",
+                "Mirrored writes this node received (a secondary), by protocol path.", "writes");
+        byPath(out, luns, "twinblock_mirror_received_frames_total", "counter",
+                "Frames of mirrored writes this node received, by protocol path.", "frames");
         header(out, "twinblock_mirror_frames_per_write", "gauge",
                 "Frames received per mirrored write (small path 1, large path at least 3; NaN before the first).");
-        out.append("twinblock_mirror_frames_per_write{path=\"small\"} ").append(ratio(smallFrames, smallWrites))
-                .append('\n');
-        out.append("twinblock_mirror_frames_per_write{path=\"large\"} ").append(ratio(largeFrames, largeWrites))
-                .append('\n');
+        for (MirrorSnapshot m : luns) {
+            for (String path : new String[] {"small", "large"}) {
+                out.append("twinblock_mirror_frames_per_write{lun=\"").append(m.lun()).append("\",path=\"")
+                        .append(path).append("\"} ").append(ratio(m.counter("mirror.received_" + path + "_frames"),
+                                m.counter("mirror.received_" + path + "_writes"))).append('\n');
+            }
+        }
 
         // Everything else the engine counts, named and typed by EngineMetrics' table.
-        new TreeMap<>(m.counters()).forEach((name, value) -> {
-            if (!NAMED.contains(name)) {
-                EngineMetrics.Metric metric = EngineMetrics.of(name);
-                header(out, metric.name(), metric.type(), metric.help());
-                out.append(metric.name()).append(' ').append(metric.format(value)).append('\n');
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        luns.forEach(m -> names.addAll(m.counters().keySet()));
+        names.removeAll(NAMED);
+        for (String name : names) {
+            EngineMetrics.Metric metric = EngineMetrics.of(name);
+            header(out, metric.name(), metric.type(), metric.help());
+            for (MirrorSnapshot m : luns) {
+                out.append(metric.name()).append("{lun=\"").append(m.lun()).append("\"} ")
+                        .append(metric.format(m.counter(name))).append('\n');
             }
-        });
+        }
+    }
+
+    private static void perLun(StringBuilder out, List<MirrorSnapshot> luns, String name, String type, String help,
+                               java.util.function.ToLongFunction<MirrorSnapshot> value) {
+        header(out, name, type, help);
+        for (MirrorSnapshot m : luns) {
+            out.append(name).append("{lun=\"").append(m.lun()).append("\"} ").append(value.applyAsLong(m))
+                    .append('\n');
+        }
+    }
+
+    private static void byPath(StringBuilder out, List<MirrorSnapshot> luns, String name, String type, String help,
+                               String what) {
+        header(out, name, type, help);
+        for (MirrorSnapshot m : luns) {
+            for (String path : new String[] {"small", "large"}) {
+                out.append(name).append("{lun=\"").append(m.lun()).append("\",path=\"").append(path).append("\"} ")
+                        .append(m.counter("mirror.received_" + path + "_" + what)).append('\n');
+            }
+        }
     }
 
     /**

@@ -3,30 +3,25 @@ package net.twinblock.server.admin;
 import java.util.Map;
 
 /**
- * The pair as the admin endpoint shows it, taken at one moment. Plain values, so the status
- * and metrics reports (and their tests) need no running mirror engine.
+ * One mirrored LUN of the pair as the admin endpoint shows it, taken at one moment. Plain
+ * values, so the status and metrics reports (and their tests) need no running mirror engine.
  *
- * @param role           "primary" or "secondary"
- * @param state          the engine's pair state in lower case: connecting, syncing, in_sync,
- *                       degraded, suspended
- * @param peer           the connected partner's address, or null while there is none
+ * @param lun            the mirrored LUN
+ * @param state          the engine's state of this LUN in lower case: connecting, syncing, in_sync,
+ *                       degraded, suspended, split_brain
+ * @param peer           the partner's address on this LUN's link, or null while there is none
  * @param syncDoneBytes  while syncing: bytes copied so far
  * @param syncTotalBytes while syncing: bytes to copy in all (0 otherwise)
- * @param lun            the mirrored LUN
- * @param portGroup      this node's ALUA target port group
- * @param aluaState      this node's ALUA access state in lower case
- * @param onPeerLoss     "suspend" or "continue"
  * @param generation     the data generation (bumped by every promotion)
- * @param volumeId       the pair's volume id, shared by both nodes once paired
- * @param counters       the engine's counters by name (mirror.writes_mirrored, ...)
- * @param name           this node's name (node.name)
- * @param peerName       the partner's name as it last introduced itself, or null
+ * @param volumeId       the LUN's volume id, shared by both nodes once paired
+ * @param counters       the engine's counters of this LUN by name (mirror.writes_mirrored, ...)
  * @param splitBrain     both sides of a standing split brain, or null
+ * @param refusal        why this LUN's link was refused for the configuration (a LUN on one node
+ *                       only, sizes that differ), or null
  */
-public record MirrorSnapshot(String role, String state, String peer, long syncDoneBytes, long syncTotalBytes,
-                             int lun, int portGroup, String aluaState, String onPeerLoss, long generation,
-                             String volumeId, Map<String, Long> counters, String name, String peerName,
-                             SplitBrain splitBrain) {
+public record MirrorSnapshot(int lun, String state, String peer, long syncDoneBytes, long syncTotalBytes,
+                             long generation, String volumeId, Map<String, Long> counters, SplitBrain splitBrain,
+                             String refusal) {
     public MirrorSnapshot {
         counters = Map.copyOf(counters);
     }

@@ -43,7 +43,7 @@ public interface NodeView {
     CommandCounters commands();
 
     /** The pair this node belongs to, as of now; null on a standalone node. */
-    default MirrorSnapshot mirror() {
+    default PairSnapshot mirror() {
         return null;
     }
 }

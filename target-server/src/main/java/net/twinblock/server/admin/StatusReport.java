@@ -59,7 +59,7 @@ public final class StatusReport {
         }
         out.put("sessions", sessions);
 
-        MirrorSnapshot m = node.mirror();
+        PairSnapshot m = node.mirror();
         out.put("mirror", m == null ? Map.of("role", "standalone") : mirror(m));
         return out;
     }
@@ -89,17 +89,31 @@ public final class StatusReport {
         return out;
     }
 
-    private static Map<String, Object> mirror(MirrorSnapshot m) {
+    private static Map<String, Object> mirror(PairSnapshot p) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", m.name());
-        out.put("role", m.role());
+        out.put("name", p.name());
+        out.put("role", p.role());
+        out.put("state", p.state());
+        out.put("peer", p.peer());
+        out.put("peerName", p.peerName());
+        out.put("portGroup", p.portGroup());
+        out.put("aluaState", p.aluaState());
+        out.put("onPeerLoss", p.onPeerLoss());
+        List<Object> luns = new ArrayList<>();
+        for (MirrorSnapshot m : p.luns()) {
+            luns.add(lun(m));
+        }
+        out.put("luns", luns);
+        return out;
+    }
+
+    /** One mirrored LUN: its state, copy progress, writes, resync and scrub. */
+    private static Map<String, Object> lun(MirrorSnapshot m) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("lun", m.lun());
         out.put("state", m.state());
         out.put("peer", m.peer());
-        out.put("peerName", m.peerName());
-        out.put("lun", m.lun());
-        out.put("portGroup", m.portGroup());
-        out.put("aluaState", m.aluaState());
-        out.put("onPeerLoss", m.onPeerLoss());
+        out.put("refusal", m.refusal());
         out.put("generation", m.generation());
         out.put("volumeId", m.volumeId());
         // False on a secondary left mid-resync: promote refuses it without --force.

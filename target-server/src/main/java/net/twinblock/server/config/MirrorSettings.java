@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.SortedMap;
+import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.pair.OnPeerLoss;
 import net.twinblock.mirror.pair.PairConfig;
 import net.twinblock.mirror.pair.Role;
@@ -13,9 +14,8 @@ import net.twinblock.mirror.pair.Role;
  * The mirror.* keys, checked together: which role this node plays, where the link goes, and
  * the shared key read from mirror.secret-file. Errors name the key to fix.
  *
- * <p>A pair mirrors exactly one LUN, LUN 0. Several LUNs in a pair would each need a link of
- * their own (or a multiplexed one) and an ordering story across them; until that exists a
- * pair config with other LUNs is refused, so nobody believes LUN 1 is mirrored when it is not.
+ * <p>A pair mirrors every LUN of the node's config; both nodes must configure the same LUNs
+ * (sizes and block sizes too), which the handshake checks LUN by LUN.
  *
  * @param role        null for a standalone node
  * @param portGroup   this node's ALUA target port group, 1 or 2 (the peer's is the other)
@@ -30,8 +30,6 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
     public static final int MIN_SECRET_BYTES = 16;
     /** A key file larger than this is surely the wrong file (an image, a log). */
     public static final int MAX_SECRET_BYTES = 4096;
-    /** The one LUN a pair mirrors. */
-    public static final int MIRRORED_LUN = 0;
 
     public MirrorSettings {
         secret = secret == null ? null : secret.clone();
@@ -88,10 +86,9 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
             throw new ConfigException(Keys.MIRROR_LISTEN.name(), "is also " + Keys.ADMIN_LISTEN.name(),
                     raw.get(Keys.MIRROR_LISTEN.name()));
         }
-        if (luns.size() != 1 || !luns.containsKey(MIRRORED_LUN)) {
-            throw new ConfigException(Keys.MIRROR_ROLE.name(), "a pair mirrors LUN 0 only, but this config has LUNs "
-                    + luns.keySet() + "; remove the lun.N.* keys for N other than 0, or run the node standalone",
-                    roleName);
+        if (luns.size() > PeerIdentity.MAX_VOLUMES) {
+            throw new ConfigException(Keys.MIRROR_ROLE.name(), "a pair mirrors at most " + PeerIdentity.MAX_VOLUMES
+                    + " LUNs, but this config has " + luns.size(), roleName);
         }
         byte[] secret = readSecret(c.get(Keys.MIRROR_SECRET_FILE));
         return new MirrorSettings(role, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, secret,

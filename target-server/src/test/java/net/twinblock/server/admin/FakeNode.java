@@ -10,10 +10,10 @@ import net.twinblock.server.metrics.CommandCounters;
 final class FakeNode implements NodeView {
 
     private final String state;
-    private final MirrorSnapshot mirror;
+    private final PairSnapshot mirror;
     private final CommandCounters commands = new CommandCounters();
 
-    FakeNode(String state, MirrorSnapshot mirror) {
+    FakeNode(String state, PairSnapshot mirror) {
         this.state = state;
         this.mirror = mirror;
     }
@@ -74,7 +74,7 @@ final class FakeNode implements NodeView {
     }
 
     @Override
-    public MirrorSnapshot mirror() {
+    public PairSnapshot mirror() {
         return mirror;
     }
 }

@@ -3,14 +3,17 @@ package net.twinblock.server.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class HealthReportTest {
 
-    static MirrorSnapshot pair(String state, Map<String, Long> counters) {
-        return new MirrorSnapshot("primary", state, null, 0, 0, 0, 1, "active_optimized", "suspend", 1, "v",
-                counters, "alpha", null, null);
+    /** A primary of two LUNs in {@code state}, each with {@code counters}. */
+    static PairSnapshot pair(String state, Map<String, Long> counters) {
+        return new PairSnapshot("alpha", "primary", state, null, null, 1, "active_optimized", "suspend",
+                List.of(new MirrorSnapshot(0, state, null, 0, 0, 1, "v0", counters, null, null),
+                        new MirrorSnapshot(1, state, null, 0, 0, 1, "v1", counters, null, null)));
     }
 
     @Test

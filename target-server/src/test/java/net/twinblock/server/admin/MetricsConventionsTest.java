@@ -1,5 +1,6 @@
 package net.twinblock.server.admin;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -39,9 +40,13 @@ class MetricsConventionsTest {
             }
         }
         assertTrue(wrong.isEmpty(), String.join("\n", wrong) + "\n\n" + text);
-        assertTrue(text.contains("# TYPE twinblock_record_hits_total counter\ntwinblock_record_hits_total 7\n"), text);
-        assertTrue(text.contains("twinblock_resync_rate_bytes_per_second 7168\n"), text);
-        assertTrue(text.contains("twinblock_record_status_query_seconds_total 0.000000007\n"), text);
+        // One sample per mirrored LUN, all samples of a metric together under its one header.
+        assertTrue(text.contains("# TYPE twinblock_record_hits_total counter\ntwinblock_record_hits_total{lun=\"0\"} 7\n"
+                + "twinblock_record_hits_total{lun=\"1\"} 7\n"), text);
+        assertTrue(text.contains("twinblock_resync_rate_bytes_per_second{lun=\"1\"} 7168\n"), text);
+        assertTrue(text.contains("twinblock_record_status_query_seconds_total{lun=\"0\"} 0.000000007\n"), text);
+        assertTrue(text.contains("twinblock_mirror_writes_total{lun=\"1\",result=\"mirrored\"} "), text);
+        assertEquals(1, text.lines().filter(l -> l.equals("# TYPE twinblock_mirror_in_sync gauge")).count(), text);
         assertTrue(text.contains("# TYPE twinblock_future_things_total counter\n"), text);
         assertTrue(text.contains("# TYPE twinblock_future_level gauge\n"), text);
     }

@@ -144,15 +144,11 @@ class MirrorSettingsTest {
     }
 
     @Test
-    void aPairWithSeveralLunsIsRefusedClearly() throws Exception {
+    void aPairMirrorsEveryLunOfItsConfig() throws Exception {
         Path secret = secretFile(KEY);
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> config(primary(secret, "lun.0.size = 16M", "lun.1.size = 16M")));
-        assertEquals("mirror.role", e.key());
-        assertTrue(e.getMessage().contains("a pair mirrors LUN 0 only"), e.getMessage());
-        assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
-        // A standalone node may of course serve several.
-        assertEquals(2, config(List.of("lun.0.size = 16M", "lun.1.size = 16M")).luns().size());
+        NodeConfig c = config(primary(secret, "lun.0.size = 16M", "lun.1.size = 16M", "lun.5.size = 8M"));
+        assertTrue(c.mirror().paired());
+        assertEquals(List.of(0, 1, 5), List.copyOf(c.luns().keySet()));
     }
 
     @Test
