@@ -25,6 +25,7 @@ import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
 import net.twinblock.iscsi.reservation.ReservationChange;
 import net.twinblock.iscsi.reservation.ReservationStore;
+import net.twinblock.iscsi.scsi.AdditionalSense;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
 import net.twinblock.iscsi.session.LoginBackoff;
@@ -72,6 +73,20 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
 
     private IscsiTarget(IscsiTargetConfig cfg, ScsiCommandDispatcher dispatcher, CommandObserver observer) {
         this(cfg, new ObservedExecutor(dispatcher, observer), dispatcher);
+    }
+
+    /**
+     * This target's ALUA access state changed (a promotion, a demotion): every I_T nexus of every
+     * LUN gets ASYMMETRIC ACCESS STATE CHANGED (2A/06) on its next command, so hosts re-read
+     * REPORT TARGET PORT GROUPS.
+     */
+    public void accessStateChanged() {
+        if (dispatcher == null) {
+            return; // a scripted SCSI layer keeps its own state
+        }
+        for (int lun : cfg.luns().keySet()) {
+            dispatcher.postUnitAttention(lun, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        }
     }
 
     /**

@@ -43,7 +43,7 @@ class InconsistentPromoteTest {
 
             ToolResult refused = PairProcesses.promote(pair.secondary);
             assertEquals(1, refused.exitCode(), refused.describe());
-            assertTrue(refused.stderr().startsWith("promote refused: cannot promote: this copy is inconsistent:"
+            assertTrue(refused.stderr().startsWith("promote refused: cannot promote: this copy is inconsistent: LUN 0:"
                     + " a resync from primary was at "), refused.describe());
             assertTrue(refused.stderr().contains("bring the primary back, or promote --force to serve it anyway"
                     + " (acknowledged writes may be missing)"), refused.describe());

@@ -161,6 +161,11 @@ public final class Node implements NodeView, AutoCloseable {
         IscsiTargetConfig targetConfig = targetConfig(config, luns);
         target = new IscsiTarget(targetConfig, commands,
                 new LocalReservationStore(new FileReservationFiles(config.get(Keys.DATA_DIR)), io));
+        if (pair != null) {
+            // Every change of this node's ALUA state is news to every I_T nexus (SPC-4 5.16.2.2).
+            IscsiTarget t = target;
+            pair.onRoleChange(role -> t.accessStateChanged());
+        }
         try {
             target.start(group, transport.serverChannelClass());
         } catch (Exception e) {
@@ -245,7 +250,7 @@ public final class Node implements NodeView, AutoCloseable {
     /** The frontend's view of the config. */
     static IscsiTargetConfig targetConfig(NodeConfig c, Map<Integer, LogicalUnit> luns) {
         return new IscsiTargetConfig(c.get(Keys.ISCSI_TARGET), c.get(Keys.ISCSI_ALIAS), c.get(Keys.ISCSI_LISTEN),
-                c.get(Keys.ISCSI_PORTAL_GROUP_TAG), c.chap(), luns, c.get(Keys.ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH),
+                c.portalGroupTag(), c.chap(), luns, c.get(Keys.ISCSI_MAX_RECV_DATA_SEGMENT_LENGTH),
                 c.get(Keys.ISCSI_FIRST_BURST_LENGTH), c.get(Keys.ISCSI_MAX_BURST_LENGTH),
                 c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T), c.get(Keys.ISCSI_COMMAND_WINDOW),
                 c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT),

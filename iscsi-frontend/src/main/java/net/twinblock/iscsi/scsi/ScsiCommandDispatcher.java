@@ -28,6 +28,8 @@ import net.twinblock.iscsi.reservation.ReservationStore;
 public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     private static final System.Logger LOG = System.getLogger(ScsiCommandDispatcher.class.getName());
+    /** Storage failures, logged once per state with a count (a refusing node fails every command alike). */
+    private static final FailureLog FAILURES = new FailureLog(LOG, System::nanoTime);
 
     private final Map<Integer, LogicalUnit> luns;
     private final UnitAttentions unitAttentions = new UnitAttentions();
@@ -254,7 +256,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             return cc.sense();
         }
         if (cause instanceof StorageException se) {
-            LOG.log(System.Logger.Level.WARNING, "{0} failed: {1} ({2})", op, se.getMessage(), se.kind());
+            FAILURES.failed(op, se);
             return switch (se.kind()) {
                 case MEDIUM_ERROR -> SenseData.of(SenseKey.MEDIUM_ERROR, op != null && op.writes()
                         ? AdditionalSense.WRITE_ERROR : AdditionalSense.UNRECOVERED_READ_ERROR);

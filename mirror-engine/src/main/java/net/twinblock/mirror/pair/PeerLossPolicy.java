@@ -4,6 +4,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.twinblock.mirror.store.VolumeException;
 
 /**
@@ -16,6 +17,13 @@ final class PeerLossPolicy {
 
     private final OnPeerLoss mode;
     private final Duration suspendTimeout;
+    /**
+     * SUSPEND gave up on something since the last link: the secondary is gone for longer than the
+     * timeout, and a write that waits the whole timeout again only turns a host's I/O into a hang
+     * per command. Until the next link (or an administrator's promote), what would be held fails
+     * at once, with the same retryable error.
+     */
+    private final AtomicBoolean expired = new AtomicBoolean();
 
     PeerLossPolicy(OnPeerLoss mode, Duration suspendTimeout) {
         this.mode = mode;
@@ -32,13 +40,23 @@ final class PeerLossPolicy {
      * result when the link is back. Each sender keeps its own timer (its own event loop).
      */
     ScheduledFuture<?> holdUntilTimeout(EventExecutor timer, Runnable giveUp) {
-        return timer.schedule(giveUp, suspendTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        long delay = expired.get() ? 0 : suspendTimeout.toNanos();
+        return timer.schedule(() -> {
+            expired.set(true);
+            giveUp.run();
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** A link is up: SUSPEND holds for the full timeout again. */
+    void linked() {
+        expired.set(false);
     }
 
     /** The retryable failure of something SUSPEND held past the timeout; {@code what} says what is not done. */
     VolumeException gaveUp(String what) {
         return new VolumeException("the secondary did not come back within " + suspendTimeout.toMillis()
-                + " ms (mirror.on-peer-loss SUSPEND); " + what, true);
+                + " ms (mirror.on-peer-loss SUSPEND; later writes fail at once until it is back or an administrator"
+                + " promotes); " + what, true);
     }
 
     /** What writes do without the secondary, for the log. */

@@ -82,6 +82,7 @@ final class RecordSender {
         int sequence;
         synchronized (lock) {
             link = ch;
+            policy.linked();
             if (pending != null) {
                 if (pending.timeout != null) {
                     pending.timeout.cancel(false);

@@ -227,6 +227,7 @@ final class Replicator {
         synchronized (lock) {
             copy = needsCopy.getAsBoolean();
             link = ch;
+            policy.linked();
             out = to;
             syncing = copy;
             everLinked = true;

@@ -8,6 +8,7 @@ import static net.twinblock.mirror.pair.PairHarness.secondaryConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -60,12 +61,17 @@ class InterruptedResyncTest {
                 cable.cut();
                 assertThrows(ExecutionException.class, () -> lost.get(WAIT.toSeconds(), TimeUnit.SECONDS));
 
-                // Held for a link; it takes the region's range lock as the next link comes up, before that
-                // link's resync reaches the region, whose copy then waits for it.
-                CompletableFuture<Void> held = primary.volume().write(region, data(random(4096, 2)), false);
-                // That link carries the copy's SYNC_STATE to the secondary, but no ack comes back: it drops.
+                // SUSPEND gave up: a host write now fails at once (retryable) rather than hang another timeout.
+                CompletableFuture<Void> refused = primary.volume().write(region, data(random(4096, 2)), false);
+                ExecutionException e = assertThrows(ExecutionException.class,
+                        () -> refused.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+                assertTrue(e.getCause().getMessage().contains("fail at once"), e.getCause().getMessage());
+                // The next link carries the resync's SYNC_STATE to the secondary, but no ack comes back: it drops.
                 cable.restoreHoldingReplies();
                 await().atMost(WAIT).until(() -> primary.state() == PairState.SYNCING);
+                // A write while that link is up is held with it (a link came back: the full timeout again),
+                // and it takes the region's range lock while the resync of the marked region is under way.
+                CompletableFuture<Void> held = primary.volume().write(region, data(random(4096, 3)), false);
                 cable.restore();
 
                 // The link after it resumes the resync from the bitmap and re-sends the held write.

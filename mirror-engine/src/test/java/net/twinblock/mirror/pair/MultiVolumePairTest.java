@@ -148,4 +148,16 @@ class MultiVolumePairTest {
             secondary.volume(lun).volume().write(0, data(random(4096, lun)), false).get(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void resolvingOnTheLosingNodeDiscardsEveryVolumesData() {
+        PairNode alone = h.start(secondaryConfig().withNodeName("beta"), volumes("b", 0, 1, 2), false);
+        PairNode.Resolution r = alone.resolve("beta");
+        assertTrue(r.local());
+        assertEquals(List.of(0, 1, 2), List.copyOf(r.generations().keySet()));
+        for (int lun = 0; lun < 3; lun++) {
+            assertTrue(r.generations().get(lun).isNone(), "LUN " + lun);
+            assertTrue(alone.volume(lun).metadata().generations().isNone(), "LUN " + lun + " counts for nothing now");
+        }
+    }
 }

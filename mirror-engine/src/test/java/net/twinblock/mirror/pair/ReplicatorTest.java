@@ -193,6 +193,39 @@ class ReplicatorTest {
     }
 
     /**
+     * Once SUSPEND gave up, the secondary has been gone longer than the timeout: a later write
+     * fails at once (same retryable error) instead of hanging the host another 30 s, until a link
+     * is back and SUSPEND holds for the whole timeout again.
+     */
+    @Test
+    void afterSuspendGaveUpLaterWritesFailAtOnceUntilTheLinkIsBack() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND);
+        r.linkUp(link, () -> false);
+        sent(link);
+        r.linkDown(link);
+        CompletableFuture<Void> first = r.ready();
+        link.advanceTimeBy(31, java.util.concurrent.TimeUnit.SECONDS);
+        link.runScheduledPendingTasks();
+        assertTrue(first.isCompletedExceptionally(), "held for the timeout, then failed");
+
+        CompletableFuture<Void> later = r.ready();
+        link.runScheduledPendingTasks();
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, later::get);
+        assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable());
+        assertTrue(e.getCause().getMessage().contains("fail at once"), e.getCause().getMessage());
+
+        r.linkUp(link, () -> false);
+        sent(link);
+        r.linkDown(link);
+        CompletableFuture<Void> afterALink = r.ready();
+        link.advanceTimeBy(29, java.util.concurrent.TimeUnit.SECONDS);
+        link.runScheduledPendingTasks();
+        assertFalse(afterALink.isDone(), "a link came back in between: held for the whole timeout again");
+        link.finishAndReleaseAll();
+    }
+
+    /**
      * A resync's FLUSH vouches for writes one secondary process acknowledged: it fails when their
      * link is gone, even under CONTINUE (where a host's flush completes without a link), and is
      * never sent on a newer link.

@@ -62,8 +62,9 @@ public final class Keys {
             iscsiName(), "target IQN; both nodes of a pair must use the same one");
     public static final Key<String> ISCSI_ALIAS = define("iscsi.alias", null,
             text(255), "TargetAlias reported at login (optional)");
-    public static final Key<Integer> ISCSI_PORTAL_GROUP_TAG = define("iscsi.portal-group-tag", "1",
-            integer(1, 65535), "TargetPortalGroupTag of this node's portals");
+    public static final Key<Integer> ISCSI_PORTAL_GROUP_TAG = define("iscsi.portal-group-tag", null,
+            integer(1, 65535), "TargetPortalGroupTag of this node's portals; default: iscsi.port-group, so the"
+                    + " two nodes of a pair differ");
     public static final Key<Integer> ISCSI_PORT_GROUP = define("iscsi.port-group", "1",
             raw -> Integer.parseInt(oneOf("1", "2").parse(raw)),
             "ALUA target port group (and relative port) of this node: 1 or 2; the two nodes of a pair differ");

@@ -67,6 +67,12 @@ public final class NodeConfig {
     }
 
     /** The LUNs to serve, by number. Never empty. */
+    /** iscsi.portal-group-tag, else the ALUA port group: each node of a pair reports its own tag. */
+    public int portalGroupTag() {
+        Integer tag = get(Keys.ISCSI_PORTAL_GROUP_TAG);
+        return tag != null ? tag : get(Keys.ISCSI_PORT_GROUP);
+    }
+
     public SortedMap<Integer, LunConfig> luns() {
         return luns;
     }

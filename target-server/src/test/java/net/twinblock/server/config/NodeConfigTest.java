@@ -37,7 +37,8 @@ class NodeConfigTest {
         assertEquals(List.of(new InetSocketAddress(lo, 3260)), c.get(Keys.ISCSI_LISTEN));
         assertEquals("iqn.2026-11.net.twinblock:vol0", c.get(Keys.ISCSI_TARGET));
         assertNull(c.get(Keys.ISCSI_ALIAS));
-        assertEquals(1, c.get(Keys.ISCSI_PORTAL_GROUP_TAG));
+        assertNull(c.get(Keys.ISCSI_PORTAL_GROUP_TAG), "unset: the ALUA port group's number");
+        assertEquals(1, c.portalGroupTag());
         assertEquals(ChapConfig.NONE, c.chap());
         assertEquals(List.of(ChapAlgorithm.SHA_256, ChapAlgorithm.MD5), c.access().chapAlgorithms(),
                 "SHA-256 preferred, MD5 for open-iscsi's default");
