@@ -223,10 +223,10 @@ class MultiLunPairTest {
             }
 
             // A scrub and a checksum resync of the pair cover every LUN.
-            ToolResult verify = NodeProcess.runJar(WAIT, "verify", "--admin", "127.0.0.1:" + pair.primary.adminPort());
+            ToolResult verify = pair.primary.cli(WAIT, "verify");
             assertTrue(verify.stdout().contains("\"mismatchedBlocks\": 0") && verify.stdout().contains("\"lun\": 2"),
                     verify.describe());
-            ToolResult resync = NodeProcess.runJar(WAIT, "resync", "--checksum", "--admin", "127.0.0.1:" + pair.primary.adminPort());
+            ToolResult resync = pair.primary.cli(WAIT, "resync", "--checksum");
             assertTrue(resync.stdout().contains("\"blocksDiffering\": 0") && resync.stdout().contains("\"lun\": 2"),
                     resync.describe());
 
