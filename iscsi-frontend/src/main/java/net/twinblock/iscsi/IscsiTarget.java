@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionAdmission;
 import net.twinblock.iscsi.login.SessionType;
@@ -28,6 +29,7 @@ import net.twinblock.iscsi.reservation.ReservationStore;
 import net.twinblock.iscsi.scsi.AdditionalSense;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
 import net.twinblock.iscsi.scsi.ScsiTaskExecutor;
+import net.twinblock.iscsi.session.ConnectionLimiter;
 import net.twinblock.iscsi.session.LoginBackoff;
 import net.twinblock.iscsi.session.LoginHandler;
 import net.twinblock.iscsi.session.SessionInfo;
@@ -49,8 +51,9 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     private final ScsiTaskExecutor executor;
     /** The device server, when this target runs its own (null over a scripted SCSI layer). */
     private final ScsiCommandDispatcher dispatcher;
-    private final SessionRegistry registry = new SessionRegistry();
+    private final SessionRegistry registry;
     private final LoginBackoff loginBackoff = new LoginBackoff();
+    private final ConnectionLimiter limiter;
     private final ChannelGroup listeners = new DefaultChannelGroup("iscsi-portals", GlobalEventExecutor.INSTANCE);
     private final ChannelGroup connections = new DefaultChannelGroup("iscsi-connections",
             GlobalEventExecutor.INSTANCE);
@@ -110,6 +113,8 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
         this.cfg = Objects.requireNonNull(cfg, "cfg");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.dispatcher = dispatcher;
+        this.registry = new SessionRegistry(cfg.limits().maxSessionsPerInitiator());
+        this.limiter = new ConnectionLimiter(cfg.limits());
         if (dispatcher != null) {
             dispatcher.abortTasksThrough(registry::abortTasks); // PREEMPT AND ABORT reaches the sessions
         }
@@ -127,6 +132,9 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
                 .childHandler(new ChannelInitializer<>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        if (!admit(ch)) {
+                            return;
+                        }
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast("pduDecoder", new PduDecoder())
@@ -150,6 +158,38 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
             throw new IllegalStateException("cannot listen on iSCSI portal: " + e.getMessage(), e);
         }
         listeners.addAll(bound);
+    }
+
+    /**
+     * Counts a new connection in, or closes it at once when it would pass iscsi.max-connections
+     * or iscsi.max-connections-per-address; nothing of it has been read yet.
+     */
+    private boolean admit(Channel ch) {
+        String source = ConnectionLimiter.sourceOf(ch.remoteAddress());
+        ConnectionLimiter.Verdict verdict = limiter.admit(source);
+        if (verdict == ConnectionLimiter.Verdict.ADMITTED) {
+            ch.closeFuture().addListener(f -> limiter.release(source));
+            return true;
+        }
+        if (limiter.logDue(System.nanoTime(), TimeUnit.SECONDS.toNanos(10))) {
+            LOG.log(Level.WARNING, "connection from {0} closed: {1} ({2} refused since start)", source,
+                    verdict == ConnectionLimiter.Verdict.TOO_MANY
+                            ? "the target has " + cfg.limits().maxConnections() + " connections (iscsi.max-connections)"
+                            : "that address has " + cfg.limits().maxConnectionsPerAddress()
+                            + " connections (iscsi.max-connections-per-address)", Long.toString(limiter.refused()));
+        }
+        ch.close();
+        return false;
+    }
+
+    /** Open iSCSI connections (logged in or not). */
+    public int connectionCount() {
+        return limiter.open();
+    }
+
+    /** Connections closed at accept by iscsi.max-connections or iscsi.max-connections-per-address. */
+    public long connectionsRefused() {
+        return limiter.refused();
     }
 
     /** The addresses actually bound (port 0 in the config becomes a real port here). */

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import net.twinblock.iscsi.IscsiTarget;
+import net.twinblock.iscsi.config.ConnectionLimits;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.lun.LogicalUnit;
 import net.twinblock.iscsi.lun.LunIdentity;
@@ -80,6 +81,13 @@ public final class Node implements NodeView, AutoCloseable {
     private volatile String state = "starting";
     private Transport transport;
     private EventLoopGroup group;
+    /**
+     * The mirror link's and the admin endpoint's own loops: a host that keeps the iSCSI loops
+     * busy cannot delay the link's heartbeats and acks, nor an administrator's promote.
+     */
+    private EventLoopGroup mirrorGroup;
+    private EventLoopGroup adminGroup;
+    private static final int MIRROR_LOOPS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     private ExecutorService io;
     private final CommandCounters commands = new CommandCounters();
     private volatile IscsiTarget target;
@@ -117,6 +125,7 @@ public final class Node implements NodeView, AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // One loop per core carries every connection; the loops never block (storage I/O goes to `io`).
         group = transport.newGroup(cores, "twinblock-iscsi");
+        adminGroup = transport.newGroup(1, "twinblock-admin");
         io = newIoExecutor(cores);
 
         Map<Integer, LogicalUnit> luns = new LinkedHashMap<>();
@@ -180,7 +189,7 @@ public final class Node implements NodeView, AutoCloseable {
             return t;
         });
         try {
-            admin = AdminServer.bind(group, transport.serverChannelClass(), adminAddress,
+            admin = AdminServer.bind(adminGroup, transport.serverChannelClass(), adminAddress,
                     AdminVerb.routes(new AdminActions(this, pair, portGroup, adminActions)), AdminAccess.guard(config));
         } catch (BindFailure e) {
             throw new StartFailure(e.getMessage() + " (" + Keys.ADMIN_LISTEN.name() + ")", e);
@@ -189,7 +198,9 @@ public final class Node implements NodeView, AutoCloseable {
         LOG.log(Level.INFO, "serving " + targetName + " " + lunViews.stream().map(Node::describe)
                 .collect(Collectors.joining(", ")) + " on " + portalList() + "; admin on "
                 + ValueParsers.format(admin.localAddress()) + "; transport " + transport.why()
-                + ", " + cores + " event loop(s), " + ((ThreadPoolExecutor) io).getCorePoolSize() + " I/O threads");
+                + ", " + cores + " event loop(s) for hosts, 1 for admin"
+                + (pair != null ? ", " + MIRROR_LOOPS + " for the mirror link" : "") + ", "
+                + ((ThreadPoolExecutor) io).getCorePoolSize() + " I/O threads");
         if (pair != null) {
             String lunList = "LUN" + (pair.volumeNumbers().size() == 1 ? " " : "s ")
                     + pair.volumeNumbers().stream().map(String::valueOf).collect(Collectors.joining(", "));
@@ -207,7 +218,9 @@ public final class Node implements NodeView, AutoCloseable {
     /** Starts this node's side of the pair over every LUN's volume. */
     private PairNode startPair(MirrorSettings mirror, List<PairNode.VolumeSetup> mirrored) throws StartFailure {
         try {
-            return PairNode.start(mirror.pairConfig(), mirrored, group, transport.serverChannelClass(),
+            // Each mirrored LUN has a connection of its own; a few loops spread them.
+            mirrorGroup = transport.newGroup(MIRROR_LOOPS, "twinblock-mirror");
+            return PairNode.start(mirror.pairConfig(), mirrored, mirrorGroup, transport.serverChannelClass(),
                     transport.channelClass());
         } catch (Exception e) {
             // Netty's bind rethrows the OS error unchecked-but-checked (sneaky), so catch it all.
@@ -254,7 +267,8 @@ public final class Node implements NodeView, AutoCloseable {
                 c.get(Keys.ISCSI_FIRST_BURST_LENGTH), c.get(Keys.ISCSI_MAX_BURST_LENGTH),
                 c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T), c.get(Keys.ISCSI_COMMAND_WINDOW),
                 c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT),
-                c.access());
+                c.access()).withLimits(new ConnectionLimits(c.get(Keys.ISCSI_MAX_CONNECTIONS),
+                c.get(Keys.ISCSI_MAX_CONNECTIONS_PER_ADDRESS), c.get(Keys.ISCSI_MAX_SESSIONS_PER_INITIATOR)));
     }
 
     /**
@@ -404,8 +418,10 @@ public final class Node implements NodeView, AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        if (group != null) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (EventLoopGroup g : new EventLoopGroup[] {group, mirrorGroup, adminGroup}) {
+            if (g != null) {
+                g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            }
         }
     }
 
@@ -475,6 +491,18 @@ public final class Node implements NodeView, AutoCloseable {
     @Override
     public List<Lun> luns() {
         return List.copyOf(lunViews);
+    }
+
+    @Override
+    public int iscsiConnections() {
+        IscsiTarget t = target;
+        return t == null ? 0 : t.connectionCount();
+    }
+
+    @Override
+    public long iscsiConnectionsRefused() {
+        IscsiTarget t = target;
+        return t == null ? 0 : t.connectionsRefused();
     }
 
     @Override

@@ -26,18 +26,39 @@ import net.twinblock.iscsi.lun.LogicalUnit;
  * @param nopTimeout        a ping unanswered this long drops the connection
  * @param loginTimeout      a login not finished this long drops the connection
  * @param access            which initiators may log in; {@link AccessControl#OPEN} for anyone
+ * @param limits            connections and sessions a host may hold
  */
 public record IscsiTargetConfig(String targetName, String targetAlias, List<InetSocketAddress> portals,
                                 int portalGroupTag, ChapConfig chap, Map<Integer, LogicalUnit> luns,
                                 int maxRecvDataSegmentLength, int firstBurstLength, int maxBurstLength,
                                 int maxOutstandingR2T, int commandWindow, Duration nopInterval,
-                                Duration nopTimeout, Duration loginTimeout, AccessControl access) {
+                                Duration nopTimeout, Duration loginTimeout, AccessControl access,
+                                ConnectionLimits limits) {
     public IscsiTargetConfig {
         Objects.requireNonNull(targetName, "targetName");
         portals = List.copyOf(portals);
         chap = chap == null ? ChapConfig.NONE : chap;
         luns = Map.copyOf(luns);
         access = access == null ? AccessControl.OPEN : access;
+        limits = limits == null ? ConnectionLimits.DEFAULT : limits;
+    }
+
+    /** A config with the default connection limits. */
+    public IscsiTargetConfig(String targetName, String targetAlias, List<InetSocketAddress> portals,
+                             int portalGroupTag, ChapConfig chap, Map<Integer, LogicalUnit> luns,
+                             int maxRecvDataSegmentLength, int firstBurstLength, int maxBurstLength,
+                             int maxOutstandingR2T, int commandWindow, Duration nopInterval,
+                             Duration nopTimeout, Duration loginTimeout, AccessControl access) {
+        this(targetName, targetAlias, portals, portalGroupTag, chap, luns, maxRecvDataSegmentLength,
+                firstBurstLength, maxBurstLength, maxOutstandingR2T, commandWindow, nopInterval, nopTimeout,
+                loginTimeout, access, ConnectionLimits.DEFAULT);
+    }
+
+    /** This config with other connection limits. */
+    public IscsiTargetConfig withLimits(ConnectionLimits newLimits) {
+        return new IscsiTargetConfig(targetName, targetAlias, portals, portalGroupTag, chap, luns,
+                maxRecvDataSegmentLength, firstBurstLength, maxBurstLength, maxOutstandingR2T, commandWindow,
+                nopInterval, nopTimeout, loginTimeout, access, newLimits);
     }
 
     /** A config open to every initiator. */

@@ -276,6 +276,10 @@ public final class LoginPhase {
             throw new LoginException(LoginStatus.AUTHORIZATION_FAILURE, "ISID " + String.format("%012x", isid)
                     + " of " + identity.initiatorName() + " belongs to a session of another identity");
         }
+        if (tsih == SessionAdmission.TOO_MANY_SESSIONS) {
+            throw new LoginException(LoginStatus.OUT_OF_RESOURCES, identity.initiatorName()
+                    + " already has as many sessions as it may (iscsi.max-sessions-per-initiator)");
+        }
         if (tsih <= 0 || tsih > 0xffff) {
             throw new LoginException(LoginStatus.TARGET_ERROR, "session admission returned TSIH " + tsih);
         }

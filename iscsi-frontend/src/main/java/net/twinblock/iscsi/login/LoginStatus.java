@@ -12,7 +12,9 @@ public enum LoginStatus {
     SESSION_TYPE_NOT_SUPPORTED(0x02, 0x09),
     SESSION_DOES_NOT_EXIST(0x02, 0x0a),
     INVALID_DURING_LOGIN(0x02, 0x0b),
-    TARGET_ERROR(0x03, 0x00);
+    TARGET_ERROR(0x03, 0x00),
+    /** The target cannot take the session now; the initiator may retry later. */
+    OUT_OF_RESOURCES(0x03, 0x02);
 
     private final int statusClass;
     private final int detail;

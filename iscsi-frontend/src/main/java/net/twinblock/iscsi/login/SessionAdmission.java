@@ -12,6 +12,9 @@ public interface SessionAdmission {
     /** Returned by {@link #admit} when the login would replace a session of another identity. */
     int FOREIGN_IDENTITY = -2;
 
+    /** Returned by {@link #admit} when the initiator already has as many sessions as it may. */
+    int TOO_MANY_SESSIONS = -3;
+
     /**
      * Called once, when the login is about to succeed (the final response, T=1 NSG=3, is being
      * built). Returns the TSIH to put in that response.

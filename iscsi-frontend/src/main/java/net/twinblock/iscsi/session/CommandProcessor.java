@@ -42,6 +42,12 @@ final class CommandProcessor {
     private final StatusSender status;
     private final Rejecter rejecter;
     private final java.util.LinkedHashSet<Integer> failedItts = new java.util.LinkedHashSet<>();
+    /**
+     * Immediate SCSI commands a session may have in the target at once; the non-immediate ones
+     * are bounded by the command window, so a session holds at most window + this many.
+     */
+    static final int MAX_IMMEDIATE_COMMANDS = 32;
+
     private final UnsolicitedBudget unsolicited = new UnsolicitedBudget(UnsolicitedBudget.DEFAULT_LIMIT);
 
     CommandProcessor(Session session, Connection connection, ScsiTaskExecutor executor, SessionParams params,
@@ -72,6 +78,12 @@ final class CommandProcessor {
         if (!immediate && session.abortedBeforeArrival.remove(cmdSn)) {
             // An ABORT TASK named this command before it arrived and was told "function complete".
             session.window.offer(cmdSn, Deliveries.NOTHING);
+            return;
+        }
+        if (immediate && session.tasks.immediateCount() >= MAX_IMMEDIATE_COMMANDS) {
+            // Immediate commands bypass the CmdSN window; this is their bound (RFC 7143 §11.17.1).
+            reject(pdu, RejectReason.IMMEDIATE_COMMAND_REJECT, true, cmdSn, MAX_IMMEDIATE_COMMANDS
+                    + " immediate commands already in the target");
             return;
         }
         int itt = pdu.itt();
@@ -256,6 +268,7 @@ final class CommandProcessor {
             // Aborted while in storage: its data is written or read, but the status is dropped.
             r.dataIn().release();
         } else {
+            session.tasks.freeSlot(task); // the answer carries the MaxCmdSN its slot opens
             status.send(task, r); // releases r.dataIn()
         }
         session.letGo(task);

@@ -2,6 +2,7 @@ package net.twinblock.iscsi.session;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 /**
  * The session's command numbering window (RFC 7143 §4.2.2.1). Non-immediate PDUs are delivered
@@ -22,15 +23,22 @@ final class CommandWindow {
     }
 
     private final int size;
+    private final IntSupplier slotsTaken;
     private final Map<Integer, Delivery> held = new HashMap<>();
     private int expCmdSn;
 
     CommandWindow(int expCmdSn, int size) {
+        this(expCmdSn, size, () -> 0);
+    }
+
+    /** @param slotsTaken delivered commands not yet answered (the session's {@link TaskSet#slotsTaken()}) */
+    CommandWindow(int expCmdSn, int size, IntSupplier slotsTaken) {
         if (size < 1) {
             throw new IllegalArgumentException("command window must be at least 1, got " + size);
         }
         this.expCmdSn = expCmdSn;
         this.size = size;
+        this.slotsTaken = slotsTaken;
     }
 
     int expCmdSn() {
@@ -38,12 +46,14 @@ final class CommandWindow {
     }
 
     int maxCmdSn() {
-        return expCmdSn + size - 1;
+        return expCmdSn + size - 1 - slotsTaken.getAsInt();
     }
 
     /** True if a non-immediate PDU with this CmdSN would be accepted now. */
     boolean accepts(int cmdSn) {
-        return SerialNumber.inWindow(cmdSn, expCmdSn, maxCmdSn()) && !held.containsKey(cmdSn);
+        // A closed window (MaxCmdSN = ExpCmdSN - 1) is empty, not the whole number circle.
+        return size - slotsTaken.getAsInt() > 0 && SerialNumber.inWindow(cmdSn, expCmdSn, maxCmdSn())
+                && !held.containsKey(cmdSn);
     }
 
     /** True if {@code cmdSn} is in the window and nothing with that number has arrived yet. */

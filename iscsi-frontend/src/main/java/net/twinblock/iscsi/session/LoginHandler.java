@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger.Level;
-import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
@@ -72,8 +71,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         remote = String.valueOf(ctx.channel().remoteAddress());
-        source = ctx.channel().remoteAddress() instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : remote;
+        source = ConnectionLimiter.sourceOf(ctx.channel().remoteAddress());
         SessionAdmission admission = (name, isid, tsihFromInitiator, type, chapName) -> {
             identity = identity(ctx, chapName);
             SessionRegistry.Admitted a = registry.admit(name, isid, tsihFromInitiator, type, identity);
@@ -192,8 +190,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (chapName != null) {
             return "CHAP name " + chapName;
         }
-        return ctx.channel().remoteAddress() instanceof InetSocketAddress a
-                ? "address " + a.getAddress().getHostAddress() : "address " + ctx.channel().remoteAddress();
+        return "address " + ConnectionLimiter.sourceOf(ctx.channel().remoteAddress());
     }
 
     private void protocolError(ChannelHandlerContext ctx, String why) {

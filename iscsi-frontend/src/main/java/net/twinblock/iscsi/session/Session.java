@@ -54,7 +54,7 @@ public final class Session {
         this.loop = loop;
         this.executor = executor;
         this.registry = registry;
-        this.window = new CommandWindow(login.expCmdSn(), commandWindow);
+        this.window = new CommandWindow(login.expCmdSn(), commandWindow, tasks::slotsTaken);
     }
 
     void attach(Connection connection) {

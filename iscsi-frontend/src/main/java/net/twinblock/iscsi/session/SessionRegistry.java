@@ -27,6 +27,12 @@ public final class SessionRegistry {
     public record Admitted(int tsih, CompletableFuture<Void> predecessorGone) {
         static final Admitted FOREIGN = new Admitted(SessionAdmission.FOREIGN_IDENTITY,
                 CompletableFuture.completedFuture(null));
+        static final Admitted TOO_MANY = new Admitted(SessionAdmission.TOO_MANY_SESSIONS,
+                CompletableFuture.completedFuture(null));
+    }
+
+    /** A TSIH taken by a login that is being finished, and whose it is. */
+    private record Pending(String initiatorName) {
     }
 
     private record Key(String initiatorName, long isid, SessionType type) {
@@ -35,12 +41,24 @@ public final class SessionRegistry {
     /** TSIH -> its Session, or a reservation token while the login is being finished. */
     private final Map<Integer, Object> byTsih = new ConcurrentHashMap<>();
     private final Map<Key, Session> byKey = new ConcurrentHashMap<>();
+    private final int maxSessionsPerInitiator;
     private int lastTsih;
+
+    /** A registry without a limit on sessions per initiator. */
+    public SessionRegistry() {
+        this(Integer.MAX_VALUE);
+    }
+
+    /** @param maxSessionsPerInitiator new sessions of an initiator name beyond this are refused */
+    public SessionRegistry(int maxSessionsPerInitiator) {
+        this.maxSessionsPerInitiator = maxSessionsPerInitiator;
+    }
 
     /**
      * Admits a login that is about to succeed. Returns null if the initiator named a TSIH we
      * do not know (or one of another initiator port), {@link Admitted#FOREIGN} if it would
-     * replace a session that another {@code identity} opened (see {@link Session#identity()}).
+     * replace a session that another {@code identity} opened (see {@link Session#identity()}),
+     * {@link Admitted#TOO_MANY} if it would be one session too many for that initiator name.
      */
     public synchronized Admitted admit(String initiatorName, long isid, int tsihFromInitiator, SessionType type,
                                        String identity) {
@@ -55,7 +73,7 @@ public final class SessionRegistry {
             }
             // MaxConnections=1: a new connection for the session replaces its only one. At
             // ErrorRecoveryLevel 0 the old connection's tasks end with it.
-            byTsih.put(tsihFromInitiator, new Object());
+            byTsih.put(tsihFromInitiator, new Pending(initiatorName));
             byKey.remove(key, s);
             return new Admitted(tsihFromInitiator, s.terminate("connection reinstated by a new login"));
         }
@@ -63,12 +81,28 @@ public final class SessionRegistry {
         if (existing != null && !existing.identity().equals(identity)) {
             return Admitted.FOREIGN;
         }
+        if (existing == null && sessionsOf(initiatorName) >= maxSessionsPerInitiator) {
+            return Admitted.TOO_MANY;
+        }
         Session old = byKey.remove(key);
         CompletableFuture<Void> gone = old == null ? CompletableFuture.completedFuture(null)
                 : old.terminate("reinstated by a new login of the same initiator port");
         int tsih = nextFreeTsih();
-        byTsih.put(tsih, new Object());
+        byTsih.put(tsih, new Pending(initiatorName));
         return new Admitted(tsih, gone);
+    }
+
+    /** Sessions of {@code initiatorName}, logged in or being finished (iSCSI names ignore case). */
+    private int sessionsOf(String initiatorName) {
+        int n = 0;
+        for (Object o : byTsih.values()) {
+            String name = o instanceof Session s ? s.login().initiatorName()
+                    : o instanceof Pending p ? p.initiatorName() : null;
+            if (initiatorName.equalsIgnoreCase(name)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The login completed: the session now owns its TSIH. */

@@ -34,6 +34,8 @@ final class Task {
     Phase phase = Phase.RECEIVING;
     /** Its turn in CmdSN order came (immediate commands: at once). */
     boolean delivered;
+    /** Holds one of the session's command slots (see {@link TaskSet#slotsTaken}) until answered. */
+    boolean holdsSlot;
     /** Set when the command is answered without running (TASK SET FULL); its data is dropped. */
     net.twinblock.iscsi.scsi.ScsiResponse verdict;
     /** Aborted by a TMF or the session's end: its response, if any comes, is dropped. */

@@ -23,6 +23,10 @@ final class TaskSet {
     private final Map<Integer, Task> byItt = new HashMap<>();
     /** Delivered tasks (passed CmdSN ordering), in delivery order. */
     private final LinkedHashMap<Integer, Task> delivered = new LinkedHashMap<>();
+    /** Delivered non-immediate tasks not yet answered: they close the CmdSN window (CommandWindow). */
+    private int slotsTaken;
+    /** Immediate tasks not yet answered: they bypass the window, so they are counted apart. */
+    private int immediate;
 
     Task get(int itt) {
         return byItt.get(itt);
@@ -34,18 +38,49 @@ final class TaskSet {
 
     void add(Task task) {
         byItt.put(task.itt, task);
+        if (task.immediate) {
+            immediate++;
+        }
     }
 
     /** The task's turn in CmdSN order came. */
     void deliver(Task task) {
         task.delivered = true;
         delivered.put(task.itt, task);
+        if (!task.immediate) {
+            task.holdsSlot = true;
+            slotsTaken++;
+        }
+    }
+
+    /**
+     * The task's answer is about to go: its slot opens now, so that very answer carries the
+     * MaxCmdSN it makes room for. Idempotent.
+     */
+    void freeSlot(Task task) {
+        if (task.holdsSlot) {
+            task.holdsSlot = false;
+            slotsTaken--;
+        }
     }
 
     /** The task finished or was let go: forget it. */
     void remove(Task task) {
-        byItt.remove(task.itt, task);
+        if (byItt.remove(task.itt, task) && task.immediate) {
+            immediate--;
+        }
         delivered.remove(task.itt, task);
+        freeSlot(task);
+    }
+
+    /** Delivered non-immediate tasks not yet answered. */
+    int slotsTaken() {
+        return slotsTaken;
+    }
+
+    /** Immediate SCSI commands not yet answered. */
+    int immediateCount() {
+        return immediate;
     }
 
     int size() {

@@ -7,6 +7,7 @@ import net.twinblock.mirror.link.LinkKeepAlive;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.PeerFrameEncoder;
 import net.twinblock.mirror.link.PeerSilence;
+import net.twinblock.mirror.link.ReadWhileWritable;
 import net.twinblock.mirror.link.WriteAssembler;
 
 /**
@@ -16,8 +17,11 @@ import net.twinblock.mirror.link.WriteAssembler;
  * <pre>
  *  primary:   peerEncoder, peerDecoder, keepAlive, scan (hash answers), assembler (forwarded writes),
  *             mirror (acks, forwarded I/O)
- *  secondary: peerEncoder, peerDecoder, keepAlive, scan (hash requests), assembler (large writes), mirror
+ *  secondary: peerEncoder, peerDecoder, keepAlive, backpressure, scan (hash requests), assembler (large
+ *             writes), mirror
  * </pre>
+ * Both ends queue at most {@link ReadWhileWritable#WATER_MARK} before the channel turns unwritable;
+ * the secondary then stops reading until its answers drain (the primary always reads them).
  * The scan stage sits in front of the mirror traffic, so checksum scans and scrubs take only
  * their own frames and the mirror handler never sees them.
  */
@@ -30,6 +34,7 @@ final class LinkPipeline {
 
     /** A new link, client or server end: framing, heartbeat and {@code handshake}. */
     static void connecting(Channel ch, Duration heartbeat, PeerSilence silence, ChannelHandler handshake) {
+        ch.config().setWriteBufferWaterMark(ReadWhileWritable.WATER_MARK);
         ch.pipeline().addLast("peerEncoder", ENCODER)
                 .addLast("peerDecoder", new PeerFrameDecoder())
                 .addLast("keepAlive", new LinkKeepAlive(heartbeat, silence))
@@ -45,6 +50,7 @@ final class LinkPipeline {
 
     /** The secondary's stages. */
     static void secondary(Channel ch, HashRequests scan, WriteAssembler assembler, MirrorReceiver mirror) {
-        ch.pipeline().addLast("scan", scan).addLast("assembler", assembler).addLast("mirror", mirror);
+        ch.pipeline().addLast("backpressure", ReadWhileWritable.INSTANCE)
+                .addLast("scan", scan).addLast("assembler", assembler).addLast("mirror", mirror);
     }
 }

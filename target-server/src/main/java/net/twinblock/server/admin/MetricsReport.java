@@ -36,6 +36,12 @@ public final class MetricsReport {
         sessions.forEach((type, n) -> out.append("twinblock_iscsi_sessions{type=\"").append(escape(type))
                 .append("\"} ").append(n).append('\n'));
 
+        gauge(out, "twinblock_iscsi_connections", "Open iSCSI connections, logged in or not.",
+                node.iscsiConnections());
+        header(out, "twinblock_iscsi_connections_refused_total", "counter",
+                "Connections closed at accept by iscsi.max-connections or iscsi.max-connections-per-address.");
+        out.append("twinblock_iscsi_connections_refused_total ").append(node.iscsiConnectionsRefused()).append('\n');
+
         header(out, "twinblock_scsi_commands_total", "counter", "SCSI commands completed, by status.");
         for (String s : CommandObserver.STATUSES) {
             out.append("twinblock_scsi_commands_total{status=\"").append(s)

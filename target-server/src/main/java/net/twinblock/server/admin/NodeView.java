@@ -40,6 +40,16 @@ public interface NodeView {
 
     List<SessionInfo> sessions();
 
+    /** Open iSCSI connections, logged in or not. */
+    default int iscsiConnections() {
+        return 0;
+    }
+
+    /** Connections closed at accept by iscsi.max-connections or iscsi.max-connections-per-address. */
+    default long iscsiConnectionsRefused() {
+        return 0;
+    }
+
     CommandCounters commands();
 
     /** The pair this node belongs to, as of now; null on a standalone node. */

@@ -93,13 +93,23 @@ public final class Keys {
     public static final Key<Integer> ISCSI_MAX_OUTSTANDING_R2T = define("iscsi.max-outstanding-r2t", "8",
             integer(1, 65535), "R2Ts outstanding per write");
     public static final Key<Integer> ISCSI_COMMAND_WINDOW = define("iscsi.command-window", "256",
-            integer(128, 65536), "commands a session may have queued (MaxCmdSN - ExpCmdSN + 1)");
+            integer(128, 65536), "commands a session may have in the target, waiting or running (and 32"
+            + " immediate ones besides)");
     public static final Key<Duration> ISCSI_NOP_INTERVAL = define("iscsi.nop-interval", "15s",
             duration(Duration.ofSeconds(1), HOUR), "idle time before we ping the initiator with a NOP-In");
     public static final Key<Duration> ISCSI_NOP_TIMEOUT = define("iscsi.nop-timeout", "30s",
             duration(Duration.ofSeconds(1), HOUR), "an unanswered ping drops the connection after this");
     public static final Key<Duration> ISCSI_LOGIN_TIMEOUT = define("iscsi.login-timeout", "30s",
             duration(Duration.ofSeconds(1), HOUR), "a login not finished in this time drops the connection");
+
+    public static final Key<Integer> ISCSI_MAX_CONNECTIONS = define("iscsi.max-connections", "1024",
+            integer(1, 1 << 20), "connections of all hosts together; more are closed at once");
+    public static final Key<Integer> ISCSI_MAX_CONNECTIONS_PER_ADDRESS = define(
+            "iscsi.max-connections-per-address", "64", integer(1, 1 << 20),
+            "connections from one source address; more are closed at once");
+    public static final Key<Integer> ISCSI_MAX_SESSIONS_PER_INITIATOR = define(
+            "iscsi.max-sessions-per-initiator", "16", integer(1, 65535),
+            "sessions of one initiator name; more get login status 0x0302 (out of resources)");
 
     public static final Key<Path> DATA_DIR = define("data.dir", "./data",
             path(), "directory for LUN image files (created if missing)");

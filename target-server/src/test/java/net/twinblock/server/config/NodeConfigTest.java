@@ -84,6 +84,9 @@ class NodeConfigTest {
                 "iscsi.nop-interval = 2s",
                 "iscsi.nop-timeout = 2m",
                 "iscsi.login-timeout = 1h",
+                "iscsi.max-connections = 100",
+                "iscsi.max-connections-per-address = 10",
+                "iscsi.max-sessions-per-initiator = 3",
                 "data.dir = /var/lib/twinblock",
                 "admin.listen = 10.0.0.1:9000",
                 "admin.allow-remote = true",
@@ -113,6 +116,9 @@ class NodeConfigTest {
         assertEquals(Duration.ofSeconds(2), c.get(Keys.ISCSI_NOP_INTERVAL));
         assertEquals(Duration.ofMinutes(2), c.get(Keys.ISCSI_NOP_TIMEOUT));
         assertEquals(Duration.ofHours(1), c.get(Keys.ISCSI_LOGIN_TIMEOUT));
+        assertEquals(100, c.get(Keys.ISCSI_MAX_CONNECTIONS));
+        assertEquals(10, c.get(Keys.ISCSI_MAX_CONNECTIONS_PER_ADDRESS));
+        assertEquals(3, c.get(Keys.ISCSI_MAX_SESSIONS_PER_INITIATOR));
         assertEquals(Path.of("/var/lib/twinblock"), c.get(Keys.DATA_DIR));
         assertEquals(9000, c.get(Keys.ADMIN_LISTEN).getPort());
         assertTrue(c.get(Keys.ADMIN_ALLOW_REMOTE));
@@ -183,6 +189,7 @@ class NodeConfigTest {
         "iscsi.acl = iqn.2026-11.a:b,host             | iscsi.acl: expected an iSCSI name",
         "iscsi.chap.algorithms = SHA256,SHA1          | iscsi.chap.algorithms: expected SHA256, MD5 or both",
         "admin.host-names = node1.example.com:3270    | admin.host-names: expected host names",
+        "iscsi.max-connections-per-address = 0        | iscsi.max-connections-per-address: must be between 1 and",
         "iscsi.acl.1.chap.user = alice                | iscsi.acl.1.iqn: must be set: iscsi.acl.1.* names no initiator",
         "iscsi.acl.01.iqn = iqn.2026-11.a:b           | iscsi.acl.01.iqn: entry number must be 0 to 9999",
         "iscsi.acl.0.iqns = iqn.2026-11.a:b           | iscsi.acl.0.iqns: unknown key",
