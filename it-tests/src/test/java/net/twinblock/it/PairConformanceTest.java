@@ -71,7 +71,8 @@ class PairConformanceTest {
         if (!problems.isEmpty()) {
             fail(report.summaryLine() + "\n" + String.join("\n", problems) + "\nfull output: " + logFile);
         }
-        assertTrue(report.passed() >= 100, report.summaryLine());
+        // The floor is what the primary passes today (README, Conformance): a regression into a skip fails.
+        assertTrue(report.passed() >= 182, report.summaryLine());
         assertEquals(-1L, Files.mismatch(primaryImage, secondaryImage),
                 "after the suite the two nodes' images differ");
     }

@@ -1,12 +1,18 @@
 package net.twinblock.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import net.twinblock.it.client.PduTap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,6 +78,84 @@ class QemuBlockToolsTest {
                     hole(2 * MIB, 6 * MIB), data(8 * MIB, 64 * 1024), hole(8 * MIB + 64 * 1024, 56 * MIB - 64 * 1024)),
                     map(url), "an UNMAP punches the hole GET LBA STATUS then reports");
             qemuIo(url, "read -P 0 1M 512k", "read -P 0x5a 1536k 512k", "read -P 0x11 8M 64k");
+        }
+    }
+
+    /** A SCSI command as the tap saw it, and the status byte it was answered with (-1: none seen). */
+    record Command(String cdb, int status, String sense) {
+    }
+
+    private static final Pattern COMMAND = Pattern.compile(
+            "I->T op=0x01\\S* .*itt=(0x\\p{XDigit}+) .*cdb=(\\p{XDigit}+)");
+    private static final Pattern RESPONSE = Pattern.compile(
+            "T->I op=0x21 .*itt=(0x\\p{XDigit}+) .*status=0x(\\p{XDigit}{2}) .*sense=(\\p{XDigit}*)");
+
+    /** The SCSI commands of a tap's transcript, each with the status it got. */
+    static List<Command> commands(PduTap tap) {
+        Map<String, String[]> answers = new HashMap<>();
+        for (String line : tap.transcript()) {
+            Matcher r = RESPONSE.matcher(line);
+            if (r.find()) {
+                answers.put(r.group(1), new String[] {r.group(2), r.group(3)});
+            }
+        }
+        List<Command> commands = new ArrayList<>();
+        for (String line : tap.transcript()) {
+            Matcher c = COMMAND.matcher(line);
+            if (c.find()) {
+                String[] answer = answers.get(c.group(1));
+                commands.add(new Command(c.group(2), answer == null ? -1 : Integer.parseInt(answer[0], 16),
+                        answer == null ? "" : answer[1]));
+            }
+        }
+        return commands;
+    }
+
+    @Test
+    void qemuImgConvertWithCopyOffloadCopiesBetweenTwoLunsByExtendedCopy() throws IOException {
+        try (NodeProcess node = NodeProcess.builder().luns("--lun.0.size=64M", "--lun.1.size=64M").start();
+                PduTap tap = new PduTap(node.iscsiPort())) {
+            String source = node.url(0);
+            qemuIo(source, "write -P 0x5a 1M 3M", "write -P 0x33 40M 1M");
+            String tapped = "iscsi://127.0.0.1:" + tap.port() + "/" + node.iqn() + "/";
+            ToolResult.ok(TOOL_TIMEOUT, "qemu-img", "convert", "-C", "-n", "-f", "raw", "-O", "raw",
+                    tapped + 0, tapped + 1);
+
+            List<Command> commands = commands(tap);
+            List<Command> copies = commands.stream().filter(c -> c.cdb().startsWith("83")).toList();
+            assertFalse(copies.isEmpty(), "qemu-img sent EXTENDED COPY: " + commands);
+            assertTrue(copies.stream().allMatch(c -> c.status() == 0), "every copy GOOD: " + copies);
+            assertTrue(commands.stream().noneMatch(c -> c.cdb().startsWith("28") || c.cdb().startsWith("88")),
+                    "no data was read through the host: " + commands);
+            ToolResult compare = ToolResult.run(TOOL_TIMEOUT, "qemu-img", "compare", "-f", "raw", "-F", "raw",
+                    source, node.url(1));
+            assertEquals(0, compare.exitCode(), compare::describe);
+            assertEquals(map(source), map(node.url(1)), "the holes copied as holes");
+        }
+    }
+
+    @Test
+    void aLunOfAnotherTargetIsNoCopyTargetAndQemuImgFallsBackToReadAndWrite() throws IOException {
+        try (NodeProcess here = NodeProcess.start();
+                NodeProcess there = NodeProcess.builder().iqn("iqn.2026-01.net.twinblock.it:other").start();
+                PduTap tap = new PduTap(there.iscsiPort())) {
+            qemuIo(here.url(0), "write -P 0x77 2M 1M");
+            String tapped = "iscsi://127.0.0.1:" + tap.port() + "/" + there.iqn() + "/0";
+            ToolResult.ok(TOOL_TIMEOUT, "qemu-img", "convert", "-C", "-n", "-f", "raw", "-O", "raw",
+                    here.url(0), tapped);
+
+            List<Command> copies = commands(tap).stream().filter(c -> c.cdb().startsWith("83")).toList();
+            assertFalse(copies.isEmpty(), "qemu-img tried EXTENDED COPY: " + commands(tap));
+            for (Command c : copies) {
+                assertEquals(0x02, c.status(), "CHECK CONDITION: " + c);
+                // Sense data after its 2-byte length: key COPY ABORTED, COPY TARGET DEVICE NOT REACHABLE.
+                assertEquals(0x0a, Integer.parseInt(c.sense().substring(2 * (2 + 2), 2 * (2 + 3)), 16) & 0x0f,
+                        "sense key COPY ABORTED: " + c);
+                assertEquals("0d02", c.sense().substring(2 * (2 + 12), 2 * (2 + 14)), "ASC/ASCQ: " + c);
+            }
+            ToolResult compare = ToolResult.run(TOOL_TIMEOUT, "qemu-img", "compare", "-f", "raw", "-F", "raw",
+                    here.url(0), there.url(0));
+            assertEquals(0, compare.exitCode(), compare::describe);
         }
     }
 }

@@ -51,7 +51,7 @@ final class InquiryHandler implements CommandHandler {
         d[2] = 0x06;                   // SPC-4
         d[3] = 0x12;                   // HiSup, response data format 2
         d[4] = (byte) (STANDARD_LENGTH - 5);
-        d[5] = 0x10;                   // TPGS=01: implicit ALUA only
+        d[5] = 0x10 | 0x08;            // TPGS=01: implicit ALUA only; 3PC: EXTENDED COPY
         if (lu != null && lu.portGroup().peer() != null) {
             d[6] = 0x10;               // MultiP: the same LU is reachable through the peer's port
         }

@@ -38,6 +38,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     /** Only where {@link WriteGate#guardsEveryWrite}; other LUs' writes skip the gate. */
     private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
     private final Map<Integer, LunReservations> reservations = new TreeMap<>();
+    private final CopyResults copyResults = new CopyResults();
     private volatile TaskAborter aborter = TaskAborter.NONE;
 
     /** A device server whose reservations live only in memory (tests, embedders without a disk). */
@@ -102,6 +103,10 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         handlers.put(ScsiOpcode.WRITE_SAME_16, writeSame);
         handlers.put(ScsiOpcode.REPORT_SUPPORTED_OPERATION_CODES, new ReportOpcodesHandler());
         handlers.put(ScsiOpcode.REPORT_TARGET_PORT_GROUPS, new ReportTargetPortGroupsHandler());
+        handlers.put(ScsiOpcode.EXTENDED_COPY, new ExtendedCopyHandler());
+        ReceiveCopyResultsHandler copyResultsHandler = new ReceiveCopyResultsHandler();
+        handlers.put(ScsiOpcode.RECEIVE_COPY_RESULTS_COPY_STATUS, copyResultsHandler);
+        handlers.put(ScsiOpcode.RECEIVE_COPY_RESULTS_OPERATING_PARAMETERS, copyResultsHandler);
         PersistentReserveInHandler prIn = new PersistentReserveInHandler();
         PersistentReserveOutHandler prOut = new PersistentReserveOutHandler();
         LegacyReserveHandler legacy = new LegacyReserveHandler();
@@ -150,22 +155,8 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                     return CompletableFuture.completedFuture(ScsiResponse.checkCondition(ua));
                 }
             }
-            if (lu != null && !op.allowedWhenInaccessible()) {
-                SenseData denied = accessDenied(lu);
-                if (denied != null) {
-                    task.releaseUnclaimedData();
-                    return CompletableFuture.completedFuture(ScsiResponse.checkCondition(denied));
-                }
-            }
-            if (lu != null && ReservationGate.conflicts(reservations.get(request.lun()).state(),
-                    initiatorPort(task), op)) {
-                task.releaseUnclaimedData();
-                return CompletableFuture.completedFuture(ReservationConflict.response());
-            }
-            if (lu != null && op.writes() && modeParameters.get(request.lun()).softwareWriteProtect()) {
-                task.releaseUnclaimedData();
-                return CompletableFuture.completedFuture(ScsiResponse.checkCondition(SenseData.of(
-                        SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED)));
+            if (lu != null) {
+                refuseIfBarred(lu, request.nexus(), op); // the catch below answers and releases
             }
             ScsiTask running = task;
             ScsiOpcode command = op;
@@ -227,6 +218,27 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         }
     }
 
+    /**
+     * Throws what ends {@code op} from {@code nexus} on {@code lu} when the LU's state bars it:
+     * NOT READY for this port's ALUA state, RESERVATION CONFLICT, DATA PROTECT for software write
+     * protection. EXTENDED COPY asks it for every LU a segment reads or writes.
+     */
+    void refuseIfBarred(LogicalUnit lu, Nexus nexus, ScsiOpcode op) {
+        if (!op.allowedWhenInaccessible()) {
+            SenseData denied = accessDenied(lu);
+            if (denied != null) {
+                throw new CheckCondition(denied);
+            }
+        }
+        if (ReservationGate.conflicts(reservations.get(lu.lun()).state(), initiatorPort(nexus, lu), op)) {
+            throw ReservationConflict.INSTANCE;
+        }
+        if (op.writes() && modeParameters.get(lu.lun()).softwareWriteProtect()) {
+            throw new CheckCondition(SenseData.of(SenseKey.DATA_PROTECT,
+                    AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED));
+        }
+    }
+
     /** NOT READY with the reason, when this port's ALUA state forbids medium access; else null. */
     private static SenseData accessDenied(LogicalUnit lu) {
         return switch (lu.portGroup().state()) {
@@ -285,6 +297,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     @Override
     public void nexusRemoved(Nexus nexus) {
         unitAttentions.nexusRemoved(nexus);
+        copyResults.nexusRemoved(nexus);
         // SPC-2: an I_T nexus loss releases that nexus's RESERVE; persistent reservations stay.
         reservations.forEach((lun, r) -> {
             InitiatorPort port = initiatorPort(nexus, luns.get(lun));
@@ -321,6 +334,15 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     Map<Integer, LogicalUnit> luns() {
         return luns;
+    }
+
+    /** The LU's write gate, or null where it has none (see {@link WriteGate#guardsEveryWrite}). */
+    WriteGate writeGate(int lun) {
+        return writeGates.get(lun);
+    }
+
+    CopyResults copyResults() {
+        return copyResults;
     }
 
     /**

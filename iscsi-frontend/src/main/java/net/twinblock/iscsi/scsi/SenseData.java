@@ -41,6 +41,15 @@ public final class SenseData {
                 null, fieldPointer(false, byteIndex, bitIndex));
     }
 
+    /**
+     * A condition found at byte {@code byteIndex} of the parameter list: the field pointer (C/D=0)
+     * for ILLEGAL REQUEST, which for COPY ABORTED reads as the segment pointer (SD=0: an offset
+     * from the start of the parameter list), since both put SKSV and the offset in the same bits.
+     */
+    public static SenseData inParameterList(SenseKey key, AdditionalSense asc, int byteIndex) {
+        return new SenseData(key, asc, null, fieldPointer(false, byteIndex, -1));
+    }
+
     public static SenseData lbaOutOfRange() {
         return of(SenseKey.ILLEGAL_REQUEST, AdditionalSense.LOGICAL_BLOCK_ADDRESS_OUT_OF_RANGE);
     }

@@ -10,6 +10,8 @@ public enum SenseKey {
     ILLEGAL_REQUEST(0x5),
     UNIT_ATTENTION(0x6),
     DATA_PROTECT(0x7),
+    /** EXTENDED COPY could not finish a segment (SPC-4 §4.5.6). */
+    COPY_ABORTED(0xa),
     ABORTED_COMMAND(0xb),
     MISCOMPARE(0xe);
 

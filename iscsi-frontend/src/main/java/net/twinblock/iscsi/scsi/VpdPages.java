@@ -12,12 +12,13 @@ final class VpdPages {
     static final int SUPPORTED_PAGES = 0x00;
     static final int UNIT_SERIAL_NUMBER = 0x80;
     static final int DEVICE_IDENTIFICATION = 0x83;
+    static final int THIRD_PARTY_COPY = 0x8f;
     static final int BLOCK_LIMITS = 0xb0;
     static final int BLOCK_DEVICE_CHARACTERISTICS = 0xb1;
     static final int LOGICAL_BLOCK_PROVISIONING = 0xb2;
 
     private static final int[] PAGES = {SUPPORTED_PAGES, UNIT_SERIAL_NUMBER, DEVICE_IDENTIFICATION,
-        BLOCK_LIMITS, BLOCK_DEVICE_CHARACTERISTICS, LOGICAL_BLOCK_PROVISIONING};
+        THIRD_PARTY_COPY, BLOCK_LIMITS, BLOCK_DEVICE_CHARACTERISTICS, LOGICAL_BLOCK_PROVISIONING};
 
     /** iSCSI protocol identifier, for designators with PIV=1 (SPC-4 Table 362). */
     private static final int PROTOCOL_ISCSI = 0x5;
@@ -31,6 +32,7 @@ final class VpdPages {
             case SUPPORTED_PAGES -> supportedPages();
             case UNIT_SERIAL_NUMBER -> serialNumber(lu);
             case DEVICE_IDENTIFICATION -> deviceIdentification(lu);
+            case THIRD_PARTY_COPY -> ThirdPartyCopyPage.page(lu.storage().blockSize());
             case BLOCK_LIMITS -> blockLimits(lu);
             case BLOCK_DEVICE_CHARACTERISTICS -> blockDeviceCharacteristics();
             case LOGICAL_BLOCK_PROVISIONING -> logicalBlockProvisioning(lu);

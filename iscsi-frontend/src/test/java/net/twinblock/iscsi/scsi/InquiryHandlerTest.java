@@ -75,8 +75,8 @@ class InquiryHandlerTest {
                 // Linux reads the 4-byte header first, then the whole page.
                 assertArrayEquals(Arrays.copyOf(p, 4), h.run(inquiry(true, page, 4), 4).assertGood().data());
             }
-            assertArrayEquals(new byte[] {0x00, (byte) 0x80, (byte) 0x83, (byte) 0xb0, (byte) 0xb1, (byte) 0xb2},
-                    Arrays.copyOfRange(d, 4, d.length));
+            assertArrayEquals(new byte[] {0x00, (byte) 0x80, (byte) 0x83, (byte) 0x8f, (byte) 0xb0, (byte) 0xb1,
+                (byte) 0xb2}, Arrays.copyOfRange(d, 4, d.length));
         }
     }
 
@@ -126,6 +126,42 @@ class InquiryHandlerTest {
             assertEquals(l.unmapGranularityBlocks(), Cdb.u32(d, 28));
             assertEquals(0x80, d[32] & 0x80, "UGAVALID");
             assertEquals(l.maxWriteSameBlocks(), Cdb.u64(d, 36));
+        }
+    }
+
+    /** The checks libiscsi's Inquiry.VPDThirdPartyCopy makes (in releases after the one CI runs). */
+    @ParameterizedTest
+    @ValueSource(ints = {512, 4096})
+    void thirdPartyCopyPageDescribesTheCopyManager(int bs) {
+        try (ScsiHarness h = new ScsiHarness(bs, 64)) {
+            byte[] d = h.run(inquiry(true, 0x8f, 1024), 1024).assertGood().data();
+            assertEquals(0x8f, d[1] & 0xff);
+            assertEquals(d.length - 4, Cdb.u16(d, 2));
+            java.util.Map<Integer, byte[]> descriptors = new java.util.LinkedHashMap<>();
+            for (int off = 4; off < d.length; ) {
+                int length = Cdb.u16(d, off + 2);
+                assertEquals(0, length % 4, "padded to four bytes");
+                descriptors.put(Cdb.u16(d, off), Arrays.copyOfRange(d, off + 4, off + 4 + length));
+                off += 4 + length;
+            }
+            assertEquals(java.util.List.of(0x0001, 0x0004, 0x0008, 0x000c, 0x8001),
+                    java.util.List.copyOf(descriptors.keySet()));
+            byte[] commands = descriptors.get(0x0001);
+            assertArrayEquals(new byte[] {7, (byte) 0x83, 1, 0x00, (byte) 0x84, 2, 0x00, 0x03},
+                    commands, "EXTENDED COPY (LID1); RECEIVE COPY RESULTS COPY STATUS and OPERATING PARAMETERS");
+            byte[] parameters = descriptors.get(0x0004);
+            assertEquals(0x1c, parameters.length);
+            assertEquals(CopyLimits.MAX_CSCD_DESCRIPTORS, Cdb.u16(parameters, 4));
+            assertEquals(CopyLimits.MAX_SEGMENT_DESCRIPTORS, Cdb.u16(parameters, 6));
+            assertEquals(CopyLimits.MAX_DESCRIPTOR_LIST_LENGTH, Cdb.u32(parameters, 8));
+            assertArrayEquals(new byte[] {2, 0x02, (byte) 0xe4, 0}, descriptors.get(0x0008));
+            assertArrayEquals(new byte[4], descriptors.get(0x000c), "no special CSCD descriptor IDs");
+            byte[] general = descriptors.get(0x8001);
+            assertEquals(0x20, general.length);
+            assertEquals(CopyLimits.TOTAL_CONCURRENT_COPIES, Cdb.u32(general, 0));
+            assertTrue(Cdb.u32(general, 4) <= 255);
+            assertEquals(CopyLimits.MAX_SEGMENT_BYTES, Cdb.u32(general, 8));
+            assertEquals(Integer.numberOfTrailingZeros(bs), general[12], "granularity: one block");
         }
     }
 

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +32,7 @@ final class ScsiHarness implements AutoCloseable {
 
     final ExecutorService io = Executors.newSingleThreadExecutor();
     final HeapBlockStorage storage;
+    private final List<HeapBlockStorage> storages = new ArrayList<>();
     final LogicalUnit lu;
     final ScsiCommandDispatcher dispatcher;
     volatile AluaState state = AluaState.ACTIVE_OPTIMIZED;
@@ -68,7 +71,16 @@ final class ScsiHarness implements AutoCloseable {
 
     /** A node whose one target port (and port group) is {@code port}: the other node of a pair is 2. */
     ScsiHarness(int blockSize, long blocks, boolean thin, PortGroup peer, ReservationStore reservations, int port) {
-        storage = new HeapBlockStorage(blockSize, blocks, thin, io);
+        this(blockSize, blocks, thin, peer, reservations, port, 1);
+    }
+
+    /** A standalone node with {@code lunCount} LUs of one geometry; LU n's NAA ends in n. */
+    ScsiHarness(int blockSize, long blocks, int lunCount) {
+        this(blockSize, blocks, true, null, ReservationStore.IN_MEMORY, 1, lunCount);
+    }
+
+    private ScsiHarness(int blockSize, long blocks, boolean thin, PortGroup peer, ReservationStore reservations,
+            int port, int lunCount) {
         PortGroup group = new PortGroup() {
             @Override
             public int groupId() {
@@ -90,10 +102,26 @@ final class ScsiHarness implements AutoCloseable {
                 return peer;
             }
         };
-        lu = new LogicalUnit(0, new LunIdentity(NAA, "TB0001"), storage, group);
         Map<Integer, LogicalUnit> luns = new HashMap<>();
-        luns.put(0, lu);
+        for (int n = 0; n < lunCount; n++) {
+            HeapBlockStorage disk = new HeapBlockStorage(blockSize, blocks, thin, io);
+            byte[] naa = NAA.clone();
+            naa[15] += n;
+            luns.put(n, new LogicalUnit(n, new LunIdentity(naa, "TB000" + (n + 1)), disk, group));
+            storages.add(disk);
+        }
+        storage = storages.get(0);
+        lu = luns.get(0);
         dispatcher = new ScsiCommandDispatcher(luns, reservations);
+    }
+
+    int lunCount() {
+        return storages.size();
+    }
+
+    /** The storage behind LU {@code lun}. */
+    HeapBlockStorage storage(int lun) {
+        return storages.get(lun);
     }
 
     /** What came back, copied out so the Data-In buffer can be released at once. */
