@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -156,6 +158,45 @@ class QemuBlockToolsTest {
             ToolResult compare = ToolResult.run(TOOL_TIMEOUT, "qemu-img", "compare", "-f", "raw", "-F", "raw",
                     here.url(0), there.url(0));
             assertEquals(0, compare.exitCode(), compare::describe);
+        }
+    }
+
+    /** Runs {@code qemu-img convert -C} through a tap and asserts it copied by EXTENDED COPY alone. */
+    private static void convertByExtendedCopy(NodeProcess node, int fromLun, int toLun) throws IOException {
+        try (PduTap tap = new PduTap(node.iscsiPort())) {
+            String tapped = "iscsi://127.0.0.1:" + tap.port() + "/" + node.iqn() + "/";
+            ToolResult.ok(TOOL_TIMEOUT, "qemu-img", "convert", "-C", "-n", "-f", "raw", "-O", "raw",
+                    tapped + fromLun, tapped + toLun);
+            List<Command> commands = commands(tap);
+            assertTrue(commands.stream().anyMatch(c -> c.cdb().startsWith("83") && c.status() == 0),
+                    "EXTENDED COPY answered GOOD: " + commands);
+            assertTrue(commands.stream().noneMatch(c -> c.cdb().startsWith("83") && c.status() != 0), commands::toString);
+            assertTrue(commands.stream().noneMatch(c -> c.cdb().startsWith("2a") || c.cdb().startsWith("8a")),
+                    "nothing written through the host: " + commands);
+        }
+    }
+
+    @Test
+    void copyOffloadBetweenTwoLunsOfAPairLandsOnBothNodes() throws IOException {
+        try (PairProcesses pair = PairProcesses.start("--lun.1.size=64M")) {
+            NodeProcess primary = pair.primary();
+            NodeProcess secondary = pair.secondary();
+            qemuIo(primary.url(0), "write -P 0x5a 1M 3M", "write -P 0x33 40M 1M");
+            convertByExtendedCopy(primary, 0, 1);
+
+            // Through the secondary: it reads its own copy of LUN 0 and forwards the copy's writes.
+            qemuIo(primary.url(0), "write -P 0x44 20M 2M");
+            convertByExtendedCopy(secondary, 0, 1);
+            qemuIo(primary.url(1), "read -P 0x44 20M 2M", "read -P 0x5a 1M 3M");
+
+            pair.awaitInSync();
+            assertEquals(0, primary.stop());
+            assertEquals(0, secondary.stop());
+            Path primaryLun1 = primary.dataDir().resolve("lun1.img");
+            assertEquals(-1L, Files.mismatch(primary.dataDir().resolve("lun0.img"), primaryLun1),
+                    "LUN 1 is a copy of LUN 0");
+            assertEquals(-1L, Files.mismatch(primaryLun1, secondary.dataDir().resolve("lun1.img")),
+                    "and the secondary holds the same copy");
         }
     }
 }
