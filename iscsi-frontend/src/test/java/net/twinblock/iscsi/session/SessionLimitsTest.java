@@ -125,9 +125,10 @@ class SessionLimitsTest extends TargetHarness {
 
     @Test
     void connectionsPastThePerAddressLimitAreClosedAtOnce() {
-        TestInitiator a = connect();
-        TestInitiator b = connect();
-        TestInitiator c = connect();
+        // Logged in, so the login timeout cannot close them while the test runs.
+        TestInitiator a = session("iqn.2026-11.test:a", 0x400001000011L);
+        TestInitiator b = session("iqn.2026-11.test:b", 0x400001000012L);
+        TestInitiator c = session("iqn.2026-11.test:c", 0x400001000013L);
         TestInitiator d = connect();
         await().until(() -> d.closed);
         assertEquals(1, target.connectionsRefused());
