@@ -11,6 +11,11 @@ public class StorageException extends RuntimeException {
     public enum Kind {
         /** I/O error on the medium: MEDIUM ERROR / UNRECOVERED READ ERROR or WRITE ERROR. */
         MEDIUM_ERROR,
+        /**
+         * No room for the data (the file system under a thin LU is full): DATA PROTECT / SPACE
+         * ALLOCATION FAILED WRITE PROTECT (SBC-3 §4.7.3.6); reads go on.
+         */
+        SPACE_EXHAUSTED,
         /** Temporarily unable (mirror suspended, read gate timed out): NOT READY, retryable. */
         NOT_READY_RETRYABLE,
         /** The node is shutting down or lost its role: the initiator should retry elsewhere. */

@@ -272,6 +272,9 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
             return switch (se.kind()) {
                 case MEDIUM_ERROR -> SenseData.of(SenseKey.MEDIUM_ERROR, op != null && op.writes()
                         ? AdditionalSense.WRITE_ERROR : AdditionalSense.UNRECOVERED_READ_ERROR);
+                // What SBC-3 gives a thin LU out of space: the write fails, reads and the LU go on.
+                case SPACE_EXHAUSTED -> SenseData.of(SenseKey.DATA_PROTECT,
+                        AdditionalSense.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
                 // BECOMING READY: Linux's scsi_io_completion retries it after a delay on the
                 // same path, which is what a briefly suspended mirror or a slow read gate needs.
                 case NOT_READY_RETRYABLE -> SenseData.of(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);

@@ -22,6 +22,16 @@ class StorageErrorTest {
     }
 
     @Test
+    void aFullFileSystemIsDataProtectSpaceAllocationFailed() {
+        try (ScsiHarness h = new ScsiHarness(512, 64)) {
+            h.storage.nextFailure = new StorageException(Kind.SPACE_EXHAUSTED, "No space left on device");
+            h.write(rw10(0x2a, 0, 0, 1), new byte[512])
+                    .assertCheck(SenseKey.DATA_PROTECT, AdditionalSense.SPACE_ALLOCATION_FAILED_WRITE_PROTECT);
+            h.run(rw10(0x28, 0, 0, 1), 512).assertGood();
+        }
+    }
+
+    @Test
     void notReadyKindsAreRetryable() {
         try (ScsiHarness h = new ScsiHarness(512, 64)) {
             h.storage.nextFailure = new StorageException(Kind.NOT_READY_RETRYABLE, "mirror suspended");

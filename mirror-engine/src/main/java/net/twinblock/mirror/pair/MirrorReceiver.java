@@ -248,12 +248,11 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         if (err == null) {
             return AckStatus.OK;
         }
-        VolumeException v = Failures.volumeError(err);
-        if (v.retryable()) {
-            return AckStatus.NOT_READY;
-        }
-        String m = String.valueOf(v.getMessage());
-        return m.contains("No space left") ? AckStatus.NO_SPACE : AckStatus.IO_ERROR;
+        return switch (Failures.volumeError(err).fault()) {
+            case NOT_READY -> AckStatus.NOT_READY;
+            case NO_SPACE -> AckStatus.NO_SPACE;
+            case IO_ERROR, OTHER -> AckStatus.IO_ERROR;
+        };
     }
 
     @Override

@@ -363,14 +363,23 @@ final class Replicator {
             settle(op, null).run();
         } else if (op.copy || op.kind == Kind.FLUSH) {
             settle(op, new VolumeException("the secondary failed " + op.kind + " at " + op.offset + ": "
-                    + status, status == AckStatus.NOT_READY)).run();
+                    + status, faultOf(status), null)).run();
         } else {
             // The primary has the data and the secondary does not: remember it before failing the host.
             tracker.markChanged(op.offset, op.length);
             meta.update(PairMetadata.Meta::diverged).whenComplete((ok, err) -> settle(op,
                     new VolumeException("the secondary failed the mirrored " + op.kind + " of " + op.length
-                            + " bytes at " + op.offset + ": " + status, status == AckStatus.NOT_READY)).run());
+                            + " bytes at " + op.offset + ": " + status, faultOf(status), null)).run());
         }
+    }
+
+    /** A secondary's refusal as the host should hear it: a full secondary is a full pair. */
+    private static VolumeException.Fault faultOf(AckStatus status) {
+        return switch (status) {
+            case NOT_READY -> VolumeException.Fault.NOT_READY;
+            case NO_SPACE -> VolumeException.Fault.NO_SPACE;
+            default -> VolumeException.Fault.IO_ERROR;
+        };
     }
 
     // ---- state ----

@@ -166,4 +166,18 @@ class MirrorReceiverTest {
         WriteAck refused = assertInstanceOf(WriteAck.class, link.readOutbound());
         assertEquals(AckStatus.OUT_OF_RANGE, refused.status());
     }
+
+    @Test
+    void aFullDiskIsAcknowledgedAsNoSpaceByItsTypeNotItsText() {
+        assertEquals(AckStatus.NO_SPACE, MirrorReceiver.status(new java.util.concurrent.CompletionException(
+                new net.twinblock.mirror.store.VolumeException("pwrite failed", false,
+                        new java.io.IOException("No space left on device")))));
+        assertEquals(AckStatus.NO_SPACE, MirrorReceiver.status(new net.twinblock.mirror.store.VolumeException(
+                "a message that says nothing of space", net.twinblock.mirror.store.VolumeException.Fault.NO_SPACE,
+                null)));
+        assertEquals(AckStatus.IO_ERROR, MirrorReceiver.status(new net.twinblock.mirror.store.VolumeException(
+                "pwrite failed", false, new java.io.IOException("Input/output error"))));
+        assertEquals(AckStatus.NOT_READY, MirrorReceiver.status(new net.twinblock.mirror.store.VolumeException(
+                "closed", true)));
+    }
 }

@@ -168,14 +168,12 @@ public final class VolumeStorage implements BlockStorage {
             return se;
         }
         String message = String.valueOf(cause.getMessage());
-        if (cause instanceof VolumeException ve && ve.retryable()) {
-            return new StorageException(StorageException.Kind.NOT_READY_RETRYABLE, message, cause);
-        }
-        for (Throwable c = cause; c != null; c = c.getCause()) {
-            if (c instanceof IOException) {
-                return new StorageException(StorageException.Kind.MEDIUM_ERROR, message, cause);
-            }
-        }
-        return new StorageException(StorageException.Kind.INTERNAL, message, cause);
+        StorageException.Kind kind = switch (VolumeException.faultOf(cause)) {
+            case NOT_READY -> StorageException.Kind.NOT_READY_RETRYABLE;
+            case NO_SPACE -> StorageException.Kind.SPACE_EXHAUSTED;
+            case IO_ERROR -> StorageException.Kind.MEDIUM_ERROR;
+            case OTHER -> StorageException.Kind.INTERNAL;
+        };
+        return new StorageException(kind, message, cause);
     }
 }

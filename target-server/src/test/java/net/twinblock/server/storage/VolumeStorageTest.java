@@ -174,6 +174,9 @@ class VolumeStorageTest {
                 new VolumeException("write failed", false, new IOException("Input/output error"))).kind());
         assertEquals(StorageException.Kind.NOT_READY_RETRYABLE, VolumeStorage.toStorageException(
                 new CompletionException(new VolumeException("mirror suspended", true))).kind());
+        assertEquals(StorageException.Kind.SPACE_EXHAUSTED, VolumeStorage.toStorageException(
+                new VolumeException("the secondary failed the mirrored WRITE: NO_SPACE",
+                        VolumeException.Fault.NO_SPACE, null)).kind());
         assertEquals(StorageException.Kind.INTERNAL, VolumeStorage.toStorageException(
                 new VolumeException("bug", false)).kind());
         assertEquals(StorageException.Kind.INTERNAL, VolumeStorage.toStorageException(
@@ -225,9 +228,11 @@ class VolumeStorageTest {
         StorageCounters c = new StorageCounters();
         VolumeStorage s = new VolumeStorage(failing, c);
         assertEquals(StorageException.Kind.MEDIUM_ERROR, failure(s.read(0, 1, ALLOC)).kind());
-        assertEquals(StorageException.Kind.MEDIUM_ERROR, failure(s.write(0, pattern(1, 0), true)).kind());
+        assertEquals(StorageException.Kind.SPACE_EXHAUSTED, failure(s.write(0, pattern(1, 0), true)).kind(),
+                "a full file system is no failing disk");
         assertEquals(StorageException.Kind.INTERNAL, failure(s.flush()).kind());
-        assertEquals(2, c.errors(StorageException.Kind.MEDIUM_ERROR));
+        assertEquals(1, c.errors(StorageException.Kind.MEDIUM_ERROR));
+        assertEquals(1, c.errors(StorageException.Kind.SPACE_EXHAUSTED));
         assertEquals(0, c.writes());
     }
 }
