@@ -160,6 +160,16 @@ public final class PairProcesses implements AutoCloseable {
      * the same arguments (what systemd does after a crash), and waits until the pair is in sync.
      */
     public NodeProcess restartPrimary() {
+        restartPrimaryAsConfigured();
+        awaitInSync();
+        return primary;
+    }
+
+    /**
+     * After the primary was killed: starts it again with its unchanged arguments (as systemd would)
+     * without waiting for anything, e.g. after its partner was promoted meanwhile.
+     */
+    public NodeProcess restartPrimaryAsConfigured() {
         if (primary.isAlive()) {
             throw new IllegalStateException("the primary still runs");
         }
@@ -167,8 +177,8 @@ public final class PairProcesses implements AutoCloseable {
         try {
             old.close(); // leak check of its first life
         } finally {
-            primary = null;
-            startPrimary(primaryExtra);
+            primary = node("primary", "--mirror.role=primary", "--mirror.peer=127.0.0.1:" + linkPort,
+                    "--iscsi.port-group=1", prepend("--mirror.listen=127.0.0.1:" + rejoinPort, primaryExtra));
         }
         return primary;
     }

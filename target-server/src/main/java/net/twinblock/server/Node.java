@@ -35,6 +35,7 @@ import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
 import net.twinblock.mirror.pair.PairVolume;
+import net.twinblock.mirror.pair.WitnessSettings;
 import net.twinblock.mirror.record.PairRecord;
 import net.twinblock.mirror.record.PersistGate;
 import net.twinblock.mirror.record.RecordKeeper;
@@ -152,7 +153,8 @@ public final class Node implements NodeView, AutoCloseable {
             pair = startPair(mirror, mirrored);
             pair.configureScrub(scrubSettings(config));
             pair.configureResyncRate(config.get(Keys.RESYNC_MAX_RATE));
-            PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role());
+            PairNode p = pair;
+            PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role(), p::serving);
             // Promotion flips ALUA at once; the frontend reads the state on every command.
             pair.onRoleChange(pg::roleChanged);
             portGroup = pg;
@@ -220,8 +222,10 @@ public final class Node implements NodeView, AutoCloseable {
         try {
             // Each mirrored LUN has a connection of its own; a few loops spread them.
             mirrorGroup = transport.newGroup(MIRROR_LOOPS, "twinblock-mirror");
+            InetSocketAddress witness = config.get(Keys.MIRROR_WITNESS);
             return PairNode.start(mirror.pairConfig(), mirrored, mirrorGroup, transport.serverChannelClass(),
-                    transport.channelClass());
+                    transport.channelClass(), witness == null ? null : new WitnessSettings(witness,
+                            config.get(Keys.ISCSI_TARGET), config.get(Keys.MIRROR_LEASE)));
         } catch (Exception e) {
             // Netty's bind rethrows the OS error unchecked-but-checked (sneaky), so catch it all.
             if (mirror.listen() != null && isBindFailure(e)) {
@@ -519,39 +523,7 @@ public final class Node implements NodeView, AutoCloseable {
     @Override
     public PairSnapshot mirror() {
         PairNode p = pair;
-        if (p == null) {
-            return null;
-        }
-        PairStatus s = p.status();
-        MirrorSettings m = config.mirror();
-        List<MirrorSnapshot> luns = new ArrayList<>();
-        for (PairVolume v : p.volumes()) {
-            PairStatus vs = v.status();
-            var meta = v.metadata();
-            luns.add(new MirrorSnapshot(v.number(), lower(vs.state().name()), peer(vs.peer()), vs.syncDoneBytes(),
-                    vs.syncTotalBytes(), meta.generation(), meta.volumeId(), v.metrics(), splitBrain(v.splitBrain()),
-                    v.refusal()));
-        }
-        return new PairSnapshot(p.nodeName(), roleName(s.role()), lower(s.state().name()), peer(s.peer()), p.peerName(),
-                m.portGroup(), lower(portGroup.state().name()), lower(m.onPeerLoss().name()), luns);
-    }
-
-    private static String lower(String name) {
-        return name.toLowerCase(java.util.Locale.ROOT);
-    }
-
-    /** Both sides of a standing split brain in the admin endpoint's terms; null if none. */
-    private static MirrorSnapshot.SplitBrain splitBrain(SplitBrainStatus s) {
-        if (s == null) {
-            return null;
-        }
-        return new MirrorSnapshot.SplitBrain(s.reason(), s.localName(), s.localGenerations().describe(), s.peerName(),
-                s.peerGenerations() == null ? null : s.peerGenerations().describe(), s.pendingDiscard());
-    }
-
-    /** "host/1.2.3.4:5" or "/1.2.3.4:5" (InetSocketAddress.toString) as an administrator writes it: "1.2.3.4:5". */
-    static String peer(String address) {
-        return address == null ? null : address.substring(address.lastIndexOf('/') + 1);
+        return p == null ? null : PairView.of(p, config.mirror(), portGroup);
     }
 
     /** This node's pair, or null when standalone (for tests). */

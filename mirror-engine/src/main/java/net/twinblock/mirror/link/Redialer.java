@@ -86,6 +86,12 @@ public final class Redialer {
                 retryLater();
             } else if (closed) {
                 f.channel().close(); // close() ran while this attempt was connecting
+            } else if (f.channel().localAddress() != null && f.channel().localAddress().equals(f.channel().remoteAddress())) {
+                // TCP simultaneous open: dialling a free local port from that same port connects the
+                // socket to itself, and holds the port the real server needs to bind. Let it go.
+                problem("connected to itself (nothing listens there)");
+                f.channel().closeFuture().addListener(c -> retryLater());
+                f.channel().close();
             } else {
                 f.channel().closeFuture().addListener(c -> retryLater());
             }

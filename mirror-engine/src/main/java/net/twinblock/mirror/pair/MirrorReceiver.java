@@ -28,10 +28,10 @@ import net.twinblock.mirror.link.RecordUpdate;
 import net.twinblock.mirror.link.StatusReply;
 import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteAck;
+import net.twinblock.mirror.store.Failures;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.VolumeException;
 import net.twinblock.mirror.record.PairRecord;
-import net.twinblock.mirror.store.Failures;
 
 /**
  * The secondary's handler on an authenticated link, after the {@link net.twinblock.mirror.link.WriteAssembler}:
@@ -220,6 +220,15 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             durable = CompletableFuture.failedFuture(e);
         }
         durable.whenComplete((ok, err) -> {
+            if (err != null && Failures.cause(err) instanceof IllegalStateException) {
+                // This node stops being the secondary (it is closing): no answer, the link goes, and
+                // the primary follows mirror.on-peer-loss (re-send on the next link, or go on alone)
+                // rather than fail a host's write for a disk error that is not one.
+                LOG.log(Level.INFO, "record update {0} arrived while this secondary stops: closing the link",
+                        u.sequence());
+                ch.close();
+                return;
+            }
             if (err != null) {
                 LOG.log(Level.WARNING, "record update {0} from the primary not persisted: {1}", u.sequence(),
                         err.toString());

@@ -33,6 +33,32 @@ final class PairAdmin {
     }
 
     void promote(boolean force) {
+        if (node.gate.waiting()) {
+            if (!force) {
+                throw new IllegalStateException("this node is the primary but waits for its partner to confirm it holds"
+                        + " no newer data; promote --force serves without that confirmation (if the partner was"
+                        + " promoted meanwhile, that is a split brain)");
+            }
+            node.gate.confirmByAdministrator();
+            return;
+        }
+        Quorum q = node.quorum();
+        if (q != null && node.role() == Role.SECONDARY) {
+            // The witness must know of a promotion, or this node would hold no lease and serve nothing.
+            q.promoteAtWitness(force);
+            if (force) {
+                node.gate.forced();
+            }
+        }
+        promoteGranted(force);
+    }
+
+    /** The witness granted this node the primary role (see {@link Quorum}): promote, unforced. */
+    void promoteGranted() {
+        promoteGranted(false);
+    }
+
+    private void promoteGranted(boolean force) {
         synchronized (node) {
             requireOpen();
             if (node.role() == Role.PRIMARY) {

@@ -40,6 +40,10 @@ import net.twinblock.mirror.store.Volume;
  * ({@link ResyncCoordinator}, {@link ScrubControl}), split brains ({@link SplitBrainResolver}),
  * the administrator's operations ({@link PairAdmin}) and the counters ({@link PairMetrics}).
  *
+ * <p>Past 500 lines because most of it is the documented API the server and the tests call, each
+ * a few lines handing the work to a part (every volume's {@link PairVolume}, {@link PairAdmin},
+ * {@link Quorum} for the witness's rules, {@link ServingGate} for who may serve).
+ *
  * <p>The node does not own the local {@link FileVolume}s (the caller opened them and closes them
  * after {@link #close()}), nor the event loop group.
  */
@@ -74,6 +78,10 @@ public final class PairNode implements AutoCloseable {
 
     private volatile Role role;
     private volatile boolean closed;
+    /** The witness's rules, when mirror.witness is set; else null. */
+    private volatile Quorum quorum;
+    /** Whether this node may serve hosts now (a primary waiting for confirmation, or fenced, may not). */
+    final ServingGate gate = new ServingGate(this);
     /** The secondary's listener, shared by every volume's link; null on a primary. */
     private volatile PeerServer server;
 
@@ -116,13 +124,30 @@ public final class PairNode implements AutoCloseable {
      */
     public static PairNode start(PairConfig cfg, List<VolumeSetup> setups, EventLoopGroup group,
             Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel) {
+        return start(cfg, setups, group, serverChannel, clientChannel, null);
+    }
+
+    /**
+     * {@link #start(PairConfig, List, EventLoopGroup, Class, Class)} with a witness (null for none):
+     * the role the witness records wins over the configured one (a node it does not name primary
+     * starts as secondary), and its rules decide who serves after a failure ({@link Quorum}).
+     */
+    public static PairNode start(PairConfig cfg, List<VolumeSetup> setups, EventLoopGroup group,
+            Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel,
+            WitnessSettings witness) {
         Objects.requireNonNull(cfg, "cfg");
         PairNode node = new PairNode(cfg, setups, group, serverChannel, clientChannel);
         try {
-            for (PairVolume v : node.volumes.values()) {
-                v.open(cfg.role());
+            Role role = cfg.role();
+            if (witness != null) {
+                node.quorum = Quorum.join(node, witness, node.cfg.secret(), group, clientChannel);
+                role = node.quorum.roleAtStart(role);
             }
-            if (cfg.role() == Role.PRIMARY) {
+            node.gate.start(witness == null && role == Role.PRIMARY && cfg.peer() != null);
+            for (PairVolume v : node.volumes.values()) {
+                v.open(role);
+            }
+            if (role == Role.PRIMARY) {
                 node.becomePrimary();
             } else {
                 node.becomeSecondary();
@@ -131,9 +156,33 @@ public final class PairNode implements AutoCloseable {
             node.close();
             throw e;
         }
-        LOG.log(Level.INFO, "pair node {0} started as {1}, mirroring LUNs {2}", cfg.nodeName(), cfg.role(),
+        if (node.quorum != null) {
+            node.quorum.start();
+        }
+        LOG.log(Level.INFO, "pair node {0} started as {1}, mirroring LUNs {2}", cfg.nodeName(), node.role,
                 node.volumeNumbers);
         return node;
+    }
+
+    /**
+     * Whether this node may serve hosts now: a secondary always (it forwards writes; its reads are
+     * gated); a primary with a witness while it holds the lease or has its secondary on every
+     * volume; a primary without one once its partner confirmed it or an administrator forced it.
+     * The server shows a port that may not serve as ALUA UNAVAILABLE.
+     */
+    public boolean serving() {
+        return gate.serving();
+    }
+
+    /** Why this node does not serve (for status and health); null while it serves. */
+    public String notServing() {
+        return gate.notServing();
+    }
+
+    /** The witness as this node sees it, for status; null without one. */
+    public String witness() {
+        Quorum q = quorum;
+        return q == null ? null : q.describe();
     }
 
     // ---- what the server uses ----
@@ -364,6 +413,10 @@ public final class PairNode implements AutoCloseable {
             closed = true;
             s = server;
         }
+        Quorum q = quorum;
+        if (q != null) {
+            q.close();
+        }
         for (PairVolume v : volumes.values()) {
             v.close();
         }
@@ -430,13 +483,85 @@ public final class PairNode implements AutoCloseable {
 
     /** A primary volume's link to the partner: one connection per volume, all to mirror.peer. */
     PeerClient connect(LinkSide side, Supplier<PeerIdentity> identity) {
+        LinkSide watched = new ForwardingLinkSide(side) {
+            @Override
+            public boolean linkUp(Channel ch, PeerIdentity peer) {
+                boolean up = side.linkUp(ch, peer);
+                if (up) {
+                    gate.volumeLinked();
+                }
+                return up;
+            }
+
+            @Override
+            public void refused(Channel ch, net.twinblock.mirror.link.PeerErrorCode code, String reason) {
+                side.refused(ch, code, reason);
+                gate.volumeLinked(); // a LUN the partner does not have cannot be newer there
+            }
+
+            @Override
+            public void linkDown(Channel ch) {
+                side.linkDown(ch);
+                Quorum q = quorum;
+                if (q != null) {
+                    q.peerLost();
+                }
+            }
+        };
         PeerClient c = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), peerSilence,
-                identity, side);
+                identity, watched);
         c.start();
         return c;
     }
 
     // ---- for the node's parts ----
+
+    boolean allVolumesLinked() {
+        return volumes.values().stream().allMatch(PairVolume::linked);
+    }
+
+    /**
+     * Every volume either linked or refused for the configuration (a LUN the partner does not
+     * have, or has with another size), and at least one linked: the partner confirmed it holds
+     * no newer data of any volume it has.
+     */
+    boolean partnerConfirmedEveryVolume() {
+        return anyVolumeLinked() && volumes.values().stream().allMatch(v -> v.linked() || v.refusal() != null);
+    }
+
+    boolean anyVolumeLinked() {
+        return volumes.values().stream().anyMatch(PairVolume::linked);
+    }
+
+    boolean allVolumesInSync() {
+        return volumes.values().stream().allMatch(v -> v.status().state() == PairState.IN_SYNC);
+    }
+
+    /** The witness recorded the secondary outdated: every volume's held writes go on alone. */
+    void peerOutdated() {
+        for (PairVolume v : volumes.values()) {
+            v.peerOutdated();
+        }
+    }
+
+    /** PeerLossPolicy's gate: with a witness, whether it recorded the secondary outdated; null without one. */
+    java.util.function.BooleanSupplier outdatedGate() {
+        Quorum q = quorum;
+        return q == null ? null : q::peerOutdated;
+    }
+
+    /** The witness granted this secondary the primary role: promote (no administrator involved). */
+    void promoteGranted() {
+        admin.promoteGranted();
+    }
+
+    Quorum quorum() {
+        return quorum;
+    }
+
+    PairConfig config() {
+        return cfg;
+    }
 
     boolean closed() {
         return closed;

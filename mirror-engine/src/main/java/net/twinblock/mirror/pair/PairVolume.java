@@ -177,7 +177,7 @@ public final class PairVolume {
 
     synchronized void becomePrimary(PairConfig cfg) {
         // One mirror.on-peer-loss for data and record updates alike; each sender on its own event loop.
-        PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout());
+        PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout(), node.outdatedGate());
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
                 onPeerLoss, volume.divergence, volume.meta, node.group().next());
         RecordSender records = new RecordSender(onPeerLoss, node.group().next(), volume.record::snapshot);
@@ -209,6 +209,31 @@ public final class PairVolume {
         secondary = sv;
         server.register(volume.number, () -> volume.identity(node.nodeName(), node.volumeNumbers()), side);
         exported.follow(sv);
+    }
+
+    /** The witness recorded the secondary outdated: what waits for this volume's link completes alone. */
+    void peerOutdated() {
+        Replicator r;
+        RecordSender rs;
+        synchronized (this) {
+            r = replicator;
+            rs = recordSender;
+        }
+        if (r != null) {
+            r.peerOutdated();
+        }
+        if (rs != null) {
+            rs.peerOutdated();
+        }
+    }
+
+    /** This volume has a link to its partner now (either role). */
+    boolean linked() {
+        if (node.role() == Role.PRIMARY) {
+            Replicator r = replicator();
+            return r != null && r.linked();
+        }
+        return primaryLink() != null;
     }
 
     /** Promotion, first half (the node stopped listening): the forwarding volume fails what waits. */

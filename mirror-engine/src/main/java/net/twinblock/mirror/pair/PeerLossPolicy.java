@@ -5,6 +5,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import net.twinblock.mirror.store.VolumeException;
 
 /**
@@ -25,14 +26,34 @@ final class PeerLossPolicy {
      */
     private final AtomicBoolean expired = new AtomicBoolean();
 
+    /** With a witness: true once it recorded the secondary outdated (see {@link Quorum}); else null. */
+    private final BooleanSupplier peerOutdated;
+
     PeerLossPolicy(OnPeerLoss mode, Duration suspendTimeout) {
-        this.mode = mode;
-        this.suspendTimeout = suspendTimeout;
+        this(mode, suspendTimeout, null);
     }
 
-    /** CONTINUE: without a link, what would go to the secondary completes on the primary alone. */
+    /**
+     * With a witness ({@code peerOutdated} not null) work is held as under SUSPEND until the
+     * witness durably recorded the secondary outdated, then completes on the primary alone.
+     */
+    PeerLossPolicy(OnPeerLoss mode, Duration suspendTimeout, BooleanSupplier peerOutdated) {
+        this.mode = peerOutdated != null ? OnPeerLoss.SUSPEND : mode;
+        this.suspendTimeout = suspendTimeout;
+        this.peerOutdated = peerOutdated;
+    }
+
+    /** Without a link, what would go to the secondary completes on the primary alone (CONTINUE, or outdated). */
     boolean continuesAlone() {
-        return mode == OnPeerLoss.CONTINUE;
+        return mode == OnPeerLoss.CONTINUE || (peerOutdated != null && peerOutdated.getAsBoolean());
+    }
+
+    /**
+     * Work held now may later complete alone (CONTINUE, or a witness that may outdate the
+     * secondary): what the secondary acknowledged but never flushed must then be on the bitmap.
+     */
+    boolean mayContinueAlone() {
+        return mode == OnPeerLoss.CONTINUE || peerOutdated != null;
     }
 
     /**

@@ -122,6 +122,22 @@ final class RecordSender {
         }
     }
 
+    /** The witness recorded the secondary outdated: a held update completes on the primary alone. */
+    void peerOutdated() {
+        Pending release;
+        synchronized (lock) {
+            if (link != null || pending == null) {
+                return;
+            }
+            release = pending;
+            pending = null;
+        }
+        if (release.timeout != null) {
+            release.timeout.cancel(false);
+        }
+        release.done.complete(null);
+    }
+
     void acked(int sequence, AckStatus status) {
         Pending p;
         synchronized (lock) {

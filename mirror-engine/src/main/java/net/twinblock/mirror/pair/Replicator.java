@@ -276,7 +276,7 @@ final class Replicator {
             link = null;
             out = null;
             syncing = false;
-            if (policy.continuesAlone()) {
+            if (policy.mayContinueAlone()) {
                 // Flushes without a secondary will let the record forget these: the bitmap keeps them.
                 ackedUnflushed.values().forEach(r -> tracker.markChanged(r[0], r[1] - r[0]));
             }
@@ -295,6 +295,34 @@ final class Replicator {
         }
         LOG.log(Level.WARNING, "mirror link to the secondary is down; writes are {0}", policy.withoutSecondary());
         settle.forEach(Runnable::run);
+    }
+
+    /**
+     * The witness recorded the secondary outdated ({@link Quorum}): what was held for a link
+     * completes on the primary alone now, as under CONTINUE.
+     */
+    void peerOutdated() {
+        List<Runnable> settle = new ArrayList<>();
+        List<CompletableFuture<Void>> waiters;
+        synchronized (lock) {
+            if (link != null) {
+                return;
+            }
+            for (Op op : new ArrayList<>(pending.values())) {
+                if (op.copy) {
+                    continue;
+                }
+                pending.remove(op.sequence);
+                if (op.timeout != null) {
+                    op.timeout.cancel(false);
+                }
+                settle.add(degrade(op));
+            }
+            waiters = new ArrayList<>(linkWaiters);
+            linkWaiters.clear();
+        }
+        settle.forEach(Runnable::run);
+        waiters.forEach(w -> w.complete(null));
     }
 
     /** The full copy over {@code ch} finished: the secondary is identical from now on. */

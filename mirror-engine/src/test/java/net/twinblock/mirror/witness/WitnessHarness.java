@@ -45,8 +45,25 @@ final class WitnessHarness implements AutoCloseable {
 
     /** (Re)starts the witness on its address and data directory. */
     void start() throws IOException {
-        witness = WitnessServer.start(new WitnessSettings(address, List.of(KEY_1, KEY_2), dir, LEASE), group,
-                NioServerSocketChannel.class);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                witness = WitnessServer.start(new WitnessSettings(address, List.of(KEY_1, KEY_2), dir, LEASE), group,
+                        NioServerSocketChannel.class);
+                break;
+            } catch (IOException e) {
+                // A redialling client may hold the free port for an instant (a socket connected to
+                // itself, which the client drops at once): the restart tries again.
+                if (attempt >= 20 || !String.valueOf(e.getMessage()).contains("in use")) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
         address = witness.localAddress();
     }
 

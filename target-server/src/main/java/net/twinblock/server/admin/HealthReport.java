@@ -18,6 +18,8 @@ public final class HealthReport {
         PairSnapshot m = node.mirror();
         if (!node.state().equals("serving")) {
             reason = "node is " + node.state();
+        } else if (m != null && m.notServing() != null) {
+            reason = m.notServing();
         } else if (m != null && m.state().equals("suspended")) {
             reason = "I/O suspended: the partner is unreachable and mirror.on-peer-loss is " + m.onPeerLoss();
         }

@@ -99,6 +99,9 @@ public final class StatusReport {
         out.put("portGroup", p.portGroup());
         out.put("aluaState", p.aluaState());
         out.put("onPeerLoss", p.onPeerLoss());
+        out.put("serving", p.notServing() == null);
+        out.put("notServing", p.notServing());
+        out.put("witness", p.witness());
         List<Object> luns = new ArrayList<>();
         for (MirrorSnapshot m : p.luns()) {
             luns.add(lun(m));

@@ -150,6 +150,11 @@ public final class Keys {
             duration(Duration.ofSeconds(1), HOUR), "with suspend, fail a held write (retryable) after this");
     public static final Key<Duration> MIRROR_HEARTBEAT = define("mirror.heartbeat", "1s",
             duration(Duration.ofMillis(100), Duration.ofMinutes(1)), "link heartbeat; three missed take the link down");
+    public static final Key<InetSocketAddress> MIRROR_WITNESS = define("mirror.witness", null,
+            hostPort(), "the pair's witness (twinblock witness --listen), host:port; unset: failover is manual");
+    public static final Key<Duration> MIRROR_LEASE = define("mirror.lease", "3s",
+            duration(Duration.ofMillis(500), Duration.ofMinutes(1)), "how long the witness's word keeps a primary"
+                    + " serving without its secondary; a failover takes about this plus three heartbeats");
 
     // predictive record
     public static final Key<Integer> RECORD_EXTENT_SIZE = define("record.extent-size", "4M",

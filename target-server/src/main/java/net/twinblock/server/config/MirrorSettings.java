@@ -86,6 +86,13 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
             throw new ConfigException(Keys.MIRROR_LISTEN.name(), "is also " + Keys.ADMIN_LISTEN.name(),
                     raw.get(Keys.MIRROR_LISTEN.name()));
         }
+        if (c.get(Keys.MIRROR_WITNESS) != null
+                && c.get(Keys.MIRROR_SUSPEND_TIMEOUT).compareTo(c.get(Keys.MIRROR_LEASE)) <= 0) {
+            // With a witness, writes wait while it records the secondary outdated: that must not time out first.
+            throw new ConfigException(Keys.MIRROR_SUSPEND_TIMEOUT.name(), "must be longer than " + Keys.MIRROR_LEASE.name()
+                    + " (" + ValueParsers.human(c.get(Keys.MIRROR_LEASE)) + ") when " + Keys.MIRROR_WITNESS.name()
+                    + " is set", raw.get(Keys.MIRROR_SUSPEND_TIMEOUT.name()));
+        }
         if (luns.size() > PeerIdentity.MAX_VOLUMES) {
             throw new ConfigException(Keys.MIRROR_ROLE.name(), "a pair mirrors at most " + PeerIdentity.MAX_VOLUMES
                     + " LUNs, but this config has " + luns.size(), roleName);

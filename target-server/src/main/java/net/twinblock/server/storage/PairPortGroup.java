@@ -23,14 +23,25 @@ public final class PairPortGroup implements PortGroup {
 
     private final int groupId;
     private final PortGroup peer;
+    private final java.util.function.BooleanSupplier serving;
     private volatile Role role;
 
     public PairPortGroup(int groupId, Role role) {
+        this(groupId, role, () -> true);
+    }
+
+    /**
+     * @param serving whether the engine lets this node serve now: a primary that waits for its
+     *        partner's confirmation, or lost both its secondary and the witness's lease, does not,
+     *        and its port is then UNAVAILABLE (hosts' I/O gets NOT READY 04/0C and multipath fails over)
+     */
+    public PairPortGroup(int groupId, Role role, java.util.function.BooleanSupplier serving) {
         if (groupId != 1 && groupId != 2) {
             throw new IllegalArgumentException("a pair's port groups are 1 and 2, not " + groupId);
         }
         this.groupId = groupId;
         this.role = role;
+        this.serving = serving;
         this.peer = new Peer();
     }
 
@@ -55,7 +66,7 @@ public final class PairPortGroup implements PortGroup {
 
     @Override
     public AluaState state() {
-        return stateOf(role);
+        return serving.getAsBoolean() ? stateOf(role) : AluaState.UNAVAILABLE;
     }
 
     @Override

@@ -144,6 +144,16 @@ class MirrorSettingsTest {
     }
 
     @Test
+    void withAWitnessTheSuspendTimeoutMustOutlastTheLease() throws Exception {
+        Path secret = secretFile(KEY);
+        ConfigException e = assertThrows(ConfigException.class, () -> config(primary(secret,
+                "mirror.witness = 127.0.0.1:3290", "mirror.lease = 5s", "mirror.suspend-timeout = 5s")));
+        assertEquals("mirror.suspend-timeout", e.key());
+        assertTrue(e.getMessage().contains("mirror.lease") && e.getMessage().contains("mirror.witness"), e.getMessage());
+        assertTrue(config(primary(secret, "mirror.witness = 127.0.0.1:3290")).mirror().paired(), "the defaults agree");
+    }
+
+    @Test
     void aPairMirrorsEveryLunOfItsConfig() throws Exception {
         Path secret = secretFile(KEY);
         NodeConfig c = config(primary(secret, "lun.0.size = 16M", "lun.1.size = 16M", "lun.5.size = 8M"));

@@ -1,0 +1,183 @@
+package net.twinblock.it;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pair with a witness, three real processes, the nodes' link through a proxy (a cut is a
+ * reset, not silence): failover without a person, and never two nodes acknowledging writes.
+ */
+class WitnessFailoverTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration LEASE = Duration.ofSeconds(2);
+
+    /** A witness and two nodes; the link from the primary to the secondary runs through a proxy. */
+    static final class Trio implements AutoCloseable {
+        final Path dir = NodeProcess.newWorkDir("trio");
+        final Path key = dir.resolve("pair.key");
+        final String keyText = "witness failover pair key " + System.nanoTime();
+        final int aLink = NodeProcess.freePort();
+        final int bLink = NodeProcess.freePort();
+        final LinkProxy toB;
+        final WitnessProcess witness;
+        NodeProcess a;
+        NodeProcess b;
+
+        Trio() throws IOException {
+            Files.writeString(key, keyText + "\n", StandardCharsets.US_ASCII);
+            witness = WitnessProcess.start(List.of(keyText), LEASE);
+            toB = LinkProxy.start(bLink);
+            b = node("b", "secondary");
+            a = node("a", "primary");
+        }
+
+        /** Node a is configured primary and b secondary; each listens for the other and connects to it. */
+        NodeProcess node(String name, String role) {
+            boolean isA = name.equals("a");
+            return NodeProcess.builder().iqn(PairProcesses.PAIR_IQN).dataDir(dir.resolve(name))
+                    .arg("--node.name=" + name).arg("--mirror.role=" + role)
+                    .arg("--mirror.listen=127.0.0.1:" + (isA ? aLink : bLink))
+                    .arg("--mirror.peer=127.0.0.1:" + (isA ? toB.port() : aLink))
+                    .arg("--iscsi.port-group=" + (isA ? 1 : 2)).arg("--mirror.secret-file=" + key)
+                    .arg("--mirror.witness=127.0.0.1:" + witness.port()).arg("--mirror.lease=" + LEASE.toMillis() + "ms")
+                    .arg("--mirror.heartbeat=500ms").start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                for (NodeProcess n : new NodeProcess[] {a, b}) {
+                    if (n != null) {
+                        n.close();
+                    }
+                }
+            } finally {
+                try {
+                    toB.close();
+                } finally {
+                    witness.close();
+                }
+            }
+        }
+    }
+
+    private static String status(NodeProcess n) {
+        return PairProcesses.admin(n, "/status");
+    }
+
+    @Test
+    void aKilledPrimaryIsReplacedWithoutACommandAndEveryAcknowledgedWriteReadsBack() throws Exception {
+        try (Trio t = new Trio()) {
+            ResyncTest.awaitInSync(t.a, t.b);
+            Map<Long, byte[]> acked = new ConcurrentHashMap<>();
+            long lastCompletion;
+            long worstGap = 0;
+            NodeProcess[] paths = {t.a, t.b};
+            int path = 0;
+            PairClient host = PairClient.login(paths[path], "iqn.2026-01.net.twinblock.it:ha-writer");
+            try {
+                lastCompletion = System.nanoTime();
+                boolean killed = false;
+                for (long i = 0; i < 400; i++) {
+                    long lba = (i % 256) * 8;
+                    byte[] d = PairClient.pattern(lba, i, 4096);
+                    while (true) {
+                        try {
+                            host.write(lba, d, false);
+                            break;
+                        } catch (IOException e) {
+                            // As multipath does: the path failed, try the other one.
+                            try {
+                                host.close();
+                            } catch (IOException ignored) {
+                                // the dead path's connection
+                            }
+                            path = 1 - path;
+                            Thread.sleep(100);
+                            try {
+                                host = PairClient.login(paths[path], "iqn.2026-01.net.twinblock.it:ha-writer");
+                            } catch (IOException notYet) {
+                                host = PairClient.login(paths[1 - path], "iqn.2026-01.net.twinblock.it:ha-writer");
+                                path = 1 - path;
+                            }
+                        }
+                    }
+                    acked.put(lba, d);
+                    long now = System.nanoTime();
+                    worstGap = Math.max(worstGap, now - lastCompletion);
+                    lastCompletion = now;
+                    if (i == 100 && !killed) {
+                        PairProcesses.kill(t.a);
+                        killed = true;
+                    }
+                }
+            } finally {
+                host.close();
+            }
+            System.out.println("failover with a witness: longest time without a completed write "
+                    + Duration.ofNanos(worstGap).toMillis() + " ms (lease " + LEASE.toMillis() + " ms, heartbeat 500 ms)");
+            assertEquals("primary", PairProcesses.mirrorRole(t.b), "b was promoted with no command");
+            // A gap of a whole suspend timeout (30 s) would mean a person was needed; the measured gap is in the note.
+            assertTrue(worstGap < Duration.ofSeconds(20).toNanos(), "writes stalled " + worstGap / 1_000_000 + " ms");
+            try (PairClient check = PairClient.login(t.b, "iqn.2026-01.net.twinblock.it:ha-check")) {
+                for (var w : acked.entrySet()) {
+                    assertArrayEquals(w.getValue(), check.read(w.getKey(), 4096), "LBA " + w.getKey());
+                }
+            }
+
+            // The old primary restarted with its unchanged config rejoins as the secondary on its own.
+            t.a.close();
+            t.a = t.node("a", "primary");
+            await("a rejoins as secondary").atMost(WAIT).until(() -> "secondary".equals(PairProcesses.mirrorRole(t.a)));
+            ResyncTest.awaitInSync(t.a, t.b);
+            try (PairClient check = PairClient.login(t.a, "iqn.2026-01.net.twinblock.it:ha-check2")) {
+                for (var w : acked.entrySet()) {
+                    assertArrayEquals(w.getValue(), check.read(w.getKey(), 4096), "LBA " + w.getKey() + " via a");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aCutLinkLeavesExactlyOneNodeAcknowledgingAndTheOutdatedSecondaryIsNeverPromoted() throws Exception {
+        try (Trio t = new Trio()) {
+            ResyncTest.awaitInSync(t.a, t.b);
+            t.toB.cut();
+            // The primary has the witness record b outdated, then writes go on without it.
+            try (PairClient host = PairClient.login(t.a, "iqn.2026-01.net.twinblock.it:ha-cut")) {
+                host.write(8, PairClient.pattern(8, 1, 4096), true);
+            }
+            await("b outdated at the witness").atMost(WAIT)
+                    .until(() -> String.valueOf(status(t.b)).contains("peer OUTDATED"));
+            assertEquals("secondary", PairProcesses.mirrorRole(t.b), "the outdated secondary is not promoted");
+            // b cannot acknowledge a write: it forwards to a primary it has no link to.
+            try (PairClient host = PairClient.login(t.b, "iqn.2026-01.net.twinblock.it:ha-cut-b")) {
+                org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                        () -> host.write(16, PairClient.pattern(16, 2, 4096), true));
+            }
+
+            // The primary dies too: an outdated secondary is never promoted automatically...
+            PairProcesses.kill(t.a);
+            Thread.sleep(3 * LEASE.toMillis()); // long past the lease: a promotion would have happened by now
+            assertEquals("secondary", PairProcesses.mirrorRole(t.b));
+            assertTrue(status(t.b).contains("OUTDATED"), status(t.b));
+            // ...but an administrator may force it.
+            ToolResult forced = t.b.cli(WAIT, "promote", "--force");
+            assertEquals(0, forced.exitCode(), forced.describe());
+            assertEquals("primary", PairProcesses.mirrorRole(t.b));
+        }
+    }
+}

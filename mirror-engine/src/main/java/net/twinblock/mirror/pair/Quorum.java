@@ -1,0 +1,299 @@
+package net.twinblock.mirror.pair;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import net.twinblock.mirror.witness.PeerState;
+import net.twinblock.mirror.witness.Verdict;
+import net.twinblock.mirror.witness.WitnessAnswer;
+import net.twinblock.mirror.witness.WitnessClient;
+import net.twinblock.mirror.witness.WitnessClientSettings;
+import net.twinblock.mirror.witness.WitnessLease;
+
+/**
+ * Two of three (primary, secondary, witness) decide who acknowledges writes, so a pair fails
+ * over without a person and never has two nodes acknowledging (DESIGN section 8). Each rule is
+ * enforced here or at the one place named:
+ * <ul>
+ * <li>A primary that lost its secondary acknowledges writes again only after the witness durably
+ * recorded that secondary OUTDATED ({@link #peerLost}; until then mirror.on-peer-loss holds writes
+ * as SUSPEND does, through {@link #peerOutdated} in {@link PeerLossPolicy}). An outdated node is
+ * never promoted: the witness refuses it.
+ * <li>A secondary that lost its primary asks the witness to promote it ({@link #tick}); the witness
+ * grants it only once the primary's lease expired and this secondary is up to date, at a new epoch.
+ * <li>A primary that reaches neither its secondary nor the witness stops serving before its lease
+ * can expire at the witness: {@link PairNode#serving()} needs the lease ({@link #leaseValid}, valid
+ * until the renewal's send time plus the lease less a margin, on the monotonic clock) or every
+ * volume linked.
+ * <li>Losing only the witness changes nothing while the secondary is linked.
+ * </ul>
+ */
+final class Quorum implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Quorum.class.getName());
+
+    private final PairNode node;
+    private final WitnessClient witness;
+    private final WitnessSettings settings;
+    private final EventLoop loop;
+    /** Promotion blocks (metadata, listener): not on the event loop. */
+    private final ExecutorService promoter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "pair-quorum");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicBoolean asking = new AtomicBoolean();
+    private volatile WitnessLease lease;
+    private volatile long epoch = -1;
+    /** The witness recorded the secondary OUTDATED at this primary's request (cleared once up to date again). */
+    private volatile boolean peerOutdated;
+    private volatile WitnessAnswer last;
+    private volatile String lastRefusal;
+    private ScheduledFuture<?> ticks;
+
+    Quorum(PairNode node, WitnessClient witness, WitnessSettings settings, EventLoop loop) {
+        this.node = node;
+        this.witness = witness;
+        this.settings = settings;
+        this.loop = loop;
+    }
+
+    /** Connects {@code node} to its witness (the client dials in the background). */
+    static Quorum join(PairNode node, WitnessSettings w, byte[] secret, io.netty.channel.EventLoopGroup group,
+            Class<? extends io.netty.channel.Channel> channelClass) {
+        long lease = w.lease().toMillis();
+        WitnessClient client = new WitnessClient(w.address(), secret, new WitnessClientSettings(
+                Duration.ofMillis(Math.max(250, lease / 2)), Duration.ofMillis(Math.max(100, lease / 8)),
+                Duration.ofMillis(100), Duration.ofSeconds(1)), group, channelClass);
+        client.start();
+        return new Quorum(node, client, w, group.next());
+    }
+
+    /**
+     * The role the witness records for this node, the configured one if it has none or cannot be
+     * asked within a few seconds (blocking: at startup). mirror.role is a preference: a configured
+     * primary the witness does not name starts as secondary.
+     */
+    Role roleAtStart(Role configured) {
+        WitnessAnswer a = askAtStart(3000);
+        if (a == null || a.primary() == null) {
+            LOG.log(Level.INFO, "witness {0}: {1}; starting as configured ({2})", settings.address(),
+                    a == null ? "not reachable yet" : "no state for this pair yet", configured);
+            return configured;
+        }
+        Role recorded = a.primary().equals(node.nodeName()) ? Role.PRIMARY : Role.SECONDARY;
+        if (recorded != configured) {
+            LOG.log(Level.WARNING, "the witness records {0} as the primary at epoch {1}: this node starts as {2},"
+                    + " not as configured ({3}); mirror.role is a preference", a.primary(), a.epoch(), recorded,
+                    configured);
+        }
+        return recorded;
+    }
+
+    /** What the witness says of the pair now (blocking, at startup): null if it cannot be asked. */
+    private WitnessAnswer askAtStart(long timeoutMillis) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                WitnessAnswer a = witness.query(settings.pairId()).get(timeoutMillis, TimeUnit.MILLISECONDS);
+                remember(a);
+                return a;
+            } catch (Exception e) {
+                try {
+                    Thread.sleep(100); // not connected yet: the client is still dialling
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    void start() {
+        long period = Math.max(50, settings.lease().toMillis() / 4);
+        ticks = loop.scheduleAtFixedRate(this::tick, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** True while this node holds the witness's lease as the primary. */
+    boolean leaseValid() {
+        WitnessLease l = lease;
+        return l != null && l.validAt(System.nanoTime());
+    }
+
+    /** True once the witness recorded the secondary OUTDATED for this primary: writes may go on alone. */
+    boolean peerOutdated() {
+        return peerOutdated;
+    }
+
+    /** For status: what the witness last said, and whether it is reachable. */
+    String describe() {
+        WitnessAnswer a = last;
+        return "witness " + witness.witness().getHostString() + ":" + witness.witness().getPort()
+                + (witness.connected() ? " connected" : " unreachable (" + witness.problem() + ")")
+                + (a == null ? "" : "; epoch " + a.epoch() + ", primary " + a.primary() + ", peer " + a.peerState())
+                + (node.role() == Role.PRIMARY ? "; lease " + (leaseValid() ? "held" : "not held") : "")
+                + (lastRefusal == null ? "" : "; last refusal " + lastRefusal);
+    }
+
+    /** A primary volume's link to the secondary dropped: have the witness record the secondary outdated. */
+    void peerLost() {
+        if (peerOutdated || node.role() != Role.PRIMARY) {
+            return;
+        }
+        long e = epoch;
+        witness.outdatePeer(settings.pairId(), node.nodeName(), Math.max(0, e)).whenComplete((a, err) -> {
+            if (err != null) {
+                LOG.log(Level.WARNING, "the witness could not record the secondary outdated ({0}): writes stay held",
+                        err.toString());
+                return;
+            }
+            remember(a);
+            if (a.granted()) {
+                peerOutdated = true;
+                LOG.log(Level.WARNING, "the witness recorded the secondary OUTDATED: writes go on without it");
+                node.peerOutdated();
+            } else {
+                lastRefusal = "outdate-peer: " + a.verdict();
+                LOG.log(Level.ERROR, "the witness refused to record the secondary outdated: {0}", a.verdict());
+            }
+        });
+    }
+
+    /**
+     * An administrator's promote: the witness must agree (lease expired, this node up to date),
+     * unless forced, when it is told so if it can be reached. Blocking.
+     *
+     * @throws IllegalStateException if the witness refuses an unforced promotion or cannot be asked
+     */
+    void promoteAtWitness(boolean force) {
+        try {
+            WitnessAnswer a;
+            if (force) {
+                a = witness.forcePromote(settings.pairId(), node.nodeName()).get(5, TimeUnit.SECONDS);
+            } else {
+                WitnessAnswer q = witness.query(settings.pairId()).get(5, TimeUnit.SECONDS);
+                a = witness.requestPromotion(settings.pairId(), node.nodeName(), q.epoch()).get(5, TimeUnit.SECONDS);
+            }
+            remember(a);
+            if (a.granted()) {
+                lease = a.lease();
+            } else if (!force) {
+                throw new IllegalStateException("the witness refuses to promote this node: " + a.verdict()
+                        + (a.verdict() == Verdict.OUTDATED ? " (this copy is outdated: the primary wrote without it)"
+                                : a.verdict() == Verdict.LEASE_HELD ? " (the primary still holds its lease)" : "")
+                        + "; promote --force overrides it");
+            }
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            if (!force) {
+                throw new IllegalStateException("cannot ask the witness (" + e + "); promote --force serves without it");
+            }
+            LOG.log(Level.WARNING, "forced promotion without the witness''s word: {0}", e.toString());
+        }
+    }
+
+    private void tick() {
+        if (node.closed()) {
+            return;
+        }
+        if (!witness.connected()) {
+            return;
+        }
+        if (node.role() == Role.PRIMARY) {
+            renew();
+        } else if (!node.anyVolumeLinked()) {
+            askPromotion();
+        }
+    }
+
+    private void renew() {
+        long e = epoch < 0 ? 0 : epoch;
+        witness.renewLease(settings.pairId(), node.nodeName(), e).whenComplete((a, err) -> {
+            if (err != null) {
+                return; // the lease runs out on its own; PairNode.serving() watches it
+            }
+            remember(a);
+            if (a.granted()) {
+                lease = a.lease();
+                if (peerOutdated && node.allVolumesInSync()) {
+                    markUpToDate();
+                }
+            } else {
+                lease = null;
+                lastRefusal = "lease: " + a.verdict();
+            }
+        });
+    }
+
+    private void markUpToDate() {
+        witness.markPeerUpToDate(settings.pairId(), node.nodeName(), epoch).whenComplete((a, err) -> {
+            if (err == null && a.granted()) {
+                peerOutdated = false;
+                LOG.log(Level.INFO, "the witness recorded the secondary up to date");
+            }
+        });
+    }
+
+    private void askPromotion() {
+        if (!asking.compareAndSet(false, true)) {
+            return;
+        }
+        CompletableFuture<WitnessAnswer> asked = witness.query(settings.pairId()).thenCompose(q -> {
+            remember(q);
+            if (q.peerState() != PeerState.UP_TO_DATE || node.nodeName().equals(q.primary())) {
+                return CompletableFuture.completedFuture(q); // outdated: never promoted
+            }
+            return witness.requestPromotion(settings.pairId(), node.nodeName(), q.epoch());
+        });
+        asked.whenComplete((a, err) -> {
+            if (err != null || a.verdict() != Verdict.GRANTED || a.lease() == null) {
+                if (a != null && a.verdict() != Verdict.GRANTED) {
+                    lastRefusal = "promotion: " + a.verdict();
+                }
+                asking.set(false);
+                return;
+            }
+            remember(a);
+            lease = a.lease();
+            promoter.execute(() -> {
+                try {
+                    LOG.log(Level.WARNING, "the witness granted this node the primary role at epoch {0}: promoting",
+                            a.epoch());
+                    node.promoteGranted();
+                } catch (RuntimeException e) {
+                    LOG.log(Level.ERROR, "promotion granted by the witness failed here: {0}", e.getMessage());
+                } finally {
+                    asking.set(false);
+                }
+            });
+        });
+    }
+
+    private void remember(WitnessAnswer a) {
+        last = a;
+        if (a.epoch() >= 0 && a.primary() != null) {
+            epoch = a.epoch();
+        }
+        if (node.nodeName().equals(a.primary()) && a.peerState() == PeerState.OUTDATED) {
+            peerOutdated = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (ticks != null) {
+            ticks.cancel(false);
+        }
+        promoter.shutdownNow();
+        witness.close();
+    }
+}

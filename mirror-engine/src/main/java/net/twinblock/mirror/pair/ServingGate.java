@@ -1,0 +1,88 @@
+package net.twinblock.mirror.pair;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+
+/**
+ * Whether a node may serve hosts now, and why not. The role in a config file is a preference,
+ * never permission (DESIGN section 8): a primary without a witness serves only once its partner
+ * confirmed, at a handshake of every volume, that it holds no newer data, or an administrator
+ * forced it; a primary with a witness serves while it holds the witness's lease or has its
+ * secondary on every volume ({@link Quorum}). A secondary always may (it forwards writes; its
+ * reads are gated).
+ */
+final class ServingGate {
+
+    private static final Logger LOG = System.getLogger(ServingGate.class.getName());
+
+    private final PairNode node;
+    /** No witness: the partner confirmed this primary (or an administrator did). */
+    private volatile boolean confirmed = true;
+    /** An administrator promoted this node with --force: it serves whatever the witness says (their call). */
+    private volatile boolean forced;
+
+    ServingGate(PairNode node) {
+        this.node = node;
+    }
+
+    /** At start: whether this node, a primary without a witness, must wait for its partner. */
+    void start(boolean waitForPartner) {
+        confirmed = !waitForPartner;
+        if (waitForPartner) {
+            LOG.log(Level.WARNING, "this node is configured primary but serves nothing until its partner at {0}"
+                    + " confirms it holds no newer data (or an administrator runs promote --force)",
+                    node.config().peer());
+        }
+    }
+
+    boolean serving() {
+        if (node.role() != Role.PRIMARY) {
+            return true;
+        }
+        Quorum q = node.quorum();
+        if (q != null) {
+            return forced || q.leaseValid() || node.allVolumesLinked();
+        }
+        return confirmed;
+    }
+
+    String notServing() {
+        if (serving()) {
+            return null;
+        }
+        Quorum q = node.quorum();
+        return q != null ? "this primary holds no lease at the witness and has no link to its secondary: it stops"
+                + " serving so the secondary can take over (" + q.describe() + ")"
+                : "configured primary, waiting for its partner at " + node.config().peer() + " to confirm it holds"
+                + " no newer data (mirror.role is a preference); promote --force serves alone";
+    }
+
+    /** A primary waiting for its partner's confirmation, without a witness. */
+    boolean waiting() {
+        return node.role() == Role.PRIMARY && !confirmed && node.quorum() == null;
+    }
+
+    /**
+     * A primary volume's handshake ended: once every volume linked (or was refused for a LUN the
+     * partner does not have), the partner confirmed this primary.
+     */
+    void volumeLinked() {
+        if (!confirmed && node.partnerConfirmedEveryVolume()) {
+            confirmed = true;
+            LOG.log(Level.INFO, "the partner confirmed it holds no newer data on any LUN: this primary serves");
+            node.roleChanged(Role.PRIMARY); // ALUA leaves unavailable: hosts hear of it
+        }
+    }
+
+    /** An administrator's promote --force of a waiting primary: serve without the partner's word. */
+    void confirmByAdministrator() {
+        LOG.log(Level.WARNING, "an administrator forced this primary to serve without its partner's confirmation");
+        confirmed = true;
+        node.roleChanged(Role.PRIMARY);
+    }
+
+    /** An administrator forced a promotion: the witness's lease no longer decides for this run. */
+    void forced() {
+        forced = true;
+    }
+}
