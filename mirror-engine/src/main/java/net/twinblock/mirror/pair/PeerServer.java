@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import net.twinblock.mirror.link.PeerAuth;
+import net.twinblock.mirror.link.PortBinding;
 
 
 import net.twinblock.mirror.link.PeerIdentity;
@@ -111,12 +112,12 @@ public final class PeerServer implements AutoCloseable, SecondaryHandshake.Volum
 
     /** Binds mirror.listen; blocking, call at startup. Throws if the address cannot be bound. */
     InetSocketAddress bind() {
-        try {
-            server = bootstrap.bind(listen).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        io.netty.channel.ChannelFuture f = PortBinding.bind(bootstrap, listen);
+        if (!f.isSuccess()) {
             throw new IllegalStateException("cannot listen for the mirror link on mirror.listen " + listen
-                    + ": " + e.getMessage(), e);
+                    + ": " + f.cause().getMessage(), f.cause());
         }
+        server = f.channel();
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
         LOG.log(Level.INFO, "secondary waiting for its primary on {0} (LUNs {1})", bound, numbers());
         return bound;

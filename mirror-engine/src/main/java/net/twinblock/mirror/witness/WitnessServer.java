@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import net.twinblock.mirror.link.PortBinding;
 
 /**
  * The witness: listens for nodes, authenticates each with one of its keys, and answers their
@@ -80,7 +81,7 @@ public final class WitnessServer implements AutoCloseable {
                                         key -> new WitnessSession(key.id(), arbiter, stateThread)));
                     }
                 });
-        ChannelFuture f = b.bind(listen).awaitUninterruptibly();
+        ChannelFuture f = PortBinding.bind(b, listen);
         if (!f.isSuccess()) {
             throw new IOException("cannot listen on " + listen + ": " + f.cause().getMessage(), f.cause());
         }
