@@ -47,6 +47,9 @@ class MetricsAndHealthTest {
             // The alert rules in examples/monitoring name only metrics a node exports.
             String exported = PairProcesses.admin(pair.primary(), "/metrics");
             for (String name : MonitoringRulesTest.metricNames()) {
+                if (name.startsWith("twinblock_witness_")) {
+                    continue; // exported only with mirror.witness: WitnessFailoverTest reads it
+                }
                 assertTrue(exported.contains("\n# TYPE " + name + " "), name + " in the alert rules is not exported");
             }
         }

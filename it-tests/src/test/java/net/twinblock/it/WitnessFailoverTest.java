@@ -82,6 +82,8 @@ class WitnessFailoverTest {
     void aKilledPrimaryIsReplacedWithoutACommandAndEveryAcknowledgedWriteReadsBack() throws Exception {
         try (Trio t = new Trio()) {
             ResyncTest.awaitInSync(t.a, t.b);
+            assertEquals(1L, NodeMetrics.value(t.a, "twinblock_witness_connected"));
+            assertEquals(1L, NodeMetrics.value(t.a, "twinblock_mirror_serving"));
             Map<Long, byte[]> acked = new ConcurrentHashMap<>();
             long lastCompletion;
             long worstGap = 0;

@@ -29,7 +29,7 @@ final class PairView {
         }
         return new PairSnapshot(p.nodeName(), Node.roleName(s.role()), lower(s.state().name()), peer(s.peer()), p.peerName(),
                 m.portGroup(), lower(portGroup.state().name()), lower(m.onPeerLoss().name()), luns, p.notServing(),
-                p.witness());
+                p.witness(), p.witnessConnected());
     }
 
     static String lower(String name) {

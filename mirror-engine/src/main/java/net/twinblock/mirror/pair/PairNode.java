@@ -179,6 +179,12 @@ public final class PairNode implements AutoCloseable {
         return gate.notServing();
     }
 
+    /** Whether this node reaches its witness now; null without one. */
+    public Boolean witnessConnected() {
+        Quorum q = quorum;
+        return q == null ? null : q.connected();
+    }
+
     /** The witness as this node sees it, for status; null without one. */
     public String witness() {
         Quorum q = quorum;

@@ -133,6 +133,11 @@ final class Quorum implements AutoCloseable {
         return peerOutdated;
     }
 
+    /** Whether the witness is reachable (authenticated) now. */
+    boolean connected() {
+        return witness.connected();
+    }
+
     /** For status: what the witness last said, and whether it is reachable. */
     String describe() {
         WitnessAnswer a = last;

@@ -96,6 +96,12 @@ public final class MetricsReport {
                 .append("\",alua=\"").append(p.aluaState()).append("\",on_peer_loss=\"").append(p.onPeerLoss())
                 .append("\"} 1\n");
         gauge(out, "twinblock_mirror_primary", "1 while this node is the primary.", p.role().equals("primary") ? 1 : 0);
+        gauge(out, "twinblock_mirror_serving", "1 while this node may serve hosts (0: a primary waiting for its"
+                + " partner's confirmation, or without its secondary and the witness's lease).", p.notServing() == null ? 1 : 0);
+        if (p.witnessConnected() != null) {
+            gauge(out, "twinblock_witness_connected", "1 while this node reaches the pair's witness.",
+                    p.witnessConnected() ? 1 : 0);
+        }
         List<MirrorSnapshot> luns = p.luns();
         perLun(out, luns, "twinblock_mirror_link_up", "gauge", "1 while the LUN's mirror link to the partner is up.",
                 m -> m.counter("pair.link_up"));

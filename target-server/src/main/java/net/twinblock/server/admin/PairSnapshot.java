@@ -19,10 +19,11 @@ import java.util.List;
  * @param notServing why this node serves no host I/O now (a primary waiting for its partner's
  *                   confirmation, or one without its secondary and the witness's lease); null while it serves
  * @param witness    the witness as this node sees it (reachable, epoch, primary, lease); null without one
+ * @param witnessConnected whether this node reaches its witness now; null without one
  */
 public record PairSnapshot(String name, String role, String state, String peer, String peerName, int portGroup,
                            String aluaState, String onPeerLoss, List<MirrorSnapshot> luns, String notServing,
-                           String witness) {
+                           String witness, Boolean witnessConnected) {
     public PairSnapshot {
         luns = List.copyOf(luns);
     }
