@@ -182,4 +182,54 @@ class WitnessFailoverTest {
             assertEquals("primary", PairProcesses.mirrorRole(t.b));
         }
     }
+
+    @Test
+    void aKilledSecondaryIsOutdatedAndThePrimaryGoesOnThenItResyncsAndIsUpToDateAgain() throws Exception {
+        try (Trio t = new Trio()) {
+            ResyncTest.awaitInSync(t.a, t.b);
+            PairProcesses.kill(t.b);
+            byte[] d = PairClient.pattern(64, 3, 4096);
+            try (PairClient host = PairClient.login(t.a, "iqn.2026-01.net.twinblock.it:ha-sec")) {
+                long start = System.nanoTime();
+                host.write(64, d, true); // held until the witness recorded b outdated, then acknowledged
+                System.out.println("secondary killed: a write waited " + (System.nanoTime() - start) / 1_000_000
+                        + " ms for the witness to record it outdated");
+            }
+            assertTrue(status(t.a).contains("peer OUTDATED"), status(t.a));
+            t.b.close();
+            t.b = t.node("b", "secondary");
+            ResyncTest.awaitInSync(t.a, t.b);
+            await("b up to date at the witness").atMost(WAIT)
+                    .until(() -> status(t.a).contains("peer UP_TO_DATE"));
+            try (PairClient host = PairClient.login(t.b, "iqn.2026-01.net.twinblock.it:ha-sec2")) {
+                assertArrayEquals(d, host.read(64, 4096), "the write made without b reached it by the resync");
+            }
+        }
+    }
+
+    @Test
+    void losingTheWitnessChangesNothingButWithoutQuorumOnlyForceMayPromote() throws Exception {
+        try (Trio t = new Trio()) {
+            ResyncTest.awaitInSync(t.a, t.b);
+            t.witness.kill();
+            await("witness gone").atMost(WAIT).until(() -> NodeMetrics.value(t.a, "twinblock_witness_connected") == 0);
+            // The secondary is linked: the primary serves on without a lease.
+            Thread.sleep(2 * LEASE.toMillis());
+            assertEquals(1L, NodeMetrics.value(t.a, "twinblock_mirror_serving"));
+            try (PairClient host = PairClient.login(t.a, "iqn.2026-01.net.twinblock.it:ha-now")) {
+                host.write(72, PairClient.pattern(72, 4, 4096), true);
+            }
+            // Then the primary dies too: one node of three, no automatic promotion...
+            PairProcesses.kill(t.a);
+            Thread.sleep(3 * LEASE.toMillis());
+            assertEquals("secondary", PairProcesses.mirrorRole(t.b));
+            // ...and an unforced promote needs the witness.
+            ToolResult refused = t.b.cli(WAIT, "promote");
+            assertTrue(refused.exitCode() != 0 && refused.stderr().contains("witness"), refused.describe());
+            ToolResult forced = t.b.cli(WAIT, "promote", "--force");
+            assertEquals(0, forced.exitCode(), forced.describe());
+            assertEquals("primary", PairProcesses.mirrorRole(t.b));
+            assertEquals(1L, NodeMetrics.value(t.b, "twinblock_mirror_serving"));
+        }
+    }
 }
