@@ -108,7 +108,7 @@ class WitnessFailoverTest {
                                 // the dead path's connection
                             }
                             path = 1 - path;
-                            Thread.sleep(100);
+                            Thread.sleep(100); // a host's pause before it retries on the other path
                             try {
                                 host = PairClient.login(paths[path], "iqn.2026-01.net.twinblock.it:ha-writer");
                             } catch (IOException notYet) {
@@ -173,8 +173,9 @@ class WitnessFailoverTest {
 
             // The primary dies too: an outdated secondary is never promoted automatically...
             PairProcesses.kill(t.a);
-            Thread.sleep(3 * LEASE.toMillis()); // long past the lease: a promotion would have happened by now
-            assertEquals("secondary", PairProcesses.mirrorRole(t.b));
+            // Still secondary for three leases: long past the point a promotion would have happened.
+            await("b stays secondary").during(LEASE.multipliedBy(3)).atMost(LEASE.multipliedBy(3).plus(WAIT))
+                    .until(() -> "secondary".equals(PairProcesses.mirrorRole(t.b)));
             assertTrue(status(t.b).contains("OUTDATED"), status(t.b));
             // ...but an administrator may force it.
             ToolResult forced = t.b.cli(WAIT, "promote", "--force");
@@ -213,16 +214,17 @@ class WitnessFailoverTest {
             ResyncTest.awaitInSync(t.a, t.b);
             t.witness.kill();
             await("witness gone").atMost(WAIT).until(() -> NodeMetrics.value(t.a, "twinblock_witness_connected") == 0);
-            // The secondary is linked: the primary serves on without a lease.
-            Thread.sleep(2 * LEASE.toMillis());
-            assertEquals(1L, NodeMetrics.value(t.a, "twinblock_mirror_serving"));
+            // The secondary is linked: the primary serves on without a lease, for as long as one lasts and more.
+            await("a serves on").during(LEASE.multipliedBy(2)).atMost(LEASE.multipliedBy(2).plus(WAIT))
+                    .until(() -> NodeMetrics.value(t.a, "twinblock_mirror_serving") == 1L);
             try (PairClient host = PairClient.login(t.a, "iqn.2026-01.net.twinblock.it:ha-now")) {
                 host.write(72, PairClient.pattern(72, 4, 4096), true);
             }
             // Then the primary dies too: one node of three, no automatic promotion...
             PairProcesses.kill(t.a);
-            Thread.sleep(3 * LEASE.toMillis());
-            assertEquals("secondary", PairProcesses.mirrorRole(t.b));
+            await("b stays secondary without quorum").during(LEASE.multipliedBy(3))
+                    .atMost(LEASE.multipliedBy(3).plus(WAIT))
+                    .until(() -> "secondary".equals(PairProcesses.mirrorRole(t.b)));
             // ...and an unforced promote needs the witness.
             ToolResult refused = t.b.cli(WAIT, "promote");
             assertTrue(refused.exitCode() != 0 && refused.stderr().contains("witness"), refused.describe());

@@ -30,6 +30,8 @@ final class HelloBody {
 
     private static final int FIXED_V1 = 2 + 1 + 1 + 4 + 8 + 8 + 1 + NONCE_LENGTH;
     private static final int FIXED = FIXED_V1 + 2 + 2;
+    /** Where the u16 volume count sits in a version-2 payload (after the u16 volume number). */
+    private static final int VOLUME_COUNT_AT = FIXED_V1 + 2;
     static final int HELLO_MIN = FIXED_V1 + 2;
     static final int HELLO_MAX = FIXED + 255 + 255 + 2 * PeerIdentity.MAX_VOLUMES + GENERATIONS_LENGTH;
     static final int HELLO_ACK_MIN = HELLO_MIN + PROOF_LENGTH;
@@ -103,7 +105,7 @@ final class HelloBody {
             throw new IllegalArgumentException("HELLO payload of " + length + " bytes is too short for version "
                     + version);
         }
-        int volumeCount = v1 ? 0 : in.getUnsignedShort(in.readerIndex() + FIXED_V1 - 4 + 2);
+        int volumeCount = v1 ? 0 : in.getUnsignedShort(end - length + VOLUME_COUNT_AT);
         int base = (v1 ? FIXED_V1 : FIXED) + (withProof ? PROOF_LENGTH : 0) + nodeLength + volumeLength
                 + 2 * volumeCount;
         if (length != base && length != base + GENERATIONS_LENGTH) {
