@@ -50,6 +50,8 @@ final class Quorum implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean asking = new AtomicBoolean();
+    /** An OUTDATE_PEER is on its way; a failed one is asked again at the next tick. */
+    private final AtomicBoolean outdating = new AtomicBoolean();
     private volatile WitnessLease lease;
     private volatile long epoch = -1;
     /** The witness recorded the secondary OUTDATED at this primary's request (cleared once up to date again). */
@@ -150,14 +152,15 @@ final class Quorum implements AutoCloseable {
 
     /** A primary volume's link to the secondary dropped: have the witness record the secondary outdated. */
     void peerLost() {
-        if (peerOutdated || node.role() != Role.PRIMARY) {
+        if (peerOutdated || node.role() != Role.PRIMARY || !outdating.compareAndSet(false, true)) {
             return;
         }
         long e = epoch;
         witness.outdatePeer(settings.pairId(), node.nodeName(), Math.max(0, e)).whenComplete((a, err) -> {
+            outdating.set(false);
             if (err != null) {
-                LOG.log(Level.WARNING, "the witness could not record the secondary outdated ({0}): writes stay held",
-                        err.toString());
+                LOG.log(Level.WARNING, "the witness could not record the secondary outdated ({0}): writes stay held;"
+                        + " asking again", err.toString());
                 return;
             }
             remember(a);
@@ -215,6 +218,9 @@ final class Quorum implements AutoCloseable {
         }
         if (node.role() == Role.PRIMARY) {
             renew();
+            if (!peerOutdated && !node.allVolumesLinked()) {
+                peerLost(); // held writes wait for it: a failed or refused attempt is made again
+            }
         } else if (!node.anyVolumeLinked()) {
             askPromotion();
         }
