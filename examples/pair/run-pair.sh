@@ -86,7 +86,7 @@ await_ready secondary "${pids[0]}"
 start_node primary
 await_ready primary "${pids[1]}"
 
-status() { "$twinblock" status --admin "$1"; }
+status() { "$twinblock" status --json --admin "$1"; }
 for _ in $(seq 1 100); do
     if status "$primary_admin" 2>/dev/null | grep -q '"state": "in_sync"'; then
         break

@@ -77,7 +77,7 @@ class AdminSecurityTest {
         String wrong = http(node.adminPort(), "POST", "/promote?force=true", own(),
                 "Authorization: Bearer 00000000000000000000000000000000");
         assertTrue(wrong.startsWith("HTTP/1.1 401"), wrong);
-        assertTrue(node.cli(TIMEOUT, "status").stdout().contains("\"role\": \"standalone\""));
+        assertTrue(node.cli(TIMEOUT, "status", "--json").stdout().contains("\"role\": \"standalone\""));
     }
 
     @Test
@@ -119,7 +119,7 @@ class AdminSecurityTest {
                 .arg("--admin.tls.keystore=" + tls.resolve("admin.p12"))
                 .arg("--admin.tls.keystore-password-file=" + tls.resolve("admin.p12.password"))
                 .start()) {
-            ToolResult status = secure.cli(TIMEOUT, "status", "--cacert", tls.resolve("admin.pem").toString());
+            ToolResult status = secure.cli(TIMEOUT, "status", "--json", "--cacert", tls.resolve("admin.pem").toString());
             assertEquals(0, status.exitCode(), status.describe());
             assertTrue(status.stdout().contains("\"state\": \"serving\""), status.describe());
             ToolResult verify = secure.cli(TIMEOUT, "verify", "--cacert", tls.resolve("admin.pem").toString());

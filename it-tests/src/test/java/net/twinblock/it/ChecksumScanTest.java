@@ -25,7 +25,7 @@ class ChecksumScanTest {
     private static final int BLOCKS_PER_REGION = 64 * 1024 / BLOCK;
 
     private static ToolResult verify(NodeProcess node) {
-        return node.cli(Duration.ofSeconds(90), "verify");
+        return node.cli(Duration.ofSeconds(90), "verify", "--wait");
     }
 
     /** Overwrites one block of a volume file directly, as a failing disk or a stray dd would. */
@@ -95,7 +95,7 @@ class ChecksumScanTest {
             ToolResult usage = pair.primary.cli(Duration.ofSeconds(30), "resync");
             assertEquals(2, usage.exitCode(), usage.describe());
 
-            ToolResult r = pair.primary.cli(Duration.ofSeconds(90), "resync", "--checksum");
+            ToolResult r = pair.primary.cli(Duration.ofSeconds(90), "resync", "--checksum", "--wait");
             assertEquals(0, r.exitCode(), r.describe());
             // Two 64 KiB regions differ; each is compared and copied whole.
             assertTrue(r.stdout().contains("\"blocksDiffering\": " + 2 * BLOCKS_PER_REGION), r.describe());

@@ -55,7 +55,7 @@ class DistributionTest {
                     .until(() -> !node.isAlive() || read(log).contains(NodeProcess.READY_LINE));
             assertTrue(node.isAlive(), () -> "node exited with " + node.exitValue() + ":\n" + read(log));
 
-            Process status = launcherProcess(launcher, work, "status", "--admin", "127.0.0.1:" + admin)
+            Process status = launcherProcess(launcher, work, "status", "--json", "--admin", "127.0.0.1:" + admin)
                     .redirectErrorStream(true).start();
             String out = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(status.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS), "status hung");

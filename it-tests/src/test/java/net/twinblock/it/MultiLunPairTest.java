@@ -223,10 +223,10 @@ class MultiLunPairTest {
             }
 
             // A scrub and a checksum resync of the pair cover every LUN.
-            ToolResult verify = pair.primary.cli(WAIT, "verify");
+            ToolResult verify = pair.primary.cli(WAIT, "verify", "--wait");
             assertTrue(verify.stdout().contains("\"mismatchedBlocks\": 0") && verify.stdout().contains("\"lun\": 2"),
                     verify.describe());
-            ToolResult resync = pair.primary.cli(WAIT, "resync", "--checksum");
+            ToolResult resync = pair.primary.cli(WAIT, "resync", "--checksum", "--wait");
             assertTrue(resync.stdout().contains("\"blocksDiffering\": 0") && resync.stdout().contains("\"lun\": 2"),
                     resync.describe());
 

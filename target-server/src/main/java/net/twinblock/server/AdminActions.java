@@ -16,10 +16,13 @@ import net.twinblock.mirror.pair.PairVolume;
 import net.twinblock.mirror.resync.ChecksumResync;
 import net.twinblock.mirror.resync.ScrubReport;
 import net.twinblock.server.admin.AdminReply;
+import net.twinblock.server.admin.BackgroundJobs;
 import net.twinblock.server.admin.AdminRequest;
 import net.twinblock.server.admin.HealthReport;
 import net.twinblock.server.admin.MetricsReport;
+import net.twinblock.server.admin.MirrorSnapshot;
 import net.twinblock.server.admin.NodeView;
+import net.twinblock.server.admin.PairSnapshot;
 import net.twinblock.server.admin.StatusReport;
 import net.twinblock.server.storage.PairPortGroup;
 
@@ -38,6 +41,7 @@ final class AdminActions {
     private final PairNode pair;
     private final PairPortGroup portGroup;
     private final Executor blocking;
+    private final BackgroundJobs jobs = new BackgroundJobs();
 
     /** {@code pair} and {@code portGroup} are null on a standalone node. */
     AdminActions(NodeView node, PairNode pair, PairPortGroup portGroup, Executor blocking) {
@@ -51,9 +55,16 @@ final class AdminActions {
         return pair != null;
     }
 
-    /** GET /status: the node as JSON. */
+    /** GET /status: the node as JSON, with the background jobs it knows of. */
     CompletableFuture<AdminReply> status(AdminRequest r) {
-        return CompletableFuture.completedFuture(AdminReply.json(200, StatusReport.of(node)));
+        Map<String, Object> status = StatusReport.of(node);
+        status.put("jobs", jobs.describe());
+        return CompletableFuture.completedFuture(AdminReply.json(200, status));
+    }
+
+    /** GET /sessions: the hosts' iSCSI sessions. */
+    CompletableFuture<AdminReply> sessions(AdminRequest r) {
+        return CompletableFuture.completedFuture(AdminReply.json(200, Map.of("sessions", StatusReport.sessions(node))));
     }
 
     /** GET /metrics: Prometheus text. */
@@ -130,7 +141,8 @@ final class AdminActions {
      * on a secondary or without an in-sync secondary.
      */
     CompletableFuture<AdminReply> verify(AdminRequest r) {
-        return engine("verify", pair::verify, reports -> {
+        return job("verify", pair::verify, progress("scrub.regions_done", "scrub.regions", "scrub.rate_kib_per_second",
+                "scrub.eta_seconds"), reports -> {
             long mismatched = 0;
             long repaired = 0;
             long regions = 0;
@@ -176,7 +188,8 @@ final class AdminActions {
      * link, or while one runs.
      */
     CompletableFuture<AdminReply> resync(AdminRequest r) {
-        return engine("resync", pair::resyncNow, results -> {
+        return job("resync", pair::resyncNow, progress("resync.checksum_region", "resync.checksum_regions_total",
+                "resync.checksum_rate_kib_per_second", "resync.checksum_eta_seconds"), results -> {
             long regions = 0;
             long differing = 0;
             long copied = 0;
@@ -228,20 +241,62 @@ final class AdminActions {
     }
 
     /**
-     * Starts a long engine run (verify, resync): refused at once with an IllegalStateException
-     * (409), stopped later with a failed future (503), else 200 with {@code body} of its result.
+     * Starts a long engine run (verify, resync) as a background job: 202 with the job at once,
+     * 409 if the engine refuses or one of that kind runs. The job's result is {@code body} of the
+     * engine's result; GET /jobs?id=N follows it.
      */
-    private <T> CompletableFuture<AdminReply> engine(String what, Supplier<CompletableFuture<T>> start,
-                                                     Function<T, Map<String, Object>> body) {
-        CompletableFuture<T> run;
+    private <T> CompletableFuture<AdminReply> job(String what, Supplier<CompletableFuture<T>> start,
+                                                  Supplier<BackgroundJobs.Progress> progress,
+                                                  Function<T, Map<String, Object>> body) {
+        Map<String, Object> job;
         try {
-            run = start.get();
+            job = jobs.start(what, start, body, progress);
         } catch (IllegalStateException e) {
             return CompletableFuture.completedFuture(refused(e));
         }
-        return run.handle((result, err) -> err != null
-                ? AdminReply.error(503, what + " stopped: " + (err.getCause() != null ? err.getCause() : err), Map.of())
-                : AdminReply.json(200, body.apply(result)));
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("result", "started");
+        reply.put("job", job);
+        return CompletableFuture.completedFuture(AdminReply.json(202, reply));
+    }
+
+    /** GET /jobs: the latest job of each kind; GET /jobs?id=N: that job, 404 if unknown. */
+    CompletableFuture<AdminReply> jobs(AdminRequest r) {
+        List<String> ids = r.query().getOrDefault("id", List.of());
+        if (ids.isEmpty()) {
+            return CompletableFuture.completedFuture(AdminReply.json(200, Map.of("jobs", jobs.describe())));
+        }
+        long id;
+        try {
+            id = Long.parseLong(ids.get(0));
+        } catch (NumberFormatException e) {
+            return CompletableFuture.completedFuture(AdminReply.error(400, "id must be a job number", Map.of("id", ids.get(0))));
+        }
+        Map<String, Object> job = jobs.describe(id);
+        return CompletableFuture.completedFuture(job != null ? AdminReply.json(200, job)
+                : AdminReply.error(404, "no job " + id + " on this node (it keeps the latest of each kind,"
+                        + " until it restarts)", Map.of()));
+    }
+
+    /**
+     * A running job's progress summed over the LUNs from four engine counters: regions done,
+     * regions in all, rate in KiB/s, and seconds left (the slowest LUN's).
+     */
+    private Supplier<BackgroundJobs.Progress> progress(String done, String total, String kibPerSecond, String eta) {
+        return () -> {
+            long d = 0;
+            long t = 0;
+            long kib = 0;
+            long left = 0;
+            PairSnapshot snapshot = node.mirror();
+            for (MirrorSnapshot m : snapshot == null ? List.<MirrorSnapshot>of() : snapshot.luns()) {
+                d += m.counter(done);
+                t += m.counter(total);
+                kib += m.counter(kibPerSecond);
+                left = Math.max(left, m.counter(eta));
+            }
+            return new BackgroundJobs.Progress(d, t, kib * 1024 / 1e6, left);
+        };
     }
 
     private AdminReply refused(IllegalStateException e) {

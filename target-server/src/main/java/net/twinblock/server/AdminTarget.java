@@ -26,11 +26,14 @@ final class AdminTarget {
     private final InetSocketAddress address;
     private final Path tokenFile;
     private final SSLContext tls;
+    /** The token file was named by --token-file, not found through the config. */
+    private final boolean tokenFromOption;
 
-    private AdminTarget(InetSocketAddress address, Path tokenFile, SSLContext tls) {
+    private AdminTarget(InetSocketAddress address, Path tokenFile, SSLContext tls, boolean tokenFromOption) {
         this.address = address;
         this.tokenFile = tokenFile;
         this.tls = tls;
+        this.tokenFromOption = tokenFromOption;
     }
 
     static AdminTarget parse(String[] args) throws ConfigException {
@@ -77,7 +80,7 @@ final class AdminTarget {
             address = configFile == null ? NodeConfig.defaults().get(Keys.ADMIN_LISTEN) : AdminAddress.of(raw);
         }
         Path token = tokenFile != null ? Path.of(tokenFile) : AdminAddress.tokenFile(raw, configFile);
-        return new AdminTarget(address, token, trust(cacert, raw, configFile));
+        return new AdminTarget(address, token, trust(cacert, raw, configFile), tokenFile != null);
     }
 
     private static SSLContext trust(String cacert, RawConfig raw, Path configFile) throws ConfigException {
@@ -101,17 +104,18 @@ final class AdminTarget {
     }
 
     /**
-     * A client for this endpoint; {@code withToken} for commands (POST), which then fail here when
-     * the token cannot be read.
+     * A client for this endpoint; {@code withToken} for commands (POST), which then fail here, as
+     * a config error (exit 2) naming the token file, when the token cannot be read.
      */
-    AdminClient client(boolean withToken) throws AdminClient.Unreachable {
+    AdminClient client(boolean withToken) throws ConfigException {
         String token = null;
         if (withToken) {
             try {
                 token = AdminToken.read(tokenFile);
             } catch (IOException e) {
-                throw new AdminClient.Unreachable("cannot read the admin token from " + tokenFile + " (" + e
-                        + "): run this as the node's user, or pass --token-file", e);
+                throw new ConfigException(tokenFromOption ? "--token-file" : Keys.ADMIN_TOKEN_FILE.name(),
+                        "cannot read the admin token (" + e + "): run this as the node's user, or pass --token-file",
+                        tokenFile.toString());
             }
         }
         return new AdminClient(address, token, tls);

@@ -7,12 +7,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.ToIntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import net.twinblock.server.admin.AdminEndpoint;
 import net.twinblock.server.admin.AdminReply;
 import net.twinblock.server.admin.AdminRequest;
 import net.twinblock.server.admin.AdminRoutes;
+import net.twinblock.server.admin.JsonNode;
 import net.twinblock.server.config.ConfigException;
 
 /**
@@ -21,11 +20,15 @@ import net.twinblock.server.config.ConfigException;
  * routes the table; {@link Main} runs a row's client side. A verb that needs a pair answers 409
  * on a standalone node, here and nowhere else.
  *
- * <p>Exit codes: 0 for a 200 (verify: only if no block differs unrepaired), 2 for a 400 of a
- * verb whose 400 means the command line named something wrong (resolve's NAME), 1 otherwise.
+ * <p>Exit codes: 0 for a 200 or a started job (verify --wait: only if no block differs
+ * unrepaired), 2 for a 400 of a verb whose 400 means the command line named something wrong
+ * (resolve's NAME), 1 otherwise; {@link AdminCommand} adds 3 and 4 for no answer.
  */
 enum AdminVerb {
     STATUS("status", "GET", "/status", null, AdminVerb::noOptions, AdminVerb::zero, false, AdminActions::status),
+    SESSIONS("sessions", "GET", "/sessions", null, AdminVerb::noOptions, AdminVerb::zero, false, AdminActions::sessions),
+    /** Read by verify --wait and resync --wait: the background jobs' progress and results. */
+    JOBS(null, "GET", "/jobs", null, null, null, false, AdminActions::jobs),
     /** Read by Prometheus, not by the CLI. */
     METRICS(null, "GET", "/metrics", null, null, null, false, AdminActions::metrics),
     /** Read by load balancers and cluster managers: 200 while the node takes I/O, else 503. */
@@ -54,14 +57,14 @@ enum AdminVerb {
     /** Why a standalone node refuses it; null if it needs no pair. */
     private final String standalone;
     private final Options options;
-    /** The exit code of a 200 answer, from its body. */
-    private final ToIntFunction<String> exitCodeOk;
+    /** The exit code of a 200 answer (or of a finished job's result), from its body. */
+    private final ToIntFunction<JsonNode> exitCodeOk;
     /** A 400 answer is a bad command line (exit 2), not a refusal (exit 1). */
     private final boolean badRequestIsUsage;
     private final BiFunction<AdminActions, AdminRequest, CompletableFuture<AdminReply>> action;
 
     AdminVerb(String command, String method, String path, String standalone, Options options,
-              ToIntFunction<String> exitCodeOk, boolean badRequestIsUsage, BiFunction<AdminActions, AdminRequest, CompletableFuture<AdminReply>> action) {
+              ToIntFunction<JsonNode> exitCodeOk, boolean badRequestIsUsage, BiFunction<AdminActions, AdminRequest, CompletableFuture<AdminReply>> action) {
         this.command = command;
         this.method = method;
         this.path = path;
@@ -103,30 +106,24 @@ enum AdminVerb {
         return options.parse(args);
     }
 
-    /** The exit code of a 200 answer. */
-    int exitCodeOk(String body) {
+    /** The exit code of a 200 answer, or of a finished job's result. */
+    int exitCodeOk(JsonNode body) {
         return exitCodeOk.applyAsInt(body);
     }
 
-    private static int zero(String body) {
+    private static int zero(JsonNode body) {
         return Main.EXIT_OK;
     }
 
     /** Verify: 0 when the copies are identical or every difference was repaired, else 1. */
-    private static int zeroIfIdentical(String body) {
-        long mismatched = jsonNumber(body, "mismatchedBlocks");
-        return mismatched == 0 || mismatched == jsonNumber(body, "repairedBlocks") ? Main.EXIT_OK : Main.EXIT_FAILED;
+    private static int zeroIfIdentical(JsonNode result) {
+        long mismatched = result.get("mismatchedBlocks").asLong(-1);
+        return mismatched == 0 || mismatched == result.get("repairedBlocks").asLong(-1) ? Main.EXIT_OK : Main.EXIT_FAILED;
     }
 
     /** The exit code of any other answer. */
     int exitCodeRefused(int status) {
         return status == 400 && badRequestIsUsage ? Main.EXIT_USAGE : Main.EXIT_FAILED;
-    }
-
-    /** A top-level number of the admin endpoint's JSON answer; -1 if absent. */
-    private static long jsonNumber(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\": (\\d+)").matcher(json);
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static Call noOptions(String[] args) {

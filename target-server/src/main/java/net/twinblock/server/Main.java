@@ -5,7 +5,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import net.twinblock.server.admin.AdminClient;
 import net.twinblock.server.config.ConfigException;
 import net.twinblock.server.config.DefaultConfig;
 import net.twinblock.server.config.Key;
@@ -19,24 +18,30 @@ import net.twinblock.server.systemd.SystemdNotifier;
  * <pre>
  *   twinblock serve [--config FILE] [--key=value ...]   (no --config: /etc/twinblock/node.conf if present)
  *   twinblock witness --listen HOST:PORT --secret-file FILE --data-dir DIR [--lease DURATION]
- *   twinblock status [--admin HOST:PORT | --config FILE]
+ *   twinblock status [--json | --watch [SECONDS]] [--admin HOST:PORT | --config FILE]
+ *   twinblock sessions [--json] [--admin HOST:PORT | --config FILE]
  *   twinblock promote [--force] [--admin HOST:PORT | --config FILE]
  *   twinblock resolve --discard NAME [--admin HOST:PORT | --config FILE]
- *   twinblock verify [--admin HOST:PORT | --config FILE]
- *   twinblock resync --checksum [--admin HOST:PORT | --config FILE]
+ *   twinblock verify [--wait] [--admin HOST:PORT | --config FILE]
+ *   twinblock resync --checksum [--wait] [--admin HOST:PORT | --config FILE]
+ *   twinblock config check FILE [--key=value ...]
  *   twinblock help | version
  * </pre>
  * Every admin verb also takes {@code --token-file FILE} and {@code --cacert PEM} (see {@link AdminTarget}).
  * Exit codes: 0 done (serve: stopped cleanly on SIGTERM/SIGINT), 1 failed at run time (port in
- * use, node unreachable, promotion refused), 2 bad config or bad command line (a resolve NAME
- * that is neither node's included). {@code resolve --discard-local} still works: it names the
- * node it is run against.
+ * use, promotion refused, verify found blocks that differ), 2 bad config or bad command line (a
+ * resolve NAME that is neither node's included), 3 node unreachable, 4 node did not answer in
+ * time. {@code resolve --discard-local} still works: it names the node it is run against.
  */
 public final class Main {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
+
+    /** Every command's exit codes, as its --help says them. */
+    static final String EXIT_CODES = "exit codes: 0 ok (a job started), 1 failed or the answer is no (port in use,"
+            + " refused,\nblocks differ), 2 bad config or usage, 3 node unreachable, 4 node did not answer in time.\n";
 
     /** Logged once every listener is bound; tests and scripts wait for exactly this text. */
     public static final String READY_LINE = "twinblock node ready";
@@ -74,6 +79,7 @@ public final class Main {
             return switch (args[0]) {
                 case "serve" -> serve(rest, err, stopRequested);
                 case "witness" -> WitnessCommand.run(rest, err, stopRequested);
+                case "config" -> ConfigCheck.run(rest, out);
                 case "help", "--help", "-h" -> {
                     out.print(usage());
                     yield EXIT_OK;
@@ -85,10 +91,10 @@ public final class Main {
                 default -> {
                     AdminVerb verb = AdminVerb.ofCommand(args[0]);
                     if (verb != null) {
-                        yield call(verb, rest, out, err);
+                        yield AdminCommand.run(verb, rest, out, err, stopRequested);
                     }
-                    throw new ConfigException("command", "unknown command; expected serve, witness, status, promote, resolve, verify, resync, "
-                        + "help or version", args[0]);
+                    throw new ConfigException("command", "unknown command; expected serve, witness, status, sessions,"
+                        + " promote, resolve, verify, resync, config, help or version", args[0]);
                 }
             };
         } catch (ConfigException e) {
@@ -162,34 +168,6 @@ public final class Main {
         return base.overriddenBy(cli);
     }
 
-    /**
-     * Runs an admin verb against a node: its options, then {@code [--admin HOST:PORT | --config
-     * FILE]}. Prints the node's answer (JSON) on success; a refusal prints "VERB refused: " and the
-     * node's reason. The exit code is the verb's (see {@link AdminVerb}).
-     */
-    private static int call(AdminVerb verb, String[] args, PrintStream out, PrintStream err) throws ConfigException {
-        AdminVerb.Call call = verb.parse(args);
-        AdminTarget target = AdminTarget.parse(call.rest());
-        AdminClient.Answer answer;
-        try {
-            boolean command = !verb.method.equals("GET");
-            AdminClient client = target.client(command);
-            answer = command ? client.post(verb.path + (call.query().isEmpty() ? "" : "?" + call.query()))
-                    : new AdminClient.Answer(200, client.get(verb.path));
-        } catch (AdminClient.Unreachable e) {
-            err.println(verb.command + ": " + e.getMessage());
-            return EXIT_FAILED;
-        }
-        if (answer.status() == 200) {
-            out.print(answer.body());
-            out.flush();
-            return verb.exitCodeOk(answer.body());
-        }
-        int exit = verb.exitCodeRefused(answer.status());
-        err.println(verb.command + (exit == EXIT_USAGE ? ": " : " refused: ") + AdminClient.errorMessage(answer.body()));
-        return exit;
-    }
-
     /** The jar's version from its manifest; "dev" when run from classes. */
     public static String version() {
         String v = Main.class.getPackage().getImplementationVersion();
@@ -205,7 +183,15 @@ public final class Main {
                 .append("  witness --listen HOST:PORT --secret-file FILE --data-dir DIR [--lease DURATION]\n")
                 .append("                                           run a witness for mirrored pairs (no volume)\n")
                 .append("                                           until SIGTERM; twinblock witness --help says more\n")
-                .append("  status [--admin HOST:PORT | --config FILE]  print the node's status as JSON\n")
+                .append("  status [--json | --watch [SECONDS]] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           the node at a glance: role, serving or why\n")
+                .append("                                           not, peer and link, witness, each LUN's sync\n")
+                .append("                                           state with resync or scrub progress and ETA,\n")
+                .append("                                           jobs; --json: the same as JSON; --watch:\n")
+                .append("                                           redraw every SECONDS (2) until Ctrl-C\n")
+                .append("  sessions [--json] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           the hosts' iSCSI sessions: initiator, address,\n")
+                .append("                                           ISID, TSIH, connections, commands in flight\n")
                 .append("  promote [--force] [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           make this secondary the primary; refused\n")
                 .append("                                           while its primary is still connected, and\n")
@@ -216,11 +202,17 @@ public final class Main {
                 .append("                                           end a split brain: drop the data of node NAME\n")
                 .append("                                           (its node.name; run against either node); it\n")
                 .append("                                           then takes a full copy from the other\n")
-                .append("  verify [--admin HOST:PORT | --config FILE]  compare both copies now (on the primary);\n")
-                .append("                                           exit 1 if blocks differ (scrub.repair fixes)\n")
-                .append("  resync --checksum [--admin HOST:PORT | --config FILE]\n")
-                .append("                                           compare every region now and copy what\n")
-                .append("                                           differs from the primary\n")
+                .append("  verify [--wait | --json] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           start comparing both copies (on the primary)\n")
+                .append("                                           as a background job; status shows it; --wait\n")
+                .append("                                           follows it and exits 1 if blocks differ\n")
+                .append("                                           (scrub.repair fixes them)\n")
+                .append("  resync --checksum [--wait | --json] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           start comparing every region and copying what\n")
+                .append("                                           differs from the primary, as a background job;\n")
+                .append("                                           --wait follows it to the end\n")
+                .append("  config check FILE [--key=value ...]      check a config as serve would read it here;\n")
+                .append("                                           exit 2 with the key and the reason if wrong\n")
                 .append("  help                                     this text\n")
                 .append("  version                                  print the version\n\n")
                 .append("config keys (file lines 'key = value', or --key=value; the command line wins):\n");
@@ -234,7 +226,7 @@ public final class Main {
             keyLine(u, k.name(), k);
         }
         u.append("\nwithout any lun.* key the node serves LUN 0 of 1G at <data.dir>/lun0.img.\n")
-                .append("exit codes: 0 ok, 1 failed (port in use, node unreachable), 2 bad config or usage.\n");
+                .append(EXIT_CODES);
         return u.toString();
     }
 
@@ -275,7 +267,7 @@ public final class Main {
                 + "exists, else 127.0.0.1:3270). Commands other than status send the admin token: from\n"
                 + "--token-file FILE, else that config's admin.token-file (<data.dir>/admin.token); over\n"
                 + "HTTPS the node's certificate is trusted from --cacert PEM or the config's admin.tls.keystore.\n"
-                + "exit codes: 0 ok, 1 failed (node unreachable, refused), 2 bad config or usage.\n";
+                + EXIT_CODES;
     }
 
     private static void keyLine(StringBuilder u, String name, Key<?> k) {

@@ -51,6 +51,7 @@ import net.twinblock.mirror.store.Volume;
 import net.twinblock.server.admin.AdminServer;
 import net.twinblock.server.admin.BindFailure;
 import net.twinblock.server.admin.MirrorSnapshot;
+import net.twinblock.server.admin.Sizes;
 import net.twinblock.server.admin.NodeView;
 import net.twinblock.server.admin.PairSnapshot;
 import net.twinblock.server.config.ConfigException;

@@ -33,7 +33,8 @@ class CliHelpAndConfigTest {
     void statusHelpPrintsThatCommandAndExitsZero() {
         assertEquals(0, run("status", "--help"));
         String help = out.toString(StandardCharsets.UTF_8);
-        assertTrue(help.startsWith("usage: twinblock status [--admin HOST:PORT | --config FILE]"), help);
+        assertTrue(help.startsWith("usage: twinblock status [--json | --watch [SECONDS]] [--admin HOST:PORT | --config FILE]"),
+                help);
         assertTrue(help.contains("exit codes:"), help);
         assertTrue(!help.contains("promote"), help);
         assertEquals("", err.toString(StandardCharsets.UTF_8));
@@ -59,7 +60,7 @@ class CliHelpAndConfigTest {
                 "admin.listen = 127.0.0.1:" + port, "mirror.role = secondary", "mirror.listen = 127.0.0.1:1",
                 "mirror.peer = 127.0.0.1:2", "mirror.secret-file = ./no-such.key", ""));
 
-        assertEquals(1, run("status", "--config", conf.toString()));
+        assertEquals(3, run("status", "--config", conf.toString()));
         String e = err.toString(StandardCharsets.UTF_8);
         assertTrue(e.startsWith("status: cannot reach the admin endpoint at 127.0.0.1:" + port), e);
     }
@@ -69,6 +70,36 @@ class CliHelpAndConfigTest {
         Path conf = Files.writeString(dir.resolve("bad.conf"), "admin.listen = nowhere\n");
         assertEquals(2, run("status", "--config", conf.toString()));
         assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("config error: admin.listen:"),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void configCheckOfAValidFileSaysWhatTheNodeWouldBeInOneLine() throws IOException {
+        Path key = Files.writeString(dir.resolve("pair.key"), "a shared key of the pair, 36 bytes\n");
+        Path conf = Files.writeString(dir.resolve("primary.conf"), String.join("\n", "node.name = alpha",
+                "mirror.role = primary", "mirror.peer = 127.0.0.1:3280", "mirror.secret-file = " + key,
+                "lun.0.size = 1G", "lun.1.size = 64M", "iscsi.listen = 127.0.0.1:3260", ""));
+        assertEquals(0, run("config", "check", conf.toString()));
+        assertEquals(conf + ": valid: node alpha, primary (peer 127.0.0.1:3280), 2 LUNs (0: 1.0 GiB, 1: 64.0 MiB),"
+                + " iSCSI on 127.0.0.1:3260, admin on 127.0.0.1:3270\n", out.toString(StandardCharsets.UTF_8));
+        assertEquals("", err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void configCheckOfABadFileIsExit2WithTheKeyAndReasonAsServeSaysIt() throws IOException {
+        Path conf = Files.writeString(dir.resolve("bad.conf"), "lun.0.size = 12Q\n");
+        assertEquals(2, run("config", "check", conf.toString()));
+        String checked = err.toString(StandardCharsets.UTF_8);
+        assertTrue(checked.startsWith("config error: lun.0.size: "), checked);
+        err.reset();
+        assertEquals(2, run("serve", "--config", conf.toString()));
+        assertEquals(checked, err.toString(StandardCharsets.UTF_8), "the same text the node prints at start");
+        err.reset();
+        assertEquals(2, run("config", "check", dir.resolve("none.conf").toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("config error: "), err.toString(StandardCharsets.UTF_8));
+        err.reset();
+        assertEquals(2, run("config", "check"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("config error: config: expected: config check FILE"),
                 err.toString(StandardCharsets.UTF_8));
     }
 }

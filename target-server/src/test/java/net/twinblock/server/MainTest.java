@@ -66,7 +66,7 @@ class MainTest {
     @Test
     void anUnknownCommandIsExitCode2() {
         assertEquals(2, run("frobnicate"));
-        assertEquals("config error: command: unknown command; expected serve, witness, status, promote, resolve, verify, resync, help or version "
+        assertEquals("config error: command: unknown command; expected serve, witness, status, sessions, promote, resolve, verify, resync, config, help or version "
                 + "(got 'frobnicate')" + System.lineSeparator(), err());
     }
 
@@ -125,9 +125,9 @@ class MainTest {
     }
 
     @Test
-    void statusOfANodeThatIsNotThereIsExitCode1() throws Exception {
+    void statusOfANodeThatIsNotThereIsExitCode3() throws Exception {
         int port = freePort();
-        assertEquals(1, run("status", "--admin", "127.0.0.1:" + port));
+        assertEquals(3, run("status", "--admin", "127.0.0.1:" + port));
         assertTrue(err().startsWith("status: cannot reach the admin endpoint at 127.0.0.1:" + port
                 + ": connection refused"), err());
         errBytes.reset();
@@ -149,7 +149,7 @@ class MainTest {
         try {
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 outBytes.reset();
-                return exit.isDone() || run("status", "--config", conf.toString()) == 0;
+                return exit.isDone() || run("status", "--json", "--config", conf.toString()) == 0;
             });
             String status = out();
             assertTrue(status.contains("\"state\": \"serving\""), status + err());
@@ -195,9 +195,10 @@ class MainTest {
             assertTrue(err().startsWith("verify refused: this command needs the admin token"), err());
 
             errBytes.reset();
-            assertEquals(1, run("verify", "--admin", "127.0.0.1:" + admin, "--token-file",
+            assertEquals(2, run("verify", "--admin", "127.0.0.1:" + admin, "--token-file",
                     dir.resolve("none").toString()));
-            assertTrue(err().startsWith("verify: cannot read the admin token from " + dir.resolve("none")), err());
+            assertTrue(err().startsWith("config error: --token-file: cannot read the admin token"), err());
+            assertTrue(err().contains(dir.resolve("none").toString()), err());
         } finally {
             stop.complete(null);
         }

@@ -148,10 +148,10 @@ class PairWiringTest {
     }
 
     @Test
-    void promotingANodeNobodyListensAtIsExitCode1() throws Exception {
+    void promotingANodeNobodyListensAtIsExitCode3() throws Exception {
         Path token = Files.writeString(dir.resolve("some.token"), "0123456789abcdef0123456789\n");
         Cli c = cli("promote", "--admin", "127.0.0.1:" + freePort(), "--token-file", token.toString());
-        assertEquals(1, c.exit(), c.toString());
+        assertEquals(3, c.exit(), c.toString());
         assertTrue(c.err().startsWith("promote: cannot reach the admin endpoint"), c.err());
     }
 

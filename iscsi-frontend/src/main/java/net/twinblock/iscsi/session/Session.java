@@ -37,7 +37,8 @@ public final class Session {
     /** CmdSNs an ABORT TASK named before the command arrived: the command is dropped on arrival. */
     final Set<Integer> abortedBeforeArrival = new HashSet<>();
 
-    private Connection connection;
+    /** Volatile for {@link #info}: the admin endpoint asks whether it is still open. */
+    private volatile Connection connection;
     private volatile long commands;
     private String endReason;
     /** Stop taking new commands (logout under way, or the node is draining). */
@@ -99,7 +100,14 @@ public final class Session {
 
     public SessionInfo info() {
         return new SessionInfo(login.initiatorName(), String.format("%012x", login.isid()), login.tsih(),
-                login.type() == SessionType.NORMAL ? "normal" : "discovery", remoteAddress, commands);
+                login.type() == SessionType.NORMAL ? "normal" : "discovery", remoteAddress, commands,
+                connected(), tasks.inFlight());
+    }
+
+    /** Open connections of this session: 1 or 0 (MaxConnections=1; 0 once it dropped). */
+    private int connected() {
+        Connection c = connection;
+        return c != null && c.channel().isActive() ? 1 : 0;
     }
 
     /** Completes once the session holds no task (for logout and drain). */

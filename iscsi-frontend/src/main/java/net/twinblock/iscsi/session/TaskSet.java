@@ -27,6 +27,8 @@ final class TaskSet {
     private int slotsTaken;
     /** Immediate tasks not yet answered: they bypass the window, so they are counted apart. */
     private int immediate;
+    /** byItt's size, written on the loop and read by the admin endpoint (commands in flight). */
+    private volatile int open;
 
     Task get(int itt) {
         return byItt.get(itt);
@@ -38,6 +40,7 @@ final class TaskSet {
 
     void add(Task task) {
         byItt.put(task.itt, task);
+        open = byItt.size();
         if (task.immediate) {
             immediate++;
         }
@@ -69,6 +72,7 @@ final class TaskSet {
         if (byItt.remove(task.itt, task) && task.immediate) {
             immediate--;
         }
+        open = byItt.size();
         delivered.remove(task.itt, task);
         freeSlot(task);
     }
@@ -85,6 +89,11 @@ final class TaskSet {
 
     int size() {
         return byItt.size();
+    }
+
+    /** Commands received and not yet answered; any thread may ask. */
+    int inFlight() {
+        return open;
     }
 
     boolean isEmpty() {

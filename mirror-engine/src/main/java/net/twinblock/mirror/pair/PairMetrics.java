@@ -83,13 +83,14 @@ final class PairMetrics {
         m.put("resync.regions_done", p == null ? 0 : p.regionsDone());
         m.put("resync.regions_total", p == null ? 0 : p.regionsTotal());
         m.put("resync.rate_kib_per_second", p == null ? 0 : kib(p));
-        m.put("resync.eta_seconds", p == null || p.eta() == null ? 0 : p.eta().toSeconds());
+        m.put("resync.eta_seconds", etaSeconds(p));
         ResyncProgress cp = rc.checksumProgress();
         m.put("resync.checksum_running", rc.checksumRunning() ? 1L : 0L);
         m.put("resync.checksum_region", cp == null ? 0 : cp.regionsDone());
         m.put("resync.checksum_regions_total", cp == null ? 0 : cp.regionsTotal());
         m.put("resync.checksum_start_region", rc.lastChecksumStartRegion);
         m.put("resync.checksum_rate_kib_per_second", cp == null ? 0 : kib(cp));
+        m.put("resync.checksum_eta_seconds", etaSeconds(cp));
         m.put("resync.checksum_regions_scanned", rc.checksumRegionsScanned.sum());
         m.put("resync.checksum_blocks_differing", rc.checksumBlocksDiffering.sum());
         m.put("resync.checksum_blocks_copied", rc.checksumBlocksCopied.sum());
@@ -101,12 +102,20 @@ final class PairMetrics {
         m.put("scrub.throttled", sc != null && sc.throttled() ? 1L : 0L);
         ResyncProgress scrubbing = sc == null ? null : sc.progress();
         m.put("scrub.rate_kib_per_second", scrubbing == null ? 0 : kib(scrubbing));
+        m.put("scrub.regions_done", scrubbing == null ? 0 : scrubbing.regionsDone());
+        m.put("scrub.regions", scrubbing == null ? 0 : scrubbing.regionsTotal());
+        m.put("scrub.eta_seconds", etaSeconds(scrubbing));
         m.put("scrub.regions_scanned_total", sc == null ? 0 : sc.regionsScanned());
         m.put("scrub.mismatched_blocks_total", sc == null ? 0 : sc.mismatchedBlocks());
         m.put("scrub.repaired_blocks_total", sc == null ? 0 : sc.repairedBlocks());
         ScrubReport last = sc == null ? null : sc.lastReport();
         m.put("scrub.last_mismatched_blocks", last == null ? 0 : last.mismatchedBlocks());
         m.put("scrub.last_repaired_blocks", last == null ? 0 : last.repairedBlocks());
+    }
+
+    /** Time left of a running scan; 0 when none runs or nothing was compared yet. */
+    private static long etaSeconds(ResyncProgress p) {
+        return p == null || p.eta() == null ? 0 : p.eta().toSeconds();
     }
 
     private static long kib(ResyncProgress p) {

@@ -22,6 +22,11 @@ public final class AdminClient {
         public Unreachable(String message, Throwable cause) {
             super(message, cause);
         }
+
+        /** The node took the connection but did not answer in time (the CLI's exit 4, not 3). */
+        public boolean timedOut() {
+            return getCause() instanceof HttpTimeoutException;
+        }
     }
 
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -55,12 +60,18 @@ public final class AdminClient {
 
     /** GETs {@code path}; returns the body of a 200 answer. */
     public String get(String path) throws Unreachable {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
-        if (response.statusCode() != 200) {
+        Answer answer = getAnswer(path);
+        if (answer.status() != 200) {
             throw new Unreachable("the admin endpoint at " + ValueParsers.format(address) + " answered "
-                    + response.statusCode() + " to GET " + path + ": " + response.body().strip(), null);
+                    + answer.status() + " to GET " + path + ": " + answer.body().strip(), null);
         }
-        return response.body();
+        return answer.body();
+    }
+
+    /** GETs {@code path}; any HTTP answer is returned, as for {@link #post}. */
+    public Answer getAnswer(String path) throws Unreachable {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(path)).timeout(TIMEOUT).GET().build());
+        return new Answer(response.statusCode(), response.body());
     }
 
     /**

@@ -64,6 +64,8 @@ final class EngineMetrics {
                 "Region where the last checksum resync started (a restart resumes there).");
         metric("resync.checksum_rate_kib_per_second", "twinblock_resync_checksum_rate_bytes_per_second", GAUGE, 1024,
                 "Compare rate of the checksum resync.");
+        gauge("resync.checksum_eta_seconds", "twinblock_resync_checksum_eta_seconds",
+                "Estimated time left for the checksum resync.");
         counter("resync.checksum_regions_scanned", "twinblock_resync_checksum_scanned_regions_total",
                 "Regions checksum resyncs compared.");
         counter("resync.checksum_blocks_differing", "twinblock_resync_checksum_differing_blocks_total",
@@ -76,6 +78,9 @@ final class EngineMetrics {
         gauge("scrub.throttled", "twinblock_scrub_throttled", "1 while the scrub is slowed for host I/O.");
         metric("scrub.rate_kib_per_second", "twinblock_scrub_rate_bytes_per_second", GAUGE, 1024,
                 "Compare rate of the running scrub.");
+        gauge("scrub.regions_done", "twinblock_scrub_regions_done", "Regions the running scrub has compared.");
+        gauge("scrub.regions", "twinblock_scrub_regions", "Regions of the running scrub in all.");
+        gauge("scrub.eta_seconds", "twinblock_scrub_eta_seconds", "Estimated time left for the running scrub.");
         counter("scrub.regions_scanned_total", "twinblock_scrub_scanned_regions_total", "Regions scrubs compared.");
         counter("scrub.mismatched_blocks_total", "twinblock_scrub_mismatched_blocks_total",
                 "Blocks scrubs found different.");

@@ -14,15 +14,8 @@ public final class HealthReport {
     }
 
     public static AdminReply of(NodeView node) {
-        String reason = null;
+        String reason = reason(node);
         PairSnapshot m = node.mirror();
-        if (!node.state().equals("serving")) {
-            reason = "node is " + node.state();
-        } else if (m != null && m.notServing() != null) {
-            reason = m.notServing();
-        } else if (m != null && m.state().equals("suspended")) {
-            reason = "I/O suspended: the partner is unreachable and mirror.on-peer-loss is " + m.onPeerLoss();
-        }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", reason == null ? "serving" : "unavailable");
         if (reason != null) {
@@ -33,5 +26,19 @@ public final class HealthReport {
             body.put("mirror", m.state());
         }
         return AdminReply.json(reason == null ? 200 : 503, body);
+    }
+
+    /** Why this node takes no host I/O now; null while it does. Status shows the same. */
+    public static String reason(NodeView node) {
+        String reason = null;
+        PairSnapshot m = node.mirror();
+        if (!node.state().equals("serving")) {
+            reason = "node is " + node.state();
+        } else if (m != null && m.notServing() != null) {
+            reason = m.notServing();
+        } else if (m != null && m.state().equals("suspended")) {
+            reason = "I/O suspended: the partner is unreachable and mirror.on-peer-loss is " + m.onPeerLoss();
+        }
+        return reason;
     }
 }

@@ -24,6 +24,12 @@ public final class StatusReport {
         self.put("uptimeSeconds", node.uptime().toSeconds());
         self.put("transport", node.transport());
         out.put("node", self);
+        // What /health answers, so status says the same: serving, or why not.
+        String unavailable = HealthReport.reason(node);
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("serving", unavailable == null);
+        health.put("reason", unavailable);
+        out.put("health", health);
 
         Map<String, Object> target = new LinkedHashMap<>();
         target.put("name", node.targetName());
@@ -46,6 +52,18 @@ public final class StatusReport {
         }
         out.put("luns", luns);
 
+        out.put("sessions", sessions(node));
+
+        PairSnapshot m = node.mirror();
+        out.put("mirror", m == null ? Map.of("role", "standalone") : mirror(m));
+        return out;
+    }
+
+    /**
+     * The hosts' sessions: who (initiator name, ISID), the TSIH this node gave it, from where,
+     * its connections, commands received so far and commands not yet answered.
+     */
+    public static List<Object> sessions(NodeView node) {
         List<Object> sessions = new ArrayList<>();
         for (SessionInfo s : node.sessions()) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -54,14 +72,12 @@ public final class StatusReport {
             m.put("tsih", s.tsih());
             m.put("type", s.type());
             m.put("remoteAddress", s.remoteAddress());
+            m.put("connections", s.connections());
             m.put("commands", s.commands());
+            m.put("inFlight", s.inFlight());
             sessions.add(m);
         }
-        out.put("sessions", sessions);
-
-        PairSnapshot m = node.mirror();
-        out.put("mirror", m == null ? Map.of("role", "standalone") : mirror(m));
-        return out;
+        return sessions;
     }
 
     /**
@@ -82,7 +98,7 @@ public final class StatusReport {
         peer.put("name", b.peerName());
         peer.put("generations", b.peerGenerations());
         out.put("peer", peer);
-        out.put("resolve", "target-server.jar resolve --discard NAME (NAME: " + b.localName()
+        out.put("resolve", "twinblock resolve --discard NAME (NAME: " + b.localName()
                 + (b.peerName() == null ? "" : " or " + b.peerName()) + ", the node whose writes are dropped;"
                 + " run against either node)");
         out.put("pendingDiscard", b.pendingDiscard());
@@ -152,6 +168,8 @@ public final class StatusReport {
         resync.put("checksumRegion", m.counter("resync.checksum_region"));
         resync.put("checksumRegionsTotal", m.counter("resync.checksum_regions_total"));
         resync.put("checksumBlocksCopied", m.counter("resync.checksum_blocks_copied"));
+        resync.put("checksumMegabytesPerSecond", m.counter("resync.checksum_rate_kib_per_second") * 1024 / 1e6);
+        resync.put("checksumSecondsLeft", m.counter("resync.checksum_eta_seconds"));
         if (m.counter("pair.inconsistent") == 1) {
             // -1: the node restarted before it could save how far the resync got.
             resync.put("inconsistentPercent", m.counter("pair.inconsistent_resync_percent"));
@@ -163,6 +181,9 @@ public final class StatusReport {
         // Why a scrub is slow: hosts are using the volume, so it reads at scrub.busy-rate (or waits).
         scrub.put("throttled", m.counter("scrub.throttled") == 1);
         scrub.put("megabytesPerSecond", m.counter("scrub.rate_kib_per_second") * 1024 / 1e6);
+        scrub.put("regionsDone", m.counter("scrub.regions_done"));
+        scrub.put("regionsTotal", m.counter("scrub.regions"));
+        scrub.put("secondsLeft", m.counter("scrub.eta_seconds"));
         scrub.put("runs", m.counter("scrub.runs"));
         scrub.put("lastMismatchedBlocks", m.counter("scrub.last_mismatched_blocks"));
         scrub.put("lastRepairedBlocks", m.counter("scrub.last_repaired_blocks"));

@@ -87,7 +87,7 @@ class AdminServerTest {
         @Override
         public List<SessionInfo> sessions() {
             return List.of(new SessionInfo("iqn.1994-05.com.redhat:host1", "23d000000001", 1, "normal",
-                    "127.0.0.1:51000", 17));
+                    "127.0.0.1:51000", 17, 1, 2));
         }
 
         @Override

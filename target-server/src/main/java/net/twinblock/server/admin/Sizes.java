@@ -1,14 +1,14 @@
-package net.twinblock.server;
+package net.twinblock.server.admin;
 
 import java.util.Locale;
 
 /** Byte counts the way storage administrators read them: binary units, one decimal. */
-final class Sizes {
+public final class Sizes {
 
     private Sizes() {
     }
 
-    static String human(long bytes) {
+    public static String human(long bytes) {
         String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
         if (bytes < 1024) {
             return bytes + " B";
