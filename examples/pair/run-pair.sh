@@ -118,7 +118,7 @@ libiscsi tools and fio (libiscsi engine; escape every ':' in fio's --filename):
   fio --ioengine=libiscsi --filename='iscsi\\://$fio_portal/$fio_iqn/0' ...
 
 The pair's state:
-  $twinblock status --admin $primary_admin     # primary: "mirror": role, state, peer, progress
+  $twinblock status --admin $primary_admin     # primary: role, peer, link, sync state, progress
   $twinblock status --admin $secondary_admin     # secondary
   curl -s $secondary_admin/metrics | grep twinblock_mirror_
 

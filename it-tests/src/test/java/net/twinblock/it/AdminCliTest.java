@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The administrator's CLI against real node processes: {@code status} (the human view, and the
  * JSON it is rendered from, asked of the same node at the same moment), {@code --watch},
- * {@code sessions}, {@code verify} and {@code resync} as background jobs with {@code --wait}, and
- * {@code config check}, for a healthy pair, a degraded one (secondary killed, or its link cut) and
+ * {@code sessions}, {@code events}, {@code verify} and {@code resync} as background jobs with
+ * {@code --wait}, and {@code config check}, for a healthy pair, a degraded one (secondary killed, or its link cut) and
  * a resyncing one, with each exit code: 0 ok, 1 refused or blocks differ, 2 usage or config, 3
  * node unreachable.
  */
@@ -116,9 +116,33 @@ class AdminCliTest {
     @Test
     void aPairWithItsSecondaryKilledSaysWhyThePrimaryDoesNotServe() throws Exception {
         try (PairProcesses pair = PairProcesses.start()) {
-            PairProcesses.kill(pair.secondary());
-            await("primary suspended").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> "suspended".equals(PairProcesses.mirrorState(pair.primary())));
+            String now = expect(0, pair.primary(), "events", "--now").stdout();
+            assertMatches("^\\S+ exists role: primary$", now);
+            assertMatches("^\\S+ exists link: up$", now);
+            assertMatches("^\\S+ exists lun:0 state: in_sync$", now);
+
+            // events streams a line per change as it happens, until SIGTERM (exit 0).
+            Path stream = pair.dir().resolve("events.txt");
+            List<String> command = new ArrayList<>(NodeProcess.javaCommand(false));
+            command.addAll(List.of("events", "--admin", "127.0.0.1:" + pair.primary().adminPort()));
+            Process events = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(stream.toFile()).start();
+            try {
+                await("events streaming").atMost(TIMEOUT).until(() -> Files.readString(stream).contains(" exists role: "));
+                PairProcesses.kill(pair.secondary());
+                await("primary suspended").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                        .until(() -> "suspended".equals(PairProcesses.mirrorState(pair.primary())));
+                await("the changes streamed").atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    String text = Files.readString(stream);
+                    return text.contains(" change lun:0 state: in_sync -> suspended\n")
+                            && text.contains(" change link: up -> down\n");
+                });
+                assertMatches("^\\S+ change serving: yes -> no \\(I/O suspended: ", Files.readString(stream));
+                events.destroy();
+                assertTrue(events.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "events ignored SIGTERM");
+                assertEquals(0, events.exitValue(), Files.readString(stream));
+            } finally {
+                events.destroyForcibly();
+            }
 
             String json = expect(0, pair.primary(), "status", "--json").stdout();
             assertTrue(json.contains("\"serving\": false,\n    \"reason\": \"I/O suspended: the partner is unreachable"),
@@ -136,6 +160,7 @@ class AdminCliTest {
             ToolResult dead = expect(3, pair.secondary(), "status");
             assertTrue(dead.stderr().startsWith("status: cannot reach the admin endpoint"), dead.describe());
             expect(3, pair.secondary(), "sessions");
+            expect(3, pair.secondary(), "events", "--now");
         }
     }
 

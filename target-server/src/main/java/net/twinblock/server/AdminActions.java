@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import net.twinblock.mirror.pair.PairNode;
@@ -23,6 +24,7 @@ import net.twinblock.server.admin.MetricsReport;
 import net.twinblock.server.admin.MirrorSnapshot;
 import net.twinblock.server.admin.NodeView;
 import net.twinblock.server.admin.PairSnapshot;
+import net.twinblock.server.admin.StateEvents;
 import net.twinblock.server.admin.StatusReport;
 import net.twinblock.server.storage.PairPortGroup;
 
@@ -42,13 +44,16 @@ final class AdminActions {
     private final PairPortGroup portGroup;
     private final Executor blocking;
     private final BackgroundJobs jobs = new BackgroundJobs();
+    private final StateEvents events;
 
     /** {@code pair} and {@code portGroup} are null on a standalone node. */
-    AdminActions(NodeView node, PairNode pair, PairPortGroup portGroup, Executor blocking) {
+    AdminActions(NodeView node, PairNode pair, PairPortGroup portGroup, Executor blocking, ScheduledExecutorService timer) {
         this.node = node;
         this.pair = pair;
         this.portGroup = portGroup;
         this.blocking = blocking;
+        this.events = new StateEvents(node, timer);
+        events.start();
     }
 
     boolean paired() {
@@ -60,6 +65,26 @@ final class AdminActions {
         Map<String, Object> status = StatusReport.of(node);
         status.put("jobs", jobs.describe());
         return CompletableFuture.completedFuture(AdminReply.json(200, status));
+    }
+
+    /**
+     * GET /events[?after=SEQ&wait=SECONDS]: without after, every watched fact as it is now; with
+     * it, the state changes since, waiting up to SECONDS (at most StateEvents.MAX_WAIT_SECONDS)
+     * for one. 400 for numbers that are not.
+     */
+    CompletableFuture<AdminReply> events(AdminRequest r) {
+        List<String> after = r.query().getOrDefault("after", List.of());
+        List<String> wait = r.query().getOrDefault("wait", List.of("0"));
+        try {
+            int seconds = Integer.parseInt(wait.get(0));
+            if (seconds < 0 || seconds > StateEvents.MAX_WAIT_SECONDS) {
+                throw new NumberFormatException();
+            }
+            return events.poll(after.isEmpty() ? null : Long.parseLong(after.get(0)), seconds);
+        } catch (NumberFormatException e) {
+            return CompletableFuture.completedFuture(AdminReply.error(400, "after must be an event number and wait"
+                    + " seconds from 0 to " + StateEvents.MAX_WAIT_SECONDS, Map.of("after", after, "wait", wait)));
+        }
     }
 
     /** GET /sessions: the hosts' iSCSI sessions. */

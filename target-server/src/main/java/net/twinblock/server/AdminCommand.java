@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import net.twinblock.server.admin.AdminClient;
 import net.twinblock.server.admin.JsonNode;
+import net.twinblock.server.cli.EventsView;
 import net.twinblock.server.cli.JobView;
 import net.twinblock.server.cli.SessionsView;
 import net.twinblock.server.cli.StatusView;
@@ -21,8 +22,8 @@ import net.twinblock.server.config.ValueParsers;
 /**
  * The client side of an {@link AdminVerb} run from the command line: the verb's own options, the
  * options of how to show the answer ({@code status --json | --watch [SECONDS]}, {@code sessions
- * --json}, {@code verify --wait | --json}, {@code resync --checksum --wait | --json}), the call,
- * and the exit code.
+ * --json}, {@code verify --wait | --json}, {@code resync --checksum --wait | --json}, {@code
+ * events --now}), the call, and the exit code.
  *
  * <p>Exit codes: the verb's (0 ok, 1 refused or blocks differ, 2 usage), 3 when the node cannot
  * be reached, 4 when it took the connection but did not answer in time.
@@ -32,6 +33,11 @@ final class AdminCommand {
     static final int EXIT_UNREACHABLE = 3;
     static final int EXIT_TIMED_OUT = 4;
 
+    /**
+     * How long one events poll waits on the node for a change: short, so a SIGINT ends the stream
+     * within it (the call itself is not interruptible); a change is still printed as it happens.
+     */
+    private static final int EVENTS_WAIT_SECONDS = 2;
     /** How often --wait asks for the job's progress, and prints it when it is not a terminal. */
     private static final Duration POLL = Duration.ofMillis(500);
     private static final Duration PRINT_EVERY = Duration.ofSeconds(5);
@@ -44,6 +50,8 @@ final class AdminCommand {
     private boolean json;
     private Duration watch;
     private boolean await;
+    /** events --now: the state as it is, then exit. */
+    private boolean onlyNow;
 
     private AdminCommand(AdminVerb verb, PrintStream out, PrintStream err, CompletableFuture<Void> stopRequested) {
         this.verb = verb;
@@ -60,7 +68,8 @@ final class AdminCommand {
         AdminTarget target = AdminTarget.parse(call.rest());
         try {
             AdminClient client = target.client(!verb.method.equals("GET"));
-            return c.watch != null ? c.watch(client) : c.once(client, call.query());
+            return c.watch != null ? c.watch(client) : verb == AdminVerb.EVENTS ? c.events(client)
+                    : c.once(client, call.query());
         } catch (AdminClient.Unreachable e) {
             err.println(verb.command + ": " + e.getMessage());
             return e.timedOut() ? EXIT_TIMED_OUT : EXIT_UNREACHABLE;
@@ -82,6 +91,8 @@ final class AdminCommand {
                 watch = value == null ? DEFAULT_WATCH : interval(value);
             } else if (runsJob && a.equals("--wait")) {
                 await = true;
+            } else if (verb == AdminVerb.EVENTS && a.equals("--now")) {
+                onlyNow = true;
             } else {
                 rest.add(a);
             }
@@ -150,6 +161,26 @@ final class AdminCommand {
             out.flush();
         } while (!stopped(watch));
         return Main.EXIT_OK;
+    }
+
+    /**
+     * {@code events}: the watched facts as they are, then every change as the node sees it (long
+     * polls of GET /events), until SIGINT or SIGTERM; {@code --now} stops after the first part.
+     */
+    private int events(AdminClient client) throws AdminClient.Unreachable {
+        JsonNode answer = JsonNode.parse(client.get(verb.path));
+        while (true) {
+            if (answer.get("lost").isTrue()) {
+                out.println("# events were lost: more changes than the node keeps since the last poll");
+            }
+            out.print(EventsView.render(answer));
+            out.flush();
+            if (onlyNow || stopRequested.isDone()) {
+                return Main.EXIT_OK;
+            }
+            answer = JsonNode.parse(client.get(verb.path + "?after=" + answer.get("seq").asLong(0) + "&wait="
+                    + EVENTS_WAIT_SECONDS));
+        }
     }
 
     /**

@@ -27,6 +27,7 @@ import net.twinblock.server.config.ConfigException;
 enum AdminVerb {
     STATUS("status", "GET", "/status", null, AdminVerb::noOptions, AdminVerb::zero, false, AdminActions::status),
     SESSIONS("sessions", "GET", "/sessions", null, AdminVerb::noOptions, AdminVerb::zero, false, AdminActions::sessions),
+    EVENTS("events", "GET", "/events", null, AdminVerb::noOptions, AdminVerb::zero, false, AdminActions::events),
     /** Read by verify --wait and resync --wait: the background jobs' progress and results. */
     JOBS(null, "GET", "/jobs", null, null, null, false, AdminActions::jobs),
     /** Read by Prometheus, not by the CLI. */

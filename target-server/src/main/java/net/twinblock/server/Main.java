@@ -20,6 +20,7 @@ import net.twinblock.server.systemd.SystemdNotifier;
  *   twinblock witness --listen HOST:PORT --secret-file FILE --data-dir DIR [--lease DURATION]
  *   twinblock status [--json | --watch [SECONDS]] [--admin HOST:PORT | --config FILE]
  *   twinblock sessions [--json] [--admin HOST:PORT | --config FILE]
+ *   twinblock events [--now] [--admin HOST:PORT | --config FILE]
  *   twinblock promote [--force] [--admin HOST:PORT | --config FILE]
  *   twinblock resolve --discard NAME [--admin HOST:PORT | --config FILE]
  *   twinblock verify [--wait] [--admin HOST:PORT | --config FILE]
@@ -94,7 +95,7 @@ public final class Main {
                         yield AdminCommand.run(verb, rest, out, err, stopRequested);
                     }
                     throw new ConfigException("command", "unknown command; expected serve, witness, status, sessions,"
-                        + " promote, resolve, verify, resync, config, help or version", args[0]);
+                        + " events, promote, resolve, verify, resync, config, help or version", args[0]);
                 }
             };
         } catch (ConfigException e) {
@@ -192,6 +193,11 @@ public final class Main {
                 .append("  sessions [--json] [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           the hosts' iSCSI sessions: initiator, address,\n")
                 .append("                                           ISID, TSIH, connections, commands in flight\n")
+                .append("  events [--now] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           the watched state (role, serving, link, peer,\n")
+                .append("                                           witness, per LUN state, resync, split brain,\n")
+                .append("                                           scrub), then a line per change until Ctrl-C;\n")
+                .append("                                           --now: only the state as it is\n")
                 .append("  promote [--force] [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           make this secondary the primary; refused\n")
                 .append("                                           while its primary is still connected, and\n")
@@ -264,7 +270,7 @@ public final class Main {
         return u + "\n"
                 + "--admin HOST:PORT names the node's admin endpoint; --config FILE reads just admin.listen,\n"
                 + "admin.token-file and admin.tls.* from that file (default: " + DefaultConfig.PATH + " if it\n"
-                + "exists, else 127.0.0.1:3270). Commands other than status send the admin token: from\n"
+                + "exists, else 127.0.0.1:3270). Commands that change the node send the admin token: from\n"
                 + "--token-file FILE, else that config's admin.token-file (<data.dir>/admin.token); over\n"
                 + "HTTPS the node's certificate is trusted from --cacert PEM or the config's admin.tls.keystore.\n"
                 + EXIT_CODES;

@@ -195,7 +195,7 @@ public final class Node implements NodeView, AutoCloseable {
         });
         try {
             admin = AdminServer.bind(adminGroup, transport.serverChannelClass(), adminAddress,
-                    AdminVerb.routes(new AdminActions(this, pair, portGroup, adminActions)), AdminAccess.guard(config));
+                    AdminVerb.routes(new AdminActions(this, pair, portGroup, adminActions, adminGroup.next())), AdminAccess.guard(config));
         } catch (BindFailure e) {
             throw new StartFailure(e.getMessage() + " (" + Keys.ADMIN_LISTEN.name() + ")", e);
         }

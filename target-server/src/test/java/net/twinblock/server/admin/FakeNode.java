@@ -10,7 +10,8 @@ import net.twinblock.server.metrics.CommandCounters;
 final class FakeNode implements NodeView {
 
     private final String state;
-    private final PairSnapshot mirror;
+    /** Settable, for tests that watch the node change. */
+    volatile PairSnapshot mirror;
     private final CommandCounters commands = new CommandCounters();
 
     FakeNode(String state, PairSnapshot mirror) {
