@@ -148,7 +148,8 @@ public final class Node implements NodeView, AutoCloseable {
                 mirrored.add(new PairNode.VolumeSetup(lun.lun(), volume, PairOptions.defaults()
                         .withVolumeCreated(created)
                         .withDivergence(new OutageBitmap(volume.size(), config.get(Keys.RESYNC_REGION_SIZE)))
-                        .withRecord(record(lun.lun(), volume))));
+                        .withRecord(record(lun.lun(), volume))
+                        .withJournalMaxSize(config.get(Keys.JOURNAL_MAX_SIZE))));
             }
         }
         if (mirror.paired()) {

@@ -30,23 +30,27 @@ import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.Failures;
 import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.Journal;
 import net.twinblock.mirror.store.VolumeException;
 import net.twinblock.mirror.record.PairRecord;
 
 /**
  * The secondary's handler on an authenticated link, after the {@link net.twinblock.mirror.link.WriteAssembler}:
- * applies mirrored writes and discards to the local volume and acknowledges each once it is
- * written (and durable, with FUA); FLUSH makes everything durable before FLUSH_ACK.
+ * appends mirrored writes and discards to the volume's {@link Journal} (keyed by the primary's
+ * sequence number, the transfer id) and acknowledges each once it is appended (and durable, with
+ * FUA); the journal applies them to the volume in that order. FLUSH makes everything journaled
+ * durable before FLUSH_ACK.
  *
- * <p>Overlapping writes are applied in arrival order, which is the primary's order: each takes
+ * <p>Overlapping writes are journaled in arrival order, which is the primary's order: each takes
  * the range lock as it arrives, so a later overlapping write cannot overtake an earlier one
- * even though writes to disjoint ranges run in parallel on the I/O threads. Metadata changes
+ * (one still waiting for a metadata barrier, or from a link that dropped) into the journal. Metadata changes
  * (SYNC_STATE) form a barrier: nothing after one is applied before it is durable.
  */
 final class MirrorReceiver extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = System.getLogger(MirrorReceiver.class.getName());
 
+    private final Journal journal;
     private final FileVolume volume;
     private final PairMetadata meta;
     /**
@@ -63,10 +67,11 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     private final PairRecord record;
     private final StatusQueries queries;
 
-    MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
-            SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied, LongAdder flushes) {
-        this(volume, ranges, meta, adopted, forwarder, SyncListener.of(syncing), applied, flushes, PairRecord.NONE,
-                null);
+    MirrorReceiver(Journal journal, FileVolume volume, RangeLock ranges, PairMetadata meta,
+            CompletableFuture<Void> adopted, SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied,
+            LongAdder flushes) {
+        this(journal, volume, ranges, meta, adopted, forwarder, SyncListener.of(syncing), applied, flushes,
+                PairRecord.NONE, null);
     }
 
     /**
@@ -103,9 +108,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     }
 
     /** @param queries the read gate's STATUS_QUERYs waiting for STATUS_REPLY; null without a record */
-    MirrorReceiver(FileVolume volume, RangeLock ranges, PairMetadata meta, CompletableFuture<Void> adopted,
-            SecondaryVolume forwarder, SyncListener syncing, LongAdder applied, LongAdder flushes,
-            PairRecord record, StatusQueries queries) {
+    MirrorReceiver(Journal journal, FileVolume volume, RangeLock ranges, PairMetadata meta,
+            CompletableFuture<Void> adopted, SecondaryVolume forwarder, SyncListener syncing, LongAdder applied,
+            LongAdder flushes, PairRecord record, StatusQueries queries) {
+        this.journal = journal;
         this.record = record;
         this.queries = queries;
         this.volume = volume;
@@ -172,7 +178,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 data.release(); // never reaches the volume
                 done = CompletableFuture.failedFuture(metaErr);
             } else {
-                done = volume.write(offset, data, w.fua()); // takes ownership of data
+                done = journal.write(w.sequence(), offset, data, w.fua()); // takes ownership of data
             }
             done.whenComplete((ok, err) -> {
                 lease.close();
@@ -193,7 +199,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<Void> gate = barrier;
         ranges.acquire(d.offset(), d.length()).thenAccept(lease -> gate
-                .thenCompose(v -> volume.discard(d.offset(), d.length()))
+                .thenCompose(v -> journal.discard(d.sequence(), d.offset(), d.length()))
                 .whenComplete((ok, err) -> {
                     lease.close();
                     acks.write(new WriteAck(d.sequence(), status(err)));
@@ -203,7 +209,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     private void flush(Channel ch, Flush f) {
         flushes.increment();
         LinkOutbox acks = LinkOutbox.of(ch);
-        barrier.thenCompose(v -> volume.flush())
+        barrier.thenCompose(v -> journal.flush())
                 .whenComplete((ok, err) -> acks.write(new FlushAck(f.sequence(), status(err))));
     }
 

@@ -8,9 +8,10 @@ import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.resync.ResyncProgress;
 import net.twinblock.mirror.resync.ScrubReport;
 import net.twinblock.mirror.resync.Scrubber;
+import net.twinblock.mirror.store.Journal;
 
 /**
- * The pair's counters by name for the admin endpoint ("pair.*", "mirror.*", "resync.*",
+ * The pair's counters by name for the admin endpoint ("pair.*", "mirror.*", "journal.*", "resync.*",
  * "scrub.*", "record.*"), read from the parts that own them. The names are the endpoint's API:
  * the server prints them as Prometheus metrics, so rename none.
  */
@@ -63,6 +64,7 @@ final class PairMetrics {
         m.put("mirror.heartbeat_gap_max_ms", node.node().peerSilence.longestMillis());
         m.put("mirror.received_applied", c.applied.sum());
         m.put("mirror.received_flushes", c.flushesReceived.sum());
+        journal(m, v.journal);
         SecondaryVolume sv = node.secondaryVolume();
         m.put("mirror.forwarded_sent", sv == null ? 0 : sv.forwarded());
         ResyncCoordinator rc = node.resyncs;
@@ -71,6 +73,15 @@ final class PairMetrics {
         m.put("record.resync_bytes_copied_total", rc.recordResyncCopied.sum());
         m.putAll(v.record.metrics());
         return m;
+    }
+
+    private static void journal(Map<String, Long> m, Journal j) {
+        m.put("journal.entries", j.entries());
+        m.put("journal.batches", j.batches());
+        m.put("journal.syncs", j.syncs());
+        m.put("journal.frees", j.frees());
+        m.put("journal.bytes", j.bytes());
+        m.put("journal.replayed", j.replayed());
     }
 
     private static void resync(Map<String, Long> m, OutageBitmap bm, ResyncCoordinator rc) {

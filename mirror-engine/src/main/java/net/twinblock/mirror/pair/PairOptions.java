@@ -3,6 +3,7 @@ package net.twinblock.mirror.pair;
 import java.util.Objects;
 import net.twinblock.mirror.record.PairRecord;
 import net.twinblock.mirror.resync.DivergenceTracker;
+import net.twinblock.mirror.store.Journal;
 
 /**
  * What other parts of the engine plug into a pair, and one startup fact.
@@ -15,27 +16,38 @@ import net.twinblock.mirror.resync.DivergenceTracker;
  * @param record the predictive record: it supplies the primary's write intent and the
  *        secondary's read gate, and a crash no longer forces a full copy while its file is valid
  *        ({@link PairRecord#NONE}: writes go straight on, reads are not gated)
+ * @param journalMaxSize bytes the secondary's journal may hold ({@code journal.max-size}) before it
+ *        makes its volume durable and starts again, holding the primary's writes meanwhile
  */
-public record PairOptions(boolean volumeCreated, DivergenceTracker divergence, PairRecord record) {
+public record PairOptions(boolean volumeCreated, DivergenceTracker divergence, PairRecord record,
+        long journalMaxSize) {
 
     public PairOptions {
         Objects.requireNonNull(divergence, "divergence");
         Objects.requireNonNull(record, "record");
+        if (journalMaxSize < Journal.MIN_MAX_SIZE) {
+            throw new IllegalArgumentException("journal.max-size must be at least " + Journal.MIN_MAX_SIZE
+                    + " bytes, not " + journalMaxSize);
+        }
     }
 
     public static PairOptions defaults() {
-        return new PairOptions(false, DivergenceTracker.fullResync(), PairRecord.NONE);
+        return new PairOptions(false, DivergenceTracker.fullResync(), PairRecord.NONE, Journal.DEFAULT_MAX_SIZE);
     }
 
     public PairOptions withRecord(PairRecord r) {
-        return new PairOptions(volumeCreated, divergence, r);
+        return new PairOptions(volumeCreated, divergence, r, journalMaxSize);
     }
 
     public PairOptions withVolumeCreated(boolean created) {
-        return new PairOptions(created, divergence, record);
+        return new PairOptions(created, divergence, record, journalMaxSize);
     }
 
     public PairOptions withDivergence(DivergenceTracker tracker) {
-        return new PairOptions(volumeCreated, tracker, record);
+        return new PairOptions(volumeCreated, tracker, record, journalMaxSize);
+    }
+
+    public PairOptions withJournalMaxSize(long bytes) {
+        return new PairOptions(volumeCreated, divergence, record, bytes);
     }
 }

@@ -19,6 +19,7 @@ import net.twinblock.mirror.record.WriteIntent;
 import net.twinblock.mirror.resync.ResyncProgress;
 import net.twinblock.mirror.resync.ScrubSettings;
 import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.Journal;
 import net.twinblock.mirror.store.LowPriorityThreads;
 import net.twinblock.mirror.store.Volume;
 
@@ -66,7 +67,9 @@ public final class PairVolume {
             return t;
         });
         PairMetadata meta = PairMetadata.open(PairMetadata.fileFor(local.file()), options.volumeCreated(), metaIo);
-        this.volume = new VolumeState(number, local, meta, options.record(), options.divergence());
+        // Before anything reads the volume: a crash may have left acknowledged writes in the journal only.
+        Journal journal = Journal.open(local, options.journalMaxSize());
+        this.volume = new VolumeState(number, local, journal, meta, options.record(), options.divergence());
         this.exported = new RoleVolume(this);
         this.scanThread = Executors.newSingleThreadScheduledExecutor(
                 new LowPriorityThreads("pair-scan " + name, LowPriorityThreads.Level.NICE));
@@ -239,6 +242,8 @@ public final class PairVolume {
     /** Promotion, first half (the node stopped listening): the forwarding volume fails what waits. */
     void stopSecondary() {
         secondary.linkDown();
+        // The node stopped listening, so nothing more is journaled: the primary writes the volume itself now.
+        volume.journal.applied().join();
     }
 
     /**

@@ -51,7 +51,7 @@ final class SecondaryLinkSide extends VolumeLinkSide {
         HashRequests scan = new HashRequests(volume.local,
                 task -> (volume.inSync ? scrubThread : scanThread).execute(task));
         boolean crashResyncOnly = crashResyncOnly(peer, primaryGenerations);
-        MirrorReceiver mirror = new MirrorReceiver(volume.local, applyOrder, volume.meta, adopted, forwarder,
+        MirrorReceiver mirror = new MirrorReceiver(volume.journal, volume.local, applyOrder, volume.meta, adopted, forwarder,
                 syncListener(peer, primaryGenerations, crashResyncOnly), counters.applied, counters.flushesReceived,
                 volume.record, queries);
         LinkPipeline.secondary(ch, scan, new WriteAssembler(counters.wakeups), mirror);

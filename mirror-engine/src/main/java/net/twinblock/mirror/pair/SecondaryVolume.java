@@ -69,6 +69,7 @@ public final class SecondaryVolume implements Volume {
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
         // The gate is here, in read itself, so no caller can read a possibly stale copy by
         // forgetting it; the server's BlockStorage adapter therefore does not gate a second time.
+        // The local read waits for the journal to apply what this node acknowledged (FileVolume#read).
         return admit(offset, length).thenCompose(v -> local.read(offset, length, alloc));
     }
 

@@ -12,6 +12,7 @@ import net.twinblock.mirror.resync.DivergenceTracker;
 import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.resync.ScanGeometry;
 import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.Journal;
 
 /**
  * What this node knows about its copy of the mirrored volume, apart from any link: the local
@@ -27,6 +28,8 @@ final class VolumeState {
     /** The volume's number in the pair: its LUN, the same on both nodes. */
     final int number;
     final FileVolume local;
+    /** What this node acknowledged as a secondary goes here first, then to {@link #local}. */
+    final Journal journal;
     final PairMetadata meta;
     final PairRecord record;
     /** Told about every range changed without the secondary (an {@link OutageBitmap}, or "copy all"). */
@@ -51,9 +54,11 @@ final class VolumeState {
     /** Secondary: the furthest byte a write reached since the primary's last "not in sync" (resync progress). */
     final AtomicLong resyncReach = new AtomicLong();
 
-    VolumeState(int number, FileVolume local, PairMetadata meta, PairRecord record, DivergenceTracker divergence) {
+    VolumeState(int number, FileVolume local, Journal journal, PairMetadata meta, PairRecord record,
+            DivergenceTracker divergence) {
         this.number = number;
         this.local = local;
+        this.journal = journal;
         this.meta = meta;
         this.record = record;
         this.divergence = divergence;
@@ -129,6 +134,7 @@ final class VolumeState {
 
     /** Clears the dirty bit once every write this node completed is durable; skipped if that fails. */
     void markStopped() {
+        journal.close(); // applies what it holds: a clean stop leaves no journal
         try {
             local.flush().get(30, TimeUnit.SECONDS);
             meta.update(m -> m.withOpen(false)).get(30, TimeUnit.SECONDS);

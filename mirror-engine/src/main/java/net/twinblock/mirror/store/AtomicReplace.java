@@ -33,10 +33,15 @@ final class AtomicReplace {
             ch.force(true);
         }
         Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        syncDirectory(dir); // the rename itself must survive a power cut
+    }
+
+    /** fsync of a directory, so a file created, renamed or deleted in it survives a power cut. */
+    static void syncDirectory(Path dir) {
         try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true); // the rename itself must survive a power cut
+            d.force(true);
         } catch (IOException e) {
-            // Some file systems refuse to open or sync a directory; the rename is then as durable
+            // Some file systems refuse to open or sync a directory; the change is then as durable
             // as that file system makes it, which is all we can ask of it.
         }
     }

@@ -29,6 +29,28 @@ final class ChannelFile implements StorageFile {
         return channel.write(src, position);
     }
 
+    /**
+     * One gathering write per call where it can: the channel's position is moved, so this is for
+     * files with one writer (the journal's segments), never for a volume's positional I/O.
+     */
+    @Override
+    public synchronized long writeAll(ByteBuffer[] srcs, long position) throws IOException {
+        long total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
+        channel.position(position);
+        long done = 0;
+        while (done < total) {
+            long n = channel.write(srcs);
+            if (n <= 0) {
+                throw new IOException("gathering write at " + (position + done) + " made no progress");
+            }
+            done += n;
+        }
+        return done;
+    }
+
     @Override
     public void force() throws IOException {
         channel.force(false);

@@ -45,6 +45,7 @@ public final class FileVolume implements Volume {
     private final HolePuncher holes;
     private final GroupCommit commit;
     private final InFlight inFlight = new InFlight();
+    private volatile Journal journal;
 
     private FileVolume(Path file, long size, int blockSize, ExecutorService io, StorageFile storage,
             HolePuncher holes) {
@@ -154,12 +155,34 @@ public final class FileVolume implements Volume {
         return holes.supported();
     }
 
+    /**
+     * Every reader (a host at the secondary, a scrub's or a resync's hashing) sees what this node
+     * acknowledged: a read first waits until the {@link Journal}, if one writes this volume, has
+     * applied every entry it took before the read.
+     */
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
         String bad = checkRange("read", offset, length);
         if (bad != null) {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
+        Journal j = journal;
+        CompletableFuture<Void> settled = j == null ? null : j.applied();
+        if (settled != null && !settled.isDone()) {
+            return settled.thenCompose(v -> readNow(offset, length, alloc));
+        }
+        if (settled != null && settled.isCompletedExceptionally()) {
+            return settled.thenApply(v -> null); // the journal's failure: this copy is not to be trusted
+        }
+        return readNow(offset, length, alloc);
+    }
+
+    /** The journal that writes this volume (a secondary's); set once by {@link Journal#open}. */
+    void journaledBy(Journal j) {
+        journal = j;
+    }
+
+    private CompletableFuture<ByteBuf> readNow(long offset, int length, ByteBufAllocator alloc) {
         return submit("read", () -> {
             ByteBuf buf = alloc.directBuffer(length, length);
             try {
@@ -252,11 +275,15 @@ public final class FileVolume implements Volume {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
         return submit("discard", () -> {
-            if (length > 0 && !holes.punch(offset, length)) {
-                writeZeros(offset, length);
-            }
+            deallocate(offset, length);
             return null;
         });
+    }
+
+    private void deallocate(long offset, long length) throws IOException {
+        if (length > 0 && !holes.punch(offset, length)) {
+            writeZeros(offset, length);
+        }
     }
 
     /** The file's data runs and holes, in whole blocks, from lseek(SEEK_DATA/SEEK_HOLE). */
@@ -279,8 +306,38 @@ public final class FileVolume implements Volume {
         }
     }
 
+    /**
+     * The journal's apply: writes {@code data} on the calling thread, the journal's, which
+     * applies its entries one after the other in their order. Does not release {@code data}.
+     * The journal checked the range before it journaled the entry.
+     */
+    void applyNow(long offset, ByteBuf data) throws IOException {
+        runNow(() -> drain(data, offset));
+    }
+
+    /** The journal's apply of a discard, as {@link #applyNow}. */
+    void discardNow(long offset, long length) throws IOException {
+        runNow(() -> deallocate(offset, length));
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
+    }
+
+    private void runNow(IoAction action) throws IOException {
+        if (!inFlight.enter()) {
+            throw closedError();
+        }
+        try {
+            action.run();
+        } finally {
+            inFlight.exit();
+        }
+    }
+
     /** Null if the range is fine, else the reason, naming the numbers. */
-    private String checkRange(String op, long offset, long length) {
+    String checkRange(String op, long offset, long length) {
         if (offset < 0 || length < 0 || offset % blockSize != 0 || length % blockSize != 0) {
             return op + " of " + length + " bytes at offset " + offset + " on " + file
                     + " is not aligned to the block size " + blockSize;

@@ -20,6 +20,25 @@ public interface StorageFile extends AutoCloseable {
     /** Writes {@code src} at {@code position}; bytes written. */
     int write(ByteBuffer src, long position) throws IOException;
 
+    /**
+     * Writes every byte of {@code srcs}, back to back, from {@code position}: a gathering write
+     * (one {@code pwritev} where the file allows it) for append-only files with one writer, the
+     * journal. Returns the bytes written.
+     */
+    default long writeAll(ByteBuffer[] srcs, long position) throws IOException {
+        long pos = position;
+        for (ByteBuffer src : srcs) {
+            while (src.hasRemaining()) {
+                int n = write(src, pos);
+                if (n <= 0) {
+                    throw new IOException("write at " + pos + " made no progress");
+                }
+                pos += n;
+            }
+        }
+        return pos - position;
+    }
+
     /** fdatasync: every write completed before this call is durable when it returns. */
     void force() throws IOException;
 

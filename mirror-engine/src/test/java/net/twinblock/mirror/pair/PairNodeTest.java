@@ -115,16 +115,18 @@ class PairNodeTest {
     void fuaAndFlushMakeTheSecondaryDurable() throws Exception {
         startPair();
         Volume v = primary.volume();
-        long before = secondaryFile.forces();
+        long before = secondary.metrics().get("journal.syncs");
         v.write(0, data(random(4096, 1)), false).get(10, TimeUnit.SECONDS);
-        assertEquals(before, secondaryFile.forces(), "a plain write does not fdatasync the secondary");
+        assertEquals(before, secondary.metrics().get("journal.syncs"), "a plain write does not fdatasync the secondary");
         v.write(4096, data(random(4096, 2)), true).get(10, TimeUnit.SECONDS);
-        long afterFua = secondaryFile.forces();
-        assertTrue(afterFua > before, "FUA fdatasyncs the secondary before the write completes");
+        long afterFua = secondary.metrics().get("journal.syncs");
+        assertTrue(afterFua > before, "FUA fdatasyncs the secondary's journal before the write completes");
         v.write(8192, data(random(4096, 3)), false).get(10, TimeUnit.SECONDS);
         v.flush().get(10, TimeUnit.SECONDS);
-        assertTrue(secondaryFile.forces() > afterFua, "flush fdatasyncs the secondary before it completes");
+        assertTrue(secondary.metrics().get("journal.syncs") > afterFua, "flush fdatasyncs the secondary before it"
+                + " completes");
         assertEquals(1, secondary.metrics().get("mirror.received_flushes"));
+        assertEquals(3, secondary.metrics().get("journal.entries"));
     }
 
     @Test

@@ -58,10 +58,17 @@ public final class VolatileFiles implements StorageFiles {
         StorageFiles.super.replace(file, content);
     }
 
+    /** Deleted with its page cache: a file created later under the same name starts empty. */
     @Override
     public void delete(Path file) throws IOException {
+        VolatileFile gone;
         synchronized (this) {
-            refuseIfOff(file.toAbsolutePath().normalize());
+            Path key = file.toAbsolutePath().normalize();
+            refuseIfOff(key);
+            gone = files.remove(key);
+        }
+        if (gone != null) {
+            gone.cut(null); // its open handles refuse from now on, as a deleted file's pages are gone
         }
         StorageFiles.super.delete(file);
     }

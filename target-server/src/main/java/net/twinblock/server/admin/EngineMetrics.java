@@ -41,6 +41,17 @@ final class EngineMetrics {
         counter("mirror.received_applied", "twinblock_mirror_received_applied_total",
                 "Mirrored writes this node applied to its volume.");
         counter("mirror.received_flushes", "twinblock_mirror_received_flushes_total", "Flushes this node received.");
+        counter("journal.entries", "twinblock_journal_entries_total",
+                "Mirrored writes and discards this secondary appended to its journal.");
+        counter("journal.batches", "twinblock_journal_appends_total",
+                "Gathering writes that appended them (entries per append is the batching).");
+        counter("journal.syncs", "twinblock_journal_syncs_total",
+                "fdatasyncs of the journal (one per batch that held a FUA write or a flush).");
+        counter("journal.frees", "twinblock_journal_frees_total",
+                "Times the journal reached journal.max-size and was freed (the primary's writes waited).");
+        metric("journal.bytes", "twinblock_journal_bytes", GAUGE, 1, "Bytes the journal's segments hold.");
+        counter("journal.replayed", "twinblock_journal_replayed_entries_total",
+                "Journal entries replayed at this start (left by an unclean stop).");
         metric("mirror.heartbeat_gap_max_ms", "twinblock_mirror_heartbeat_gap_max_seconds", GAUGE, 0.001,
                 "The longest the partner went quiet on the link.");
 

@@ -168,6 +168,11 @@ public final class Keys {
             duration(Duration.ofMillis(100), Duration.ofMinutes(5)), "a secondary read on a recorded extent waits"
             + " this long for the primary's status answer, then fails (retryable)");
 
+    // the secondary's journal
+    public static final Key<Long> JOURNAL_MAX_SIZE = define("journal.max-size", "256M",
+            size(1L << 20, 1L << 40), "bytes the secondary's write journal (lunN.img.journal.*) may hold; when full,"
+            + " the secondary makes its volume durable and frees it while the primary's writes wait (at least 1M)");
+
     // resync and scrub
     public static final Key<Integer> RESYNC_REGION_SIZE = define("resync.region-size", "64K",
             intSize(4096, 16 << 20), "primary's outage bitmap granularity: a write without the secondary marks its"

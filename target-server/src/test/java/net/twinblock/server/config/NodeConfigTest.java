@@ -31,6 +31,15 @@ class NodeConfigTest {
     }
 
     @Test
+    void theJournalBoundIsASizeOfAtLeastOneMebibyteNamedInItsError() throws Exception {
+        assertEquals(256L << 20, NodeConfig.defaults().get(Keys.JOURNAL_MAX_SIZE));
+        assertEquals(64L << 20, config("journal.max-size = 64M").get(Keys.JOURNAL_MAX_SIZE));
+        assertTrue(error("journal.max-size = 512K").getMessage().startsWith("journal.max-size"),
+                "a journal that cannot hold a large write is refused, naming the key");
+        assertTrue(error("journal.max-size = lots").getMessage().contains("journal.max-size"));
+    }
+
+    @Test
     void defaultsServeOneLunOfOneGibOnLoopback() throws Exception {
         NodeConfig c = NodeConfig.defaults();
         InetAddress lo = InetAddress.getByName("127.0.0.1");

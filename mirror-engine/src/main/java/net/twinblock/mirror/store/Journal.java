@@ -1,0 +1,491 @@
+package net.twinblock.mirror.store;
+
+import io.netty.buffer.ByteBuf;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.zip.CRC32C;
+
+/**
+ * The secondary's write journal: every mirrored write and discard is appended to segment files
+ * beside the volume ({@link JournalFiles}) before it is acknowledged, then applied to the volume.
+ *
+ * <p>One thread per journal does all of it, in batches: it takes every entry queued since its last
+ * turn, appends them with one gathering write, makes them durable with one fdatasync only if one
+ * of them asked (FUA) or a flush waits (group commit), completes them (the acknowledgements leave
+ * then), and applies them to the volume in the same order, so overlapping writes land as the
+ * primary ordered them. A read of the volume waits for {@link #applied()} ({@link FileVolume#read}):
+ * it never sees the volume behind what this node acknowledged.
+ *
+ * <p>Space is bounded by {@code maxSize}: when the next batch would pass it, the journal makes the
+ * volume durable (everything appended is applied by then) and deletes its segments before it
+ * appends. Until then nothing more is appended or acknowledged, so the primary's writes wait
+ * (backpressure) and nothing is dropped. An entry larger than the bound is taken into an empty
+ * journal. After a crash {@link JournalReplay} applies what the segments hold at the next open.
+ *
+ * <p>A failed append, fdatasync or apply poisons the journal: every later call fails, as a
+ * failed fdatasync poisons the volume's {@link GroupCommit}.
+ */
+public final class Journal implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(Journal.class.getName());
+
+    public static final long DEFAULT_MAX_SIZE = 256L << 20;
+    public static final long MIN_MAX_SIZE = 1L << 20;
+    /** Entries per turn of the journal thread: bounds one gathering write's buffer list. */
+    private static final int MAX_BATCH = 256;
+    private static final long CLOSE_WAIT_SECONDS = 60;
+    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+    private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
+
+    private enum Kind { WRITE, DISCARD, FLUSH }
+
+    /** A queued append (or a flush, which appends nothing and makes the journal durable). */
+    private static final class Pending {
+        final Kind kind;
+        final int transfer;
+        final long offset;
+        final long length;
+        final boolean durable;
+        /** The write's data, the journal's until it is applied. */
+        ByteBuf data;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+
+        Pending(Kind kind, int transfer, long offset, long length, boolean durable, ByteBuf data) {
+            this.kind = kind;
+            this.transfer = transfer;
+            this.offset = offset;
+            this.length = length;
+            this.durable = durable;
+            this.data = data;
+        }
+
+        long bytes() {
+            return kind == Kind.FLUSH ? 0 : JournalEntry.HEADER + (data == null ? 0 : length);
+        }
+    }
+
+    private record Waiter(long target, CompletableFuture<Void> done) {
+    }
+
+    private final FileVolume volume;
+    private final long maxSize;
+    private final long segmentSize;
+    private final JournalFiles files;
+    /** Runs the journal's work, one task at a time (only one is ever scheduled); {@link #owned} if ours. */
+    private final Executor thread;
+    private final ExecutorService owned;
+    private final Runnable drain = this::drain;
+
+    private final Object lock = new Object();
+    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private boolean scheduled;
+    private boolean closed;
+    /**
+     * Calls taken so far, and of those, the ones applied (or, for a flush, done). Written under
+     * the lock; read without it only to see that nothing is outstanding.
+     */
+    private volatile long accepted;
+    private volatile long appliedCount;
+    private volatile Throwable failure;
+
+    // the journal thread's own
+    private final List<JournalFiles.Segment> live = new ArrayList<>();
+    private final CRC32C crc = new CRC32C();
+    private final List<ByteBuffer> iov = new ArrayList<>();
+    private final ByteBuffer headers = ByteBuffer.allocateDirect(MAX_BATCH * JournalEntry.HEADER);
+    private StorageFile segment;
+    private long segmentEnd;
+    private long nextNumber;
+    private volatile long held;
+
+    private final LongAdder entries = new LongAdder();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder syncs = new LongAdder();
+    private final LongAdder frees = new LongAdder();
+    private final long replayed;
+
+    private Journal(FileVolume volume, long maxSize, JournalFiles files, long nextNumber, long replayed,
+            Executor runner) {
+        this.volume = volume;
+        this.maxSize = maxSize;
+        this.segmentSize = Math.max(MIN_MAX_SIZE, maxSize / 4);
+        this.files = files;
+        this.nextNumber = nextNumber;
+        this.replayed = replayed;
+        this.owned = runner != null ? null : Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "journal " + volume.file().getFileName());
+            t.setDaemon(true);
+            return t;
+        });
+        this.thread = runner != null ? runner : owned;
+    }
+
+    /**
+     * Opens the journal of {@code volume}, first replaying and removing what a crash left of it.
+     * Blocking: at startup.
+     *
+     * @throws IllegalArgumentException if {@code maxSize} is below {@link #MIN_MAX_SIZE}
+     * @throws UncheckedIOException if the journal cannot be read or the volume not written
+     */
+    public static Journal open(FileVolume volume, long maxSize) {
+        return open(volume, maxSize, StorageFiles.system(), null);
+    }
+
+    /** With the journal's work on {@code runner} (a test's, e.g. the calling thread) instead of its own thread. */
+    public static Journal open(FileVolume volume, long maxSize, Executor runner) {
+        return open(volume, maxSize, StorageFiles.system(), runner);
+    }
+
+    static Journal open(FileVolume volume, long maxSize, StorageFiles storage, Executor runner) {
+        if (maxSize < MIN_MAX_SIZE) {
+            throw new IllegalArgumentException("journal.max-size must be at least " + MIN_MAX_SIZE + " bytes, not "
+                    + maxSize);
+        }
+        JournalFiles files = new JournalFiles(volume.file(), storage);
+        JournalReplay replay = JournalReplay.recover(volume, files);
+        Journal journal = new Journal(volume, maxSize, files, replay.next(), replay.applied(), runner);
+        volume.journaledBy(journal);
+        return journal;
+    }
+
+    // ---- what the receiver calls (any thread) ----
+
+    /**
+     * Journals a write and completes once it is appended (durable too if {@code durable}).
+     * Takes ownership of {@code data}.
+     */
+    public CompletableFuture<Void> write(int transfer, long offset, ByteBuf data, boolean durable) {
+        String bad = volume.checkRange("write", offset, data.readableBytes());
+        if (bad != null) {
+            data.release(); // ours from the call on, also when refusing it
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        return enqueue(new Pending(Kind.WRITE, transfer, offset, data.readableBytes(), durable, data));
+    }
+
+    /** Journals a discard of a range; completes once appended. */
+    public CompletableFuture<Void> discard(int transfer, long offset, long length) {
+        String bad = volume.checkRange("discard", offset, length);
+        if (bad != null) {
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        return enqueue(new Pending(Kind.DISCARD, transfer, offset, length, false, null));
+    }
+
+    /** Completes once everything appended before this call is durable. */
+    public CompletableFuture<Void> flush() {
+        return enqueue(new Pending(Kind.FLUSH, 0, 0, 0, true, null));
+    }
+
+    /** Completes once the volume holds everything this journal took before this call (for reads). */
+    public CompletableFuture<Void> applied() {
+        if (failure == null && appliedCount >= accepted) {
+            return SETTLED; // the common case of every read on a primary: no lock, no allocation
+        }
+        synchronized (lock) {
+            Throwable f = failure;
+            if (f != null) {
+                return CompletableFuture.failedFuture(poisoned(f));
+            }
+            if (appliedCount >= accepted) {
+                return SETTLED;
+            }
+            Waiter w = new Waiter(accepted, new CompletableFuture<>());
+            waiters.add(w);
+            return w.done;
+        }
+    }
+
+    private CompletableFuture<Void> enqueue(Pending p) {
+        boolean start;
+        synchronized (lock) {
+            Throwable f = failure;
+            if (f != null || closed) {
+                if (p.data != null) {
+                    p.data.release();
+                }
+                return CompletableFuture.failedFuture(f != null ? poisoned(f)
+                        : new VolumeException("the journal of " + volume.file() + " is closed", true));
+            }
+            accepted++;
+            queue.add(p);
+            start = !scheduled;
+            scheduled = true;
+        }
+        if (start) {
+            thread.execute(drain);
+        }
+        return p.done;
+    }
+
+    // ---- counters ----
+
+    /** Entries appended by this process. */
+    public long entries() {
+        return entries.sum();
+    }
+
+    /** Turns of the journal thread that appended: entries / batches is the batching. */
+    public long batches() {
+        return batches.sum();
+    }
+
+    /** fdatasyncs of the journal. */
+    public long syncs() {
+        return syncs.sum();
+    }
+
+    /** Times the journal was full and freed (the volume made durable, the segments deleted). */
+    public long frees() {
+        return frees.sum();
+    }
+
+    /** Bytes the journal's segments hold now. */
+    public long bytes() {
+        return held;
+    }
+
+    /** Entries replayed at open. */
+    public long replayed() {
+        return replayed;
+    }
+
+    // ---- the journal thread ----
+
+    private void drain() {
+        List<Pending> batch = new ArrayList<>();
+        for (;;) {
+            batch.clear();
+            synchronized (lock) {
+                Pending p;
+                while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
+                    batch.add(p);
+                }
+                if (batch.isEmpty()) {
+                    scheduled = false;
+                    return;
+                }
+            }
+            process(batch);
+        }
+    }
+
+    private void process(List<Pending> batch) {
+        Throwable failed = failure;
+        if (failed == null) {
+            try {
+                append(batch);
+            } catch (IOException | RuntimeException e) {
+                failed = poison(e);
+            }
+        }
+        if (failed == null) {
+            batch.forEach(p -> p.done.complete(null)); // the acknowledgements leave from here
+            failed = apply(batch);
+        } else {
+            for (Pending p : batch) {
+                release(p);
+                p.done.completeExceptionally(poisoned(failed));
+            }
+        }
+        settleWaiters(batch.size(), failed);
+    }
+
+    private void append(List<Pending> batch) throws IOException {
+        long bytes = 0;
+        int count = 0;
+        boolean durable = false;
+        for (Pending p : batch) {
+            bytes += p.bytes();
+            count += p.kind == Kind.FLUSH ? 0 : 1;
+            durable |= p.durable;
+        }
+        if (held > 0 && held + bytes > maxSize) {
+            free();
+        }
+        if (segment == null) {
+            startSegment();
+        }
+        if (bytes > 0) {
+            segmentEnd += segment.writeAll(entries(batch), segmentEnd);
+            held += bytes;
+            entries.add(count);
+            batches.increment();
+        }
+        if (durable) {
+            segment.force();
+            syncs.increment();
+        }
+        if (segmentEnd >= segmentSize) {
+            // Forced before the next starts: a torn entry can then only be in the last segment.
+            segment.force();
+            closeSegment();
+        }
+    }
+
+    /** The batch as one gathering write: each entry's header, then its data as the data's own buffers. */
+    private ByteBuffer[] entries(List<Pending> batch) {
+        iov.clear();
+        headers.clear();
+        for (Pending p : batch) {
+            if (p.kind == Kind.FLUSH) {
+                continue;
+            }
+            int at = headers.position();
+            JournalEntry.header(headers, crc, nextNumber++, p.transfer,
+                    p.kind == Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
+            iov.add(headers.duplicate().position(at).limit(at + JournalEntry.HEADER));
+            if (p.data != null) {
+                Collections.addAll(iov, p.data.nioBuffers());
+            }
+        }
+        return iov.toArray(NO_BUFFERS);
+    }
+
+    /** Applies the appended batch in order; the failure that poisoned the journal, or null. */
+    private Throwable apply(List<Pending> batch) {
+        Throwable failed = null;
+        for (Pending p : batch) {
+            try {
+                if (failed == null && p.kind == Kind.WRITE) {
+                    volume.applyNow(p.offset, p.data);
+                } else if (failed == null && p.kind == Kind.DISCARD) {
+                    volume.discardNow(p.offset, p.length);
+                }
+            } catch (IOException | RuntimeException e) {
+                failed = poison(e);
+            } finally {
+                release(p);
+            }
+        }
+        return failed;
+    }
+
+    private void settleWaiters(int done, Throwable failed) {
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        synchronized (lock) {
+            appliedCount += done;
+            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+                Waiter w = it.next();
+                if (failed != null || w.target() <= appliedCount) {
+                    it.remove();
+                    ready.add(w.done());
+                }
+            }
+        }
+        for (CompletableFuture<Void> f : ready) {
+            if (failed == null) {
+                f.complete(null);
+            } else {
+                f.completeExceptionally(poisoned(failed));
+            }
+        }
+    }
+
+    /** Makes the volume durable and deletes every segment: all their entries are applied by now. */
+    private void free() throws IOException {
+        try {
+            volume.flush().join();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot make " + volume.file() + " durable to free its journal: "
+                    + Failures.cause(e), Failures.cause(e));
+        }
+        closeSegment();
+        files.delete(live);
+        live.clear();
+        held = 0;
+        frees.increment();
+    }
+
+    private void startSegment() throws IOException {
+        JournalFiles.Segment s = files.create(nextNumber);
+        segment = files.open(s);
+        live.add(s);
+        segmentEnd = 0;
+    }
+
+    private void closeSegment() throws IOException {
+        if (segment != null) {
+            StorageFile s = segment;
+            segment = null;
+            s.close();
+        }
+    }
+
+    private Throwable poison(Throwable e) {
+        synchronized (lock) {
+            if (failure == null) {
+                failure = e;
+                LOG.log(Level.ERROR, "the journal of {0} failed and refuses everything from now on: {1}",
+                        volume.file(), e.toString());
+            }
+            return failure;
+        }
+    }
+
+    private VolumeException poisoned(Throwable cause) {
+        return new VolumeException("the journal of " + volume.file() + " failed: " + cause, false, cause);
+    }
+
+    private static void release(Pending p) {
+        if (p.data != null) {
+            p.data.release();
+            p.data = null;
+        }
+    }
+
+    /**
+     * Applies what is queued, makes the volume durable and deletes the segments (a clean stop
+     * leaves no journal). Calls after this fail as retryable. Blocking.
+     */
+    @Override
+    public void close() {
+        CompletableFuture<Void> last;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            last = applied();
+            closed = true;
+        }
+        try {
+            last.handle((ok, err) -> null).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(() -> {
+                try {
+                    if (failure == null) {
+                        free();
+                    } else {
+                        closeSegment();
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, thread).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(Level.WARNING, "{0}: the journal stays on disk for the next start to replay: {1}", volume.file(),
+                    e.toString());
+        } finally {
+            if (owned != null) {
+                owned.shutdown();
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package net.twinblock.mirror.store;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * The journal's segment files beside the volume file: {@code lunN.img.journal.<first entry
+ * number, 20 digits>}, so their names sort in entry order and never repeat within a journal's life.
+ */
+final class JournalFiles {
+
+    private final Path dir;
+    private final String prefix;
+    private final StorageFiles files;
+
+    JournalFiles(Path volumeFile, StorageFiles files) {
+        Path abs = volumeFile.toAbsolutePath();
+        this.dir = abs.getParent();
+        this.prefix = abs.getFileName() + ".journal.";
+        this.files = files;
+    }
+
+    /** A segment and the entry number it starts at. */
+    record Segment(Path path, long first) {
+    }
+
+    /** The segments on disk, in entry order. */
+    List<Segment> list() throws IOException {
+        List<Segment> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*")) {
+            for (Path p : ds) {
+                String n = p.getFileName().toString().substring(prefix.length());
+                if (n.length() == 20 && n.chars().allMatch(Character::isDigit)) {
+                    out.add(new Segment(p, Long.parseLong(n)));
+                }
+            }
+        }
+        out.sort(Comparator.comparingLong(Segment::first));
+        return out;
+    }
+
+    /** Creates the segment that starts at entry {@code first}, durably named (the directory is synced). */
+    Segment create(long first) throws IOException {
+        Path p = dir.resolve(prefix + String.format("%020d", first));
+        Files.deleteIfExists(p); // a stray of an earlier life, which replay already judged
+        Files.createFile(p);
+        AtomicReplace.syncDirectory(dir);
+        return new Segment(p, first);
+    }
+
+    StorageFile open(Segment s) throws IOException {
+        return files.open(s.path());
+    }
+
+    /** Deletes segments whose entries the volume holds durably. */
+    void delete(List<Segment> segments) throws IOException {
+        for (Segment s : segments) {
+            files.delete(s.path());
+        }
+        if (!segments.isEmpty()) {
+            AtomicReplace.syncDirectory(dir);
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package net.twinblock.mirror.store;
+
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * Replays a journal left by a crash or a power cut: applies every entry, in order, up to the
+ * first one that is torn (short, a bad magic or checksum, an entry number out of sequence) and
+ * discards that one and everything after it. Only the last segment can hold a torn entry: the
+ * journal forces a segment before it starts the next. What replay discards was never acknowledged
+ * as durable (a durable acknowledgement waits for the fdatasync that covers its entry), so the
+ * record's crash resync covers it like any write acknowledged only into a page cache.
+ */
+final class JournalReplay {
+
+    private static final Logger LOG = System.getLogger(JournalReplay.class.getName());
+
+    private final FileVolume volume;
+    private final JournalFiles files;
+    private final CRC32C crc = new CRC32C();
+    private long applied;
+    private long next = -1;
+
+    JournalReplay(FileVolume volume, JournalFiles files) {
+        this.volume = volume;
+        this.files = files;
+    }
+
+    /**
+     * Applies what a crash left in the journal of {@code volume}, makes the volume durable and
+     * deletes the segments. Blocking: at startup.
+     *
+     * @throws UncheckedIOException if the journal cannot be read or the volume not written
+     */
+    static JournalReplay recover(FileVolume volume, JournalFiles files) {
+        try {
+            List<JournalFiles.Segment> left = files.list();
+            JournalReplay replay = new JournalReplay(volume, files);
+            replay.run(left);
+            if (!left.isEmpty()) {
+                volume.flush().join(); // what replay applied is durable before its segments go
+                files.delete(left);
+                LOG.log(Level.WARNING, "{0}: replayed {1} journal entries left by an unclean stop", volume.file(),
+                        replay.applied());
+                // New segments are named after every old one: a name is never reused.
+                replay.next = Math.max(replay.next, left.get(left.size() - 1).first() + 1);
+            }
+            return replay;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot replay the journal of " + volume.file() + ": " + e, e);
+        }
+    }
+
+    /** Entries applied. */
+    long applied() {
+        return applied;
+    }
+
+    /** The entry number after the last good one (0 for an empty journal). */
+    long next() {
+        return Math.max(next, 0);
+    }
+
+    /** Applies what the segments hold. */
+    private void run(List<JournalFiles.Segment> segments) throws IOException {
+        for (JournalFiles.Segment s : segments) {
+            if (next >= 0 && s.first() != next) {
+                LOG.log(Level.WARNING, "journal segment {0} starts at entry {1}, expected {2}: it and what follows"
+                        + " are discarded", s.path(), s.first(), next);
+                return;
+            }
+            next = s.first();
+            if (!replay(s)) {
+                return;
+            }
+        }
+    }
+
+    /** False if a torn entry ended the journal in this segment. */
+    private boolean replay(JournalFiles.Segment s) throws IOException {
+        try (StorageFile f = files.open(s)) {
+            long size = f.size();
+            long pos = 0;
+            ByteBuffer head = ByteBuffer.allocate(JournalEntry.HEADER);
+            while (pos < size) {
+                String torn = entry(f, pos, size, head);
+                if (torn != null) {
+                    LOG.log(Level.WARNING, "journal {0}: {1} at byte {2}; that entry and what follows were never"
+                            + " acknowledged as durable and are discarded ({3} entries applied)", s.path(), torn,
+                            Long.toString(pos), Long.toString(applied));
+                    return false;
+                }
+                pos += JournalEntry.HEADER + JournalEntry.Header.read(head).dataLength();
+            }
+            return true;
+        }
+    }
+
+    /** Applies the entry at {@code pos}; null, or why it is torn. */
+    private String entry(StorageFile f, long pos, long size, ByteBuffer head) throws IOException {
+        if (size - pos < JournalEntry.HEADER) {
+            return "a short header";
+        }
+        head.clear();
+        readFully(f, head, pos);
+        JournalEntry.Header h = JournalEntry.Header.read(head);
+        if (!h.plausible()) {
+            return "no valid entry header";
+        }
+        if (h.number() != next) {
+            return "entry " + h.number() + " where " + next + " was due";
+        }
+        if (size - pos - JournalEntry.HEADER < h.dataLength()) {
+            return "a short entry";
+        }
+        ByteBuffer data = ByteBuffer.allocate((int) h.dataLength());
+        readFully(f, data, pos + JournalEntry.HEADER);
+        data.flip();
+        if (!h.valid(head, data, crc)) {
+            return "a checksum mismatch";
+        }
+        String bad = volume.checkRange("journal replay", h.offset(), h.length());
+        if (bad != null) {
+            return bad;
+        }
+        if (h.kind() == JournalEntry.WRITE) {
+            volume.applyNow(h.offset(), Unpooled.wrappedBuffer(data));
+        } else {
+            volume.discardNow(h.offset(), h.length());
+        }
+        applied++;
+        next++;
+        return null;
+    }
+
+    private static void readFully(StorageFile f, ByteBuffer dst, long pos) throws IOException {
+        long p = pos;
+        while (dst.hasRemaining()) {
+            int n = f.read(dst, p);
+            if (n < 0) {
+                throw new IOException("journal segment ends at " + p + " inside an entry it said it holds");
+            }
+            p += n;
+        }
+    }
+}

@@ -1,0 +1,224 @@
+package net.twinblock.mirror.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.awaitility.Awaitility.await;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import net.twinblock.mirror.LeakGuard;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The secondary's journal: group commit, replay after a crash or a torn tail, and its space bound. */
+@ExtendWith(LeakGuard.class)
+class JournalTest {
+
+    private static final long SIZE = 4 << 20;
+
+    @TempDir
+    Path dir;
+
+    private final ExecutorService io = Executors.newFixedThreadPool(2);
+    private final VolatileFiles files = new VolatileFiles();
+
+    @AfterEach
+    void stopIo() throws InterruptedException {
+        io.shutdown();
+        assertTrue(io.awaitTermination(30, TimeUnit.SECONDS));
+    }
+
+    private FileVolume volume() {
+        return FileVolume.open(dir.resolve("lun0.img"), SIZE, 512, io, true, files);
+    }
+
+    private static ByteBuf filled(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return Unpooled.directBuffer(length).writeBytes(b);
+    }
+
+    private static byte[] bytes(int length, int value) {
+        byte[] b = new byte[length];
+        Arrays.fill(b, (byte) value);
+        return b;
+    }
+
+    private static byte[] read(FileVolume v, long offset, int length) throws Exception {
+        ByteBuf got = v.read(offset, length, PooledByteBufAllocator.DEFAULT).get(30, TimeUnit.SECONDS);
+        try {
+            return ByteBufUtil.getBytes(got);
+        } finally {
+            got.release();
+        }
+    }
+
+    private List<Path> segments() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("lun0.img.journal.")).sorted().toList();
+        }
+    }
+
+    @Test
+    void entriesQueuedTogetherShareOneAppendAndOneFdatasync() throws Exception {
+        ManualExecutor runner = new ManualExecutor();
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, runner);
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                acks.add(j.write(i, i * 4096L, filled(4096, i + 1), i % 2 == 0)); // every other one FUA
+            }
+            assertEquals(1, runner.queued(), "one turn of the journal thread for all ten");
+            assertFalse(acks.get(0).isDone(), "acknowledged only once appended");
+            runner.runAll();
+            for (CompletableFuture<Void> a : acks) {
+                assertTrue(a.isDone() && !a.isCompletedExceptionally());
+            }
+            assertEquals(10, j.entries());
+            assertEquals(1, j.batches());
+            assertEquals(1, j.syncs(), "five FUA writes, one fdatasync");
+            assertTrue(j.applied().isDone());
+            assertArrayEquals(bytes(4096, 10), read(v, 9 * 4096, 4096));
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(j::close);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                runner.runAll();
+                return closed.isDone();
+            });
+        }
+        assertEquals(List.of(), segments(), "a clean close leaves no journal");
+    }
+
+    @Test
+    void aPowerCutKeepsWhatAFlushCoveredAndReplayPutsItOnTheVolume() throws Exception {
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            j.write(1, 0, filled(4096, 'a'), false).get();
+            j.write(2, 4096, filled(4096, 'b'), false).get();
+            j.flush().get(); // the host's SYNCHRONIZE CACHE
+            j.write(3, 8192, filled(4096, 'c'), false).get(); // acknowledged, no flush covers it
+            files.powerCut(); // the volume's applied pages and the journal's unforced tail are gone
+        }
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            assertEquals(2, j.replayed());
+            assertArrayEquals(bytes(4096, 'a'), read(v, 0, 4096));
+            assertArrayEquals(bytes(4096, 'b'), read(v, 4096, 4096));
+            assertArrayEquals(new byte[4096], read(v, 8192, 4096), "never made durable: lost, as a page cache is");
+            assertEquals(List.of(), segments(), "replayed segments are removed once the volume is durable");
+            j.close();
+        }
+    }
+
+    @Test
+    void replayAppliesEverythingBeforeATornLastEntryAndDiscardsIt() throws Exception {
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            j.write(1, 0, filled(4096, 'a'), true).get();
+            j.discard(2, 0, 512).get();
+            j.write(3, 4096, filled(8192, 'b'), true).get();
+            j.write(4, 0, filled(4096, 'z'), true).get(); // the one the cut tears
+            files.powerCut();
+        }
+        Path segment = segments().get(0);
+        long size = Files.size(segment);
+        try (FileChannel f = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            f.write(ByteBuffer.wrap(new byte[] {(byte) 0xff}), size - 100); // one bad byte in the last entry's data
+        }
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            assertEquals(3, j.replayed());
+            byte[] first = bytes(4096, 'a');
+            Arrays.fill(first, 0, 512, (byte) 0); // the discard, in its place in the order
+            assertArrayEquals(first, read(v, 0, 4096), "the torn write never reaches the volume");
+            assertArrayEquals(bytes(8192, 'b'), read(v, 4096, 8192));
+            j.close();
+        }
+        // A header cut short is torn as well.
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            j.write(5, 0, filled(512, 'q'), true).get();
+            j.write(6, 512, filled(512, 'r'), true).get();
+            files.powerCut();
+        }
+        segment = segments().get(0);
+        try (FileChannel f = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            f.truncate(JournalEntry.HEADER + 512 + 20);
+        }
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            assertEquals(1, j.replayed());
+            assertArrayEquals(bytes(512, 'q'), read(v, 0, 512));
+            j.close();
+        }
+    }
+
+    @Test
+    void aFullJournalHoldsAppendsUntilTheVolumeIsDurableAndLosesNothing() throws Exception {
+        ManualExecutor volumeIo = new ManualExecutor();
+        try (FileVolume v = FileVolume.open(dir.resolve("lun0.img"), SIZE, 512, volumeIo, true, files)) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, null);
+            int chunk = 64 * 1024;
+            List<CompletableFuture<Void>> acks = new ArrayList<>();
+            for (int i = 0; i < 15; i++) { // 15 x (64 KiB + header) fit in 1 MiB
+                acks.add(j.write(i, (long) i * chunk, filled(chunk, i + 1), false));
+            }
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            CompletableFuture<Void> over = j.write(15, 15L * chunk, filled(chunk, 16), false);
+            CompletableFuture<Void> behind = j.write(16, 16L * chunk, filled(chunk, 17), false);
+            // Full: the journal asks the volume for an fdatasync, which this test holds back.
+            await().atMost(Duration.ofSeconds(30)).until(() -> volumeIo.queued() > 0);
+            assertFalse(over.isDone(), "not acknowledged while the journal is full");
+            assertFalse(behind.isDone());
+            assertTrue(j.bytes() > Journal.MIN_MAX_SIZE - chunk);
+            volumeIo.runAll();
+            CompletableFuture.allOf(over, behind).get(30, TimeUnit.SECONDS);
+            assertEquals(1, j.frees());
+            assertEquals(2L * (chunk + JournalEntry.HEADER), j.bytes(), "the freed journal holds only the new two");
+            for (int i = 0; i < 17; i++) {
+                CompletableFuture<ByteBuf> r = v.read((long) i * chunk, chunk, PooledByteBufAllocator.DEFAULT);
+                volumeIo.runAll();
+                ByteBuf got = r.get(30, TimeUnit.SECONDS);
+                try {
+                    assertArrayEquals(bytes(chunk, i + 1), ByteBufUtil.getBytes(got), "write " + i);
+                } finally {
+                    got.release();
+                }
+            }
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(j::close);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                volumeIo.runAll();
+                return closed.isDone();
+            });
+        }
+    }
+
+    @Test
+    void aMaxSizeBelowTheMinimumIsRefusedNamingTheKey() throws Exception {
+        try (FileVolume v = volume()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Journal.open(v, 4096, files, Runnable::run));
+            assertTrue(e.getMessage().contains("journal.max-size"), e.getMessage());
+        }
+    }
+}
