@@ -197,6 +197,19 @@ public final class PairProcesses implements AutoCloseable {
         return secondary;
     }
 
+    /**
+     * After both nodes were killed (or power-cut): starts the secondary again on its own data dir,
+     * with no primary to link to, and waits for its admin endpoint (a promotion may follow).
+     */
+    public NodeProcess restartSecondaryAlone() {
+        if (secondary.isAlive() || (primary != null && primary.isAlive())) {
+            throw new IllegalStateException("a node of the pair still runs");
+        }
+        secondary.close(); // leak check of its first life
+        secondary = newSecondary();
+        return secondary;
+    }
+
     private static String[] prepend(String first, String... rest) {
         String[] all = new String[rest.length + 1];
         all[0] = first;
