@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -13,6 +17,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -83,10 +88,19 @@ class AdminCliTest {
             assertTrue(identical.stdout().contains("\"mismatchedBlocks\": 0"), identical.describe());
             assertMatches("^verify job 2: done in ", identical.stderr());
 
+            // A client that holds the request open itself gets the result in the answer.
+            HttpResponse<String> held = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + pair.primary().adminPort() + "/verify?wait=true"))
+                            .header("Authorization", "Bearer " + Files.readString(pair.primary().adminTokenFile()).strip())
+                            .timeout(TIMEOUT).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, held.statusCode(), held.body());
+            assertTrue(held.body().contains("\"result\": \"identical\""), held.body());
+
             corrupt(PairProcesses.image(pair.secondary()), 100);
             ToolResult differ = expect(1, pair.primary(), "verify", "--wait");
             assertTrue(differ.stdout().contains("\"mismatchedBlocks\": 1"), differ.describe());
-            assertMatches("^verify job 3: done in .*, 1 blocks differ, 0 repaired$", differ.stderr());
+            assertMatches("^verify job 4: done in .*, 1 blocks differ, 0 repaired$", differ.stderr());
 
             ToolResult resync = expect(0, pair.primary(), "resync", "--checksum", "--wait");
             assertTrue(resync.stdout().contains("\"blocksCopied\": 128"), "one 64 KiB region: " + resync.describe());
@@ -138,7 +152,7 @@ class AdminCliTest {
                 });
                 assertMatches("^\\S+ change serving: yes -> no \\(I/O suspended: ", Files.readString(stream));
                 events.destroy();
-                assertTrue(events.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "events ignored SIGTERM");
+                assertTrue(events.waitFor(30, TimeUnit.SECONDS), "events ignored SIGTERM");
                 assertEquals(0, events.exitValue(), Files.readString(stream));
             } finally {
                 events.destroyForcibly();

@@ -198,14 +198,15 @@ class ResyncBench {
     }
 
     private static CompletableFuture<HttpResponse<String>> verify(NodeProcess node) {
-        // The admin endpoint directly: `target-server.jar verify` would start a JVM during the scrub rounds only.
+        // The admin endpoint directly: `twinblock verify --wait` would start a JVM during the scrub rounds, and
+        // poll; ?wait=true holds the answer until the scrub ends, so its time is the scrub's.
         String token;
         try {
             token = java.nio.file.Files.readString(node.adminTokenFile()).strip();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/verify"))
+        HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/verify?wait=true"))
                 .header("Authorization", "Bearer " + token)
                 .timeout(Duration.ofMinutes(10)).POST(HttpRequest.BodyPublishers.noBody()).build();
         return HTTP.sendAsync(post, HttpResponse.BodyHandlers.ofString());

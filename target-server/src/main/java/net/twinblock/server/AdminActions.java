@@ -166,7 +166,7 @@ final class AdminActions {
      * on a secondary or without an in-sync secondary.
      */
     CompletableFuture<AdminReply> verify(AdminRequest r) {
-        return job("verify", pair::verify, progress("scrub.regions_done", "scrub.regions", "scrub.rate_kib_per_second",
+        return job(r, "verify", pair::verify, progress("scrub.regions_done", "scrub.regions", "scrub.rate_kib_per_second",
                 "scrub.eta_seconds"), reports -> {
             long mismatched = 0;
             long repaired = 0;
@@ -213,7 +213,7 @@ final class AdminActions {
      * link, or while one runs.
      */
     CompletableFuture<AdminReply> resync(AdminRequest r) {
-        return job("resync", pair::resyncNow, progress("resync.checksum_region", "resync.checksum_regions_total",
+        return job(r, "resync", pair::resyncNow, progress("resync.checksum_region", "resync.checksum_regions_total",
                 "resync.checksum_rate_kib_per_second", "resync.checksum_eta_seconds"), results -> {
             long regions = 0;
             long differing = 0;
@@ -268,20 +268,27 @@ final class AdminActions {
     /**
      * Starts a long engine run (verify, resync) as a background job: 202 with the job at once,
      * 409 if the engine refuses or one of that kind runs. The job's result is {@code body} of the
-     * engine's result; GET /jobs?id=N follows it.
+     * engine's result; GET /jobs?id=N follows it. With {@code ?wait=true} the answer waits for
+     * the result instead (200, or 503 if the run stopped), for clients that hold the request
+     * open themselves (a benchmark timing the scrub, curl).
      */
-    private <T> CompletableFuture<AdminReply> job(String what, Supplier<CompletableFuture<T>> start,
+    private <T> CompletableFuture<AdminReply> job(AdminRequest r, String what, Supplier<CompletableFuture<T>> start,
                                                   Supplier<BackgroundJobs.Progress> progress,
                                                   Function<T, Map<String, Object>> body) {
-        Map<String, Object> job;
+        BackgroundJobs.Started started;
         try {
-            job = jobs.start(what, start, body, progress);
+            started = jobs.start(what, start, body, progress);
         } catch (IllegalStateException e) {
             return CompletableFuture.completedFuture(refused(e));
         }
+        if (r.query().getOrDefault("wait", List.of()).contains("true")) {
+            return started.outcome().handle((result, err) -> err != null
+                    ? AdminReply.error(503, err.getCause() != null ? err.getCause().getMessage() : err.getMessage(), Map.of())
+                    : AdminReply.json(200, result));
+        }
         Map<String, Object> reply = new LinkedHashMap<>();
         reply.put("result", "started");
-        reply.put("job", job);
+        reply.put("job", started.job());
         return CompletableFuture.completedFuture(AdminReply.json(202, reply));
     }
 

@@ -72,18 +72,23 @@ public final class BackgroundJobs {
     private final Map<String, Job> latest = new LinkedHashMap<>();
     private long lastId;
 
+    /** A started job as GET /jobs shows it, and a future of its outcome (result, or failure). */
+    public record Started(Map<String, Object> job, CompletableFuture<Map<String, Object>> outcome) {
+    }
+
     /**
      * Starts a job of {@code kind} unless one runs: {@code start} begins the engine's work (and
      * throws IllegalStateException if the engine refuses, which the caller answers); its future's
      * value becomes the job's result, or its failure the job's error.
      *
-     * @return the new job as GET /jobs shows it
+     * @return the new job, and its outcome: the result, or the job's error as an exception
      * @throws IllegalStateException if a job of that kind runs, or the engine refused
      */
-    public <T> Map<String, Object> start(String kind, Supplier<CompletableFuture<T>> start,
+    public <T> Started start(String kind, Supplier<CompletableFuture<T>> start,
                                          java.util.function.Function<T, Map<String, Object>> result,
                                          Supplier<Progress> progress) {
         Job job;
+        CompletableFuture<Map<String, Object>> outcome = new CompletableFuture<>();
         synchronized (this) {
             Job running = latest.get(kind);
             if (running != null && running.running()) {
@@ -99,12 +104,14 @@ public final class BackgroundJobs {
                 if (failure != null) {
                     Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
                     job.error = kind + " stopped: " + cause.getMessage();
+                    outcome.completeExceptionally(new IllegalStateException(job.error, cause));
                 } else {
                     job.result = result.apply(value);
+                    outcome.complete(job.result);
                 }
             });
         }
-        return job.describe();
+        return new Started(job.describe(), outcome);
     }
 
     /** The latest job of each kind, oldest kind first. */

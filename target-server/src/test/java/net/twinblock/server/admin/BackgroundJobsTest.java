@@ -16,7 +16,7 @@ class BackgroundJobsTest {
 
     private Map<String, Object> start(String kind, CompletableFuture<Long> run) {
         return jobs.start(kind, () -> run, v -> Map.of("found", v),
-                () -> new BackgroundJobs.Progress(25, 100, 8.0, 30));
+                () -> new BackgroundJobs.Progress(25, 100, 8.0, 30)).job();
     }
 
     @Test
@@ -25,7 +25,10 @@ class BackgroundJobsTest {
         assertEquals(1L, started.get("id"));
         assertEquals("running", started.get("state"));
         assertEquals(25.0, ((Map<?, ?>) started.get("progress")).get("percent"));
+        CompletableFuture<Map<String, Object>> outcome = jobs.start("resync", () -> engine, v -> Map.of("found", v),
+                () -> new BackgroundJobs.Progress(0, 0, 0, 0)).outcome();
         engine.complete(7L);
+        assertEquals(Map.of("found", 7L), outcome.join());
         Map<String, Object> done = jobs.describe(1);
         assertEquals("done", done.get("state"));
         assertEquals(Map.of("found", 7L), done.get("result"));
