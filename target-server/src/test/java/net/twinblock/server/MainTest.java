@@ -136,6 +136,16 @@ class MainTest {
     }
 
     @Test
+    void aNodeThatTakesTheConnectionButNeverAnswersIsExitCode4() throws Exception {
+        // A listen backlog accepts the connection in the kernel; nobody ever reads the request.
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(4, run("status", "--admin", "127.0.0.1:" + silent.getLocalPort()));
+            assertTrue(err().startsWith("status: the admin endpoint at 127.0.0.1:" + silent.getLocalPort()
+                    + " did not answer within 5 s"), err());
+        }
+    }
+
+    @Test
     void serveRunsUntilStoppedAndStatusSeesIt() throws Exception {
         int iscsi = freePort();
         int admin = freePort();

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -85,7 +86,7 @@ public final class BackgroundJobs {
      * @throws IllegalStateException if a job of that kind runs, or the engine refused
      */
     public <T> Started start(String kind, Supplier<CompletableFuture<T>> start,
-                                         java.util.function.Function<T, Map<String, Object>> result,
+                                         Function<T, Map<String, Object>> result,
                                          Supplier<Progress> progress) {
         Job job;
         CompletableFuture<Map<String, Object>> outcome = new CompletableFuture<>();

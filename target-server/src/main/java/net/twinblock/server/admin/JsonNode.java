@@ -37,6 +37,11 @@ public final class JsonNode {
         return new JsonNode(v);
     }
 
+    /** The value of a member that is not there: every accessor answers null, empty or its default. */
+    public static JsonNode missing() {
+        return MISSING;
+    }
+
     /** A member of an object; a missing node (all accessors null or empty) otherwise. */
     public JsonNode get(String key) {
         return value instanceof Map<?, ?> m && m.containsKey(key) ? new JsonNode(m.get(key)) : MISSING;

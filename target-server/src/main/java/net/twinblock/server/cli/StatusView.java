@@ -73,7 +73,7 @@ public final class StatusView {
                 return m;
             }
         }
-        return JsonNode.parse("null");
+        return JsonNode.missing();
     }
 
     private static void lun(StringBuilder out, JsonNode lun, JsonNode mirror) {
