@@ -21,10 +21,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.iscsi.config.IscsiTargetConfig;
 import net.twinblock.iscsi.login.SessionAdmission;
+import net.twinblock.iscsi.lun.PairPeer;
 import net.twinblock.iscsi.login.SessionType;
 import net.twinblock.iscsi.pdu.PduDecoder;
 import net.twinblock.iscsi.pdu.PduEncoder;
-import net.twinblock.iscsi.reservation.ReservationChange;
 import net.twinblock.iscsi.reservation.ReservationStore;
 import net.twinblock.iscsi.scsi.AdditionalSense;
 import net.twinblock.iscsi.scsi.ScsiCommandDispatcher;
@@ -93,15 +93,34 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     }
 
     /**
-     * Enforces a reservation change the other node of a pair made (it arrives over the peer
-     * link): the LU's state becomes {@code change.after()} and its unit attentions are raised
-     * on this node's I_T nexuses.
+     * Makes this target one node of a pair (see {@link ScsiCommandDispatcher#pairWith}): call before
+     * {@link #start}; the embedder then hands the partner's messages to {@link #peerMessage} and runs
+     * the partner's forwarded writes through {@link #admitPartnerWrite}.
      */
-    public CompletableFuture<Void> adoptReservationChange(ReservationChange change) {
+    public void pairWith(PairPeer partner) {
+        deviceServer().pairWith(partner);
+    }
+
+    /** A message from the partner about LUN {@code lun}; completes with the answer it waits for. */
+    public CompletableFuture<byte[]> peerMessage(int lun, byte[] message) {
+        return deviceServer().peerMessage(lun, message);
+    }
+
+    /** On the deciding node: sends LUN {@code lun}'s whole reservation state to the partner (a link came up). */
+    public CompletableFuture<Void> sendReservationState(int lun) {
+        return deviceServer().sendReservationState(lun);
+    }
+
+    /** See {@link ScsiCommandDispatcher#admitPartnerWrite}. */
+    public CompletableFuture<Runnable> admitPartnerWrite(int lun) {
+        return deviceServer().admitPartnerWrite(lun);
+    }
+
+    private ScsiCommandDispatcher deviceServer() {
         if (dispatcher == null) {
             throw new IllegalStateException("this target runs a scripted SCSI layer");
         }
-        return dispatcher.adoptReservationChange(change);
+        return dispatcher;
     }
 
     /** A target over another SCSI layer: tests drive the session layer with a scripted one. */

@@ -71,12 +71,12 @@ final class ObservedExecutor implements ScsiTaskExecutor {
     }
 
     @Override
-    public void lunReset(int lun, Nexus by) {
-        delegate.lunReset(lun, by);
+    public CompletableFuture<Void> lunReset(int lun, Nexus by) {
+        return delegate.lunReset(lun, by);
     }
 
     @Override
-    public void targetReset(Nexus by) {
-        delegate.targetReset(by);
+    public CompletableFuture<Void> targetReset(Nexus by) {
+        return delegate.targetReset(by);
     }
 }

@@ -58,13 +58,15 @@ class ObservedExecutorTest {
         }
 
         @Override
-        public void lunReset(int lun, Nexus by) {
+        public CompletableFuture<Void> lunReset(int lun, Nexus by) {
             resets++;
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public void targetReset(Nexus by) {
+        public CompletableFuture<Void> targetReset(Nexus by) {
             resets++;
+            return CompletableFuture.completedFuture(null);
         }
     };
 

@@ -82,7 +82,7 @@ class ReservationTest {
     }
 
     /** PERSISTENT RESERVE OUT with the basic 24-byte parameter list. */
-    private static ScsiResult prout(IscsiConnection c, int action, int type, long key, long sark, int flags)
+    static ScsiResult prout(IscsiConnection c, int action, int type, long key, long sark, int flags)
             throws IOException {
         byte[] cdb = {0x5f, (byte) action, (byte) type, 0, 0, 0, 0, 0, 24, 0};
         ByteBuffer p = ByteBuffer.allocate(24).putLong(key).putLong(sark);
@@ -97,7 +97,7 @@ class ReservationTest {
         return r.data();
     }
 
-    private static void assertGood(ScsiResult r) {
+    static void assertGood(ScsiResult r) {
         assertTrue(r.good(), r::toString);
     }
 }

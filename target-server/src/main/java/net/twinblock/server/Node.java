@@ -64,6 +64,7 @@ import net.twinblock.server.metrics.CommandCounters;
 import net.twinblock.server.metrics.StorageCounters;
 import net.twinblock.server.storage.FileReservationFiles;
 import net.twinblock.server.storage.LunIdentities;
+import net.twinblock.server.storage.PairPeerLink;
 import net.twinblock.server.storage.PairPortGroup;
 import net.twinblock.server.storage.VolumeStorage;
 
@@ -177,6 +178,9 @@ public final class Node implements NodeView, AutoCloseable {
         target = new IscsiTarget(targetConfig, commands,
                 new LocalReservationStore(new FileReservationFiles(config.get(Keys.DATA_DIR)), io));
         if (pair != null) {
+            // One SCSI device with two target ports: reservations, resets and read-modify-write
+            // commands go through the primary, over each LUN's mirror link.
+            PairPeerLink.wire(pair, target);
             // Every change of this node's ALUA state is news to every I_T nexus (SPC-4 5.16.2.2).
             IscsiTarget t = target;
             pair.onRoleChange(role -> t.accessStateChanged());

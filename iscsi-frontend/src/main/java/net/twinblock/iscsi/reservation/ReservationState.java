@@ -144,13 +144,13 @@ public record ReservationState(int generation, List<Registration> registrations,
         }
     }
 
-    private static void writePort(DataOutputStream out, InitiatorPort p) throws IOException {
+    static void writePort(DataOutputStream out, InitiatorPort p) throws IOException {
         out.writeUTF(p.initiatorName());
         out.writeLong(p.isid());
         out.writeShort(p.relativePortId());
     }
 
-    private static InitiatorPort readPort(DataInputStream in) throws IOException {
+    static InitiatorPort readPort(DataInputStream in) throws IOException {
         return new InitiatorPort(in.readUTF(), in.readLong(), in.readUnsignedShort());
     }
 }

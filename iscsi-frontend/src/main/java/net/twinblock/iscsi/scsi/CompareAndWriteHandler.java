@@ -9,7 +9,7 @@ import net.twinblock.iscsi.lun.BlockStorage;
  * Data-Out and, if equal, writes the second half. The dispatcher runs it holding the LU's
  * {@link WriteGate} exclusively, so no other write can slip between compare and write.
  *
- * <p>Only where the gate sees every write ({@link WriteGate#guardsEveryWrite}): atomicity is what
+ * <p>Only where the gate sees every write ({@link ScsiCommandDispatcher#guardsEveryWrite}): atomicity is what
  * VMware's ATS locking relies on. Elsewhere it is an unsupported opcode.
  */
 final class CompareAndWriteHandler implements CommandHandler {
@@ -25,7 +25,7 @@ final class CompareAndWriteHandler implements CommandHandler {
     }
 
     private static int checkedBlocks(ScsiTask task) {
-        if (!WriteGate.guardsEveryWrite(task.lu())) {
+        if (!task.dispatcher().guardsEveryWrite(task.lu())) {
             throw new CheckCondition(SenseData.invalidOpcode());
         }
         byte[] cdb = task.cdb();

@@ -36,7 +36,7 @@ final class InquiryHandler implements CommandHandler {
                 throw new CheckCondition(SenseData.of(SenseKey.ILLEGAL_REQUEST,
                         AdditionalSense.LOGICAL_UNIT_NOT_SUPPORTED));
             }
-            data = VpdPages.page(pageCode, task.lu());
+            data = VpdPages.page(pageCode, task.lu(), task.dispatcher().guardsEveryWrite(task.lu()));
             if (data == null) {
                 throw CheckCondition.invalidField(2, -1);
             }

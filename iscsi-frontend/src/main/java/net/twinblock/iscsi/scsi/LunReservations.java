@@ -27,13 +27,17 @@ final class LunReservations {
     private final int lun;
     private final ReservationStore store;
     private final Consumer<ReservationChange> applied;
+    /** Where this node decides for a pair: gives the partner each change before it takes effect here. */
+    private final Function<ReservationChange, CompletableFuture<Void>> replicate;
     private volatile ReservationState state;
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
-    LunReservations(int lun, ReservationStore store, Consumer<ReservationChange> applied) {
+    LunReservations(int lun, ReservationStore store, Consumer<ReservationChange> applied,
+            Function<ReservationChange, CompletableFuture<Void>> replicate) {
         this.lun = lun;
         this.store = store;
         this.applied = applied;
+        this.replicate = replicate;
         this.state = store.initial(lun);
     }
 
@@ -55,7 +59,7 @@ final class LunReservations {
                     return CompletableFuture.completedFuture(List.<ReservationNotice>of());
                 }
                 ReservationChange c = new ReservationChange(lun, before, o.after(), o.notices());
-                return store.apply(c).thenApply(done -> {
+                return store.apply(c).thenCompose(done -> replicate.apply(c)).thenApply(done -> {
                     state = c.after();
                     applied.accept(c);
                     return c.notices();
@@ -67,16 +71,29 @@ final class LunReservations {
     }
 
     /**
-     * Takes a change decided elsewhere (the other node of a pair, whose store already has it):
-     * in turn with local changes, it becomes this LU's state and raises its unit attentions on
-     * this node's nexuses.
+     * Takes a change decided elsewhere (the other node of a pair, from {@link ReservationChange#encode}):
+     * in turn with local changes, it is made durable here (APTPL) and then becomes this LU's state
+     * and raises its unit attentions on this node's nexuses.
      */
-    CompletableFuture<Void> adopt(ReservationChange change) {
+    CompletableFuture<Void> adopt(byte[] change) {
         synchronized (this) {
-            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenRun(() -> {
-                state = change.after();
-                applied.accept(change);
+            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenCompose(v -> {
+                ReservationChange c = ReservationChange.decode(lun, state, change);
+                return store.apply(c).thenRun(() -> {
+                    state = c.after();
+                    applied.accept(c);
+                });
             });
+            tail = next;
+            return next;
+        }
+    }
+
+    /** Gives the partner the whole current state, in turn with changes (a link came up). */
+    CompletableFuture<Void> resend() {
+        synchronized (this) {
+            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenCompose(v ->
+                    replicate.apply(new ReservationChange(lun, state, state, List.of())));
             tail = next;
             return next;
         }

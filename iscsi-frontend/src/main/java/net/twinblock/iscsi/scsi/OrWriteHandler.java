@@ -8,7 +8,7 @@ import net.twinblock.iscsi.lun.BlockStorage;
  * ORWRITE (16) (SBC-3): reads the blocks, ORs the Data-Out into them and writes the result.
  * The dispatcher runs it holding the LU's {@link WriteGate} exclusively, like COMPARE AND WRITE,
  * so no other write to the LU lands between the read and the write, and it is offered only where
- * that gate sees every write ({@link WriteGate#guardsEveryWrite}).
+ * that gate sees every write ({@link ScsiCommandDispatcher#guardsEveryWrite}).
  *
  * <p>Only the whole transfer is served: an EDTL other than the CDB's length is refused before
  * anything is read (INVALID FIELD IN COMMAND INFORMATION UNIT), since half an OR is no OR.
@@ -23,7 +23,7 @@ final class OrWriteHandler implements CommandHandler {
 
     /** Only where the gate sees every write; then ORPROTECT, range and maximum as for WRITE (16). */
     private static BlockRange checkedRange(ScsiTask task) {
-        if (!WriteGate.guardsEveryWrite(task.lu())) {
+        if (!task.dispatcher().guardsEveryWrite(task.lu())) {
             throw new CheckCondition(SenseData.invalidOpcode());
         }
         return ReadWriteHandler.checkedRange(task);

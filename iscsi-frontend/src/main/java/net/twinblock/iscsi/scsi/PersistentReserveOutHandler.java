@@ -48,7 +48,7 @@ final class PersistentReserveOutHandler implements CommandHandler {
         }
         byte[] list = new byte[(int) length];
         data.getBytes(data.readerIndex(), list);
-        int relativePort = task.lu().portGroup().relativePortId();
+        int relativePort = task.relativePortId();
         PrOutParameters params = PrOutParameters.parse(op, list, relativePort, task.lu().portGroup().peer() != null);
         InitiatorPort nexus = task.dispatcher().initiatorPort(task);
         PrType chosen = type;

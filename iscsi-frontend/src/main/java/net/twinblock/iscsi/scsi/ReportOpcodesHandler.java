@@ -31,22 +31,22 @@ final class ReportOpcodesHandler implements CommandHandler {
         int requestedServiceAction = Cdb.u16(cdb, 4);
         long allocationLength = Cdb.u32(cdb, 6);
         byte[] data = switch (options) {
-            case ALL_COMMANDS -> allCommands(task.lu(), timeouts);
+            case ALL_COMMANDS -> allCommands(task, timeouts);
             case ONE_COMMAND_NO_SA -> {
                 if (ScsiOpcode.hasServiceActions(requestedOpcode)) {
                     throw CheckCondition.invalidField(2, 2);
                 }
-                yield oneCommand(supported(ScsiOpcode.of(requestedOpcode, -1), task.lu()), timeouts);
+                yield oneCommand(supported(ScsiOpcode.of(requestedOpcode, -1), task), timeouts);
             }
             case ONE_COMMAND_WITH_SA -> {
                 if (ScsiOpcode.isKnownOpcode(requestedOpcode) && !ScsiOpcode.hasServiceActions(requestedOpcode)) {
                     throw CheckCondition.invalidField(2, 2);
                 }
-                yield oneCommand(supported(ScsiOpcode.of(requestedOpcode, requestedServiceAction), task.lu()), timeouts);
+                yield oneCommand(supported(ScsiOpcode.of(requestedOpcode, requestedServiceAction), task), timeouts);
             }
             case ONE_COMMAND_EITHER -> oneCommand(supported(ScsiOpcode.hasServiceActions(requestedOpcode)
                     ? ScsiOpcode.of(requestedOpcode, requestedServiceAction)
-                    : ScsiOpcode.of(requestedOpcode, -1), task.lu()), timeouts);
+                    : ScsiOpcode.of(requestedOpcode, -1), task), timeouts);
             default -> throw CheckCondition.invalidField(2, 2);
         };
         return CompletableFuture.completedFuture(ScsiResponses.dataIn(task, data, allocationLength));
@@ -54,22 +54,23 @@ final class ReportOpcodesHandler implements CommandHandler {
 
     /**
      * The command if this LU executes it: UNMAP and GET LBA STATUS need thin storage, COMPARE AND
-     * WRITE and ORWRITE a gate that sees every write (a standalone node).
+     * WRITE and ORWRITE a gate that sees every write.
      */
-    static ScsiOpcode supported(ScsiOpcode op, LogicalUnit lu) {
+    static ScsiOpcode supported(ScsiOpcode op, ScsiTask task) {
+        LogicalUnit lu = task.lu();
         if ((op == ScsiOpcode.UNMAP || op == ScsiOpcode.GET_LBA_STATUS) && !lu.storage().thinProvisioned()) {
             return null;
         }
-        if (WriteGate.exclusive(op) && !WriteGate.guardsEveryWrite(lu)) {
+        if (WriteGate.exclusive(op) && !task.dispatcher().guardsEveryWrite(lu)) {
             return null;
         }
         return op;
     }
 
-    private static byte[] allCommands(LogicalUnit lu, boolean timeouts) {
+    private static byte[] allCommands(ScsiTask task, boolean timeouts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (ScsiOpcode op : ScsiOpcode.values()) {
-            if (supported(op, lu) == null) {
+            if (supported(op, task) == null) {
                 continue;
             }
             byte[] d = new byte[8];

@@ -1,5 +1,6 @@
 package net.twinblock.iscsi.scsi;
 
+import net.twinblock.iscsi.lun.PairPeer;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -35,11 +36,14 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     private final UnitAttentions unitAttentions = new UnitAttentions();
     private final Map<ScsiOpcode, CommandHandler> handlers = new EnumMap<>(ScsiOpcode.class);
     private final Map<Integer, ModeParameters> modeParameters = new TreeMap<>();
-    /** Only where {@link WriteGate#guardsEveryWrite}; other LUs' writes skip the gate. */
-    private final Map<Integer, WriteGate> writeGates = new TreeMap<>();
+    /** Only where {@link #guardsEveryWrite}; other LUs' writes skip the gate. */
+    private final Map<Integer, WriteGate> writeGates = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<Integer, LunReservations> reservations = new TreeMap<>();
     private final CopyResults copyResults = new CopyResults();
     private volatile TaskAborter aborter = TaskAborter.NONE;
+    /** The other node of a pair, or NONE; see {@link PairPeer}. */
+    private volatile PairPeer peer = PairPeer.NONE;
+    private final PeerMessages peerMessages = new PeerMessages(this);
 
     /** A device server whose reservations live only in memory (tests, embedders without a disk). */
     public ScsiCommandDispatcher(Map<Integer, LogicalUnit> luns) {
@@ -58,9 +62,9 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         this.luns = Collections.unmodifiableMap(copy);
         copy.forEach((n, lu) -> {
             modeParameters.put(n, new ModeParameters());
-            reservations.put(n, new LunReservations(n, store, this::noticesApplied));
-            if (WriteGate.guardsEveryWrite(lu)) {
-                writeGates.put(n, new WriteGate());
+            reservations.put(n, new LunReservations(n, store, this::noticesApplied, this::replicated));
+            if (lu.portGroup().peer() == null) {
+                writeGates.put(n, new WriteGate()); // standalone: every write comes through here
             }
         });
 
@@ -130,6 +134,15 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     @Override
     public CompletableFuture<ScsiResponse> execute(ScsiRequest request) {
+        return execute(request, 0);
+    }
+
+    /**
+     * Runs a command; {@code forwardedFrom} is the relative target port of the partner that
+     * received it and forwarded it here (0: it arrived at this node). A forwarded command's nexus
+     * is another port's: its unit attentions are the partner's to report, and it runs here.
+     */
+    CompletableFuture<ScsiResponse> execute(ScsiRequest request, int forwardedFrom) {
         ScsiOpcode op = null;
         ScsiTask task = null;
         try {
@@ -147,8 +160,9 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                         : SenseData.invalidOpcode();
                 return CompletableFuture.completedFuture(ScsiResponse.checkCondition(sense));
             }
-            task = new ScsiTask(request, op, lu, this);
-            if (lu != null && op.reportsUnitAttention()) {
+            task = forwardedFrom == 0 ? new ScsiTask(request, op, lu, this)
+                    : new ScsiTask(request, op, lu, this, forwardedFrom);
+            if (lu != null && op.reportsUnitAttention() && forwardedFrom == 0) {
                 SenseData ua = unitAttentions.poll(request.nexus(), request.lun());
                 if (ua != null) {
                     task.releaseUnclaimedData();
@@ -156,7 +170,10 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                 }
             }
             if (lu != null) {
-                refuseIfBarred(lu, request.nexus(), op); // the catch below answers and releases
+                refuseIfBarred(lu, initiatorPort(task), op); // the catch below answers and releases
+                if (PeerMessages.decidedByPrimary(op) && peer.forwards()) {
+                    return peerMessages.forward(task);
+                }
             }
             ScsiTask running = task;
             ScsiOpcode command = op;
@@ -224,13 +241,17 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
      * protection. EXTENDED COPY asks it for every LU a segment reads or writes.
      */
     void refuseIfBarred(LogicalUnit lu, Nexus nexus, ScsiOpcode op) {
+        refuseIfBarred(lu, initiatorPort(nexus, lu), op);
+    }
+
+    private void refuseIfBarred(LogicalUnit lu, InitiatorPort port, ScsiOpcode op) {
         if (!op.allowedWhenInaccessible()) {
             SenseData denied = accessDenied(lu);
             if (denied != null) {
                 throw new CheckCondition(denied);
             }
         }
-        if (ReservationGate.conflicts(reservations.get(lu.lun()).state(), initiatorPort(nexus, lu), op)) {
+        if (ReservationGate.conflicts(reservations.get(lu.lun()).state(), port, op)) {
             throw ReservationConflict.INSTANCE;
         }
         if (op.writes() && modeParameters.get(lu.lun()).softwareWriteProtect()) {
@@ -302,27 +323,45 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         unitAttentions.nexusRemoved(nexus);
         copyResults.nexusRemoved(nexus);
         // SPC-2: an I_T nexus loss releases that nexus's RESERVE; persistent reservations stay.
-        reservations.forEach((lun, r) -> {
-            InitiatorPort port = initiatorPort(nexus, luns.get(lun));
-            r.change(s -> LunReservations.Outcome.of(port.equals(s.legacyHolder()) ? s.withLegacyHolder(null) : s));
+        // On a secondary the primary decides: it gets the RELEASE this nexus would have sent.
+        luns.forEach((lun, lu) -> {
+            if (peer.forwards()) {
+                peerMessages.releaseLegacy(lu, nexus);
+            } else {
+                InitiatorPort port = initiatorPort(nexus, lu);
+                reservations.get(lun).change(s -> LunReservations.Outcome.of(
+                        port.equals(s.legacyHolder()) ? s.withLegacyHolder(null) : s));
+            }
         });
     }
 
+    /** Also raises the unit attention on the partner's nexuses; completes once it did, or could not. */
     @Override
-    public void lunReset(int lun, Nexus by) {
-        if (luns.containsKey(lun)) {
-            // A LUN reset releases an SPC-2 reservation (SAM-5 §6.3.3); persistent ones stay.
-            reservations.get(lun).change(s -> LunReservations.Outcome.of(s.withLegacyHolder(null)));
-            unitAttentions.post(lun, SenseData.of(SenseKey.UNIT_ATTENTION,
-                    AdditionalSense.BUS_DEVICE_RESET_FUNCTION_OCCURRED), true);
+    public CompletableFuture<Void> lunReset(int lun, Nexus by) {
+        if (!luns.containsKey(lun)) {
+            return CompletableFuture.completedFuture(null);
         }
+        resetHere(lun);
+        return peerMessages.tell(lun, new PeerMessage.Reset());
+    }
+
+    /**
+     * A LUN reset through either node: BUS DEVICE RESET FUNCTION OCCURRED on this node's nexuses,
+     * and, where reservations are decided, the release of an SPC-2 reservation (SAM-5 §6.3.3);
+     * persistent ones stay.
+     */
+    void resetHere(int lun) {
+        if (!peer.forwards()) {
+            reservations.get(lun).change(s -> LunReservations.Outcome.of(s.withLegacyHolder(null)));
+        }
+        unitAttentions.post(lun, SenseData.of(SenseKey.UNIT_ATTENTION,
+                AdditionalSense.BUS_DEVICE_RESET_FUNCTION_OCCURRED), true);
     }
 
     @Override
-    public void targetReset(Nexus by) {
-        for (int lun : luns.keySet()) {
-            lunReset(lun, by);
-        }
+    public CompletableFuture<Void> targetReset(Nexus by) {
+        return CompletableFuture.allOf(luns.keySet().stream().map(lun -> lunReset(lun, by))
+                .toArray(CompletableFuture[]::new));
     }
 
     /**
@@ -335,29 +374,88 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
         }
     }
 
+    /** As {@link #postUnitAttention}, and on the partner's nexuses too (a change of the one device's state). */
+    CompletableFuture<Void> postUnitAttentionOnBoth(int lun, AdditionalSense condition) {
+        postUnitAttention(lun, condition);
+        return peerMessages.tell(lun, new PeerMessage.UnitAttention(condition));
+    }
+
+    /**
+     * Makes this device server one of a pair: reservation changes and read-modify-write commands
+     * are decided by whichever node {@code partner} says decides, and resets and reservation
+     * unit attentions reach both nodes' nexuses. Call before serving; the embedder must then run
+     * every write the partner forwards through {@link #admitPartnerWrite} on the deciding node.
+     */
+    public void pairWith(PairPeer partner) {
+        this.peer = Objects.requireNonNull(partner, "partner");
+        // The embedder promises the partner's writes come through admitPartnerWrite: every LU's gate sees them all.
+        luns.keySet().forEach(n -> writeGates.computeIfAbsent(n, k -> new WriteGate()));
+    }
+
+    PairPeer peer() {
+        return peer;
+    }
+
+    /** A message from the partner (see {@link PairPeer}); completes with the answer it waits for. */
+    public CompletableFuture<byte[]> peerMessage(int lun, byte[] message) {
+        return peerMessages.received(lun, message);
+    }
+
+    /**
+     * On the node that decides, sends LUN {@code lun}'s whole reservation state to the partner
+     * (after every change queued before it): at every link-up, so a partner that missed changes
+     * while apart, or restarted, enforces the current state.
+     */
+    public CompletableFuture<Void> sendReservationState(int lun) {
+        LunReservations r = reservations.get(lun);
+        if (r == null || peer.forwards()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return r.resend();
+    }
+
+    /** Where this node decides: the partner must have {@code change} before the command gets GOOD. */
+    private CompletableFuture<Void> replicated(ReservationChange change) {
+        PairPeer p = peer;
+        return p.forwards() ? CompletableFuture.completedFuture(null)
+                : p.replicate(change.lun(), new PeerMessage.Reservations(change.encode()).encode());
+    }
+
     Map<Integer, LogicalUnit> luns() {
         return luns;
     }
 
-    /** The LU's write gate, or null where it has none (see {@link WriteGate#guardsEveryWrite}). */
+    /**
+     * True where the LU's write gate sees every write, so an exclusive holder (COMPARE AND WRITE,
+     * ORWRITE) is atomic against all of them: on a standalone node, and on a pair whose embedder
+     * runs the partner's forwarded writes through {@link #admitPartnerWrite} (see
+     * {@link #pairWith}). Elsewhere those commands are unsupported opcodes.
+     */
+    boolean guardsEveryWrite(LogicalUnit lu) {
+        return writeGates.containsKey(lu.lun());
+    }
+
+    /**
+     * On the node that decides for a pair: a write the partner forwarded may go to storage once
+     * this completes, and must run the returned release when it is done. It holds LUN
+     * {@code lun}'s write gate shared, as this node's own writes do, so COMPARE AND WRITE here is
+     * atomic against writes that reached either node.
+     */
+    public CompletableFuture<Runnable> admitPartnerWrite(int lun) {
+        WriteGate gate = writeGates.get(lun);
+        if (gate == null) {
+            return CompletableFuture.completedFuture(() -> { });
+        }
+        return gate.acquireShared().thenApply(v -> gate::releaseShared);
+    }
+
+    /** The LU's write gate, or null where it has none (see {@link #guardsEveryWrite}). */
     WriteGate writeGate(int lun) {
         return writeGates.get(lun);
     }
 
     CopyResults copyResults() {
         return copyResults;
-    }
-
-    /**
-     * Adopts a reservation change another node decided (see {@link LunReservations#adopt}); for
-     * an unknown LUN it fails with IllegalArgumentException.
-     */
-    public CompletableFuture<Void> adoptReservationChange(ReservationChange change) {
-        LunReservations r = reservations.get(change.lun());
-        if (r == null) {
-            return CompletableFuture.failedFuture(new IllegalArgumentException("no LUN " + change.lun()));
-        }
-        return r.adopt(change);
     }
 
     /** Lets PREEMPT AND ABORT end the preempted nexuses' tasks (the session layer supplies it). */
@@ -380,10 +478,11 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     /** The reservation identity of the task's I_T nexus: its initiator port and this node's target port. */
     InitiatorPort initiatorPort(ScsiTask task) {
-        return initiatorPort(task.request().nexus(), task.lu());
+        Nexus n = task.request().nexus();
+        return new InitiatorPort(n.initiatorName(), n.isid(), task.relativePortId());
     }
 
-    private static InitiatorPort initiatorPort(Nexus nexus, LogicalUnit lu) {
+    static InitiatorPort initiatorPort(Nexus nexus, LogicalUnit lu) {
         return new InitiatorPort(nexus.initiatorName(), nexus.isid(), lu.portGroup().relativePortId());
     }
 

@@ -20,4 +20,14 @@ public enum ScsiStatus {
     public int code() {
         return code;
     }
+
+    /** Null for a code SAM-5 does not define. */
+    public static ScsiStatus of(int code) {
+        for (ScsiStatus s : values()) {
+            if (s.code == code) {
+                return s;
+            }
+        }
+        return null;
+    }
 }

@@ -23,8 +23,16 @@ final class ScsiTask {
     private final LogicalUnit lu;
     private final ScsiCommandDispatcher dispatcher;
     private final AtomicBoolean dataReleased = new AtomicBoolean();
+    /** The target port the command arrived through: this node's, or the partner's for a forwarded one. */
+    private final int relativePortId;
 
     ScsiTask(ScsiRequest request, ScsiOpcode op, LogicalUnit lu, ScsiCommandDispatcher dispatcher) {
+        this(request, op, lu, dispatcher, lu == null ? 0 : lu.portGroup().relativePortId());
+    }
+
+    ScsiTask(ScsiRequest request, ScsiOpcode op, LogicalUnit lu, ScsiCommandDispatcher dispatcher,
+            int relativePortId) {
+        this.relativePortId = relativePortId;
         this.request = request;
         this.cdb = request.cdb().length >= MIN_CDB_LENGTH ? request.cdb()
                 : java.util.Arrays.copyOf(request.cdb(), MIN_CDB_LENGTH);
@@ -39,6 +47,11 @@ final class ScsiTask {
 
     byte[] cdb() {
         return cdb;
+    }
+
+    /** The relative target port the command arrived through (the partner's, when it forwarded the command). */
+    int relativePortId() {
+        return relativePortId;
     }
 
     ScsiOpcode op() {

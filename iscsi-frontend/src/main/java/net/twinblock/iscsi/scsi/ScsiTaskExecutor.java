@@ -39,10 +39,11 @@ public interface ScsiTaskExecutor {
 
     /**
      * A LUN RESET was done by {@code by}: unit attentions (BUS DEVICE RESET FUNCTION OCCURRED)
-     * are established as SAM-5 requires; reservations on the LUN are cleared.
+     * are established as SAM-5 requires; reservations on the LUN are cleared. Completes when
+     * every nexus that must hear of it will (on a pair, the partner's too): the TMF response waits.
      */
-    void lunReset(int lun, Nexus by);
+    CompletableFuture<Void> lunReset(int lun, Nexus by);
 
     /** A TARGET WARM RESET was done: as {@link #lunReset} for every LUN. */
-    void targetReset(Nexus by);
+    CompletableFuture<Void> targetReset(Nexus by);
 }

@@ -27,13 +27,14 @@ final class VpdPages {
     }
 
     /** The whole page, or null if we do not have it. */
-    static byte[] page(int code, LogicalUnit lu) {
+    /** @param readModifyWrite the LU serves COMPARE AND WRITE (see {@link ScsiCommandDispatcher#guardsEveryWrite}) */
+    static byte[] page(int code, LogicalUnit lu, boolean readModifyWrite) {
         return switch (code) {
             case SUPPORTED_PAGES -> supportedPages();
             case UNIT_SERIAL_NUMBER -> serialNumber(lu);
             case DEVICE_IDENTIFICATION -> deviceIdentification(lu);
             case THIRD_PARTY_COPY -> ThirdPartyCopyPage.page(lu.storage().blockSize());
-            case BLOCK_LIMITS -> blockLimits(lu);
+            case BLOCK_LIMITS -> blockLimits(lu, readModifyWrite);
             case BLOCK_DEVICE_CHARACTERISTICS -> blockDeviceCharacteristics();
             case LOGICAL_BLOCK_PROVISIONING -> logicalBlockProvisioning(lu);
             default -> null;
@@ -90,12 +91,12 @@ final class VpdPages {
         out.writeBytes(value);
     }
 
-    private static byte[] blockLimits(LogicalUnit lu) {
+    private static byte[] blockLimits(LogicalUnit lu, boolean readModifyWrite) {
         BlockStorage storage = lu.storage();
         BlockLimits limits = new BlockLimits(storage.blockSize());
         byte[] d = header(BLOCK_LIMITS, 0x3c);
         // byte 4, WSNZ=0: WRITE SAME of 0 blocks runs to the end of the medium, within the maximum below.
-        if (WriteGate.guardsEveryWrite(lu)) {
+        if (readModifyWrite) {
             d[5] = (byte) CompareAndWriteHandler.MAX_BLOCKS;
         }
         Cdb.putShort(d, 6, limits.optimalGranularityBlocks());

@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import net.twinblock.iscsi.lun.LogicalUnit;
 
 /**
  * Makes the read-modify-write commands (COMPARE AND WRITE, ORWRITE) atomic against every other
@@ -17,16 +16,6 @@ import net.twinblock.iscsi.lun.LogicalUnit;
  * release. Completions run outside the monitor.
  */
 final class WriteGate {
-
-    /**
-     * True where the gate sees every write to the LU, so an exclusive holder is atomic against all
-     * of them: on a standalone node. In a pair, writes also reach the engine through the peer's
-     * SCSI layer, which this node's gate cannot hold back; there the read-modify-write commands
-     * are unsupported opcodes.
-     */
-    static boolean guardsEveryWrite(LogicalUnit lu) {
-        return lu.portGroup().peer() == null;
-    }
 
     /** The commands that read blocks and write them back, which must hold the gate alone. */
     static boolean exclusive(ScsiOpcode op) {

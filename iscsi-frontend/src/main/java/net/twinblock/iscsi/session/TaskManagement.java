@@ -63,13 +63,13 @@ final class TaskManagement {
                     return;
                 }
                 after(registry.abortEverywhere(t -> t.lun == lun)
-                        .thenRun(() -> executor.lunReset(lun, session.nexus())), itt);
+                        .thenCompose(v -> executor.lunReset(lun, session.nexus())), itt);
             }
             case TARGET_WARM_RESET -> after(registry.abortEverywhere(t -> true)
-                    .thenRun(() -> executor.targetReset(session.nexus())), itt);
-            case TARGET_COLD_RESET -> registry.abortEverywhere(t -> true).whenComplete((v, e) ->
+                    .thenCompose(v -> executor.targetReset(session.nexus())), itt);
+            case TARGET_COLD_RESET -> registry.abortEverywhere(t -> true)
+                    .thenCompose(v -> executor.targetReset(session.nexus())).whenComplete((v, e) ->
                     connection.loop().execute(() -> {
-                        executor.targetReset(session.nexus());
                         respond(itt, TmfResponse.FUNCTION_COMPLETE);
                         // A cold reset drops every session, ours included, once the answer is out.
                         registry.terminateAll("target cold reset by " + session.nexus().initiatorPortName());

@@ -112,13 +112,15 @@ final class DiskExecutor implements ScsiTaskExecutor, AutoCloseable {
     }
 
     @Override
-    public void lunReset(int lun, Nexus by) {
+    public CompletableFuture<Void> lunReset(int lun, Nexus by) {
         events.add("lunReset " + lun);
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override
-    public void targetReset(Nexus by) {
+    public CompletableFuture<Void> targetReset(Nexus by) {
         events.add("targetReset");
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -59,7 +59,13 @@ public enum FrameType {
     /** Primary to secondary: hashes of a run of regions (argument = first region); answered by BLOCK_REQUEST. */
     HASH_BATCH(0x50, 0, HashBatchFrame.FIXED + 1, Integer.MAX_VALUE),
     /** Secondary to primary: the blocks that differ in HASH_BATCH {@code sequence} (argument = AckStatus). */
-    BLOCK_REQUEST(0x51, 0, 0, Integer.MAX_VALUE);
+    BLOCK_REQUEST(0x51, 0, 0, Integer.MAX_VALUE),
+
+    // the volume's peer calls (0x60-0x6F): opaque to the engine, the embedder's SCSI state
+    /** Either way: an embedder's message about this volume (sequence = call id); answered by PEER_REPLY. */
+    PEER_CALL(0x60, 0, 1, Integer.MAX_VALUE),
+    /** The answer to PEER_CALL {@code sequence} (argument = AckStatus), with the callee's opaque reply. */
+    PEER_REPLY(0x61, 0, 0, Integer.MAX_VALUE);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

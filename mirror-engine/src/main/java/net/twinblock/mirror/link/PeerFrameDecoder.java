@@ -184,6 +184,18 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                     throw bad(h, e.getMessage());
                 }
             }
+            case PEER_CALL: {
+                requireArgument(h, 0);
+                byte[] body = new byte[length];
+                in.readBytes(body);
+                return new PeerCall(h.sequence(), body);
+            }
+            case PEER_REPLY: {
+                AckStatus status = status(h);
+                byte[] body = new byte[length];
+                in.readBytes(body);
+                return new PeerReply(h.sequence(), status, body);
+            }
             case STATUS_REPLY:
                 requireArgument(h, 0);
                 return new StatusReply(h.sequence());

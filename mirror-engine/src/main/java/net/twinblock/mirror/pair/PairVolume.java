@@ -170,6 +170,16 @@ public final class PairVolume {
         return volume.refusal;
     }
 
+    /** The embedder's messages about this volume to and from the partner (reservations, unit attentions). */
+    public PeerCalls calls() {
+        return volume.calls;
+    }
+
+    /** Runs the writes and discards the secondary forwards through {@code gate} while this node is primary. */
+    public void gateForwardedWrites(ForwardedWriteGate gate) {
+        volume.forwardedWrites = Objects.requireNonNull(gate, "gate");
+    }
+
     /** See {@link PairNode#ranges()}. */
     public RangeLock ranges() {
         MirroredVolume m = mirrored();
@@ -190,6 +200,7 @@ public final class PairVolume {
         MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), intent, volume.divergence, volume.meta);
         recordSender = records;
         replicator = r;
+        volume.calls.continueAloneWhen(onPeerLoss::continuesAlone);
         exported.follow(mirrored);
         if (cfg.peer() == null) {
             LOG.log(Level.WARNING, "LUN {0}: primary without mirror.peer: writes follow mirror.on-peer-loss {1}",

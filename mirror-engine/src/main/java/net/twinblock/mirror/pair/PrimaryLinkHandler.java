@@ -8,6 +8,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.FlushAck;
 import net.twinblock.mirror.link.ForwardedAck;
@@ -42,13 +43,15 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
     /** Record replication and the secondary's report and status queries; null for a pair without a record. */
     private final RecordSender records;
     private final CompletableFuture<byte[]> report;
+    private final Supplier<ForwardedWriteGate> gate;
 
     PrimaryLinkHandler(Replicator replicator, MirroredVolume volume, LongAdder forwarded) {
-        this(replicator, volume, forwarded, null, new CompletableFuture<>());
+        this(replicator, volume, forwarded, null, new CompletableFuture<>(), () -> ForwardedWriteGate.OPEN);
     }
 
     PrimaryLinkHandler(Replicator replicator, MirroredVolume volume, LongAdder forwarded, RecordSender records,
-            CompletableFuture<byte[]> report) {
+            CompletableFuture<byte[]> report, Supplier<ForwardedWriteGate> gate) {
+        this.gate = gate;
         this.replicator = replicator;
         this.volume = volume;
         this.forwarded = forwarded;
@@ -65,7 +68,7 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof ForwardedWrite w) {
             forwardedWrite(ctx, w);
         } else if (msg instanceof ForwardedDiscard d) {
-            answer(ctx.channel(), d.id(), volume.discard(d.offset(), d.length()));
+            answer(ctx.channel(), d.id(), admitted(() -> volume.discard(d.offset(), d.length()), () -> { }));
         } else if (msg instanceof ForwardedFlush f) {
             answer(ctx.channel(), f.id(), volume.flush());
         } else if (msg instanceof StatusQuery q) {
@@ -95,8 +98,26 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         forwarded.increment();
-        // Ownership of the write's data passes to the mirrored volume.
-        answer(ctx.channel(), w.id(), volume.write(w.offset(), w.data(), w.fua()));
+        // Ownership of the write's data passes to the mirrored volume once admitted; if it never is, ours.
+        answer(ctx.channel(), w.id(), admitted(() -> volume.write(w.offset(), w.data(), w.fua()), w::release));
+    }
+
+    /** Runs {@code op} once the embedder's gate admits it, and tells the gate when it is done. */
+    private CompletableFuture<Void> admitted(Supplier<CompletableFuture<Void>> op, Runnable refused) {
+        return gate.get().admit().handle((release, err) -> {
+            if (err != null) {
+                refused.run();
+                return CompletableFuture.<Void>failedFuture(err);
+            }
+            CompletableFuture<Void> done;
+            try {
+                done = op.get();
+            } catch (RuntimeException e) {
+                release.run();
+                return CompletableFuture.<Void>failedFuture(e);
+            }
+            return done.whenComplete((v, e) -> release.run());
+        }).thenCompose(f -> f);
     }
 
     /**

@@ -51,10 +51,13 @@ final class PrimaryLinkSide extends VolumeLinkSide {
                 new VolumeException("mirror link lost before the secondary's record report", true)));
         // The assembler counts no wake-ups here: a primary receives no mirrored writes.
         hashes = LinkPipeline.primary(ch, new WriteAssembler(new WakeupCounter()),
-                new PrimaryLinkHandler(replicator, mirrored, forwardedServed, records, report));
+                new PrimaryLinkHandler(replicator, mirrored, forwardedServed, records, report,
+                        () -> volume.forwardedWrites));
         volume.meta.update(m -> m.withPaired(m.volumeId()));
         // First on the link: the record, so the secondary's read gate never starts from an older one.
         records.linkUp(ch);
+        // Then the embedder's state (reservations): before any forwarded command can be answered.
+        volume.calls.linkUp(ch);
         resyncs.linkUp(ch, peer, peerGenerations, replicator, mirrored, report, hashes);
         return true;
     }
@@ -62,6 +65,7 @@ final class PrimaryLinkSide extends VolumeLinkSide {
     @Override
     public void linkDown(Channel ch) {
         replicator.linkDown(ch);
+        volume.calls.linkDown(ch);
         records.linkDown(ch);
         resyncs.linkDown();
     }

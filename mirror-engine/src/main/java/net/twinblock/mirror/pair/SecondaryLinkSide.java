@@ -55,6 +55,7 @@ final class SecondaryLinkSide extends VolumeLinkSide {
                 syncListener(peer, primaryGenerations, crashResyncOnly), counters.applied, counters.flushesReceived,
                 volume.record, queries);
         LinkPipeline.secondary(ch, scan, new WriteAssembler(counters.wakeups), mirror);
+        volume.calls.linkUp(ch);
         if (volume.recovering) {
             byte[] mine = volume.record.report();
             if (mine != null) {
@@ -112,6 +113,7 @@ final class SecondaryLinkSide extends VolumeLinkSide {
         volume.inSync = false;
         forwarder.linkDown();
         queries.linkDown();
+        volume.calls.linkDown(ch);
     }
 
     /**

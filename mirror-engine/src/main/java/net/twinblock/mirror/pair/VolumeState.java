@@ -51,6 +51,10 @@ final class VolumeState {
      * mismatch (a LUN on one node only, sizes that differ); null once a link is up. Shown in status.
      */
     volatile String refusal;
+    /** Primary: what the secondary's forwarded writes pass before they run (the embedder's write gate). */
+    volatile ForwardedWriteGate forwardedWrites = ForwardedWriteGate.OPEN;
+    /** The embedder's messages about this volume to and from the partner, over its link. */
+    final PeerCalls calls;
     /** Secondary: the furthest byte a write reached since the primary's last "not in sync" (resync progress). */
     final AtomicLong resyncReach = new AtomicLong();
 
@@ -62,6 +66,7 @@ final class VolumeState {
         this.meta = meta;
         this.record = record;
         this.divergence = divergence;
+        this.calls = new PeerCalls(number);
     }
 
     /**

@@ -24,6 +24,8 @@
  *             <-WRITE_ACK | FLUSH_ACK (any order)------------------------
  *             <-FORWARDED_WRITE | _DISCARD | _FLUSH (host I/O at the secondary)
  *             --FORWARDED_ACK (once on both nodes)----------------------->
+ *             <-PEER_CALL-> either way, the embedder's opaque message (PeerCalls), each answered
+ *             <-PEER_REPLY-> once the receiver acted on it (reservations, resets, forwarded commands)
  *             <-HEARTBEAT-> both ways; three periods of silence end the link
  * </pre>
  * Whether the secondary needs a full copy is decided at each link from the two identities

@@ -75,4 +75,24 @@ class PairFramesTest {
         assertTrue(h.identity().paired() && h.identity().empty() && !h.identity().clean());
         ch.finishAndReleaseAll();
     }
+
+    @Test
+    void peerCallsCarryTheirBytesBothWaysAndRefuseWhatTheyCannotMean() {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        ch.writeInbound(Frames.encode(new PeerCall(7, new byte[] {1, 2, 3}),
+                new PeerReply(7, AckStatus.NOT_READY, new byte[0]), new PeerReply(8, AckStatus.OK, new byte[] {9})));
+        PeerCall c = ch.readInbound();
+        assertEquals(7, c.id());
+        assertEquals(3, c.body().length);
+        PeerReply failed = ch.readInbound();
+        assertEquals(AckStatus.NOT_READY, failed.status());
+        PeerReply ok = ch.readInbound();
+        assertEquals(9, ok.body()[0]);
+        assertFalse(ch.finish());
+
+        assertRefused(header(FrameType.PEER_CALL, 0, 0, 1, 0), "PEER_CALL payload of 0");
+        assertRefused(header(FrameType.PEER_CALL, 0, 1, 1, 5).writeByte(0), "reserved argument");
+        assertRefused(header(FrameType.PEER_REPLY, 0, 0, 1, 99), "unknown status 99");
+        assertRefused(header(FrameType.PEER_CALL, 0x8, 1, 1, 0).writeByte(0), "does not take flags");
+    }
 }
