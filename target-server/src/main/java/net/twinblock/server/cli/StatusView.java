@@ -60,9 +60,10 @@ public final class StatusView {
         } else {
             out.append(": link down (on peer loss: ").append(mirror.get("onPeerLoss").text()).append(")\n");
         }
+        // The engine's own words: "witness HOST:PORT connected; epoch 3, primary alpha, ...".
         String witness = mirror.get("witness").text();
         if (witness != null) {
-            out.append("  witness ").append(witness).append('\n');
+            out.append("  ").append(witness.startsWith("witness ") ? witness : "witness " + witness).append('\n');
         }
     }
 

@@ -93,6 +93,19 @@ class StatusViewTest {
     }
 
     @Test
+    void aPairWithAWitnessShowsWhatTheWitnessSaysAndWhenItIsLost() throws IOException {
+        String primary = render("witness-primary");
+        assertTrue(primary.contains("\n  peer beta at 127.0.0.1:43280: link up\n  witness 127.0.0.1:43290 connected;"
+                + " epoch 0, primary alpha, peer UP_TO_DATE; lease held\n"), primary);
+        assertTrue(render("witness-secondary").contains("\n  witness 127.0.0.1:43290 connected; epoch 0, primary alpha"));
+        String lost = render("witness-lost-primary");
+        assertTrue(lost.startsWith("alpha: primary (ALUA active_optimized, port group 1), serving\n"),
+                "its secondary is there, so it serves: " + lost);
+        assertTrue(lost.contains("\n  witness 127.0.0.1:43290 unreachable (cannot connect: "), lost);
+        assertTrue(lost.contains("; lease not held\n"), lost);
+    }
+
+    @Test
     void theBarIsFilledInProportionAndTheEtaIsAClock() {
         StringBuilder b = new StringBuilder();
         StatusView.bar(b, 50.0, 8.0, 3725);
