@@ -106,9 +106,9 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
         return deviceServer().peerMessage(lun, message);
     }
 
-    /** On the deciding node: sends LUN {@code lun}'s whole reservation state to the partner (a link came up). */
-    public CompletableFuture<Void> sendReservationState(int lun) {
-        return deviceServer().sendReservationState(lun);
+    /** On a forwarding node, its link came up: see {@link ScsiCommandDispatcher#refreshReservationState}. */
+    public CompletableFuture<Void> refreshReservationState(int lun) {
+        return deviceServer().refreshReservationState(lun);
     }
 
     /** See {@link ScsiCommandDispatcher#admitPartnerWrite}. */

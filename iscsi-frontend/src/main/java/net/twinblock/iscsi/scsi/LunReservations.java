@@ -30,6 +30,11 @@ final class LunReservations {
     /** Where this node decides for a pair: gives the partner each change before it takes effect here. */
     private final Function<ReservationChange, CompletableFuture<Void>> replicate;
     private volatile ReservationState state;
+    /**
+     * False on a node that forwards (a pair's secondary) from the moment its link came up until the
+     * deciding node's state arrived over it: what it holds may be older than what the primary enforces.
+     */
+    private volatile boolean current = true;
     private CompletableFuture<?> tail = CompletableFuture.completedFuture(null);
 
     LunReservations(int lun, ReservationStore store, Consumer<ReservationChange> applied,
@@ -43,6 +48,23 @@ final class LunReservations {
 
     ReservationState state() {
         return state;
+    }
+
+    /** False while this replica waits for the deciding node's state (see {@link #awaitDecidersState}). */
+    boolean current() {
+        return current;
+    }
+
+    /**
+     * This node's replica may be stale until the next state adopted from the deciding node; in turn
+     * with adoptions, so a state adopted before this call does not count.
+     */
+    CompletableFuture<Void> awaitDecidersState() {
+        synchronized (this) {
+            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenRun(() -> current = false);
+            tail = next;
+            return next;
+        }
     }
 
     /**
@@ -81,6 +103,7 @@ final class LunReservations {
                 ReservationChange c = ReservationChange.decode(lun, state, change);
                 return store.apply(c).thenRun(() -> {
                     state = c.after();
+                    current = true;
                     applied.accept(c);
                 });
             });

@@ -16,7 +16,7 @@ sealed interface PeerMessage {
 
     /** The first byte of every message. */
     enum Kind {
-        COMMAND, RESERVATIONS, RESET, UNIT_ATTENTION
+        COMMAND, RESERVATIONS, RESET, UNIT_ATTENTION, STATE_REQUEST
     }
 
     /**
@@ -37,6 +37,10 @@ sealed interface PeerMessage {
 
     /** Raise {@code condition} on every nexus of the receiver (but none is excepted: they are all another port's). */
     record UnitAttention(AdditionalSense condition) implements PeerMessage {
+    }
+
+    /** The forwarding node asks for the whole reservation state (its link came up). */
+    record StateRequest() implements PeerMessage {
     }
 
     /** A forwarded command's outcome. */
@@ -97,6 +101,8 @@ sealed interface PeerMessage {
                 writeBytes(out, r.change());
             } else if (this instanceof Reset) {
                 out.writeByte(Kind.RESET.ordinal());
+            } else if (this instanceof StateRequest) {
+                out.writeByte(Kind.STATE_REQUEST.ordinal());
             } else if (this instanceof UnitAttention u) {
                 out.writeByte(Kind.UNIT_ATTENTION.ordinal());
                 out.writeUTF(u.condition().name());
@@ -117,6 +123,7 @@ sealed interface PeerMessage {
                 case RESERVATIONS -> new Reservations(readBytes(in));
                 case RESET -> new Reset();
                 case UNIT_ATTENTION -> new UnitAttention(AdditionalSense.valueOf(in.readUTF()));
+                case STATE_REQUEST -> new StateRequest();
             };
         });
     }

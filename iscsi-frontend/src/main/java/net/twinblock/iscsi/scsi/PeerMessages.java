@@ -101,6 +101,10 @@ final class PeerMessages {
         if (m instanceof PeerMessage.Reservations r) {
             return dispatcher.reservations(lun).adopt(r.change()).thenApply(v -> NOTHING);
         }
+        if (m instanceof PeerMessage.StateRequest) {
+            // Answered once the state (queued after every change before it) is there.
+            return dispatcher.sendReservationState(lun).thenApply(v -> NOTHING);
+        }
         if (m instanceof PeerMessage.Reset) {
             dispatcher.resetHere(lun);
         } else if (m instanceof PeerMessage.UnitAttention u) {

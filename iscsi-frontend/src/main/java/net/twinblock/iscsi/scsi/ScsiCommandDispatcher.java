@@ -251,7 +251,13 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                 throw new CheckCondition(denied);
             }
         }
-        if (ReservationGate.conflicts(reservations.get(lu.lun()).state(), port, op)) {
+        LunReservations r = reservations.get(lu.lun());
+        if (!r.current() && peer.forwards() && ReservationGate.access(op) != ReservationGate.Access.ALWAYS) {
+            // A secondary whose link just came up may hold an older reservation state than the
+            // primary's (a host fenced meanwhile): nothing it must check passes until the state arrives.
+            throw new CheckCondition(SenseData.of(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY));
+        }
+        if (ReservationGate.conflicts(r.state(), port, op)) {
             throw ReservationConflict.INSTANCE;
         }
         if (op.writes() && modeParameters.get(lu.lun()).softwareWriteProtect()) {
@@ -388,6 +394,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
      */
     public void pairWith(PairPeer partner) {
         this.peer = Objects.requireNonNull(partner, "partner");
+        reservations.values().forEach(LunReservations::awaitDecidersState); // matters while it forwards
         // The embedder promises the partner's writes come through admitPartnerWrite: every LU's gate sees them all.
         luns.keySet().forEach(n -> writeGates.computeIfAbsent(n, k -> new WriteGate()));
     }
@@ -403,15 +410,31 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
 
     /**
      * On the node that decides, sends LUN {@code lun}'s whole reservation state to the partner
-     * (after every change queued before it): at every link-up, so a partner that missed changes
-     * while apart, or restarted, enforces the current state.
+     * (after every change queued before it), when the partner asks at a link-up
+     * ({@link #refreshReservationState}), so a partner that missed changes while apart, or
+     * restarted, enforces the current state.
      */
-    public CompletableFuture<Void> sendReservationState(int lun) {
+    CompletableFuture<Void> sendReservationState(int lun) {
         LunReservations r = reservations.get(lun);
         if (r == null || peer.forwards()) {
             return CompletableFuture.completedFuture(null);
         }
         return r.resend();
+    }
+
+    /**
+     * On a node that forwards, whenever its link to the deciding node comes up: asks that node for
+     * LUN {@code lun}'s whole reservation state, and until it arrived refuses the commands
+     * reservations may bar with NOT READY, LOGICAL UNIT BECOMING READY (retryable): what this node
+     * holds may be older (a host fenced while the nodes were apart). Completes when the state is here.
+     */
+    public CompletableFuture<Void> refreshReservationState(int lun) {
+        LunReservations r = reservations.get(lun);
+        if (r == null || !peer.forwards()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return r.awaitDecidersState().thenCompose(v -> peer.call(lun, new PeerMessage.StateRequest().encode()))
+                .thenApply(answer -> null);
     }
 
     /** Where this node decides: the partner must have {@code change} before the command gets GOOD. */

@@ -75,6 +75,16 @@ class PairedReservationsTest {
             toNode2.other = node2;
             toNode1.other = node1;
             node2.dispatcher.pairWith(toNode1);
+            refresh();
+        }
+
+        /** What the forwarding node does at every link-up. */
+        void refresh() {
+            try {
+                node2.dispatcher.refreshReservationState(0).get(10, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
         }
 
         /** Node 2 restarts: a fresh device server that knows nothing until node 1 sends its state. */
@@ -84,7 +94,7 @@ class PairedReservationsTest {
                     net.twinblock.iscsi.reservation.ReservationStore.IN_MEMORY, 2);
             node2.dispatcher.pairWith(toNode1);
             toNode2.other = node2;
-            node1.dispatcher.sendReservationState(0).get(10, TimeUnit.SECONDS);
+            refresh();
         }
 
         @Override
@@ -185,6 +195,23 @@ class PairedReservationsTest {
             pair.toNode2.up = false;
             pair.node1.dispatcher.lunReset(0, HOST1_AT_NODE1).get(10, TimeUnit.SECONDS);
             assertEquals(1, PersistentReservationTest.keys(pair.node1).size());
+        }
+    }
+
+    @Test
+    void theForwardingNodeBarsWhatReservationsMayBarUntilTheDecidersStateArrived() {
+        try (TwoNodes pair = new TwoNodes()) {
+            prout(pair.node1, HOST1_AT_NODE1, REGISTER, null, 0, KEY_1, 0).assertGood();
+            prout(pair.node1, HOST1_AT_NODE1, RESERVE, PrType.EXCLUSIVE_ACCESS, KEY_1, 0, 0).assertGood();
+            pair.toNode1.up = false; // the link came up and went before the state arrived
+            pair.node2.dispatcher.refreshReservationState(0);
+            write(pair.node2, HOST2_AT_NODE2).assertCheck(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
+            read(pair.node2, HOST2_AT_NODE2).assertCheck(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
+            tur(pair.node2, HOST2_AT_NODE2); // identification and TEST UNIT READY still answer
+            tur(pair.node2, HOST2_AT_NODE2).assertGood();
+            pair.toNode1.up = true;
+            pair.refresh();
+            assertConflict(read(pair.node2, HOST2_AT_NODE2));
         }
     }
 }

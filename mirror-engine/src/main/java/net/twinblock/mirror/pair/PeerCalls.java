@@ -34,12 +34,12 @@ public final class PeerCalls {
         CompletableFuture<byte[]> answer(byte[] call);
     }
 
-    private static final Responder REFUSE = call -> CompletableFuture.failedFuture(
-            new VolumeException("this node takes no peer calls yet", true));
     private static final byte[] NOTHING = new byte[0];
 
     private final int volume;
-    private volatile Responder responder = REFUSE;
+    /** Null until the embedder is wired (the link may come up first): calls wait in {@link #early}. */
+    private Responder responder;
+    private final List<Runnable> early = new ArrayList<>();
     private volatile Channel link;
     /** On a primary: true when what cannot reach the secondary may complete here alone (mirror.on-peer-loss). */
     private volatile BooleanSupplier continuesAlone = () -> false;
@@ -51,9 +51,15 @@ public final class PeerCalls {
         this.volume = volume;
     }
 
-    /** Sets who answers the partner's calls. */
+    /** Sets who answers the partner's calls, and answers those that arrived before. */
     public void answerWith(Responder r) {
-        this.responder = r;
+        List<Runnable> waiting;
+        synchronized (this) {
+            responder = r;
+            waiting = new ArrayList<>(early);
+            early.clear();
+        }
+        waiting.forEach(Runnable::run);
     }
 
     /**
@@ -170,9 +176,17 @@ public final class PeerCalls {
     }
 
     private void called(Channel ch, PeerCall c) {
+        Responder r;
+        synchronized (this) {
+            r = responder;
+            if (r == null) {
+                early.add(() -> called(ch, c));
+                return;
+            }
+        }
         CompletableFuture<byte[]> answer;
         try {
-            answer = responder.answer(c.body());
+            answer = r.answer(c.body());
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

@@ -12,9 +12,10 @@ import net.twinblock.mirror.pair.Role;
 
 /**
  * The frontend's {@link PairPeer} over the engine's {@link PeerCalls}: each LUN's SCSI messages
- * travel on that LUN's mirror link, the primary decides, and at every link-up the primary sends
- * the LUN's whole reservation state first, so a secondary that restarted, or missed changes while
- * apart, enforces the current one. Neither module knows the other; this class joins them.
+ * travel on that LUN's mirror link, the primary decides, and at every link-up the secondary asks
+ * for the LUN's whole reservation state (and bars nothing-but-identification until it is there),
+ * so a secondary that restarted, or missed changes while apart, enforces the current one. Neither
+ * module knows the other; this class joins them.
  */
 public final class PairPeerLink implements PairPeer {
 
@@ -39,11 +40,11 @@ public final class PairPeerLink implements PairPeer {
             PeerCalls calls = volume.calls();
             calls.answerWith(message -> server.peerMessage(lun, message));
             calls.whenLinked(() -> {
-                if (pair.role() == Role.PRIMARY) {
-                    server.sendReservationState(lun).whenComplete((v, e) -> {
+                if (pair.role() != Role.PRIMARY) {
+                    server.refreshReservationState(lun).whenComplete((v, e) -> {
                         if (e != null) {
-                            LOG.log(Level.WARNING, "LUN {0}: the secondary did not take the reservation state: {1}",
-                                    lun, e.toString());
+                            LOG.log(Level.WARNING, "LUN {0}: no reservation state from the primary (commands that"
+                                    + " reservations may bar wait for the next link): {1}", lun, e.toString());
                         }
                     });
                 }
