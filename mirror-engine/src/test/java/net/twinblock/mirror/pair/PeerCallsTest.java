@@ -1,0 +1,110 @@
+package net.twinblock.mirror.pair;
+
+import static net.twinblock.mirror.pair.PairHarness.data;
+import static net.twinblock.mirror.pair.PairHarness.primaryConfig;
+import static net.twinblock.mirror.pair.PairHarness.random;
+import static net.twinblock.mirror.pair.PairHarness.secondaryConfig;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.twinblock.mirror.LeakGuard;
+import net.twinblock.mirror.store.FileVolume;
+import net.twinblock.mirror.store.VolumeException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A volume's peer calls between two real nodes over loopback: the embedder's bytes go both ways
+ * and come back answered, a call that arrives before the embedder is wired waits for it, a lost
+ * link fails what waits, and the secondary's forwarded writes pass the primary's gate.
+ */
+@ExtendWith(LeakGuard.class)
+class PeerCallsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void callsGoBothWaysAndACallBeforeTheResponderWaitsForIt() throws Exception {
+        try (PairHarness h = new PairHarness(dir)) {
+            PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
+            PairNode primary = h.start(primaryConfig(secondary.listenAddress()), h.volume("a.img"), true);
+            AtomicInteger linkUps = new AtomicInteger();
+            secondary.volume(0).calls().whenLinked(linkUps::incrementAndGet);
+            await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
+
+            CompletableFuture<byte[]> early = primary.volume(0).calls().call(new byte[] {1, 2});
+            await("nobody answers on the secondary yet").during(Duration.ofMillis(300)).atMost(WAIT)
+                    .until(() -> !early.isDone());
+            secondary.volume(0).calls().answerWith(call ->
+                    CompletableFuture.completedFuture(new byte[] {call[1], call[0]}));
+            assertArrayEquals(new byte[] {2, 1}, early.get(10, TimeUnit.SECONDS));
+
+            primary.volume(0).calls().answerWith(call -> CompletableFuture.completedFuture(new byte[] {42}));
+            assertArrayEquals(new byte[] {42},
+                    secondary.volume(0).calls().call(new byte[] {7}).get(10, TimeUnit.SECONDS));
+            await().atMost(WAIT).until(() -> linkUps.get() >= 1);
+        }
+    }
+
+    @Test
+    void aLostLinkFailsWhatWaitsRetryableAndReplicateFollowsThePeerLossPolicy() throws Exception {
+        try (PairHarness h = new PairHarness(dir)) {
+            PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
+            PairNode primary = h.start(primaryConfig(secondary.listenAddress()), h.volume("a.img"), true);
+            await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
+            secondary.volume(0).calls().answerWith(call -> new CompletableFuture<>()); // never answers
+            CompletableFuture<Void> waiting = primary.volume(0).calls().replicate(new byte[] {1});
+            secondary.close();
+            ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+            assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable(), e.toString());
+            // SUSPEND (the default): without its secondary the primary does not go on alone.
+            e = assertThrows(ExecutionException.class,
+                    () -> primary.volume(0).calls().replicate(new byte[] {2}).get(10, TimeUnit.SECONDS));
+            assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable(), e.toString());
+        }
+    }
+
+    @Test
+    void underContinueTheReplicaCompletesOnThePrimaryAlone() throws Exception {
+        try (PairHarness h = new PairHarness(dir)) {
+            PairNode primary = h.start(primaryConfig(new java.net.InetSocketAddress("127.0.0.1", 1))
+                    .withOnPeerLoss(OnPeerLoss.CONTINUE, Duration.ofSeconds(30)), h.volume("a.img"), true);
+            primary.volume(0).calls().replicate(new byte[] {1}).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void writesTheSecondaryForwardsWaitForThePrimarysGate() throws Exception {
+        try (PairHarness h = new PairHarness(dir)) {
+            FileVolume a = h.volume("a.img");
+            PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
+            PairNode primary = h.start(primaryConfig(secondary.listenAddress()), a, true);
+            await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
+            CompletableFuture<Runnable> held = new CompletableFuture<>();
+            AtomicInteger released = new AtomicInteger();
+            primary.volume(0).gateForwardedWrites(() -> held);
+
+            byte[] bytes = random(4096, 11);
+            CompletableFuture<Void> write = secondary.volume().write(8192, data(bytes), false);
+            await("the gate holds the forwarded write").during(Duration.ofMillis(300)).atMost(WAIT)
+                    .until(() -> !write.isDone());
+            held.complete(released::incrementAndGet);
+            write.get(10, TimeUnit.SECONDS);
+            assertArrayEquals(bytes, PairHarness.read(a, 8192, 4096));
+            await().atMost(WAIT).until(() -> released.get() == 1);
+        }
+    }
+}
