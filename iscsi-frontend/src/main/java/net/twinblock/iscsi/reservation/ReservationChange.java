@@ -14,14 +14,27 @@ import java.util.Objects;
  * One accepted change of an LU's reservation state: the state before and after, and the unit
  * attentions it owes. It takes effect (and the command that made it gets GOOD) only once
  * {@link ReservationStore#apply} completes.
+ *
+ * @param abortsPreempted PREEMPT AND ABORT: the tasks of the nexuses whose registrations it removed
+ *                        end on every node (SPC-4 §5.13.11.2.5), not only where it was decided
  */
 public record ReservationChange(int lun, ReservationState before, ReservationState after,
-                                List<ReservationNotice> notices) {
+                                List<ReservationNotice> notices, boolean abortsPreempted) {
 
     public ReservationChange {
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(after, "after");
         notices = List.copyOf(notices);
+    }
+
+    public ReservationChange(int lun, ReservationState before, ReservationState after,
+            List<ReservationNotice> notices) {
+        this(lun, before, after, notices, false);
+    }
+
+    /** The registrations the change removed by PREEMPT or CLEAR. */
+    public List<Registration> preempted() {
+        return ReservationNotice.preempted(notices);
     }
 
     /** True if the persisted state (APTPL) changes, so the file must be rewritten. */
@@ -46,6 +59,7 @@ public record ReservationChange(int lun, ReservationState before, ReservationSta
                 out.writeBoolean(n.to().allTargetPorts());
                 out.writeByte(n.event().ordinal());
             }
+            out.writeBoolean(abortsPreempted);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -75,7 +89,7 @@ public record ReservationChange(int lun, ReservationState before, ReservationSta
                 }
                 notices.add(new ReservationNotice(to, events[event]));
             }
-            return new ReservationChange(lun, before, ReservationState.decode(state), notices);
+            return new ReservationChange(lun, before, ReservationState.decode(state), notices, in.readBoolean());
         } catch (IOException e) {
             throw new IllegalArgumentException("truncated reservation change", e);
         }

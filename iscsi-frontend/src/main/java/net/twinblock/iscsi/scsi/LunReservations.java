@@ -17,10 +17,21 @@ import net.twinblock.iscsi.reservation.ReservationStore;
  */
 final class LunReservations {
 
-    /** What a PROUT, RESERVE or RELEASE decided: the state after it and the unit attentions it owes. */
-    record Outcome(ReservationState after, List<ReservationNotice> notices) {
+    /**
+     * What a PROUT, RESERVE or RELEASE decided: the state after it, the unit attentions it owes,
+     * and for PREEMPT AND ABORT that the preempted nexuses' tasks end too.
+     */
+    record Outcome(ReservationState after, List<ReservationNotice> notices, boolean abortsPreempted) {
+        Outcome(ReservationState after, List<ReservationNotice> notices) {
+            this(after, notices, false);
+        }
+
         static Outcome of(ReservationState after) {
             return new Outcome(after, List.of());
+        }
+
+        Outcome aborting() {
+            return new Outcome(after, notices, true);
         }
     }
 
@@ -80,7 +91,7 @@ final class LunReservations {
                 if (o.after().equals(before) && o.notices().isEmpty()) {
                     return CompletableFuture.completedFuture(List.<ReservationNotice>of());
                 }
-                ReservationChange c = new ReservationChange(lun, before, o.after(), o.notices());
+                ReservationChange c = new ReservationChange(lun, before, o.after(), o.notices(), o.abortsPreempted());
                 return store.apply(c).thenCompose(done -> replicate.apply(c)).thenApply(done -> {
                     state = c.after();
                     applied.accept(c);
@@ -97,14 +108,15 @@ final class LunReservations {
      * in turn with local changes, it is made durable here (APTPL) and then becomes this LU's state
      * and raises its unit attentions on this node's nexuses.
      */
-    CompletableFuture<Void> adopt(byte[] change) {
+    CompletableFuture<ReservationChange> adopt(byte[] change) {
         synchronized (this) {
-            CompletableFuture<Void> next = tail.exceptionally(e -> null).thenCompose(v -> {
+            CompletableFuture<ReservationChange> next = tail.exceptionally(e -> null).thenCompose(v -> {
                 ReservationChange c = ReservationChange.decode(lun, state, change);
-                return store.apply(c).thenRun(() -> {
+                return store.apply(c).thenApply(done -> {
                     state = c.after();
                     current = true;
                     applied.accept(c);
+                    return c;
                 });
             });
             tail = next;

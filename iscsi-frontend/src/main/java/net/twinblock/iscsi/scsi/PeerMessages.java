@@ -1,11 +1,11 @@
 package net.twinblock.iscsi.scsi;
 
-import net.twinblock.iscsi.lun.PairPeer;
 import io.netty.buffer.Unpooled;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.iscsi.lun.LogicalUnit;
+import net.twinblock.iscsi.lun.PairPeer;
 import net.twinblock.iscsi.lun.StorageException;
 
 /**
@@ -99,7 +99,10 @@ final class PeerMessages {
             return run(lu, c);
         }
         if (m instanceof PeerMessage.Reservations r) {
-            return dispatcher.reservations(lun).adopt(r.change()).thenApply(v -> NOTHING);
+            // PREEMPT AND ABORT: this node's tasks of the preempted nexuses end before the primary answers.
+            return dispatcher.reservations(lun).adopt(r.change()).thenCompose(c -> c.abortsPreempted()
+                    ? dispatcher.abortTasksOf(lun, c.preempted()) : CompletableFuture.<Void>completedFuture(null))
+                    .thenApply(v -> NOTHING);
         }
         if (m instanceof PeerMessage.StateRequest) {
             // Answered once the state (queued after every change before it) is there.

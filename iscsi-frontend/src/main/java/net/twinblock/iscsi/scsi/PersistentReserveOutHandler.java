@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.iscsi.reservation.InitiatorPort;
 import net.twinblock.iscsi.reservation.PrType;
-import net.twinblock.iscsi.reservation.ReservationEvent;
 import net.twinblock.iscsi.reservation.ReservationNotice;
 
 /**
@@ -54,13 +53,16 @@ final class PersistentReserveOutHandler implements CommandHandler {
         PrType chosen = type;
         int lun = task.request().lun();
         return task.dispatcher().reservations(lun)
-                .change(s -> PrOutRules.apply(op, s, nexus, chosen, params))
+                .change(s -> aborting(op, PrOutRules.apply(op, s, nexus, chosen, params)))
                 .thenCompose(notices -> op != ScsiOpcode.PERSISTENT_RESERVE_OUT_PREEMPT_AND_ABORT
                         ? CompletableFuture.completedFuture(null)
-                        : task.dispatcher().abortTasksOf(lun, notices.stream()
-                                .filter(n -> n.event() == ReservationEvent.REGISTRATIONS_PREEMPTED)
-                                .map(ReservationNotice::to).toList()))
+                        : task.dispatcher().abortTasksOf(lun, ReservationNotice.preempted(notices)))
                 .thenApply(v -> ScsiResponses.good(length, task.edtl()));
+    }
+
+    /** PREEMPT AND ABORT's change says so, so a pair's other node aborts the preempted nexuses' tasks too. */
+    private static LunReservations.Outcome aborting(ScsiOpcode op, LunReservations.Outcome o) {
+        return op == ScsiOpcode.PERSISTENT_RESERVE_OUT_PREEMPT_AND_ABORT ? o.aborting() : o;
     }
 
     /** The service actions whose CDB names a scope and a type. */

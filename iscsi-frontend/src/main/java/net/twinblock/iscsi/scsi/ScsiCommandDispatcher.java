@@ -1,6 +1,5 @@
 package net.twinblock.iscsi.scsi;
 
-import net.twinblock.iscsi.lun.PairPeer;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -11,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import net.twinblock.iscsi.lun.LogicalUnit;
+import net.twinblock.iscsi.lun.PairPeer;
 import net.twinblock.iscsi.lun.StorageException;
 import net.twinblock.iscsi.reservation.InitiatorPort;
 import net.twinblock.iscsi.reservation.Registration;

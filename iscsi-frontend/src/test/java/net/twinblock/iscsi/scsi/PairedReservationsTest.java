@@ -1,8 +1,8 @@
 package net.twinblock.iscsi.scsi;
 
-import net.twinblock.iscsi.lun.PairPeer;
 import static net.twinblock.iscsi.scsi.PersistentReservationTest.assertConflict;
 import static net.twinblock.iscsi.scsi.PersistentReservationTest.assertUnitAttention;
+import static net.twinblock.iscsi.scsi.PersistentReservationTest.PREEMPT_AND_ABORT;
 import static net.twinblock.iscsi.scsi.PersistentReservationTest.login;
 import static net.twinblock.iscsi.scsi.PersistentReservationTest.prout;
 import static net.twinblock.iscsi.scsi.PersistentReservationTest.read;
@@ -10,8 +10,11 @@ import static net.twinblock.iscsi.scsi.PersistentReservationTest.tur;
 import static net.twinblock.iscsi.scsi.PersistentReservationTest.write;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import net.twinblock.iscsi.lun.PairPeer;
 import net.twinblock.iscsi.lun.StorageException;
 import net.twinblock.iscsi.reservation.PrType;
 import org.junit.jupiter.api.Test;
@@ -212,6 +215,35 @@ class PairedReservationsTest {
             pair.toNode1.up = true;
             pair.refresh();
             assertConflict(read(pair.node2, HOST2_AT_NODE2));
+        }
+    }
+
+    @Test
+    void preemptAndAbortThroughEitherNodeEndsThePreemptedNexusTasksOnBoth() {
+        try (TwoNodes pair = new TwoNodes()) {
+            List<Nexus> abortedOnNode1 = new CopyOnWriteArrayList<>();
+            List<Nexus> abortedOnNode2 = new CopyOnWriteArrayList<>();
+            List<Nexus> known = List.of(HOST1_AT_NODE1, HOST1_AT_NODE2, HOST2_AT_NODE1,
+                    HOST2_AT_NODE2);
+            pair.node1.dispatcher.abortTasksThrough((lun, of) -> {
+                known.stream().filter(of).forEach(abortedOnNode1::add);
+                return CompletableFuture.completedFuture(null);
+            });
+            pair.node2.dispatcher.abortTasksThrough((lun, of) -> {
+                known.stream().filter(of).forEach(abortedOnNode2::add);
+                return CompletableFuture.completedFuture(null);
+            });
+            prout(pair.node1, HOST1_AT_NODE1, REGISTER, null, 0, KEY_1, ALL_TG_PT).assertGood();
+            prout(pair.node1, HOST1_AT_NODE1, RESERVE, PrType.WRITE_EXCLUSIVE, KEY_1, 0, 0).assertGood();
+            prout(pair.node2, HOST2_AT_NODE2, REGISTER, null, 0, KEY_2, 0).assertGood();
+
+            prout(pair.node2, HOST2_AT_NODE2, PREEMPT_AND_ABORT, PrType.WRITE_EXCLUSIVE, KEY_2, KEY_1, 0).assertGood();
+            // Host 1 was registered through both ports (ALL_TG_PT): its tasks end on both nodes.
+            assertEquals(List.of(HOST1_AT_NODE1), abortedOnNode1.stream()
+                    .filter(n -> n.targetPortalGroupTag() == 1).toList());
+            assertEquals(List.of(HOST1_AT_NODE2), abortedOnNode2.stream()
+                    .filter(n -> n.targetPortalGroupTag() == 2).toList());
+            assertConflict(write(pair.node2, HOST1_AT_NODE2));
         }
     }
 }
