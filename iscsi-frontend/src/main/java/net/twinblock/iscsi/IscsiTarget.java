@@ -81,14 +81,15 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
     /**
      * This target's ALUA access state changed (a promotion, a demotion): every I_T nexus of every
      * LUN gets ASYMMETRIC ACCESS STATE CHANGED (2A/06) on its next command, so hosts re-read
-     * REPORT TARGET PORT GROUPS.
+     * REPORT TARGET PORT GROUPS; on a pair the partner's nexuses too, when it can be reached (its
+     * REPORT TARGET PORT GROUPS lists this node's group).
      */
     public void accessStateChanged() {
         if (dispatcher == null) {
             return; // a scripted SCSI layer keeps its own state
         }
         for (int lun : cfg.luns().keySet()) {
-            dispatcher.postUnitAttention(lun, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+            dispatcher.postUnitAttentionOnBoth(lun, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
         }
     }
 

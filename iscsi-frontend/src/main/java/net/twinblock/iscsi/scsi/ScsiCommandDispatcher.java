@@ -381,7 +381,7 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
     }
 
     /** As {@link #postUnitAttention}, and on the partner's nexuses too (a change of the one device's state). */
-    CompletableFuture<Void> postUnitAttentionOnBoth(int lun, AdditionalSense condition) {
+    public CompletableFuture<Void> postUnitAttentionOnBoth(int lun, AdditionalSense condition) {
         postUnitAttention(lun, condition);
         return peerMessages.tell(lun, new PeerMessage.UnitAttention(condition));
     }

@@ -246,4 +246,20 @@ class PairedReservationsTest {
             assertConflict(write(pair.node2, HOST1_AT_NODE2));
         }
     }
+
+    @Test
+    void anAccessStateChangeOfOneNodeIsNewsToTheOthersNexusesToo() throws Exception {
+        try (TwoNodes pair = new TwoNodes()) {
+            login(pair.node1, HOST1_AT_NODE1);
+            login(pair.node2, HOST2_AT_NODE2);
+            pair.node1.dispatcher.postUnitAttentionOnBoth(0, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED)
+                    .get(10, TimeUnit.SECONDS);
+            assertUnitAttention(pair.node2, HOST2_AT_NODE2, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+            assertUnitAttention(pair.node1, HOST1_AT_NODE1, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+            pair.toNode2.up = false; // a partner that cannot be reached does not hold the change up
+            pair.node1.dispatcher.postUnitAttentionOnBoth(0, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED)
+                    .get(10, TimeUnit.SECONDS);
+            assertUnitAttention(pair.node1, HOST1_AT_NODE1, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        }
+    }
 }
