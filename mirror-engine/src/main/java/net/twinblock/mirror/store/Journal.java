@@ -8,7 +8,6 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.zip.CRC32C;
 
 /**
  * The secondary's write journal: every mirrored write and discard is appended to segment files
@@ -48,13 +46,12 @@ public final class Journal implements AutoCloseable {
     /** Entries per turn of the journal thread: bounds one gathering write's buffer list. */
     private static final int MAX_BATCH = 256;
     private static final long CLOSE_WAIT_SECONDS = 60;
-    private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
     private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
 
-    private enum Kind { WRITE, DISCARD, FLUSH }
+    enum Kind { WRITE, DISCARD, FLUSH }
 
     /** A queued append (or a flush, which appends nothing and makes the journal durable). */
-    private static final class Pending {
+    static final class Pending {
         final Kind kind;
         final int transfer;
         final long offset;
@@ -83,8 +80,6 @@ public final class Journal implements AutoCloseable {
 
     private final FileVolume volume;
     private final long maxSize;
-    private final long segmentSize;
-    private final JournalFiles files;
     /** Runs the journal's work, one task at a time (only one is ever scheduled); {@link #owned} if ours. */
     private final Executor thread;
     private final ExecutorService owned;
@@ -104,13 +99,7 @@ public final class Journal implements AutoCloseable {
     private volatile Throwable failure;
 
     // the journal thread's own
-    private final List<JournalFiles.Segment> live = new ArrayList<>();
-    private final CRC32C crc = new CRC32C();
-    private final List<ByteBuffer> iov = new ArrayList<>();
-    private final ByteBuffer headers = ByteBuffer.allocateDirect(MAX_BATCH * JournalEntry.HEADER);
-    private StorageFile segment;
-    private long segmentEnd;
-    private long nextNumber;
+    private final JournalSegments segments;
     private volatile long held;
 
     private final LongAdder entries = new LongAdder();
@@ -123,9 +112,7 @@ public final class Journal implements AutoCloseable {
             Executor runner) {
         this.volume = volume;
         this.maxSize = maxSize;
-        this.segmentSize = Math.max(MIN_MAX_SIZE, maxSize / 4);
-        this.files = files;
-        this.nextNumber = nextNumber;
+        this.segments = new JournalSegments(files, nextNumber, Math.max(MIN_MAX_SIZE, maxSize / 4), MAX_BATCH);
         this.replayed = replayed;
         this.owned = runner != null ? null : Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "journal " + volume.file().getFileName());
@@ -287,20 +274,24 @@ public final class Journal implements AutoCloseable {
 
     private void process(List<Pending> batch) {
         Throwable failed = failure;
+        VolumeException refused = null;
         if (failed == null) {
             try {
                 append(batch);
+            } catch (JournalSegments.NoRoom e) {
+                refused = new VolumeException("no room for the journal of " + volume.file() + ": " + e.getCause(),
+                        VolumeException.Fault.NO_SPACE, e.getCause());
             } catch (IOException | RuntimeException e) {
                 failed = poison(e);
             }
         }
-        if (failed == null) {
+        if (failed == null && refused == null) {
             batch.forEach(p -> p.done.complete(null)); // the acknowledgements leave from here
             failed = apply(batch);
         } else {
             for (Pending p : batch) {
                 release(p);
-                p.done.completeExceptionally(poisoned(failed));
+                p.done.completeExceptionally(refused != null ? refused : poisoned(failed));
             }
         }
         settleWaiters(batch.size(), failed);
@@ -318,43 +309,17 @@ public final class Journal implements AutoCloseable {
         if (held > 0 && held + bytes > maxSize) {
             free();
         }
-        if (segment == null) {
-            startSegment();
-        }
         if (bytes > 0) {
-            segmentEnd += segment.writeAll(entries(batch), segmentEnd);
+            segments.append(batch, bytes);
             held += bytes;
             entries.add(count);
             batches.increment();
         }
         if (durable) {
-            segment.force();
+            segments.force();
             syncs.increment();
         }
-        if (segmentEnd >= segmentSize) {
-            // Forced before the next starts: a torn entry can then only be in the last segment.
-            segment.force();
-            closeSegment();
-        }
-    }
-
-    /** The batch as one gathering write: each entry's header, then its data as the data's own buffers. */
-    private ByteBuffer[] entries(List<Pending> batch) {
-        iov.clear();
-        headers.clear();
-        for (Pending p : batch) {
-            if (p.kind == Kind.FLUSH) {
-                continue;
-            }
-            int at = headers.position();
-            JournalEntry.header(headers, crc, nextNumber++, p.transfer,
-                    p.kind == Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
-            iov.add(headers.duplicate().position(at).limit(at + JournalEntry.HEADER));
-            if (p.data != null) {
-                Collections.addAll(iov, p.data.nioBuffers());
-            }
-        }
-        return iov.toArray(NO_BUFFERS);
+        segments.rollIfFull();
     }
 
     /** Applies the appended batch in order; the failure that poisoned the journal, or null. */
@@ -405,26 +370,9 @@ public final class Journal implements AutoCloseable {
             throw new IOException("cannot make " + volume.file() + " durable to free its journal: "
                     + Failures.cause(e), Failures.cause(e));
         }
-        closeSegment();
-        files.delete(live);
-        live.clear();
+        segments.deleteAll();
         held = 0;
         frees.increment();
-    }
-
-    private void startSegment() throws IOException {
-        JournalFiles.Segment s = files.create(nextNumber);
-        segment = files.open(s);
-        live.add(s);
-        segmentEnd = 0;
-    }
-
-    private void closeSegment() throws IOException {
-        if (segment != null) {
-            StorageFile s = segment;
-            segment = null;
-            s.close();
-        }
     }
 
     private Throwable poison(Throwable e) {
@@ -470,7 +418,7 @@ public final class Journal implements AutoCloseable {
                     if (failure == null) {
                         free();
                     } else {
-                        closeSegment();
+                        segments.close();
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

@@ -213,6 +213,79 @@ class JournalTest {
         }
     }
 
+    /** Journal files whose writes fail as a full file system would while {@link #full} is set. */
+    private final class FillingFiles implements StorageFiles {
+        volatile boolean full;
+
+        @Override
+        public StorageFile open(Path file) throws java.io.IOException {
+            StorageFile f = files.open(file);
+            if (!file.getFileName().toString().contains(".journal.")) {
+                return f;
+            }
+            return new StorageFile() {
+                @Override
+                public int read(ByteBuffer dst, long position) throws java.io.IOException {
+                    return f.read(dst, position);
+                }
+
+                @Override
+                public int write(ByteBuffer src, long position) throws java.io.IOException {
+                    if (full) {
+                        throw new java.io.IOException("No space left on device");
+                    }
+                    return f.write(src, position);
+                }
+
+                @Override
+                public void force() throws java.io.IOException {
+                    f.force();
+                }
+
+                @Override
+                public long size() throws java.io.IOException {
+                    return f.size();
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return f.isOpen();
+                }
+
+                @Override
+                public void close() throws java.io.IOException {
+                    f.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void aFullFileSystemFailsThatAppendAsNoSpaceAndTheJournalGoesOnAfterIt() throws Exception {
+        FillingFiles filling = new FillingFiles();
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, filling, Runnable::run);
+            j.write(1, 0, filled(512, 'a'), true).get();
+            filling.full = true;
+            CompletableFuture<Void> refused = j.write(2, 512, filled(512, 'b'), true);
+            java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    refused::get);
+            assertEquals(VolumeException.Fault.NO_SPACE, ((VolumeException) e.getCause()).fault());
+            filling.full = false;
+            j.write(3, 1024, filled(512, 'c'), true).get(); // not poisoned: room again, appends go on
+            assertArrayEquals(bytes(512, 'c'), read(v, 1024, 512));
+            files.powerCut();
+        }
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            assertEquals(2, j.replayed(), "the entry numbers stayed consecutive past the refused append");
+            assertArrayEquals(bytes(512, 'a'), read(v, 0, 512));
+            assertArrayEquals(new byte[512], read(v, 512, 512), "the refused write never landed");
+            assertArrayEquals(bytes(512, 'c'), read(v, 1024, 512));
+            j.close();
+        }
+    }
+
     @Test
     void aMaxSizeBelowTheMinimumIsRefusedNamingTheKey() throws Exception {
         try (FileVolume v = volume()) {
