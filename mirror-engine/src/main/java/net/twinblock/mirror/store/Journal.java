@@ -21,16 +21,17 @@ import java.util.concurrent.atomic.LongAdder;
  * The secondary's write journal: every mirrored write and discard is appended to segment files
  * beside the volume ({@link JournalFiles}) before it is acknowledged, then applied to the volume.
  *
- * <p>One thread per journal does all of it, in batches: it takes every entry queued since its last
- * turn, appends them with one gathering write, makes them durable with one fdatasync only if one
- * of them asked (FUA) or a flush waits (group commit), completes them (the acknowledgements leave
- * then), and applies them to the volume in the same order, so overlapping writes land as the
- * primary ordered them. A read of the volume waits for {@link #applied()} ({@link FileVolume#read}):
+ * <p>One thread per journal appends, in batches: it takes every entry queued since its last turn,
+ * appends them with one gathering write, makes them durable with one fdatasync only if one of them
+ * asked (FUA) or a flush waits (group commit) and completes them (the acknowledgements leave then).
+ * A second thread applies each batch to the volume, batch after batch in the same order (so
+ * overlapping writes land as the primary ordered them) while the first appends the next. A read of the volume waits for {@link #applied()} ({@link FileVolume#read}):
  * it never sees the volume behind what this node acknowledged.
  *
- * <p>Space is bounded by {@code maxSize}: when the next batch would pass it, the journal makes the
- * volume durable (everything appended is applied by then) and deletes its segments before it
- * appends. Until then nothing more is appended or acknowledged, so the primary's writes wait
+ * <p>When a segment fills, the volume is fdatasynced in the background once that segment is
+ * applied, and the segment deleted. Space is bounded by {@code maxSize}: when the next batch would
+ * still pass it, the journal waits for the applies, makes the volume durable and deletes its
+ * segments before it appends. Until then nothing more is appended or acknowledged, so the primary's writes wait
  * (backpressure) and nothing is dropped. An entry larger than the bound is taken into an empty
  * journal. After a crash {@link JournalReplay} applies what the segments hold at the next open.
  *
@@ -83,6 +84,9 @@ public final class Journal implements AutoCloseable {
     /** Runs the journal's work, one task at a time (only one is ever scheduled); {@link #owned} if ours. */
     private final Executor thread;
     private final ExecutorService owned;
+    /** Applies appended batches to the volume, one after the other, while the next batch is appended. */
+    private final Executor applier;
+    private final ExecutorService ownedApplier;
     private final Runnable drain = this::drain;
 
     private final Object lock = new Object();
@@ -101,6 +105,12 @@ public final class Journal implements AutoCloseable {
     // the journal thread's own
     private final JournalSegments segments;
     private volatile long held;
+    /** Completes when every batch appended so far is applied (or settled, if it failed). */
+    private CompletableFuture<Void> applyChain = SETTLED;
+    /** An apply failed: the volume misses an acknowledged entry, so no later one is applied. Applier only. */
+    private boolean applyFailed;
+    /** Entries up to this number are on the volume durably: their closed segments may go. */
+    private volatile long durableUpTo = -1;
 
     private final LongAdder entries = new LongAdder();
     private final LongAdder batches = new LongAdder();
@@ -114,12 +124,18 @@ public final class Journal implements AutoCloseable {
         this.maxSize = maxSize;
         this.segments = new JournalSegments(files, nextNumber, Math.max(MIN_MAX_SIZE, maxSize / 4), MAX_BATCH);
         this.replayed = replayed;
-        this.owned = runner != null ? null : Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "journal " + volume.file().getFileName());
+        this.owned = runner != null ? null : thread("journal " + volume.file().getFileName());
+        this.thread = runner != null ? runner : owned;
+        this.ownedApplier = runner != null ? null : thread("journal-apply " + volume.file().getFileName());
+        this.applier = runner != null ? runner : ownedApplier;
+    }
+
+    private static ExecutorService thread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        this.thread = runner != null ? runner : owned;
     }
 
     /**
@@ -133,7 +149,7 @@ public final class Journal implements AutoCloseable {
         return open(volume, maxSize, StorageFiles.system(), null);
     }
 
-    /** With the journal's work on {@code runner} (a test's, e.g. the calling thread) instead of its own thread. */
+    /** With the journal's work, appends and applies, on {@code runner} (a test's, e.g. the calling thread). */
     public static Journal open(FileVolume volume, long maxSize, Executor runner) {
         return open(volume, maxSize, StorageFiles.system(), runner);
     }
@@ -275,9 +291,10 @@ public final class Journal implements AutoCloseable {
     private void process(List<Pending> batch) {
         Throwable failed = failure;
         VolumeException refused = null;
+        long rolledUpTo = -1;
         if (failed == null) {
             try {
-                append(batch);
+                rolledUpTo = append(batch);
             } catch (JournalSegments.NoRoom e) {
                 refused = new VolumeException("no room for the journal of " + volume.file() + ": " + e.getCause(),
                         VolumeException.Fault.NO_SPACE, e.getCause());
@@ -285,19 +302,28 @@ public final class Journal implements AutoCloseable {
                 failed = poison(e);
             }
         }
+        List<Pending> appended = List.copyOf(batch);
         if (failed == null && refused == null) {
             batch.forEach(p -> p.done.complete(null)); // the acknowledgements leave from here
-            failed = apply(batch);
         } else {
             for (Pending p : batch) {
                 release(p);
                 p.done.completeExceptionally(refused != null ? refused : poisoned(failed));
             }
+            appended = List.of();
         }
-        settleWaiters(batch.size(), failed);
+        // Applied on the applier, in batch order, while this thread appends the next batch; a failed
+        // batch still takes its turn there, so reads are released in order.
+        int settled = batch.size();
+        List<Pending> toApply = appended;
+        applyChain = applyChain.thenRunAsync(() -> settleWaiters(settled, apply(toApply)), applier);
+        if (rolledUpTo >= 0) {
+            makeDurableInBackground(rolledUpTo); // after the chain holds this batch, whose entries it closed
+        }
     }
 
-    private void append(List<Pending> batch) throws IOException {
+    /** Appends the batch; the last entry number of a segment this closed, or -1. */
+    private long append(List<Pending> batch) throws IOException {
         long bytes = 0;
         int count = 0;
         boolean durable = false;
@@ -305,6 +331,10 @@ public final class Journal implements AutoCloseable {
             bytes += p.bytes();
             count += p.kind == Kind.FLUSH ? 0 : 1;
             durable |= p.durable;
+        }
+        long upTo = durableUpTo;
+        if (upTo >= 0) {
+            held -= segments.deleteClosedUpTo(upTo);
         }
         if (held > 0 && held + bytes > maxSize) {
             free();
@@ -319,26 +349,46 @@ public final class Journal implements AutoCloseable {
             segments.force();
             syncs.increment();
         }
-        segments.rollIfFull();
+        return segments.rollIfFull() ? segments.nextNumber() - 1 : -1;
     }
 
-    /** Applies the appended batch in order; the failure that poisoned the journal, or null. */
+    /**
+     * A segment filled: once the entries up to {@code last} are applied, an fdatasync of the volume
+     * (group-committed with the hosts') lets the closed segments go at the next append, so a
+     * steady stream of writes never waits for a full journal.
+     */
+    private void makeDurableInBackground(long last) {
+        applyChain.thenCompose(v -> volume.flush()).whenComplete((ok, err) -> {
+            if (err == null) {
+                durableUpTo = Math.max(durableUpTo, last);
+            } else {
+                LOG.log(Level.WARNING, "{0}: cannot make the volume durable to free journal segments: {1}",
+                        volume.file(), Failures.cause(err).toString());
+            }
+        });
+    }
+
+    /**
+     * Applies an appended batch in order, also after an append failure poisoned the journal (these
+     * entries were acknowledged), but not after an apply failed. The journal's failure, or null.
+     * Never throws: the chain of applies must go on, so every waiting read gets an answer.
+     */
     private Throwable apply(List<Pending> batch) {
-        Throwable failed = null;
         for (Pending p : batch) {
             try {
-                if (failed == null && p.kind == Kind.WRITE) {
+                if (!applyFailed && p.kind == Kind.WRITE) {
                     volume.applyNow(p.offset, p.data);
-                } else if (failed == null && p.kind == Kind.DISCARD) {
+                } else if (!applyFailed && p.kind == Kind.DISCARD) {
                     volume.discardNow(p.offset, p.length);
                 }
-            } catch (IOException | RuntimeException e) {
-                failed = poison(e);
+            } catch (IOException | RuntimeException | Error e) {
+                applyFailed = true;
+                poison(e);
             } finally {
                 release(p);
             }
         }
-        return failed;
+        return failure;
     }
 
     private void settleWaiters(int done, Throwable failed) {
@@ -365,6 +415,7 @@ public final class Journal implements AutoCloseable {
     /** Makes the volume durable and deletes every segment: all their entries are applied by now. */
     private void free() throws IOException {
         try {
+            applyChain.join();
             volume.flush().join();
         } catch (RuntimeException e) {
             throw new IOException("cannot make " + volume.file() + " durable to free its journal: "
@@ -433,6 +484,7 @@ public final class Journal implements AutoCloseable {
         } finally {
             if (owned != null) {
                 owned.shutdown();
+                ownedApplier.shutdown();
             }
         }
     }

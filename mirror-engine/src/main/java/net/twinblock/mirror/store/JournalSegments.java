@@ -19,6 +19,8 @@ final class JournalSegments {
     private final JournalFiles files;
     private final long segmentSize;
     private final List<JournalFiles.Segment> live = new ArrayList<>();
+    /** Bytes of each live segment, in the order of {@link #live}. */
+    private final List<Long> liveBytes = new ArrayList<>();
     private final CRC32C crc = new CRC32C();
     private final List<ByteBuffer> iov = new ArrayList<>();
     private final ByteBuffer headers;
@@ -60,6 +62,37 @@ final class JournalSegments {
             throw e;
         }
         segmentEnd += bytes;
+        liveBytes.set(liveBytes.size() - 1, segmentEnd);
+    }
+
+    /** The number the next entry gets. */
+    long nextNumber() {
+        return nextNumber;
+    }
+
+    /**
+     * Deletes the closed segments whose every entry is at most {@code number} (the volume holds
+     * them durably); returns the bytes freed.
+     */
+    long deleteClosedUpTo(long number) throws IOException {
+        int closed = segment == null ? live.size() : live.size() - 1;
+        int n = 0;
+        // A closed segment ends where the next one starts (or, the newest with none open, at nextNumber).
+        while (n < closed && (n + 1 < live.size() ? live.get(n + 1).first() : nextNumber) - 1 <= number) {
+            n++;
+        }
+        if (n == 0) {
+            return 0;
+        }
+        List<JournalFiles.Segment> gone = new ArrayList<>(live.subList(0, n));
+        long bytes = 0;
+        for (int i = 0; i < n; i++) {
+            bytes += liveBytes.get(i);
+        }
+        files.delete(gone);
+        live.subList(0, n).clear();
+        liveBytes.subList(0, n).clear();
+        return bytes;
     }
 
     /** fdatasync of the live segment: the earlier ones were forced when they filled. */
@@ -69,12 +102,17 @@ final class JournalSegments {
         }
     }
 
-    /** Starts a new segment at the next append once this one is full; forced first, so only the last can be torn. */
-    void rollIfFull() throws IOException {
+    /**
+     * Starts a new segment at the next append once this one is full; forced first, so only the
+     * last can be torn. True if it closed the segment.
+     */
+    boolean rollIfFull() throws IOException {
         if (segment != null && segmentEnd >= segmentSize) {
             segment.force();
             close();
+            return true;
         }
+        return false;
     }
 
     /** Deletes every segment: the volume holds their entries durably. */
@@ -82,6 +120,7 @@ final class JournalSegments {
         close();
         files.delete(live);
         live.clear();
+        liveBytes.clear();
     }
 
     void close() throws IOException {
@@ -96,6 +135,7 @@ final class JournalSegments {
         JournalFiles.Segment s = files.create(nextNumber);
         segment = files.open(s);
         live.add(s);
+        liveBytes.add(0L);
         segmentEnd = 0;
     }
 
