@@ -182,6 +182,9 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             }
             done.whenComplete((ok, err) -> {
                 lease.close();
+                if (stopping(ch, err, "write " + w.sequence())) {
+                    return;
+                }
                 applied.increment();
                 if (err == null) {
                     syncing.written(offset + length);
@@ -202,15 +205,34 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 .thenCompose(v -> journal.discard(d.sequence(), d.offset(), d.length()))
                 .whenComplete((ok, err) -> {
                     lease.close();
-                    acks.write(new WriteAck(d.sequence(), status(err)));
+                    if (!stopping(ch, err, "discard " + d.sequence())) {
+                        acks.write(new WriteAck(d.sequence(), status(err)));
+                    }
                 }));
     }
 
     private void flush(Channel ch, Flush f) {
         flushes.increment();
         LinkOutbox acks = LinkOutbox.of(ch);
-        barrier.thenCompose(v -> journal.flush())
-                .whenComplete((ok, err) -> acks.write(new FlushAck(f.sequence(), status(err))));
+        barrier.thenCompose(v -> journal.flush()).whenComplete((ok, err) -> {
+            if (!stopping(ch, err, "flush " + f.sequence())) {
+                acks.write(new FlushAck(f.sequence(), status(err)));
+            }
+        });
+    }
+
+    /**
+     * True, and the link closed without an answer, if {@code err} is this node's journal refusing
+     * because the node stops: as for a record update then, the primary follows mirror.on-peer-loss
+     * (re-sends on the next link, or goes on alone) rather than fail a host's write for it.
+     */
+    private boolean stopping(Channel ch, Throwable err, String what) {
+        if (err == null || !journal.closed()) {
+            return false;
+        }
+        LOG.log(Level.INFO, "{0} arrived while this secondary stops: closing the link", what);
+        ch.close();
+        return true;
     }
 
     /**

@@ -236,6 +236,13 @@ public final class Journal implements AutoCloseable {
         return p.done;
     }
 
+    /** True once {@link #close} began: this node is stopping, so what it refuses now is no verdict on the data. */
+    public boolean closed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
     // ---- counters ----
 
     /** Entries appended by this process. */

@@ -2,6 +2,7 @@ package net.twinblock.mirror.pair;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -184,6 +185,19 @@ class MirrorReceiverTest {
         WriteAck refused = assertInstanceOf(WriteAck.class, link.readOutbound());
         assertEquals(AckStatus.IO_ERROR, refused.status());
         assertEquals(0, journal.entries());
+    }
+
+    @Test
+    void aWriteArrivingWhileThisNodeStopsClosesTheLinkUnanswered() {
+        CompletableFuture<Void> closed = CompletableFuture.runAsync(journal::close); // a volume fdatasync
+        while (!closed.isDone()) {
+            io.runAll();
+            Thread.onSpinWait();
+        }
+        link.writeInbound(new MirroredWrite(1, 0, false, filled(512, 'a'), 1));
+        link.runPendingTasks();
+        assertNull(link.readOutbound(), "no NOT READY for the host: the primary re-sends or goes on alone");
+        assertFalse(link.isOpen());
     }
 
     @Test
