@@ -108,16 +108,30 @@ final class AdminActions {
      * inconsistent copy without force=true), 400 for a force that is neither true nor false.
      */
     CompletableFuture<AdminReply> promote(AdminRequest r) {
+        return roleChange(r, "promotion", "promoted", pair::promote);
+    }
+
+    /**
+     * POST /demote[?force=true]: makes this primary a secondary (a switchover; see
+     * PairNode.demote). 200 with the new role, or 409 with the reason it was refused (already
+     * secondary, no mirror.listen, or the secondary not in sync without force=true).
+     */
+    CompletableFuture<AdminReply> demote(AdminRequest r) {
+        return roleChange(r, "demotion", "demoted", pair::demote);
+    }
+
+    private CompletableFuture<AdminReply> roleChange(AdminRequest r, String what, String result,
+            java.util.function.Consumer<Boolean> change) {
         List<String> forced = r.query().getOrDefault("force", List.of());
         if (forced.size() > 1 || !forced.stream().allMatch(f -> f.equals("true") || f.equals("false"))) {
             return CompletableFuture.completedFuture(AdminReply.error(400,
                     "force must be given once, as true or false", Map.of("force", forced)));
         }
         boolean force = forced.contains("true");
-        return blocking("promotion", () -> {
-            pair.promote(force);
+        return blocking(what, () -> {
+            change.accept(force);
             Map<String, Object> body = new LinkedHashMap<>();
-            body.put("result", "promoted");
+            body.put("result", result);
             body.put("role", Node.roleName(pair.role()));
             body.put("generations", generations(pair));
             body.put("aluaState", portGroup.state().name().toLowerCase(Locale.ROOT));

@@ -36,6 +36,8 @@ enum AdminVerb {
     HEALTH(null, "GET", "/health", null, null, null, false, AdminActions::health),
     PROMOTE("promote", "POST", "/promote", "there is no pair to promote in", AdminVerb::promoteOptions, AdminVerb::zero, false,
             AdminActions::promote),
+    DEMOTE("demote", "POST", "/demote", "there is no pair to demote in", AdminVerb::promoteOptions, AdminVerb::zero, false,
+            AdminActions::demote),
     RESOLVE("resolve", "POST", "/resolve", "there is no pair to resolve", AdminVerb::resolveOptions, AdminVerb::zero, true,
             AdminActions::resolve),
     VERIFY("verify", "POST", "/verify", "there is no copy to compare with", AdminVerb::noOptions, AdminVerb::zeroIfIdentical, false,
@@ -131,7 +133,7 @@ enum AdminVerb {
         return new Call("", args);
     }
 
-    /** {@code --force} promotes an inconsistent copy anyway. */
+    /** {@code --force}: promote an inconsistent copy, or demote without an in-sync secondary, anyway. */
     private static Call promoteOptions(String[] args) {
         String[] rest = Arrays.stream(args).filter(a -> !a.equals("--force")).toArray(String[]::new);
         return new Call(rest.length < args.length ? "force=true" : "", rest);

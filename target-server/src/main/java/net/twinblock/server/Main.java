@@ -22,6 +22,7 @@ import net.twinblock.server.systemd.SystemdNotifier;
  *   twinblock sessions [--json] [--admin HOST:PORT | --config FILE]
  *   twinblock events [--now] [--admin HOST:PORT | --config FILE]
  *   twinblock promote [--force] [--admin HOST:PORT | --config FILE]
+ *   twinblock demote [--force] [--admin HOST:PORT | --config FILE]
  *   twinblock resolve --discard NAME [--admin HOST:PORT | --config FILE]
  *   twinblock verify [--wait] [--admin HOST:PORT | --config FILE]
  *   twinblock resync --checksum [--wait] [--admin HOST:PORT | --config FILE]
@@ -95,7 +96,7 @@ public final class Main {
                         yield AdminCommand.run(verb, rest, out, err, stopRequested);
                     }
                     throw new ConfigException("command", "unknown command; expected serve, witness, status, sessions,"
-                        + " events, promote, resolve, verify, resync, config, help or version", args[0]);
+                        + " events, promote, demote, resolve, verify, resync, config, help or version", args[0]);
                 }
             };
         } catch (ConfigException e) {
@@ -204,6 +205,11 @@ public final class Main {
                 .append("                                           while its copy is inconsistent (a resync\n")
                 .append("                                           to it did not finish): --force serves that\n")
                 .append("                                           copy anyway (acknowledged writes may be lost)\n")
+                .append("  demote [--force] [--admin HOST:PORT | --config FILE]\n")
+                .append("                                           make this primary a secondary (a switchover):\n")
+                .append("                                           it listens on mirror.listen for the partner,\n")
+                .append("                                           promoted by the witness once the lease runs\n")
+                .append("                                           out, or by promote; refused unless in sync\n")
                 .append("  resolve --discard NAME [--admin HOST:PORT | --config FILE]\n")
                 .append("                                           end a split brain: drop the data of node NAME\n")
                 .append("                                           (its node.name; run against either node); it\n")

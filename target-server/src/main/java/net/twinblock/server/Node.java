@@ -98,6 +98,7 @@ public final class Node implements NodeView, AutoCloseable {
     private volatile IscsiTarget target;
     private volatile AdminServer admin;
     private volatile PairNode pair;
+    private AccessWatch accessWatch;
     private volatile PairPortGroup portGroup;
     /** Runs admin commands that block (promotion writes metadata and binds): never the event loop. */
     private ExecutorService adminActions;
@@ -159,7 +160,7 @@ public final class Node implements NodeView, AutoCloseable {
             pair.configureScrub(scrubSettings(config));
             pair.configureResyncRate(config.get(Keys.RESYNC_MAX_RATE));
             PairNode p = pair;
-            PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role(), p::serving);
+            PairPortGroup pg = new PairPortGroup(mirror.portGroup(), pair.role(), p::access);
             // Promotion flips ALUA at once; the frontend reads the state on every command.
             pair.onRoleChange(pg::roleChanged);
             portGroup = pg;
@@ -182,8 +183,9 @@ public final class Node implements NodeView, AutoCloseable {
             // commands go through the primary, over each LUN's mirror link.
             PairPeerLink.wire(pair, target);
             // Every change of this node's ALUA state is news to every I_T nexus (SPC-4 5.16.2.2).
-            IscsiTarget t = target;
-            pair.onRoleChange(role -> t.accessStateChanged());
+            AccessWatch w = new AccessWatch(portGroup, target, group.next());
+            accessWatch = w;
+            pair.onRoleChange(role -> w.check());
         }
         try {
             target.start(group, transport.serverChannelClass());
@@ -391,6 +393,9 @@ public final class Node implements NodeView, AutoCloseable {
 
     /** Closes whatever was opened, in reverse order; safe on a half-started node. */
     private void releaseAll() {
+        if (accessWatch != null) {
+            accessWatch.close();
+        }
         if (target != null) {
             target.close();
             target = null;

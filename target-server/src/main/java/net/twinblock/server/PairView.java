@@ -6,6 +6,7 @@ import net.twinblock.iscsi.lun.PortGroup;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairStatus;
 import net.twinblock.mirror.pair.PairVolume;
+import net.twinblock.mirror.pair.QuorumView;
 import net.twinblock.mirror.pair.SplitBrainStatus;
 import net.twinblock.server.admin.MirrorSnapshot;
 import net.twinblock.server.admin.PairSnapshot;
@@ -29,7 +30,27 @@ final class PairView {
         }
         return new PairSnapshot(p.nodeName(), Node.roleName(s.role()), lower(s.state().name()), peer(s.peer()), p.peerName(),
                 m.portGroup(), lower(portGroup.state().name()), lower(m.onPeerLoss().name()), luns, p.notServing(),
-                p.witness(), p.witnessConnected());
+                p.witness(), p.witnessConnected(), quorum(p.quorumView()));
+    }
+
+    /** Quorum in the endpoint's terms; null without a witness. */
+    private static java.util.Map<String, Object> quorum(QuorumView q) {
+        if (q == null) {
+            return null;
+        }
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("votes", q.votes());
+        out.put("witness", q.witness());
+        out.put("witnessConnected", q.witnessConnected());
+        out.put("witnessProblem", q.witnessProblem());
+        out.put("partnerLinked", q.partnerLinked());
+        out.put("leaseHeld", q.leaseHeld());
+        out.put("leaseRemainingMillis", q.leaseRemainingMillis());
+        out.put("epoch", q.epoch());
+        out.put("recordedPrimary", q.recordedPrimary());
+        out.put("peerState", q.peerState());
+        out.put("lastRefusal", q.lastRefusal());
+        return out;
     }
 
     static String lower(String name) {

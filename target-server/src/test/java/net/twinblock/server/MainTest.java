@@ -66,7 +66,7 @@ class MainTest {
     @Test
     void anUnknownCommandIsExitCode2() {
         assertEquals(2, run("frobnicate"));
-        assertEquals("config error: command: unknown command; expected serve, witness, status, sessions, events, promote, resolve, verify, resync, config, help or version "
+        assertEquals("config error: command: unknown command; expected serve, witness, status, sessions, events, promote, demote, resolve, verify, resync, config, help or version "
                 + "(got 'frobnicate')" + System.lineSeparator(), err());
     }
 

@@ -99,6 +99,48 @@ final class PairAdmin {
         node.roleChanged(Role.PRIMARY);
     }
 
+    void demote(boolean force) {
+        synchronized (node) {
+            requireOpen();
+            if (node.role() != Role.PRIMARY) {
+                throw new IllegalStateException("this node is already a secondary");
+            }
+            requireListen();
+            if (!force) {
+                requirePrimaryInSync("", ": demoting now would leave no up-to-date node to promote; demote --force"
+                        + " does it anyway");
+            }
+            node.stopPrimary(force ? "an administrator's demote --force" : "an administrator's demote", false);
+        }
+        node.roleChanged(Role.SECONDARY);
+    }
+
+    /**
+     * The witness names another node primary at a newer epoch: this node lost quorum (its lease
+     * ran out, so it has acknowledged nothing since) and rejoins as that node's secondary.
+     */
+    void demoteFenced(String primary, long epoch, boolean wroteAlone) {
+        synchronized (node) {
+            if (node.closed() || node.role() != Role.PRIMARY) {
+                return;
+            }
+            if (node.config().listen() == null) {
+                LOG.log(Level.ERROR, "the witness names {0} primary at epoch {1}: this node stays fenced (serves"
+                        + " nothing) and cannot rejoin as secondary without mirror.listen", primary, epoch);
+                return;
+            }
+            node.stopPrimary("the witness names " + primary + " primary at epoch " + epoch, !wroteAlone);
+        }
+        node.roleChanged(Role.SECONDARY);
+    }
+
+    private void requireListen() {
+        if (node.config().listen() == null) {
+            throw new IllegalStateException("a secondary listens on mirror.listen for its primary, and this node has"
+                    + " none: set mirror.listen and restart it as secondary instead");
+        }
+    }
+
     private static String describe(VolumeState v, PairMetadata.Resync r) {
         // The link is down (promote checked): a resync still counted here is the one it ended.
         int percent = v.syncing ? v.resyncPercent() : r.percent();

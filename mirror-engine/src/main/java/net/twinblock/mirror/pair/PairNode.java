@@ -165,13 +165,18 @@ public final class PairNode implements AutoCloseable {
     }
 
     /**
-     * Whether this node may serve hosts now: a secondary always (it forwards writes; its reads are
-     * gated); a primary with a witness while it holds the lease or has its secondary on every
+     * Whether this node may serve hosts now: a secondary while linked to its primary (it forwards
+     * writes; its reads are gated); a primary with a witness while it holds the lease or has its secondary on every
      * volume; a primary without one once its partner confirmed it or an administrator forced it.
      * The server shows a port that may not serve as ALUA UNAVAILABLE.
      */
     public boolean serving() {
         return gate.serving();
+    }
+
+    /** What this node can do for hosts now (the server's ALUA state). */
+    public NodeAccess access() {
+        return gate.access();
     }
 
     /** Why this node does not serve (for status and health); null while it serves. */
@@ -189,6 +194,12 @@ public final class PairNode implements AutoCloseable {
     public String witness() {
         Quorum q = quorum;
         return q == null ? null : q.describe();
+    }
+
+    /** Quorum as this node sees it, for status; null without a witness. */
+    public QuorumView quorumView() {
+        Quorum q = quorum;
+        return q == null ? null : q.view();
     }
 
     // ---- what the server uses ----
@@ -293,6 +304,20 @@ public final class PairNode implements AutoCloseable {
      */
     public void promote(boolean force) {
         admin.promote(force);
+    }
+
+    /**
+     * Makes this primary a secondary, every volume at once: an administrator's switchover. Refused
+     * unless every volume is in sync with the partner (else no up-to-date node would be left to
+     * promote), or {@code force}. What waits for the secondary fails as retryable; each volume
+     * keeps its record's extents, which the next link resyncs from the new primary. The node then
+     * listens on mirror.listen. With a witness, the partner is promoted once this node's lease
+     * runs out; without one, an administrator promotes it. Blocking: not on an event loop.
+     *
+     * @throws IllegalStateException on a secondary, without mirror.listen, or not in sync and not forced
+     */
+    public void demote(boolean force) {
+        admin.demote(force);
     }
 
     /** Counters of a node of one volume, for the admin endpoint (each volume has its own: {@link PairVolume#metrics()}). */
@@ -481,6 +506,21 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Demotion (under this node's lock, checks done): every volume's primary side stops, then the
+     * node listens as the secondary. See {@link #demote(boolean)}; {@code fenced}: the witness
+     * named another primary and this node never had the secondary outdated ({@link Quorum}).
+     */
+    synchronized void stopPrimary(String why, boolean fenced) {
+        for (PairVolume v : volumes.values()) {
+            v.stopPrimary(fenced);
+        }
+        gate.demoted();
+        becomeSecondary();
+        LOG.log(Level.WARNING, "demoted to SECONDARY ({0}): listening on {1} for the primary; what this node"
+                + " wrote that the primary lacks is resynced from its record", why, cfg.listen());
+    }
+
     void roleChanged(Role now) {
         for (Consumer<Role> l : roleListeners) {
             l.accept(now);
@@ -559,6 +599,15 @@ public final class PairNode implements AutoCloseable {
     /** The witness granted this secondary the primary role: promote (no administrator involved). */
     void promoteGranted() {
         admin.promoteGranted();
+    }
+
+    /**
+     * The witness names {@code primary} primary at {@code epoch}: rejoin as its secondary.
+     * {@code wroteAlone}: this node had the secondary outdated, so it may have acknowledged writes
+     * alone, which must surface as a split brain rather than be resynced away.
+     */
+    void demoteFenced(String primary, long epoch, boolean wroteAlone) {
+        admin.demoteFenced(primary, epoch, wroteAlone);
     }
 
     Quorum quorum() {

@@ -250,6 +250,35 @@ public final class PairVolume {
         return primaryLink() != null;
     }
 
+    /**
+     * Demotion, the volume's part (under the node's lock): host I/O goes to a volume that refuses
+     * it until the node listens as secondary, then the primary side stops. Whatever waited for the
+     * secondary fails as retryable (it was never acknowledged), and so does any write that was
+     * still on its way to the replicator; the record keeps the extents they touched. A fenced
+     * volume that acknowledged no write alone also drops the generation of what it wrote alone.
+     */
+    synchronized void stopPrimary(boolean fenced) {
+        exported.follow(RoleVolume.REFUSING);
+        scrubs.close();
+        resyncs.linkDown();
+        if (replicator != null) {
+            replicator.close();
+        }
+        if (recordSender != null) {
+            recordSender.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        primarySide = null;
+        if (fenced && replicator != null && replicator.degraded.sum() == 0) {
+            // Nothing was acknowledged without the secondary in this term, so nothing written alone
+            // may count: the promoted node is newer, not a split brain (its record bounds the rest).
+            volume.meta.update(m -> m.withGenerations(m.generations().dropUnacknowledged())).join();
+        }
+        volume.demoted();
+    }
+
     /** Promotion, first half (the node stopped listening): the forwarding volume fails what waits. */
     void stopSecondary() {
         secondary.linkDown();

@@ -50,6 +50,7 @@ final class Quorum implements AutoCloseable {
         return t;
     });
     private final AtomicBoolean asking = new AtomicBoolean();
+    private final AtomicBoolean demoting = new AtomicBoolean();
     /** An OUTDATE_PEER is on its way; a failed one is asked again at the next tick. */
     private final AtomicBoolean outdating = new AtomicBoolean();
     private volatile WitnessLease lease;
@@ -58,6 +59,8 @@ final class Quorum implements AutoCloseable {
     private volatile boolean peerOutdated;
     private volatile WitnessAnswer last;
     private volatile String lastRefusal;
+    private long refusalRepeats;
+    private volatile boolean outdateFailureLogged;
     private ScheduledFuture<?> ticks;
 
     Quorum(PairNode node, WitnessClient witness, WitnessSettings settings, EventLoop loop) {
@@ -150,6 +153,20 @@ final class Quorum implements AutoCloseable {
                 + (lastRefusal == null ? "" : "; last refusal " + lastRefusal);
     }
 
+    /** For status: the three as this node sees them, the lease, and the witness's last word. */
+    QuorumView view() {
+        WitnessAnswer a = last;
+        WitnessLease l = lease;
+        long now = System.nanoTime();
+        boolean held = node.role() == Role.PRIMARY && l != null && l.validAt(now);
+        boolean connected = witness.connected();
+        return new QuorumView(witness.witness().getHostString() + ":" + witness.witness().getPort(), connected,
+                connected ? null : String.valueOf(witness.problem()), node.allVolumesLinked(), held,
+                held ? TimeUnit.NANOSECONDS.toMillis(l.remainingNanos(now)) : 0, a == null ? -1 : a.epoch(),
+                a == null ? null : a.primary(), a == null || a.peerState() == null ? null
+                        : a.peerState().name().toLowerCase(java.util.Locale.ROOT), lastRefusal);
+    }
+
     /** A primary volume's link to the secondary dropped: have the witness record the secondary outdated. */
     void peerLost() {
         if (peerOutdated || node.role() != Role.PRIMARY || !outdating.compareAndSet(false, true)) {
@@ -159,18 +176,24 @@ final class Quorum implements AutoCloseable {
         witness.outdatePeer(settings.pairId(), node.nodeName(), Math.max(0, e)).whenComplete((a, err) -> {
             outdating.set(false);
             if (err != null) {
-                LOG.log(Level.WARNING, "the witness could not record the secondary outdated ({0}): writes stay held;"
-                        + " asking again", err.toString());
+                if (!outdateFailureLogged) {
+                    outdateFailureLogged = true;
+                    LOG.log(Level.WARNING, "the witness could not record the secondary outdated ({0}): writes stay"
+                            + " held; asking again every {1} ms", err.toString(), settings.lease().toMillis() / 4);
+                }
                 return;
             }
+            outdateFailureLogged = false;
             remember(a);
             if (a.granted()) {
                 peerOutdated = true;
                 LOG.log(Level.WARNING, "the witness recorded the secondary OUTDATED: writes go on without it");
                 node.peerOutdated();
             } else {
-                lastRefusal = "outdate-peer: " + a.verdict();
-                LOG.log(Level.ERROR, "the witness refused to record the secondary outdated: {0}", a.verdict());
+                refused("outdate-peer", a); // writes stay held
+                if (a.primary() != null && !a.primary().equals(node.nodeName())) {
+                    fenced(a);
+                }
             }
         });
     }
@@ -240,9 +263,51 @@ final class Quorum implements AutoCloseable {
                 }
             } else {
                 lease = null;
-                lastRefusal = "lease: " + a.verdict();
+                refused("lease", a);
+                if (a.primary() != null && !a.primary().equals(node.nodeName())) {
+                    fenced(a);
+                }
             }
         });
+    }
+
+    /**
+     * The witness names another node primary: this one lost quorum while it was cut off (its
+     * lease ran out first, so it acknowledged nothing since) and rejoins as that node's
+     * secondary, its unacknowledged writes resynced away (DESIGN section 8).
+     */
+    private void fenced(WitnessAnswer a) {
+        if (!demoting.compareAndSet(false, true)) {
+            return;
+        }
+        promoter.execute(() -> {
+            try {
+                lease = null;
+                boolean wroteAlone = peerOutdated;
+                peerOutdated = false;
+                node.demoteFenced(a.primary(), a.epoch(), wroteAlone);
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "rejoining as secondary failed: {0}", e.toString());
+            } finally {
+                demoting.set(false);
+            }
+        });
+    }
+
+    /** A refusal is logged once per verdict, with how often the one before it repeated. */
+    private void refused(String what, WitnessAnswer a) {
+        String now = what + ": " + a.verdict();
+        synchronized (this) {
+            if (now.equals(lastRefusal)) {
+                refusalRepeats++;
+                return;
+            }
+            LOG.log(Level.WARNING, "the witness refuses {0} (epoch {1}, primary {2}){3}", now, a.epoch(), a.primary(),
+                    lastRefusal == null || refusalRepeats == 0 ? ""
+                            : "; before: " + lastRefusal + ", " + (refusalRepeats + 1) + " time(s)");
+            lastRefusal = now;
+            refusalRepeats = 0;
+        }
     }
 
     private void markUpToDate() {
@@ -268,7 +333,7 @@ final class Quorum implements AutoCloseable {
         asked.whenComplete((a, err) -> {
             if (err != null || a.verdict() != Verdict.GRANTED || a.lease() == null) {
                 if (a != null && a.verdict() != Verdict.GRANTED) {
-                    lastRefusal = "promotion: " + a.verdict();
+                    refused("promotion", a);
                 }
                 asking.set(false);
                 return;

@@ -97,6 +97,8 @@ final class Replicator {
     private boolean syncing;
     private boolean everLinked;
     private boolean degradedLogged;
+    /** Closed (node closing, or demoted): a late op fails as retryable instead of going on alone. */
+    private boolean closed;
     private long nextOrder = 1;
     /**
      * Writes and discards the secondary acknowledged on this link that no FLUSH_ACK covers yet:
@@ -197,7 +199,9 @@ final class Replicator {
             op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
             op.acksBefore = dataAcks;
             to = out;
-            if (link != null && (only == null || only == link)) {
+            if (closed) {
+                settle(op, new VolumeException("the mirrored volume is closing", true)).run();
+            } else if (link != null && (only == null || only == link)) {
                 pending.put(op.sequence, op);
                 frames = frames(op, link);
             } else {
@@ -448,11 +452,12 @@ final class Replicator {
         }
     }
 
-    /** Fails everything still waiting: the node is closing. */
+    /** Fails everything still waiting, and every later op: the node is closing, or no longer the primary. */
     void close() {
         List<Runnable> settle = new ArrayList<>();
         List<CompletableFuture<Void>> waiters;
         synchronized (lock) {
+            closed = true;
             for (Op op : pending.values()) {
                 if (op.timeout != null) {
                     op.timeout.cancel(false);

@@ -15,6 +15,48 @@ import net.twinblock.mirror.store.VolumeException;
  */
 final class RoleVolume implements Volume {
 
+    /** Between roles (a demotion): operations fail as retryable until the node serves as secondary. */
+    static final Volume REFUSING = new Volume() {
+        private CompletableFuture<Void> refuse() {
+            return CompletableFuture.failedFuture(new VolumeException("this node is changing role", true));
+        }
+
+        @Override
+        public long size() {
+            throw new UnsupportedOperationException("RoleVolume answers the size");
+        }
+
+        @Override
+        public int blockSize() {
+            throw new UnsupportedOperationException("RoleVolume answers the block size");
+        }
+
+        @Override
+        public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
+            return refuse().thenApply(v -> null);
+        }
+
+        @Override
+        public CompletableFuture<Void> write(long offset, ByteBuf data, boolean fua) {
+            data.release(); // the write's owner now
+            return refuse();
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return refuse();
+        }
+
+        @Override
+        public CompletableFuture<Void> discard(long offset, long length) {
+            return refuse();
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
     private final PairVolume node;
     private volatile Volume current;
 

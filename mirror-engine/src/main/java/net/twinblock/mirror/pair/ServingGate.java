@@ -8,8 +8,7 @@ import java.lang.System.Logger.Level;
  * never permission (DESIGN section 8): a primary without a witness serves only once its partner
  * confirmed, at a handshake of every volume, that it holds no newer data, or an administrator
  * forced it; a primary with a witness serves while it holds the witness's lease or has its
- * secondary on every volume ({@link Quorum}). A secondary always may (it forwards writes; its
- * reads are gated).
+ * secondary on every volume ({@link Quorum}). A secondary serves while linked to its primary.
  */
 final class ServingGate {
 
@@ -35,22 +34,33 @@ final class ServingGate {
         }
     }
 
-    boolean serving() {
+    /**
+     * A secondary serves while its primary is linked on every volume it has (reads in sync, writes
+     * forwarded); without it, it could serve neither and stands by.
+     */
+    NodeAccess access() {
         if (node.role() != Role.PRIMARY) {
-            return true;
+            return node.partnerConfirmedEveryVolume() ? NodeAccess.SECONDARY : NodeAccess.STANDBY;
         }
         Quorum q = node.quorum();
-        if (q != null) {
-            return forced || q.leaseValid() || node.allVolumesLinked();
-        }
-        return confirmed;
+        boolean serves = q != null ? forced || q.leaseValid() || node.allVolumesLinked() : confirmed;
+        return serves ? NodeAccess.PRIMARY : NodeAccess.UNAVAILABLE;
+    }
+
+    boolean serving() {
+        return access().serving();
     }
 
     String notServing() {
-        if (serving()) {
+        NodeAccess a = access();
+        if (a.serving()) {
             return null;
         }
         Quorum q = node.quorum();
+        if (a == NodeAccess.STANDBY) {
+            return "secondary without its primary: standing by (reads and writes refused) until the primary links"
+                    + " again or this node is promoted" + (q == null ? "" : " (" + q.describe() + ")");
+        }
         return q != null ? "this primary holds no lease at the witness and has no link to its secondary: it stops"
                 + " serving so the secondary can take over (" + q.describe() + ")"
                 : "configured primary, waiting for its partner at " + node.config().peer() + " to confirm it holds"
@@ -79,6 +89,12 @@ final class ServingGate {
         LOG.log(Level.WARNING, "an administrator forced this primary to serve without its partner's confirmation");
         confirmed = true;
         node.roleChanged(Role.PRIMARY);
+    }
+
+    /** This node is no longer the primary: a later promotion is judged afresh. */
+    void demoted() {
+        forced = false;
+        confirmed = true;
     }
 
     /** An administrator forced a promotion: the witness's lease no longer decides for this run. */

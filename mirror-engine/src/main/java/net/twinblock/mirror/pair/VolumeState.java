@@ -109,6 +109,22 @@ final class VolumeState {
         record.recoveryComplete(bytes, extents);
     }
 
+    /**
+     * This primary was demoted: writes it made that the new primary may lack are within its
+     * record's extents, resynced at the next link as after a crash; without a record, nothing
+     * bounds them, so the next link compares everything.
+     */
+    void demoted() {
+        resyncTarget = false;
+        syncing = false;
+        inSync = false;
+        if (record != PairRecord.NONE) {
+            recovering = true;
+        } else {
+            meta.update(m -> m.withClean(false)).join();
+        }
+    }
+
     /** How far the running resync has written into the volume (regions go in ascending order), in percent. */
     int resyncPercent() {
         long size = local.size();

@@ -108,6 +108,10 @@ public final class RecordKeeper implements PairRecord {
     public ReadGate becomeSecondary(BiFunction<Long, Long, CompletableFuture<Void>> askPrimary) {
         SecondaryRecord r;
         synchronized (lock) {
+            if (primary != null) {
+                // Demoted: the extents this primary recorded may hold writes the new primary never had.
+                recovered = false;
+            }
             closeLocked();
             secondary = SecondaryRecord.open(file, settings, io, gate);
             loaded = secondary.current();

@@ -136,6 +136,19 @@ public final class GenerationHistory {
                 : winner.bitmap, false);
     }
 
+    /**
+     * This node lost quorum and acknowledged nothing since its outage began (it was fenced, and
+     * the other node promoted): what it wrote alone counts for nothing, its data is the outage
+     * baseline again, and the promoted node, whose outage started there too, is simply newer.
+     * Unchanged if this node took no writes of its own.
+     */
+    public GenerationHistory dropUnacknowledged() {
+        if (bitmap.equals(NONE) || current.equals(bitmap)) {
+            return this;
+        }
+        return new GenerationHistory(bitmap, NONE, history0, history1, false);
+    }
+
     /** The same generations without the in-memory bitmap (what a restarted process holds). */
     public GenerationHistory withoutBitmapInMemory() {
         return new GenerationHistory(current, bitmap, history0, history1, false);

@@ -3,6 +3,7 @@ package net.twinblock.mirror.pair;
 import static net.twinblock.mirror.pair.PairHarness.primaryConfig;
 import static net.twinblock.mirror.pair.PairHarness.secondaryConfig;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,6 +40,7 @@ class ServingGateTest {
         try (PairHarness h = new PairHarness(dir)) {
             PairNode alone = h.start(primaryConfig(nobody()), h.volume("a.img"), false);
             assertFalse(alone.serving());
+            assertEquals(NodeAccess.UNAVAILABLE, alone.access());
             assertTrue(alone.notServing().contains("waiting for its partner"), alone.notServing());
             String refused = assertThrows(IllegalStateException.class, alone::promote).getMessage();
             assertTrue(refused.contains("promote --force"), refused);
@@ -52,9 +54,12 @@ class ServingGateTest {
     void aPrimaryServesOnceItsPartnerConfirmedEveryVolume() {
         try (PairHarness h = new PairHarness(dir)) {
             PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
-            assertTrue(secondary.serving(), "a secondary always serves (it forwards writes)");
+            assertEquals(NodeAccess.STANDBY, secondary.access(), "a secondary without its primary could serve nothing");
+            assertTrue(secondary.notServing().contains("without its primary"), secondary.notServing());
             PairNode primary = h.start(primaryConfig(secondary.listenAddress()), h.volume("a.img"), true);
             await().atMost(Duration.ofSeconds(20)).until(primary::serving);
+            assertEquals(NodeAccess.PRIMARY, primary.access());
+            await().atMost(Duration.ofSeconds(20)).until(() -> secondary.access() == NodeAccess.SECONDARY);
         }
     }
 }

@@ -129,6 +129,18 @@ class GenerationHistoryTest {
     }
 
     @Test
+    void aFencedPrimaryThatAcknowledgedNothingAloneIsBehindThePromotedNodeNotInSplitBrain() {
+        GenerationHistory fenced = h(A).startOutage().newCurrent(B); // held writes that failed, or landed only here
+        GenerationHistory promoted = h(A).newCurrent(C);             // the witness promoted the other node
+        assertEquals(SPLIT_BRAIN, GenerationHistory.compare(promoted, fenced), "as it stands, both took writes");
+        GenerationHistory rejoining = fenced.dropUnacknowledged();
+        assertEquals(A, rejoining.current());
+        assertEquals(LOCAL_NEWER_BITMAP, GenerationHistory.compare(promoted, rejoining),
+                "the promoted node resyncs it from its bitmap (plus the fenced node's record extents)");
+        assertEquals(h(A), h(A).dropUnacknowledged(), "a node that took no writes of its own is unchanged");
+    }
+
+    @Test
     void bothPromotedIsRefusedUntilOneSideIsDiscarded() {
         GenerationHistory left = h(A).newCurrent(B);
         GenerationHistory right = h(A).newCurrent(C);

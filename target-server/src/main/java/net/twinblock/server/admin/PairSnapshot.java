@@ -20,10 +20,11 @@ import java.util.List;
  *                   confirmation, or one without its secondary and the witness's lease); null while it serves
  * @param witness    the witness as this node sees it (reachable, epoch, primary, lease); null without one
  * @param witnessConnected whether this node reaches its witness now; null without one
+ * @param quorum     quorum as this node sees it (the three, the lease, the witness's last word); null without a witness
  */
 public record PairSnapshot(String name, String role, String state, String peer, String peerName, int portGroup,
                            String aluaState, String onPeerLoss, List<MirrorSnapshot> luns, String notServing,
-                           String witness, Boolean witnessConnected) {
+                           String witness, Boolean witnessConnected, java.util.Map<String, Object> quorum) {
     public PairSnapshot {
         luns = List.copyOf(luns);
     }

@@ -118,6 +118,7 @@ public final class StatusReport {
         out.put("serving", p.notServing() == null);
         out.put("notServing", p.notServing());
         out.put("witness", p.witness());
+        out.put("quorum", p.quorum());
         List<Object> luns = new ArrayList<>();
         for (MirrorSnapshot m : p.luns()) {
             luns.add(lun(m));

@@ -2,6 +2,8 @@ package net.twinblock.server.storage;
 
 import net.twinblock.iscsi.lun.AluaState;
 import net.twinblock.iscsi.lun.PortGroup;
+import java.util.function.Supplier;
+import net.twinblock.mirror.pair.NodeAccess;
 import net.twinblock.mirror.pair.Role;
 
 /**
@@ -10,9 +12,10 @@ import net.twinblock.mirror.pair.Role;
  * relative port id equals the group id, so the two nodes' ports differ as SPC-4 requires of
  * two ports of one SCSI target device (both nodes export the same target IQN).
  *
- * <p>The primary's group is active/optimized and the secondary's active/non-optimized (it
+ * <p>The state is what the engine observes ({@link NodeAccess}), not guessed from the role: the
+ * serving primary's group is active/optimized and a linked secondary's active/non-optimized (it
  * serves reads and forwards writes, at the cost of a round trip), so dm-multipath prefers the
- * primary. Promotion flips both states at once through {@link #roleChanged}; the frontend
+ * primary; a secondary without its primary stands by, a primary that may not serve is unavailable. Promotion flips both states at once through {@link #roleChanged}; the frontend
  * reads {@link #state()} on every INQUIRY and REPORT TARGET PORT GROUPS, so sessions that
  * stay logged in see the change.
  *
@@ -23,25 +26,26 @@ public final class PairPortGroup implements PortGroup {
 
     private final int groupId;
     private final PortGroup peer;
-    private final java.util.function.BooleanSupplier serving;
+    private final Supplier<NodeAccess> access;
     private volatile Role role;
 
     public PairPortGroup(int groupId, Role role) {
-        this(groupId, role, () -> true);
+        this(groupId, role, null);
     }
 
     /**
-     * @param serving whether the engine lets this node serve now: a primary that waits for its
-     *        partner's confirmation, or lost both its secondary and the witness's lease, does not,
-     *        and its port is then UNAVAILABLE (hosts' I/O gets NOT READY 04/0C and multipath fails over)
+     * @param access null to follow the role alone, else what the engine observes this node can do now (its ALUA state): a primary
+     *        that waits for its partner's confirmation, or lost both its secondary and the
+     *        witness's lease, is UNAVAILABLE, a secondary without its primary STANDBY (hosts'
+     *        I/O gets NOT READY 04/0C or 04/0B and multipath fails over)
      */
-    public PairPortGroup(int groupId, Role role, java.util.function.BooleanSupplier serving) {
+    public PairPortGroup(int groupId, Role role, Supplier<NodeAccess> access) {
         if (groupId != 1 && groupId != 2) {
             throw new IllegalArgumentException("a pair's port groups are 1 and 2, not " + groupId);
         }
         this.groupId = groupId;
         this.role = role;
-        this.serving = serving;
+        this.access = access;
         this.peer = new Peer();
     }
 
@@ -66,7 +70,13 @@ public final class PairPortGroup implements PortGroup {
 
     @Override
     public AluaState state() {
-        return serving.getAsBoolean() ? stateOf(role) : AluaState.UNAVAILABLE;
+        NodeAccess now = access != null ? access.get() : role == Role.PRIMARY ? NodeAccess.PRIMARY : NodeAccess.SECONDARY;
+        return switch (now) {
+            case PRIMARY -> AluaState.ACTIVE_OPTIMIZED;
+            case SECONDARY -> AluaState.ACTIVE_NON_OPTIMIZED;
+            case STANDBY -> AluaState.STANDBY;
+            case UNAVAILABLE -> AluaState.UNAVAILABLE;
+        };
     }
 
     @Override

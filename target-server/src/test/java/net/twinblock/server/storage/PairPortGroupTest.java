@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import net.twinblock.iscsi.lun.AluaState;
 import net.twinblock.iscsi.lun.PortGroup;
+import net.twinblock.mirror.pair.NodeAccess;
 import net.twinblock.mirror.pair.Role;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +44,20 @@ class PairPortGroupTest {
         // The same peer object the frontend may hold follows too.
         assertEquals(AluaState.ACTIVE_NON_OPTIMIZED, peer.state());
         assertEquals(1, peer.groupId());
+    }
+
+    @Test
+    void theStateIsWhatTheEngineObservesNotTheRole() {
+        java.util.concurrent.atomic.AtomicReference<NodeAccess> now = new java.util.concurrent.atomic.AtomicReference<>(
+                NodeAccess.STANDBY);
+        PairPortGroup g = new PairPortGroup(2, Role.SECONDARY, now::get);
+        assertEquals(AluaState.STANDBY, g.state(), "a secondary without its primary");
+        now.set(NodeAccess.SECONDARY);
+        assertEquals(AluaState.ACTIVE_NON_OPTIMIZED, g.state());
+        now.set(NodeAccess.UNAVAILABLE);
+        assertEquals(AluaState.UNAVAILABLE, g.state(), "a primary that may not serve");
+        now.set(NodeAccess.PRIMARY);
+        assertEquals(AluaState.ACTIVE_OPTIMIZED, g.state());
     }
 
     @Test
