@@ -52,11 +52,17 @@ public final class NodeProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final boolean powerCuttable;
+    /** Where hosts reach its portal: loopback, or its own address in a network namespace. */
+    private final String host;
+    /** What runs a program where the node runs: nothing, or "ip netns exec NS". */
+    private final List<String> exec;
     private boolean leakCheckDone;
 
     private NodeProcess(Process process, int iscsiPort, int adminPort, String iqn, Path dataDir, Path log,
-            boolean powerCuttable) {
+            boolean powerCuttable, String host, List<String> exec) {
         this.process = process;
+        this.host = host;
+        this.exec = exec;
         this.iscsiPort = iscsiPort;
         this.adminPort = adminPort;
         this.iqn = iqn;
@@ -76,6 +82,16 @@ public final class NodeProcess implements AutoCloseable {
 
     public int iscsiPort() {
         return iscsiPort;
+    }
+
+    /** The portal's address: 127.0.0.1, or the node's own address in its network namespace. */
+    public String host() {
+        return host;
+    }
+
+    /** The command prefix that runs a program beside the node (in its network namespace); empty if none. */
+    public List<String> exec() {
+        return exec;
     }
 
     public int adminPort() {
@@ -109,12 +125,12 @@ public final class NodeProcess implements AutoCloseable {
 
     /** The libiscsi URL of one LUN, e.g. iscsi://127.0.0.1:3260/iqn.../0. */
     public String url(int lun) {
-        return "iscsi://127.0.0.1:" + iscsiPort + "/" + iqn + "/" + lun;
+        return "iscsi://" + host + ":" + iscsiPort + "/" + iqn + "/" + lun;
     }
 
     /** The libiscsi URL of the portal alone, for discovery (iscsi-ls). */
     public String portalUrl() {
-        return "iscsi://127.0.0.1:" + iscsiPort;
+        return "iscsi://" + host + ":" + iscsiPort;
     }
 
     /** The admin token the node created at start; admin commands (POST) carry it. */
@@ -126,7 +142,10 @@ public final class NodeProcess implements AutoCloseable {
     public ToolResult cli(Duration timeout, String... verbAndOptions) {
         List<String> args = new ArrayList<>(List.of(verbAndOptions));
         args.addAll(List.of("--admin", "127.0.0.1:" + adminPort, "--token-file", adminTokenFile().toString()));
-        return runJar(timeout, args.toArray(String[]::new));
+        List<String> cmd = new ArrayList<>(exec);
+        cmd.addAll(javaCommand(false));
+        cmd.addAll(args);
+        return ToolResult.run(timeout, cmd);
     }
 
     public String logText() {
@@ -285,6 +304,8 @@ public final class NodeProcess implements AutoCloseable {
         private int iscsiPort;
         private boolean powerCuttable;
         private final java.util.Map<String, String> env = new java.util.HashMap<>();
+        private String host = "127.0.0.1";
+        private List<String> exec = List.of();
 
         public Builder iqn(String iqn) {
             this.iqn = iqn;
@@ -326,6 +347,16 @@ public final class NodeProcess implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs the node with {@code exec} in front (e.g. "ip netns exec NS": another host), its
+         * portal on {@code host}; its admin endpoint stays on that host's loopback.
+         */
+        public Builder runBy(List<String> exec, String host) {
+            this.exec = List.copyOf(exec);
+            this.host = host;
+            return this;
+        }
+
         public Builder powerCuttable() {
             this.powerCuttable = true;
             return this;
@@ -336,9 +367,10 @@ public final class NodeProcess implements AutoCloseable {
             Path log = dir.resolveSibling("node-" + SEQ.incrementAndGet() + ".log");
             int port = iscsiPort != 0 ? iscsiPort : freePort();
             int admin = freePort();
-            List<String> cmd = new ArrayList<>(javaCommand(powerCuttable));
+            List<String> cmd = new ArrayList<>(exec);
+            cmd.addAll(javaCommand(powerCuttable));
             cmd.add("serve");
-            cmd.add("--iscsi.listen=127.0.0.1:" + port);
+            cmd.add("--iscsi.listen=" + host + ":" + port);
             cmd.add("--admin.listen=127.0.0.1:" + admin);
             cmd.add("--data.dir=" + dir);
             cmd.add("--iscsi.target=" + iqn);
@@ -356,7 +388,7 @@ public final class NodeProcess implements AutoCloseable {
                 throw new UncheckedIOException("cannot start " + cmd, e);
             }
             LIVE.add(p);
-            NodeProcess node = new NodeProcess(p, port, admin, iqn, dir, log, powerCuttable);
+            NodeProcess node = new NodeProcess(p, port, admin, iqn, dir, log, powerCuttable, host, exec);
             try {
                 await("node ready: " + String.join(" ", cmd)).atMost(START_TIMEOUT)
                         .pollInterval(Duration.ofMillis(100))

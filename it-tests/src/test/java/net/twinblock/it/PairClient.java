@@ -24,7 +24,7 @@ final class PairClient implements AutoCloseable {
 
     /** Logs in to LUN 0 of {@code node} and clears the power-on unit attention. */
     static PairClient login(NodeProcess node, String initiator) throws IOException {
-        IscsiConnection c = IscsiConnection.login(node.iscsiPort(), initiator, node.iqn());
+        IscsiConnection c = IscsiConnection.login(node.host(), node.iscsiPort(), initiator, node.iqn());
         try {
             c.awaitUnitReady(0);
         } catch (IOException | RuntimeException e) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -92,8 +91,8 @@ class PairMirrorTest {
             assertEquals(naa(viaPrimary), naa(viaSecondary));
             // Each node lists both groups: 1 (primary) active/optimized, 2 (secondary) active/non-optimized.
             String expected = "group 1 state 0 port 1; group 2 state 1 port 2";
-            assertEquals(expected, groups(viaPrimary));
-            assertEquals(expected, groups(viaSecondary));
+            assertEquals(expected, Alua.groups(viaPrimary.connection()));
+            assertEquals(expected, Alua.groups(viaSecondary.connection()));
         }
     }
 
@@ -108,29 +107,5 @@ class PairMirrorTest {
             }
         }
         throw new AssertionError("no NAA designator in VPD 0x83: " + HexFormat.of().formatHex(d));
-    }
-
-    /** REPORT TARGET PORT GROUPS, as "group G state S port P; ..." in group order (each node lists its own first). */
-    private static String groups(PairClient c) throws IOException {
-        byte[] cdb = new byte[12];
-        cdb[0] = (byte) 0xa3;
-        cdb[1] = 0x0a;
-        cdb[9] = (byte) 255;
-        ScsiResult r = c.connection().command(0, cdb, 255, null);
-        assertTrue(r.good(), r.toString());
-        ByteBuffer b = ByteBuffer.wrap(r.data());
-        int end = 4 + b.getInt(0);
-        java.util.List<String> out = new java.util.ArrayList<>();
-        for (int p = 4; p < end; ) {
-            int state = b.get(p) & 0x0f;
-            int group = b.getShort(p + 2) & 0xffff;
-            int ports = b.get(p + 7) & 0xff;
-            for (int i = 0; i < ports; i++) {
-                int port = b.getShort(p + 8 + 4 * i + 2) & 0xffff;
-                out.add("group " + group + " state " + state + " port " + port);
-            }
-            p += 8 + 4 * ports;
-        }
-        return String.join("; ", out.stream().sorted().toList());
     }
 }

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import net.twinblock.it.client.IscsiConnection;
+import net.twinblock.it.client.ScsiResult;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,110 +22,30 @@ class WitnessFailoverTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration LEASE = Duration.ofSeconds(2);
 
-    /** A witness and two nodes; the link from the primary to the secondary runs through a proxy. */
-    static final class Trio implements AutoCloseable {
-        final Path dir = NodeProcess.newWorkDir("trio");
-        final Path key = dir.resolve("pair.key");
-        final String keyText = "witness failover pair key " + System.nanoTime();
-        final int aLink = NodeProcess.freePort();
-        final int bLink = NodeProcess.freePort();
-        final LinkProxy toB;
-        final WitnessProcess witness;
-        NodeProcess a;
-        NodeProcess b;
-
-        Trio() throws IOException {
-            Files.writeString(key, keyText + "\n", StandardCharsets.US_ASCII);
-            witness = WitnessProcess.start(List.of(keyText), LEASE);
-            toB = LinkProxy.start(bLink);
-            b = node("b", "secondary");
-            a = node("a", "primary");
-        }
-
-        /** Node a is configured primary and b secondary; each listens for the other and connects to it. */
-        NodeProcess node(String name, String role) {
-            boolean isA = name.equals("a");
-            return NodeProcess.builder().iqn(PairProcesses.PAIR_IQN).dataDir(dir.resolve(name))
-                    .arg("--node.name=" + name).arg("--mirror.role=" + role)
-                    .arg("--mirror.listen=127.0.0.1:" + (isA ? aLink : bLink))
-                    .arg("--mirror.peer=127.0.0.1:" + (isA ? toB.port() : aLink))
-                    .arg("--iscsi.port-group=" + (isA ? 1 : 2)).arg("--mirror.secret-file=" + key)
-                    .arg("--mirror.witness=127.0.0.1:" + witness.port()).arg("--mirror.lease=" + LEASE.toMillis() + "ms")
-                    .arg("--mirror.heartbeat=500ms").start();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                for (NodeProcess n : new NodeProcess[] {a, b}) {
-                    if (n != null) {
-                        n.close();
-                    }
-                }
-            } finally {
-                try {
-                    toB.close();
-                } finally {
-                    witness.close();
-                }
-            }
-        }
-    }
-
     private static String status(NodeProcess n) {
         return PairProcesses.admin(n, "/status");
     }
 
     @Test
     void aKilledPrimaryIsReplacedWithoutACommandAndEveryAcknowledgedWriteReadsBack() throws Exception {
-        try (Trio t = new Trio()) {
+        try (WitnessTrio t = new WitnessTrio(LEASE)) {
             ResyncTest.awaitInSync(t.a, t.b);
             assertEquals(1L, NodeMetrics.value(t.a, "twinblock_witness_connected"));
             assertEquals(1L, NodeMetrics.value(t.a, "twinblock_mirror_serving"));
-            Map<Long, byte[]> acked = new ConcurrentHashMap<>();
-            long lastCompletion;
-            long worstGap = 0;
-            NodeProcess[] paths = {t.a, t.b};
-            int path = 0;
-            PairClient host = PairClient.login(paths[path], "iqn.2026-01.net.twinblock.it:ha-writer");
-            try {
-                lastCompletion = System.nanoTime();
-                boolean killed = false;
+            Map<Long, byte[]> acked;
+            long worstGap;
+            try (FailoverWriter host = new FailoverWriter(() -> List.of(t.a, t.b), "iqn.2026-01.net.twinblock.it:ha-writer",
+                    WAIT)) {
                 for (long i = 0; i < 400; i++) {
                     long lba = (i % 256) * 8;
-                    byte[] d = PairClient.pattern(lba, i, 4096);
-                    while (true) {
-                        try {
-                            host.write(lba, d, false);
-                            break;
-                        } catch (IOException e) {
-                            // As multipath does: the path failed, try the other one.
-                            try {
-                                host.close();
-                            } catch (IOException ignored) {
-                                // the dead path's connection
-                            }
-                            path = 1 - path;
-                            Thread.sleep(100); // a host's pause before it retries on the other path
-                            try {
-                                host = PairClient.login(paths[path], "iqn.2026-01.net.twinblock.it:ha-writer");
-                            } catch (IOException notYet) {
-                                host = PairClient.login(paths[1 - path], "iqn.2026-01.net.twinblock.it:ha-writer");
-                                path = 1 - path;
-                            }
-                        }
-                    }
-                    acked.put(lba, d);
-                    long now = System.nanoTime();
-                    worstGap = Math.max(worstGap, now - lastCompletion);
-                    lastCompletion = now;
-                    if (i == 100 && !killed) {
+                    host.write(lba, PairClient.pattern(lba, i, 4096));
+                    if (i == 100) {
+                        host.resetGap();
                         PairProcesses.kill(t.a);
-                        killed = true;
                     }
                 }
-            } finally {
-                host.close();
+                acked = host.acked;
+                worstGap = host.worstGap().toNanos();
             }
             System.out.println("failover with a witness: longest time without a completed write "
                     + Duration.ofNanos(worstGap).toMillis() + " ms (lease " + LEASE.toMillis() + " ms, heartbeat 500 ms)");
@@ -155,7 +73,7 @@ class WitnessFailoverTest {
 
     @Test
     void aCutLinkLeavesExactlyOneNodeAcknowledgingAndTheOutdatedSecondaryIsNeverPromoted() throws Exception {
-        try (Trio t = new Trio()) {
+        try (WitnessTrio t = new WitnessTrio(LEASE)) {
             ResyncTest.awaitInSync(t.a, t.b);
             t.toB.cut();
             // The primary has the witness record b outdated, then writes go on without it.
@@ -165,10 +83,16 @@ class WitnessFailoverTest {
             await("b outdated at the witness").atMost(WAIT)
                     .until(() -> String.valueOf(status(t.b)).contains("peer OUTDATED"));
             assertEquals("secondary", PairProcesses.mirrorRole(t.b), "the outdated secondary is not promoted");
-            // b cannot acknowledge a write: it forwards to a primary it has no link to.
-            try (PairClient host = PairClient.login(t.b, "iqn.2026-01.net.twinblock.it:ha-cut-b")) {
-                org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
-                        () -> host.write(16, PairClient.pattern(16, 2, 4096), true));
+            // b cannot acknowledge a write: without its primary it stands by, and says so to hosts.
+            try (IscsiConnection host = IscsiConnection.login(t.b.iscsiPort(), "iqn.2026-01.net.twinblock.it:ha-cut-b",
+                    t.b.iqn())) {
+                assertEquals(Alua.STANDBY, Alua.state(host, 2));
+                ScsiResult w;
+                do {
+                    w = host.write16(0, 16, PairClient.pattern(16, 2, 4096), PairClient.BLOCK, true);
+                } while (w.senseKey() == 0x06); // the unit attentions of the new nexus and of the state change
+                assertEquals(0x02, w.senseKey(), "NOT READY: " + w);
+                assertEquals(0x040b, w.ascq(), "LOGICAL UNIT NOT ACCESSIBLE, TARGET PORT IN STANDBY STATE: " + w);
             }
 
             // The primary dies too: an outdated secondary is never promoted automatically...
@@ -186,7 +110,7 @@ class WitnessFailoverTest {
 
     @Test
     void aKilledSecondaryIsOutdatedAndThePrimaryGoesOnThenItResyncsAndIsUpToDateAgain() throws Exception {
-        try (Trio t = new Trio()) {
+        try (WitnessTrio t = new WitnessTrio(LEASE)) {
             ResyncTest.awaitInSync(t.a, t.b);
             PairProcesses.kill(t.b);
             byte[] d = PairClient.pattern(64, 3, 4096);
@@ -210,7 +134,7 @@ class WitnessFailoverTest {
 
     @Test
     void losingTheWitnessChangesNothingButWithoutQuorumOnlyForceMayPromote() throws Exception {
-        try (Trio t = new Trio()) {
+        try (WitnessTrio t = new WitnessTrio(LEASE)) {
             ResyncTest.awaitInSync(t.a, t.b);
             t.witness.kill();
             await("witness gone").atMost(WAIT).until(() -> NodeMetrics.value(t.a, "twinblock_witness_connected") == 0);

@@ -29,9 +29,15 @@ public final class WitnessProcess implements AutoCloseable {
     private final Path dataDir;
     private final Duration lease;
     private final Path log;
+    /** Where it listens, and what runs it there ("ip netns exec NS" on another host, else nothing). */
+    private final String host;
+    private final List<String> exec;
     private Process process;
 
-    private WitnessProcess(int port, Path keyFile, Path dataDir, Duration lease, Path log) {
+    private WitnessProcess(int port, Path keyFile, Path dataDir, Duration lease, Path log, String host,
+            List<String> exec) {
+        this.host = host;
+        this.exec = exec;
         this.port = port;
         this.keyFile = keyFile;
         this.dataDir = dataDir;
@@ -46,6 +52,11 @@ public final class WitnessProcess implements AutoCloseable {
      * @param lease its --lease
      */
     public static WitnessProcess start(List<String> keys, Duration lease) {
+        return start(keys, lease, List.of(), "127.0.0.1");
+    }
+
+    /** {@link #start(List, Duration)} run by {@code exec} (e.g. "ip netns exec NS"), listening on {@code host}. */
+    public static WitnessProcess start(List<String> keys, Duration lease, List<String> exec, String host) {
         Path dir = NodeProcess.newWorkDir("witness");
         Path keyFile = dir.resolve("witness.keys");
         try {
@@ -54,7 +65,7 @@ public final class WitnessProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         WitnessProcess w = new WitnessProcess(NodeProcess.freePort(), keyFile, dir.resolve("data"), lease,
-                dir.resolve("witness.log"));
+                dir.resolve("witness.log"), host, List.copyOf(exec));
         w.launch();
         return w;
     }
@@ -84,8 +95,9 @@ public final class WitnessProcess implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> cmd = new ArrayList<>(NodeProcess.javaCommand(false));
-        cmd.addAll(List.of("witness", "--listen", "127.0.0.1:" + port, "--secret-file", keyFile.toString(),
+        List<String> cmd = new ArrayList<>(exec);
+        cmd.addAll(NodeProcess.javaCommand(false));
+        cmd.addAll(List.of("witness", "--listen", host + ":" + port, "--secret-file", keyFile.toString(),
                 "--data-dir", dataDir.toString(), "--lease", lease.toMillis() + "ms"));
         int readyBefore = count(logText());
         try {

@@ -46,10 +46,15 @@ public final class IscsiConnection implements AutoCloseable {
     }
 
     public static IscsiConnection connect(int port) throws IOException {
+        return connect("127.0.0.1", port);
+    }
+
+    /** Connects to a portal at {@code host} (a node in another network namespace has its own address). */
+    public static IscsiConnection connect(String host, int port) throws IOException {
         Socket s = new Socket();
         s.setTcpNoDelay(true);
         s.setSoTimeout(READ_TIMEOUT_MILLIS);
-        s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+        s.connect(new InetSocketAddress(host, port), 10_000);
         return new IscsiConnection(s);
     }
 
@@ -74,7 +79,12 @@ public final class IscsiConnection implements AutoCloseable {
 
     /** Connects and logs in to a Normal session, failing loudly if the target refuses. */
     public static IscsiConnection login(int port, String initiatorName, String targetName) throws IOException {
-        IscsiConnection c = connect(port);
+        return login("127.0.0.1", port, initiatorName, targetName);
+    }
+
+    public static IscsiConnection login(String host, int port, String initiatorName, String targetName)
+            throws IOException {
+        IscsiConnection c = connect(host, port);
         try {
             c.login(initiatorName, targetName);
             return c;

@@ -97,7 +97,8 @@ public final class MetricsReport {
                 .append("\"} 1\n");
         gauge(out, "twinblock_mirror_primary", "1 while this node is the primary.", p.role().equals("primary") ? 1 : 0);
         gauge(out, "twinblock_mirror_serving", "1 while this node may serve hosts (0: a primary waiting for its"
-                + " partner's confirmation, or without its secondary and the witness's lease).", p.notServing() == null ? 1 : 0);
+                + " partner's confirmation, or without its secondary and the witness's lease; a secondary without"
+                + " its primary).", p.notServing() == null ? 1 : 0);
         if (p.witnessConnected() != null) {
             gauge(out, "twinblock_witness_connected", "1 while this node reaches the pair's witness.",
                     p.witnessConnected() ? 1 : 0);
