@@ -22,6 +22,12 @@ class WitnessFailoverTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final Duration LEASE = Duration.ofSeconds(2);
 
+    /** All three seen, and the witness's word that a is primary and b up to date. */
+    private static boolean quorumSeen(String status) {
+        return status.contains("\"votes\": 3") && status.contains("\"recordedPrimary\": \"a\"")
+                && status.contains("\"peerState\": \"up_to_date\"");
+    }
+
     private static String status(NodeProcess n) {
         return PairProcesses.admin(n, "/status");
     }
@@ -31,6 +37,10 @@ class WitnessFailoverTest {
         try (WitnessTrio t = new WitnessTrio(LEASE)) {
             ResyncTest.awaitInSync(t.a, t.b);
             assertEquals(1L, NodeMetrics.value(t.a, "twinblock_witness_connected"));
+            // Quorum as each node sees it: all three, a's lease, the witness's word.
+            await("quorum in a's status").atMost(WAIT).until(() -> quorumSeen(status(t.a))
+                    && status(t.a).contains("\"leaseHeld\": true"));
+            await("quorum in b's status").atMost(WAIT).until(() -> quorumSeen(status(t.b)));
             assertEquals(1L, NodeMetrics.value(t.a, "twinblock_mirror_serving"));
             Map<Long, byte[]> acked;
             long worstGap;

@@ -246,6 +246,9 @@ final class Quorum implements AutoCloseable {
             }
         } else if (!node.anyVolumeLinked()) {
             askPromotion();
+        } else {
+            // Only for status: a linked secondary's view of the witness stays current.
+            witness.query(settings.pairId()).thenAccept(this::remember);
         }
     }
 
