@@ -79,6 +79,10 @@ public final class StateEvents {
         if (p.witnessConnected() != null) {
             f.put("witness", p.witnessConnected() ? "connected" : "unreachable");
         }
+        f.put("alua", p.aluaState());
+        if (p.quorum() != null) {
+            f.put("quorum", p.quorum().get("votes") + "/3");
+        }
         for (MirrorSnapshot m : p.luns()) {
             String lun = "lun:" + m.lun() + " ";
             f.put(lun + "state", m.state());

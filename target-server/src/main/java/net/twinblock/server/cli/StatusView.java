@@ -65,6 +65,22 @@ public final class StatusView {
         if (witness != null) {
             out.append("  ").append(witness.startsWith("witness ") ? witness : "witness " + witness).append('\n');
         }
+        quorum(out, mirror.get("quorum"));
+    }
+
+    /** "quorum 3/3 (this node, partner, witness); lease held, 1.4 s left" from mirror.quorum. */
+    private static void quorum(StringBuilder out, JsonNode q) {
+        if (q.isNull() || q.get("votes").asLong(-1) < 0) {
+            return;
+        }
+        out.append("  quorum ").append(q.get("votes").asLong(0)).append("/3 (this node")
+                .append(q.get("partnerLinked").isTrue() ? ", partner" : "")
+                .append(q.get("witnessConnected").isTrue() ? ", witness" : "").append(')');
+        if (q.get("leaseHeld").isTrue()) {
+            out.append("; lease held, ").append(String.format(java.util.Locale.ROOT, "%.1f",
+                    q.get("leaseRemainingMillis").asLong(0) / 1000.0)).append(" s left");
+        }
+        out.append('\n');
     }
 
     /** The mirror's view of LUN {@code number}, or a missing node if it mirrors no such LUN. */

@@ -1,6 +1,7 @@
 package net.twinblock.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -16,8 +17,12 @@ import org.junit.jupiter.api.Test;
 class StatusViewTest {
 
     static JsonNode fixture(String name) throws IOException {
+        return JsonNode.parse(fixtureText(name));
+    }
+
+    private static String fixtureText(String name) throws IOException {
         try (InputStream in = StatusViewTest.class.getResourceAsStream("/status/" + name + ".json")) {
-            return JsonNode.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
@@ -103,6 +108,18 @@ class StatusViewTest {
                 "its secondary is there, so it serves: " + lost);
         assertTrue(lost.contains("\n  witness 127.0.0.1:43290 unreachable (cannot connect: "), lost);
         assertTrue(lost.contains("; lease not held\n"), lost);
+    }
+
+    @Test
+    void quorumSaysWhichOfTheThreeThisNodeSeesAndWhatIsLeftOfTheLease() throws IOException {
+        // The mirror.quorum object as PairView writes it, put into a captured witness fixture.
+        String json = fixtureText("witness-primary").replace("\"witness\":", "\"quorum\": {\"votes\": 2,"
+                + " \"witness\": \"127.0.0.1:43290\", \"witnessConnected\": true, \"witnessProblem\": null,"
+                + " \"partnerLinked\": false, \"leaseHeld\": true, \"leaseRemainingMillis\": 1375, \"epoch\": 0,"
+                + " \"recordedPrimary\": \"alpha\", \"peerState\": \"outdated\", \"lastRefusal\": null}, \"witness\":");
+        String view = StatusView.render(JsonNode.parse(json));
+        assertTrue(view.contains("\n  quorum 2/3 (this node, witness); lease held, 1.4 s left\n"), view);
+        assertFalse(render("healthy-primary").contains("quorum"), "no witness, no quorum line");
     }
 
     @Test
