@@ -290,7 +290,7 @@ public final class PairProcesses implements AutoCloseable {
         kill(node);
     }
 
-    /** `target-server.jar promote --admin ...` against a node, as an administrator types it. */
+    /** `twinblock promote --admin ...` against a node, as an administrator types it. */
     public static ToolResult promote(NodeProcess node) {
         return node.cli(Duration.ofSeconds(90), "promote");
     }

@@ -155,7 +155,7 @@ final class PairAdmin {
         if (me.equals(peer)) {
             throw new IllegalArgumentException("both nodes are named " + me + ", so the name does not say which"
                     + " one loses: set node.name to a different name on each node and restart them, or run"
-                    + " `target-server.jar resolve --discard-local` against the node whose data is dropped");
+                    + " `twinblock resolve --discard-local` against the node whose data is dropped");
         }
         if (me.equals(name)) {
             return new PairNode.Resolution(me, true, discardLocal());
@@ -199,7 +199,7 @@ final class PairAdmin {
             if (node.role() != Role.PRIMARY) {
                 throw new IllegalStateException(peer + " is this node's primary: its data cannot be discarded while it"
                         + " is the source of the pair. Restart " + peer + " with mirror.role = secondary, promote this"
-                        + " node (`target-server.jar promote`), then run `target-server.jar resolve --discard " + peer
+                        + " node (`twinblock promote`), then run `twinblock resolve --discard " + peer
                         + "` again, against either node");
             }
             SortedMap<Integer, GenerationHistory> done = new TreeMap<>();

@@ -56,7 +56,7 @@ record Refusal(PeerErrorCode code, String reason) {
             return new Refusal(PeerErrorCode.GENERATION_CONFLICT, (verdict == GenerationHistory.Verdict.SPLIT_BRAIN
                     ? "split brain: both nodes took writes while apart" : "the nodes hold unrelated data")
                     + "; refusing to connect until an administrator discards one side's data with"
-                    + " `target-server.jar resolve --discard NAME`, NAME the node whose writes are dropped ("
+                    + " `twinblock resolve --discard NAME`, NAME the node whose writes are dropped ("
                     + primary.nodeId() + " or " + secondary.nodeId() + "), run against either node ("
                     + primary.nodeId() + ", the primary: " + p.describe() + "; " + secondary.nodeId()
                     + ", the secondary: " + s.describe() + ")");
