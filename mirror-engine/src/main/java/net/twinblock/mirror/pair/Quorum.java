@@ -247,8 +247,10 @@ final class Quorum implements AutoCloseable {
         } else if (!node.anyVolumeLinked()) {
             askPromotion();
         } else {
-            // Only for status: a linked secondary's view of the witness stays current.
+            // Only for status: a linked secondary's view of the witness stays current, and a
+            // refusal from before it linked (UNKNOWN_PAIR at a first start) is no news any more.
             witness.query(settings.pairId()).thenAccept(this::remember);
+            settled();
         }
     }
 
@@ -261,6 +263,7 @@ final class Quorum implements AutoCloseable {
             remember(a);
             if (a.granted()) {
                 lease = a.lease();
+                settled();
                 if (peerOutdated && node.allVolumesInSync()) {
                     markUpToDate();
                 }
@@ -295,6 +298,12 @@ final class Quorum implements AutoCloseable {
                 demoting.set(false);
             }
         });
+    }
+
+    /** The witness grants what this node asks (or it asks nothing): the last refusal is over. */
+    private synchronized void settled() {
+        lastRefusal = null;
+        refusalRepeats = 0;
     }
 
     /** A refusal is logged once per verdict, with how often the one before it repeated. */
