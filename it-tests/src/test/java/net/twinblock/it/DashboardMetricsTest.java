@@ -3,9 +3,11 @@ package net.twinblock.it;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
@@ -20,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * examples/monitoring's Grafana dashboard queries only series a live pair exports: every
  * twinblock_* name in every panel's expression and in the node variable's query is a sample in
- * the /metrics of a node of a pair with a witness, after host writes and reads. A renamed metric
+ * the /metrics of a node of a pair with a witness, after host writes and reads; and every panel's
+ * expression parses as PromQL ({@code promtool check rules}). A renamed metric or a broken query
  * fails here instead of leaving an empty panel.
  */
 class DashboardMetricsTest {
@@ -60,6 +63,34 @@ class DashboardMetricsTest {
         }
     }
 
+    /**
+     * Every panel's expression is PromQL Prometheus accepts: promtool checks them as recording
+     * rules, with Grafana's variables replaced by what Grafana would put there.
+     */
+    @Test
+    void everyPanelExpressionIsValidPromql() throws Exception {
+        assumeTrue(ToolResult.onPath("promtool"), "promtool is not installed (Debian: apt-get install prometheus)");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode dashboard = json.readTree(DASHBOARD.toFile());
+        StringBuilder rules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
+        int n = 0;
+        for (String expr : panelExpressions(dashboard)) {
+            String promql = expr.replace("$__rate_interval", "1m").replace("$node", ".*");
+            // A JSON string is a YAML double-quoted scalar.
+            rules.append("      - record: dashboard:expr_").append(n++).append("\n        expr: ")
+                    .append(json.writeValueAsString(promql)).append('\n');
+        }
+        Path file = Files.createTempFile("dashboard-rules", ".yml");
+        try {
+            Files.writeString(file, rules);
+            ToolResult check = ToolResult.runMerged(Duration.ofSeconds(60), List.of("promtool", "check", "rules",
+                    file.toString()));
+            assertEquals(0, check.exitCode(), () -> check.describe() + "\n" + rules);
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     /** A sample line of that series, labelled or not (histograms' _bucket/_sum/_count are their own series). */
     private static boolean hasSample(String exposition, String series) {
         return Pattern.compile("(?m)^" + series + "[{ ]").matcher(exposition).find();
@@ -67,6 +98,13 @@ class DashboardMetricsTest {
 
     /** Each target's expr in each panel (rows' nested panels included) and each variable's query. */
     private static List<String> expressions(JsonNode dashboard) {
+        List<String> out = panelExpressions(dashboard);
+        dashboard.path("templating").path("list").forEach(v -> out.add(v.path("query").path("query").asText()
+                + " " + v.path("definition").asText()));
+        return out;
+    }
+
+    private static List<String> panelExpressions(JsonNode dashboard) {
         List<String> out = new ArrayList<>();
         List<JsonNode> panels = new ArrayList<>();
         dashboard.path("panels").forEach(panels::add);
@@ -76,8 +114,6 @@ class DashboardMetricsTest {
             panel.path("targets").forEach(target -> out.add(target.path("expr").asText()));
             assertFalse(panel.has("targets") && panel.path("targets").isEmpty(), "panel without a query");
         }
-        dashboard.path("templating").path("list").forEach(v -> out.add(v.path("query").path("query").asText()
-                + " " + v.path("definition").asText()));
         return out;
     }
 }
