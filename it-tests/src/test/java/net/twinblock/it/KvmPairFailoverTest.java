@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class KvmPairFailoverTest {
 
     /** The product's defaults (mirror.lease, witness --lease): what a host meets out of the box. */
-    private static final Duration LEASE = Duration.ofSeconds(3);
+    private static final Duration LEASE = Duration.ofSeconds(2);
 
     @Test
     void aLinuxHostRidesThroughThePrimarysDeathWithoutAPromote() throws Exception {

@@ -16,7 +16,7 @@ import java.util.List;
  */
 public record WitnessSettings(InetSocketAddress listen, List<byte[]> keys, Path dataDir, Duration lease) {
 
-    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(3);
+    public static final Duration DEFAULT_LEASE = Duration.ofSeconds(2);
 
     public WitnessSettings {
         if (listen == null || dataDir == null || keys == null || keys.isEmpty()) {

@@ -152,7 +152,7 @@ public final class Keys {
             duration(Duration.ofMillis(100), Duration.ofMinutes(1)), "link heartbeat; three missed take the link down");
     public static final Key<InetSocketAddress> MIRROR_WITNESS = define("mirror.witness", null,
             hostPort(), "the pair's witness (twinblock witness --listen), host:port; unset: failover is manual");
-    public static final Key<Duration> MIRROR_LEASE = define("mirror.lease", "3s",
+    public static final Key<Duration> MIRROR_LEASE = define("mirror.lease", "2s",
             duration(Duration.ofMillis(500), Duration.ofMinutes(1)), "how long the witness's word keeps a primary"
                     + " serving without its secondary; a failover takes about this plus three heartbeats");
 
