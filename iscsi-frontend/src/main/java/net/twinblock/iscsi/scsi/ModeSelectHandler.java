@@ -87,12 +87,15 @@ final class ModeSelectHandler implements CommandHandler {
             pages.put(page, selected);
             p += length;
         }
-        if (parameters.apply(pages)) {
-            task.dispatcher().unitAttentions().postExcept(task.request().lun(),
-                    SenseData.of(SenseKey.UNIT_ATTENTION, AdditionalSense.MODE_PARAMETERS_CHANGED),
-                    task.request().nexus());
+        if (!parameters.apply(pages)) {
+            return CompletableFuture.completedFuture(ScsiResponses.good(parameterListLength, task.edtl()));
         }
-        return CompletableFuture.completedFuture(ScsiResponses.good(parameterListLength, task.edtl()));
+        task.dispatcher().unitAttentions().postExcept(task.request().lun(),
+                SenseData.of(SenseKey.UNIT_ATTENTION, AdditionalSense.MODE_PARAMETERS_CHANGED),
+                task.request().nexus());
+        // On a pair (this node decides MODE SELECT) the partner's nexuses hear of it before GOOD.
+        return task.dispatcher().modeParametersChanged(task.request().lun(), task.request().nexus())
+                .thenApply(v -> ScsiResponses.good(parameterListLength, task.edtl()));
     }
 
     /** A block descriptor may only restate the current geometry: we cannot reformat. */

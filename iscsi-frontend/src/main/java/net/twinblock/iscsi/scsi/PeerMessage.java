@@ -16,7 +16,7 @@ sealed interface PeerMessage {
 
     /** The first byte of every message. */
     enum Kind {
-        COMMAND, RESERVATIONS, RESET, UNIT_ATTENTION, STATE_REQUEST
+        COMMAND, RESERVATIONS, RESET, UNIT_ATTENTION, STATE_REQUEST, MODE_PARAMETERS
     }
 
     /**
@@ -41,6 +41,17 @@ sealed interface PeerMessage {
 
     /** The forwarding node asks for the whole reservation state (its link came up). */
     record StateRequest() implements PeerMessage {
+    }
+
+    /**
+     * The deciding node's mode pages ({@link ModeParameters#encode}); the receiver raises MODE
+     * PARAMETERS CHANGED on its nexuses but {@code changedBy}'s if they changed there.
+     */
+    record ModeParameters(byte[] pages, String changedByName, long changedByIsid, int changedByTpgt)
+            implements PeerMessage {
+        Nexus changedBy() {
+            return new Nexus(changedByName, changedByIsid, changedByTpgt);
+        }
     }
 
     /** A forwarded command's outcome. */
@@ -101,6 +112,12 @@ sealed interface PeerMessage {
                 writeBytes(out, r.change());
             } else if (this instanceof Reset) {
                 out.writeByte(Kind.RESET.ordinal());
+            } else if (this instanceof ModeParameters p) {
+                out.writeByte(Kind.MODE_PARAMETERS.ordinal());
+                writeBytes(out, p.pages());
+                out.writeUTF(p.changedByName());
+                out.writeLong(p.changedByIsid());
+                out.writeInt(p.changedByTpgt());
             } else if (this instanceof StateRequest) {
                 out.writeByte(Kind.STATE_REQUEST.ordinal());
             } else if (this instanceof UnitAttention u) {
@@ -124,6 +141,7 @@ sealed interface PeerMessage {
                 case RESET -> new Reset();
                 case UNIT_ATTENTION -> new UnitAttention(AdditionalSense.valueOf(in.readUTF()));
                 case STATE_REQUEST -> new StateRequest();
+                case MODE_PARAMETERS -> new ModeParameters(readBytes(in), in.readUTF(), in.readLong(), in.readInt());
             };
         });
     }

@@ -27,13 +27,14 @@ final class PeerMessages {
     }
 
     /**
-     * The commands that change reservations or read and write back blocks: on a pair the node
-     * that decides runs them, so each is ordered against every other change and write there.
+     * The commands that change reservations or mode parameters or read and write back blocks: on
+     * a pair the node that decides runs them, so each is ordered against every other change and
+     * write there.
      */
     static boolean decidedByPrimary(ScsiOpcode op) {
         return op.code() == ScsiOpcode.PERSISTENT_RESERVE_OUT || op == ScsiOpcode.RESERVE_6
                 || op == ScsiOpcode.RESERVE_10 || op == ScsiOpcode.RELEASE_6 || op == ScsiOpcode.RELEASE_10
-                || WriteGate.exclusive(op);
+                || op == ScsiOpcode.MODE_SELECT_6 || op == ScsiOpcode.MODE_SELECT_10 || WriteGate.exclusive(op);
     }
 
     /** Sends the task's command to the deciding node and answers with its outcome. Releases the task's Data-Out. */
@@ -106,7 +107,16 @@ final class PeerMessages {
         }
         if (m instanceof PeerMessage.StateRequest) {
             // Answered once the state (queued after every change before it) is there.
-            return dispatcher.sendReservationState(lun).thenApply(v -> NOTHING);
+            return dispatcher.sendReservationState(lun)
+                    .thenCompose(v -> modeParameters(lun, new Nexus("", 0, 0)))
+                    .thenApply(v -> NOTHING);
+        }
+        if (m instanceof PeerMessage.ModeParameters p) {
+            if (dispatcher.modeParameters(lun).adopt(p.pages())) {
+                dispatcher.unitAttentions().postExcept(lun,
+                        SenseData.of(SenseKey.UNIT_ATTENTION, AdditionalSense.MODE_PARAMETERS_CHANGED), p.changedBy());
+            }
+            return CompletableFuture.completedFuture(NOTHING);
         }
         if (m instanceof PeerMessage.Reset) {
             dispatcher.resetHere(lun);
@@ -114,6 +124,15 @@ final class PeerMessages {
             dispatcher.postUnitAttention(lun, u.condition());
         }
         return CompletableFuture.completedFuture(NOTHING);
+    }
+
+    /**
+     * Gives the partner this node's mode pages, which {@code changedBy} changed (no UA for it
+     * there); completes when it has them or could not be reached.
+     */
+    CompletableFuture<Void> modeParameters(int lun, Nexus changedBy) {
+        return tell(lun, new PeerMessage.ModeParameters(dispatcher.modeParameters(lun).encode(),
+                changedBy.initiatorName(), changedBy.isid(), changedBy.targetPortalGroupTag()));
     }
 
     /** A command the partner forwarded: runs here as if from its nexus through its target port. */

@@ -437,6 +437,11 @@ public final class ScsiCommandDispatcher implements ScsiTaskExecutor {
                 .thenApply(answer -> null);
     }
 
+    /** MODE SELECT changed LUN {@code lun}'s pages here: where this node decides, the partner gets them too. */
+    CompletableFuture<Void> modeParametersChanged(int lun, Nexus by) {
+        return peer.forwards() ? CompletableFuture.completedFuture(null) : peerMessages.modeParameters(lun, by);
+    }
+
     /** Where this node decides: the partner must have {@code change} before the command gets GOOD. */
     private CompletableFuture<Void> replicated(ReservationChange change) {
         PairPeer p = peer;

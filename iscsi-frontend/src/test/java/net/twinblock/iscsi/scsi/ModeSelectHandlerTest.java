@@ -15,12 +15,12 @@ class ModeSelectHandlerTest {
     private static final Nexus OTHER = new Nexus("iqn.2026-11.test:other", 7, 1);
 
     /** The current control page as MODE SENSE (6) returns it, without block descriptor. */
-    private static byte[] controlPage(ScsiHarness h, int pageControl) {
+    static byte[] controlPage(ScsiHarness h, int pageControl) {
         byte[] d = h.run(cdb(0x1a, 0x08, pageControl << 6 | 0x0a, 0, 255, 0), 255).assertGood().data();
         return Arrays.copyOfRange(d, 4, d.length);
     }
 
-    private static ScsiHarness.Result select6(ScsiHarness h, Nexus n, int flags, byte[] pages) {
+    static ScsiHarness.Result select6(ScsiHarness h, Nexus n, int flags, byte[] pages) {
         byte[] list = new byte[4 + pages.length];
         System.arraycopy(pages, 0, list, 4, pages.length);
         return h.run(n, 0, cdb(0x15, flags, 0, 0, list.length, 0), list.length, false, true, list);

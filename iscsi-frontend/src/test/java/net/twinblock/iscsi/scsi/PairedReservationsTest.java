@@ -208,8 +208,10 @@ class PairedReservationsTest {
             prout(pair.node1, HOST1_AT_NODE1, RESERVE, PrType.EXCLUSIVE_ACCESS, KEY_1, 0, 0).assertGood();
             pair.toNode1.up = false; // the link came up and went before the state arrived
             pair.node2.dispatcher.refreshReservationState(0);
-            write(pair.node2, HOST2_AT_NODE2).assertCheck(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
-            read(pair.node2, HOST2_AT_NODE2).assertCheck(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
+            write(pair.node2, HOST2_AT_NODE2)
+                    .assertCheck(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
+            read(pair.node2, HOST2_AT_NODE2)
+                    .assertCheck(SenseKey.NOT_READY, AdditionalSense.LOGICAL_UNIT_BECOMING_READY);
             tur(pair.node2, HOST2_AT_NODE2); // identification and TEST UNIT READY still answer
             tur(pair.node2, HOST2_AT_NODE2).assertGood();
             pair.toNode1.up = true;
@@ -260,6 +262,29 @@ class PairedReservationsTest {
             pair.node1.dispatcher.postUnitAttentionOnBoth(0, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED)
                     .get(10, TimeUnit.SECONDS);
             assertUnitAttention(pair.node1, HOST1_AT_NODE1, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+        }
+    }
+
+    @Test
+    void modeSelectThroughEitherNodeChangesTheOneDevicesParameters() throws Exception {
+        try (TwoNodes pair = new TwoNodes()) {
+            login(pair.node1, HOST1_AT_NODE1);
+            login(pair.node2, HOST1_AT_NODE2, HOST2_AT_NODE2);
+            byte[] control = ModeSelectHandlerTest.controlPage(pair.node2, 0);
+            control[4] |= ModePage.SWP;
+            ModeSelectHandlerTest.select6(pair.node2, HOST2_AT_NODE2, 0x10, control).assertGood();
+
+            assertEquals(ModePage.SWP, ModeSelectHandlerTest.controlPage(pair.node1, 0)[4] & ModePage.SWP);
+            assertUnitAttention(pair.node1, HOST1_AT_NODE1, AdditionalSense.MODE_PARAMETERS_CHANGED);
+            write(pair.node1, HOST1_AT_NODE1)
+                    .assertCheck(SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED);
+            assertUnitAttention(pair.node2, HOST1_AT_NODE2, AdditionalSense.MODE_PARAMETERS_CHANGED);
+            write(pair.node2, HOST2_AT_NODE2) // the nexus that changed them hears nothing of it
+                    .assertCheck(SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED);
+
+            pair.restartNode2(); // a fresh partner takes the decider's pages at its link-up
+            write(pair.node2, HOST2_AT_NODE2)
+                    .assertCheck(SenseKey.DATA_PROTECT, AdditionalSense.LOGICAL_UNIT_SOFTWARE_WRITE_PROTECTED);
         }
     }
 }
