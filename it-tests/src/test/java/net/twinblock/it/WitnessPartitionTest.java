@@ -120,6 +120,9 @@ class WitnessPartitionTest {
                 }
             }
 
+            // b may be promoted only once the witness records it up to date (a says so when in sync).
+            await("b up to date at the witness").atMost(WAIT)
+                    .until(() -> status(h.a).contains("\"peerState\": \"up_to_date\""));
             h.lab.isolate("a"); // a hears neither b nor the witness; the host still reaches it
             long lostLba = 4096;
             ScsiResult never = writeThrough(h.a, lostLba, PairClient.pattern(lostLba, 9, 4096));

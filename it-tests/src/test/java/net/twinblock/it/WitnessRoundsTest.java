@@ -56,6 +56,11 @@ class WitnessRoundsTest {
                     int primaryGroup = aIsPrimary ? 1 : 2;
                     int secondaryGroup = 3 - primaryGroup;
                     assertEquals("primary", PairProcesses.mirrorRole(primary), "round " + round);
+                    // In sync is not enough: only a secondary the witness records up to date may be
+                    // promoted, and the primary tells it so at its next renewal.
+                    await("round " + round + ": the witness records the secondary up to date").atMost(WAIT)
+                            .until(() -> PairProcesses.admin(primary, "/status")
+                                    .contains("\"peerState\": \"up_to_date\""));
                     try (PairClient observer = PairClient.login(secondary, "iqn.2026-01.net.twinblock.it:observer")) {
                         try (PairClient viaPrimary = PairClient.login(primary, "iqn.2026-01.net.twinblock.it:observer")) {
                             assertEquals(Alua.ACTIVE_OPTIMIZED, Alua.state(viaPrimary.connection(), primaryGroup));
