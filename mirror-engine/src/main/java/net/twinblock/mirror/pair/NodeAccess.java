@@ -10,6 +10,12 @@ public enum NodeAccess {
     PRIMARY,
     /** A secondary linked to its primary: forwards writes, serves in-sync reads. Active/non-optimized. */
     SECONDARY,
+    /**
+     * A secondary whose primary is gone and which the witness may promote any moment (it is up to
+     * date, and the loss is recent): ALUA transitioning, so hosts keep the path and retry rather
+     * than fail it, and use it as soon as it is the primary.
+     */
+    TRANSITIONING,
     /** A secondary without its primary: it could serve neither reads nor writes. ALUA standby. */
     STANDBY,
     /** A primary that may not serve (waiting for its partner, or fenced without its lease). ALUA unavailable. */

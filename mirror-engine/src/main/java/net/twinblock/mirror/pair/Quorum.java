@@ -61,6 +61,8 @@ final class Quorum implements AutoCloseable {
     private volatile String lastRefusal;
     private long refusalRepeats;
     private volatile boolean outdateFailureLogged;
+    /** A secondary: when it found itself without any link to its primary (System.nanoTime), 0 while linked. */
+    private volatile long unlinkedSince;
     private ScheduledFuture<?> ticks;
 
     Quorum(PairNode node, WitnessClient witness, WitnessSettings settings, EventLoop loop) {
@@ -131,6 +133,20 @@ final class Quorum implements AutoCloseable {
     boolean leaseValid() {
         WitnessLease l = lease;
         return l != null && l.validAt(System.nanoTime());
+    }
+
+    /**
+     * A secondary without a link to its primary may be promoted by the witness any moment: the
+     * witness is reachable, its last word names another node primary and this one up to date, and
+     * the link was lost less than three leases ago (a promotion comes about one lease after the
+     * primary's death; past that, something else is wrong and the node stands by).
+     */
+    boolean promotionLikely() {
+        WitnessAnswer a = last;
+        long since = unlinkedSince;
+        return node.role() != Role.PRIMARY && witness.connected() && a != null && a.primary() != null
+                && !a.primary().equals(node.nodeName()) && a.peerState() == PeerState.UP_TO_DATE
+                && (since == 0 || System.nanoTime() - since < settings.lease().multipliedBy(3).toNanos());
     }
 
     /** True once the witness recorded the secondary OUTDATED for this primary: writes may go on alone. */
@@ -245,8 +261,12 @@ final class Quorum implements AutoCloseable {
                 peerLost(); // held writes wait for it: a failed or refused attempt is made again
             }
         } else if (!node.anyVolumeLinked()) {
+            if (unlinkedSince == 0) {
+                unlinkedSince = System.nanoTime();
+            }
             askPromotion();
         } else {
+            unlinkedSince = 0;
             // Only for status: a linked secondary's view of the witness stays current, and a
             // refusal from before it linked (UNKNOWN_PAIR at a first start) is no news any more.
             witness.query(settings.pairId()).thenAccept(this::remember);

@@ -40,7 +40,11 @@ final class ServingGate {
      */
     NodeAccess access() {
         if (node.role() != Role.PRIMARY) {
-            return node.partnerConfirmedEveryVolume() ? NodeAccess.SECONDARY : NodeAccess.STANDBY;
+            if (node.partnerConfirmedEveryVolume()) {
+                return NodeAccess.SECONDARY;
+            }
+            Quorum q = node.quorum();
+            return q != null && q.promotionLikely() ? NodeAccess.TRANSITIONING : NodeAccess.STANDBY;
         }
         Quorum q = node.quorum();
         boolean serves = q != null ? forced || q.leaseValid() || node.allVolumesLinked() : confirmed;
@@ -57,6 +61,10 @@ final class ServingGate {
             return null;
         }
         Quorum q = node.quorum();
+        if (a == NodeAccess.TRANSITIONING) {
+            return "secondary whose primary is gone: the witness may promote it any moment (ALUA transitioning;"
+                    + " reads and writes wait for it) (" + q.describe() + ")";
+        }
         if (a == NodeAccess.STANDBY) {
             return "secondary without its primary: standing by (reads and writes refused) until the primary links"
                     + " again or this node is promoted" + (q == null ? "" : " (" + q.describe() + ")");

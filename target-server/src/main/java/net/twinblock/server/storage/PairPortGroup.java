@@ -74,6 +74,7 @@ public final class PairPortGroup implements PortGroup {
         return switch (now) {
             case PRIMARY -> AluaState.ACTIVE_OPTIMIZED;
             case SECONDARY -> AluaState.ACTIVE_NON_OPTIMIZED;
+            case TRANSITIONING -> AluaState.TRANSITIONING;
             case STANDBY -> AluaState.STANDBY;
             case UNAVAILABLE -> AluaState.UNAVAILABLE;
         };

@@ -52,6 +52,8 @@ class PairPortGroupTest {
                 NodeAccess.STANDBY);
         PairPortGroup g = new PairPortGroup(2, Role.SECONDARY, now::get);
         assertEquals(AluaState.STANDBY, g.state(), "a secondary without its primary");
+        now.set(NodeAccess.TRANSITIONING);
+        assertEquals(AluaState.TRANSITIONING, g.state(), "a secondary the witness may promote any moment");
         now.set(NodeAccess.SECONDARY);
         assertEquals(AluaState.ACTIVE_NON_OPTIMIZED, g.state());
         now.set(NodeAccess.UNAVAILABLE);
