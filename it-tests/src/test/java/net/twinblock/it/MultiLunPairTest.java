@@ -151,13 +151,26 @@ class MultiLunPairTest {
         return c;
     }
 
+    /** A command that a unit attention stopped is sent again, as a host's SCSI layer does. */
+    private interface Command {
+        ScsiResult run() throws IOException;
+    }
+
+    private static ScsiResult pastUnitAttentions(Command command) throws IOException {
+        ScsiResult r = command.run();
+        for (int i = 0; i < 4 && r.senseKey() == 0x06; i++) {
+            r = command.run(); // e.g. ASYMMETRIC ACCESS STATE CHANGED while the partner restarts
+        }
+        return r;
+    }
+
     private static void write(IscsiConnection c, int lun, long lba, byte[] data) throws IOException {
-        ScsiResult r = c.write16(lun, lba, data, blockSize(lun), false);
+        ScsiResult r = pastUnitAttentions(() -> c.write16(lun, lba, data, blockSize(lun), false));
         assertTrue(r.good(), "WRITE(16) LUN " + lun + " LBA " + lba + ": " + r);
     }
 
     private static byte[] read(IscsiConnection c, int lun, long lba, int bytes) throws IOException {
-        ScsiResult r = c.read16(lun, lba, bytes / blockSize(lun), blockSize(lun));
+        ScsiResult r = pastUnitAttentions(() -> c.read16(lun, lba, bytes / blockSize(lun), blockSize(lun)));
         assertTrue(r.good(), "READ(16) LUN " + lun + " LBA " + lba + ": " + r);
         return r.data();
     }
