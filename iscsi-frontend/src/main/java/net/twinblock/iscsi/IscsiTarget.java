@@ -85,11 +85,24 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
      * REPORT TARGET PORT GROUPS lists this node's group).
      */
     public void accessStateChanged() {
+        accessStateChanged(true);
+    }
+
+    /**
+     * {@link #accessStateChanged()}, on this node's nexuses only unless {@code partnerToo}: a change
+     * the partner's REPORT TARGET PORT GROUPS does not show (it lists this node's group by role, so
+     * only a role change alters it) is no news to the partner's hosts.
+     */
+    public void accessStateChanged(boolean partnerToo) {
         if (dispatcher == null) {
             return; // a scripted SCSI layer keeps its own state
         }
         for (int lun : cfg.luns().keySet()) {
-            dispatcher.postUnitAttentionOnBoth(lun, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+            if (partnerToo) {
+                dispatcher.postUnitAttentionOnBoth(lun, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+            } else {
+                dispatcher.postUnitAttention(lun, AdditionalSense.ASYMMETRIC_ACCESS_STATE_CHANGED);
+            }
         }
     }
 

@@ -49,17 +49,30 @@ final class PairClient implements AutoCloseable {
         return b.array();
     }
 
-    /** WRITE(16); throws unless GOOD. */
+    /** A command that a unit attention stopped is sent again, as a host's SCSI layer does. */
+    private interface Command {
+        ScsiResult run() throws IOException;
+    }
+
+    private static ScsiResult pastUnitAttentions(Command command) throws IOException {
+        ScsiResult r = command.run();
+        for (int i = 0; i < 4 && r.senseKey() == 0x06; i++) {
+            r = command.run();
+        }
+        return r;
+    }
+
+    /** WRITE(16), sent again after a unit attention; throws unless GOOD. */
     void write(long lba, byte[] data, boolean fua) throws IOException {
-        ScsiResult r = connection.write16(0, lba, data, BLOCK, fua);
+        ScsiResult r = pastUnitAttentions(() -> connection.write16(0, lba, data, BLOCK, fua));
         if (!r.good()) {
             throw new IOException("WRITE(16) of " + data.length + " bytes at LBA " + lba + " failed: " + r);
         }
     }
 
-    /** READ(16); throws unless GOOD. */
+    /** READ(16), sent again after a unit attention; throws unless GOOD. */
     byte[] read(long lba, int bytes) throws IOException {
-        ScsiResult r = connection.read16(0, lba, bytes / BLOCK, BLOCK);
+        ScsiResult r = pastUnitAttentions(() -> connection.read16(0, lba, bytes / BLOCK, BLOCK));
         if (!r.good() || r.data().length != bytes) {
             throw new IOException("READ(16) of " + bytes + " bytes at LBA " + lba + " failed: " + r);
         }
@@ -67,7 +80,7 @@ final class PairClient implements AutoCloseable {
     }
 
     void synchronizeCache() throws IOException {
-        ScsiResult r = connection.synchronizeCache16(0);
+        ScsiResult r = pastUnitAttentions(() -> connection.synchronizeCache16(0));
         if (!r.good()) {
             throw new IOException("SYNCHRONIZE CACHE(16) failed: " + r);
         }

@@ -23,12 +23,17 @@ final class AccessWatch implements AutoCloseable {
     private final PortGroup group;
     private final IscsiTarget target;
     private AluaState last;
+    /** What the partner's REPORT TARGET PORT GROUPS shows of this node (it follows this node's role). */
+    private final java.util.function.Supplier<?> partnerView;
+    private Object lastSeenByPartner;
     private final ScheduledFuture<?> ticks;
 
-    AccessWatch(PortGroup group, IscsiTarget target, EventLoop loop) {
+    AccessWatch(PortGroup group, java.util.function.Supplier<?> partnerView, IscsiTarget target, EventLoop loop) {
         this.group = group;
+        this.partnerView = partnerView;
         this.target = target;
         this.last = group.state();
+        this.lastSeenByPartner = partnerView.get();
         this.ticks = loop.scheduleAtFixedRate(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -40,7 +45,10 @@ final class AccessWatch implements AutoCloseable {
         }
         LOG.log(Level.INFO, "ALUA state of port group " + group.groupId() + ": " + lower(last) + " -> " + lower(now));
         last = now;
-        target.accessStateChanged();
+        // The partner lists this node's group by role: only a role change is news to its hosts.
+        Object partner = partnerView.get();
+        target.accessStateChanged(!java.util.Objects.equals(partner, lastSeenByPartner));
+        lastSeenByPartner = partner;
     }
 
     private static String lower(AluaState s) {

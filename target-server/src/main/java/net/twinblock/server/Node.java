@@ -183,7 +183,7 @@ public final class Node implements NodeView, AutoCloseable {
             // commands go through the primary, over each LUN's mirror link.
             PairPeerLink.wire(pair, target);
             // Every change of this node's ALUA state is news to every I_T nexus (SPC-4 5.16.2.2).
-            AccessWatch w = new AccessWatch(portGroup, target, group.next());
+            AccessWatch w = new AccessWatch(portGroup, ((PairPortGroup) portGroup)::role, target, group.next());
             accessWatch = w;
             pair.onRoleChange(role -> w.check());
         }
