@@ -65,7 +65,13 @@ public enum FrameType {
     /** Either way: an embedder's message about this volume (sequence = call id); answered by PEER_REPLY. */
     PEER_CALL(0x60, 0, 1, Integer.MAX_VALUE),
     /** The answer to PEER_CALL {@code sequence} (argument = AckStatus), with the callee's opaque reply. */
-    PEER_REPLY(0x61, 0, 0, Integer.MAX_VALUE);
+    PEER_REPLY(0x61, 0, 0, Integer.MAX_VALUE),
+
+    // consistency points (0x70-0x7F), DESIGN section 6
+    /** Primary to secondary: (a frame of) a point's manifest, sequence = point number, MORE = more frames follow. */
+    POINT_MANIFEST(0x70, FrameHeader.FLAG_MORE, PointManifest.FIXED, Integer.MAX_VALUE),
+    /** Secondary to primary: point {@code sequence} is applied and recorded durably (argument = AckStatus). */
+    POINT_ACK(0x71, 0, 0, 0);
 
     private static final FrameType[] BY_CODE = new FrameType[256];
 

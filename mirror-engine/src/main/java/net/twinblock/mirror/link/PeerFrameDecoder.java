@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Turns the peer byte stream into {@link PeerMessage}s. A resumable two-state machine: wait for
@@ -165,24 +166,11 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 }
                 return new StatusQuery(h.sequence(), h.argument(), rangeLength);
             }
-            case HASH_BATCH: {
-                int start = in.readerIndex();
-                try {
-                    return HashBatchFrame.read(h.sequence(), h.argument(), in, length);
-                } catch (IllegalArgumentException e) {
-                    in.readerIndex(start + length);
-                    throw bad(h, e.getMessage());
-                }
-            }
+            case HASH_BATCH:
+                return body(h, in, () -> HashBatchFrame.read(h.sequence(), h.argument(), in, length));
             case BLOCK_REQUEST: {
                 AckStatus status = status(h);
-                int start = in.readerIndex();
-                try {
-                    return BlockRequest.read(h.sequence(), status, in, length);
-                } catch (IllegalArgumentException e) {
-                    in.readerIndex(start + length);
-                    throw bad(h, e.getMessage());
-                }
+                return body(h, in, () -> BlockRequest.read(h.sequence(), status, in, length));
             }
             case PEER_CALL: {
                 requireArgument(h, 0);
@@ -196,6 +184,11 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 in.readBytes(body);
                 return new PeerReply(h.sequence(), status, body);
             }
+            case POINT_MANIFEST:
+                requireArgument(h, 0);
+                return body(h, in, () -> PointManifest.read(h.sequence(), h.more(), in, length));
+            case POINT_ACK:
+                return new PointAck(h.sequence(), status(h));
             case STATUS_REPLY:
                 requireArgument(h, 0);
                 return new StatusReply(h.sequence());
@@ -215,13 +208,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
             case HELLO:
             case HELLO_ACK:
                 requireArgument(h, 0);
-                int start = in.readerIndex();
-                try {
-                    return HelloBody.read(in, length, op == FrameType.HELLO_ACK);
-                } catch (IllegalArgumentException e) {
-                    in.readerIndex(start + length);
-                    throw bad(h, e.getMessage());
-                }
+                return body(h, in, () -> HelloBody.read(in, length, op == FrameType.HELLO_ACK));
             case HELLO_PROOF:
                 requireArgument(h, 0);
                 if (length != HelloBody.PROOF_LENGTH && length != 2 * HelloBody.PROOF_LENGTH) {
@@ -237,6 +224,20 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 return new HelloProof(proof, discard);
             default:
                 throw bad(h, "no decoder for " + op);
+        }
+    }
+
+    /**
+     * Reads a structured payload with {@code read}; a payload that does not add up is skipped whole
+     * (the stream stays framed for the error's log) and refused as malformed.
+     */
+    private static PeerMessage body(FrameHeader h, ByteBuf in, Supplier<PeerMessage> read) {
+        int start = in.readerIndex();
+        try {
+            return read.get();
+        } catch (IllegalArgumentException e) {
+            in.readerIndex(start + h.payloadLength());
+            throw bad(h, e.getMessage());
         }
     }
 

@@ -10,7 +10,7 @@ import io.netty.buffer.ByteBuf;
 public sealed interface PeerMessage permits SmallWrite, WriteBegin, WriteData, WriteEnd, WriteAck,
         Flush, FlushAck, Heartbeat, PeerError, Hello, HelloAck, HelloProof, SyncState, Discard,
         ForwardedWrite, ForwardedDiscard, ForwardedFlush, ForwardedAck, RecordUpdate, RecordAck, StatusQuery,
-        StatusReply, HashBatchFrame, BlockRequest, PeerCall, PeerReply {
+        StatusReply, HashBatchFrame, BlockRequest, PeerCall, PeerReply, PointManifest, PointAck {
 
     FrameType opcode();
 

@@ -1,5 +1,9 @@
 package net.twinblock.mirror.link;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -37,6 +41,25 @@ final class Frames {
         }
         ch.finishAndReleaseAll();
         return all;
+    }
+
+    /** Encodes one message and decodes it with a real decoder of the largest payload: what came out. */
+    static Object roundTrip(PeerMessage m) {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder(FrameHeader.MAX_PAYLOAD));
+        ch.writeInbound(encode(m)); // the decoder releases the encoded bytes
+        Object out = ch.readInbound();
+        assertNull(ch.readInbound());
+        ch.finishAndReleaseAll();
+        return out;
+    }
+
+    /** Feeds a malformed frame to a decoder: refused, and the link closed. */
+    static PeerFrameException assertClosesTheLink(ByteBuf bad) {
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        PeerFrameException e = assertThrows(PeerFrameException.class, () -> ch.writeInbound(bad));
+        assertFalse(ch.isOpen());
+        ch.finishAndReleaseAll();
+        return e;
     }
 
     /** Copies out and releases. */

@@ -55,6 +55,8 @@ class PeerFrameCodecTest {
             new ForwardedDiscard(14, 0, 4096),
             new ForwardedFlush(15),
             new ForwardedAck(13, AckStatus.NOT_READY),
+            new PointManifest(16, true, 4096, List.of(new BlockReference(3, 2, 12)), new long[] {8}, CHUNK),
+            new PointAck(16, AckStatus.OK),
         };
     }
 
@@ -73,6 +75,11 @@ class PeerFrameCodecTest {
             assertEquals(e.identity(), a.identity());
             assertArrayEquals(e.nonce(), a.nonce());
             assertArrayEquals(e.proof(), a.proof());
+        } else if (expected instanceof PointManifest e) {
+            PointManifest a = (PointManifest) actual;
+            assertEquals(e.references(), a.references());
+            assertArrayEquals(e.wholeBlocks(), a.wholeBlocks());
+            assertArrayEquals(e.data(), a.data());
         } else if (expected instanceof HelloProof) {
             assertArrayEquals(((HelloProof) expected).proof(), ((HelloProof) actual).proof());
         } else {
