@@ -1,5 +1,7 @@
 package net.twinblock.it;
 
+import static net.twinblock.it.ClusterCommands.RESERVATION_CONFLICT;
+import static net.twinblock.it.ClusterCommands.assertHeldBy;
 import static net.twinblock.it.ReservationTest.assertGood;
 import static net.twinblock.it.ReservationTest.prout;
 import static org.awaitility.Awaitility.await;
@@ -7,11 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.time.Duration;
 import net.twinblock.it.client.IscsiConnection;
-import net.twinblock.it.client.ScsiResult;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +25,6 @@ class PairReservationTest {
 
     private static final String HOST1 = "iqn.2026-01.net.twinblock.it:cluster-node1";
     private static final String HOST2 = "iqn.2026-01.net.twinblock.it:cluster-node2";
-    private static final int RESERVATION_CONFLICT = 0x18;
     private static final int WRITE_EXCLUSIVE = 0x1;
     private static final int EXCLUSIVE_ACCESS = 0x3;
     private static final long KEY1 = 0x1111_0000_0000_0001L;
@@ -50,7 +49,7 @@ class PairReservationTest {
                 assertGood(two.read16(0, 0, 1, BLOCK)); // Write Exclusive: others may still read
                 // Through the secondary: the primary decides, both nodes know it before GOOD.
                 assertGood(prout(two, 0x00, 0, 0, KEY2, 0));
-                assertEquals(2, ByteBuffer.wrap(readKeys(one)).getInt(4) / 8, "both keys, read at the primary");
+                assertEquals(2, ClusterCommands.readKeys(one).length, "both keys, read at the primary");
                 assertEquals(RESERVATION_CONFLICT, prout(two, 0x01, WRITE_EXCLUSIVE, KEY2, 0, 0).status(),
                         "a second holder is refused, through whichever node");
             }
@@ -117,20 +116,5 @@ class PairReservationTest {
             assertEquals(0, pair.primary().stop());
             assertEquals(0, pair.secondary().stop());
         }
-    }
-
-    private static byte[] readKeys(IscsiConnection c) throws IOException {
-        ScsiResult r = c.command(0, new byte[] {0x5e, 0x00, 0, 0, 0, 0, 0, 0x10, 0, 0}, 4096, null);
-        assertGood(r);
-        return r.data();
-    }
-
-    private static void assertHeldBy(IscsiConnection c, long key, int type) throws IOException {
-        ScsiResult r = c.command(0, new byte[] {0x5e, 0x01, 0, 0, 0, 0, 0, 0, 24, 0}, 24, null);
-        assertGood(r);
-        ByteBuffer rr = ByteBuffer.wrap(r.data());
-        assertEquals(16, rr.getInt(4), "a reservation is held");
-        assertEquals(key, rr.getLong(8), "the holder's key");
-        assertEquals(type, r.data()[21] & 0x0f, "the reservation's type");
     }
 }

@@ -273,6 +273,10 @@ public final class IscsiConnection implements AutoCloseable {
                 }
                 case RawPdu.R2T -> sendDataOut(lun, itt, pdu, dataOut);
                 case RawPdu.SCSI_RESPONSE -> {
+                    if (pdu.itt() != itt) {
+                        // Another task's answer (e.g. one a test left outstanding, or one that should have been aborted).
+                        throw new IOException("SCSI Response for ITT " + pdu.itt() + " while waiting for ITT " + itt);
+                    }
                     expStatSn = pdu.statSn() + 1;
                     byte[] d = pdu.data();
                     byte[] sense = new byte[0];
@@ -394,6 +398,23 @@ public final class IscsiConnection implements AutoCloseable {
         cdb.putLong(2, lba);
         cdb.putInt(10, blocks);
         return cdb.array();
+    }
+
+    /**
+     * A task management function (RFC 7143 §11.5), immediate, for LUN {@code lun}, e.g. 5 LOGICAL
+     * UNIT RESET; returns the target's response code (0 FUNCTION COMPLETE).
+     */
+    public int taskManagement(int function, int lun) throws IOException {
+        requireLoggedIn();
+        RawPdu req = RawPdu.of(RawPdu.IMMEDIATE | RawPdu.TASK_MGMT_REQUEST, new byte[0]).flags(RawPdu.FINAL | function);
+        int itt = nextItt++;
+        req.lun(lun).itt(itt).intAt(20, RawPdu.RESERVED_TAG).intAt(24, cmdSn).intAt(28, expStatSn);
+        RawPdu rsp = exchange(req);
+        if (rsp.opcode() != RawPdu.TASK_MGMT_RESPONSE || rsp.itt() != itt) {
+            throw new IOException("expected Task Management Function Response for ITT " + itt + ", got " + rsp);
+        }
+        expStatSn = rsp.statSn() + 1;
+        return rsp.byteAt(2);
     }
 
     /** Logout (close the session) and wait for the answer. */

@@ -19,12 +19,14 @@ public final class RawPdu {
     // Opcodes (RFC 7143 §11.2.1.2) the tests send or expect.
     public static final int NOP_OUT = 0x00;
     public static final int SCSI_COMMAND = 0x01;
+    public static final int TASK_MGMT_REQUEST = 0x02;
     public static final int LOGIN_REQUEST = 0x03;
     public static final int TEXT_REQUEST = 0x04;
     public static final int DATA_OUT = 0x05;
     public static final int LOGOUT_REQUEST = 0x06;
     public static final int NOP_IN = 0x20;
     public static final int SCSI_RESPONSE = 0x21;
+    public static final int TASK_MGMT_RESPONSE = 0x22;
     public static final int LOGIN_RESPONSE = 0x23;
     public static final int TEXT_RESPONSE = 0x24;
     public static final int DATA_IN = 0x25;

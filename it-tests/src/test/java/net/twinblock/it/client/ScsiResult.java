@@ -37,6 +37,26 @@ public record ScsiResult(int response, int status, byte[] data, byte[] sense) {
         return -1;
     }
 
+    /**
+     * The INFORMATION field (e.g. COMPARE AND WRITE's offset of the first miscompare), from fixed
+     * sense with VALID set or descriptor sense's information descriptor; -1 if there is none.
+     */
+    public long information() {
+        int code = sense.length > 0 ? sense[0] & 0x7f : 0;
+        if (code >= 0x72) {
+            for (int at = 8; at + 12 <= sense.length; at += 2 + (sense[at + 1] & 0xff)) {
+                if (sense[at] == 0x00) {
+                    return java.nio.ByteBuffer.wrap(sense, at + 4, 8).getLong();
+                }
+            }
+            return -1;
+        }
+        if (sense.length >= 7 && (sense[0] & 0x80) != 0) {
+            return java.nio.ByteBuffer.wrap(sense, 3, 4).getInt() & 0xffffffffL;
+        }
+        return -1;
+    }
+
     @Override
     public String toString() {
         return String.format("ScsiResult[response=0x%02x status=0x%02x data=%d bytes sense key=0x%x asc/ascq=0x%04x]",
