@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +26,6 @@ import org.junit.jupiter.api.Test;
  * refused, nothing they sent reaches the secondary's disk, and the real pair keeps mirroring.
  */
 class PairSecurityTest {
-
-    private static final int BLOCK = PairClient.BLOCK;
-    /** The link's small-write opcode and header size (mirror-engine's FrameHeader, written from its spec). */
-    private static final int OPCODE_WRITE = 0x10;
-    private static final int HEADER = 16;
 
     @Test
     void aNodeWithTheWrongKeyIsRefusedAndTheRealPrimaryStillPairs() throws Exception {
@@ -62,13 +56,7 @@ class PairSecurityTest {
             long targetLba = 2048;
             byte[] payload = new byte[4096];
             Arrays.fill(payload, (byte) 0xab);
-            // A well-formed small WRITE frame, as a primary would send it, but with no handshake.
-            ByteBuffer frame = ByteBuffer.allocate(HEADER + payload.length);
-            frame.putInt(OPCODE_WRITE << 24 | payload.length); // opcode, flags 0, 20-bit length
-            frame.putInt(1);                                  // sequence
-            frame.putLong(targetLba * BLOCK);                 // byte offset on the volume
-            frame.put(payload);
-            assertClosedAfter(pair.linkPort(), frame.array());
+            assertClosedAfter(pair.linkPort(), PlainWriteFrame.of(targetLba, payload));
             // Garbage that is no frame at all.
             assertClosedAfter(pair.linkPort(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
 

@@ -67,6 +67,9 @@ class WitnessPartitionTest {
                     .arg("--node.name=" + name).arg("--mirror.role=" + role)
                     .arg("--mirror.listen=" + lab.clusterAddress(name) + ":" + LINK_PORT)
                     .arg("--mirror.peer=" + lab.clusterAddress(other) + ":" + LINK_PORT)
+                    // The lab's addresses are not loopback (TLS would be on by default): this test
+                    // is about partitions, MirrorTlsTest about TLS.
+                    .arg("--mirror.tls=off")
                     .arg("--iscsi.port-group=" + (name.equals("a") ? 1 : 2)).arg("--mirror.secret-file=" + key)
                     .arg("--mirror.witness=" + lab.clusterAddress("w") + ":" + witness.port())
                     .arg("--mirror.lease=" + LEASE.toMillis() + "ms").arg("--mirror.heartbeat=500ms")

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import net.twinblock.server.admin.AdminGuard;
-import net.twinblock.server.admin.AdminTls;
+import net.twinblock.server.tls.TlsFiles;
 import net.twinblock.server.admin.AdminToken;
 import net.twinblock.server.config.Keys;
 import net.twinblock.server.config.NodeConfig;
@@ -30,7 +30,7 @@ final class AdminAccess {
         Path keystore = config.get(Keys.ADMIN_TLS_KEYSTORE);
         if (keystore != null) {
             try {
-                tls = AdminTls.server(keystore, config.get(Keys.ADMIN_TLS_KEYSTORE_PASSWORD_FILE));
+                tls = TlsFiles.server(keystore, config.get(Keys.ADMIN_TLS_KEYSTORE_PASSWORD_FILE));
             } catch (IOException e) {
                 throw new StartFailure("cannot set up TLS for the admin endpoint: " + e.getMessage() + " ("
                         + Keys.ADMIN_TLS_KEYSTORE.name() + ")", e);

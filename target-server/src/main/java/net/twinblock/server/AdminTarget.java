@@ -5,7 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import javax.net.ssl.SSLContext;
 import net.twinblock.server.admin.AdminClient;
-import net.twinblock.server.admin.AdminTls;
+import net.twinblock.server.tls.TlsFiles;
 import net.twinblock.server.admin.AdminToken;
 import net.twinblock.server.config.AdminAddress;
 import net.twinblock.server.config.ConfigException;
@@ -86,10 +86,10 @@ final class AdminTarget {
     private static SSLContext trust(String cacert, RawConfig raw, Path configFile) throws ConfigException {
         try {
             if (cacert != null) {
-                return AdminTls.trustingPem(Path.of(cacert));
+                return TlsFiles.trustingPem(Path.of(cacert));
             }
             Path[] keystore = AdminAddress.tlsKeystore(raw, configFile);
-            return keystore == null ? null : AdminTls.trustingKeystore(keystore[0], keystore[1]);
+            return keystore == null ? null : TlsFiles.trustingKeystore(keystore[0], keystore[1]);
         } catch (IOException e) {
             throw new ConfigException(cacert != null ? "--cacert" : Keys.ADMIN_TLS_KEYSTORE.name(), e.getMessage(),
                     cacert != null ? cacert : "");

@@ -44,7 +44,8 @@ final class ConfigCheck {
         if (!config.get(Keys.MIRROR_ROLE).equals("standalone")) {
             InetSocketAddress listen = config.get(Keys.MIRROR_LISTEN);
             s.append(peer != null ? " (peer " + ValueParsers.format(peer) + ")" : "")
-                    .append(listen != null ? " (link on " + ValueParsers.format(listen) + ")" : "");
+                    .append(listen != null ? " (link on " + ValueParsers.format(listen) + ")" : "")
+                    .append(config.mirror().tls() != null ? " over TLS" : "");
         }
         int luns = config.luns().size();
         s.append(", ").append(luns).append(luns == 1 ? " LUN (" : " LUNs (")

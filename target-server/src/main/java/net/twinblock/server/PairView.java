@@ -26,7 +26,7 @@ final class PairView {
             var meta = v.metadata();
             luns.add(new MirrorSnapshot(v.number(), lower(vs.state().name()), peer(vs.peer()), vs.syncDoneBytes(),
                     vs.syncTotalBytes(), meta.generation(), meta.volumeId(), v.metrics(), splitBrain(v.splitBrain()),
-                    v.refusal()));
+                    v.refusal(), v.linkFailure()));
         }
         return new PairSnapshot(p.nodeName(), Node.roleName(s.role()), lower(s.state().name()), peer(s.peer()), p.peerName(),
                 m.portGroup(), lower(portGroup.state().name()), lower(m.onPeerLoss().name()), luns, p.notServing(),

@@ -86,6 +86,17 @@ class CliHelpAndConfigTest {
     }
 
     @Test
+    void configCheckNamesTheMissingKeystoreWhenTheMirrorLinkNeedsTls() throws IOException {
+        Path key = Files.writeString(dir.resolve("pair.key"), "a shared key of the pair, 36 bytes\n");
+        Path conf = Files.writeString(dir.resolve("primary.conf"), String.join("\n", "mirror.role = primary",
+                "mirror.peer = 10.0.0.2:3280", "mirror.secret-file = " + key, ""));
+        assertEquals(2, run("config", "check", conf.toString()));
+        String checked = err.toString(StandardCharsets.UTF_8);
+        assertTrue(checked.startsWith("config error: mirror.tls.keystore: is required because the mirror link uses"
+                + " TLS (mirror.tls = auto and the link leaves loopback"), checked);
+    }
+
+    @Test
     void configCheckOfABadFileIsExit2WithTheKeyAndReasonAsServeSaysIt() throws IOException {
         Path conf = Files.writeString(dir.resolve("bad.conf"), "lun.0.size = 12Q\n");
         assertEquals(2, run("config", "check", conf.toString()));

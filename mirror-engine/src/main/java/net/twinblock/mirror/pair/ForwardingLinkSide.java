@@ -38,6 +38,11 @@ abstract class ForwardingLinkSide implements LinkSide {
     }
 
     @Override
+    public void linkFailed(Channel ch, String reason) {
+        side.linkFailed(ch, reason);
+    }
+
+    @Override
     public byte[] discardOrder(PeerIdentity peer, byte[] peerGenerations) {
         return side.discardOrder(peer, peerGenerations);
     }

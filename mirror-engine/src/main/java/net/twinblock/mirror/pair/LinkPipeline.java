@@ -12,7 +12,8 @@ import net.twinblock.mirror.link.WriteAssembler;
 
 /**
  * Every handler of a mirror link's pipeline, by name and in order, for both ends. A new link
- * gets the framing, the heartbeat and its end's handshake; once the handshake authenticated the
+ * gets TLS first when configured ({@link net.twinblock.mirror.link.LinkTls}, named "tls"), then
+ * the framing, the heartbeat and its end's handshake; once the handshake authenticated the
  * peer it removes itself and the node adds its role's stages behind the framing:
  * <pre>
  *  primary:   peerEncoder, peerDecoder, keepAlive, scan (hash answers), assembler (forwarded writes),

@@ -37,6 +37,13 @@ interface LinkSide {
     }
 
     /**
+     * A link attempt failed before the peer was authenticated (TLS refused, wrong key): why, for
+     * status until a link comes up.
+     */
+    default void linkFailed(Channel ch, String reason) {
+    }
+
+    /**
      * On a primary about to refuse {@code peer} for the data generations: the statement of an
      * administrator's order that this peer discard its data ({@link DiscardOrder#statement}),
      * proven in HELLO_PROOF instead of refusing; null to refuse.

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import net.twinblock.mirror.link.FrameHeader;
+import net.twinblock.mirror.link.LinkTls;
 import net.twinblock.mirror.link.PeerFrameDecoder;
 import net.twinblock.mirror.link.WriteFramer;
 
@@ -27,10 +28,11 @@ import net.twinblock.mirror.link.WriteFramer;
  * @param heartbeat heartbeat period; three missed ones take the link down (mirror.heartbeat)
  * @param nodeName this node's name (node.name): sent at the handshake, shown in status, and what an
  *        administrator names in {@code resolve --discard NAME}; the two nodes of a pair must differ
+ * @param tls TLS for the mirror link (mirror.tls), or null for plain TCP
  */
 public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress peer, byte[] secret,
         int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout, Duration heartbeat,
-        String nodeName) {
+        String nodeName, LinkTls tls) {
 
     public static final Duration DEFAULT_SUSPEND_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(1);
@@ -62,6 +64,13 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
         if (nodeName == null || nodeName.isEmpty() || nodeName.getBytes(StandardCharsets.UTF_8).length > 255) {
             throw new IllegalArgumentException("node.name must be 1 to 255 bytes, not " + nodeName);
         }
+    }
+
+    /** Plain TCP. */
+    public PairConfig(Role role, InetSocketAddress listen, InetSocketAddress peer, byte[] secret,
+            int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout, Duration heartbeat,
+            String nodeName) {
+        this(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName, null);
     }
 
     /** Named after this machine ({@link #hostName()}). */
@@ -107,23 +116,27 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
     }
 
     public PairConfig withPeer(InetSocketAddress p) {
-        return new PairConfig(role, listen, p, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName);
+        return new PairConfig(role, listen, p, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName, tls);
     }
 
     public PairConfig withOnPeerLoss(OnPeerLoss policy, Duration timeout) {
-        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, policy, timeout, heartbeat, nodeName);
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, policy, timeout, heartbeat, nodeName, tls);
     }
 
     public PairConfig withSmallWriteThreshold(int bytes) {
-        return new PairConfig(role, listen, peer, secret, bytes, onPeerLoss, suspendTimeout, heartbeat, nodeName);
+        return new PairConfig(role, listen, peer, secret, bytes, onPeerLoss, suspendTimeout, heartbeat, nodeName, tls);
     }
 
     public PairConfig withHeartbeat(Duration period) {
-        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, period, nodeName);
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, period, nodeName, tls);
+    }
+
+    public PairConfig withTls(LinkTls t) {
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, nodeName, t);
     }
 
     public PairConfig withNodeName(String name) {
-        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, name);
+        return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat, name, tls);
     }
 
     @Override
@@ -136,13 +149,14 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
         return o instanceof PairConfig c && role == c.role && Objects.equals(listen, c.listen)
                 && Objects.equals(peer, c.peer) && Arrays.equals(secret, c.secret)
                 && smallWriteThreshold == c.smallWriteThreshold && onPeerLoss == c.onPeerLoss
-                && suspendTimeout.equals(c.suspendTimeout) && heartbeat.equals(c.heartbeat) && nodeName.equals(c.nodeName);
+                && suspendTimeout.equals(c.suspendTimeout) && heartbeat.equals(c.heartbeat) && nodeName.equals(c.nodeName)
+                && Objects.equals(tls, c.tls);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(role, listen, peer, Arrays.hashCode(secret), smallWriteThreshold, onPeerLoss,
-                suspendTimeout, heartbeat, nodeName);
+                suspendTimeout, heartbeat, nodeName, tls);
     }
 
     /** Never prints the secret. */
@@ -150,6 +164,6 @@ public record PairConfig(Role role, InetSocketAddress listen, InetSocketAddress 
     public String toString() {
         return "PairConfig[nodeName=" + nodeName + ", role=" + role + ", listen=" + listen + ", peer=" + peer + ", smallWriteThreshold="
                 + smallWriteThreshold + ", onPeerLoss=" + onPeerLoss + ", suspendTimeout=" + suspendTimeout
-                + ", heartbeat=" + heartbeat + "]";
+                + ", heartbeat=" + heartbeat + ", tls=" + (tls != null) + "]";
     }
 }

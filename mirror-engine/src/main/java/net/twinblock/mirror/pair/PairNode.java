@@ -466,7 +466,8 @@ public final class PairNode implements AutoCloseable {
     }
 
     private synchronized void becomeSecondary() {
-        PeerServer s = new PeerServer(cfg.listen(), group, serverChannel, auth, cfg.heartbeat(), peerSilence);
+        PeerServer s = new PeerServer(cfg.listen(), group, serverChannel, auth, cfg.tls(), cfg.heartbeat(),
+                peerSilence);
         server = s;
         role = Role.SECONDARY;
         for (PairVolume v : volumes.values()) {
@@ -554,7 +555,7 @@ public final class PairNode implements AutoCloseable {
                 }
             }
         };
-        PeerClient c = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.heartbeat(), peerSilence,
+        PeerClient c = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.tls(), cfg.heartbeat(), peerSilence,
                 identity, watched);
         c.start();
         return c;

@@ -170,6 +170,14 @@ public final class PairVolume {
         return volume.refusal;
     }
 
+    /**
+     * Why the last attempt at this volume's link failed before the partner was authenticated (a
+     * TLS handshake refused, a wrong key), as this node saw it; null since a link came up.
+     */
+    public String linkFailure() {
+        return volume.linkFailure;
+    }
+
     /** The embedder's messages about this volume to and from the partner (reservations, unit attentions). */
     public PeerCalls calls() {
         return volume.calls;

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import net.twinblock.mirror.link.LinkTls;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.link.PeerSilence;
@@ -32,13 +33,14 @@ public final class PeerClient implements AutoCloseable {
     private final Redialer redialer;
 
     PeerClient(InetSocketAddress peer, EventLoopGroup group, Class<? extends Channel> channelClass, PeerAuth auth,
-            Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
+            LinkTls tls, Duration heartbeat, PeerSilence silence, Supplier<PeerIdentity> local, LinkSide side) {
         this.peer = Objects.requireNonNull(peer, "mirror.peer");
         LinkSide tracking = new ForwardingLinkSide(side) {
             @Override
             public boolean linkUp(Channel ch, PeerIdentity remote) {
                 redialer.connected(); // a good link resets the backoff
-                LOG.log(Level.INFO, "mirror link to secondary {0} ({1}) is up", peer, remote.nodeId());
+                LOG.log(Level.INFO, "mirror link to secondary {0} ({1}) is up{2}", peer, remote.nodeId(),
+                        LinkTls.describe(ch));
                 ch.closeFuture().addListener(f -> side.linkDown(ch));
                 return side.linkUp(ch, remote);
             }
@@ -50,6 +52,9 @@ public final class PeerClient implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         LinkPipeline.connecting(ch, heartbeat, silence, new PrimaryHandshake(auth, local, tracking));
+                        if (tls != null) {
+                            tls.dialing(ch, peer);
+                        }
                     }
                 });
         this.redialer = new Redialer("mirror peer", peer, bootstrap, group, MIN_BACKOFF, MAX_BACKOFF);

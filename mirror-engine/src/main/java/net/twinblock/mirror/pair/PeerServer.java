@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
+import net.twinblock.mirror.link.LinkTls;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PortBinding;
 
@@ -54,8 +55,8 @@ public final class PeerServer implements AutoCloseable, SecondaryHandshake.Volum
                     if (!primary.compareAndSet(null, ch)) {
                         return false;
                     }
-                    LOG.log(Level.INFO, "mirror link of LUN {0} from primary {1} ({2}) is up", number,
-                            ch.remoteAddress(), remote.nodeId());
+                    LOG.log(Level.INFO, "mirror link of LUN {0} from primary {1} ({2}) is up{3}", number,
+                            ch.remoteAddress(), remote.nodeId(), LinkTls.describe(ch));
                     ch.closeFuture().addListener(f -> linkDown(ch));
                     return side.linkUp(ch, remote);
                 }
@@ -74,7 +75,7 @@ public final class PeerServer implements AutoCloseable, SecondaryHandshake.Volum
     }
 
     PeerServer(InetSocketAddress listen, EventLoopGroup group, Class<? extends ServerChannel> channelClass,
-            PeerAuth auth, Duration heartbeat, PeerSilence silence) {
+            PeerAuth auth, LinkTls tls, Duration heartbeat, PeerSilence silence) {
         this.listen = listen;
         this.bootstrap = new ServerBootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.SO_REUSEADDR, true) // a restarted secondary gets its port back at once
@@ -88,6 +89,9 @@ public final class PeerServer implements AutoCloseable, SecondaryHandshake.Volum
                         connections.add(ch);
                         ch.closeFuture().addListener(f -> connections.remove(ch));
                         LinkPipeline.connecting(ch, heartbeat, silence, new SecondaryHandshake(auth, PeerServer.this));
+                        if (tls != null) {
+                            tls.accepted(ch);
+                        }
                     }
                 });
     }

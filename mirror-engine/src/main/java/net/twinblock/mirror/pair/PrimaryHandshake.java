@@ -54,6 +54,11 @@ final class PrimaryHandshake extends Handshake {
         }
     }
 
+    @Override
+    void failed(ChannelHandlerContext ctx, String reason) {
+        side.linkFailed(ctx.channel(), reason);
+    }
+
     private void answer(ChannelHandlerContext ctx, HelloAck ack) {
         if (!auth.verify(PeerAuth.Role.SECONDARY, nonce, ack.nonce(), ack.proof())) {
             refuse(ctx, PeerErrorCode.AUTH_FAILED, "authentication failed");

@@ -39,6 +39,16 @@ final class SecondaryHandshake extends Handshake {
 
         /** Every volume number this node mirrors, ascending. */
         List<Integer> numbers();
+
+        /** A connection failed before it named a volume: each volume without a primary shows why. */
+        default void linkFailed(io.netty.channel.Channel ch, String reason) {
+            for (int n : numbers()) {
+                Endpoint e = find(n);
+                if (!e.slot().taken()) {
+                    e.side().linkFailed(ch, reason);
+                }
+            }
+        }
     }
 
     private final Volumes volumes;
@@ -68,6 +78,11 @@ final class SecondaryHandshake extends Handshake {
         } else {
             unexpected(ctx, msg);
         }
+    }
+
+    @Override
+    void failed(ChannelHandlerContext ctx, String reason) {
+        volumes.linkFailed(ctx.channel(), reason);
     }
 
     private void greet(ChannelHandlerContext ctx, Hello h) {

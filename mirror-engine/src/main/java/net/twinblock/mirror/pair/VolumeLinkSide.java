@@ -32,8 +32,14 @@ abstract class VolumeLinkSide implements LinkSide {
         splitBrain.refused(ch, code, reason);
     }
 
-    /** A link is up for this volume: no refusal stands any more. */
+    @Override
+    public void linkFailed(Channel ch, String reason) {
+        volume.linkFailure = reason;
+    }
+
+    /** A link is up for this volume: no refusal or failure stands any more. */
     final void linked() {
         volume.refusal = null;
+        volume.linkFailure = null;
     }
 }

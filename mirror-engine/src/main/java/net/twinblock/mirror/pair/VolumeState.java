@@ -51,6 +51,8 @@ final class VolumeState {
      * mismatch (a LUN on one node only, sizes that differ); null once a link is up. Shown in status.
      */
     volatile String refusal;
+    /** Why the last link attempt failed before the peer was authenticated (TLS, key); null once a link is up. */
+    volatile String linkFailure;
     /** Primary: what the secondary's forwarded writes pass before they run (the embedder's write gate). */
     volatile ForwardedWriteGate forwardedWrites = ForwardedWriteGate.OPEN;
     /** The embedder's messages about this volume to and from the partner, over its link. */

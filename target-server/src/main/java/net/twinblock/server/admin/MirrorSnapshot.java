@@ -18,10 +18,12 @@ import java.util.Map;
  * @param splitBrain     both sides of a standing split brain, or null
  * @param refusal        why this LUN's link was refused for the configuration (a LUN on one node
  *                       only, sizes that differ), or null
+ * @param linkFailure    why the last attempt at this LUN's link failed before the partner was
+ *                       authenticated (TLS refused, wrong key), or null since a link came up
  */
 public record MirrorSnapshot(int lun, String state, String peer, long syncDoneBytes, long syncTotalBytes,
                              long generation, String volumeId, Map<String, Long> counters, SplitBrain splitBrain,
-                             String refusal) {
+                             String refusal, String linkFailure) {
     public MirrorSnapshot {
         counters = Map.copyOf(counters);
     }

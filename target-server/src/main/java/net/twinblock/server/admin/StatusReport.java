@@ -134,6 +134,7 @@ public final class StatusReport {
         out.put("state", m.state());
         out.put("peer", m.peer());
         out.put("refusal", m.refusal());
+        out.put("linkFailure", m.linkFailure());
         out.put("generation", m.generation());
         out.put("volumeId", m.volumeId());
         // False on a secondary left mid-resync: promote refuses it without --force.

@@ -155,6 +155,16 @@ public final class Keys {
     public static final Key<Duration> MIRROR_LEASE = define("mirror.lease", "2s",
             duration(Duration.ofMillis(500), Duration.ofMinutes(1)), "how long the witness's word keeps a primary"
                     + " serving without its secondary; a failover takes about this plus three heartbeats");
+    public static final Key<String> MIRROR_TLS = define("mirror.tls", "auto",
+            oneOf("auto", "on", "off"), "TLS 1.3 with a certificate on each end for the mirror link; auto: on unless"
+            + " mirror.listen and mirror.peer are loopback addresses");
+    public static final Key<Path> MIRROR_TLS_KEYSTORE = define("mirror.tls.keystore", null,
+            path(), "PKCS12 keystore with this node's key and certificate for the mirror link (required when TLS is on)");
+    public static final Key<Path> MIRROR_TLS_KEYSTORE_PASSWORD_FILE = define("mirror.tls.keystore-password-file", null,
+            path(), "file holding mirror.tls.keystore's password (required with it)");
+    public static final Key<Path> MIRROR_TLS_TRUST_FILE = define("mirror.tls.trust-file", null,
+            path(), "PEM certificates the partner's certificate must chain to: the pair's CA, or the partner's own"
+            + " certificate (required when TLS is on)");
 
     // predictive record
     public static final Key<Integer> RECORD_EXTENT_SIZE = define("record.extent-size", "4M",

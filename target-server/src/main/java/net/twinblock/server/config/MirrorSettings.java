@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.SortedMap;
+import net.twinblock.mirror.link.LinkTls;
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.pair.OnPeerLoss;
 import net.twinblock.mirror.pair.PairConfig;
@@ -21,10 +22,11 @@ import net.twinblock.mirror.pair.Role;
  * @param portGroup   this node's ALUA target port group, 1 or 2 (the peer's is the other)
  * @param secret      the shared key; null for a standalone node
  * @param nodeName    node.name, or the host name if unset
+ * @param tls         the mirror link's TLS ({@link MirrorTls}), or null for plain TCP
  */
 public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen, InetSocketAddress peer,
                              byte[] secret, int smallWriteThreshold, OnPeerLoss onPeerLoss, Duration suspendTimeout,
-                             Duration heartbeat, String nodeName) {
+                             Duration heartbeat, String nodeName, LinkTls tls) {
 
     /** The shortest shared key accepted: 128 bits, enough that guessing it is not an attack. */
     public static final int MIN_SECRET_BYTES = 16;
@@ -50,7 +52,7 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
             throw new IllegalStateException("a standalone node has no pair config");
         }
         return new PairConfig(role, listen, peer, secret, smallWriteThreshold, onPeerLoss, suspendTimeout, heartbeat,
-                nodeName);
+                nodeName, tls);
     }
 
     static MirrorSettings of(NodeConfig c, RawConfig raw, SortedMap<Integer, LunConfig> luns) throws ConfigException {
@@ -68,7 +70,7 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
         if (role == null) {
             return new MirrorSettings(null, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, null,
                     c.get(Keys.MIRROR_SMALL_WRITE_THRESHOLD), onPeerLoss, c.get(Keys.MIRROR_SUSPEND_TIMEOUT),
-                    c.get(Keys.MIRROR_HEARTBEAT), name);
+                    c.get(Keys.MIRROR_HEARTBEAT), name, null);
         }
         if (role == Role.PRIMARY && peer == null) {
             throw new ConfigException(Keys.MIRROR_PEER.name(), "is required on a primary: the secondary's "
@@ -100,7 +102,7 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
         byte[] secret = readSecret(c.get(Keys.MIRROR_SECRET_FILE));
         return new MirrorSettings(role, c.get(Keys.ISCSI_PORT_GROUP), listen, peer, secret,
                 c.get(Keys.MIRROR_SMALL_WRITE_THRESHOLD), onPeerLoss, c.get(Keys.MIRROR_SUSPEND_TIMEOUT),
-                c.get(Keys.MIRROR_HEARTBEAT), name);
+                c.get(Keys.MIRROR_HEARTBEAT), name, MirrorTls.of(c, listen, peer));
     }
 
     /**
@@ -122,7 +124,7 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
                 && java.util.Objects.equals(listen, m.listen) && java.util.Objects.equals(peer, m.peer)
                 && Arrays.equals(secret, m.secret) && smallWriteThreshold == m.smallWriteThreshold
                 && onPeerLoss == m.onPeerLoss && suspendTimeout.equals(m.suspendTimeout) && heartbeat.equals(m.heartbeat)
-                && nodeName.equals(m.nodeName);
+                && nodeName.equals(m.nodeName) && (tls == null) == (m.tls == null); // contexts: set or not
     }
 
     @Override
@@ -136,6 +138,6 @@ public record MirrorSettings(Role role, int portGroup, InetSocketAddress listen,
     public String toString() {
         return "MirrorSettings[nodeName=" + nodeName + ", role=" + role + ", portGroup=" + portGroup + ", listen=" + listen + ", peer=" + peer
                 + ", smallWriteThreshold=" + smallWriteThreshold + ", onPeerLoss=" + onPeerLoss + ", suspendTimeout="
-                + suspendTimeout + ", heartbeat=" + heartbeat + "]";
+                + suspendTimeout + ", heartbeat=" + heartbeat + ", tls=" + (tls != null) + "]";
     }
 }

@@ -9,6 +9,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.io.IOException;
+import net.twinblock.server.tls.TlsFiles;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ class AdminTlsTest {
                 .post("/verify", AdminEndpoint.immediate(r -> AdminReply.json(200, Map.of("verified", true))));
         server = AdminServer.bind(group, NioServerSocketChannel.class,
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), routes,
-                new AdminGuard(TOKEN, List.of(), AdminTls.server(keystore(), dir.resolve("admin.p12.password"))));
+                new AdminGuard(TOKEN, List.of(), TlsFiles.server(keystore(), dir.resolve("admin.p12.password"))));
     }
 
     @AfterAll
@@ -64,7 +65,7 @@ class AdminTlsTest {
     @Test
     void theCliTrustingTheNodesKeystoreRunsACommandOverHttps() throws Exception {
         AdminClient client = new AdminClient(server.localAddress(), "tls-test-token-0123456789",
-                AdminTls.trustingKeystore(keystore(), dir.resolve("admin.p12.password")));
+                TlsFiles.trustingKeystore(keystore(), dir.resolve("admin.p12.password")));
         AdminClient.Answer answer = client.post("/verify");
         assertEquals(200, answer.status(), answer.body());
         assertTrue(answer.body().contains("\"verified\": true"), answer.body());
@@ -72,7 +73,7 @@ class AdminTlsTest {
 
     @Test
     void thePemCertificateIsTrustedToo() throws Exception {
-        AdminClient client = new AdminClient(server.localAddress(), null, AdminTls.trustingPem(dir.resolve("admin.pem")));
+        AdminClient client = new AdminClient(server.localAddress(), null, TlsFiles.trustingPem(dir.resolve("admin.pem")));
         assertTrue(client.get("/health").contains("serving"));
     }
 
@@ -90,10 +91,10 @@ class AdminTlsTest {
     @Test
     void aWrongPasswordOrNoKeystoreNamesTheFile() throws Exception {
         Path wrong = Files.writeString(dir.resolve("wrong.password"), "not-it\n");
-        IOException bad = assertThrows(IOException.class, () -> AdminTls.server(keystore(), wrong));
+        IOException bad = assertThrows(IOException.class, () -> TlsFiles.server(keystore(), wrong));
         assertTrue(bad.getMessage().contains(keystore().toString()), bad.getMessage());
         IOException missing = assertThrows(IOException.class,
-                () -> AdminTls.server(dir.resolve("none.p12"), dir.resolve("admin.p12.password")));
+                () -> TlsFiles.server(dir.resolve("none.p12"), dir.resolve("admin.p12.password")));
         assertTrue(missing.getMessage().contains("none.p12"), missing.getMessage());
     }
 }

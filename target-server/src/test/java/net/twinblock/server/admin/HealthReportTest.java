@@ -12,8 +12,8 @@ class HealthReportTest {
     /** A primary of two LUNs in {@code state}, each with {@code counters}. */
     static PairSnapshot pair(String state, Map<String, Long> counters) {
         return new PairSnapshot("alpha", "primary", state, null, null, 1, "active_optimized", "suspend",
-                List.of(new MirrorSnapshot(0, state, null, 0, 0, 1, "v0", counters, null, null),
-                        new MirrorSnapshot(1, state, null, 0, 0, 1, "v1", counters, null, null)), null, null, null, null);
+                List.of(new MirrorSnapshot(0, state, null, 0, 0, 1, "v0", counters, null, null, null),
+                        new MirrorSnapshot(1, state, null, 0, 0, 1, "v1", counters, null, null, null)), null, null, null, null);
     }
 
     @Test
