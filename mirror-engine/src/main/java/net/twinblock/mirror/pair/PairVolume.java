@@ -208,7 +208,7 @@ public final class PairVolume {
         MirroredVolume mirrored = new MirroredVolume(local, r, new RangeLock(), intent, volume.divergence, volume.meta);
         recordSender = records;
         replicator = r;
-        volume.calls.continueAloneWhen(onPeerLoss::continuesAlone);
+        volume.calls.followPeerLoss(onPeerLoss, node.group().next());
         exported.follow(mirrored);
         if (cfg.peer() == null) {
             LOG.log(Level.WARNING, "LUN {0}: primary without mirror.peer: writes follow mirror.on-peer-loss {1}",
@@ -247,6 +247,7 @@ public final class PairVolume {
         if (rs != null) {
             rs.peerOutdated();
         }
+        volume.calls.peerOutdated();
     }
 
     /** This volume has a link to its partner now (either role). */

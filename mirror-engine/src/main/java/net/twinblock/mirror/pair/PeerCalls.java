@@ -3,6 +3,8 @@ package net.twinblock.mirror.pair;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -11,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.LinkOutbox;
 import net.twinblock.mirror.link.PeerCall;
@@ -41,8 +42,12 @@ public final class PeerCalls {
     private Responder responder;
     private final List<Runnable> early = new ArrayList<>();
     private volatile Channel link;
-    /** On a primary: true when what cannot reach the secondary may complete here alone (mirror.on-peer-loss). */
-    private volatile BooleanSupplier continuesAlone = () -> false;
+    /** On a primary: mirror.on-peer-loss, which {@link #replicate} follows as writes do; null elsewhere. */
+    private volatile PeerLossPolicy onPeerLoss;
+    /** Where SUSPEND's timeout for a held replica runs. */
+    private volatile EventExecutor timer;
+    /** Replicas SUSPEND holds for the next link (or a witness that outdates the secondary). */
+    private final List<CompletableFuture<Void>> heldForLink = new ArrayList<>();
     private final List<Runnable> linkListeners = new CopyOnWriteArrayList<>();
     private final Map<Integer, CompletableFuture<byte[]>> pending = new HashMap<>();
     private int nextId;
@@ -108,24 +113,68 @@ public final class PeerCalls {
 
     /**
      * On the primary: what the secondary must have before a host is told (a reservation change).
-     * Completes when the secondary answered; without a link, or if the link is lost first, it
-     * completes here alone when mirror.on-peer-loss lets writes do so (the link-up listener sends
-     * the whole state again), and fails retryable otherwise, as a held write would.
+     * Completes when the secondary answered. Without a link, or if the link is lost first, it
+     * follows mirror.on-peer-loss as a write does: CONTINUE (or a witness that recorded the
+     * secondary outdated) completes it here alone, since the link-up listener sends the whole state
+     * again; SUSPEND holds it and sends it again when the link is back (the secondary adopts the
+     * state after it, so a change it already had is no harm), failing retryable at the timeout.
      */
     public CompletableFuture<Void> replicate(byte[] body) {
         return call(body).handle((answer, failure) -> {
             if (failure == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            if (!linked() && continuesAlone.getAsBoolean()) {
+            PeerLossPolicy policy = onPeerLoss;
+            if (policy == null || linked()) {
+                return CompletableFuture.<Void>failedFuture(failure); // the partner refused, or no policy here
+            }
+            if (policy.continuesAlone()) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            return CompletableFuture.<Void>failedFuture(failure);
+            return holdForLink(policy).thenCompose(v -> !linked() && policy.continuesAlone()
+                    ? CompletableFuture.<Void>completedFuture(null) : replicate(body));
         }).thenCompose(f -> f);
     }
 
-    void continueAloneWhen(BooleanSupplier policy) {
-        this.continuesAlone = policy;
+    /** Completes at the next link, or when the policy lets the primary go on alone; fails at SUSPEND's timeout. */
+    private CompletableFuture<Void> holdForLink(PeerLossPolicy policy) {
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        synchronized (this) {
+            if (linked()) {
+                return CompletableFuture.completedFuture(null); // back already: send again at once
+            }
+            heldForLink.add(waiter);
+        }
+        ScheduledFuture<?> t = policy.holdUntilTimeout(timer, () -> {
+            synchronized (this) {
+                if (!heldForLink.remove(waiter)) {
+                    return;
+                }
+            }
+            waiter.completeExceptionally(policy.gaveUp("reservation change not done"));
+        });
+        waiter.whenComplete((ok, err) -> t.cancel(false));
+        return waiter;
+    }
+
+    /** This node became primary: replicas follow {@code policy}, its SUSPEND timeout running on {@code timer}. */
+    void followPeerLoss(PeerLossPolicy policy, EventExecutor timer) {
+        this.timer = timer;
+        this.onPeerLoss = policy;
+    }
+
+    /** The witness recorded the secondary outdated: held replicas complete on the primary alone. */
+    void peerOutdated() {
+        releaseHeld();
+    }
+
+    private void releaseHeld() {
+        List<CompletableFuture<Void>> released;
+        synchronized (this) {
+            released = new ArrayList<>(heldForLink);
+            heldForLink.clear();
+        }
+        released.forEach(w -> w.complete(null));
     }
 
     /** This volume's link is up (event loop): installs the call stage before the mirror handler. */
@@ -141,6 +190,7 @@ public final class PeerCalls {
                 LOG.log(Level.ERROR, "LUN " + volume + ": a link-up listener failed", e);
             }
         }
+        releaseHeld(); // after the listeners: what they send first stays first on the link
     }
 
     /** The link is gone: what waits for an answer fails, retryable. */

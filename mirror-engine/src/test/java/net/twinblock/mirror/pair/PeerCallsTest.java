@@ -6,13 +6,16 @@ import static net.twinblock.mirror.pair.PairHarness.random;
 import static net.twinblock.mirror.pair.PairHarness.secondaryConfig;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A volume's peer calls between two real nodes over loopback: the embedder's bytes go both ways
  * and come back answered, a call that arrives before the embedder is wired waits for it, a lost
- * link fails what waits, and the secondary's forwarded writes pass the primary's gate.
+ * link fails what waits, a replica follows mirror.on-peer-loss as a write does (held for the link
+ * under SUSPEND), and the secondary's forwarded writes pass the primary's gate.
  */
 @ExtendWith(LeakGuard.class)
 class PeerCallsTest {
@@ -60,20 +64,48 @@ class PeerCallsTest {
     }
 
     @Test
-    void aLostLinkFailsWhatWaitsRetryableAndReplicateFollowsThePeerLossPolicy() throws Exception {
+    void aLostLinkFailsWhatWaitsRetryableAndSuspendGivesUpOnAReplicaAtItsTimeout() throws Exception {
         try (PairHarness h = new PairHarness(dir)) {
             PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
-            PairNode primary = h.start(primaryConfig(secondary.listenAddress()), h.volume("a.img"), true);
+            PairNode primary = h.start(primaryConfig(secondary.listenAddress())
+                    .withOnPeerLoss(OnPeerLoss.SUSPEND, Duration.ofMillis(300)), h.volume("a.img"), true);
             await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
             secondary.volume(0).calls().answerWith(call -> new CompletableFuture<>()); // never answers
-            CompletableFuture<Void> waiting = primary.volume(0).calls().replicate(new byte[] {1});
+            CompletableFuture<byte[]> waiting = primary.volume(0).calls().call(new byte[] {1});
+            CompletableFuture<Void> replica = primary.volume(0).calls().replicate(new byte[] {2});
             secondary.close();
             ExecutionException e = assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
             assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable(), e.toString());
-            // SUSPEND (the default): without its secondary the primary does not go on alone.
-            e = assertThrows(ExecutionException.class,
-                    () -> primary.volume(0).calls().replicate(new byte[] {2}).get(10, TimeUnit.SECONDS));
+            // SUSPEND: the replica is held for the link like a write, and given up, retryable, at the timeout.
+            e = assertThrows(ExecutionException.class, () -> replica.get(10, TimeUnit.SECONDS));
             assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable(), e.toString());
+            assertTrue(e.getCause().getMessage().contains("did not come back within 300 ms"), e.toString());
+        }
+    }
+
+    @Test
+    void underSuspendAReplicaWithoutALinkIsHeldAndSentWhenTheLinkIsBack() throws Exception {
+        try (PairHarness h = new PairHarness(dir)) {
+            PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
+            try (LinkCutter cable = new LinkCutter(secondary.listenAddress())) {
+                PairNode primary = h.start(primaryConfig(cable.address())
+                        .withOnPeerLoss(OnPeerLoss.SUSPEND, Duration.ofSeconds(30)), h.volume("a.img"), true);
+                List<Byte> received = new CopyOnWriteArrayList<>();
+                secondary.volume(0).calls().answerWith(call -> {
+                    received.add(call[0]);
+                    return CompletableFuture.completedFuture(new byte[0]);
+                });
+                await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
+                cable.cut();
+                await().atMost(WAIT).until(() -> !primary.volume(0).calls().linked());
+
+                CompletableFuture<Void> replica = primary.volume(0).calls().replicate(new byte[] {9});
+                await("held while the link is down").during(Duration.ofMillis(500)).atMost(WAIT)
+                        .until(() -> !replica.isDone());
+                cable.restore();
+                replica.get(20, TimeUnit.SECONDS);
+                assertEquals(List.of((byte) 9), received, "the secondary got it over the new link");
+            }
         }
     }
 
