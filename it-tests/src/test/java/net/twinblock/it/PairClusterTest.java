@@ -4,6 +4,7 @@ import static net.twinblock.it.ClusterCommands.RESERVATION_CONFLICT;
 import static net.twinblock.it.ClusterCommands.assertHeldBy;
 import static net.twinblock.it.ReservationTest.assertGood;
 import static net.twinblock.it.ReservationTest.prout;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -42,8 +44,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  * whichever node enforces it, PREEMPT AND ABORT through the secondary ends the preempted host's
  * commands at the primary, a LUN reset through one node is a unit attention through the other,
  * COMPARE AND WRITE racing through both nodes has one winner per round, and EXTENDED COPY between
- * the pair's two LUNs lands on both nodes. One pair serves every test; the last stops it and
- * compares the two nodes' images.
+ * the pair's two LUNs lands on both nodes, and a reservation change without the secondary is held
+ * for it as a write is. One pair serves every test; the last stops it and compares the two
+ * nodes' images.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -280,9 +283,33 @@ class PairClusterTest {
         }
     }
 
-    /** Last: stops the pair cleanly and finds every LUN's two images identical, copies and races included. */
     @Test
     @Order(6)
+    void withoutItsSecondaryThePrimaryHoldsAReservationChangeAsAWriteUntilTheSecondaryIsBack() throws Exception {
+        try (IscsiConnection a = login(pair.primary(), HOST_A)) {
+            assertEquals(0, pair.secondary().stop());
+            await("the primary sees its secondary gone").atMost(Duration.ofSeconds(30))
+                    .until(() -> !"in_sync".equals(PairProcesses.mirrorState(pair.primary())));
+            ExecutorService host = Executors.newSingleThreadExecutor();
+            try {
+                // mirror.on-peer-loss = suspend (the default): held like a write, not failed at once.
+                Future<ScsiResult> register = host.submit(() -> prout(a, 0x00, 0, 0, KEY_A, 0));
+                await("the REGISTER is held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                        .until(() -> !register.isDone());
+                pair.restartSecondary();
+                assertGood(register.get(30, TimeUnit.SECONDS));
+            } finally {
+                host.shutdownNow();
+            }
+        }
+        try (IscsiConnection b = login(pair.secondary(), HOST_B)) {
+            assertArrayEquals(new long[] {KEY_A}, ClusterCommands.readKeys(b), "the secondary has the held change");
+        }
+    }
+
+    /** Last: stops the pair cleanly and finds every LUN's two images identical, copies and races included. */
+    @Test
+    @Order(7)
     void afterACleanStopBothNodesHoldTheSameImages() throws IOException {
         assertEquals("in_sync", PairProcesses.mirrorState(pair.primary()));
         assertEquals(0, pair.primary().stop());
