@@ -64,6 +64,9 @@ class PairClusterTest {
     private static final int PREEMPT_AND_ABORT = 0x05;
     private static final int LOGICAL_UNIT_RESET = 5;
 
+    /** How long the primary holds what its secondary must have (mirror.suspend-timeout), and the host waits. */
+    private static final Duration HELD = Duration.ofSeconds(90);
+
     private PairProcesses pair;
 
     /** The reservation types and what SPC-4 (table 63) lets a host that does not hold one do. */
@@ -97,7 +100,9 @@ class PairClusterTest {
 
     @BeforeAll
     void startPair() {
-        pair = PairProcesses.start("--lun.1.size=16M", "--lun.1.block-size=" + LUN1_BLOCK);
+        // A long suspend timeout: the held reservation change must outlast a restart of the secondary on a busy machine.
+        pair = PairProcesses.start("--lun.1.size=16M", "--lun.1.block-size=" + LUN1_BLOCK,
+                "--mirror.suspend-timeout=" + HELD.toSeconds() + "s");
     }
 
     @AfterAll
@@ -287,6 +292,7 @@ class PairClusterTest {
     @Order(6)
     void withoutItsSecondaryThePrimaryHoldsAReservationChangeAsAWriteUntilTheSecondaryIsBack() throws Exception {
         try (IscsiConnection a = login(pair.primary(), HOST_A)) {
+            a.socket().setSoTimeout((int) HELD.toMillis());
             assertEquals(0, pair.secondary().stop());
             await("the primary sees its secondary gone").atMost(Duration.ofSeconds(30))
                     .until(() -> !"in_sync".equals(PairProcesses.mirrorState(pair.primary())));
@@ -297,7 +303,7 @@ class PairClusterTest {
                 await("the REGISTER is held").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
                         .until(() -> !register.isDone());
                 pair.restartSecondary();
-                assertGood(register.get(30, TimeUnit.SECONDS));
+                assertGood(register.get(HELD.toSeconds(), TimeUnit.SECONDS));
             } finally {
                 host.shutdownNow();
             }
