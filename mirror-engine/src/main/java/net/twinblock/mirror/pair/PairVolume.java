@@ -291,8 +291,9 @@ public final class PairVolume {
     /** Promotion, first half (the node stopped listening): the forwarding volume fails what waits. */
     void stopSecondary() {
         secondary.linkDown();
-        // The node stopped listening, so nothing more is journaled: the primary writes the volume itself now.
-        volume.journal.applied().join();
+        // The node stopped listening, so nothing more is journaled: the primary writes the volume itself now,
+        // from a volume that holds every entry (those held for a consistency point too).
+        volume.journal.readable(0, volume.local.size()).join();
     }
 
     /**

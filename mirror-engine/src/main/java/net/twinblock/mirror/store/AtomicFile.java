@@ -23,11 +23,16 @@ public final class AtomicFile {
      * the name points at complete content.
      */
     public static void write(Path file, byte[] body) throws IOException {
+        write(StorageFiles.system(), file, body);
+    }
+
+    /** {@link #write(Path, byte[])} through {@code files} (a test's power-cut fixture). */
+    static void write(StorageFiles files, Path file, byte[] body) throws IOException {
         CRC32C crc = new CRC32C();
         crc.update(body);
         ByteBuffer out = ByteBuffer.allocate(body.length + CRC_BYTES);
         out.put(body).putInt((int) crc.getValue());
-        StorageFiles.system().replace(file, out.array());
+        files.replace(file, out.array());
     }
 
     /**

@@ -167,7 +167,7 @@ public final class FileVolume implements Volume {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
         Journal j = journal;
-        CompletableFuture<Void> settled = j == null ? null : j.applied();
+        CompletableFuture<Void> settled = j == null ? null : j.readable(offset, length);
         if (settled != null && !settled.isDone()) {
             return settled.thenCompose(v -> readNow(offset, length, alloc));
         }

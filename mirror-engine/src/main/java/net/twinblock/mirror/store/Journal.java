@@ -49,33 +49,6 @@ public final class Journal implements AutoCloseable {
     private static final long CLOSE_WAIT_SECONDS = 60;
     private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
 
-    enum Kind { WRITE, DISCARD, FLUSH }
-
-    /** A queued append (or a flush, which appends nothing and makes the journal durable). */
-    static final class Pending {
-        final Kind kind;
-        final int transfer;
-        final long offset;
-        final long length;
-        final boolean durable;
-        /** The write's data, the journal's until it is applied. */
-        ByteBuf data;
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-
-        Pending(Kind kind, int transfer, long offset, long length, boolean durable, ByteBuf data) {
-            this.kind = kind;
-            this.transfer = transfer;
-            this.offset = offset;
-            this.length = length;
-            this.durable = durable;
-            this.data = data;
-        }
-
-        long bytes() {
-            return kind == Kind.FLUSH ? 0 : JournalEntry.HEADER + (data == null ? 0 : length);
-        }
-    }
-
     private record Waiter(long target, CompletableFuture<Void> done) {
     }
 
@@ -90,7 +63,7 @@ public final class Journal implements AutoCloseable {
     private final Runnable drain = this::drain;
 
     private final Object lock = new Object();
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private final ArrayDeque<JournalOp> queue = new ArrayDeque<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private boolean scheduled;
     private boolean closed;
@@ -107,10 +80,10 @@ public final class Journal implements AutoCloseable {
     private volatile long held;
     /** Completes when every batch appended so far is applied (or settled, if it failed). */
     private CompletableFuture<Void> applyChain = SETTLED;
-    /** An apply failed: the volume misses an acknowledged entry, so no later one is applied. Applier only. */
-    private boolean applyFailed;
     /** Entries up to this number are on the volume durably: their closed segments may go. */
     private volatile long durableUpTo = -1;
+    /** Applies batches, or holds them for consistency points ({@code cp.enabled}); applier thread only. */
+    private final JournalApplier applies;
 
     private final LongAdder entries = new LongAdder();
     private final LongAdder batches = new LongAdder();
@@ -119,8 +92,10 @@ public final class Journal implements AutoCloseable {
     private final long replayed;
 
     private Journal(FileVolume volume, long maxSize, JournalFiles files, long nextNumber, long replayed,
-            Executor runner) {
+            Executor runner, boolean hold) {
         this.volume = volume;
+        this.applies = new JournalApplier(volume, files.storage(), hold, nextNumber, e -> poisoned(poison(e)),
+                upTo -> durableUpTo = Math.max(durableUpTo, upTo));
         this.maxSize = maxSize;
         this.segments = new JournalSegments(files, nextNumber, Math.max(MIN_MAX_SIZE, maxSize / 4), MAX_BATCH);
         this.replayed = replayed;
@@ -146,22 +121,29 @@ public final class Journal implements AutoCloseable {
      * @throws UncheckedIOException if the journal cannot be read or the volume not written
      */
     public static Journal open(FileVolume volume, long maxSize) {
-        return open(volume, maxSize, StorageFiles.system(), null);
+        return open(volume, maxSize, StorageFiles.system(), null, false);
+    }
+
+    /** With {@code holdForPoints}, entries wait for a {@link #point} instead of going to the volume (DESIGN 6). */
+    public static Journal open(FileVolume volume, long maxSize, boolean holdForPoints) {
+        return open(volume, maxSize, StorageFiles.system(), null, holdForPoints);
     }
 
     /** With the journal's work, appends and applies, on {@code runner} (a test's, e.g. the calling thread). */
     public static Journal open(FileVolume volume, long maxSize, Executor runner) {
-        return open(volume, maxSize, StorageFiles.system(), runner);
+        return open(volume, maxSize, StorageFiles.system(), runner, false);
     }
 
-    static Journal open(FileVolume volume, long maxSize, StorageFiles storage, Executor runner) {
+    static Journal open(FileVolume volume, long maxSize, StorageFiles storage, Executor runner,
+            boolean holdForPoints) {
         if (maxSize < MIN_MAX_SIZE) {
             throw new IllegalArgumentException("journal.max-size must be at least " + MIN_MAX_SIZE + " bytes, not "
                     + maxSize);
         }
         JournalFiles files = new JournalFiles(volume.file(), storage);
         JournalReplay replay = JournalReplay.recover(volume, files);
-        Journal journal = new Journal(volume, maxSize, files, replay.next(), replay.applied(), runner);
+        Journal journal = new Journal(volume, maxSize, files, replay.next(), replay.applied(), runner,
+                holdForPoints);
         volume.journaledBy(journal);
         return journal;
     }
@@ -178,7 +160,7 @@ public final class Journal implements AutoCloseable {
             data.release(); // ours from the call on, also when refusing it
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
-        return enqueue(new Pending(Kind.WRITE, transfer, offset, data.readableBytes(), durable, data));
+        return enqueue(new JournalOp(JournalOp.Kind.WRITE, transfer, offset, data.readableBytes(), durable, data));
     }
 
     /** Journals a discard of a range; completes once appended. */
@@ -187,12 +169,35 @@ public final class Journal implements AutoCloseable {
         if (bad != null) {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
-        return enqueue(new Pending(Kind.DISCARD, transfer, offset, length, false, null));
+        return enqueue(new JournalOp(JournalOp.Kind.DISCARD, transfer, offset, length, false, null));
     }
 
     /** Completes once everything appended before this call is durable. */
     public CompletableFuture<Void> flush() {
-        return enqueue(new Pending(Kind.FLUSH, 0, 0, 0, true, null));
+        return enqueue(new JournalOp(JournalOp.Kind.FLUSH, 0, 0, 0, true, null));
+    }
+
+    /**
+     * Brings the volume to point {@code point} (covering every entry taken before this call), makes
+     * it durable and records it; completes then. Without holding, it only makes durable and records.
+     */
+    public CompletableFuture<Void> point(ConsistencyPoint point) {
+        String bad = point.outside(volume.size());
+        if (bad != null) {
+            return CompletableFuture.failedFuture(new VolumeException(bad, false));
+        }
+        JournalOp p = new JournalOp(JournalOp.Kind.POINT, point.number(), 0, 0, false, null);
+        p.point = point;
+        return enqueue(p);
+    }
+
+    /** As {@link #applied}, and held entries overlapping the range applied (with every other held one, in order). */
+    public CompletableFuture<Void> readable(long offset, long length) {
+        CompletableFuture<Void> applied = applied();
+        if (!applies.holds()) {
+            return applied;
+        }
+        return applied.thenRunAsync(() -> applies.applyIfOverlapping(offset, length), applier);
     }
 
     /** Completes once the volume holds everything this journal took before this call (for reads). */
@@ -214,14 +219,12 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Void> enqueue(Pending p) {
+    private CompletableFuture<Void> enqueue(JournalOp p) {
         boolean start;
         synchronized (lock) {
             Throwable f = failure;
             if (f != null || closed) {
-                if (p.data != null) {
-                    p.data.release();
-                }
+                p.release();
                 return CompletableFuture.failedFuture(f != null ? poisoned(f)
                         : new VolumeException("the journal of " + volume.file() + " is closed", true));
             }
@@ -242,6 +245,7 @@ public final class Journal implements AutoCloseable {
             return closed;
         }
     }
+
 
     // ---- counters ----
 
@@ -275,14 +279,29 @@ public final class Journal implements AutoCloseable {
         return replayed;
     }
 
+    /** Consistency points applied and recorded. */
+    public long points() {
+        return applies.points();
+    }
+
+    /** Blocks consistency points applied from the journal by reference. */
+    public long blocksByReference() {
+        return applies.blocksByReference();
+    }
+
+    /** Blocks consistency points carried whole. */
+    public long blocksWhole() {
+        return applies.blocksWhole();
+    }
+
     // ---- the journal thread ----
 
     private void drain() {
-        List<Pending> batch = new ArrayList<>();
+        List<JournalOp> batch = new ArrayList<>();
         for (;;) {
             batch.clear();
             synchronized (lock) {
-                Pending p;
+                JournalOp p;
                 while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
                     batch.add(p);
                 }
@@ -295,7 +314,7 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private void process(List<Pending> batch) {
+    private void process(List<JournalOp> batch) {
         Throwable failed = failure;
         VolumeException refused = null;
         long rolledUpTo = -1;
@@ -309,12 +328,16 @@ public final class Journal implements AutoCloseable {
                 failed = poison(e);
             }
         }
-        List<Pending> appended = List.copyOf(batch);
+        List<JournalOp> appended = List.copyOf(batch);
         if (failed == null && refused == null) {
-            batch.forEach(p -> p.done.complete(null)); // the acknowledgements leave from here
+            for (JournalOp p : batch) {
+                if (p.kind != JournalOp.Kind.POINT) {
+                    p.done.complete(null); // the acknowledgements leave from here; a point's once it is applied
+                }
+            }
         } else {
-            for (Pending p : batch) {
-                release(p);
+            for (JournalOp p : batch) {
+                p.release();
                 p.done.completeExceptionally(refused != null ? refused : poisoned(failed));
             }
             appended = List.of();
@@ -322,21 +345,24 @@ public final class Journal implements AutoCloseable {
         // Applied on the applier, in batch order, while this thread appends the next batch; a failed
         // batch still takes its turn there, so reads are released in order.
         int settled = batch.size();
-        List<Pending> toApply = appended;
-        applyChain = applyChain.thenRunAsync(() -> settleWaiters(settled, apply(toApply)), applier);
-        if (rolledUpTo >= 0) {
+        List<JournalOp> toApply = appended;
+        applyChain = applyChain.thenRunAsync(() -> {
+            applies.apply(toApply);
+            settleWaiters(settled, failure);
+        }, applier);
+        if (rolledUpTo >= 0 && !applies.holds()) {
             makeDurableInBackground(rolledUpTo); // after the chain holds this batch, whose entries it closed
         }
     }
 
     /** Appends the batch; the last entry number of a segment this closed, or -1. */
-    private long append(List<Pending> batch) throws IOException {
+    private long append(List<JournalOp> batch) throws IOException {
         long bytes = 0;
         int count = 0;
         boolean durable = false;
-        for (Pending p : batch) {
+        for (JournalOp p : batch) {
             bytes += p.bytes();
-            count += p.kind == Kind.FLUSH ? 0 : 1;
+            count += p.journaled() ? 1 : 0;
             durable |= p.durable;
         }
         long upTo = durableUpTo;
@@ -375,29 +401,6 @@ public final class Journal implements AutoCloseable {
         });
     }
 
-    /**
-     * Applies an appended batch in order, also after an append failure poisoned the journal (these
-     * entries were acknowledged), but not after an apply failed. The journal's failure, or null.
-     * Never throws: the chain of applies must go on, so every waiting read gets an answer.
-     */
-    private Throwable apply(List<Pending> batch) {
-        for (Pending p : batch) {
-            try {
-                if (!applyFailed && p.kind == Kind.WRITE) {
-                    volume.applyNow(p.offset, p.data);
-                } else if (!applyFailed && p.kind == Kind.DISCARD) {
-                    volume.discardNow(p.offset, p.length);
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                applyFailed = true;
-                poison(e);
-            } finally {
-                release(p);
-            }
-        }
-        return failure;
-    }
-
     private void settleWaiters(int done, Throwable failed) {
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         synchronized (lock) {
@@ -423,6 +426,9 @@ public final class Journal implements AutoCloseable {
     private void free() throws IOException {
         try {
             applyChain.join();
+            if (applies.holds()) {
+                CompletableFuture.runAsync(applies::applyHeld, applier).join();
+            }
             volume.flush().join();
         } catch (RuntimeException e) {
             throw new IOException("cannot make " + volume.file() + " durable to free its journal: "
@@ -448,12 +454,6 @@ public final class Journal implements AutoCloseable {
         return new VolumeException("the journal of " + volume.file() + " failed: " + cause, false, cause);
     }
 
-    private static void release(Pending p) {
-        if (p.data != null) {
-            p.data.release();
-            p.data = null;
-        }
-    }
 
     /**
      * Applies what is queued, makes the volume durable and deletes the segments (a clean stop
@@ -466,7 +466,7 @@ public final class Journal implements AutoCloseable {
             if (closed) {
                 return;
             }
-            last = applied();
+            last = readable(0, volume.size());
             closed = true;
         }
         try {

@@ -25,6 +25,11 @@ final class JournalFiles {
         this.files = files;
     }
 
+    /** Where the segments (and the point record) are written: a test's power-cut fixture, or the system's. */
+    StorageFiles storage() {
+        return files;
+    }
+
     /** A segment and the entry number it starts at. */
     record Segment(Path path, long first) {
     }

@@ -26,10 +26,13 @@ final class JournalReplay {
     private final CRC32C crc = new CRC32C();
     private long applied;
     private long next = -1;
+    /** The first entry the last recorded consistency point does not cover: the volume holds those before. */
+    private final long pointNext;
 
-    JournalReplay(FileVolume volume, JournalFiles files) {
+    JournalReplay(FileVolume volume, JournalFiles files, long pointNext) {
         this.volume = volume;
         this.files = files;
+        this.pointNext = pointNext;
     }
 
     /**
@@ -41,7 +44,7 @@ final class JournalReplay {
     static JournalReplay recover(FileVolume volume, JournalFiles files) {
         try {
             List<JournalFiles.Segment> left = files.list();
-            JournalReplay replay = new JournalReplay(volume, files);
+            JournalReplay replay = new JournalReplay(volume, files, PointRecord.read(volume.file()).next());
             replay.run(left);
             if (!left.isEmpty()) {
                 volume.flush().join(); // what replay applied is durable before its segments go
@@ -62,9 +65,12 @@ final class JournalReplay {
         return applied;
     }
 
-    /** The entry number after the last good one (0 for an empty journal). */
+    /**
+     * The entry number after the last good one (0 for an empty journal), and never below the
+     * recorded point's: a new entry is never one a point already covers.
+     */
     long next() {
-        return Math.max(next, 0);
+        return Math.max(next, pointNext);
     }
 
     /** Applies what the segments hold. */
@@ -128,6 +134,10 @@ final class JournalReplay {
         String bad = volume.checkRange("journal replay", h.offset(), h.length());
         if (bad != null) {
             return bad;
+        }
+        if (h.number() < pointNext) {
+            next++; // the recorded point covers it: the volume holds it durably, or what superseded it
+            return null;
         }
         if (h.kind() == JournalEntry.WRITE) {
             volume.applyNow(h.offset(), Unpooled.wrappedBuffer(data));

@@ -49,7 +49,7 @@ final class JournalSegments {
     }
 
     /** Appends the entries of {@code batch} ({@code bytes} in all) at the end of the live segment. */
-    void append(List<Journal.Pending> batch, long bytes) throws IOException {
+    void append(List<JournalOp> batch, long bytes) throws IOException {
         if (segment == null) {
             noRoomApart(this::startSegment);
         }
@@ -140,16 +140,17 @@ final class JournalSegments {
     }
 
     /** The batch as one gathering write: each entry's header, then its data as the data's own buffers. */
-    private ByteBuffer[] entries(List<Journal.Pending> batch) {
+    private ByteBuffer[] entries(List<JournalOp> batch) {
         iov.clear();
         headers.clear();
-        for (Journal.Pending p : batch) {
-            if (p.kind == Journal.Kind.FLUSH) {
-                continue;
+        for (JournalOp p : batch) {
+            if (!p.journaled()) {
+                continue; // a flush or a point: nothing in the segments
             }
             int at = headers.position();
+            p.number = nextNumber;
             JournalEntry.header(headers, crc, nextNumber++, p.transfer,
-                    p.kind == Journal.Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
+                    p.kind == JournalOp.Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
             iov.add(headers.duplicate().position(at).limit(at + JournalEntry.HEADER));
             if (p.data != null) {
                 Collections.addAll(iov, p.data.nioBuffers());

@@ -21,51 +21,33 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import net.twinblock.mirror.LeakGuard;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The secondary's journal: group commit, replay after a crash or a torn tail, and its space bound. */
 @ExtendWith(LeakGuard.class)
-class JournalTest {
-
-    private static final long SIZE = 4 << 20;
-
-    @TempDir
-    Path dir;
-
-    private final ExecutorService io = Executors.newFixedThreadPool(2);
-    private final VolatileFiles files = new VolatileFiles();
-
-    @AfterEach
-    void stopIo() throws InterruptedException {
-        io.shutdown();
-        assertTrue(io.awaitTermination(30, TimeUnit.SECONDS));
-    }
+class JournalTest extends JournalFixture {
 
     private FileVolume volume() {
-        return FileVolume.open(dir.resolve("lun0.img"), SIZE, 512, io, true, files);
+        return volume(files);
     }
 
-    private static ByteBuf filled(int length, int value) {
+    static ByteBuf filled(int length, int value) {
         byte[] b = new byte[length];
         Arrays.fill(b, (byte) value);
         return Unpooled.directBuffer(length).writeBytes(b);
     }
 
-    private static byte[] bytes(int length, int value) {
+    static byte[] bytes(int length, int value) {
         byte[] b = new byte[length];
         Arrays.fill(b, (byte) value);
         return b;
     }
 
-    private static byte[] read(FileVolume v, long offset, int length) throws Exception {
+    static byte[] read(FileVolume v, long offset, int length) throws Exception {
         ByteBuf got = v.read(offset, length, PooledByteBufAllocator.DEFAULT).get(30, TimeUnit.SECONDS);
         try {
             return ByteBufUtil.getBytes(got);
@@ -84,7 +66,7 @@ class JournalTest {
     void entriesQueuedTogetherShareOneAppendAndOneFdatasync() throws Exception {
         ManualExecutor runner = new ManualExecutor();
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, runner);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, runner, false);
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 acks.add(j.write(i, i * 4096L, filled(4096, i + 1), i % 2 == 0)); // every other one FUA
@@ -112,7 +94,7 @@ class JournalTest {
     @Test
     void aPowerCutKeepsWhatAFlushCoveredAndReplayPutsItOnTheVolume() throws Exception {
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             j.write(1, 0, filled(4096, 'a'), false).get();
             j.write(2, 4096, filled(4096, 'b'), false).get();
             j.flush().get(); // the host's SYNCHRONIZE CACHE
@@ -120,7 +102,7 @@ class JournalTest {
             files.powerCut(); // the volume's applied pages and the journal's unforced tail are gone
         }
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             assertEquals(2, j.replayed());
             assertArrayEquals(bytes(4096, 'a'), read(v, 0, 4096));
             assertArrayEquals(bytes(4096, 'b'), read(v, 4096, 4096));
@@ -133,7 +115,7 @@ class JournalTest {
     @Test
     void replayAppliesEverythingBeforeATornLastEntryAndDiscardsIt() throws Exception {
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             j.write(1, 0, filled(4096, 'a'), true).get();
             j.discard(2, 0, 512).get();
             j.write(3, 4096, filled(8192, 'b'), true).get();
@@ -146,7 +128,7 @@ class JournalTest {
             f.write(ByteBuffer.wrap(new byte[] {(byte) 0xff}), size - 100); // one bad byte in the last entry's data
         }
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             assertEquals(3, j.replayed());
             byte[] first = bytes(4096, 'a');
             Arrays.fill(first, 0, 512, (byte) 0); // the discard, in its place in the order
@@ -156,7 +138,7 @@ class JournalTest {
         }
         // A header cut short is torn as well.
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             j.write(5, 0, filled(512, 'q'), true).get();
             j.write(6, 512, filled(512, 'r'), true).get();
             files.powerCut();
@@ -166,7 +148,7 @@ class JournalTest {
             f.truncate(JournalEntry.HEADER + 512 + 20);
         }
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             assertEquals(1, j.replayed());
             assertArrayEquals(bytes(512, 'q'), read(v, 0, 512));
             j.close();
@@ -177,7 +159,7 @@ class JournalTest {
     void aFullJournalHoldsAppendsUntilTheVolumeIsDurableAndLosesNothing() throws Exception {
         ManualExecutor volumeIo = new ManualExecutor();
         try (FileVolume v = FileVolume.open(dir.resolve("lun0.img"), SIZE, 512, volumeIo, true, files)) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, null);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, null, false);
             int chunk = 64 * 1024;
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 15; i++) { // 15 x (64 KiB + header) fit in 1 MiB
@@ -267,7 +249,7 @@ class JournalTest {
     void aFullFileSystemFailsThatAppendAsNoSpaceAndTheJournalGoesOnAfterIt() throws Exception {
         FillingFiles filling = new FillingFiles();
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, filling, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, filling, Runnable::run, false);
             j.write(1, 0, filled(512, 'a'), true).get();
             filling.full = true;
             CompletableFuture<Void> refused = j.write(2, 512, filled(512, 'b'), true);
@@ -280,7 +262,7 @@ class JournalTest {
             files.powerCut();
         }
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run);
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, false);
             assertEquals(2, j.replayed(), "the entry numbers stayed consecutive past the refused append");
             assertArrayEquals(bytes(512, 'a'), read(v, 0, 512));
             assertArrayEquals(new byte[512], read(v, 512, 512), "the refused write never landed");
@@ -292,7 +274,7 @@ class JournalTest {
     @Test
     void filledSegmentsGoOnceTheVolumeHoldsThemDurablyWithoutHoldingAppends() throws Exception {
         try (FileVolume v = volume()) {
-            Journal j = Journal.open(v, 4L << 20, files, null); // 1 MiB segments
+            Journal j = Journal.open(v, 4L << 20, files, null, false); // 1 MiB segments
             int chunk = 64 * 1024;
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 40; i++) { // 2.5 MiB: two segments fill
@@ -320,7 +302,7 @@ class JournalTest {
     void aMaxSizeBelowTheMinimumIsRefusedNamingTheKey() throws Exception {
         try (FileVolume v = volume()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Journal.open(v, 4096, files, Runnable::run));
+                    () -> Journal.open(v, 4096, files, Runnable::run, false));
             assertTrue(e.getMessage().contains("journal.max-size"), e.getMessage());
         }
     }

@@ -1,0 +1,246 @@
+package net.twinblock.mirror.store;
+
+import static net.twinblock.mirror.store.JournalTest.bytes;
+import static net.twinblock.mirror.store.JournalTest.filled;
+import static net.twinblock.mirror.store.JournalTest.read;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import net.twinblock.mirror.LeakGuard;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A secondary's journal that holds entries for consistency points: the volume is the last
+ * point's image between points, a point resolves references from the journal, reads and a clean
+ * stop see everything, and replay after a crash (also in the middle of a point) starts at the
+ * recorded point.
+ */
+@ExtendWith(LeakGuard.class)
+class HeldJournalTest extends JournalFixture {
+
+    private static final int BLOCK = 4096;
+
+    private Journal held(FileVolume v) {
+        return Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, true);
+    }
+
+    /** What the volume holds on its own, journal or not: a volume opened with no journal. */
+    private byte[] image(long offset, int length) throws Exception {
+        try (FileVolume plain = volume(files)) {
+            return read(plain, offset, length);
+        }
+    }
+
+    private static ConsistencyPoint point(int number, long[] refs, long[] whole, byte[] data) {
+        return new ConsistencyPoint(number, BLOCK, refs, whole, data);
+    }
+
+    /** Block 3 as the primary reads it after a 512-byte write of 'd' at 512 inside it. */
+    private static byte[] partialBlock() {
+        byte[] b = new byte[BLOCK];
+        System.arraycopy(bytes(512, 'd'), 0, b, 512, 512);
+        return b;
+    }
+
+    @Test
+    void entriesWaitForAPointWhichTakesReferencedBlocksFromTheNewestTransfer() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(2 * BLOCK, 'a'), false).get();
+            j.write(2, 2 * BLOCK, filled(BLOCK, 'b'), false).get();
+            j.write(3, 0, filled(BLOCK, 'c'), false).get();
+            j.write(4, 3 * BLOCK + 512, filled(512, 'd'), false).get();
+            assertArrayEquals(new byte[4 * BLOCK], image(0, 4 * BLOCK), "nothing reaches the volume before a point");
+
+            j.point(point(1, new long[] {0, 1, 3, 1, 1, 1, 2, 1, 2}, new long[] {3}, partialBlock())).get();
+            assertArrayEquals(bytes(BLOCK, 'c'), image(0, BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'a'), image(BLOCK, BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'b'), image(2 * BLOCK, BLOCK));
+            assertArrayEquals(partialBlock(), image(3 * BLOCK, BLOCK));
+            assertEquals(3, j.blocksByReference());
+            assertEquals(1, j.blocksWhole());
+            assertEquals(1, j.points());
+            assertTrue(Files.exists(PointRecord.file(dir.resolve("lun0.img"))));
+            j.close();
+        }
+    }
+
+    @Test
+    void aReadOfAHeldRangeSeesItAndOtherReadsLeaveTheVolumeAtThePoint() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 8 * BLOCK, filled(BLOCK, 'x'), false).get();
+            assertArrayEquals(new byte[BLOCK], read(v, 0, BLOCK));
+            assertArrayEquals(new byte[BLOCK], image(8 * BLOCK, BLOCK), "a read elsewhere applied nothing");
+            assertArrayEquals(bytes(BLOCK, 'x'), read(v, 8 * BLOCK, BLOCK), "never stale");
+            j.close();
+        }
+    }
+
+    @Test
+    void aPowerCutBetweenPointsLeavesThePointsImageAndReplayAddsTheRest() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(BLOCK, 'a'), false).get();
+            j.point(point(1, new long[] {0, 1, 1}, new long[0], new byte[0])).get();
+            j.write(2, 0, filled(BLOCK, 'b'), false).get();
+            j.write(3, BLOCK, filled(BLOCK, 'c'), false).get();
+            j.flush().get(); // the host's SYNCHRONIZE CACHE: durable in the journal, not on the volume
+            files.powerCut();
+            j.close(); // writes nothing (the files are gone with the power), lets the held buffers go
+        }
+        assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK), "the volume is point 1's image");
+        assertArrayEquals(new byte[BLOCK], image(BLOCK, BLOCK));
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            assertEquals(2, j.replayed(), "the entries after point 1, not the one it covers");
+            assertArrayEquals(bytes(BLOCK, 'b'), read(v, 0, BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'c'), read(v, BLOCK, BLOCK));
+            j.write(4, 2 * BLOCK, filled(BLOCK, 'd'), false).get();
+            j.flush().get();
+            files.powerCut();
+            j.close();
+        }
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            assertEquals(1, j.replayed(), "numbered after the recorded point, so replayed");
+            assertArrayEquals(bytes(BLOCK, 'd'), read(v, 2 * BLOCK, BLOCK));
+            j.close();
+        }
+    }
+
+    @Test
+    void aPowerCutInTheMiddleOfApplyingAPointReplaysFromTheLastRecordedOne() throws Exception {
+        Random random = new Random(14);
+        for (int round = 0; round < 20; round++) {
+            CuttingFiles cutting = new CuttingFiles(random);
+            try (FileVolume v = volume(cutting)) {
+                Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, true);
+                j.write(round * 100 + 50, 10 * BLOCK, filled(BLOCK, 'r' + round), false).get();
+                j.point(point(1000 + round, new long[] {10, 1, round * 100 + 50}, new long[0], new byte[0])).get();
+                for (int b = 0; b < 8; b++) {
+                    j.write(round * 100 + b, b * BLOCK, filled(BLOCK, round * 8 + b), false).get();
+                }
+                j.write(round * 100 + 8, 8 * BLOCK + 512, filled(512, 'p'), false).get();
+                j.flush().get();
+                cutting.armed = true; // the point's fdatasync of the volume is where the power goes
+                byte[] partial = new byte[BLOCK];
+                System.arraycopy(bytes(512, 'p'), 0, partial, 512, 512);
+                ConsistencyPoint p = point(round + 1, new long[] {0, 8, round * 100L}, new long[] {8}, partial);
+                ExecutionException e = assertThrows(ExecutionException.class, () -> j.point(p).get());
+                assertTrue(e.getCause() instanceof VolumeException, e.toString());
+            }
+            try (FileVolume v = volume(files)) {
+                Journal j = held(v);
+                assertEquals(9, j.replayed(), "from the recorded point on");
+                assertArrayEquals(bytes(BLOCK, 'r' + round), read(v, 10 * BLOCK, BLOCK));
+                for (int b = 0; b < 8; b++) {
+                    assertArrayEquals(bytes(BLOCK, round * 8 + b), read(v, b * BLOCK, BLOCK), "round " + round);
+                }
+                assertArrayEquals(bytes(512, 'p'), read(v, 8 * BLOCK + 512, 512));
+                j.close();
+            }
+        }
+    }
+
+    @Test
+    void aReferenceToATransferNotHeldAppliesTheHeldEntriesInstead() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(BLOCK, 'a'), false).get();
+            j.write(2, BLOCK, filled(BLOCK, 'b'), false).get();
+            j.point(point(1, new long[] {0, 1, 1, 1, 1, 99}, new long[0], new byte[0])).get();
+            assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'b'), image(BLOCK, BLOCK));
+            assertEquals(0, j.blocksByReference());
+            j.close();
+        }
+    }
+
+    @Test
+    void aPointNamingBlocksPastTheVolumeIsRefused() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            long blocks = SIZE / BLOCK;
+            ExecutionException e = assertThrows(ExecutionException.class,
+                    () -> j.point(point(1, new long[] {blocks - 1, 2, 1}, new long[0], new byte[0])).get());
+            assertTrue(e.getCause().getMessage().contains("point 1 names blocks"), e.getCause().getMessage());
+            assertThrows(ExecutionException.class,
+                    () -> j.point(point(2, new long[0], new long[] {blocks}, new byte[BLOCK])).get());
+            assertFalse(j.closed());
+            j.close();
+        }
+    }
+
+    @Test
+    void aCleanStopPutsWhatIsHeldOnTheVolume() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(BLOCK, 'z'), false).get();
+            j.close();
+        }
+        files.powerCut();
+        assertArrayEquals(bytes(BLOCK, 'z'), image(0, BLOCK));
+    }
+
+    /** The power-cut fixture, cutting the power (at random pages) at the volume's next fdatasync once armed. */
+    private final class CuttingFiles implements StorageFiles {
+        private final Random random;
+        volatile boolean armed;
+
+        CuttingFiles(Random random) {
+            this.random = random;
+        }
+
+        @Override
+        public StorageFile open(Path file) throws IOException {
+            StorageFile f = files.open(file);
+            return new StorageFile() {
+                @Override
+                public int read(ByteBuffer dst, long position) throws IOException {
+                    return f.read(dst, position);
+                }
+
+                @Override
+                public int write(ByteBuffer src, long position) throws IOException {
+                    return f.write(src, position);
+                }
+
+                @Override
+                public void force() throws IOException {
+                    if (armed) {
+                        armed = false;
+                        files.powerCut(random);
+                        throw new IOException("the power went during the fdatasync");
+                    }
+                    f.force();
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return f.size();
+                }
+
+                @Override
+                public boolean isOpen() {
+                    return f.isOpen();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    f.close();
+                }
+            };
+        }
+    }
+}
