@@ -268,6 +268,7 @@ public final class PairVolume {
      */
     synchronized void stopPrimary(boolean fenced) {
         exported.follow(RoleVolume.REFUSING);
+        volume.calls.stopDeciding();
         scrubs.close();
         resyncs.linkDown();
         if (replicator != null) {

@@ -131,8 +131,13 @@ public final class PeerCalls {
             if (policy.continuesAlone()) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            return holdForLink(policy).thenCompose(v -> !linked() && policy.continuesAlone()
-                    ? CompletableFuture.<Void>completedFuture(null) : replicate(body));
+            return holdForLink(policy).thenCompose(v -> {
+                if (onPeerLoss != policy) {
+                    return CompletableFuture.<Void>failedFuture(noLongerDeciding());
+                }
+                return !linked() && policy.continuesAlone() ? CompletableFuture.<Void>completedFuture(null)
+                        : replicate(body);
+            });
         }).thenCompose(f -> f);
     }
 
@@ -161,6 +166,24 @@ public final class PeerCalls {
     void followPeerLoss(PeerLossPolicy policy, EventExecutor timer) {
         this.timer = timer;
         this.onPeerLoss = policy;
+    }
+
+    /**
+     * This node stopped being primary (demoted or fenced): what it held must not reach a partner
+     * that decides now, so it fails, retryable (the host retries at the node that decides).
+     */
+    void stopDeciding() {
+        List<CompletableFuture<Void>> failed;
+        synchronized (this) {
+            onPeerLoss = null;
+            failed = new ArrayList<>(heldForLink);
+            heldForLink.clear();
+        }
+        failed.forEach(w -> w.completeExceptionally(noLongerDeciding()));
+    }
+
+    private VolumeException noLongerDeciding() {
+        return new VolumeException("LUN " + volume + ": this node no longer decides for the pair", true);
     }
 
     /** The witness recorded the secondary outdated: held replicas complete on the primary alone. */

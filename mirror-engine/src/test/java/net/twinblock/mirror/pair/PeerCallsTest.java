@@ -86,18 +86,10 @@ class PeerCallsTest {
     @Test
     void underSuspendAReplicaWithoutALinkIsHeldAndSentWhenTheLinkIsBack() throws Exception {
         try (PairHarness h = new PairHarness(dir)) {
-            PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
-            try (LinkCutter cable = new LinkCutter(secondary.listenAddress())) {
-                PairNode primary = h.start(primaryConfig(cable.address())
-                        .withOnPeerLoss(OnPeerLoss.SUSPEND, Duration.ofSeconds(30)), h.volume("a.img"), true);
-                List<Byte> received = new CopyOnWriteArrayList<>();
-                secondary.volume(0).calls().answerWith(call -> {
-                    received.add(call[0]);
-                    return CompletableFuture.completedFuture(new byte[0]);
-                });
-                await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
-                cable.cut();
-                await().atMost(WAIT).until(() -> !primary.volume(0).calls().linked());
+            CutLink cut = CutLink.of(h);
+            try (LinkCutter cable = cut.cable()) {
+                PairNode primary = cut.primary();
+                List<Byte> received = cut.received();
 
                 CompletableFuture<Void> replica = primary.volume(0).calls().replicate(new byte[] {9});
                 await("held while the link is down").during(Duration.ofMillis(500)).atMost(WAIT)
@@ -106,6 +98,45 @@ class PeerCallsTest {
                 replica.get(20, TimeUnit.SECONDS);
                 assertEquals(List.of((byte) 9), received, "the secondary got it over the new link");
             }
+        }
+    }
+
+    @Test
+    void aReplicaHeldByANodeThatStopsDecidingFailsAndNeverReachesThePartner() throws Exception {
+        try (PairHarness h = new PairHarness(dir)) {
+            CutLink cut = CutLink.of(h);
+            try (LinkCutter cable = cut.cable()) {
+                PairNode primary = cut.primary();
+                List<Byte> received = cut.received();
+                CompletableFuture<Void> replica = primary.volume(0).calls().replicate(new byte[] {3});
+
+                primary.volume(0).calls().stopDeciding(); // what demotion and fencing do (stopPrimary)
+                ExecutionException e = assertThrows(ExecutionException.class, () -> replica.get(10, TimeUnit.SECONDS));
+                assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable(), e.toString());
+                assertTrue(e.getCause().getMessage().contains("no longer decides"), e.toString());
+                cable.restore();
+                await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
+                await("nothing held is sent").during(Duration.ofMillis(500)).atMost(WAIT).until(received::isEmpty);
+            }
+        }
+    }
+
+    /** A pair under SUSPEND through a cable, cut once the link was up; the secondary notes what it is told. */
+    private record CutLink(PairNode primary, LinkCutter cable, List<Byte> received) {
+        static CutLink of(PairHarness h) throws Exception {
+            PairNode secondary = h.start(secondaryConfig(), h.volume("b.img"), true);
+            LinkCutter cable = new LinkCutter(secondary.listenAddress());
+            PairNode primary = h.start(primaryConfig(cable.address())
+                    .withOnPeerLoss(OnPeerLoss.SUSPEND, Duration.ofSeconds(30)), h.volume("a.img"), true);
+            List<Byte> received = new CopyOnWriteArrayList<>();
+            secondary.volume(0).calls().answerWith(call -> {
+                received.add(call[0]);
+                return CompletableFuture.completedFuture(new byte[0]);
+            });
+            await().atMost(WAIT).until(() -> primary.volume(0).calls().linked());
+            cable.cut();
+            await().atMost(WAIT).until(() -> !primary.volume(0).calls().linked());
+            return new CutLink(primary, cable, received);
         }
     }
 
