@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,15 +48,9 @@ class DemoteTest {
         h.close();
     }
 
-    private static InetSocketAddress freeAddress() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
-        }
-    }
-
     @Test
     void aDemotedPrimaryStandsByThenRejoinsThePromotedNodeAsItsSecondary() throws Exception {
-        InetSocketAddress aListen = freeAddress();
+        InetSocketAddress aListen = PairHarness.freeAddress();
         FileVolume a = h.volume("a.img");
         FileVolume b = h.volume("b.img");
         PairNode nodeB = h.start(secondaryConfig().withPeer(aListen), b, true);
@@ -96,7 +89,7 @@ class DemoteTest {
     @Test
     void demoteIsRefusedWhileTheSecondaryIsNotInSyncUnlessForced() throws Exception {
         FileVolume a = h.volume("a.img");
-        PairNode alone = h.start(PairConfig.of(Role.PRIMARY, freeAddress(), freeAddress(), PairHarness.SECRET)
+        PairNode alone = h.start(PairConfig.of(Role.PRIMARY, PairHarness.freeAddress(), PairHarness.freeAddress(), PairHarness.SECRET)
                 .withHeartbeat(PairHarness.HEARTBEAT), a, true);
         String why = assertThrows(IllegalStateException.class, () -> alone.demote(false)).getMessage();
         assertTrue(why.contains("no up-to-date node") && why.contains("demote --force"), why);

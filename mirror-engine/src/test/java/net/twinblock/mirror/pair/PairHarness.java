@@ -8,7 +8,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,6 +39,15 @@ final class PairHarness implements AutoCloseable {
     final ExecutorService io = Executors.newFixedThreadPool(4);
     private final List<PairNode> nodes = new ArrayList<>();
     private final List<FileVolume> volumes = new ArrayList<>();
+
+    /** A loopback address nobody listens on now: a link address for a node to take, or a partner that is gone. */
+    static InetSocketAddress freeAddress() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     PairHarness(Path dir) {
         this.dir = dir;

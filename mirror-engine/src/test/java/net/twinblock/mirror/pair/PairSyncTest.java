@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,11 +118,7 @@ class PairSyncTest {
 
     @Test
     void promotionIsRefusedWhileThePrimaryIsConnectedAndAllowedAfterItIsGone() throws Exception {
-        int oldPrimaryPort;
-        try (ServerSocket free = new ServerSocket(0)) {
-            oldPrimaryPort = free.getLocalPort();
-        }
-        InetSocketAddress oldPrimaryListen = new InetSocketAddress("127.0.0.1", oldPrimaryPort);
+        InetSocketAddress oldPrimaryListen = PairHarness.freeAddress();
         FileVolume a = h.volume("a.img");
         FileVolume b = h.volume("b.img");
         // The default policy, SUSPEND: after promotion the node must still serve writes alone.

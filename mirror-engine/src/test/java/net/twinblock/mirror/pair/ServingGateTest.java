@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import net.twinblock.mirror.LeakGuard;
@@ -28,17 +27,10 @@ class ServingGateTest {
     @TempDir
     Path dir;
 
-    /** An address where nothing listens (the partner is gone, or was promoted and listens elsewhere). */
-    private static InetSocketAddress nobody() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return new InetSocketAddress("127.0.0.1", s.getLocalPort());
-        }
-    }
-
     @Test
     void aPrimaryWhosePartnerIsUnreachableServesNothingUntilForced() throws Exception {
         try (PairHarness h = new PairHarness(dir)) {
-            PairNode alone = h.start(primaryConfig(nobody()), h.volume("a.img"), false);
+            PairNode alone = h.start(primaryConfig(PairHarness.freeAddress()), h.volume("a.img"), false);
             assertFalse(alone.serving());
             assertEquals(NodeAccess.UNAVAILABLE, alone.access());
             assertTrue(alone.notServing().contains("waiting for its partner"), alone.notServing());
