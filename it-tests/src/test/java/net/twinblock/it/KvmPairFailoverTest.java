@@ -41,7 +41,8 @@ class KvmPairFailoverTest {
         Files.writeString(key, keyText + "\n", StandardCharsets.US_ASCII);
         Path out = work.resolve("ki");
         try (WitnessProcess witness = WitnessProcess.start(List.of(keyText), LEASE)) {
-            int base = 24000 + ThreadLocalRandom.current().nextInt(40) * 100;
+            // Above the ranges NodeProcess.freePort hands out (10000-29999), below the ephemeral ports.
+            int base = 30000 + ThreadLocalRandom.current().nextInt(27) * 100;
             List<String> cmd = List.of("env", "TB_PROMOTE=0", "TB_PROMOTE_TRIES=30", "TB_BASE_PORT=" + base,
                     "TB_KEY_FILE=" + key, "TB_NODE_ARGS=--mirror.witness=127.0.0.1:" + witness.port()
                             + " --mirror.lease=" + LEASE.toMillis() + "ms",

@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -263,26 +267,53 @@ public final class NodeProcess implements AutoCloseable {
         return jar.toAbsolutePath();
     }
 
-    /** Ports this JVM handed out: never handed out twice, so two roles of one node cannot get the same one. */
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-
     /**
-     * A port nobody listens on right now and that this JVM has not handed out before: the kernel
-     * may give the same free port to two binds in a row (seen: a node's iSCSI and admin ports
-     * came out equal and the node refused its config). The tiny race until the node binds it is
-     * acceptable here.
+     * Test JVMs run side by side (surefire forks, see the pom), so each hands out ports from a
+     * range of its own, below the kernel's ephemeral range (32768 and up here and on Debian):
+     * two JVMs never pick the same port, and no outgoing connection takes one before its node
+     * binds it. A JVM owns range N while it holds the lock on twinblock-it-ports-N.lock in the
+     * temporary directory (the lock dies with the JVM; builds in other checkouts take part too).
+     * Within a JVM a port is handed out once.
      */
-    public static int freePort() {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                s.setReuseAddress(true);
-                if (HANDED_OUT.add(s.getLocalPort())) {
-                    return s.getLocalPort();
+    private static final int PORTS_PER_FORK = 2500;
+    private static final int RANGES = 8;
+    /** Held (never closed) while this JVM runs: a closed or collected channel would drop the lock. */
+    private static final FileLock PORT_RANGE = claimPortRange();
+    private static final int FIRST_PORT = 10000 + PORTS_PER_FORK * (int) PORT_RANGE.position();
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger();
+
+    /** The first free range's lock; its position in the file is the range's number. */
+    private static FileLock claimPortRange() {
+        Path file = Paths.get(System.getProperty("java.io.tmpdir"), "twinblock-it-ports.lock");
+        try {
+            FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            for (int n = 0; n < RANGES; n++) {
+                FileLock lock = ch.tryLock(n, 1, false);
+                if (lock != null) {
+                    return lock;
                 }
+            }
+            ch.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("more than " + RANGES + " test JVMs hand out ports at once");
+    }
+
+    /** A port of this JVM's range that nobody listens on right now. */
+    public static int freePort() {
+        for (int tries = 0; tries < PORTS_PER_FORK; tries++) {
+            int port = FIRST_PORT + NEXT_PORT.getAndIncrement() % PORTS_PER_FORK;
+            // Without SO_REUSEADDR, so a port still in TIME_WAIT from an earlier run counts as taken.
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+                return port;
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // taken: try the next one
             }
         }
+        throw new IllegalStateException("no free port in " + FIRST_PORT + ".." + (FIRST_PORT + PORTS_PER_FORK - 1));
     }
 
     /** Working files live under target/ so CI keeps the node logs of a failed run. */
