@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -46,6 +47,7 @@ import net.twinblock.mirror.resync.ScrubSettings;
 import net.twinblock.mirror.pair.PairStatus;
 import net.twinblock.mirror.pair.SplitBrainStatus;
 import net.twinblock.mirror.pair.Role;
+import net.twinblock.mirror.store.DiskHealth;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.server.admin.AdminServer;
@@ -171,8 +173,10 @@ public final class Node implements NodeView, AutoCloseable {
             Volume exported = pair != null ? pair.volume(lun.lun()).volume() : opened.get(lun.lun());
             PortGroup lunGroup = portGroup != null ? portGroup : PortGroup.standalone();
             luns.put(lun.lun(), new LogicalUnit(lun.lun(), identity, new VolumeStorage(exported, counters), lunGroup));
+            DiskHealth health = opened.get(lun.lun()).health();
             lunViews.add(new Lun(lun.lun(), lun.sizeBytes(), lun.blockSize(), lun.path(), identity.serial(),
-                    HexFormat.of().formatHex(identity.naa()), counters));
+                    HexFormat.of().formatHex(identity.naa()), counters, () -> new Disk(health.failed(),
+                    health.detached(), health.flushPoisoned(), health.failure())));
         }
 
         IscsiTargetConfig targetConfig = targetConfig(config, luns);
@@ -330,7 +334,9 @@ public final class Node implements NodeView, AutoCloseable {
                 throw new ConfigException(sizeKey, "the image " + path + " already exists with " + Files.size(path)
                         + " bytes; a LUN's size cannot change", Long.toString(lun.sizeBytes()));
             }
-            return FileVolume.open(path, lun.sizeBytes(), lun.blockSize(), io);
+            FileVolume volume = FileVolume.open(path, lun.sizeBytes(), lun.blockSize(), io);
+            volume.health().policy(DiskHealth.OnError.valueOf(config.get(Keys.DISK_ON_ERROR).toUpperCase(Locale.ROOT)));
+            return volume;
         } catch (IOException | UncheckedIOException e) {
             throw new StartFailure("cannot open the image of LUN " + lun.lun() + " at " + path + ": "
                     + BindFailure.reason(e), e);

@@ -15,7 +15,13 @@ public enum PeerErrorCode {
     /** Orderly: the sender is shutting down. */
     SHUTTING_DOWN(6),
     /** Unsupported protocol version. */
-    VERSION_MISMATCH(7);
+    VERSION_MISMATCH(7),
+    /**
+     * The sender's copy of the volume was detached after a disk failure (disk.on-error=detach):
+     * it takes no more writes and serves nothing until repaired; the primary goes on as without
+     * its secondary.
+     */
+    DISK_FAILED(8);
 
     private final int code;
 

@@ -33,6 +33,11 @@ abstract class ForwardingLinkSide implements LinkSide {
     }
 
     @Override
+    public String unusable() {
+        return side.unusable();
+    }
+
+    @Override
     public void refused(Channel ch, PeerErrorCode code, String reason) {
         side.refused(ch, code, reason);
     }

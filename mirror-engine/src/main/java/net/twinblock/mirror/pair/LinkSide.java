@@ -28,6 +28,14 @@ interface LinkSide {
     AttributeKey<String> PEER_NAME = AttributeKey.valueOf("twinblock.peerName");
 
     /** This node's encoded data generation history for the HELLO exchange, or null to send none. */
+    /**
+     * Why this node's copy cannot take the link at all (its disk failed and was detached); null
+     * while it can. A secondary refuses the handshake with it, naming the failure.
+     */
+    default String unusable() {
+        return null;
+    }
+
     default byte[] generations() {
         return null;
     }

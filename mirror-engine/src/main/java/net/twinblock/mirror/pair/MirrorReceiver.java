@@ -62,6 +62,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     private final SyncListener syncing;
     private final LongAdder applied;
     private final LongAdder flushes;
+    /** Failures answered to the primary (every one is logged too). */
+    private final LongAdder reported;
+    /** This link was ended because the disk detached (answers complete on I/O threads). */
+    private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
     /** Completes when every metadata change received so far is durable. Event loop only. */
     private CompletableFuture<Void> barrier;
     private final PairRecord record;
@@ -71,7 +75,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             CompletableFuture<Void> adopted, SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied,
             LongAdder flushes) {
         this(journal, volume, ranges, meta, adopted, forwarder, SyncListener.of(syncing), applied, flushes,
-                PairRecord.NONE, null);
+                PairRecord.NONE, null, new LongAdder());
     }
 
     /**
@@ -107,11 +111,15 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** @param queries the read gate's STATUS_QUERYs waiting for STATUS_REPLY; null without a record */
+    /**
+     * @param queries  the read gate's STATUS_QUERYs waiting for STATUS_REPLY; null without a record
+     * @param reported counts the failures this node reports to the primary
+     */
     MirrorReceiver(Journal journal, FileVolume volume, RangeLock ranges, PairMetadata meta,
             CompletableFuture<Void> adopted, SecondaryVolume forwarder, SyncListener syncing, LongAdder applied,
-            LongAdder flushes, PairRecord record, StatusQueries queries) {
+            LongAdder flushes, PairRecord record, StatusQueries queries, LongAdder reported) {
         this.journal = journal;
+        this.reported = reported;
         this.record = record;
         this.queries = queries;
         this.volume = volume;
@@ -189,7 +197,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 if (err == null) {
                     syncing.written(offset + length);
                 }
-                acks.write(new WriteAck(w.sequence(), status(err)));
+                AckStatus status = answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
+                if (status != null) {
+                    acks.write(new WriteAck(w.sequence(), status));
+                }
             });
         }));
     }
@@ -205,8 +216,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 .thenCompose(v -> journal.discard(d.sequence(), d.offset(), d.length()))
                 .whenComplete((ok, err) -> {
                     lease.close();
-                    if (!stopping(ch, err, "discard " + d.sequence())) {
-                        acks.write(new WriteAck(d.sequence(), status(err)));
+                    AckStatus status = stopping(ch, err, "discard " + d.sequence()) ? null
+                            : answer(ch, "mirrored discard " + d.sequence() + " at " + d.offset(), err);
+                    if (status != null) {
+                        acks.write(new WriteAck(d.sequence(), status));
                     }
                 }));
     }
@@ -215,8 +228,10 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         flushes.increment();
         LinkOutbox acks = LinkOutbox.of(ch);
         barrier.thenCompose(v -> journal.flush()).whenComplete((ok, err) -> {
-            if (!stopping(ch, err, "flush " + f.sequence())) {
-                acks.write(new FlushAck(f.sequence(), status(err)));
+            AckStatus status = stopping(ch, err, "flush " + f.sequence()) ? null
+                    : answer(ch, "mirrored flush " + f.sequence(), err);
+            if (status != null) {
+                acks.write(new FlushAck(f.sequence(), status));
             }
         });
     }
@@ -233,6 +248,37 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         LOG.log(Level.INFO, "{0} arrived while this secondary stops: closing the link", what);
         ch.close();
         return true;
+    }
+
+    /**
+     * What to answer for {@code what}: every failure is logged and counted here, so the secondary
+     * says what it told the primary. A failing disk (not a full one) marks the volume failed; once
+     * it is detached ({@code disk.on-error=detach}) nothing more is acknowledged: the link ends
+     * with DISK_FAILED (null returned) and the primary goes on as without its secondary.
+     */
+    private AckStatus answer(Channel ch, String what, Throwable err) {
+        AckStatus status = status(err);
+        if (status != AckStatus.OK) {
+            reported.increment();
+            VolumeException failure = Failures.volumeError(err);
+            LOG.log(Level.WARNING, "{0} failed on this secondary ({1}), reported to the primary as {2}: {3}", what,
+                    failure.fault(), status, failure.getMessage());
+            if (failure.fault() == VolumeException.Fault.IO_ERROR
+                    || failure.fault() == VolumeException.Fault.FLUSH_POISONED) {
+                volume.health().markFailed(what + ": " + failure.getMessage());
+            }
+        }
+        if (volume.health().detached()) {
+            if (ended.compareAndSet(false, true)) {
+                reported.increment(); // what it tells the primary instead of this and every later answer
+                LOG.log(Level.ERROR, "this secondary's copy is detached after a disk failure: ending the mirror link"
+                        + " with DISK_FAILED instead of answering " + what);
+                ch.writeAndFlush(new PeerError(PeerErrorCode.DISK_FAILED, "the secondary's disk failed: "
+                        + volume.health().failure())).addListener(ChannelFutureListener.CLOSE);
+            }
+            return null;
+        }
+        return status;
     }
 
     /**
@@ -288,7 +334,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         return switch (Failures.volumeError(err).fault()) {
             case NOT_READY -> AckStatus.NOT_READY;
             case NO_SPACE -> AckStatus.NO_SPACE;
-            case IO_ERROR, OTHER -> AckStatus.IO_ERROR;
+            case IO_ERROR, FLUSH_POISONED, DETACHED, ELSEWHERE, OTHER -> AckStatus.IO_ERROR;
         };
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import net.twinblock.mirror.store.DiskHealth;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Volume;
 import net.twinblock.mirror.store.VolumeException;
@@ -18,6 +19,13 @@ import net.twinblock.mirror.store.Failures;
  * time and completes only when both have it (DESIGN section 3). Overlapping writes are ordered
  * by a {@link RangeLock}: one waits until the earlier is on both nodes, so both apply them in
  * the same order. Reads are local.
+ *
+ * <p>Once the local disk is detached after a failure ({@code disk.on-error=detach}, {@link
+ * DiskHealth}) the local copy is stale for good: writes, discards and flushes go to the secondary
+ * alone, and only while it is in sync ({@link Replicator#peerOnly}); reads are refused as
+ * ELSEWHERE, so the host reads through the secondary, which stays in sync. A write whose local
+ * part fails as the disk detaches is sent again to the secondary with FUA, and completes only
+ * once that copy is durable.
  */
 public final class MirroredVolume implements Volume {
 
@@ -53,6 +61,11 @@ public final class MirroredVolume implements Volume {
     @Override
     public CompletableFuture<ByteBuf> read(long offset, int length, ByteBufAllocator alloc) {
         hostOperations.increment();
+        if (local.health().detached()) {
+            return CompletableFuture.failedFuture(new VolumeException("this primary's disk is detached after a"
+                    + " failure (" + local.health().failure() + "): read through the secondary",
+                    VolumeException.Fault.ELSEWHERE, null));
+        }
         return local.read(offset, length, alloc);
     }
 
@@ -70,11 +83,16 @@ public final class MirroredVolume implements Volume {
             return CompletableFuture.completedFuture(null);
         }
         return guarded(offset, length, () -> {
+            if (local.health().detached()) {
+                return replicator.peerOnly(Replicator.Kind.WRITE, offset, length, fua, data);
+            }
             // Two consumers of the one buffer, no copy: the local write releases the caller's
-            // reference, the replicator the one retained here for it.
+            // reference, the replicator the one retained here for it. Under detach a third
+            // reference waits to send the data again should the local write fail.
             CompletableFuture<Void> mirror = replicator.write(offset, data.retain(), fua, false);
+            ByteBuf again = local.health().policy() == DiskHealth.OnError.DETACH ? data.retain() : null;
             CompletableFuture<Void> disk = local.write(offset, data, fua);
-            return both(offset, length, disk, mirror);
+            return both(offset, length, disk, mirror, again);
         }, data);
     }
 
@@ -85,8 +103,10 @@ public final class MirroredVolume implements Volume {
         if (bad != null) {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
-        return guarded(offset, length, () -> both(offset, length, local.discard(offset, length),
-                replicator.discard(offset, length, false)), null);
+        return guarded(offset, length, () -> local.health().detached()
+                ? replicator.peerOnly(Replicator.Kind.DISCARD, offset, length, false, null)
+                : both(offset, length, local.discard(offset, length), replicator.discard(offset, length, false), null),
+                null);
     }
 
     /**
@@ -102,8 +122,14 @@ public final class MirroredVolume implements Volume {
 
     /** The one flush of both nodes: a host's, and the one the record starts to make room. */
     static CompletableFuture<Void> flushBoth(FileVolume local, Replicator replicator) {
+        if (local.health().detached()) {
+            return replicator.peerOnly(Replicator.Kind.FLUSH, 0, 0, false, null);
+        }
         CompletableFuture<Void> mirror = replicator.flush();
-        CompletableFuture<Void> disk = local.flush();
+        // A failed fdatasync that detaches the disk: what was acknowledged is on the secondary,
+        // and becomes durable there, or the flush fails.
+        CompletableFuture<Void> disk = local.flush().exceptionallyCompose(e -> local.health().detached()
+                ? replicator.peerOnly(Replicator.Kind.FLUSH, 0, 0, false, null) : CompletableFuture.failedFuture(e));
         return CompletableFuture.allOf(disk, mirror);
     }
 
@@ -167,11 +193,25 @@ public final class MirroredVolume implements Volume {
         return meta.get().empty() ? meta.update(m -> m.withWritten()) : CompletableFuture.completedFuture(null);
     }
 
-    /** Waits for the local part and the mirror part; a local failure with a mirrored success diverges. */
+    /**
+     * Waits for the local part and the mirror part; a local failure with a mirrored success
+     * diverges, unless the failure detached the disk: then the write is sent again ({@code again},
+     * released here otherwise) to the secondary alone, with FUA.
+     */
     private CompletableFuture<Void> both(long offset, long length, CompletableFuture<Void> disk,
-            CompletableFuture<Void> mirror) {
-        return CompletableFuture.allOf(disk, mirror).handle((ok, err) -> {
-            if (err != null && disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally()) {
+            CompletableFuture<Void> mirror, ByteBuf again) {
+        CompletableFuture<Void> settled = CompletableFuture.allOf(disk, mirror);
+        return settled.handle((ok, err) -> err).thenCompose(err -> {
+            if (err != null && again != null && disk.isCompletedExceptionally() && local.health().detached()) {
+                return replicator.peerOnly(Replicator.Kind.WRITE, offset, length, true, again);
+            }
+            if (again != null) {
+                again.release();
+            }
+            return settled;
+        }).handle((ok, err) -> {
+            if (err != null && disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally()
+                    && !local.health().detached()) {
                 // The secondary may hold what the primary failed to write: not identical any more.
                 tracker.markChanged(offset, length);
                 meta.update(PairMetadata.Meta::diverged);

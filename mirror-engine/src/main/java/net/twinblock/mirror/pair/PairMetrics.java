@@ -24,6 +24,8 @@ final class PairMetrics {
         final LongAdder applied = new LongAdder();
         final LongAdder flushesReceived = new LongAdder();
         final LongAdder forwardedServed = new LongAdder();
+        /** Failed writes, discards and flushes a secondary answered to its primary. */
+        final LongAdder failuresReported = new LongAdder();
     }
 
     private PairMetrics() {
@@ -57,6 +59,7 @@ final class PairMetrics {
         m.put("mirror.sync_done_bytes", s.syncDoneBytes());
         m.put("mirror.sync_total_bytes", s.syncTotalBytes());
         m.put("mirror.forwarded_served", c.forwardedServed.sum());
+        m.put("mirror.failures_reported", c.failuresReported.sum());
         m.put("mirror.received_small_writes", c.wakeups.smallWrites());
         m.put("mirror.received_small_frames", c.wakeups.smallFrames());
         m.put("mirror.received_large_writes", c.wakeups.largeWrites());

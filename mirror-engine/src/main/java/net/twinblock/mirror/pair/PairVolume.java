@@ -70,6 +70,7 @@ public final class PairVolume {
         // Before anything reads the volume: a crash may have left acknowledged writes in the journal only.
         Journal journal = Journal.open(local, options.journalMaxSize());
         this.volume = new VolumeState(number, local, journal, meta, options.record(), options.divergence());
+        staleAfterDiskFailure(local, meta);
         this.exported = new RoleVolume(this);
         this.scanThread = Executors.newSingleThreadScheduledExecutor(
                 new LowPriorityThreads("pair-scan " + name, LowPriorityThreads.Level.NICE));
@@ -82,6 +83,30 @@ public final class PairVolume {
         this.resyncs = new ResyncCoordinator(volume, scanThread, scrubs::settings);
         this.splitBrain = new SplitBrainResolver(volume);
     }
+
+    /**
+     * A detached disk leaves this copy stale for good: the metadata says so (an unfinished resync
+     * "from" {@link #DISK_FAILED}), so it is never promoted without force, and a restart finds it
+     * and detaches the volume again at once, until an administrator repairs it (a new image and
+     * metadata: the node rejoins as a new secondary and gets a full copy). The metadata sits on
+     * the failing disk and may not take the mark; the detach holds in memory regardless.
+     */
+    private static void staleAfterDiskFailure(FileVolume local, PairMetadata meta) {
+        PairMetadata.Resync unfinished = meta.get().resync();
+        if (unfinished != null && DISK_FAILED.equals(unfinished.primary())) {
+            local.health().markFailed("the copy was detached after a disk failure before this start and is stale;"
+                    + " repair it (new image and metadata) to use it again");
+        }
+        local.health().whenDetached(() -> meta.update(m -> m.withResync(new PairMetadata.Resync(DISK_FAILED, -1)))
+                .whenComplete((ok, err) -> {
+                    if (err != null) {
+                        LOG.log(Level.ERROR, "cannot mark {0} stale in its metadata: {1}", local.file(), err.toString());
+                    }
+                }));
+    }
+
+    /** Who the stale mark of a detached copy names as its resync's source: nobody. */
+    static final String DISK_FAILED = "(none: this node's disk failed)";
 
     /**
      * Marks the copy running (a crash is noticed at the next start) and, on a primary without

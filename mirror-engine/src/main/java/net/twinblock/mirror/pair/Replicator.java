@@ -189,6 +189,31 @@ final class Replicator {
         return submit(Kind.FLUSH, 0, 0, false, true, null, ch);
     }
 
+    /**
+     * An op only the secondary takes, because this primary's disk is detached ({@link
+     * net.twinblock.mirror.store.DiskHealth}): sent only while the secondary is in sync, and like
+     * a copy op it fails (retryable) when there is no such link or it is lost, never completing
+     * on the primary alone: there is no other copy. Takes ownership of {@code data} (may be null).
+     */
+    CompletableFuture<Void> peerOnly(Kind kind, long offset, long length, boolean fua, ByteBuf data) {
+        Channel ch;
+        boolean inSync;
+        synchronized (lock) {
+            ch = link;
+            inSync = link != null && !syncing;
+        }
+        if (!inSync) {
+            if (data != null) {
+                data.release();
+            }
+            return CompletableFuture.failedFuture(new VolumeException("this primary's disk is detached and its"
+                    + " secondary is " + (ch == null ? "not linked" : "still being resynchronised") + ": no copy can"
+                    + " take the " + kind, true));
+        }
+        // Only on that link: if it goes meanwhile, the op fails rather than complete alone.
+        return submit(kind, offset, length, fua, true, data, ch);
+    }
+
     /** @param only the link the op must go out on (a copy op's), or null for whichever link is up */
     private CompletableFuture<Void> submit(Kind kind, long offset, long length, boolean fua, boolean copy,
             ByteBuf data, Channel only) {

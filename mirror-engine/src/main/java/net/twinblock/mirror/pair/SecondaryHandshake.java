@@ -1,5 +1,6 @@
 package net.twinblock.mirror.pair;
 
+import java.lang.System.Logger.Level;
 import io.netty.channel.ChannelHandlerContext;
 import java.util.List;
 import java.util.function.Supplier;
@@ -101,6 +102,15 @@ final class SecondaryHandshake extends Handshake {
         local = end.local();
         side = end.side();
         slot = end.slot();
+        String unusable = side.unusable();
+        if (unusable != null) {
+            // Before HELLO_ACK: the primary sees no link come up, so it redials at its slowest
+            // backoff, and hears only that the copy is gone (the details stay in this node's log).
+            LOG.log(Level.WARNING, "refusing the mirror link of LUN {0}: {1}", h.identity().volume(), unusable);
+            refuse(ctx, PeerErrorCode.DISK_FAILED, "LUN " + h.identity().volume() + ": the secondary's copy is detached"
+                    + " after a disk failure; it mirrors nothing until repaired");
+            return;
+        }
         if (slot.taken()) {
             refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
             return;

@@ -40,6 +40,13 @@ final class SecondaryLinkSide extends VolumeLinkSide {
     }
 
     @Override
+    public String unusable() {
+        String failure = volume.local.health().failure();
+        return volume.local.health().detached() ? "the secondary's disk failed (" + failure
+                + "); it takes no mirror and serves nothing until repaired" : null;
+    }
+
+    @Override
     public boolean linkUp(Channel ch, PeerIdentity peer) {
         linked();
         byte[] primaryGenerations = ch.attr(PEER_GENERATIONS).get();
@@ -53,7 +60,7 @@ final class SecondaryLinkSide extends VolumeLinkSide {
         boolean crashResyncOnly = crashResyncOnly(peer, primaryGenerations);
         MirrorReceiver mirror = new MirrorReceiver(volume.journal, volume.local, applyOrder, volume.meta, adopted, forwarder,
                 syncListener(peer, primaryGenerations, crashResyncOnly), counters.applied, counters.flushesReceived,
-                volume.record, queries);
+                volume.record, queries, counters.failuresReported);
         LinkPipeline.secondary(ch, scan, new WriteAssembler(counters.wakeups), mirror);
         volume.calls.linkUp(ch);
         if (volume.recovering) {

@@ -25,8 +25,8 @@ abstract class VolumeLinkSide implements LinkSide {
 
     @Override
     public void refused(Channel ch, PeerErrorCode code, String reason) {
-        if (code == PeerErrorCode.VOLUME_MISMATCH) {
-            volume.refusal = reason; // the configs disagree: no generations to record
+        if (code == PeerErrorCode.VOLUME_MISMATCH || code == PeerErrorCode.DISK_FAILED) {
+            volume.refusal = reason; // the configs disagree, or the partner's disk failed: no generations to record
             return;
         }
         splitBrain.refused(ch, code, reason);

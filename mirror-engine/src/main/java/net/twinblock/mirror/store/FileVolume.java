@@ -45,6 +45,7 @@ public final class FileVolume implements Volume {
     private final HolePuncher holes;
     private final GroupCommit commit;
     private final InFlight inFlight = new InFlight();
+    private final DiskHealth health;
     private volatile Journal journal;
 
     private FileVolume(Path file, long size, int blockSize, ExecutorService io, StorageFile storage,
@@ -55,7 +56,8 @@ public final class FileVolume implements Volume {
         this.io = io;
         this.storage = storage;
         this.holes = holes;
-        this.commit = new GroupCommit(storage::force, io, file.toString());
+        this.health = new DiskHealth(file.toString());
+        this.commit = new GroupCommit(storage::force, io, file.toString(), health::fdatasyncFailed);
     }
 
     /**
@@ -148,6 +150,11 @@ public final class FileVolume implements Volume {
     /** fdatasync calls made; at most {@link #flushRequests()}, far fewer under concurrency. */
     public long forces() {
         return commit.forces();
+    }
+
+    /** Whether this volume's disk failed, and what the node does about it ({@code disk.on-error}). */
+    public DiskHealth health() {
+        return health;
     }
 
     /** True while discards free space; false once the file system refused to punch holes. */
@@ -255,6 +262,9 @@ public final class FileVolume implements Volume {
 
     @Override
     public CompletableFuture<Void> flush() {
+        if (health.detached()) {
+            return CompletableFuture.failedFuture(health.detachedError("flush"));
+        }
         if (!inFlight.enter()) {
             return CompletableFuture.failedFuture(closedError());
         }
@@ -326,11 +336,17 @@ public final class FileVolume implements Volume {
     }
 
     private void runNow(IoAction action) throws IOException {
+        if (health.detached()) {
+            throw health.detachedError("journal apply");
+        }
         if (!inFlight.enter()) {
             throw closedError();
         }
         try {
             action.run();
+        } catch (IOException e) {
+            health.failedWith(new VolumeException("journal apply on " + file + " failed: " + e, false, e));
+            throw e;
         } finally {
             inFlight.exit();
         }
@@ -363,6 +379,12 @@ public final class FileVolume implements Volume {
      * if the task never runs (closed, executor refused) it is released here instead.
      */
     private <T> CompletableFuture<T> submit(String op, IoTask<T> task, ByteBuf owned) {
+        if (health.detached()) {
+            if (owned != null) {
+                owned.release();
+            }
+            return CompletableFuture.failedFuture(health.detachedError(op));
+        }
         if (!inFlight.enter()) {
             if (owned != null) {
                 owned.release();
@@ -375,8 +397,9 @@ public final class FileVolume implements Volume {
                 try {
                     result.complete(task.run());
                 } catch (IOException | RuntimeException e) {
-                    result.completeExceptionally(new VolumeException(op + " on " + file + " failed: " + e,
-                            false, e));
+                    VolumeException failure = new VolumeException(op + " on " + file + " failed: " + e, false, e);
+                    health.failedWith(failure);
+                    result.completeExceptionally(failure);
                 } catch (Error e) {
                     // Typically out of direct memory: the command must still get an answer, never hang.
                     result.completeExceptionally(new VolumeException(op + " on " + file + " failed: " + e,

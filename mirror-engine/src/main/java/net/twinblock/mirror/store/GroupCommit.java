@@ -28,6 +28,8 @@ final class GroupCommit {
     }
 
     private final Force force;
+    /** Told of the failed fdatasync that poisons the commit (the volume's {@link DiskHealth}). */
+    private final java.util.function.Consumer<Throwable> onPoisoned;
     private final Executor executor;
     private final String name;
     private final LongAdder requests = new LongAdder();
@@ -40,7 +42,12 @@ final class GroupCommit {
     private Throwable poisoned;
 
     GroupCommit(Force force, Executor executor, String name) {
+        this(force, executor, name, e -> { });
+    }
+
+    GroupCommit(Force force, Executor executor, String name, java.util.function.Consumer<Throwable> onPoisoned) {
         this.force = force;
+        this.onPoisoned = onPoisoned;
         this.executor = executor;
         this.name = name;
     }
@@ -96,6 +103,7 @@ final class GroupCommit {
             synchronized (lock) {
                 poisoned = e;
             }
+            onPoisoned.accept(e);
         } catch (Error e) {
             // Not the disk's verdict (e.g. out of memory): fail this batch, keep the commit usable,
             // and above all complete the futures so no flush waits forever.
@@ -135,6 +143,7 @@ final class GroupCommit {
             cause = poisoned;
         }
         return new VolumeException(name + ": fdatasync failed earlier; the volume can no longer"
-                + " promise durability and refuses flushes until it is reopened", false, cause);
+                + " promise durability and refuses flushes until it is reopened", VolumeException.Fault.FLUSH_POISONED,
+                cause);
     }
 }

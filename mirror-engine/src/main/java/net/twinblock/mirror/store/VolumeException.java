@@ -20,6 +20,21 @@ public class VolumeException extends RuntimeException {
         NO_SPACE,
         /** The storage reported an I/O error. */
         IO_ERROR,
+        /**
+         * A flush refused because an fdatasync failed earlier: the volume cannot promise
+         * durability any more (see {@link GroupCommit}) until it is reopened.
+         */
+        FLUSH_POISONED,
+        /**
+         * The volume was detached after an I/O error ({@code disk.on-error=detach}, {@link
+         * DiskHealth}): it is not used again until repaired, and this node has no other copy.
+         */
+        DETACHED,
+        /**
+         * This node's copy is detached, but its partner holds a current one: the host should
+         * send the command there (multipath moves on an ALUA transition).
+         */
+        ELSEWHERE,
         /** A bad request or a bug. */
         OTHER
     }

@@ -8,7 +8,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -33,51 +32,7 @@ class FullDiskTest {
         io.shutdownNow();
     }
 
-    /** Real files whose writes fail, once {@code error} is set, with the JDK's text for that errno. */
-    private static final class FailingFiles implements StorageFiles {
-        volatile String error;
-
-        @Override
-        public StorageFile open(Path file) throws IOException {
-            StorageFile real = StorageFiles.CHANNELS.open(file);
-            return new StorageFile() {
-                @Override
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return real.read(dst, position);
-                }
-
-                @Override
-                public int write(ByteBuffer src, long position) throws IOException {
-                    if (error != null) {
-                        throw new IOException(error);
-                    }
-                    return real.write(src, position);
-                }
-
-                @Override
-                public void force() throws IOException {
-                    real.force();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return real.size();
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return real.isOpen();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    real.close();
-                }
-            };
-        }
-    }
-
-    private static VolumeException failureOf(java.util.concurrent.CompletableFuture<?> f) {
+    static VolumeException failureOf(java.util.concurrent.CompletableFuture<?> f) {
         ExecutionException e = assertThrows(ExecutionException.class, f::get);
         return Failures.volumeError(e);
     }

@@ -41,6 +41,9 @@ final class EngineMetrics {
         counter("mirror.received_applied", "twinblock_mirror_received_applied_total",
                 "Mirrored writes this node applied to its volume.");
         counter("mirror.received_flushes", "twinblock_mirror_received_flushes_total", "Flushes this node received.");
+        counter("mirror.failures_reported", "twinblock_mirror_failures_reported_total",
+                "Mirrored writes, discards and flushes this secondary answered its primary as failed, and links it ended"
+                        + " for a detached disk (each is logged).");
         counter("journal.entries", "twinblock_journal_entries_total",
                 "Mirrored writes and discards this secondary appended to its journal.");
         counter("journal.batches", "twinblock_journal_appends_total",

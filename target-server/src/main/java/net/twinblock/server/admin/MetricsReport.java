@@ -71,6 +71,10 @@ public final class MetricsReport {
                         .append(lun.counters().errors(k)).append('\n');
             }
         }
+        diskGauge(out, node, "twinblock_lun_disk_failed", "1 once the LUN's disk failed an I/O (not for lack of space)"
+                + " or an fdatasync; with disk.on-error=detach the node no longer uses it.", NodeView.Disk::failed);
+        diskGauge(out, node, "twinblock_lun_flush_poisoned", "1 once an fdatasync failed: every later flush of the LUN"
+                + " is refused until the node restarts.", NodeView.Disk::flushPoisoned);
         directMemory(out);
         PairSnapshot m = node.mirror();
         if (m != null) {
@@ -209,6 +213,15 @@ public final class MetricsReport {
         for (NodeView.Lun lun : node.luns()) {
             long v = value == null ? lun.sizeBytes() : value.applyAsLong(lun.counters());
             out.append(name).append("{lun=\"").append(lun.lun()).append("\"} ").append(v).append('\n');
+        }
+    }
+
+    private static void diskGauge(StringBuilder out, NodeView node, String name, String help,
+                                  java.util.function.Predicate<NodeView.Disk> value) {
+        header(out, name, "gauge", help);
+        for (NodeView.Lun lun : node.luns()) {
+            out.append(name).append("{lun=\"").append(lun.lun()).append("\"} ")
+                    .append(value.test(lun.disk().get()) ? 1 : 0).append('\n');
         }
     }
 

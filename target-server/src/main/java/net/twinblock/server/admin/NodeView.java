@@ -11,9 +11,23 @@ import net.twinblock.server.metrics.StorageCounters;
 /** What the admin endpoint may see of a running node. Read from any thread, never blocks. */
 public interface NodeView {
 
-    /** One served LUN. */
+    /** One served LUN; {@code disk} reads its disk's health now. */
     record Lun(int lun, long sizeBytes, int blockSize, Path path, String serial, String naa,
-               StorageCounters counters) {
+               StorageCounters counters, java.util.function.Supplier<Disk> disk) {
+
+        /** A LUN whose disk never fails (tests of other things). */
+        public Lun(int lun, long sizeBytes, int blockSize, Path path, String serial, String naa,
+                StorageCounters counters) {
+            this(lun, sizeBytes, blockSize, path, serial, naa, counters, () -> Disk.HEALTHY);
+        }
+    }
+
+    /**
+     * A LUN's disk: failed (an I/O error other than "no space", or a failed fdatasync), detached
+     * by disk.on-error=detach, flushes refused after a failed fdatasync, and the first failure.
+     */
+    record Disk(boolean failed, boolean detached, boolean flushPoisoned, String failure) {
+        public static final Disk HEALTHY = new Disk(false, false, false, null);
     }
 
     /** "starting", "serving" or "stopping". */

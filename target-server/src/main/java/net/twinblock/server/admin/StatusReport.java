@@ -48,6 +48,11 @@ public final class StatusReport {
             l.put("path", lun.path().toString());
             l.put("serial", lun.serial());
             l.put("naa", lun.naa());
+            NodeView.Disk disk = lun.disk().get();
+            l.put("disk_failed", disk.failed());
+            l.put("disk_detached", disk.detached());
+            l.put("flush_poisoned", disk.flushPoisoned());
+            l.put("disk_failure", disk.failure());
             luns.add(l);
         }
         out.put("luns", luns);

@@ -1,5 +1,6 @@
 package net.twinblock.server.cli;
 
+import java.util.List;
 import java.util.Locale;
 import net.twinblock.server.admin.Sizes;
 import net.twinblock.server.admin.JsonNode;
@@ -41,6 +42,7 @@ public final class StatusView {
         }
         for (JsonNode lun : status.get("luns").list()) {
             lun(out, lun, paired ? mirrored(mirror, lun.get("lun").asLong(-1)) : null);
+            disk(out, lun);
         }
         jobs(out, status.get("jobs"));
         JsonNode target = status.get("target");
@@ -81,6 +83,23 @@ public final class StatusView {
                     q.get("leaseRemainingMillis").asLong(0) / 1000.0)).append(" s left");
         }
         out.append('\n');
+    }
+
+    /** "disk FAILED (detached, flush poisoned): why", under a LUN whose disk failed; nothing while healthy. */
+    private static void disk(StringBuilder out, JsonNode lun) {
+        if (!lun.get("disk_failed").isTrue() && !lun.get("flush_poisoned").isTrue()) {
+            return;
+        }
+        List<String> how = new java.util.ArrayList<>();
+        if (lun.get("disk_detached").isTrue()) {
+            how.add("detached");
+        }
+        if (lun.get("flush_poisoned").isTrue()) {
+            how.add("flush poisoned");
+        }
+        out.append("      disk FAILED").append(how.isEmpty() ? "" : " (" + String.join(", ", how) + ")");
+        String why = lun.get("disk_failure").text();
+        out.append(why == null ? "" : ": " + why).append('\n');
     }
 
     /** The mirror's view of LUN {@code number}, or a missing node if it mirrors no such LUN. */

@@ -144,6 +144,9 @@ public final class Keys {
             path(), "file holding the pair's shared key, at least 16 bytes (required in a pair)");
     public static final Key<Integer> MIRROR_SMALL_WRITE_THRESHOLD = define("mirror.small-write-threshold", "32K",
             intSize(0, 256 * 1024), "largest write mirrored as a single frame");
+    public static final Key<String> DISK_ON_ERROR = define("disk.on-error", "detach", oneOf("detach", "continue"),
+            "a LUN's disk fails an I/O (not for lack of space): stop using it, serving through the partner"
+                    + " where there is one (detach), or keep using it (continue)");
     public static final Key<String> MIRROR_ON_PEER_LOSS = define("mirror.on-peer-loss", "suspend",
             oneOf("suspend", "continue"), "primary without its secondary: hold writes (suspend) or write alone");
     public static final Key<Duration> MIRROR_SUSPEND_TIMEOUT = define("mirror.suspend-timeout", "30s",

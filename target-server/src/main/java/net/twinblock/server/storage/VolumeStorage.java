@@ -23,7 +23,9 @@ import net.twinblock.server.metrics.StorageCounters;
  * <ul>
  *   <li>{@link VolumeException#retryable()} -&gt; NOT_READY_RETRYABLE (the host retries: mirror
  *       suspended, read gate timed out);</li>
- *   <li>an {@link IOException} underneath -&gt; MEDIUM_ERROR (the disk said no);</li>
+ *   <li>an {@link IOException} underneath, a poisoned flush or a detached volume -&gt; MEDIUM_ERROR
+ *       (the disk said no);</li>
+ *   <li>a detached copy whose partner serves -&gt; TRANSITIONING (multipath moves to the partner);</li>
  *   <li>anything else -&gt; INTERNAL (a bug: HARDWARE ERROR, never silently GOOD).</li>
  * </ul>
  * It also counts operations and bytes for the metrics endpoint.
@@ -171,7 +173,8 @@ public final class VolumeStorage implements BlockStorage {
         StorageException.Kind kind = switch (VolumeException.faultOf(cause)) {
             case NOT_READY -> StorageException.Kind.NOT_READY_RETRYABLE;
             case NO_SPACE -> StorageException.Kind.SPACE_EXHAUSTED;
-            case IO_ERROR -> StorageException.Kind.MEDIUM_ERROR;
+            case IO_ERROR, FLUSH_POISONED, DETACHED -> StorageException.Kind.MEDIUM_ERROR;
+            case ELSEWHERE -> StorageException.Kind.TRANSITIONING;
             case OTHER -> StorageException.Kind.INTERNAL;
         };
         return new StorageException(kind, message, cause);

@@ -42,6 +42,15 @@ class StatusViewTest {
     }
 
     @Test
+    void aFailedDiskIsShownUnderItsLun() throws IOException {
+        String failed = fixtureText("healthy-primary").replaceFirst("\"lun\": 0,", "\"lun\": 0, \"disk_failed\": true,"
+                + " \"disk_detached\": true, \"flush_poisoned\": true, \"disk_failure\": \"fdatasync of lun0.img failed\",");
+        String view = StatusView.render(JsonNode.parse(failed));
+        assertTrue(view.contains("  lun 0    256.0 MiB  in_sync\n      disk FAILED (detached, flush poisoned):"
+                + " fdatasync of lun0.img failed\n  lun 1 "), view);
+    }
+
+    @Test
     void aHealthySecondaryNamesItsPrimary() throws IOException {
         String view = render("healthy-secondary");
         assertTrue(view.startsWith("beta: secondary (ALUA active_non_optimized, port group 2), serving\n"), view);

@@ -181,6 +181,13 @@ class VolumeStorageTest {
                 new VolumeException("bug", false)).kind());
         assertEquals(StorageException.Kind.INTERNAL, VolumeStorage.toStorageException(
                 new IllegalStateException("bug")).kind());
+        assertEquals(StorageException.Kind.MEDIUM_ERROR, VolumeStorage.toStorageException(new VolumeException(
+                "fdatasync failed earlier", VolumeException.Fault.FLUSH_POISONED, null)).kind());
+        assertEquals(StorageException.Kind.MEDIUM_ERROR, VolumeStorage.toStorageException(new VolumeException(
+                "detached after a disk failure", VolumeException.Fault.DETACHED, null)).kind(), "no partner to go to");
+        assertEquals(StorageException.Kind.TRANSITIONING, VolumeStorage.toStorageException(new VolumeException(
+                "this primary's disk is detached: read through the secondary", VolumeException.Fault.ELSEWHERE, null))
+                .kind(), "multipath moves to the partner");
         StorageException passThrough = new StorageException(StorageException.Kind.TRANSITIONING, "role change");
         assertEquals(passThrough, VolumeStorage.toStorageException(new CompletionException(passThrough)));
     }
