@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * its files fail with EFBIG ("File too large"), an I/O error that is no full disk. The primary
  * whose disk fails detaches it and goes on through its secondary: no write is refused, reads on
  * it answer NOT READY / ASYMMETRIC ACCESS STATE TRANSITION so multipath moves, the secondary
- * serves every acknowledged write, and status, the CLI and /metrics show disk_failed.
+ * serves every acknowledged write, and status, the CLI and /metrics show disk_failed. A secondary
+ * whose disk fails ends the link with DISK_FAILED and serves nothing; the primary goes on alone.
+ * A node without a partner answers MEDIUM ERROR, also for reads of the detached image.
  */
 class DiskFailureTest {
 
@@ -102,6 +104,25 @@ class DiskFailureTest {
                     () -> secondary.logTail(40));
             await().atMost(Duration.ofSeconds(30)).until(() -> PairProcesses.admin(primary, "/status")
                     .contains("the secondary's copy is detached after a disk failure"));
+        }
+    }
+
+    @Test
+    void aNodeWithoutAPartnerAnswersMediumErrorOnceItsDiskFailed() throws Exception {
+        try (NodeProcess node = NodeProcess.builder().luns("--lun.0.size=64M").start();
+                IscsiConnection host = IscsiConnection.login(node.iscsiPort(), "iqn.2026-01.net.twinblock.it:disk",
+                        node.iqn())) {
+            host.awaitUnitReady(0);
+            byte[] model = new byte[(int) PairClient.LUN_BYTES];
+            write(host, model, 0, 1);
+            limitFileSize(node);
+            ScsiResult failed = host.write16(0, LIMIT / BLOCK, new byte[CHUNK], BLOCK, false);
+            assertEquals(0x03, failed.senseKey(), () -> "the write the disk failed: " + failed);
+            ScsiResult read = host.read16(0, 0, CHUNK / BLOCK, BLOCK);
+            assertEquals(0x03, read.senseKey(), () -> "the detached image is not read again: " + read);
+            assertTrue(PairProcesses.admin(node, "/status").contains("\"disk_detached\": true"));
+            assertEquals(1, NodeMetrics.value(node, "twinblock_lun_disk_failed{lun=\"0\"}"));
+            assertTrue(NodeMetrics.value(node, "twinblock_lun_errors_total{lun=\"0\",kind=\"medium_error\"}") >= 2);
         }
     }
 

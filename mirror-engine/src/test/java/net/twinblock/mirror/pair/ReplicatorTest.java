@@ -108,6 +108,49 @@ class ReplicatorTest {
         link.finishAndReleaseAll();
     }
 
+    /**
+     * A primary whose disk is detached has no copy but the secondary's: its ops never complete
+     * alone, not even under CONTINUE (which completes an ordinary write without a link), and not
+     * while the secondary is being rebuilt.
+     */
+    @Test
+    void peerOnlyOpsCompleteOnlyOnAnInSyncSecondary() throws Exception {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.CONTINUE);
+        ByteBuf early = bytes(512, 1);
+        VolumeException noLink = assertFails(r.peerOnly(Replicator.Kind.WRITE, 0, 512, true, early));
+        assertTrue(noLink.retryable(), noLink::getMessage);
+        assertEquals(0, early.refCnt(), "a refused op's data is released");
+        assertFalse(tracker.anyChanged(), "nothing was written anywhere");
+
+        assertTrue(r.linkUp(link, () -> true), "a full copy is to run");
+        sent(link);
+        assertTrue(assertFails(r.peerOnly(Replicator.Kind.FLUSH, 0, 0, false, null)).retryable(),
+                "a secondary being rebuilt is no copy to rely on");
+        r.copyDone(link);
+        sent(link);
+
+        CompletableFuture<Void> w = r.peerOnly(Replicator.Kind.WRITE, 4096, 512, true, bytes(512, 2));
+        List<PeerMessage> frames = sent(link);
+        assertEquals(1, frames.size());
+        assertTrue(((SmallWrite) frames.get(0)).fua(), "the secondary makes it durable before answering");
+        assertFalse(w.isDone(), "only the secondary's answer completes it");
+        r.acked(sequence(frames.get(0)), AckStatus.OK);
+        w.get();
+
+        CompletableFuture<Void> lost = r.peerOnly(Replicator.Kind.WRITE, 8192, 512, false, bytes(512, 3));
+        sent(link);
+        r.linkDown(link);
+        assertTrue(assertFails(lost).retryable(), "a lost link fails it; under CONTINUE it is not degraded");
+        assertEquals(0, r.degraded.sum());
+        link.finishAndReleaseAll();
+    }
+
+    private static VolumeException assertFails(CompletableFuture<Void> f) {
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+        return assertInstanceOf(VolumeException.class, e.getCause());
+    }
+
     @Test
     void aWriteTheSecondaryFailedFailsAndIsMarkedChanged() {
         EmbeddedChannel link = new EmbeddedChannel();
