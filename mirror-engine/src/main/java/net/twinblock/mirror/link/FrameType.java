@@ -6,17 +6,22 @@ package net.twinblock.mirror.link;
  * Code 0 is never valid, so a stream of zeros is caught at the first frame.
  */
 public enum FrameType {
-    /** Primary to secondary: identity and a challenge (nonce). */
-    HELLO(0x01, 0, HelloBody.HELLO_MIN, HelloBody.HELLO_MAX),
-    /** Secondary to primary: its identity, its proof over the primary's nonce, its own nonce. */
-    HELLO_ACK(0x02, 0, HelloBody.HELLO_ACK_MIN, HelloBody.HELLO_ACK_MAX),
-    /** Primary to secondary: its proof over the secondary's nonce (and maybe a discard order); mirroring may start. */
-    HELLO_PROOF(0x03, 0, HelloBody.PROOF_LENGTH, 2 * HelloBody.PROOF_LENGTH),
+    // the handshake (see PeerAuth): challenges first, identities only after each side proved the key
+    /** Primary to secondary: version and a challenge (nonce); older versions' longer HELLO is read for the version. */
+    HELLO(0x01, 0, 2, HelloBody.OLD_HELLO_MAX),
+    /** Secondary to primary: version, its proof over both nonces, its own nonce. */
+    HELLO_ACK(0x02, 0, HelloBody.HELLO_ACK_LENGTH, HelloBody.HELLO_ACK_LENGTH),
+    /** Primary to secondary: its proof over both nonces, then its identity. */
+    HELLO_PROOF(0x03, 0, HelloBody.PROOF_LENGTH + HelloBody.IDENTITY_MIN, HelloBody.PROOF_LENGTH + HelloBody.IDENTITY_MAX),
     HEARTBEAT(0x04, 0, 0, 0),
     /** Fatal: the sender closes the link after it. Payload: a UTF-8 message for the log. */
     ERROR(0x05, 0, 0, 4096),
     /** Primary to secondary: a full copy starts (argument 0) or the copies are identical (1). */
     SYNC_STATE(0x06, 0, 0, 0),
+    /** Secondary to primary, after HELLO_PROOF checked out: its identity. */
+    HELLO_IDENTITY(0x07, 0, HelloBody.IDENTITY_MIN, HelloBody.IDENTITY_MAX),
+    /** Primary to secondary: accepted (maybe with a discard order); mirroring may start. */
+    HELLO_DONE(0x08, 0, 0, HelloBody.PROOF_LENGTH),
 
     /** The small write: all metadata in the header, data in the payload, one frame. */
     WRITE(0x10, FrameHeader.FLAG_FUA, 1, Integer.MAX_VALUE),

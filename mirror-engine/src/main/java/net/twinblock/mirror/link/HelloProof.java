@@ -1,25 +1,32 @@
 package net.twinblock.mirror.link;
 
 import io.netty.buffer.ByteBuf;
+import java.util.Objects;
 
 /**
- * The primary's HMAC over the secondary's nonce: only after it may the secondary accept mirror
- * traffic. {@code discard}, optional (null, or 32 bytes after the proof): the primary carries an
- * administrator's order that the secondary discard its data to end a split brain, as
- * {@link PeerAuth#statementProof} over the secondary's name and both sides' generations; a node
- * that sends none, or knows no such order, sends the 32-byte frame of protocol version 1.
+ * The primary's HMAC over the secondary's nonce, and, now that the secondary has proven the key,
+ * who the primary is ({@code sender}: its identity, with the volume, the LUN, this connection
+ * mirrors, and its data generation history, which decide which copy is newer and detect a split
+ * brain).
  */
-public record HelloProof(byte[] proof, byte[] discard) implements PeerMessage {
+public record HelloProof(byte[] proof, HelloIdentity sender) implements PeerMessage {
 
     public HelloProof {
         HelloBody.checkLength("proof", proof, HelloBody.PROOF_LENGTH);
-        if (discard != null) {
-            HelloBody.checkLength("discard order", discard, HelloBody.PROOF_LENGTH);
-        }
+        Objects.requireNonNull(sender, "sender");
     }
 
-    public HelloProof(byte[] proof) {
-        this(proof, null);
+    public HelloProof(byte[] proof, PeerIdentity identity, byte[] generations) {
+        this(proof, new HelloIdentity(identity, generations));
+    }
+
+    public PeerIdentity identity() {
+        return sender.identity();
+    }
+
+    /** The primary's encoded generation history (65 bytes), or null if it sends none. */
+    public byte[] generations() {
+        return sender.generations();
     }
 
     @Override
@@ -29,14 +36,13 @@ public record HelloProof(byte[] proof, byte[] discard) implements PeerMessage {
 
     @Override
     public FrameHeader header() {
-        return new FrameHeader(FrameType.HELLO_PROOF.code(), 0, HelloBody.PROOF_LENGTH * (discard == null ? 1 : 2), 0, 0);
+        return new FrameHeader(FrameType.HELLO_PROOF.code(), 0,
+                HelloBody.PROOF_LENGTH + sender.header().payloadLength(), 0, 0);
     }
 
     @Override
     public void writeBody(ByteBuf out) {
         out.writeBytes(proof);
-        if (discard != null) {
-            out.writeBytes(discard);
-        }
+        sender.writeBody(out);
     }
 }

@@ -9,13 +9,17 @@ import java.nio.charset.StandardCharsets;
  * <pre>
  *   primary   -- HELLO(nonceP) ------------------------------------------------>  secondary
  *   primary   <- HELLO_ACK(nonceS, HMAC(secret, "secondary" | nonceP | nonceS)) --  secondary
- *   primary   -- HELLO_PROOF(HMAC(secret, "primary" | nonceP | nonceS)) -------->  secondary
+ *   primary   -- HELLO_PROOF(HMAC(secret, "primary" | nonceP | nonceS), identity) ->  secondary
+ *   primary   <- HELLO_IDENTITY(identity) ----------------------------------------  secondary
+ *   primary   -- HELLO_DONE([discard order]) ------------------------------------>  secondary
  * </pre>
  * Each side proves over a nonce the other just chose, so a recorded handshake cannot be
  * replayed; the role label keeps one side's proof from being reflected back as the other's.
- * The secret never crosses the link.
+ * The secret never crosses the link. Each side names itself (node name, volume, generations)
+ * only after the other has proven the key: whoever connects to a secondary without it learns a
+ * nonce and a proof over it, and a primary that dials a stranger tells it nothing either.
  *
- * <p>The primary may also vouch for a statement in HELLO_PROOF (an administrator's order that
+ * <p>The primary may also vouch for a statement in HELLO_DONE (an administrator's order that
  * the secondary discard its data): {@link #statementProof} is an HMAC over both nonces and the
  * statement under a third label, so it is good for this one handshake and cannot be forged,
  * replayed, or mistaken for either side's proof.

@@ -206,22 +206,24 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 }
                 return new PeerError(code, in.readCharSequence(length, StandardCharsets.UTF_8).toString());
             case HELLO:
+                requireArgument(h, 0);
+                return body(h, in, () -> HelloBody.readHello(in, length));
             case HELLO_ACK:
                 requireArgument(h, 0);
-                return body(h, in, () -> HelloBody.read(in, length, op == FrameType.HELLO_ACK));
+                return body(h, in, () -> HelloBody.readAck(in)); // fixed length, checked with the header
             case HELLO_PROOF:
                 requireArgument(h, 0);
-                if (length != HelloBody.PROOF_LENGTH && length != 2 * HelloBody.PROOF_LENGTH) {
-                    throw bad(h, "a proof and an optional discard order are 32 bytes each");
+                return body(h, in, () -> new HelloProof(HelloBody.bytes(in, HelloBody.PROOF_LENGTH),
+                        HelloBody.readIdentity(in, length - HelloBody.PROOF_LENGTH)));
+            case HELLO_IDENTITY:
+                requireArgument(h, 0);
+                return body(h, in, () -> HelloBody.readIdentity(in, length));
+            case HELLO_DONE:
+                requireArgument(h, 0);
+                if (length != 0 && length != HelloBody.PROOF_LENGTH) {
+                    throw bad(h, "a discard order is 32 bytes");
                 }
-                byte[] proof = new byte[HelloBody.PROOF_LENGTH];
-                in.readBytes(proof);
-                byte[] discard = null;
-                if (length > HelloBody.PROOF_LENGTH) {
-                    discard = new byte[HelloBody.PROOF_LENGTH];
-                    in.readBytes(discard);
-                }
-                return new HelloProof(proof, discard);
+                return new HelloDone(length == 0 ? null : HelloBody.bytes(in, HelloBody.PROOF_LENGTH));
             default:
                 throw bad(h, "no decoder for " + op);
         }

@@ -8,7 +8,7 @@ import io.netty.buffer.ByteBuf;
  * {@link DataCarrier}.
  */
 public sealed interface PeerMessage permits SmallWrite, WriteBegin, WriteData, WriteEnd, WriteAck,
-        Flush, FlushAck, Heartbeat, PeerError, Hello, HelloAck, HelloProof, SyncState, Discard,
+        Flush, FlushAck, Heartbeat, PeerError, Hello, HelloAck, HelloProof, HelloIdentity, HelloDone, SyncState, Discard,
         ForwardedWrite, ForwardedDiscard, ForwardedFlush, ForwardedAck, RecordUpdate, RecordAck, StatusQuery,
         StatusReply, HashBatchFrame, BlockRequest, PeerCall, PeerReply, PointManifest, PointAck {
 

@@ -11,9 +11,9 @@ import net.twinblock.mirror.resync.GenerationHistory;
  * partner's name and to the generations the survivor saw it hold, so a partner in another
  * state (it wrote again, or another node under that name) is never discarded on a stale word.
  *
- * <p>The survivor, as primary, carries it in HELLO_PROOF as an HMAC over {@link #statement}; the
+ * <p>The survivor, as primary, carries it in HELLO_DONE as an HMAC over {@link #statement}; the
  * partner recomputes the statement from its own name and generations and the survivor's
- * generations in HELLO, so it obeys only an order made for exactly its state, in this handshake.
+ * generations in HELLO_PROOF, so it obeys only an order made for exactly its state, in this handshake.
  */
 record DiscardOrder(String victim, GenerationHistory victimGenerations) {
 

@@ -3,12 +3,13 @@ package net.twinblock.mirror.pair;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import net.twinblock.mirror.link.Hello;
 import net.twinblock.mirror.link.LinkTls;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerError;
@@ -23,8 +24,8 @@ import net.twinblock.mirror.link.PeerErrorCode;
 abstract class Handshake extends ChannelInboundHandlerAdapter {
 
     static final Logger LOG = System.getLogger(Handshake.class.getName());
-    /** 2: HELLO names the volume (LUN) a connection mirrors and the sender's volumes. */
-    static final int VERSION = 2;
+    /** The mirror protocol this node speaks (see {@link Hello#VERSION}). */
+    static final int VERSION = Hello.VERSION;
     static final long DEADLINE_SECONDS = 10;
 
     final PeerAuth auth;

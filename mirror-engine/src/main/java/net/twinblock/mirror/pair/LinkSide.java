@@ -19,12 +19,12 @@ interface LinkSide {
     void linkDown(Channel ch);
 
     /**
-     * The peer's encoded data generation history from its HELLO or HELLO_ACK, set on the channel
+     * The peer's encoded data generation history from its HELLO_PROOF or HELLO_IDENTITY, set on the channel
      * before {@link #linkUp}; absent if the peer sent none.
      */
     AttributeKey<byte[]> PEER_GENERATIONS = AttributeKey.valueOf("twinblock.peerGenerations");
 
-    /** The peer's name (its identity's node id) from its HELLO or HELLO_ACK, set with {@link #PEER_GENERATIONS}. */
+    /** The peer's name (its identity's node id) from its HELLO_PROOF or HELLO_IDENTITY, set with {@link #PEER_GENERATIONS}. */
     AttributeKey<String> PEER_NAME = AttributeKey.valueOf("twinblock.peerName");
 
     /** This node's encoded data generation history for the HELLO exchange, or null to send none. */
@@ -54,7 +54,7 @@ interface LinkSide {
     /**
      * On a primary about to refuse {@code peer} for the data generations: the statement of an
      * administrator's order that this peer discard its data ({@link DiscardOrder#statement}),
-     * proven in HELLO_PROOF instead of refusing; null to refuse.
+     * proven in HELLO_DONE instead of refusing; null to refuse.
      */
     default byte[] discardOrder(PeerIdentity peer, byte[] peerGenerations) {
         return null;

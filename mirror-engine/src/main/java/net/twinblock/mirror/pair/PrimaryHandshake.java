@@ -6,6 +6,8 @@ import java.util.function.Supplier;
 import net.twinblock.mirror.link.Heartbeat;
 import net.twinblock.mirror.link.Hello;
 import net.twinblock.mirror.link.HelloAck;
+import net.twinblock.mirror.link.HelloDone;
+import net.twinblock.mirror.link.HelloIdentity;
 import net.twinblock.mirror.link.HelloProof;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerError;
@@ -13,18 +15,22 @@ import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerIdentity;
 
 /**
- * The primary's half of the handshake: HELLO with a fresh nonce, check the secondary's proof
- * and identity, answer with our proof. Only then does {@link LinkSide#linkUp} put the mirror on
- * this channel, so not a single write goes to a peer that has not proven the secret. A secondary
- * refused for a split brain that an administrator decided against it gets, with our proof, the
- * order to discard its data ({@link LinkSide#discardOrder}); the link then goes on as to any
- * secondary that needs a full copy (should it not obey, it refuses and closes the link).
+ * The primary's half of the handshake: HELLO with a fresh nonce; check the secondary's proof,
+ * and only then send ours with who we are (HELLO_PROOF); check the secondary's identity and
+ * accept it (HELLO_DONE). Only then does {@link LinkSide#linkUp} put the mirror on this channel,
+ * so not a single write goes to a peer that has not proven the secret, and nothing about this
+ * node goes to one either. A secondary refused for a split brain that an administrator decided
+ * against it gets, in HELLO_DONE, the order to discard its data ({@link LinkSide#discardOrder});
+ * the link then goes on as to any secondary that needs a full copy (should it not obey, it
+ * refuses and closes the link).
  */
 final class PrimaryHandshake extends Handshake {
 
     private final Supplier<PeerIdentity> local;
     private final LinkSide side;
     private byte[] nonce;
+    /** The secondary's nonce, once its proof checked out. */
+    private byte[] peerNonce;
 
     PrimaryHandshake(PeerAuth auth, Supplier<PeerIdentity> local, LinkSide side) {
         super(auth);
@@ -35,7 +41,7 @@ final class PrimaryHandshake extends Handshake {
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         nonce = PeerAuth.newNonce();
-        ctx.writeAndFlush(new Hello(VERSION, local.get(), nonce, side.generations()));
+        ctx.writeAndFlush(new Hello(VERSION, nonce));
         super.channelActive(ctx);
     }
 
@@ -47,8 +53,10 @@ final class PrimaryHandshake extends Handshake {
         if (msg instanceof PeerError e) {
             side.refused(ctx.channel(), e.code(), e.message());
             refusedByPeer(ctx, e);
-        } else if (msg instanceof HelloAck ack && nonce != null) {
-            answer(ctx, ack);
+        } else if (msg instanceof HelloAck ack && nonce != null && peerNonce == null) {
+            prove(ctx, ack);
+        } else if (msg instanceof HelloIdentity id && peerNonce != null) {
+            accept(ctx, id);
         } else {
             unexpected(ctx, msg);
         }
@@ -59,7 +67,8 @@ final class PrimaryHandshake extends Handshake {
         side.linkFailed(ctx.channel(), reason);
     }
 
-    private void answer(ChannelHandlerContext ctx, HelloAck ack) {
+    /** The secondary proved the key: prove it too, and say who we are. */
+    private void prove(ChannelHandlerContext ctx, HelloAck ack) {
         if (!auth.verify(PeerAuth.Role.SECONDARY, nonce, ack.nonce(), ack.proof())) {
             refuse(ctx, PeerErrorCode.AUTH_FAILED, "authentication failed");
             return;
@@ -69,16 +78,23 @@ final class PrimaryHandshake extends Handshake {
                     + ", this node " + VERSION);
             return;
         }
+        peerNonce = ack.nonce();
+        ctx.writeAndFlush(new HelloProof(auth.proof(PeerAuth.Role.PRIMARY, nonce, peerNonce), local.get(),
+                side.generations()));
+    }
+
+    /** The authenticated secondary named itself: link, refuse, or order its data discarded. */
+    private void accept(ChannelHandlerContext ctx, HelloIdentity peer) {
         PeerIdentity mine = local.get();
-        ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(ack.generations());
-        ctx.channel().attr(LinkSide.PEER_NAME).set(ack.identity().nodeId());
-        Refusal no = Refusal.check(mine, ack.identity(), side.generations(), ack.generations());
+        ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(peer.generations());
+        ctx.channel().attr(LinkSide.PEER_NAME).set(peer.identity().nodeId());
+        Refusal no = Refusal.check(mine, peer.identity(), side.generations(), peer.generations());
         byte[] discard = null;
         if (no != null && no.code() == PeerErrorCode.GENERATION_CONFLICT) {
             // An administrator chose the secondary's data to lose: order it, rather than refuse.
-            byte[] order = side.discardOrder(ack.identity(), ack.generations());
+            byte[] order = side.discardOrder(peer.identity(), peer.generations());
             if (order != null) {
-                discard = auth.statementProof(nonce, ack.nonce(), order);
+                discard = auth.statementProof(nonce, peerNonce, order);
                 no = null;
             }
         }
@@ -88,8 +104,8 @@ final class PrimaryHandshake extends Handshake {
             return;
         }
         Channel ch = ctx.channel();
-        ctx.writeAndFlush(new HelloProof(auth.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce()), discard));
+        ctx.writeAndFlush(new HelloDone(discard));
         finished(ctx);
-        side.linkUp(ch, ack.identity());
+        side.linkUp(ch, peer.identity());
     }
 }

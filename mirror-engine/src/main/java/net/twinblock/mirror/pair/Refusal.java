@@ -26,7 +26,7 @@ record Refusal(PeerErrorCode code, String reason) {
 
     /**
      * {@link #check(PeerIdentity, PeerIdentity)} with both sides' data generation histories (as
-     * sent in HELLO and HELLO_ACK; null from a node that sends none, which falls back to comparing
+     * sent in HELLO_PROOF and HELLO_IDENTITY; null from a node that sends none, which falls back to comparing
      * the plain generation numbers). Refused: a split brain or unrelated data (an administrator
      * must discard one side), and a secondary whose data is newer than the primary's.
      */

@@ -7,6 +7,8 @@ import java.util.function.Supplier;
 import net.twinblock.mirror.link.Heartbeat;
 import net.twinblock.mirror.link.Hello;
 import net.twinblock.mirror.link.HelloAck;
+import net.twinblock.mirror.link.HelloDone;
+import net.twinblock.mirror.link.HelloIdentity;
 import net.twinblock.mirror.link.HelloProof;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerError;
@@ -15,16 +17,18 @@ import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.resync.GenerationHistory;
 
 /**
- * The secondary's half: answer HELLO with our proof and nonce, then accept nothing until the
- * primary's proof over our nonce checks out. The HELLO names the volume (LUN) the connection
- * mirrors; a volume this node does not mirror is refused, naming it. Only one authenticated
- * primary per volume at a time: the {@link LinkSide#linkUp} of a second one returns false and it
- * is refused. With its proof the primary may order this volume's data discarded to end a split
- * brain ({@link #obey}).
+ * The secondary's half: answer HELLO with our proof and nonce, and nothing else; accept the
+ * primary's identity only with its proof over our nonce (HELLO_PROOF), and only then name
+ * ourselves (HELLO_IDENTITY); link at the primary's HELLO_DONE. Whoever connects without the key
+ * learns a nonce and a proof, nothing about this node. HELLO_PROOF names the volume (LUN) the
+ * connection mirrors; a volume this node does not mirror is refused, naming it. Only one
+ * authenticated primary per volume at a time: the {@link LinkSide#linkUp} of a second one returns
+ * false and it is refused. With HELLO_DONE the primary may order this volume's data discarded to
+ * end a split brain ({@link #obey}).
  */
 final class SecondaryHandshake extends Handshake {
 
-    /** Decides whether another primary holds the link already (checked at HELLO and again at the end). */
+    /** Decides whether another primary holds the link already (checked at HELLO_PROOF and again at the end). */
     interface Slot {
         boolean taken();
     }
@@ -56,8 +60,11 @@ final class SecondaryHandshake extends Handshake {
     private Supplier<PeerIdentity> local;
     private LinkSide side;
     private Slot slot;
-    private Hello hello;
+    /** The primary's nonce, from its HELLO. */
+    private byte[] peerNonce;
     private byte[] nonce;
+    /** The primary's proof and identity, once they checked out. */
+    private HelloProof primary;
 
     SecondaryHandshake(PeerAuth auth, Volumes volumes) {
         super(auth);
@@ -70,12 +77,16 @@ final class SecondaryHandshake extends Handshake {
             return; // liveness only, nothing to release
         }
         if (msg instanceof PeerError e) {
-            side.refused(ctx.channel(), e.code(), e.message());
+            if (side != null) {
+                side.refused(ctx.channel(), e.code(), e.message());
+            }
             refusedByPeer(ctx, e);
-        } else if (msg instanceof Hello h && hello == null) {
-            greet(ctx, h);
-        } else if (msg instanceof HelloProof p && hello != null) {
-            verify(ctx, p);
+        } else if (msg instanceof Hello h && nonce == null) {
+            answer(ctx, h);
+        } else if (msg instanceof HelloProof p && nonce != null && primary == null) {
+            introduce(ctx, p);
+        } else if (msg instanceof HelloDone d && primary != null) {
+            link(ctx, d);
         } else {
             unexpected(ctx, msg);
         }
@@ -86,17 +97,28 @@ final class SecondaryHandshake extends Handshake {
         volumes.linkFailed(ctx.channel(), reason);
     }
 
-    private void greet(ChannelHandlerContext ctx, Hello h) {
+    /** The challenge: prove the key over it, and challenge back. Nothing about this node yet. */
+    private void answer(ChannelHandlerContext ctx, Hello h) {
         if (h.version() != VERSION) {
             refuse(ctx, PeerErrorCode.VERSION_MISMATCH, "peer speaks mirror protocol " + h.version()
                     + ", this node " + VERSION);
             return;
         }
-        Endpoint end = volumes.find(h.identity().volume());
+        peerNonce = h.nonce();
+        nonce = PeerAuth.newNonce();
+        ctx.writeAndFlush(new HelloAck(VERSION, nonce, auth.proof(PeerAuth.Role.SECONDARY, peerNonce, nonce)));
+    }
+
+    /** The primary proved the key and named itself and its volume: name ourselves for that volume. */
+    private void introduce(ChannelHandlerContext ctx, HelloProof p) {
+        if (!auth.verify(PeerAuth.Role.PRIMARY, peerNonce, nonce, p.proof())) {
+            refuse(ctx, PeerErrorCode.AUTH_FAILED, "authentication failed");
+            return;
+        }
+        Endpoint end = volumes.find(p.identity().volume());
         if (end == null) {
-            // Named before the proof: the LUN number is all it tells, and the administrator needs it.
-            refuse(ctx, PeerErrorCode.VOLUME_MISMATCH, "LUN " + h.identity().volume() + " is mirrored by the primary "
-                    + h.identity().nodeId() + " but not configured on this node: configure the same LUNs on both");
+            refuse(ctx, PeerErrorCode.VOLUME_MISMATCH, "LUN " + p.identity().volume() + " is mirrored by the primary "
+                    + p.identity().nodeId() + " but not configured on this node: configure the same LUNs on both");
             return;
         }
         local = end.local();
@@ -104,10 +126,10 @@ final class SecondaryHandshake extends Handshake {
         slot = end.slot();
         String unusable = side.unusable();
         if (unusable != null) {
-            // Before HELLO_ACK: the primary sees no link come up, so it redials at its slowest
+            // Before HELLO_IDENTITY: the primary sees no link come up, so it redials at its slowest
             // backoff, and hears only that the copy is gone (the details stay in this node's log).
-            LOG.log(Level.WARNING, "refusing the mirror link of LUN {0}: {1}", h.identity().volume(), unusable);
-            refuse(ctx, PeerErrorCode.DISK_FAILED, "LUN " + h.identity().volume() + ": the secondary's copy is detached"
+            LOG.log(Level.WARNING, "refusing the mirror link of LUN {0}: {1}", p.identity().volume(), unusable);
+            refuse(ctx, PeerErrorCode.DISK_FAILED, "LUN " + p.identity().volume() + ": the secondary's copy is detached"
                     + " after a disk failure; it mirrors nothing until repaired");
             return;
         }
@@ -115,25 +137,20 @@ final class SecondaryHandshake extends Handshake {
             refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
             return;
         }
-        hello = h;
-        ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(h.generations());
-        ctx.channel().attr(LinkSide.PEER_NAME).set(h.identity().nodeId());
-        nonce = PeerAuth.newNonce();
-        ctx.writeAndFlush(new HelloAck(VERSION, local.get(), nonce,
-                auth.proof(PeerAuth.Role.SECONDARY, h.nonce(), nonce), side.generations()));
+        primary = p;
+        ctx.channel().attr(LinkSide.PEER_GENERATIONS).set(p.generations());
+        ctx.channel().attr(LinkSide.PEER_NAME).set(p.identity().nodeId());
+        ctx.writeAndFlush(new HelloIdentity(local.get(), side.generations()));
     }
 
-    private void verify(ChannelHandlerContext ctx, HelloProof p) {
-        if (!auth.verify(PeerAuth.Role.PRIMARY, hello.nonce(), nonce, p.proof())) {
-            refuse(ctx, PeerErrorCode.AUTH_FAILED, "authentication failed");
-            return;
-        }
-        Refusal no = Refusal.check(hello.identity(), local.get(), hello.generations(), side.generations());
-        if (p.discard() != null && (no == null || no.code() == PeerErrorCode.GENERATION_CONFLICT)) {
+    /** The primary accepted us (maybe ordering our data discarded): check the pair ourselves, and link. */
+    private void link(ChannelHandlerContext ctx, HelloDone d) {
+        Refusal no = Refusal.check(primary.identity(), local.get(), primary.generations(), side.generations());
+        if (d.discard() != null && (no == null || no.code() == PeerErrorCode.GENERATION_CONFLICT)) {
             // Another pair's volume is refused before any order of its primary is looked at.
-            no = obey(p.discard());
+            no = obey(d.discard());
             if (no == null) {
-                no = Refusal.check(hello.identity(), local.get(), hello.generations(), side.generations());
+                no = Refusal.check(primary.identity(), local.get(), primary.generations(), side.generations());
             }
         }
         if (no != null) {
@@ -141,7 +158,7 @@ final class SecondaryHandshake extends Handshake {
             refuse(ctx, no.code(), no.reason());
             return;
         }
-        if (!side.linkUp(ctx.channel(), hello.identity())) {
+        if (!side.linkUp(ctx.channel(), primary.identity())) {
             refuse(ctx, PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
             return;
         }
@@ -152,9 +169,9 @@ final class SecondaryHandshake extends Handshake {
     /** Volumes this node mirrors and the authenticated primary does not: each shows why it has no link. */
     private void notOnPrimary(ChannelHandlerContext ctx) {
         for (int n : volumes.numbers()) {
-            if (!hello.identity().volumes().contains(n)) {
+            if (!primary.identity().volumes().contains(n)) {
                 volumes.find(n).side().refused(ctx.channel(), PeerErrorCode.VOLUME_MISMATCH, "LUN " + n
-                        + " is configured on this node but not on the primary " + hello.identity().nodeId()
+                        + " is configured on this node but not on the primary " + primary.identity().nodeId()
                         + ": configure the same LUNs on both");
             }
         }
@@ -167,30 +184,30 @@ final class SecondaryHandshake extends Handshake {
      * holds the link; null once the data is dropped, else why not.
      */
     private Refusal obey(byte[] proof) {
-        String primary = hello.identity().nodeId();
+        String who = primary.identity().nodeId();
         byte[] mine = side.generations();
-        if (mine == null || hello.generations() == null) {
-            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + primary + " orders this node's data"
+        if (mine == null || primary.generations() == null) {
+            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + who + " orders this node's data"
                     + " discarded, but without both nodes' data generations; nothing discarded");
         }
         GenerationHistory ours = GenerationHistory.decode(mine);
-        GenerationHistory theirs = GenerationHistory.decode(hello.generations());
+        GenerationHistory theirs = GenerationHistory.decode(primary.generations());
         String name = local.get().nodeId();
-        if (!auth.verifyStatement(hello.nonce(), nonce, DiscardOrder.statement(name, ours, theirs), proof)) {
-            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + primary + " orders this node's data"
+        if (!auth.verifyStatement(peerNonce, nonce, DiscardOrder.statement(name, ours, theirs), proof)) {
+            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + who + " orders this node's data"
                     + " discarded, but the order was given for another node or another state of it (this node: "
                     + name + ", " + ours.describe() + "); nothing discarded: check the names and resolve again");
         }
         if (!GenerationHistory.compare(ours, theirs).refusesConnection()) {
-            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + primary + " orders this node's data"
+            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + who + " orders this node's data"
                     + " discarded, but the two are not in split brain (this node " + ours.describe() + "; primary "
                     + theirs.describe() + "); nothing discarded");
         }
         if (slot.taken()) {
             return new Refusal(PeerErrorCode.ROLE_CONFLICT, "another primary is connected to this secondary");
         }
-        if (!side.discardOrdered(hello.identity(), theirs)) {
-            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + primary + " orders this node's data"
+        if (!side.discardOrdered(primary.identity(), theirs)) {
+            return new Refusal(PeerErrorCode.GENERATION_CONFLICT, "the primary " + who + " orders this node's data"
                     + " discarded, but this node takes no such order; nothing discarded");
         }
         return null;

@@ -16,9 +16,12 @@
  *
  * <p>The link, primary to secondary:
  * <pre>
- *  PeerClient --HELLO(identity, nonceP)----------------------------------> PeerServer
- *             <-HELLO_ACK(identity, nonceS, proof of the secondary)-------
- *             --HELLO_PROOF(proof of the primary[, discard order])------->  (only now: mirror frames)
+ *  [TLS 1.3 with a certificate on each end, when configured: everything below runs inside it]
+ *  PeerClient --HELLO(version, nonceP)-----------------------------------> PeerServer
+ *             <-HELLO_ACK(nonceS, proof of the secondary)-----------------
+ *             --HELLO_PROOF(proof of the primary, its identity)---------->
+ *             <-HELLO_IDENTITY(the secondary's identity)-----------------
+ *             --HELLO_DONE([discard order])------------------------------>  (only now: mirror frames)
  *             --SYNC_STATE(in sync | full copy follows)------------------>  recorded in &lt;volume&gt;.meta
  *             --WRITE | BEGIN,DATA..,END | DISCARD | FLUSH (by sequence)->  MirrorReceiver applies
  *             <-WRITE_ACK | FLUSH_ACK (any order)------------------------

@@ -65,12 +65,12 @@ class PairFramesTest {
     }
 
     @Test
-    void identityFlagsTravelInTheHello() {
+    void identityFlagsTravelInTheIdentity() {
         PeerIdentity id = new PeerIdentity("n", "v", 1 << 20, 512, 3,
                 PeerIdentity.FLAG_PAIRED | PeerIdentity.FLAG_EMPTY);
         EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
-        ch.writeInbound(Frames.encode(new Hello(HelloBody.VERSION, id, new byte[32])));
-        Hello h = ch.readInbound();
+        ch.writeInbound(Frames.encode(new HelloIdentity(id, null)));
+        HelloIdentity h = ch.readInbound();
         assertEquals(id, h.identity());
         assertTrue(h.identity().paired() && h.identity().empty() && !h.identity().clean());
         ch.finishAndReleaseAll();

@@ -32,9 +32,12 @@ class PeerFrameCodecTest {
     /** One of every message, each built fresh (data messages own their buffer). */
     private static PeerMessage[] everyMessage() {
         return new PeerMessage[] {
-            new Hello(HelloBody.VERSION, PRIMARY, Frames.random(32, 3)),
-            new HelloAck(HelloBody.VERSION, SECONDARY, Frames.random(32, 4), Frames.random(32, 5)),
-            new HelloProof(Frames.random(32, 6)),
+            new Hello(Hello.VERSION, Frames.random(32, 3)),
+            new HelloAck(Hello.VERSION, Frames.random(32, 4), Frames.random(32, 5)),
+            new HelloProof(Frames.random(32, 6), PRIMARY, Frames.random(65, 7)),
+            new HelloIdentity(SECONDARY, null),
+            new HelloDone(null),
+            new HelloDone(Frames.random(32, 8)),
             new Heartbeat(17, 123456789L),
             new SmallWrite(-5, 4096L * 1000, true, Frames.direct(DATA)),
             new SmallWrite(6, 0, false, Unpooled.wrappedBuffer(new byte[512])),
@@ -63,25 +66,31 @@ class PeerFrameCodecTest {
     private static void assertSameMessage(PeerMessage expected, PeerMessage actual) {
         assertEquals(expected.getClass(), actual.getClass());
         assertEquals(expected.header(), actual.header());
-        if (expected instanceof Hello) {
-            Hello e = (Hello) expected;
+        if (expected instanceof Hello e) {
             Hello a = (Hello) actual;
-            assertEquals(e.identity(), a.identity());
             assertEquals(e.version(), a.version());
             assertArrayEquals(e.nonce(), a.nonce());
-        } else if (expected instanceof HelloAck) {
-            HelloAck e = (HelloAck) expected;
+        } else if (expected instanceof HelloAck e) {
             HelloAck a = (HelloAck) actual;
-            assertEquals(e.identity(), a.identity());
+            assertEquals(e.version(), a.version());
             assertArrayEquals(e.nonce(), a.nonce());
             assertArrayEquals(e.proof(), a.proof());
+        } else if (expected instanceof HelloIdentity e) {
+            HelloIdentity a = (HelloIdentity) actual;
+            assertEquals(e.identity(), a.identity());
+            assertArrayEquals(e.generations(), a.generations());
+        } else if (expected instanceof HelloDone e) {
+            assertArrayEquals(e.discard(), ((HelloDone) actual).discard());
         } else if (expected instanceof PointManifest e) {
             PointManifest a = (PointManifest) actual;
             assertEquals(e.references(), a.references());
             assertArrayEquals(e.wholeBlocks(), a.wholeBlocks());
             assertArrayEquals(e.data(), a.data());
-        } else if (expected instanceof HelloProof) {
-            assertArrayEquals(((HelloProof) expected).proof(), ((HelloProof) actual).proof());
+        } else if (expected instanceof HelloProof e) {
+            HelloProof a = (HelloProof) actual;
+            assertArrayEquals(e.proof(), a.proof());
+            assertEquals(e.identity(), a.identity());
+            assertArrayEquals(e.generations(), a.generations());
         } else {
             // Records compare every field, ByteBuf data by content.
             assertEquals(expected, actual);

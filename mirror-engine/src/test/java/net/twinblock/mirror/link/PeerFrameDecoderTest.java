@@ -66,6 +66,7 @@ class PeerFrameDecoderTest {
         assertRefused(header(FrameType.WRITE.code(), 0, 0, 1, 0), "WRITE payload of 0");
         assertRefused(header(FrameType.WRITE_END.code(), 0, 0, 1, 0), "WRITE_END payload of 0");
         assertRefused(header(FrameType.HELLO_PROOF.code(), 0, 31, 0, 0).writeZero(31), "HELLO_PROOF payload of 31");
+        assertRefused(header(FrameType.HELLO_ACK.code(), 0, 34, 0, 0).writeZero(34), "HELLO_ACK payload of 34");
     }
 
     @Test
@@ -79,17 +80,23 @@ class PeerFrameDecoderTest {
     }
 
     @Test
-    void aHelloWhoseStringLengthsDoNotAddUpIsRefused() {
-        ByteBuf good = Frames.encode(new Hello(HelloBody.VERSION, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
-        good.setByte(FrameHeader.LENGTH + 2, 9); // node id claims 9 bytes, the payload has 1
+    void anIdentityWhoseStringLengthsDoNotAddUpIsRefused() {
+        ByteBuf good = Frames.encode(new HelloIdentity(new PeerIdentity("a", "v", 4096, 512, 0), null));
+        good.setByte(FrameHeader.LENGTH, 9); // node id claims 9 bytes, the payload has 1
         assertRefused(good, "does not match its string lengths");
     }
 
     @Test
-    void aHelloWithBrokenUtf8IsRefused() {
-        ByteBuf good = Frames.encode(new Hello(HelloBody.VERSION, new PeerIdentity("a", "v", 4096, 512, 0), new byte[32]));
+    void anIdentityWithBrokenUtf8IsRefused() {
+        ByteBuf good = Frames.encode(new HelloProof(new byte[32], new PeerIdentity("a", "v", 4096, 512, 0), null));
         good.setByte(good.writerIndex() - 3, 0xff); // the volume id's last byte, before the u16 volume list
         assertRefused(good, "volume id is not valid UTF-8");
+    }
+
+    @Test
+    void aHelloOfThisVersionIsExactlyVersionAndNonce() {
+        ByteBuf longer = header(FrameType.HELLO.code(), 0, 40, 0, 0).writeShort(Hello.VERSION).writeZero(38);
+        assertRefused(longer, "HELLO of version 3 is 34 bytes, not 40");
     }
 
     @Test

@@ -9,10 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The frames of resync and scrub (HASH_BATCH, BLOCK_REQUEST) and the generation history in HELLO. */
+/** The frames of resync and scrub (HASH_BATCH, BLOCK_REQUEST) and the generation history in the handshake. */
 class ResyncFramesTest {
 
     private static final PeerIdentity ID = new PeerIdentity("node-a", "vol0", 1L << 30, 512, 3, 0x5);
@@ -60,26 +61,23 @@ class ResyncFramesTest {
     }
 
     @Test
-    void helloCarriesTheGenerationHistoryWhenGivenAndStillDecodesWithout() {
+    void identitiesCarryTheGenerationHistoryWhenGivenAndStillDecodeWithout() {
         byte[] generations = Frames.random(65, 3);
-        Hello with = assertInstanceOf(Hello.class, Frames.roundTrip(new Hello(HelloBody.VERSION, ID, Frames.random(32, 1), generations)));
+        HelloProof with = assertInstanceOf(HelloProof.class, Frames.roundTrip(new HelloProof(Frames.random(32, 1), ID,
+                generations)));
         assertEquals(ID, with.identity());
         assertArrayEquals(generations, with.generations());
 
-        Hello without = assertInstanceOf(Hello.class, Frames.roundTrip(new Hello(HelloBody.VERSION, ID, Frames.random(32, 1))));
+        HelloIdentity without = assertInstanceOf(HelloIdentity.class, Frames.roundTrip(new HelloIdentity(ID, null)));
         assertEquals(ID, without.identity());
         assertNull(without.generations());
-
-        HelloAck ack = assertInstanceOf(HelloAck.class, Frames.roundTrip(new HelloAck(HelloBody.VERSION, ID, Frames.random(32, 1),
-                Frames.random(32, 2), generations)));
-        assertArrayEquals(generations, ack.generations());
-        assertThrows(IllegalArgumentException.class, () -> new Hello(HelloBody.VERSION, ID, new byte[32], new byte[64]));
+        assertThrows(IllegalArgumentException.class, () -> new HelloIdentity(ID, new byte[64]));
     }
 
     @Test
-    void helloNamesTheVolumeOfTheConnectionAndEveryVolumeOfTheSender() {
+    void anIdentityNamesTheVolumeOfTheConnectionAndEveryVolumeOfTheSender() {
         PeerIdentity lun7 = new PeerIdentity("a", "v7", 8192, 4096, 3, PeerIdentity.FLAG_PAIRED, 7, List.of(0, 7, 300));
-        Hello h = assertInstanceOf(Hello.class, Frames.roundTrip(new Hello(HelloBody.VERSION, lun7, Frames.random(32, 1),
+        HelloProof h = assertInstanceOf(HelloProof.class, Frames.roundTrip(new HelloProof(Frames.random(32, 1), lun7,
                 Frames.random(65, 2))));
         assertEquals(7, h.identity().volume());
         assertEquals(List.of(0, 7, 300), h.identity().volumes());
@@ -89,35 +87,38 @@ class ResyncFramesTest {
     }
 
     @Test
-    void aVersion1HelloStillDecodesAsVolume0SoTheHandshakeCanRefuseItsVersion() {
-        Hello old = assertInstanceOf(Hello.class, Frames.roundTrip(new Hello(1, ID, Frames.random(32, 1))));
-        assertEquals(1, old.version());
-        assertEquals(0, old.identity().volume());
-        assertEquals(List.of(0), old.identity().volumes());
+    void anOlderHelloDecodesAsFarAsItsVersionSoTheHandshakeCanRefuseIt() {
+        ByteBuf v2 = Unpooled.buffer();
+        new FrameHeader(FrameType.HELLO.code(), 0, 100, 0, 0).write(v2);
+        v2.writeShort(2).writeZero(98);
+        EmbeddedChannel ch = new EmbeddedChannel(new PeerFrameDecoder());
+        ch.writeInbound(v2);
+        Hello old = ch.readInbound();
+        assertEquals(2, old.version());
+        assertNull(old.nonce());
+        ch.finishAndReleaseAll();
+        assertThrows(IllegalArgumentException.class, () -> new Hello(Hello.VERSION, null), "this version has a nonce");
     }
 
     @Test
-    void helloProofCarriesADiscardOrderWhenGivenAndStillDecodesWithout() {
-        byte[] proof = Frames.random(32, 4);
+    void helloDoneCarriesADiscardOrderWhenGivenAndStillDecodesWithout() {
         byte[] order = Frames.random(32, 5);
-        HelloProof with = assertInstanceOf(HelloProof.class, Frames.roundTrip(new HelloProof(proof, order)));
-        assertArrayEquals(proof, with.proof());
+        HelloDone with = assertInstanceOf(HelloDone.class, Frames.roundTrip(new HelloDone(order)));
         assertArrayEquals(order, with.discard());
-        assertEquals(64, new HelloProof(proof, order).header().payloadLength());
+        assertEquals(32, new HelloDone(order).header().payloadLength());
 
-        HelloProof without = assertInstanceOf(HelloProof.class, Frames.roundTrip(new HelloProof(proof)));
-        assertArrayEquals(proof, without.proof());
+        HelloDone without = assertInstanceOf(HelloDone.class, Frames.roundTrip(new HelloDone(null)));
         assertNull(without.discard());
-        assertEquals(32, without.header().payloadLength(), "what a version-1 node sends and expects");
-        assertThrows(IllegalArgumentException.class, () -> new HelloProof(proof, new byte[31]));
+        assertEquals(0, without.header().payloadLength());
+        assertThrows(IllegalArgumentException.class, () -> new HelloDone(new byte[31]));
     }
 
     @Test
-    void aHelloProofWithHalfADiscardOrderClosesTheLink() {
+    void aHelloDoneWithHalfADiscardOrderClosesTheLink() {
         ByteBuf bad = Unpooled.buffer();
-        new FrameHeader(FrameType.HELLO_PROOF.code(), 0, 48, 0, 0).write(bad);
-        bad.writeZero(48);
+        new FrameHeader(FrameType.HELLO_DONE.code(), 0, 16, 0, 0).write(bad);
+        bad.writeZero(16);
         PeerFrameException e = Frames.assertClosesTheLink(bad);
-        assertTrue(e.getMessage().contains("32 bytes each"), e.getMessage());
+        assertTrue(e.getMessage().contains("a discard order is 32 bytes"), e.getMessage());
     }
 }

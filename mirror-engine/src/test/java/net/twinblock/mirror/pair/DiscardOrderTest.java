@@ -13,6 +13,8 @@ import java.util.List;
 import net.twinblock.mirror.LeakGuard;
 import net.twinblock.mirror.link.Hello;
 import net.twinblock.mirror.link.HelloAck;
+import net.twinblock.mirror.link.HelloDone;
+import net.twinblock.mirror.link.HelloIdentity;
 import net.twinblock.mirror.link.HelloProof;
 import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerError;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * An administrator's order, kept by the survivor of a split brain, that its partner discard its
- * data: carried in HELLO_PROOF by the primary, obeyed by the secondary only for exactly its own
+ * data: carried in HELLO_DONE by the primary, obeyed by the secondary only for exactly its own
  * name and generations in a split brain, and used by one handshake.
  */
 @ExtendWith(LeakGuard.class)
@@ -134,11 +136,6 @@ class DiscardOrderTest {
         assertNull(sb.takeOrder("c", LOSER.encode(), SURVIVOR), "used once");
     }
 
-    /** Sends HELLO as the primary would and returns the secondary's HELLO_ACK. */
-    private static HelloAck hello(EmbeddedChannel s, byte[] nonce, GenerationHistory primary) {
-        s.writeInbound(new Hello(Handshake.VERSION, id("a"), nonce, primary.encode()));
-        return assertInstanceOf(HelloAck.class, s.readOutbound());
-    }
 
     /**
      * Acts as a primary of generations {@code primary} by hand: HELLO, then HELLO_PROOF with an
@@ -151,10 +148,15 @@ class DiscardOrderTest {
     private static PeerError order(EmbeddedChannel s, PeerIdentity from, GenerationHistory primary,
             GenerationHistory ordered) {
         byte[] nonce = PeerAuth.newNonce();
-        s.writeInbound(new Hello(Handshake.VERSION, from, nonce, primary.encode()));
+        s.writeInbound(new Hello(Handshake.VERSION, nonce));
         HelloAck ack = assertInstanceOf(HelloAck.class, s.readOutbound());
-        s.writeInbound(new HelloProof(AUTH.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce()),
-                AUTH.statementProof(nonce, ack.nonce(), DiscardOrder.statement("b", ordered, primary))));
+        s.writeInbound(new HelloProof(AUTH.proof(PeerAuth.Role.PRIMARY, nonce, ack.nonce()), from, primary.encode()));
+        Object next = s.readOutbound();
+        if (next instanceof PeerError refused) {
+            return refused; // refused at the proof (a LUN it does not mirror)
+        }
+        assertInstanceOf(HelloIdentity.class, next);
+        s.writeInbound(new HelloDone(AUTH.statementProof(nonce, ack.nonce(), DiscardOrder.statement("b", ordered, primary))));
         return assertInstanceOf(PeerError.class, s.readOutbound());
     }
 

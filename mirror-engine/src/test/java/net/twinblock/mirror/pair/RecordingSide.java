@@ -17,6 +17,8 @@ final class RecordingSide implements LinkSide {
     final SplitBrain splitBrain = new SplitBrain();
     final List<PeerIdentity> linked = new ArrayList<>();
     final List<String> refusals = new ArrayList<>();
+    /** What {@link #linkFailed} was told: TLS and key failures, for status. */
+    final List<String> failures = new ArrayList<>();
     GenerationHistory generations;
     /** The primary's generations this side discarded its data for; null if it never did. */
     GenerationHistory discardedFor;
@@ -38,6 +40,11 @@ final class RecordingSide implements LinkSide {
     @Override
     public byte[] generations() {
         return generations == null ? null : generations.encode();
+    }
+
+    @Override
+    public void linkFailed(Channel ch, String reason) {
+        failures.add(reason);
     }
 
     @Override
