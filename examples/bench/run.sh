@@ -9,7 +9,8 @@
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
 #   WARMUP [10s]       4K random read/write after the fill, per system (JIT, caches)
 #   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt standalone pair"]
-#                      (also "pair-nocap": the pair with record.capacity=0, every write a record miss)
+#                      (also "pair-nocap": the pair with record.capacity=0, every write a record miss;
+#                      "pair-tls": the pair with mirror.tls=on, certificates from examples/mirror-tls)
 #   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
 #   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
@@ -298,6 +299,13 @@ start_pair() { start_pair_as pair ""; }
 # The same pair with an empty predictive record: every write updates the record on both nodes
 # (always-miss), the cost the record's hits save.
 start_pair-nocap() { start_pair_as pair-nocap nocap- --record.capacity=0; }
+# The same pair with the mirror link over TLS 1.3 (on loopback TLS is off by default): what
+# encrypting the link costs. Both nodes present one certificate their CA signed.
+start_pair-tls() {
+  "$ROOT/examples/mirror-tls/make-pair-certs.sh" "$WORK/tls" node >/dev/null
+  start_pair_as pair-tls tls- --mirror.tls=on --mirror.tls.keystore="$WORK/tls/node.p12" \
+    --mirror.tls.keystore-password-file="$WORK/tls/node.p12.password" --mirror.tls.trust-file="$WORK/tls/ca.pem"
+}
 
 start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
   local pair=$1 pre=$2; shift 2
@@ -406,10 +414,10 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
 # ---------------------------------------------------------------- the run
 log "results in $OUT"
 ensure_tools
-case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "*) ensure_jar ;; esac
+case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "* | *" pair-tls "*) ensure_jar ;; esac
 
 for sys in $SYSTEMS; do
-  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt standalone pair pair-nocap)"
+  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt standalone pair pair-nocap pair-tls)"
   log "starting $sys"
   "start_$sys"
   [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"
