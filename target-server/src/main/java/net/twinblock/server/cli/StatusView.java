@@ -145,6 +145,10 @@ public final class StatusView {
         if (mirror.get("refusal").text() != null) {
             out.append(indent).append("refused: ").append(mirror.get("refusal").text()).append('\n');
         }
+        if (mirror.get("linkFailure").text() != null) {
+            // Before the partner was authenticated: TLS refused, or a wrong key.
+            out.append(indent).append("link failed: ").append(mirror.get("linkFailure").text()).append('\n');
+        }
         if (!mirror.get("consistent").isTrue() && !mirror.get("consistent").isNull()) {
             long at = resync.get("inconsistentPercent").asLong(-1);
             String how = "syncing".equals(state) ? "until this resync to it ends" + (at < 0 ? "" : " (" + at + "% done)")

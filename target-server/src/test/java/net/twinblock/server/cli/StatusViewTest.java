@@ -51,6 +51,16 @@ class StatusViewTest {
     }
 
     @Test
+    void aLinkThatFailsBeforeAuthenticationShowsWhyUnderItsLun() throws IOException {
+        // The mirror's LUN 0 (the first "refusal"), as a primary shows an untrusted partner.
+        String failed = fixtureText("healthy-primary").replaceFirst("\"refusal\": null,", "\"refusal\": null,"
+                + " \"linkFailure\": \"TLS with /10.0.0.2:3280 failed: Received fatal alert: certificate_unknown\",");
+        String view = StatusView.render(JsonNode.parse(failed));
+        assertTrue(view.contains("  lun 0    256.0 MiB  in_sync\n                   link failed: TLS with"
+                + " /10.0.0.2:3280 failed: Received fatal alert: certificate_unknown\n  lun 1 "), view);
+    }
+
+    @Test
     void aHealthySecondaryNamesItsPrimary() throws IOException {
         String view = render("healthy-secondary");
         assertTrue(view.startsWith("beta: secondary (ALUA active_non_optimized, port group 2), serving\n"), view);
