@@ -30,6 +30,13 @@ class StatusViewTest {
         return StatusView.render(fixture(name));
     }
 
+    /** The view of fixture {@code name} with {@code fields} added after the first {@code after}. */
+    private static String renderWith(String name, String after, String fields) throws IOException {
+        String text = fixtureText(name);
+        int at = text.indexOf(after) + after.length();
+        return StatusView.render(JsonNode.parse(text.substring(0, at) + " " + fields + text.substring(at)));
+    }
+
     @Test
     void aHealthyPrimaryShowsItsRoleThePeerAndEachLunInSync() throws IOException {
         assertEquals("""
@@ -43,9 +50,8 @@ class StatusViewTest {
 
     @Test
     void aFailedDiskIsShownUnderItsLun() throws IOException {
-        String failed = fixtureText("healthy-primary").replaceFirst("\"lun\": 0,", "\"lun\": 0, \"disk_failed\": true,"
-                + " \"disk_detached\": true, \"flush_poisoned\": true, \"disk_failure\": \"fdatasync of lun0.img failed\",");
-        String view = StatusView.render(JsonNode.parse(failed));
+        String view = renderWith("healthy-primary", "\"lun\": 0,", "\"disk_failed\": true, \"disk_detached\": true,"
+                + " \"flush_poisoned\": true, \"disk_failure\": \"fdatasync of lun0.img failed\",");
         assertTrue(view.contains("  lun 0    256.0 MiB  in_sync\n      disk FAILED (detached, flush poisoned):"
                 + " fdatasync of lun0.img failed\n  lun 1 "), view);
     }
@@ -53,9 +59,8 @@ class StatusViewTest {
     @Test
     void aLinkThatFailsBeforeAuthenticationShowsWhyUnderItsLun() throws IOException {
         // The mirror's LUN 0 (the first "refusal"), as a primary shows an untrusted partner.
-        String failed = fixtureText("healthy-primary").replaceFirst("\"refusal\": null,", "\"refusal\": null,"
-                + " \"linkFailure\": \"TLS with /10.0.0.2:3280 failed: Received fatal alert: certificate_unknown\",");
-        String view = StatusView.render(JsonNode.parse(failed));
+        String view = renderWith("healthy-primary", "\"refusal\": null,",
+                "\"linkFailure\": \"TLS with /10.0.0.2:3280 failed: Received fatal alert: certificate_unknown\",");
         assertTrue(view.contains("  lun 0    256.0 MiB  in_sync\n                   link failed: TLS with"
                 + " /10.0.0.2:3280 failed: Received fatal alert: certificate_unknown\n  lun 1 "), view);
     }
