@@ -24,7 +24,7 @@ final class LinkCutter implements AutoCloseable {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean frozen;
-    /** New connections: the secondary's first frame (its HELLO_ACK) passes, nothing after it. */
+    /** New connections: the secondary's handshake frames (HELLO_ACK, HELLO_IDENTITY) pass, nothing after them. */
     private volatile boolean holdReplies;
     private volatile boolean closed;
 
@@ -54,8 +54,8 @@ final class LinkCutter implements AutoCloseable {
     }
 
     /**
-     * Lets the next connections through, but of what the secondary sends only its first frame (the
-     * HELLO_ACK): the primary's link comes up and its frames reach the secondary, yet no ack and no
+     * Lets the next connections through, but of what the secondary sends only its handshake frames
+     * (HELLO_ACK, HELLO_IDENTITY): the primary's link comes up and its frames reach the secondary, yet no ack and no
      * heartbeat ever comes back, until the primary gives the link up. {@link #restore()} ends it
      * for connections made after that call.
      */
@@ -81,24 +81,30 @@ final class LinkCutter implements AutoCloseable {
                 Socket out = new Socket(target.getAddress(), target.getPort());
                 sockets.add(in);
                 sockets.add(out);
-                pump(in, out, false);
-                pump(out, in, holdReplies);
+                pump(in, out, -1);
+                pump(out, in, holdReplies ? HANDSHAKE_FRAMES : -1);
             } catch (IOException e) {
                 // closed listener, or the target refused: the connecting side sees a close
             }
         }
     }
 
-    private void pump(Socket from, Socket to, boolean onlyFirstFrame) {
+    /** How many frames the secondary sends before its primary's link is up. */
+    private static final int HANDSHAKE_FRAMES = 2;
+
+    /** Relays {@code from} to {@code to}; with {@code onlyFrames} >= 0, only that many frames. */
+    private void pump(Socket from, Socket to, int onlyFrames) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[64 * 1024];
             try (InputStream i = from.getInputStream(); OutputStream o = to.getOutputStream()) {
                 int n;
-                if (onlyFirstFrame) {
-                    byte[] header = i.readNBytes(FrameHeader.LENGTH);
-                    int payload = ByteBuffer.wrap(header).getInt() & 0xFFFFF; // the low 20 bits
-                    o.write(header);
-                    o.write(i.readNBytes(payload));
+                if (onlyFrames >= 0) {
+                    for (int f = 0; f < onlyFrames; f++) {
+                        byte[] header = i.readNBytes(FrameHeader.LENGTH);
+                        int payload = ByteBuffer.wrap(header).getInt() & 0xFFFFF; // the low 20 bits
+                        o.write(header);
+                        o.write(i.readNBytes(payload));
+                    }
                     while (i.read(buf) >= 0) {
                         // dropped, as on a path that lost the way back
                     }
