@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# twinblock benchmark: tgt vs our node standalone vs our pair, same machine, same run, fio over iSCSI.
+# twinblock benchmark: tgt (file and null backends) vs our node standalone vs our pair, same run, fio over iSCSI.
 #
-#   examples/bench/run.sh                 # default run, about 10-15 minutes on 2 cores
+#   examples/bench/run.sh                 # default run, about 20 minutes on 2 cores
 #   QUICK=1 examples/bench/run.sh         # about one minute smoke run (1 repetition, 2 s cells)
 #   PROFILE=1 examples/bench/run.sh       # also record the standalone node and the pair's primary with JFR
 #
 # Environment (defaults in brackets):
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
 #   WARMUP [10s]       4K random read/write after the fill, per system (JIT, caches)
-#   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt standalone pair"]
-#                      (also "pair-nocap": the pair with record.capacity=0, every write a record miss;
+#   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt tgt-null standalone pair"]
+#                      ("tgt-null": tgt with --bstype null, no storage: the protocol's floor here;
+#                      also "pair-nocap": the pair with record.capacity=0, every write a record miss;
 #                      "pair-tls": the pair with mirror.tls=on, certificates from examples/mirror-tls)
 #   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
@@ -35,7 +36,7 @@ else
   RUNTIME=${RUNTIME:-10s}; REPS=${REPS:-3}; WARMUP=${WARMUP:-10s}
 fi
 LUN_SIZE=${LUN_SIZE:-1G}
-SYSTEMS=${SYSTEMS:-"tgt standalone pair"}
+SYSTEMS=${SYSTEMS:-"tgt tgt-null standalone pair"}
 PROFILE=${PROFILE:-0}
 BUILD=${BUILD:-auto}
 KEEP_TMP=${KEEP_TMP:-0}
@@ -47,6 +48,8 @@ TGT_IQN=iqn.2026-11.net.twinblock.bench:tgt
 CELL_DEFS=(
   "randwrite-4k-qd1|4K rand write QD1|randwrite|4k|1|"
   "randwrite-4k-qd32|4K rand write QD32|randwrite|4k|32|"
+  "randwrite-4k-qd1-fsync|4K rand write QD1 + SYNC CACHE each|randwrite|4k|1|--fsync=1"
+  "randwrite-4k-qd32-fsync|4K rand write QD32 + SYNC CACHE each|randwrite|4k|32|--fsync=1"
   "randread-4k-qd32|4K rand read QD32|randread|4k|32|"
   "randrw70-4k-qd32|4K rand 70/30 r/w QD32|randrw|4k|32|--rwmixread=70"
   "seqwrite-128k-qd8|128K seq write QD8|write|128k|8|"
@@ -74,7 +77,7 @@ WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/twinblock-bench.XXXXXX")
 # SYS_PIDS[system] = the target processes measured for that system; STARTED = every PID we started.
 declare -A SYS_PIDS=() SYS_STATUS=() SYS_NOTE=() SYS_URL=()
 STARTED=()
-TGT_CONTROL=""
+TGT_CONTROLS=()  # the private control port of every tgtd we started
 SECONDARY_ADMIN=""
 
 # True while PID is still the process we started: alive and our child. A PID that exited long ago
@@ -106,17 +109,17 @@ cleanup() {
   trap - EXIT INT TERM
   set +e
   # tgtd stays up on SIGTERM while it has targets: take them offline and ask it to exit first.
-  if [[ -n $TGT_CONTROL ]]; then
-    tgtadm -C "$TGT_CONTROL" --op update --mode sys --name State -v offline >/dev/null 2>&1
-    tgtadm -C "$TGT_CONTROL" --lld iscsi --mode target --op delete --force --tid 1 >/dev/null 2>&1
-    tgtadm -C "$TGT_CONTROL" --mode system --op delete >/dev/null 2>&1
-  fi
-  local pid
+  local pid ctl
+  for ctl in "${TGT_CONTROLS[@]}"; do
+    tgtadm -C "$ctl" --op update --mode sys --name State -v offline >/dev/null 2>&1
+    tgtadm -C "$ctl" --lld iscsi --mode target --op delete --force --tid 1 >/dev/null 2>&1
+    tgtadm -C "$ctl" --mode system --op delete >/dev/null 2>&1
+  done
   for pid in "${STARTED[@]}"; do stop_pid "$pid"; done
   # tgtd leaves its control socket behind; it is ours, so tidy it.
-  if [[ -n $TGT_CONTROL ]]; then
-    rm -f "/var/run/tgtd/socket.$TGT_CONTROL" "/var/run/tgtd/socket.$TGT_CONTROL.lock"
-  fi
+  for ctl in "${TGT_CONTROLS[@]}"; do
+    rm -f "/var/run/tgtd/socket.$ctl" "/var/run/tgtd/socket.$ctl.lock"
+  done
   if [[ $KEEP_TMP == 1 ]]; then
     log "kept volumes in $WORK"
   else
@@ -200,43 +203,49 @@ ensure_jar() {
 # ---------------------------------------------------------------- systems under test
 # Each system has start_<name> (sets SYS_URL, SYS_PIDS, SYS_NOTE, or calls mark_na).
 
-start_tgt() {
-  local port dir="$WORK/tgt" try pid
+# bstype rdwr: plain pread/pwrite on the file through the page cache, like our FileVolume.
+start_tgt() { start_tgt_as tgt rdwr; }
+# bstype null: tgt answers every command without touching storage (reads return zeros): what the
+# protocol alone costs on this machine, the floor our node's latency is compared to. tgt gives a
+# null LUN a fixed 1 TiB; fio's --size keeps the I/O within LUN_SIZE like every other system.
+start_tgt-null() { start_tgt_as tgt-null null; }
+
+start_tgt_as() {  # start_tgt_as SYSTEM BSTYPE: one private tgtd per system
+  local sys=$1 bstype=$2 port dir="$WORK/$1" try pid ctl
   mkdir -p "$dir"
   truncate -s "$LUN_SIZE" "$dir/lun.img"
   for try in 1 2 3 4 5; do
     port=$(free_port)
     # -C: a private control socket, so we never talk to (or collide with) another tgtd. Skip a
     # number whose socket exists: tgtadm would configure that other tgtd instead of ours.
-    TGT_CONTROL=$((2000 + RANDOM % 30000))
-    while [[ -e /var/run/tgtd/socket.$TGT_CONTROL || -e /var/run/tgtd/socket.$TGT_CONTROL.lock ]]; do
-      TGT_CONTROL=$((2000 + RANDOM % 30000))
+    ctl=$((2000 + RANDOM % 30000))
+    while [[ -e /var/run/tgtd/socket.$ctl || -e /var/run/tgtd/socket.$ctl.lock ]]; do
+      ctl=$((2000 + RANDOM % 30000))
     done
-    tgtd -f --iscsi "portal=127.0.0.1:$port" -C "$TGT_CONTROL" >"$OUT/logs/tgtd.log" 2>&1 &
+    tgtd -f --iscsi "portal=127.0.0.1:$port" -C "$ctl" >"$OUT/logs/$sys.log" 2>&1 &
     pid=$!
     STARTED+=("$pid")
+    TGT_CONTROLS+=("$ctl")
     local i
     for ((i = 0; i < 50; i++)); do
-      tgtadm -C "$TGT_CONTROL" --mode sys --op show >/dev/null 2>&1 && break
+      tgtadm -C "$ctl" --mode sys --op show >/dev/null 2>&1 && break
       kill -0 "$pid" 2>/dev/null || break
       sleep 0.1
     done
     kill -0 "$pid" 2>/dev/null && break
-    log "tgtd did not start (try $try): $(tail -n1 "$OUT/logs/tgtd.log")"
+    log "$sys: tgtd did not start (try $try): $(tail -n1 "$OUT/logs/$sys.log")"
     wait "$pid" 2>/dev/null || true
-    unset 'STARTED[-1]'
-    TGT_CONTROL=""
+    unset 'STARTED[-1]' 'TGT_CONTROLS[-1]'
   done
-  kill -0 "$pid" 2>/dev/null || { mark_na tgt "tgtd did not start, see logs/tgtd.log"; return; }
-  tgtadm -C "$TGT_CONTROL" --lld iscsi --mode target --op new --tid 1 --targetname "$TGT_IQN"
-  # bstype rdwr: plain pread/pwrite on the file through the page cache, like our FileVolume.
-  tgtadm -C "$TGT_CONTROL" --lld iscsi --mode logicalunit --op new --tid 1 --lun 1 \
-    --bstype rdwr --backing-store "$dir/lun.img"
-  tgtadm -C "$TGT_CONTROL" --lld iscsi --mode target --op bind --tid 1 --initiator-address ALL
-  SYS_PIDS[tgt]=$pid
-  SYS_URL[tgt]=$(iscsi_filename "127.0.0.1:$port" "$TGT_IQN" 1)
-  SYS_NOTE[tgt]="tgtd $(dpkg-query -W -f='${Version}' tgt 2>/dev/null || echo '?'), file-backed LUN 1 (bstype rdwr), 127.0.0.1:$port"
-  SYS_STATUS[tgt]=ok
+  kill -0 "$pid" 2>/dev/null || { mark_na "$sys" "tgtd did not start, see logs/$sys.log"; return; }
+  tgtadm -C "$ctl" --lld iscsi --mode target --op new --tid 1 --targetname "$TGT_IQN"
+  tgtadm -C "$ctl" --lld iscsi --mode logicalunit --op new --tid 1 --lun 1 \
+    --bstype "$bstype" --backing-store "$dir/lun.img"
+  tgtadm -C "$ctl" --lld iscsi --mode target --op bind --tid 1 --initiator-address ALL
+  SYS_PIDS[$sys]=$pid
+  SYS_URL[$sys]=$(iscsi_filename "127.0.0.1:$port" "$TGT_IQN" 1)
+  SYS_NOTE[$sys]="tgtd $(dpkg-query -W -f='${Version}' tgt 2>/dev/null || echo '?'), LUN 1 bstype $bstype, 127.0.0.1:$port"
+  SYS_STATUS[$sys]=ok
 }
 
 # Starts one node process: start_node NAME LOGFILE extra-args... ; sets NODE_PID, NODE_PORT, NODE_ADMIN.
@@ -393,7 +402,7 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
   for pid in ${SYS_PIDS[$sys]}; do before+=("$(cpu_ticks "$pid")"); done
   # shellcheck disable=SC2086
   run_fio "$sys" "$OUT/$json" $(($(seconds "$RUNTIME") + 60)) --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
-    --randrepeat=0 $extra || rc=$?
+    --size="$LUN_SIZE" --randrepeat=0 $extra || rc=$?
   for pid in ${SYS_PIDS[$sys]}; do ticks+=($(($(cpu_ticks "$pid") - before[i]))); i=$((i + 1)); done
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$name" "$rep" "$json" "$(IFS=,; echo "${ticks[*]}")" "$rc" \
     >>"$OUT/samples.tsv"
@@ -417,7 +426,7 @@ ensure_tools
 case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "* | *" pair-tls "*) ensure_jar ;; esac
 
 for sys in $SYSTEMS; do
-  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt standalone pair pair-nocap pair-tls)"
+  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt tgt-null standalone pair pair-nocap pair-tls)"
   log "starting $sys"
   "start_$sys"
   [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"
