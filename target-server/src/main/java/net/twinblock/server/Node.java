@@ -35,6 +35,7 @@ import net.twinblock.iscsi.reservation.LocalReservationStore;
 import net.twinblock.iscsi.session.SessionInfo;
 import net.twinblock.mirror.pair.PairNode;
 import net.twinblock.mirror.pair.PairOptions;
+import net.twinblock.mirror.pair.PointSettings;
 import net.twinblock.mirror.pair.PairVolume;
 import net.twinblock.mirror.pair.WitnessSettings;
 import net.twinblock.mirror.record.PairRecord;
@@ -95,6 +96,8 @@ public final class Node implements NodeView, AutoCloseable {
     private EventLoopGroup mirrorGroup;
     private EventLoopGroup adminGroup;
     private static final int MIRROR_LOOPS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    /** The CP map's granularity: a page, what a 4K random write fills whole (DESIGN section 6). */
+    private static final int POINT_BLOCK_SIZE = 4096;
     private ExecutorService io;
     private final CommandCounters commands = new CommandCounters();
     private volatile IscsiTarget target;
@@ -153,7 +156,9 @@ public final class Node implements NodeView, AutoCloseable {
                         .withVolumeCreated(created)
                         .withDivergence(new OutageBitmap(volume.size(), config.get(Keys.RESYNC_REGION_SIZE)))
                         .withRecord(record(lun.lun(), volume))
-                        .withJournalMaxSize(config.get(Keys.JOURNAL_MAX_SIZE))));
+                        .withJournalMaxSize(config.get(Keys.JOURNAL_MAX_SIZE))
+                        .withPoints(new PointSettings(config.get(Keys.CP_ENABLED), config.get(Keys.CP_INTERVAL),
+                                config.get(Keys.CP_MAX_BYTES), POINT_BLOCK_SIZE))));
             }
         }
         if (mirror.paired()) {

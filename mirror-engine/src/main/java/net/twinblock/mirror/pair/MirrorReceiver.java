@@ -23,12 +23,15 @@ import net.twinblock.mirror.link.MirroredWrite;
 import net.twinblock.mirror.link.PeerError;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.PointAck;
+import net.twinblock.mirror.link.PointManifest;
 import net.twinblock.mirror.link.RecordAck;
 import net.twinblock.mirror.link.RecordUpdate;
 import net.twinblock.mirror.link.StatusReply;
 import net.twinblock.mirror.link.SyncState;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.Failures;
+import net.twinblock.mirror.store.ConsistencyPoint;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Journal;
 import net.twinblock.mirror.store.VolumeException;
@@ -70,6 +73,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
     private CompletableFuture<Void> barrier;
     private final PairRecord record;
     private final StatusQueries queries;
+    private final ManifestFrames manifest = new ManifestFrames();
 
     MirrorReceiver(Journal journal, FileVolume volume, RangeLock ranges, PairMetadata meta,
             CompletableFuture<Void> adopted, SecondaryVolume forwarder, Consumer<Boolean> syncing, LongAdder applied,
@@ -142,6 +146,8 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             flush(ctx.channel(), f);
         } else if (msg instanceof SyncState s) {
             syncState(s);
+        } else if (msg instanceof PointManifest p) {
+            point(ctx, p);
         } else if (msg instanceof ForwardedAck a) {
             forwarder.acked(a.id(), a.status());
         } else if (msg instanceof RecordUpdate u && !u.report()) {
@@ -234,6 +240,36 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 acks.write(new FlushAck(f.sequence(), status));
             }
         });
+    }
+
+    /**
+     * A consistency point's frame; at its last, the point goes to the journal after every write
+     * received before it: the whole range lock waits for each earlier write to be journaled
+     * (each holds its range until then), and later writes queue behind the point.
+     */
+    private void point(ChannelHandlerContext ctx, PointManifest f) {
+        ConsistencyPoint p;
+        try {
+            p = manifest.add(f);
+        } catch (IllegalArgumentException e) {
+            ctx.writeAndFlush(new PeerError(PeerErrorCode.PROTOCOL_ERROR, e.getMessage()))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (p == null) {
+            return;
+        }
+        Channel ch = ctx.channel();
+        CompletableFuture<Void> gate = barrier;
+        ranges.acquire(0, volume.size()).thenAccept(lease -> gate.whenComplete((v, metaErr) -> {
+            CompletableFuture<Void> done = metaErr != null ? CompletableFuture.failedFuture(metaErr) : journal.point(p);
+            lease.close(); // queued in the journal: later writes may follow it
+            done.whenComplete((ok, err) -> {
+                if (!stopping(ch, err, "point " + p.number())) {
+                    LinkOutbox.of(ch).write(new PointAck(p.number(), status(err)));
+                }
+            });
+        }));
     }
 
     /**

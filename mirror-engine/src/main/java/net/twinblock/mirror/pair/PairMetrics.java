@@ -51,6 +51,12 @@ final class PairMetrics {
         m.put("mirror.ops_pending", r == null ? 0 : (long) r.pending());
         m.put("mirror.link_ups", r == null ? 0 : r.linkUps.sum());
         m.put("mirror.full_copies", r == null ? 0 : r.fullCopies.sum());
+        m.put("mirror.link_bytes", r == null ? 0 : r.linkBytes.sum());
+        m.put("mirror.host_bytes", r == null ? 0 : r.hostBytes.sum());
+        PointCutter points = node.points();
+        m.put("cp.points_sent", points == null ? 0 : points.points.sum());
+        m.put("cp.blocks_by_reference", points == null ? 0 : points.blocksByReference.sum());
+        m.put("cp.blocks_partial", points == null ? 0 : points.blocksPartial.sum());
         m.put("pair.split_brain", node.splitBrain.state.active() && s.peer() == null ? 1L : 0L);
         m.put("resync.bitmap_resyncs", r == null ? 0 : r.bitmapResyncs.sum());
         resync(m, v.bitmap(), node.resyncs);
@@ -85,6 +91,10 @@ final class PairMetrics {
         m.put("journal.frees", j.frees());
         m.put("journal.bytes", j.bytes());
         m.put("journal.replayed", j.replayed());
+        m.put("journal.points", j.points());
+        m.put("journal.blocks_by_reference", j.blocksByReference());
+        m.put("journal.blocks_whole", j.blocksWhole());
+        m.put("journal.blocks_rebuilt", j.blocksRebuilt());
     }
 
     private static void resync(Map<String, Long> m, OutageBitmap bm, ResyncCoordinator rc) {

@@ -16,15 +16,17 @@ import net.twinblock.mirror.store.Journal;
  * @param record the predictive record: it supplies the primary's write intent and the
  *        secondary's read gate, and a crash no longer forces a full copy while its file is valid
  *        ({@link PairRecord#NONE}: writes go straight on, reads are not gated)
+ * @param points consistency points ({@code cp.*}), or {@link PointSettings#OFF}
  * @param journalMaxSize bytes the secondary's journal may hold ({@code journal.max-size}) before it
  *        makes its volume durable and starts again, holding the primary's writes meanwhile
  */
 public record PairOptions(boolean volumeCreated, DivergenceTracker divergence, PairRecord record,
-        long journalMaxSize) {
+        long journalMaxSize, PointSettings points) {
 
     public PairOptions {
         Objects.requireNonNull(divergence, "divergence");
         Objects.requireNonNull(record, "record");
+        Objects.requireNonNull(points, "points");
         if (journalMaxSize < Journal.MIN_MAX_SIZE) {
             throw new IllegalArgumentException("journal.max-size must be at least " + Journal.MIN_MAX_SIZE
                     + " bytes, not " + journalMaxSize);
@@ -32,22 +34,27 @@ public record PairOptions(boolean volumeCreated, DivergenceTracker divergence, P
     }
 
     public static PairOptions defaults() {
-        return new PairOptions(false, DivergenceTracker.fullResync(), PairRecord.NONE, Journal.DEFAULT_MAX_SIZE);
+        return new PairOptions(false, DivergenceTracker.fullResync(), PairRecord.NONE, Journal.DEFAULT_MAX_SIZE,
+                PointSettings.OFF);
     }
 
     public PairOptions withRecord(PairRecord r) {
-        return new PairOptions(volumeCreated, divergence, r, journalMaxSize);
+        return new PairOptions(volumeCreated, divergence, r, journalMaxSize, points);
     }
 
     public PairOptions withVolumeCreated(boolean created) {
-        return new PairOptions(created, divergence, record, journalMaxSize);
+        return new PairOptions(created, divergence, record, journalMaxSize, points);
     }
 
     public PairOptions withDivergence(DivergenceTracker tracker) {
-        return new PairOptions(volumeCreated, tracker, record, journalMaxSize);
+        return new PairOptions(volumeCreated, tracker, record, journalMaxSize, points);
     }
 
     public PairOptions withJournalMaxSize(long bytes) {
-        return new PairOptions(volumeCreated, divergence, record, bytes);
+        return new PairOptions(volumeCreated, divergence, record, bytes, points);
+    }
+
+    public PairOptions withPoints(PointSettings settings) {
+        return new PairOptions(volumeCreated, divergence, record, journalMaxSize, settings);
     }
 }

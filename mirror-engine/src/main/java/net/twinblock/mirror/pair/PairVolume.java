@@ -1,6 +1,8 @@
 package net.twinblock.mirror.pair;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger;
@@ -52,6 +54,10 @@ public final class PairVolume {
 
     // primary side
     private Replicator replicator;
+    private final PointSettings pointSettings;
+    /** The primary's consistency points and their timer ({@code cp.enabled}), or null. */
+    private volatile PointCutter points;
+    private ScheduledFuture<?> pointTimer;
     private RecordSender recordSender;
     private PeerClient client;
     private volatile PrimaryLinkSide primarySide;
@@ -68,7 +74,8 @@ public final class PairVolume {
         });
         PairMetadata meta = PairMetadata.open(PairMetadata.fileFor(local.file()), options.volumeCreated(), metaIo);
         // Before anything reads the volume: a crash may have left acknowledged writes in the journal only.
-        Journal journal = Journal.open(local, options.journalMaxSize());
+        Journal journal = Journal.open(local, options.journalMaxSize(), options.points().enabled());
+        this.pointSettings = options.points();
         this.volume = new VolumeState(number, local, journal, meta, options.record(), options.divergence());
         staleAfterDiskFailure(local, meta);
         this.exported = new RoleVolume(this);
@@ -224,8 +231,16 @@ public final class PairVolume {
     synchronized void becomePrimary(PairConfig cfg) {
         // One mirror.on-peer-loss for data and record updates alike; each sender on its own event loop.
         PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout(), node.outdatedGate());
+        PointCutter cutter = pointSettings.enabled()
+                ? new PointCutter(pointSettings.blockSize(), pointSettings.maxBytes()) : null;
+        EventExecutor loop = node.group().next();
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
-                onPeerLoss, volume.divergence, volume.meta, node.group().next());
+                onPeerLoss, volume.divergence, volume.meta, loop, cutter);
+        points = cutter;
+        if (cutter != null) {
+            long every = pointSettings.interval().toNanos();
+            pointTimer = loop.scheduleAtFixedRate(r::point, every, every, TimeUnit.NANOSECONDS);
+        }
         RecordSender records = new RecordSender(onPeerLoss, node.group().next(), volume.record::snapshot);
         FileVolume local = volume.local;
         WriteIntent intent = volume.record.becomePrimary(records::send,
@@ -296,6 +311,7 @@ public final class PairVolume {
         volume.calls.stopDeciding();
         scrubs.close();
         resyncs.linkDown();
+        stopPoints();
         if (replicator != null) {
             replicator.close();
         }
@@ -354,6 +370,18 @@ public final class PairVolume {
         resyncs.rate(bytesPerSecond);
     }
 
+    private synchronized void stopPoints() {
+        if (pointTimer != null) {
+            pointTimer.cancel(false);
+            pointTimer = null;
+        }
+    }
+
+    /** The primary's consistency points, or null (a secondary, or {@code cp.enabled} off). */
+    PointCutter points() {
+        return points;
+    }
+
     /** Ends this volume's link and fails what waits for it (retryable); the node closed the listener. */
     void close() {
         Replicator r;
@@ -366,6 +394,7 @@ public final class PairVolume {
             c = client;
             sv = secondary;
         }
+        stopPoints();
         if (r != null) {
             r.close(); // first: what waits fails as "closing", rather than degrading when the link drops
         }

@@ -20,6 +20,7 @@ import net.twinblock.mirror.link.LinkOutbox;
 import net.twinblock.mirror.link.PeerError;
 import net.twinblock.mirror.link.PeerErrorCode;
 import net.twinblock.mirror.link.PeerMessage;
+import net.twinblock.mirror.link.PointAck;
 import net.twinblock.mirror.link.RecordAck;
 import net.twinblock.mirror.link.RecordUpdate;
 import net.twinblock.mirror.link.StatusQuery;
@@ -77,6 +78,12 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
             records.acked(a.sequence(), a.status());
         } else if (msg instanceof RecordUpdate u && u.report()) {
             report.complete(u.snapshot());
+        } else if (msg instanceof PointAck a) {
+            if (a.status() != AckStatus.OK) {
+                // The secondary's journal is poisoned by now and fails every later write: nothing to do here.
+                LOG.log(Level.WARNING, "the secondary could not apply consistency point {0}: {1}", a.point(),
+                        a.status());
+            }
         } else if (msg instanceof Heartbeat) {
             return; // liveness only
         } else if (msg instanceof PeerError e) {

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import net.twinblock.mirror.link.AckStatus;
+import net.twinblock.mirror.link.DataCarrier;
 import net.twinblock.mirror.link.Discard;
 import net.twinblock.mirror.link.Flush;
+import net.twinblock.mirror.link.FrameHeader;
 import net.twinblock.mirror.link.LinkOutbox;
 import net.twinblock.mirror.link.PeerMessage;
 import net.twinblock.mirror.link.SyncState;
@@ -87,6 +89,8 @@ final class Replicator {
     private final DivergenceTracker tracker;
     private final PairMetadata meta;
     private final EventExecutor timer;
+    /** Told of every write and discard sent, cuts consistency points; null without {@code cp.enabled}. */
+    private final PointCutter points;
 
     private final Object lock = new Object();
     private final Map<Integer, Op> pending = new HashMap<>();
@@ -115,9 +119,20 @@ final class Replicator {
     final LongAdder linkUps = new LongAdder();
     final LongAdder fullCopies = new LongAdder();
     final LongAdder bitmapResyncs = new LongAdder();
+    /** Bytes of the frames of mirrored operations and points sent (headers too; re-sends too). */
+    final LongAdder linkBytes = new LongAdder();
+    /** Bytes of host writes mirrored (not copies): link bytes per host byte is the link's cost. */
+    final LongAdder hostBytes = new LongAdder();
 
     Replicator(WriteFramer framer, PeerLossPolicy policy, DivergenceTracker tracker, PairMetadata meta,
             EventExecutor timer) {
+        this(framer, policy, tracker, meta, timer, null);
+    }
+
+    /** @param points consistency points ({@code cp.enabled}), or null */
+    Replicator(WriteFramer framer, PeerLossPolicy policy, DivergenceTracker tracker, PairMetadata meta,
+            EventExecutor timer, PointCutter points) {
+        this.points = points;
         this.framer = framer;
         this.policy = policy;
         this.tracker = tracker;
@@ -222,6 +237,9 @@ final class Replicator {
         Op op;
         synchronized (lock) {
             op = new Op(kind, nextOrder++, offset, length, fua, copy, data);
+            if (kind == Kind.WRITE && !copy) {
+                hostBytes.add(length);
+            }
             op.acksBefore = dataAcks;
             to = out;
             if (closed) {
@@ -229,14 +247,57 @@ final class Replicator {
             } else if (link != null && (only == null || only == link)) {
                 pending.put(op.sequence, op);
                 frames = frames(op, link);
+                if (points != null && (kind == Kind.FLUSH || points.full())) {
+                    // A host flush is followed by a point, so what it made durable is soon a point's image too.
+                    frames = withPoint(frames);
+                }
             } else {
                 noLink(op);
             }
         }
         if (frames != null) {
-            to.write(frames); // the outbox (or a failed write on a closed channel) releases each frame
+            send(to, frames); // the outbox (or a failed write on a closed channel) releases each frame
         }
         return op.done;
+    }
+
+    /**
+     * Sends a consistency point of everything sent since the last one (every {@code cp.interval});
+     * nothing without a link or without a change.
+     */
+    void point() {
+        List<PeerMessage> frames;
+        LinkOutbox to;
+        synchronized (lock) {
+            if (points == null || link == null) {
+                return;
+            }
+            frames = points.cut();
+            to = out;
+        }
+        if (!frames.isEmpty()) {
+            send(to, frames);
+        }
+    }
+
+    private void send(LinkOutbox to, List<PeerMessage> frames) {
+        for (PeerMessage f : frames) {
+            // A write's data frame is counted by its buffer: no header built twice on the hot path.
+            linkBytes.add(FrameHeader.LENGTH
+                    + (f instanceof DataCarrier d ? d.data().readableBytes() : f.header().payloadLength()));
+        }
+        to.write(frames);
+    }
+
+    /** {@code frames} and then a point's. Holds the lock. */
+    private List<PeerMessage> withPoint(List<PeerMessage> frames) {
+        List<PeerMessage> cut = points.cut();
+        if (cut.isEmpty()) {
+            return frames;
+        }
+        List<PeerMessage> all = new ArrayList<>(frames);
+        all.addAll(cut);
+        return all;
     }
 
     // ---- link events ----
@@ -285,7 +346,7 @@ final class Replicator {
             linkWaiters.clear();
         }
         for (List<PeerMessage> f : resend) {
-            to.write(f);
+            send(to, f);
         }
         for (CompletableFuture<Void> w : waiters) {
             w.complete(null);
@@ -528,6 +589,9 @@ final class Replicator {
             return null;
         }
         op.sentOn = ch;
+        if (points != null && op.changesData()) {
+            points.sent(op.sequence, op.offset, op.length);
+        }
         switch (op.kind) {
             case WRITE:
                 // Each send gets its own reference (a retained duplicate) which the frames own and the

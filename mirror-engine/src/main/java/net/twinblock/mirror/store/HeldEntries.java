@@ -18,11 +18,12 @@ final class HeldEntries {
 
     private final FileVolume volume;
     private final List<JournalOp> entries = new ArrayList<>();
-    /** Transfer id to its newest held entry: a transfer re-sent on a new link is journaled again. */
-    private final Map<Integer, JournalOp> byTransfer = new HashMap<>();
+    /** Transfer id to the index of its newest held entry: a transfer re-sent on a new link is journaled again. */
+    private final Map<Integer, Integer> byTransfer = new HashMap<>();
     private volatile long byReference;
     private volatile long whole;
     private volatile long fallbacks;
+    private volatile long rebuilt;
 
     HeldEntries(FileVolume volume) {
         this.volume = volume;
@@ -30,8 +31,8 @@ final class HeldEntries {
 
     /** Holds an appended write or discard; its data is ours until it is applied or let go. */
     void add(JournalOp p) {
+        byTransfer.put(p.transfer, entries.size());
         entries.add(p);
-        byTransfer.put(p.transfer, p);
     }
 
     boolean isEmpty() {
@@ -69,11 +70,13 @@ final class HeldEntries {
 
     /**
      * Brings the volume to {@code point}: referenced blocks from the held entries, whole blocks
-     * from the point, then lets every held entry go (each one is now either on the volume or
-     * superseded there). A reference this journal cannot resolve (its transfer was journaled before
-     * this process started, or the range is not the transfer's) applies the held entries in order
-     * instead: the volume then holds everything before the point, a superset of its image.
-     * The caller makes the volume durable and records the point.
+     * from the point, then lets every held entry go. Two rules keep a manifest from losing a write
+     * it did not foresee: the bytes of held entries outside the point's blocks are applied (in
+     * order), and a referenced block that a later held entry also wrote is rebuilt from the held
+     * entries in order rather than from the named transfer. A reference this journal cannot resolve
+     * (its transfer was journaled before this process started, or the range is not the
+     * transfer's) applies every held entry in order instead: the volume then holds everything
+     * before the point. The caller makes the volume durable and records the point.
      */
     void applyPoint(ConsistencyPoint point) throws IOException {
         try {
@@ -82,26 +85,55 @@ final class HeldEntries {
                 applyAll();
                 return;
             }
+            PointBlocks blocks = new PointBlocks(point);
             int bs = point.blockSize();
-            long[] refs = point.references();
-            for (int i = 0; i < refs.length; i += 3) {
-                JournalOp p = byTransfer.get((int) refs[i + 2]);
-                long start = refs[i] * bs;
-                long length = refs[i + 1] * bs;
-                if (p.kind == JournalOp.Kind.WRITE) {
-                    volume.applyNow(start, p.data.slice(p.data.readerIndex() + (int) (start - p.offset), (int) length));
-                } else {
-                    volume.discardNow(start, length);
+            for (int i = 0; i < entries.size(); i++) {
+                JournalOp p = entries.get(i);
+                for (long b = p.offset / bs, last = (p.offset + p.length - 1) / bs; p.length > 0 && b <= last; b++) {
+                    if (blocks.referenced(b)) {
+                        blocks.writtenBy(b, i);
+                    } else if (!blocks.whole(b)) {
+                        applyPart(p, b * bs, bs); // outside the manifest: this entry's part of the block
+                    }
                 }
-                byReference += refs[i + 1];
             }
-            long[] blocks = point.wholeBlocks();
-            for (int i = 0; i < blocks.length; i++) {
-                volume.applyNow(blocks[i] * bs, Unpooled.wrappedBuffer(point.data(), i * bs, bs));
+            long[] refs = point.references();
+            for (int r = 0; r < refs.length; r += 3) {
+                int index = byTransfer.get((int) refs[r + 2]);
+                JournalOp named = entries.get(index);
+                for (long b = refs[r]; b < refs[r] + refs[r + 1]; b++) {
+                    if (blocks.newestWriter(b) == index) {
+                        applyPart(named, b * bs, bs);
+                        byReference++;
+                    } else {
+                        rebuilt++;
+                        for (JournalOp p : entries) {
+                            applyPart(p, b * bs, bs);
+                        }
+                    }
+                }
             }
-            whole += blocks.length;
+            long[] whole = point.wholeBlocks();
+            for (int i = 0; i < whole.length; i++) {
+                volume.applyNow(whole[i] * bs, Unpooled.wrappedBuffer(point.data(), i * bs, bs));
+            }
+            this.whole += whole.length;
         } finally {
             clear();
+        }
+    }
+
+    /** Applies what entry {@code p} changed in {@code [start, start + length)}, if anything. */
+    private void applyPart(JournalOp p, long start, long length) throws IOException {
+        long from = Math.max(start, p.offset);
+        long to = Math.min(start + length, p.offset + p.length);
+        if (from >= to) {
+            return;
+        }
+        if (p.kind == JournalOp.Kind.WRITE) {
+            volume.applyNow(from, p.data.slice(p.data.readerIndex() + (int) (from - p.offset), (int) (to - from)));
+        } else {
+            volume.discardNow(from, to - from);
         }
     }
 
@@ -109,7 +141,8 @@ final class HeldEntries {
     private boolean resolvable(ConsistencyPoint point) {
         long[] refs = point.references();
         for (int i = 0; i < refs.length; i += 3) {
-            JournalOp p = byTransfer.get((int) refs[i + 2]);
+            Integer index = byTransfer.get((int) refs[i + 2]);
+            JournalOp p = index == null ? null : entries.get(index);
             long start = refs[i] * point.blockSize();
             long end = start + refs[i + 1] * point.blockSize();
             if (p == null || start < p.offset || end > p.offset + p.length) {
@@ -134,6 +167,11 @@ final class HeldEntries {
     /** Blocks points carried whole. */
     long blocksWhole() {
         return whole;
+    }
+
+    /** Referenced blocks a later held entry also wrote, rebuilt from the held entries in order. */
+    long blocksRebuilt() {
+        return rebuilt;
     }
 
     /** Points that named a transfer not held and applied the held entries instead. */

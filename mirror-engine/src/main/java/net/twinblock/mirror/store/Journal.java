@@ -294,6 +294,11 @@ public final class Journal implements AutoCloseable {
         return applies.blocksWhole();
     }
 
+    /** Referenced blocks a later held entry also wrote, rebuilt from the held entries in order. */
+    public long blocksRebuilt() {
+        return applies.blocksRebuilt();
+    }
+
     // ---- the journal thread ----
 
     private void drain() {

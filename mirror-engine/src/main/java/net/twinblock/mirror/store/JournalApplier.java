@@ -134,4 +134,8 @@ final class JournalApplier {
     long blocksWhole() {
         return holding.blocksWhole();
     }
+
+    long blocksRebuilt() {
+        return holding.blocksRebuilt();
+    }
 }

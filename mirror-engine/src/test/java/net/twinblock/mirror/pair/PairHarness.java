@@ -77,8 +77,11 @@ final class PairHarness implements AutoCloseable {
     }
 
     PairNode start(PairConfig cfg, FileVolume volume, boolean created) {
-        PairNode n = PairNode.start(cfg, volume, group, NioServerSocketChannel.class, NioSocketChannel.class,
-                PairOptions.defaults().withVolumeCreated(created));
+        return start(cfg, volume, PairOptions.defaults().withVolumeCreated(created));
+    }
+
+    PairNode start(PairConfig cfg, FileVolume volume, PairOptions options) {
+        PairNode n = PairNode.start(cfg, volume, group, NioServerSocketChannel.class, NioSocketChannel.class, options);
         nodes.add(n);
         return n;
     }

@@ -168,6 +168,35 @@ class HeldJournalTest extends JournalFixture {
     }
 
     @Test
+    void aHeldWriteThePointDoesNotNameStillReachesTheVolume() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(BLOCK, 'a'), false).get();
+            j.write(2, 5 * BLOCK + 512, filled(512, 'e'), false).get();
+            j.point(point(1, new long[] {0, 1, 1}, new long[0], new byte[0])).get();
+            assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK));
+            assertArrayEquals(bytes(512, 'e'), image(5 * BLOCK + 512, 512), "a point never drops a held write");
+            j.close();
+        }
+    }
+
+    @Test
+    void aReferencedBlockALaterEntryAlsoWroteIsRebuiltInOrder() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(2 * BLOCK, 'a'), false).get();
+            j.write(2, 0, filled(512, 'b'), false).get(); // reached the secondary before the manifest
+            j.point(point(1, new long[] {0, 2, 1}, new long[0], new byte[0])).get();
+            byte[] block0 = bytes(BLOCK, 'a');
+            System.arraycopy(bytes(512, 'b'), 0, block0, 0, 512);
+            assertArrayEquals(block0, image(0, BLOCK), "never rolled back to the named transfer");
+            assertArrayEquals(bytes(BLOCK, 'a'), image(BLOCK, BLOCK));
+            assertEquals(1, j.blocksByReference());
+            j.close();
+        }
+    }
+
+    @Test
     void aPointNamingBlocksPastTheVolumeIsRefused() throws Exception {
         try (FileVolume v = volume(files)) {
             Journal j = held(v);

@@ -55,6 +55,23 @@ final class EngineMetrics {
         metric("journal.bytes", "twinblock_journal_bytes", GAUGE, 1, "Bytes the journal's segments hold.");
         counter("journal.replayed", "twinblock_journal_replayed_entries_total",
                 "Journal entries replayed at this start (left by an unclean stop).");
+        counter("journal.points", "twinblock_journal_points_total",
+                "Consistency points this secondary applied to its volume and recorded.");
+        counter("journal.blocks_by_reference", "twinblock_journal_referenced_blocks_total",
+                "Blocks consistency points applied from this secondary's journal by reference.");
+        counter("journal.blocks_whole", "twinblock_journal_whole_blocks_total",
+                "Blocks consistency points carried whole.");
+        counter("journal.blocks_rebuilt", "twinblock_journal_rebuilt_blocks_total",
+                "Referenced blocks a later journal entry also wrote, rebuilt from the journal in order.");
+        counter("mirror.link_bytes", "twinblock_mirror_link_bytes_total",
+                "Bytes of mirrored operations' and consistency points' frames sent (headers and re-sends too).");
+        counter("mirror.host_bytes", "twinblock_mirror_host_written_bytes_total",
+                "Bytes of host writes mirrored: link bytes per host byte is the link's cost.");
+        counter("cp.points_sent", "twinblock_cp_points_sent_total", "Consistency points this primary sent.");
+        counter("cp.blocks_by_reference", "twinblock_cp_referenced_blocks_total",
+                "Blocks this primary's points named by reference (transfer id) instead of sending them.");
+        counter("cp.blocks_partial", "twinblock_cp_partial_blocks_total",
+                "Blocks written only in part between points, which the secondary rebuilt from its journal.");
         metric("mirror.heartbeat_gap_max_ms", "twinblock_mirror_heartbeat_gap_max_seconds", GAUGE, 0.001,
                 "The longest the partner went quiet on the link.");
 

@@ -186,6 +186,16 @@ public final class Keys {
             size(1L << 20, 1L << 40), "bytes the secondary's write journal (lunN.img.journal.*) may hold; when full,"
             + " the secondary makes its volume durable and frees it while the primary's writes wait (at least 1M)");
 
+    // consistency points (DESIGN section 6)
+    public static final Key<Boolean> CP_ENABLED = define("cp.enabled", "false", bool(), "consistency points: the"
+            + " secondary holds its journal off its volume until the primary's next point, so its volume is always a"
+            + " point's crash-consistent image; set the same on both nodes");
+    public static final Key<Duration> CP_INTERVAL = define("cp.interval", "1s",
+            duration(Duration.ofMillis(10), Duration.ofHours(1)), "time between consistency points (a host flush and"
+            + " cp.max-bytes also take one)");
+    public static final Key<Long> CP_MAX_BYTES = define("cp.max-bytes", "64M", size(1L << 20, 1L << 40),
+            "host bytes written since the last consistency point that take the next one at once");
+
     // resync and scrub
     public static final Key<Integer> RESYNC_REGION_SIZE = define("resync.region-size", "64K",
             intSize(4096, 16 << 20), "primary's outage bitmap granularity: a write without the secondary marks its"
