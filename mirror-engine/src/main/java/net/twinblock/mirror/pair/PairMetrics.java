@@ -9,6 +9,7 @@ import net.twinblock.mirror.resync.ResyncProgress;
 import net.twinblock.mirror.resync.ScrubReport;
 import net.twinblock.mirror.resync.Scrubber;
 import net.twinblock.mirror.store.Journal;
+import net.twinblock.mirror.store.PointCounters;
 
 /**
  * The pair's counters by name for the admin endpoint ("pair.*", "mirror.*", "journal.*", "resync.*",
@@ -91,10 +92,11 @@ final class PairMetrics {
         m.put("journal.frees", j.frees());
         m.put("journal.bytes", j.bytes());
         m.put("journal.replayed", j.replayed());
-        m.put("journal.points", j.points());
-        m.put("journal.blocks_by_reference", j.blocksByReference());
-        m.put("journal.blocks_whole", j.blocksWhole());
-        m.put("journal.blocks_rebuilt", j.blocksRebuilt());
+        PointCounters points = j.pointCounters();
+        m.put("journal.points", points.points());
+        m.put("journal.blocks_by_reference", points.blocksByReference());
+        m.put("journal.blocks_whole", points.blocksWhole());
+        m.put("journal.blocks_rebuilt", points.blocksRebuilt());
     }
 
     private static void resync(Map<String, Long> m, OutageBitmap bm, ResyncCoordinator rc) {

@@ -279,24 +279,9 @@ public final class Journal implements AutoCloseable {
         return replayed;
     }
 
-    /** Consistency points applied and recorded. */
-    public long points() {
-        return applies.points();
-    }
-
-    /** Blocks consistency points applied from the journal by reference. */
-    public long blocksByReference() {
-        return applies.blocksByReference();
-    }
-
-    /** Blocks consistency points carried whole. */
-    public long blocksWhole() {
-        return applies.blocksWhole();
-    }
-
-    /** Referenced blocks a later held entry also wrote, rebuilt from the held entries in order. */
-    public long blocksRebuilt() {
-        return applies.blocksRebuilt();
+    /** What consistency points did on this volume (all zero without holding). */
+    public PointCounters pointCounters() {
+        return applies.counters();
     }
 
     // ---- the journal thread ----

@@ -123,19 +123,8 @@ final class JournalApplier {
         void run() throws IOException;
     }
 
-    long points() {
-        return points.sum();
-    }
-
-    long blocksByReference() {
-        return holding.blocksByReference();
-    }
-
-    long blocksWhole() {
-        return holding.blocksWhole();
-    }
-
-    long blocksRebuilt() {
-        return holding.blocksRebuilt();
+    PointCounters counters() {
+        return new PointCounters(points.sum(), holding.blocksByReference(), holding.blocksWhole(),
+                holding.blocksRebuilt());
     }
 }

@@ -67,9 +67,9 @@ class HeldJournalTest extends JournalFixture {
             assertArrayEquals(bytes(BLOCK, 'a'), image(BLOCK, BLOCK));
             assertArrayEquals(bytes(BLOCK, 'b'), image(2 * BLOCK, BLOCK));
             assertArrayEquals(partialBlock(), image(3 * BLOCK, BLOCK));
-            assertEquals(3, j.blocksByReference());
-            assertEquals(1, j.blocksWhole());
-            assertEquals(1, j.points());
+            assertEquals(3, j.pointCounters().blocksByReference());
+            assertEquals(1, j.pointCounters().blocksWhole());
+            assertEquals(1, j.pointCounters().points());
             assertTrue(Files.exists(PointRecord.file(dir.resolve("lun0.img"))));
             j.close();
         }
@@ -162,7 +162,7 @@ class HeldJournalTest extends JournalFixture {
             j.point(point(1, new long[] {0, 1, 1, 1, 1, 99}, new long[0], new byte[0])).get();
             assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK));
             assertArrayEquals(bytes(BLOCK, 'b'), image(BLOCK, BLOCK));
-            assertEquals(0, j.blocksByReference());
+            assertEquals(0, j.pointCounters().blocksByReference());
             j.close();
         }
     }
@@ -191,7 +191,7 @@ class HeldJournalTest extends JournalFixture {
             System.arraycopy(bytes(512, 'b'), 0, block0, 0, 512);
             assertArrayEquals(block0, image(0, BLOCK), "never rolled back to the named transfer");
             assertArrayEquals(bytes(BLOCK, 'a'), image(BLOCK, BLOCK));
-            assertEquals(1, j.blocksByReference());
+            assertEquals(1, j.pointCounters().blocksByReference());
             j.close();
         }
     }
