@@ -84,6 +84,15 @@ public final class LinkOutbox {
         }
     }
 
+    /**
+     * Sends frames behind everything queued so far, also on the event loop (where {@link #write}
+     * goes straight to the channel, ahead of frames other threads queued): a consistency point
+     * must follow every transfer it names.
+     */
+    public void writeBehindQueued(List<? extends PeerMessage> frames) {
+        enqueue(frames);
+    }
+
     private void enqueue(Object frames) {
         queue.add(frames);
         flushSoon();

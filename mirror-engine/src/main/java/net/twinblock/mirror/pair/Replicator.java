@@ -247,9 +247,14 @@ final class Replicator {
             } else if (link != null && (only == null || only == link)) {
                 pending.put(op.sequence, op);
                 frames = frames(op, link);
-                if (points != null && (kind == Kind.FLUSH || points.full())) {
-                    // A host flush is followed by a point, so what it made durable is soon a point's image too.
-                    frames = withPoint(frames);
+                if (points != null) {
+                    // Queued under the lock, so a point cut later (under it too) goes on the link after it.
+                    send(to, frames);
+                    frames = null;
+                    if (kind == Kind.FLUSH || points.full()) {
+                        // A host flush is followed by a point, so what it made durable is soon a point's image too.
+                        sendPoint(to);
+                    }
                 }
             } else {
                 noLink(op);
@@ -266,38 +271,36 @@ final class Replicator {
      * nothing without a link or without a change.
      */
     void point() {
-        List<PeerMessage> frames;
-        LinkOutbox to;
         synchronized (lock) {
-            if (points == null || link == null) {
-                return;
+            if (points != null && link != null) {
+                sendPoint(out);
             }
-            frames = points.cut();
-            to = out;
-        }
-        if (!frames.isEmpty()) {
-            send(to, frames);
         }
     }
 
     private void send(LinkOutbox to, List<PeerMessage> frames) {
+        count(frames);
+        to.write(frames);
+    }
+
+    private void count(List<PeerMessage> frames) {
         for (PeerMessage f : frames) {
             // A write's data frame is counted by its buffer: no header built twice on the hot path.
             linkBytes.add(FrameHeader.LENGTH
                     + (f instanceof DataCarrier d ? d.data().readableBytes() : f.header().payloadLength()));
         }
-        to.write(frames);
     }
 
-    /** {@code frames} and then a point's. Holds the lock. */
-    private List<PeerMessage> withPoint(List<PeerMessage> frames) {
+    /**
+     * Cuts a point and queues it behind every frame queued so far (the transfers it names were
+     * queued under this lock). Holds the lock.
+     */
+    private void sendPoint(LinkOutbox to) {
         List<PeerMessage> cut = points.cut();
-        if (cut.isEmpty()) {
-            return frames;
+        if (!cut.isEmpty()) {
+            count(cut);
+            to.writeBehindQueued(cut);
         }
-        List<PeerMessage> all = new ArrayList<>(frames);
-        all.addAll(cut);
-        return all;
     }
 
     // ---- link events ----
@@ -338,7 +341,9 @@ final class Replicator {
                     op.timeout = null;
                 }
                 List<PeerMessage> f = frames(op, ch);
-                if (f != null) {
+                if (f != null && points != null) {
+                    send(to, f); // under the lock, ahead of any point that names it
+                } else if (f != null) {
                     resend.add(f);
                 }
             }
