@@ -43,7 +43,10 @@ class KvmPairFailoverTest {
         try (WitnessProcess witness = WitnessProcess.start(List.of(keyText), LEASE)) {
             // Above the ranges NodeProcess.freePort hands out (10000-29999), below the ephemeral ports.
             int base = 30000 + ThreadLocalRandom.current().nextInt(27) * 100;
-            List<String> cmd = List.of("env", "TB_PROMOTE=0", "TB_PROMOTE_TRIES=30", "TB_BASE_PORT=" + base,
+            // The host settings of examples/host (multipath.conf, iscsid.conf.snippet), which go with
+            // the lease: the kernel fails I/O on the dead path after 2 s instead of multipath's 5.
+            List<String> cmd = List.of("env", "KI_FAST_IO_FAIL_TMO=2", "KI_REPLACEMENT_TIMEOUT=2", "KI_POLLING_INTERVAL=2",
+                    "TB_PROMOTE=0", "TB_PROMOTE_TRIES=30", "TB_BASE_PORT=" + base,
                     "TB_KEY_FILE=" + key, "TB_NODE_ARGS=--mirror.witness=127.0.0.1:" + witness.port()
                             + " --mirror.lease=" + LEASE.toMillis() + "ms",
                     "bash", tool.resolve("twinblock-pair.sh").toString(), NodeProcess.jar().toString(), out.toString());
