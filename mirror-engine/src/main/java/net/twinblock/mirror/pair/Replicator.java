@@ -150,6 +150,10 @@ final class Replicator {
     CompletableFuture<Void> ready() {
         CompletableFuture<Void> waiter;
         synchronized (lock) {
+            if (closed) {
+                // close() already failed the waiters: one added now would wait out the whole timeout.
+                return CompletableFuture.failedFuture(new VolumeException("the mirrored volume is closing", true));
+            }
             if (link != null || policy.continuesAlone()) {
                 return CompletableFuture.completedFuture(null);
             }

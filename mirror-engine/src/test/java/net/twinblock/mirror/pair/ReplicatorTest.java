@@ -269,6 +269,29 @@ class ReplicatorTest {
     }
 
     /**
+     * A write that reaches the link admission after the node began closing (its record hook
+     * finished late) fails at once, retryable: it must not wait out the suspend timeout for a
+     * link this replicator will never have.
+     */
+    @Test
+    void aWriteAdmittedAfterCloseFailsAtOnceNotAtTheSuspendTimeout() {
+        EmbeddedChannel link = new EmbeddedChannel();
+        Replicator r = replicator(link, OnPeerLoss.SUSPEND);
+        r.linkUp(link, () -> false);
+        sent(link);
+        r.linkDown(link);
+        CompletableFuture<Void> held = r.ready();
+        r.close();
+        assertTrue(held.isCompletedExceptionally(), "close fails what was held");
+        CompletableFuture<Void> late = r.ready();
+        assertTrue(late.isCompletedExceptionally(), "failed when asked, not held");
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, late::get);
+        assertTrue(assertInstanceOf(VolumeException.class, e.getCause()).retryable());
+        assertTrue(e.getCause().getMessage().contains("closing"), e.getCause().getMessage());
+        link.finishAndReleaseAll();
+    }
+
+    /**
      * A resync's FLUSH vouches for writes one secondary process acknowledged: it fails when their
      * link is gone, even under CONTINUE (where a host's flush completes without a link), and is
      * never sent on a newer link.
