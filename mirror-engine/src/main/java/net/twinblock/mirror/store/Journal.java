@@ -28,12 +28,18 @@ import java.util.concurrent.atomic.LongAdder;
  * overlapping writes land as the primary ordered them) while the first appends the next. A read of the volume waits for {@link #applied()} ({@link FileVolume#read}):
  * it never sees the volume behind what this node acknowledged.
  *
- * <p>When a segment fills, the volume is fdatasynced in the background once that segment is
- * applied, and the segment deleted. Space is bounded by {@code maxSize}: when the next batch would
- * still pass it, the journal waits for the applies, makes the volume durable and deletes its
- * segments before it appends. Until then nothing more is appended or acknowledged, so the primary's writes wait
+ * <p>A filled segment is deleted (on a cleaner thread) once its entries are applied, while the
+ * volume may still hold them only in its page cache: the journal then owes the volume an
+ * fdatasync, which it runs before the next durable completion (FUA or flush), so a flush still
+ * vouches for every write before it, through the journal or the volume. Nothing else forces the
+ * volume or a filled segment on the way: a stream of writes that asks for no durability costs
+ * no fdatasync here, as on a standalone node. Space is bounded by {@code maxSize}: when the next
+ * batch would pass it, the journal waits for the applies and deletes its segments before it
+ * appends. Until then nothing more is appended or acknowledged, so the primary's writes wait
  * (backpressure) and nothing is dropped. An entry larger than the bound is taken into an empty
  * journal. After a crash {@link JournalReplay} applies what the segments hold at the next open.
+ * Held for consistency points, entries are on the volume only at a point, which makes it
+ * durable: segments go only once a point covers them.
  *
  * <p>A failed append, fdatasync or apply poisons the journal: every later call fails, as a
  * failed fdatasync poisons the volume's {@link GroupCommit}.
@@ -80,8 +86,12 @@ public final class Journal implements AutoCloseable {
     private volatile long held;
     /** Completes when every batch appended so far is applied (or settled, if it failed). */
     private CompletableFuture<Void> applyChain = SETTLED;
-    /** Entries up to this number are on the volume durably: their closed segments may go. */
+    /** Entries up to this number are on the volume durably (a point covers them): their closed segments may go. */
     private volatile long durableUpTo = -1;
+    /** Segments of applied entries went before the volume was made durable: the next durable completion syncs it. */
+    private boolean volumeOwed;
+    /** Deletes applied segments; {@link #ownedCleaner} if ours. */
+    private final ExecutorService ownedCleaner;
     /** Applies batches, or holds them for consistency points ({@code cp.enabled}); applier thread only. */
     private final JournalApplier applies;
 
@@ -97,7 +107,9 @@ public final class Journal implements AutoCloseable {
         this.applies = new JournalApplier(volume, files.storage(), hold, nextNumber, e -> poisoned(poison(e)),
                 upTo -> durableUpTo = Math.max(durableUpTo, upTo));
         this.maxSize = maxSize;
-        this.segments = new JournalSegments(files, nextNumber, Math.max(MIN_MAX_SIZE, maxSize / 4), MAX_BATCH);
+        this.ownedCleaner = runner != null ? null : thread("journal-clean " + volume.file().getFileName());
+        this.segments = new JournalSegments(files, nextNumber, Math.max(MIN_MAX_SIZE, maxSize / 4), MAX_BATCH,
+                runner != null ? runner : ownedCleaner);
         this.replayed = replayed;
         this.owned = runner != null ? null : thread("journal " + volume.file().getFileName());
         this.thread = runner != null ? runner : owned;
@@ -307,10 +319,9 @@ public final class Journal implements AutoCloseable {
     private void process(List<JournalOp> batch) {
         Throwable failed = failure;
         VolumeException refused = null;
-        long rolledUpTo = -1;
         if (failed == null) {
             try {
-                rolledUpTo = append(batch);
+                append(batch);
             } catch (JournalSegments.NoRoom e) {
                 refused = new VolumeException("no room for the journal of " + volume.file() + ": " + e.getCause(),
                         VolumeException.Fault.NO_SPACE, e.getCause());
@@ -340,13 +351,10 @@ public final class Journal implements AutoCloseable {
             applies.apply(toApply);
             settleWaiters(settled, failure);
         }, applier);
-        if (rolledUpTo >= 0 && !applies.holds()) {
-            makeDurableInBackground(rolledUpTo); // after the chain holds this batch, whose entries it closed
-        }
     }
 
-    /** Appends the batch; the last entry number of a segment this closed, or -1. */
-    private long append(List<JournalOp> batch) throws IOException {
+    /** Appends the batch, durably if one of it asks. */
+    private void append(List<JournalOp> batch) throws IOException {
         long bytes = 0;
         int count = 0;
         boolean durable = false;
@@ -355,9 +363,11 @@ public final class Journal implements AutoCloseable {
             count += p.journaled() ? 1 : 0;
             durable |= p.durable;
         }
-        long upTo = durableUpTo;
+        long upTo = applies.holds() ? durableUpTo : applies.appliedThrough();
         if (upTo >= 0) {
-            held -= segments.deleteClosedUpTo(upTo);
+            long freed = segments.deleteClosedUpTo(upTo);
+            held -= freed;
+            volumeOwed |= freed > 0 && !applies.holds();
         }
         if (held > 0 && held + bytes > maxSize) {
             free();
@@ -371,24 +381,21 @@ public final class Journal implements AutoCloseable {
         if (durable) {
             segments.force();
             syncs.increment();
+            if (volumeOwed) {
+                volumeOwed = false; // this fdatasync starts after every apply of a deleted segment
+                joinVolumeFlush("vouch for entries of deleted segments");
+            }
         }
-        return segments.rollIfFull() ? segments.nextNumber() - 1 : -1;
+        segments.rollIfFull();
     }
 
-    /**
-     * A segment filled: once the entries up to {@code last} are applied, an fdatasync of the volume
-     * (group-committed with the hosts') lets the closed segments go at the next append, so a
-     * steady stream of writes never waits for a full journal.
-     */
-    private void makeDurableInBackground(long last) {
-        applyChain.thenCompose(v -> volume.flush()).whenComplete((ok, err) -> {
-            if (err == null) {
-                durableUpTo = Math.max(durableUpTo, last);
-            } else {
-                LOG.log(Level.WARNING, "{0}: cannot make the volume durable to free journal segments: {1}",
-                        volume.file(), Failures.cause(err).toString());
-            }
-        });
+    private void joinVolumeFlush(String why) throws IOException {
+        try {
+            volume.flush().join();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot make " + volume.file() + " durable to " + why + ": " + Failures.cause(e),
+                    Failures.cause(e));
+        }
     }
 
     private void settleWaiters(int done, Throwable failed) {
@@ -412,21 +419,40 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** Makes the volume durable and deletes every segment: all their entries are applied by now. */
+    /**
+     * Deletes every segment once all their entries are applied. Held entries are applied first and
+     * the volume made durable, as a point would; otherwise the volume's fdatasync is owed to the
+     * next durable completion ({@link #close} pays it at once).
+     */
     private void free() throws IOException {
         try {
             applyChain.join();
             if (applies.holds()) {
                 CompletableFuture.runAsync(applies::applyHeld, applier).join();
             }
-            volume.flush().join();
         } catch (RuntimeException e) {
-            throw new IOException("cannot make " + volume.file() + " durable to free its journal: "
+            throw new IOException("cannot apply the journal of " + volume.file() + " to free it: "
                     + Failures.cause(e), Failures.cause(e));
+        }
+        if (applies.holds()) {
+            joinVolumeFlush("free its journal");
+        } else {
+            volumeOwed = true;
         }
         segments.deleteAll();
         held = 0;
         frees.increment();
+    }
+
+    /** The last deletions finish before close returns: the next open must not find them half done. */
+    private void awaitCleaner() {
+        try {
+            if (!ownedCleaner.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.log(Level.WARNING, "{0}: applied journal segments still being deleted at close", volume.file());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Throwable poison(Throwable e) {
@@ -465,6 +491,10 @@ public final class Journal implements AutoCloseable {
                 try {
                     if (failure == null) {
                         free();
+                        if (volumeOwed) {
+                            volumeOwed = false;
+                            joinVolumeFlush("stop cleanly");
+                        }
                     } else {
                         segments.close();
                     }
@@ -482,6 +512,8 @@ public final class Journal implements AutoCloseable {
             if (owned != null) {
                 owned.shutdown();
                 ownedApplier.shutdown();
+                ownedCleaner.shutdown();
+                awaitCleaner();
             }
         }
     }

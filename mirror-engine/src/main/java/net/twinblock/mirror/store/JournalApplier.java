@@ -26,6 +26,8 @@ final class JournalApplier {
     private long next;
     /** An apply failed: the volume misses an acknowledged entry, so no later one is applied. */
     private boolean failed;
+    /** The last entry number written to the volume (not held), for the appender's freeing; -1 before any. */
+    private volatile long appliedThrough = -1;
     private final LongAdder points = new LongAdder();
 
     JournalApplier(FileVolume volume, StorageFiles storage, boolean hold, long next,
@@ -73,6 +75,14 @@ final class JournalApplier {
             }
             p.release();
         }
+        if (!hold && !failed) {
+            appliedThrough = next - 1;
+        }
+    }
+
+    /** The last entry number the volume holds (in its page cache at least); -1 before any. */
+    long appliedThrough() {
+        return appliedThrough;
     }
 
     /**

@@ -49,13 +49,20 @@ final class JournalFiles {
         return out;
     }
 
-    /** Creates the segment that starts at entry {@code first}, durably named (the directory is synced). */
+    /**
+     * Creates the segment that starts at entry {@code first}; its name is durable only after
+     * {@link #syncDirectory()}, which the journal owes before it vouches for an entry in it.
+     */
     Segment create(long first) throws IOException {
         Path p = dir.resolve(prefix + String.format("%020d", first));
         Files.deleteIfExists(p); // a stray of an earlier life, which replay already judged
         Files.createFile(p);
-        AtomicReplace.syncDirectory(dir);
         return new Segment(p, first);
+    }
+
+    /** Makes the segments' names (creations and deletions so far) durable. */
+    void syncDirectory() {
+        AtomicReplace.syncDirectory(dir);
     }
 
     StorageFile open(Segment s) throws IOException {

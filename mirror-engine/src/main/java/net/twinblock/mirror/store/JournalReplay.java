@@ -12,10 +12,11 @@ import java.util.zip.CRC32C;
 /**
  * Replays a journal left by a crash or a power cut: applies every entry, in order, up to the
  * first one that is torn (short, a bad magic or checksum, an entry number out of sequence) and
- * discards that one and everything after it. Only the last segment can hold a torn entry: the
- * journal forces a segment before it starts the next. What replay discards was never acknowledged
- * as durable (a durable acknowledgement waits for the fdatasync that covers its entry), so the
- * record's crash resync covers it like any write acknowledged only into a page cache.
+ * discards that one and everything after it, in later segments too. A torn entry can end any
+ * segment no fdatasync covered, but then nothing after it was acknowledged as durable either: a
+ * durable acknowledgement waits for an fdatasync of its segment and of every unforced one before
+ * it. What replay discards was acknowledged at most into a page cache, which the record's crash
+ * resync covers like any such write.
  */
 final class JournalReplay {
 

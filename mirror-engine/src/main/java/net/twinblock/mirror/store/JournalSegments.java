@@ -11,6 +11,12 @@ import java.util.zip.CRC32C;
  * The writing end of a {@link Journal}, on its thread only: the live segment files, the next
  * entry number, and each batch turned into one gathering write (headers built in one reused
  * buffer, the data as the received buffers themselves, nothing copied).
+ *
+ * <p>Nothing here forces a file unless a caller asks ({@link #force}): a segment that fills is
+ * closed unforced, and a new segment's name is not synced into its directory at once. The next
+ * force makes all of that durable first, so an fdatasync that vouches for an entry also vouches
+ * for every entry before it, in every segment; without one, a power cut may tear any segment no
+ * force covered, and replay stops at the first torn entry (nothing after it was promised).
  */
 final class JournalSegments {
 
@@ -21,6 +27,12 @@ final class JournalSegments {
     private final List<JournalFiles.Segment> live = new ArrayList<>();
     /** Bytes of each live segment, in the order of {@link #live}. */
     private final List<Long> liveBytes = new ArrayList<>();
+    /** Closed segments no fdatasync covered yet, in order: the next {@link #force} covers them first. */
+    private final List<StorageFile> unforced = new ArrayList<>();
+    /** Deletes segments off this thread: an unlink of a filled segment takes milliseconds. */
+    private final java.util.concurrent.Executor cleaner;
+    /** A segment was created since the directory was last synced. */
+    private boolean directoryOwed;
     private final CRC32C crc = new CRC32C();
     private final List<ByteBuffer> iov = new ArrayList<>();
     private final ByteBuffer headers;
@@ -28,8 +40,10 @@ final class JournalSegments {
     private long segmentEnd;
     private long nextNumber;
 
-    JournalSegments(JournalFiles files, long nextNumber, long segmentSize, int maxBatch) {
+    JournalSegments(JournalFiles files, long nextNumber, long segmentSize, int maxBatch,
+            java.util.concurrent.Executor cleaner) {
         this.files = files;
+        this.cleaner = cleaner;
         this.nextNumber = nextNumber;
         this.segmentSize = segmentSize;
         this.headers = ByteBuffer.allocateDirect(maxBatch * JournalEntry.HEADER);
@@ -89,41 +103,77 @@ final class JournalSegments {
         for (int i = 0; i < n; i++) {
             bytes += liveBytes.get(i);
         }
-        files.delete(gone);
+        // The oldest closed segments are the oldest unforced ones: they need no force any more.
+        for (int i = 0; i < n && i < unforced.size(); i++) {
+            unforced.get(i).close();
+        }
+        unforced.subList(0, Math.min(n, unforced.size())).clear();
         live.subList(0, n).clear();
         liveBytes.subList(0, n).clear();
+        delete(gone);
         return bytes;
     }
 
-    /** fdatasync of the live segment: the earlier ones were forced when they filled. */
-    void force() throws IOException {
-        if (segment != null) {
-            segment.force();
-        }
+    /**
+     * Deletes on the cleaner, oldest first. A power cut before a deletion is durable leaves that
+     * segment, and replay applies its entries again, in order, before the newer ones: harmless.
+     */
+    private void delete(List<JournalFiles.Segment> gone) {
+        cleaner.execute(() -> {
+            try {
+                files.delete(gone);
+            } catch (IOException e) {
+                System.getLogger(JournalSegments.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot delete applied journal segments {0}: {1} (replay at the next start applies them"
+                                + " again, harmlessly)", gone, e.toString());
+            }
+        });
     }
 
     /**
-     * Starts a new segment at the next append once this one is full; forced first, so only the
-     * last can be torn. True if it closed the segment.
+     * Makes every appended entry durable: first the closed segments no force covered yet, then
+     * the live one, then the names of segments created since the last force.
      */
-    boolean rollIfFull() throws IOException {
-        if (segment != null && segmentEnd >= segmentSize) {
+    void force() throws IOException {
+        while (!unforced.isEmpty()) {
+            StorageFile s = unforced.get(0);
+            s.force();
+            s.close();
+            unforced.remove(0);
+        }
+        if (segment != null) {
             segment.force();
-            close();
+        }
+        if (directoryOwed) {
+            files.syncDirectory();
+            directoryOwed = false;
+        }
+    }
+
+    /** Starts a new segment at the next append once this one is full; true if it closed the segment. */
+    boolean rollIfFull() {
+        if (segment != null && segmentEnd >= segmentSize) {
+            unforced.add(segment); // the next force covers it; nothing waits for that here
+            segment = null;
             return true;
         }
         return false;
     }
 
-    /** Deletes every segment: the volume holds their entries durably. */
+    /** Deletes every segment: their entries are applied (held ones excepted: the caller's affair). */
     void deleteAll() throws IOException {
         close();
-        files.delete(live);
+        delete(new ArrayList<>(live));
         live.clear();
         liveBytes.clear();
     }
 
+    /** Closes every open segment file, forced or not. */
     void close() throws IOException {
+        for (StorageFile s : unforced) {
+            s.close();
+        }
+        unforced.clear();
         if (segment != null) {
             StorageFile s = segment;
             segment = null;
@@ -132,6 +182,7 @@ final class JournalSegments {
     }
 
     private void startSegment() throws IOException {
+        directoryOwed = true;
         JournalFiles.Segment s = files.create(nextNumber);
         segment = files.open(s);
         live.add(s);

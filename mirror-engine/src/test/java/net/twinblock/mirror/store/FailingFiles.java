@@ -16,18 +16,13 @@ final class FailingFiles implements StorageFiles {
     @Override
     public StorageFile open(Path file) throws IOException {
         StorageFile real = StorageFiles.CHANNELS.open(file);
-        return new StorageFile() {
-            @Override
-            public int read(ByteBuffer dst, long position) throws IOException {
-                return real.read(dst, position);
-            }
-
+        return new ForwardingFile(real) {
             @Override
             public int write(ByteBuffer src, long position) throws IOException {
                 if (error != null) {
                     throw new IOException(error);
                 }
-                return real.write(src, position);
+                return super.write(src, position);
             }
 
             @Override
@@ -35,22 +30,7 @@ final class FailingFiles implements StorageFiles {
                 if (forceError != null) {
                     throw new IOException(forceError);
                 }
-                real.force();
-            }
-
-            @Override
-            public long size() throws IOException {
-                return real.size();
-            }
-
-            @Override
-            public boolean isOpen() {
-                return real.isOpen();
-            }
-
-            @Override
-            public void close() throws IOException {
-                real.close();
+                super.force();
             }
         };
     }

@@ -234,17 +234,7 @@ class HeldJournalTest extends JournalFixture {
         @Override
         public StorageFile open(Path file) throws IOException {
             StorageFile f = files.open(file);
-            return new StorageFile() {
-                @Override
-                public int read(ByteBuffer dst, long position) throws IOException {
-                    return f.read(dst, position);
-                }
-
-                @Override
-                public int write(ByteBuffer src, long position) throws IOException {
-                    return f.write(src, position);
-                }
-
+            return new ForwardingFile(f) {
                 @Override
                 public void force() throws IOException {
                     if (armed) {
@@ -252,22 +242,7 @@ class HeldJournalTest extends JournalFixture {
                         files.powerCut(random);
                         throw new IOException("the power went during the fdatasync");
                     }
-                    f.force();
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return f.isOpen();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
+                    super.force();
                 }
             };
         }

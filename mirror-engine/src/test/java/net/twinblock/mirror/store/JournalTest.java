@@ -156,11 +156,12 @@ class JournalTest extends JournalFixture {
     }
 
     @Test
-    void aFullJournalHoldsAppendsUntilTheVolumeIsDurableAndLosesNothing() throws Exception {
-        ManualExecutor volumeIo = new ManualExecutor();
-        try (FileVolume v = FileVolume.open(dir.resolve("lun0.img"), SIZE, 512, volumeIo, true, files)) {
-            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, null, false);
+    void aFullJournalHoldsAppendsUntilItsEntriesAreAppliedAndLosesNothing() throws Exception {
+        GatedVolumeFiles gated = new GatedVolumeFiles();
+        try (FileVolume v = volume(gated)) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, gated, null, false);
             int chunk = 64 * 1024;
+            gated.close(); // the applier's writes to the volume wait at the gate
             List<CompletableFuture<Void>> acks = new ArrayList<>();
             for (int i = 0; i < 15; i++) { // 15 x (64 KiB + header) fit in 1 MiB
                 acks.add(j.write(i, (long) i * chunk, filled(chunk, i + 1), false));
@@ -168,33 +169,106 @@ class JournalTest extends JournalFixture {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             CompletableFuture<Void> over = j.write(15, 15L * chunk, filled(chunk, 16), false);
             CompletableFuture<Void> behind = j.write(16, 16L * chunk, filled(chunk, 17), false);
-            // Full: the journal asks the volume for an fdatasync, which this test holds back.
-            await().atMost(Duration.ofSeconds(30)).until(() -> volumeIo.queued() > 0);
-            assertFalse(over.isDone(), "not acknowledged while the journal is full");
+            await().atMost(Duration.ofSeconds(30)).until(() -> gated.waiting() > 0);
+            Thread.sleep(200); // a journal that did not wait would acknowledge them by now
+            assertFalse(over.isDone(), "not acknowledged while the journal is full of unapplied entries");
             assertFalse(behind.isDone());
             assertTrue(j.bytes() > Journal.MIN_MAX_SIZE - chunk);
-            volumeIo.runAll();
+            gated.open();
             CompletableFuture.allOf(over, behind).get(30, TimeUnit.SECONDS);
             assertEquals(1, j.frees());
             assertEquals(2L * (chunk + JournalEntry.HEADER), j.bytes(), "the freed journal holds only the new two");
             for (int i = 0; i < 17; i++) {
-                CompletableFuture<ByteBuf> r = v.read((long) i * chunk, chunk, PooledByteBufAllocator.DEFAULT);
-                await().atMost(Duration.ofSeconds(30)).until(() -> { // queued once the applier got to it
-                    volumeIo.runAll();
-                    return r.isDone();
-                });
-                ByteBuf got = r.get();
-                try {
-                    assertArrayEquals(bytes(chunk, i + 1), ByteBufUtil.getBytes(got), "write " + i);
-                } finally {
-                    got.release();
-                }
+                assertArrayEquals(bytes(chunk, i + 1), read(v, (long) i * chunk, chunk), "write " + i);
             }
-            CompletableFuture<Void> closed = CompletableFuture.runAsync(j::close);
+            j.close();
+        }
+    }
+
+    /** The volume's writes wait while the gate is closed; every other file and call goes through. */
+    private final class GatedVolumeFiles implements StorageFiles {
+        private final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
+        private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+        void close() throws InterruptedException {
+            gate.acquire(Integer.MAX_VALUE);
+        }
+
+        void open() {
+            gate.release(Integer.MAX_VALUE);
+        }
+
+        int waiting() {
+            return waiting.get();
+        }
+
+        @Override
+        public StorageFile open(Path file) throws java.io.IOException {
+            StorageFile f = files.open(file);
+            if (!file.getFileName().toString().equals("lun0.img")) {
+                return f;
+            }
+            return new ForwardingFile(f) {
+                @Override
+                public int write(ByteBuffer src, long position) throws java.io.IOException {
+                    waiting.incrementAndGet();
+                    gate.acquireUninterruptibly();
+                    try {
+                        return super.write(src, position);
+                    } finally {
+                        gate.release();
+                        waiting.decrementAndGet();
+                    }
+                }
+            };
+        }
+    }
+
+    @Test
+    void aFlushAfterFilledSegmentsWentVouchesForTheirEntriesThroughTheVolume() throws Exception {
+        int chunk = 64 * 1024;
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, 4L << 20, files, null, false); // 1 MiB segments
+            for (int i = 0; i < 48; i++) { // 3 MiB: at least two filled segments go once applied
+                j.write(i, (long) i * chunk, filled(chunk, i + 1), false).get(30, TimeUnit.SECONDS);
+            }
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                volumeIo.runAll();
-                return closed.isDone();
+                j.write(48, 48L * chunk, filled(chunk, 49), false).get(30, TimeUnit.SECONDS);
+                return segments().size() <= 2 && !segments().get(0).toString().endsWith("00000000000000000000");
             });
+            j.flush().get(30, TimeUnit.SECONDS); // the host's SYNCHRONIZE CACHE
+            files.powerCut(); // whatever no fdatasync covered is gone: the deleted segments cannot help
+        }
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, 4L << 20, files, Runnable::run, false);
+            for (int i = 0; i < 49; i++) {
+                assertArrayEquals(bytes(chunk, i + 1), read(v, (long) i * chunk, chunk), "flushed write " + i);
+            }
+            j.close();
+        }
+    }
+
+    @Test
+    void aFlushForcesFilledSegmentsNotYetApplied() throws Exception {
+        GatedVolumeFiles gated = new GatedVolumeFiles();
+        int chunk = 64 * 1024;
+        try (FileVolume v = volume(gated)) {
+            Journal j = Journal.open(v, 8L << 20, gated, null, false); // 2 MiB segments
+            gated.close(); // nothing is applied: every entry lives in the segments only
+            for (int i = 0; i < 40; i++) { // 2.5 MiB: the first segment fills and closes unforced
+                j.write(i, (long) i * chunk, filled(chunk, i + 1), false).get(30, TimeUnit.SECONDS);
+            }
+            j.flush().get(30, TimeUnit.SECONDS);
+            files.powerCut(); // the volume never got a byte; the journal must hold all 40
+            gated.open();
+        }
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, 8L << 20, files, Runnable::run, false);
+            assertEquals(40, j.replayed(), "both segments were forced by the flush");
+            for (int i = 0; i < 40; i++) {
+                assertArrayEquals(bytes(chunk, i + 1), read(v, (long) i * chunk, chunk), "flushed write " + i);
+            }
+            j.close();
         }
     }
 
@@ -208,38 +282,13 @@ class JournalTest extends JournalFixture {
             if (!file.getFileName().toString().contains(".journal.")) {
                 return f;
             }
-            return new StorageFile() {
-                @Override
-                public int read(ByteBuffer dst, long position) throws java.io.IOException {
-                    return f.read(dst, position);
-                }
-
+            return new ForwardingFile(f) {
                 @Override
                 public int write(ByteBuffer src, long position) throws java.io.IOException {
                     if (full) {
                         throw new java.io.IOException("No space left on device");
                     }
-                    return f.write(src, position);
-                }
-
-                @Override
-                public void force() throws java.io.IOException {
-                    f.force();
-                }
-
-                @Override
-                public long size() throws java.io.IOException {
-                    return f.size();
-                }
-
-                @Override
-                public boolean isOpen() {
-                    return f.isOpen();
-                }
-
-                @Override
-                public void close() throws java.io.IOException {
-                    f.close();
+                    return super.write(src, position);
                 }
             };
         }
@@ -272,7 +321,7 @@ class JournalTest extends JournalFixture {
     }
 
     @Test
-    void filledSegmentsGoOnceTheVolumeHoldsThemDurablyWithoutHoldingAppends() throws Exception {
+    void filledSegmentsGoOnceAppliedWithoutHoldingAppendsOrSyncingTheVolume() throws Exception {
         try (FileVolume v = volume()) {
             Journal j = Journal.open(v, 4L << 20, files, null, false); // 1 MiB segments
             int chunk = 64 * 1024;
@@ -283,12 +332,13 @@ class JournalTest extends JournalFixture {
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             int[] next = {40};
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                // Segments go at the next append after the volume's fdatasync in the background.
+                // Segments go at the next append once applied: no fdatasync of the volume, none of a segment.
                 j.write(next[0], (long) (next[0] % 60) * chunk, filled(chunk, 7), false).get(30, TimeUnit.SECONDS);
                 next[0]++;
                 return j.bytes() < 2L << 20 && segments().size() <= 2;
             });
             assertEquals(0, j.frees(), "the journal never filled up, so no append waited");
+            assertEquals(0, j.syncs(), "nothing asked for durability, so nothing was forced");
             j.close();
             assertEquals(List.of(), segments());
             for (int i = 0; i < 40; i++) { // write i + 60, if there was one, rewrote chunk i
