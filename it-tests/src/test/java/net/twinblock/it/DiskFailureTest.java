@@ -3,6 +3,7 @@ package net.twinblock.it;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -35,22 +36,7 @@ class DiskFailureTest {
         try (PairProcesses pair = PairProcesses.start()) {
             NodeProcess primary = pair.primary();
             byte[] model = new byte[(int) PairClient.LUN_BYTES];
-            long seq = 0;
-            try (IscsiConnection host = IscsiConnection.login(primary.iscsiPort(), "iqn.2026-01.net.twinblock.it:disk",
-                    primary.iqn())) {
-                host.awaitUnitReady(0);
-                for (int i = 0; i < 8; i++) {
-                    seq = write(host, model, (long) i * 2 * CHUNK / BLOCK, ++seq);
-                }
-                limitFileSize(primary);
-                // The writer goes on: into the failing half (the first write there detaches the disk
-                // and is sent again to the secondary alone), then anywhere, FUA or not.
-                seq = writeAcrossTheLimit(host, model, seq);
-                assertTrue(untilSettled(() -> host.synchronizeCache16(0)).good(), "a flush goes to the secondary");
-                ScsiResult read = untilSettled(() -> host.read16(0, 0, CHUNK / BLOCK, BLOCK));
-                assertEquals(0x02, read.senseKey(), () -> "a read on the detached primary: " + read);
-                assertEquals(0x040a, read.ascq(), () -> "ALUA transition, so multipath moves: " + read);
-            }
+            long seq = detachUnderWrites(primary, model);
             NodeProcess secondary = pair.secondary();
             try (IscsiConnection other = IscsiConnection.login(secondary.iscsiPort(),
                     "iqn.2026-01.net.twinblock.it:disk-2", secondary.iqn())) {
@@ -70,6 +56,84 @@ class DiskFailureTest {
         }
     }
 
+    /**
+     * The detached primary's copy is never a resync's source: restarted as primary, after a crash
+     * (SIGKILL) or a stop that could not flush its image (SIGTERM), it keeps the image detached,
+     * links to its secondary without any copy (the secondary's copy is the current one) and goes
+     * on through it, as before its restart.
+     */
+    @Test
+    void aDetachedPrimaryRestartedAsPrimaryGoesOnThroughItsSecondary() throws Exception {
+        try (PairProcesses pair = PairProcesses.start()) {
+            NodeProcess primary = pair.primary();
+            byte[] model = new byte[(int) PairClient.LUN_BYTES];
+            long seq = detachUnderWrites(primary, model);
+            PairProcesses.kill(primary);
+            primary = pair.restartPrimary(); // in sync, or the test fails here
+            seq = writeThroughRestarted(primary, model, seq, 50_000);
+            primary.stop(); // its image cannot be flushed: not a clean stop either
+            primary = pair.restartPrimary();
+            seq = writeThroughRestarted(primary, model, seq, 70_000);
+
+            NodeProcess restarted = primary;
+            String status = PairProcesses.admin(restarted, "/status");
+            assertTrue(status.contains("\"disk_detached\": true"), status);
+            assertEquals("in_sync", PairProcesses.mirrorState(restarted));
+            assertTrue(restarted.logText().contains("holds the current copy, so nothing is copied"),
+                    () -> restarted.logTail(40));
+            assertFalse(restarted.logText().contains("crash resync"), () -> restarted.logTail(40));
+            NodeProcess secondary = pair.secondary();
+            try (IscsiConnection other = IscsiConnection.login(secondary.iscsiPort(),
+                    "iqn.2026-01.net.twinblock.it:disk-2", secondary.iqn())) {
+                other.awaitUnitReady(0);
+                assertServes(other, model);
+            }
+        }
+    }
+
+    /** Writes through a restarted detached primary: acknowledged; its reads still send hosts elsewhere. */
+    private static long writeThroughRestarted(NodeProcess primary, byte[] model, long seq, long lba) throws IOException {
+        long s = seq;
+        try (IscsiConnection host = login(primary)) {
+            for (int i = 0; i < 4; i++) {
+                s = write(host, model, lba + i * 2L * CHUNK / BLOCK, ++s);
+            }
+            assertServesThroughItsSecondary(host);
+        }
+        return s;
+    }
+
+    /**
+     * Writes through the primary, then its disk fails under the writer, who goes on: into the
+     * failing half (the first write there detaches the disk and is sent again to the secondary
+     * alone), then anywhere, FUA or not. Every write is acknowledged.
+     */
+    private static long detachUnderWrites(NodeProcess primary, byte[] model) throws IOException {
+        try (IscsiConnection host = login(primary)) {
+            host.awaitUnitReady(0);
+            long seq = 0;
+            for (int i = 0; i < 8; i++) {
+                seq = write(host, model, (long) i * 2 * CHUNK / BLOCK, ++seq);
+            }
+            limitFileSize(primary);
+            seq = writeAcrossTheLimit(host, model, seq);
+            assertServesThroughItsSecondary(host);
+            return seq;
+        }
+    }
+
+    /** A detached primary's flush goes to its secondary; its reads send the host elsewhere (multipath moves). */
+    private static void assertServesThroughItsSecondary(IscsiConnection host) throws IOException {
+        assertTrue(untilSettled(() -> host.synchronizeCache16(0)).good(), "a flush goes to the secondary");
+        ScsiResult read = untilSettled(() -> host.read16(0, 0, CHUNK / BLOCK, BLOCK));
+        assertEquals(0x02, read.senseKey(), () -> "a read on the detached primary: " + read);
+        assertEquals(0x040a, read.ascq(), () -> "ALUA transition, so multipath moves: " + read);
+    }
+
+    private static IscsiConnection login(NodeProcess node) throws IOException {
+        return IscsiConnection.login(node.iscsiPort(), "iqn.2026-01.net.twinblock.it:disk", node.iqn());
+    }
+
     @Test
     void aSecondaryWhoseDiskFailsLeavesThePairAndSaysWhy() throws Exception {
         try (PairProcesses pair = PairProcesses.start("--mirror.on-peer-loss=continue")) {
@@ -77,8 +141,7 @@ class DiskFailureTest {
             NodeProcess secondary = pair.secondary();
             byte[] model = new byte[(int) PairClient.LUN_BYTES];
             long seq = 0;
-            try (IscsiConnection host = IscsiConnection.login(primary.iscsiPort(), "iqn.2026-01.net.twinblock.it:disk",
-                    primary.iqn())) {
+            try (IscsiConnection host = login(primary)) {
                 host.awaitUnitReady(0);
                 seq = write(host, model, 0, ++seq);
                 limitFileSize(secondary);
@@ -110,8 +173,7 @@ class DiskFailureTest {
     @Test
     void aNodeWithoutAPartnerAnswersMediumErrorOnceItsDiskFailed() throws Exception {
         try (NodeProcess node = NodeProcess.builder().luns("--lun.0.size=64M").start();
-                IscsiConnection host = IscsiConnection.login(node.iscsiPort(), "iqn.2026-01.net.twinblock.it:disk",
-                        node.iqn())) {
+                IscsiConnection host = login(node)) {
             host.awaitUnitReady(0);
             byte[] model = new byte[(int) PairClient.LUN_BYTES];
             write(host, model, 0, 1);

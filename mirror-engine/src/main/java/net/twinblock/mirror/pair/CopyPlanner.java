@@ -16,8 +16,11 @@ final class CopyPlanner {
 
     private static final Logger LOG = System.getLogger(CopyPlanner.class.getName());
 
-    /** What a returning secondary needs. */
-    enum Copy { NONE, BITMAP, FULL }
+    /**
+     * What a returning secondary needs. PEER_CURRENT: nothing, ever, because this primary's copy
+     * is detached and the secondary's is the current one (no crash resync either).
+     */
+    enum Copy { NONE, BITMAP, FULL, PEER_CURRENT }
 
     /** A secondary (by its node name) that the last link made the target of a bitmap resync from this baseline. */
     private record BitmapTarget(String nodeId, UUID baseline) {
@@ -43,10 +46,38 @@ final class CopyPlanner {
      * decide. Remembers the secondary it plans a bitmap resync for (every plan replaces that).
      */
     Copy plan(PeerIdentity peer, byte[] peerGenerations) {
+        if (volume.local.health().detached()) {
+            bitmapTarget = null;
+            return planDetached(peer, peerGenerations);
+        }
         Copy c = planCopy(peer, peerGenerations);
         bitmapTarget = c == Copy.BITMAP
                 ? new BitmapTarget(peer.nodeId(), volume.meta.get().generations().bitmap()) : null;
         return c;
+    }
+
+    /**
+     * This primary's copy is detached: never a source, so nothing is copied, ever. The handshake
+     * let only a secondary with the current copy through ({@link DetachedPrimary}); the rule is
+     * checked again here, under the replicator's link-up, for a disk that detached since.
+     *
+     * @throws NoCurrentCopy if the secondary's copy is not known current: the link must not come up
+     */
+    private Copy planDetached(PeerIdentity peer, byte[] peerGenerations) {
+        String why = DetachedPrimary.whyNotCurrent(volume.meta.get().generations(), peer, peerGenerations);
+        if (why != null) {
+            throw new NoCurrentCopy(why);
+        }
+        LOG.log(Level.INFO, "this primary''s copy is detached after a disk failure: the secondary {0} holds the"
+                + " current copy, so nothing is copied and every op goes to it alone", peer.nodeId());
+        return Copy.PEER_CURRENT;
+    }
+
+    /** A detached primary met a secondary whose copy is not known current: no link, no copy. */
+    static final class NoCurrentCopy extends RuntimeException {
+        NoCurrentCopy(String why) {
+            super(why, null, false, false);
+        }
     }
 
     /** The bitmap resync finished: nothing is left to continue. */

@@ -38,6 +38,11 @@ abstract class ForwardingLinkSide implements LinkSide {
     }
 
     @Override
+    public String noCurrentCopy(PeerIdentity secondary, byte[] secondaryGenerations) {
+        return side.noCurrentCopy(secondary, secondaryGenerations);
+    }
+
+    @Override
     public void refused(Channel ch, PeerErrorCode code, String reason) {
         side.refused(ch, code, reason);
     }

@@ -27,7 +27,6 @@ interface LinkSide {
     /** The peer's name (its identity's node id) from its HELLO_PROOF or HELLO_IDENTITY, set with {@link #PEER_GENERATIONS}. */
     AttributeKey<String> PEER_NAME = AttributeKey.valueOf("twinblock.peerName");
 
-    /** This node's encoded data generation history for the HELLO exchange, or null to send none. */
     /**
      * Why this node's copy cannot take the link at all (its disk failed and was detached); null
      * while it can. A secondary refuses the handshake with it, naming the failure.
@@ -36,6 +35,16 @@ interface LinkSide {
         return null;
     }
 
+    /**
+     * On a primary: why linking to {@code secondary} (with data generations {@code secondaryGenerations})
+     * would leave no current copy, because this node's copy is detached and is no resync source
+     * ({@link DetachedPrimary}); null while it may link. The primary refuses the handshake with it.
+     */
+    default String noCurrentCopy(PeerIdentity secondary, byte[] secondaryGenerations) {
+        return null;
+    }
+
+    /** This node's encoded data generation history for the HELLO exchange, or null to send none. */
     default byte[] generations() {
         return null;
     }

@@ -98,6 +98,10 @@ final class PrimaryHandshake extends Handshake {
                 no = null;
             }
         }
+        String noCurrentCopy = no == null ? side.noCurrentCopy(peer.identity(), peer.generations()) : null;
+        if (noCurrentCopy != null) {
+            no = new Refusal(PeerErrorCode.DISK_FAILED, "LUN " + mine.volume() + ": " + noCurrentCopy);
+        }
         if (no != null) {
             side.refused(ctx.channel(), no.code(), no.reason());
             refuse(ctx, no.code(), no.reason());

@@ -71,6 +71,13 @@ final class PrimaryLinkSide extends VolumeLinkSide {
     }
 
     @Override
+    public String noCurrentCopy(PeerIdentity secondary, byte[] secondaryGenerations) {
+        return volume.local.health().detached()
+                ? DetachedPrimary.whyNotCurrent(volume.meta.get().generations(), secondary, secondaryGenerations)
+                : null;
+    }
+
+    @Override
     public byte[] discardOrder(PeerIdentity peer, byte[] peerGenerations) {
         return splitBrain.state.takeOrder(peer.nodeId(), peerGenerations, volume.meta.get().generations());
     }

@@ -107,16 +107,29 @@ final class ResyncCoordinator {
         boolean peerRecovering = peer.recovering();
         boolean[] recordCopy = {false};
         CopyPlanner.Copy[] plan = {CopyPlanner.Copy.NONE};
-        boolean needsCopy = r.linkUp(ch, () -> {
-            plan[0] = planner.plan(peer, peerGenerations);
-            if (plan[0] == CopyPlanner.Copy.NONE && peerRecovering && record == PairRecord.NONE) {
-                plan[0] = CopyPlanner.Copy.FULL; // a crashed secondary's record means nothing to us: copy all
-            }
-            // Crash recovery: only the recorded extents may differ (predictive record).
-            recordCopy[0] = plan[0] == CopyPlanner.Copy.NONE && (volume.recovering || peerRecovering);
-            return plan[0] != CopyPlanner.Copy.NONE || recordCopy[0];
-        });
-        if (recordCopy[0]) {
+        boolean needsCopy;
+        try {
+            needsCopy = r.linkUp(ch, () -> {
+                plan[0] = planner.plan(peer, peerGenerations);
+                if (plan[0] == CopyPlanner.Copy.PEER_CURRENT) {
+                    return false; // this primary's copy is detached: nothing to copy, no crash resync
+                }
+                if (plan[0] == CopyPlanner.Copy.NONE && peerRecovering && record == PairRecord.NONE) {
+                    plan[0] = CopyPlanner.Copy.FULL; // a crashed secondary's record means nothing to us: copy all
+                }
+                // Crash recovery: only the recorded extents may differ (predictive record).
+                recordCopy[0] = plan[0] == CopyPlanner.Copy.NONE && (volume.recovering || peerRecovering);
+                return plan[0] != CopyPlanner.Copy.NONE || recordCopy[0];
+            });
+        } catch (CopyPlanner.NoCurrentCopy e) {
+            LOG.log(Level.ERROR, "ending the mirror link to {0}: {1}", ch.remoteAddress(), e.getMessage());
+            ch.close();
+            return;
+        }
+        if (plan[0] == CopyPlanner.Copy.PEER_CURRENT) {
+            // Our record's extents need no copy: the only copy in use is the secondary's.
+            volume.recovered(0, 0);
+        } else if (recordCopy[0]) {
             recordResync(ch, mirrored, r, report, peerRecovering, hashes);
         } else if (needsCopy && plan[0] == CopyPlanner.Copy.BITMAP && peerRecovering) {
             // DESIGN section 8: a returning old primary that crashed resyncs from its own record
