@@ -198,7 +198,7 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
      * or iscsi.max-connections-per-address; nothing of it has been read yet.
      */
     private boolean admit(Channel ch) {
-        String source = ConnectionLimiter.sourceOf(ch.remoteAddress());
+        String source = limiter.sourceOf(ch.remoteAddress());
         ConnectionLimiter.Verdict verdict = limiter.admit(source);
         if (verdict == ConnectionLimiter.Verdict.ADMITTED) {
             ch.closeFuture().addListener(f -> limiter.release(source));
@@ -208,8 +208,9 @@ public final class IscsiTarget implements SessionAdmission, AutoCloseable {
             LOG.log(Level.WARNING, "connection from {0} closed: {1} ({2} refused since start)", source,
                     verdict == ConnectionLimiter.Verdict.TOO_MANY
                             ? "the target has " + cfg.limits().maxConnections() + " connections (iscsi.max-connections)"
-                            : "that address has " + cfg.limits().maxConnectionsPerAddress()
-                            + " connections (iscsi.max-connections-per-address)", Long.toString(limiter.refused()));
+                            : "that source has " + cfg.limits().maxConnectionsPerAddress()
+                            + " connections (iscsi.max-connections-per-address; an IPv6 source is its"
+                            + " iscsi.ipv6-source-prefix)", Long.toString(limiter.refused()));
         }
         ch.close();
         return false;

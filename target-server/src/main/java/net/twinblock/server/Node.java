@@ -291,7 +291,8 @@ public final class Node implements NodeView, AutoCloseable {
                 c.get(Keys.ISCSI_MAX_OUTSTANDING_R2T), c.get(Keys.ISCSI_COMMAND_WINDOW),
                 c.get(Keys.ISCSI_NOP_INTERVAL), c.get(Keys.ISCSI_NOP_TIMEOUT), c.get(Keys.ISCSI_LOGIN_TIMEOUT),
                 c.access()).withLimits(new ConnectionLimits(c.get(Keys.ISCSI_MAX_CONNECTIONS),
-                c.get(Keys.ISCSI_MAX_CONNECTIONS_PER_ADDRESS), c.get(Keys.ISCSI_MAX_SESSIONS_PER_INITIATOR)));
+                c.get(Keys.ISCSI_MAX_CONNECTIONS_PER_ADDRESS), c.get(Keys.ISCSI_MAX_SESSIONS_PER_INITIATOR),
+                c.get(Keys.ISCSI_IPV6_SOURCE_PREFIX)));
     }
 
     /**

@@ -1,6 +1,5 @@
 package net.twinblock.iscsi.session;
 
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,10 +29,9 @@ public final class ConnectionLimiter {
         this.limits = limits;
     }
 
-    /** The source a connection is counted (and a failed login remembered) by: its host address. */
-    public static String sourceOf(SocketAddress remote) {
-        return remote instanceof InetSocketAddress a && a.getAddress() != null
-                ? a.getAddress().getHostAddress() : String.valueOf(remote);
+    /** The source a connection from {@code remote} is counted by ({@link SourceKey}, under these limits). */
+    public String sourceOf(SocketAddress remote) {
+        return SourceKey.of(remote, limits.ipv6SourcePrefix());
     }
 
     /** Takes a place for a connection from {@code address}; {@link #release} gives it back if ADMITTED. */

@@ -44,7 +44,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     private LoginPhase phase;
     private ScheduledFuture<?> timeout;
     private String remote;
-    /** The source address, as {@link LoginBackoff} keys it. */
+    /** The source, as {@link LoginBackoff} keys it ({@link SourceKey}: an IPv6 host by its prefix). */
     private String source;
     /** A reply held back by the backoff, and its timer; both null when none is. */
     private LoginStep heldStep;
@@ -71,7 +71,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         remote = String.valueOf(ctx.channel().remoteAddress());
-        source = ConnectionLimiter.sourceOf(ctx.channel().remoteAddress());
+        source = SourceKey.of(ctx.channel().remoteAddress(), cfg.limits().ipv6SourcePrefix());
         SessionAdmission admission = (name, isid, tsihFromInitiator, type, chapName) -> {
             identity = identity(ctx, chapName);
             SessionRegistry.Admitted a = registry.admit(name, isid, tsihFromInitiator, type, identity);
@@ -190,7 +190,7 @@ public final class LoginHandler extends ChannelInboundHandlerAdapter {
         if (chapName != null) {
             return "CHAP name " + chapName;
         }
-        return "address " + ConnectionLimiter.sourceOf(ctx.channel().remoteAddress());
+        return "address " + SourceKey.addressOf(ctx.channel().remoteAddress());
     }
 
     private void protocolError(ChannelHandlerContext ctx, String why) {

@@ -106,7 +106,11 @@ public final class Keys {
             integer(1, 1 << 20), "connections of all hosts together; more are closed at once");
     public static final Key<Integer> ISCSI_MAX_CONNECTIONS_PER_ADDRESS = define(
             "iscsi.max-connections-per-address", "64", integer(1, 1 << 20),
-            "connections from one source address; more are closed at once");
+            "connections from one source (an IPv4 address, an IPv6 prefix of iscsi.ipv6-source-prefix bits);"
+            + " more are closed at once");
+    public static final Key<Integer> ISCSI_IPV6_SOURCE_PREFIX = define("iscsi.ipv6-source-prefix", "64",
+            integer(32, 128), "the bits of an IPv6 address that name its source for per-address limits and the"
+            + " login back-off (one host owns a /64; 128 counts each address)");
     public static final Key<Integer> ISCSI_MAX_SESSIONS_PER_INITIATOR = define(
             "iscsi.max-sessions-per-initiator", "16", integer(1, 65535),
             "sessions of one initiator name; more get login status 0x0302 (out of resources)");

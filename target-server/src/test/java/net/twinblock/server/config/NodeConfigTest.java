@@ -107,6 +107,7 @@ class NodeConfigTest {
                 "iscsi.login-timeout = 1h",
                 "iscsi.max-connections = 100",
                 "iscsi.max-connections-per-address = 10",
+                "iscsi.ipv6-source-prefix = 56",
                 "iscsi.max-sessions-per-initiator = 3",
                 "data.dir = /var/lib/twinblock",
                 "admin.listen = 10.0.0.1:9000",
@@ -139,6 +140,7 @@ class NodeConfigTest {
         assertEquals(Duration.ofHours(1), c.get(Keys.ISCSI_LOGIN_TIMEOUT));
         assertEquals(100, c.get(Keys.ISCSI_MAX_CONNECTIONS));
         assertEquals(10, c.get(Keys.ISCSI_MAX_CONNECTIONS_PER_ADDRESS));
+        assertEquals(56, c.get(Keys.ISCSI_IPV6_SOURCE_PREFIX));
         assertEquals(3, c.get(Keys.ISCSI_MAX_SESSIONS_PER_INITIATOR));
         assertEquals(Path.of("/var/lib/twinblock"), c.get(Keys.DATA_DIR));
         assertEquals(9000, c.get(Keys.ADMIN_LISTEN).getPort());
@@ -211,6 +213,7 @@ class NodeConfigTest {
         "iscsi.chap.algorithms = SHA256,SHA1          | iscsi.chap.algorithms: expected SHA256, MD5 or both",
         "admin.host-names = node1.example.com:3270    | admin.host-names: expected host names",
         "iscsi.max-connections-per-address = 0        | iscsi.max-connections-per-address: must be between 1 and",
+        "iscsi.ipv6-source-prefix = 16                | iscsi.ipv6-source-prefix: must be between 32 and 128",
         "iscsi.acl.1.chap.user = alice                | iscsi.acl.1.iqn: must be set: iscsi.acl.1.* names no initiator",
         "iscsi.acl.01.iqn = iqn.2026-11.a:b           | iscsi.acl.01.iqn: entry number must be 0 to 9999",
         "iscsi.acl.0.iqns = iqn.2026-11.a:b           | iscsi.acl.0.iqns: unknown key",
