@@ -24,9 +24,11 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>One thread per journal appends, in batches: it takes every entry queued since its last turn,
  * appends them with one gathering write, makes them durable with one fdatasync only if one of them
  * asked (FUA) or a flush waits (group commit) and completes them (the acknowledgements leave then).
- * A second thread applies each batch to the volume, batch after batch in the same order (so
- * overlapping writes land as the primary ordered them) while the first appends the next. A read of the volume waits for {@link #applied()} ({@link FileVolume#read}):
- * it never sees the volume behind what this node acknowledged.
+ * The same thread then applies the batch to the volume, in order (so overlapping writes land as
+ * the primary ordered them), while the acknowledgements travel and the next batch gathers: a
+ * second applying thread cost a wake-up per batch more than it overlapped. A read of the volume
+ * waits for {@link #applied()} ({@link FileVolume#read}): it never sees the volume behind what
+ * this node acknowledged.
  *
  * <p>A filled segment is deleted (on a cleaner thread) once its entries are applied, while the
  * volume may still hold them only in its page cache: the journal then owes the volume an
@@ -60,12 +62,11 @@ public final class Journal implements AutoCloseable {
 
     private final FileVolume volume;
     private final long maxSize;
-    /** Runs the journal's work, one task at a time (only one is ever scheduled); {@link #owned} if ours. */
+    /** A segment's size, and a batch's most: a quarter of the bound, at least 1 MiB. */
+    private final long segmentSize;
+    /** Runs the journal's work, one task at a time: appends, applies, reads' applies of held entries. */
     private final Executor thread;
     private final ExecutorService owned;
-    /** Applies appended batches to the volume, one after the other, while the next batch is appended. */
-    private final Executor applier;
-    private final ExecutorService ownedApplier;
     private final Runnable drain = this::drain;
 
     private final Object lock = new Object();
@@ -84,15 +85,13 @@ public final class Journal implements AutoCloseable {
     // the journal thread's own
     private final JournalSegments segments;
     private volatile long held;
-    /** Completes when every batch appended so far is applied (or settled, if it failed). */
-    private CompletableFuture<Void> applyChain = SETTLED;
     /** Entries up to this number are on the volume durably (a point covers them): their closed segments may go. */
     private volatile long durableUpTo = -1;
     /** Segments of applied entries went before the volume was made durable: the next durable completion syncs it. */
     private boolean volumeOwed;
     /** Deletes applied segments; {@link #ownedCleaner} if ours. */
     private final ExecutorService ownedCleaner;
-    /** Applies batches, or holds them for consistency points ({@code cp.enabled}); applier thread only. */
+    /** Applies batches, or holds them for consistency points ({@code cp.enabled}); journal thread only. */
     private final JournalApplier applies;
 
     private final LongAdder entries = new LongAdder();
@@ -108,13 +107,12 @@ public final class Journal implements AutoCloseable {
                 upTo -> durableUpTo = Math.max(durableUpTo, upTo));
         this.maxSize = maxSize;
         this.ownedCleaner = runner != null ? null : thread("journal-clean " + volume.file().getFileName());
-        this.segments = new JournalSegments(files, nextNumber, Math.max(MIN_MAX_SIZE, maxSize / 4), MAX_BATCH,
+        this.segmentSize = Math.max(MIN_MAX_SIZE, maxSize / 4);
+        this.segments = new JournalSegments(files, nextNumber, segmentSize, MAX_BATCH,
                 runner != null ? runner : ownedCleaner);
         this.replayed = replayed;
         this.owned = runner != null ? null : thread("journal " + volume.file().getFileName());
         this.thread = runner != null ? runner : owned;
-        this.ownedApplier = runner != null ? null : thread("journal-apply " + volume.file().getFileName());
-        this.applier = runner != null ? runner : ownedApplier;
     }
 
     private static ExecutorService thread(String name) {
@@ -209,7 +207,7 @@ public final class Journal implements AutoCloseable {
         if (!applies.holds()) {
             return applied;
         }
-        return applied.thenRunAsync(() -> applies.applyIfOverlapping(offset, length), applier);
+        return applied.thenRunAsync(() -> applies.applyIfOverlapping(offset, length), thread);
     }
 
     /** Completes once the volume holds everything this journal took before this call (for reads). */
@@ -303,9 +301,12 @@ public final class Journal implements AutoCloseable {
         for (;;) {
             batch.clear();
             synchronized (lock) {
+                long bytes = 0;
                 JournalOp p;
-                while (batch.size() < MAX_BATCH && (p = queue.poll()) != null) {
-                    batch.add(p);
+                while (batch.size() < MAX_BATCH && (p = queue.peek()) != null
+                        && (batch.isEmpty() || bytes + p.bytes() <= segmentSize)) { // so the bound holds
+                    batch.add(queue.poll());
+                    bytes += p.bytes();
                 }
                 if (batch.isEmpty()) {
                     scheduled = false;
@@ -329,8 +330,8 @@ public final class Journal implements AutoCloseable {
                 failed = poison(e);
             }
         }
-        List<JournalOp> appended = List.copyOf(batch);
-        if (failed == null && refused == null) {
+        boolean appended = failed == null && refused == null;
+        if (appended) {
             for (JournalOp p : batch) {
                 if (p.kind != JournalOp.Kind.POINT) {
                     p.done.complete(null); // the acknowledgements leave from here; a point's once it is applied
@@ -341,16 +342,13 @@ public final class Journal implements AutoCloseable {
                 p.release();
                 p.done.completeExceptionally(refused != null ? refused : poisoned(failed));
             }
-            appended = List.of();
         }
-        // Applied on the applier, in batch order, while this thread appends the next batch; a failed
-        // batch still takes its turn there, so reads are released in order.
-        int settled = batch.size();
-        List<JournalOp> toApply = appended;
-        applyChain = applyChain.thenRunAsync(() -> {
-            applies.apply(toApply);
-            settleWaiters(settled, failure);
-        }, applier);
+        // Applied here, once the acknowledgements are on their way: one thread woken once per batch
+        // costs less than a second thread woken for it too (a failed batch still settles its reads).
+        if (appended) {
+            applies.apply(batch);
+        }
+        settleWaiters(batch.size(), failure);
     }
 
     /** Appends the batch, durably if one of it asks. */
@@ -426,9 +424,8 @@ public final class Journal implements AutoCloseable {
      */
     private void free() throws IOException {
         try {
-            applyChain.join();
             if (applies.holds()) {
-                CompletableFuture.runAsync(applies::applyHeld, applier).join();
+                applies.applyHeld();
             }
         } catch (RuntimeException e) {
             throw new IOException("cannot apply the journal of " + volume.file() + " to free it: "
@@ -511,7 +508,6 @@ public final class Journal implements AutoCloseable {
         } finally {
             if (owned != null) {
                 owned.shutdown();
-                ownedApplier.shutdown();
                 ownedCleaner.shutdown();
                 awaitCleaner();
             }

@@ -7,7 +7,7 @@ import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
- * The {@link Journal}'s apply side, run by its applier thread only: appended batches go to the
+ * The {@link Journal}'s apply side, run by the journal's thread only: appended batches go to the
  * volume in journal order, or, when the secondary holds entries for consistency points, wait in
  * {@link HeldEntries} until a point brings the volume to its image (DESIGN section 6). A point is
  * then made durable and recorded ({@link PointRecord}), after which the segments it covers may go.
