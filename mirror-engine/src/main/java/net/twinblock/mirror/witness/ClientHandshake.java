@@ -11,7 +11,7 @@ import net.twinblock.mirror.link.SharedKey;
 /**
  * The client's half of the handshake ({@link WitnessAuth}): HELLO, prove the key over the
  * witness's nonce, and accept the witness only if it proves the same key back; then the
- * connection becomes {@code calls}. Every way it fails is reported to {@code problem} in words.
+ * connection becomes {@code calls}, every frame sealed both ways ({@link FrameSeal}). Every way it fails is reported to {@code problem} in words.
  */
 final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
@@ -65,6 +65,7 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
                         .addListener(ChannelFutureListener.CLOSE);
                 return;
             }
+            FrameSeal.install(ctx.channel(), key, WitnessAuth.Prover.CLIENT, clientNonce, witnessNonce);
             ctx.pipeline().replace(this, "calls", calls);
             outcome.authenticated(calls);
         } else if (msg instanceof WitnessError e) {

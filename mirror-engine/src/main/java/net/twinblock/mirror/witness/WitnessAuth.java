@@ -18,7 +18,8 @@ import net.twinblock.mirror.link.SharedKey;
  * a recording cannot be replayed; the labels keep one side's proof from being reflected as the
  * other's; the domain keeps a witness proof from ever being a proof of the peer link, which uses
  * the same key (a client that knows no key would otherwise make a node compute a peer-link proof
- * for it by posing as its witness).
+ * for it by posing as its witness). Every frame after the handshake is sealed with a key derived
+ * from the pair's key and both nonces ({@link FrameSeal}).
  */
 final class WitnessAuth {
 
@@ -27,9 +28,11 @@ final class WitnessAuth {
         CLIENT, WITNESS
     }
 
-    static final int VERSION = 1;
+    /** 2: every frame after the handshake is sealed ({@link FrameSeal}); 1 sent them bare. */
+    static final int VERSION = 2;
     private static final byte[] DOMAIN = "twinblock-witness-v1".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEY_ID_LABEL = "key-id".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] SESSION_LABEL = "frame-seal".getBytes(StandardCharsets.US_ASCII);
 
     private WitnessAuth() {
     }
@@ -41,6 +44,14 @@ final class WitnessAuth {
     /** Constant time. */
     static boolean verify(SharedKey key, Prover prover, byte[] clientNonce, byte[] witnessNonce, byte[] proof) {
         return key.verify(proof, DOMAIN, label(prover), clientNonce, witnessNonce);
+    }
+
+    /**
+     * The key that seals this connection's frames ({@link FrameSeal}): fresh for each handshake
+     * (both nonces), so a frame recorded from another connection never checks out on this one.
+     */
+    static SharedKey sessionKey(SharedKey key, byte[] clientNonce, byte[] witnessNonce) {
+        return new SharedKey(key.mac(DOMAIN, SESSION_LABEL, clientNonce, witnessNonce));
     }
 
     /**

@@ -12,7 +12,8 @@ import net.twinblock.mirror.link.FrameHeader;
  * Every message is copied into plain values, so no buffer outlives this decoder.
  *
  * <p>A header with an unknown opcode, flags, or a payload length its type cannot have closes the
- * connection before any of the payload is buffered; so does a body its codec refuses. After that
+ * connection before any of the payload is buffered; so does a body its codec refuses, and, once
+ * the handshake is done, a frame whose seal ({@link FrameSeal#RECEIVING}) does not check out. After that
  * the decoder drops whatever still arrives.
  */
 public final class WitnessFrameDecoder extends ByteToMessageDecoder {
@@ -36,10 +37,20 @@ public final class WitnessFrameDecoder extends ByteToMessageDecoder {
                 type = check(h);
                 header = h;
             }
-            if (in.readableBytes() < header.payloadLength()) {
+            FrameSeal seal = ctx.channel().attr(FrameSeal.RECEIVING).get();
+            if (in.readableBytes() < header.payloadLength() + (seal == null ? 0 : FrameSeal.LENGTH)) {
                 return;
             }
-            out.add(read(header, type, in.readSlice(header.payloadLength())));
+            ByteBuf body = in.readSlice(header.payloadLength());
+            if (seal != null) {
+                byte[] trailer = new byte[FrameSeal.LENGTH];
+                in.readBytes(trailer);
+                if (!seal.opens(header, body, trailer)) {
+                    throw bad(header, "its seal does not check out: injected, altered, replayed or reordered on the"
+                            + " way");
+                }
+            }
+            out.add(read(header, type, body));
             header = null;
             type = null;
         } catch (WitnessFrameException e) {

@@ -6,7 +6,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToByteEncoder;
 import net.twinblock.mirror.link.FrameHeader;
 
-/** Writes {@link WitnessMessage}s through their type's codec. Stateless: one instance serves every channel. */
+/**
+ * Writes {@link WitnessMessage}s through their type's codec, each sealed once the channel's
+ * handshake is done ({@link FrameSeal#SENDING}). Stateless: one instance serves every channel.
+ */
 @Sharable
 public final class WitnessFrameEncoder extends MessageToByteEncoder<WitnessMessage> {
 
@@ -25,6 +28,11 @@ public final class WitnessFrameEncoder extends MessageToByteEncoder<WitnessMessa
         if (out.writerIndex() - start != header.payloadLength()) {
             throw new IllegalStateException(msg.type() + " body is " + (out.writerIndex() - start)
                     + " bytes but its header says " + header.payloadLength());
+        }
+        FrameSeal seal = ctx.channel().attr(FrameSeal.SENDING).get();
+        if (seal != null) {
+            int frame = start - FrameHeader.LENGTH;
+            out.writeBytes(seal.seal(out, frame, out.writerIndex() - frame));
         }
     }
 }

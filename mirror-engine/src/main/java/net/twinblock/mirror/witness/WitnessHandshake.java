@@ -13,7 +13,7 @@ import net.twinblock.mirror.link.SharedKey;
 /**
  * The witness's half of the handshake ({@link WitnessAuth}): answer HELLO with a nonce, find the
  * key the client's proof was made with, prove it back, and hand the connection to a session bound
- * to that key. A client that does not finish within {@value #DEADLINE_SECONDS} s is cut off.
+ * to that key, with every later frame sealed ({@link FrameSeal}). A client that does not finish within {@value #DEADLINE_SECONDS} s is cut off.
  */
 final class WitnessHandshake extends ChannelInboundHandlerAdapter {
 
@@ -62,6 +62,8 @@ final class WitnessHandshake extends ChannelInboundHandlerAdapter {
             }
             ctx.writeAndFlush(new KeyProof(WitnessAuth.proof(key.key(), WitnessAuth.Prover.WITNESS, clientNonce,
                     witnessNonce)));
+            // Our proof went out bare (encoded on this loop just now); everything after it is sealed.
+            FrameSeal.install(ctx.channel(), key.key(), WitnessAuth.Prover.WITNESS, clientNonce, witnessNonce);
             ctx.pipeline().replace(this, "session", session.apply(key));
             LOG.log(Level.DEBUG, "witness client {0} authenticated", ctx.channel().remoteAddress());
         } else if (msg instanceof WitnessError e) {

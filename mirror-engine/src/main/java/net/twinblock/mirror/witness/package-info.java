@@ -14,6 +14,7 @@
  *                <-CHALLENGE(nonceW)----------------------------
  *                --PROOF(client's HMAC)------------------------->  tries each key (WitnessKeys)
  *                <-PROOF(witness's HMAC)------------------------   session bound to that key
+ *                  (every frame from here on sealed both ways: FrameSeal)
  *  PendingCalls  --RENEW_LEASE | OUTDATE_PEER | ... (request id)-> WitnessSession
  *                <-REPLY(request id, verdict, state)-----------    Arbiter on the state thread,
  *                                                                   StateStore before the reply

@@ -62,7 +62,7 @@ class WitnessHostileClientTest {
     @Test
     void aWrongProofGetsANonceAndARefusalAndNothingElse() throws Exception {
         try (RawWitnessSocket s = connect()) {
-            s.send(new WitnessHello(1, SharedKey.newNonce()));
+            s.send(new WitnessHello(WitnessAuth.VERSION, SharedKey.newNonce()));
             assertInstanceOf(WitnessChallenge.class, s.read());
             byte[] guess = WitnessAuth.proof(new SharedKey("a guess at the key, 32 bytes....".getBytes()),
                     WitnessAuth.Prover.CLIENT, new byte[32], new byte[32]);
@@ -85,7 +85,7 @@ class WitnessHostileClientTest {
             assertNull(s.read());
         }
         try (RawWitnessSocket s = connect()) {
-            s.send(new WitnessHello(1, SharedKey.newNonce()));
+            s.send(new WitnessHello(WitnessAuth.VERSION, SharedKey.newNonce()));
             assertInstanceOf(WitnessChallenge.class, s.read());
             s.send(new PairRequest(WitnessFrameType.FORCE_PROMOTE, 1, PAIR, "mallory", 0));
             assertInstanceOf(WitnessError.class, s.read());
@@ -97,7 +97,7 @@ class WitnessHostileClientTest {
     @Test
     void anotherProtocolVersionIsRefused() throws Exception {
         try (RawWitnessSocket s = connect()) {
-            s.send(new WitnessHello(2, SharedKey.newNonce()));
+            s.send(new WitnessHello(WitnessAuth.VERSION - 1, SharedKey.newNonce())); // bare frames after the handshake
             WitnessError e = assertInstanceOf(WitnessError.class, s.read());
             assertEquals(WitnessErrorCode.VERSION_MISMATCH, e.code());
             assertNull(s.read());
