@@ -3,7 +3,7 @@
 #
 #   examples/bench/run.sh                 # default run, about 20 minutes on 2 cores
 #   QUICK=1 examples/bench/run.sh         # about one minute smoke run (1 repetition, 2 s cells)
-#   PROFILE=1 examples/bench/run.sh       # also record the standalone node and the pair's primary with JFR
+#   PROFILE=1 examples/bench/run.sh       # also record the standalone node and both pair nodes with JFR
 #
 # Environment (defaults in brackets):
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
@@ -16,6 +16,9 @@
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
 #   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
 #   JAR [target-server/target/target-server.jar]  the node jar to measure (BUILD=0 to use another build)
+#   BEFORE_JAR []      an older node jar, measured in the same run as "standalone-before" and
+#                      "pair-before" (e.g. SYSTEMS="standalone pair standalone-before pair-before"):
+#                      before and after a change, interleaved, on one machine at one load
 #   BENCH_TMPDIR [/tmp] where the temporary volumes go    KEEP_TMP [0]    1: keep volumes and logs
 #
 # Servers listen on 127.0.0.1 only, on free ports. Everything started here is stopped on exit, on
@@ -258,12 +261,12 @@ start_node() {
   local admin=$NODE_ADMIN
   # shellcheck disable=SC2206
   jvm=($JAVA_OPTS)
-  # Profile the node that serves the host: the standalone node and the pair's primary.
-  if [[ $PROFILE == 1 && ($name == standalone || $name == primary) ]]; then
+  # Profile every node: the standalone node and both of the pair's.
+  if [[ $PROFILE == 1 && ($name == standalone || $name == primary || $name == secondary) ]]; then
     jvm+=("-XX:StartFlightRecording=filename=$OUT/profile/$name.jfr,settings=profile,dumponexit=true")
     mkdir -p "$OUT/profile"
   fi
-  java "${jvm[@]}" -jar "$JAR" serve --iscsi.listen="127.0.0.1:$NODE_PORT" --admin.listen="127.0.0.1:$admin" \
+  java "${jvm[@]}" -jar "${NODE_JAR:-$JAR}" serve --iscsi.listen="127.0.0.1:$NODE_PORT" --admin.listen="127.0.0.1:$admin" \
     --data.dir="$dir" --lun.0.size="$LUN_SIZE" "$@" >"$logf" 2>&1 &
   NODE_PID=$!
   STARTED+=("$NODE_PID")
@@ -289,17 +292,23 @@ node_ready() {  # node_ready SYSTEM PID LOGFILE: 0 when ready, else marks the sy
   return 1
 }
 
-start_standalone() {
-  [[ -f $JAR ]] || { mark_na standalone "no node jar: mvn package failed, see logs/mvn-package.log"; return; }
-  start_node standalone "$OUT/logs/standalone.log"
+start_standalone() { start_standalone_as standalone; }
+# The same node and pair from BEFORE_JAR, in the same run.
+start_standalone-before() { NODE_JAR=$BEFORE_JAR start_standalone_as standalone-before; }
+start_pair-before() { NODE_JAR=$BEFORE_JAR start_pair_as pair-before before-; }
+
+start_standalone_as() {  # start_standalone_as SYSTEM
+  local sys=$1 jar=${NODE_JAR:-$JAR}
+  [[ -f $jar ]] || { mark_na "$sys" "no node jar $jar (mvn package failed? see logs/mvn-package.log)"; return; }
+  NODE_JAR=$jar start_node "$sys" "$OUT/logs/$sys.log"
   local pid=$NODE_PID port=$NODE_PORT iqn
-  node_ready standalone "$pid" "$OUT/logs/standalone.log" || return 0
+  node_ready "$sys" "$pid" "$OUT/logs/$sys.log" || return 0
   iqn=$(discover_iqn "$port")
-  [[ -n $iqn ]] || { mark_na standalone "node ready but SendTargets discovery returned no target"; return; }
-  SYS_PIDS[standalone]=$pid
-  SYS_URL[standalone]=$(iscsi_filename "127.0.0.1:$port" "$iqn" 0)
-  SYS_NOTE[standalone]="one node, LUN 0, 127.0.0.1:$port ($iqn)"
-  SYS_STATUS[standalone]=ok
+  [[ -n $iqn ]] || { mark_na "$sys" "node ready but SendTargets discovery returned no target"; return; }
+  SYS_PIDS[$sys]=$pid
+  SYS_URL[$sys]=$(iscsi_filename "127.0.0.1:$port" "$iqn" 0)
+  SYS_NOTE[$sys]="one node${NODE_JAR:+ from $NODE_JAR}, LUN 0, 127.0.0.1:$port ($iqn)"
+  SYS_STATUS[$sys]=ok
 }
 
 # The pair: host -> primary -> secondary, synchronous. Until the jar knows mirror.role the node
@@ -318,7 +327,7 @@ start_pair-tls() {
 
 start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
   local pair=$1 pre=$2; shift 2
-  [[ -f $JAR ]] || { mark_na "$pair" "no node jar"; return; }
+  [[ -f ${NODE_JAR:-$JAR} ]] || { mark_na "$pair" "no node jar ${NODE_JAR:-$JAR}"; return; }
   local secret="$WORK/${pre}mirror.secret" link
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret"
   chmod 600 "$secret"
@@ -349,7 +358,7 @@ start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
   [[ -n $iqn ]] || { mark_na "$pair" "primary ready but SendTargets discovery returned no target"; return; }
   SYS_PIDS[$pair]="$ppid $spid"
   SYS_URL[$pair]=$(iscsi_filename "127.0.0.1:$pport" "$iqn" 0)
-  SYS_NOTE[$pair]="primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn), in sync${*:+, $*}"
+  SYS_NOTE[$pair]="${NODE_JAR:+from $NODE_JAR: }primary 127.0.0.1:$pport -> secondary over 127.0.0.1:$link, LUN 0 ($iqn), in sync${*:+, $*}"
   SYS_STATUS[$pair]=ok
 }
 
@@ -426,7 +435,7 @@ ensure_tools
 case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "* | *" pair-tls "*) ensure_jar ;; esac
 
 for sys in $SYSTEMS; do
-  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt tgt-null standalone pair pair-nocap pair-tls)"
+  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt tgt-null standalone pair pair-nocap pair-tls standalone-before pair-before)"
   log "starting $sys"
   "start_$sys"
   [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"
@@ -496,7 +505,7 @@ if [[ $PROFILE == 1 ]]; then
     log "stopping $sys so JFR writes its recording"
     for pid in ${SYS_PIDS[$sys]}; do stop_pid "$pid" 60; done
   done
-  for name in standalone primary; do
+  for name in standalone primary secondary; do
     jfr_file="$OUT/profile/$name.jfr"
     [[ -s $jfr_file ]] || continue
     jfr print --stack-depth 64 --events jdk.ExecutionSample,jdk.NativeMethodSample "$jfr_file" \

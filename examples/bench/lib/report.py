@@ -25,6 +25,8 @@ SYSTEM_TITLES = {
     "standalone": "twinblock standalone",
     "pair": "twinblock pair",
     "pair-nocap": "twinblock pair, record.capacity=0 (always-miss)",
+    "standalone-before": "twinblock standalone, BEFORE_JAR",
+    "pair-before": "twinblock pair, BEFORE_JAR",
 }
 
 
@@ -242,6 +244,25 @@ RATIO_GOALS = [
 ]
 
 
+# Each pair node's CPU per GB against the standalone node's, on the write cells: (node index, name, goal).
+CPU_GOALS = [(0, "primary", 1.30), (1, "secondary", 0.50)]
+CPU_CELLS = ["randwrite-4k-qd32", "seqwrite-128k-qd8"]
+
+
+def write_cpu_goals(w, cells, data, pair, standalone):
+    labels = {c[0]: c[1] for c in cells}
+    for name in CPU_CELLS:
+        cp, cs = data.get((pair, name)), data.get((standalone, name))
+        if name not in labels or not (cp and cs and cp.ok and cs.ok) or len(cp.ok[0]["cpu_per_gb_each"]) < 2:
+            continue
+        base = cs.med("cpu_per_gb")
+        for i, node, goal in CPU_GOALS:
+            mine = statistics.median(x["cpu_per_gb_each"][i] for x in cp.ok)
+            r = mine / base if base else float("nan")
+            met = "met" if r <= goal else "**not met**"
+            w(f"| {pair} {node}/{standalone} CPU per GB, {labels[name]} | {r:.2f}× | ≤ {goal:.2f}× | {met} |\n")
+
+
 def write_goals(w, cells, data, status, env):
     labels = {c[0]: c[1] for c in cells}
     w("## Goals\n\n")
@@ -255,12 +276,16 @@ def write_goals(w, cells, data, status, env):
     for name, label, *_ in cells:
         r, met = ratio_goal(data, status, "standalone", "tgt", name, "p99_us", 1.0, False)
         w(f"| standalone/tgt p99 latency, {label} | {r} | ≤ 1.00× | {met} |\n")
-    for a, b, name, key, goal in RATIO_GOALS:
+    # The pair's goals also for BEFORE_JAR's pair and node, when they ran: before and after, one run.
+    before = [(a + "-before", b + "-before", n, k, g) for a, b, n, k, g in RATIO_GOALS if a == "pair"]
+    for a, b, name, key, goal in RATIO_GOALS + (before if "pair-before" in status else []):
         if name not in labels:
             continue
         unit, higher = METRICS[key]
         r, met = ratio_goal(data, status, a, b, name, key, goal, higher)
         w(f"| {a}/{b} {unit}, {labels[name]} | {r} | {'≥' if higher else '≤'} {goal:.2f}× | {met} |\n")
+    for suffix in ("", "-before") if "pair-before" in status else ("",):
+        write_cpu_goals(w, cells, data, "pair" + suffix, "standalone" + suffix)
     # Mirroring adds one primary -> secondary -> primary trip to every write.
     qd1 = "randwrite-4k-qd1"
     if qd1 in labels:
