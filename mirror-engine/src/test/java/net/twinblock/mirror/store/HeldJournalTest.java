@@ -197,6 +197,30 @@ class HeldJournalTest extends JournalFixture {
     }
 
     @Test
+    void aFullHeldJournalPutsWhatItHoldsOnTheVolumeDurablyBeforeItDeletesAnything() throws Exception {
+        int chunk = 64 * 1024;
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v); // 1 MiB bound, no point ever comes
+            for (int i = 0; i < 20; i++) { // 1.25 MiB: the journal fills once
+                j.write(i, (long) i * chunk, filled(chunk, i + 1), false).get();
+            }
+            assertEquals(1, j.frees());
+            assertTrue(j.bytes() <= Journal.MIN_MAX_SIZE, "within its bound: " + j.bytes());
+            // No flush and no look at the image (closing a plain volume on it would force it): only
+            // what the free made durable is sure to survive the cut.
+            files.powerCut();
+            j.close();
+        }
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            for (int i = 0; i < 15; i++) { // 15 entries filled the first 1 MiB
+                assertArrayEquals(bytes(chunk, i + 1), read(v, (long) i * chunk, chunk), "freed write " + i);
+            }
+            j.close();
+        }
+    }
+
+    @Test
     void aPointNamingBlocksPastTheVolumeIsRefused() throws Exception {
         try (FileVolume v = volume(files)) {
             Journal j = held(v);
