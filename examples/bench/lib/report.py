@@ -25,6 +25,7 @@ SYSTEM_TITLES = {
     "standalone": "twinblock standalone",
     "pair": "twinblock pair",
     "pair-nocap": "twinblock pair, record.capacity=0 (always-miss)",
+    "pair-cp": "twinblock pair, consistency points on",
     "standalone-before": "twinblock standalone, BEFORE_JAR",
     "pair-before": "twinblock pair, BEFORE_JAR",
 }
