@@ -17,6 +17,8 @@ import java.util.Map;
 final class HeldEntries {
 
     private final FileVolume volume;
+    /** Makes the journal durable through every entry held (the segments' fdatasync, if one is owed). */
+    private final JournalApplier.IoStep journalDurable;
     private final List<JournalOp> entries = new ArrayList<>();
     /** Transfer id to the index of its newest held entry: a transfer re-sent on a new link is journaled again. */
     private final Map<Integer, Integer> byTransfer = new HashMap<>();
@@ -25,8 +27,21 @@ final class HeldEntries {
     private volatile long fallbacks;
     private volatile long rebuilt;
 
-    HeldEntries(FileVolume volume) {
+    HeldEntries(FileVolume volume, JournalApplier.IoStep journalDurable) {
         this.volume = volume;
+        this.journalDurable = journalDurable;
+    }
+
+    /**
+     * Before a held entry reaches the volume, the journal holds it durably: a power cut while
+     * the volume takes held entries (a point's apply, say) keeps a random part of them, and
+     * replay from the last point must then be able to bring back every one before any that
+     * survived, or the volume holds a write but not one acknowledged before it was sent.
+     */
+    private void journalFirst() throws IOException {
+        if (!entries.isEmpty()) {
+            journalDurable.run();
+        }
     }
 
     /** Holds an appended write or discard; its data is ours until it is applied or let go. */
@@ -46,6 +61,7 @@ final class HeldEntries {
      */
     void applyAll() throws IOException {
         try {
+            journalFirst();
             for (JournalOp p : entries) {
                 if (p.kind == JournalOp.Kind.WRITE) {
                     volume.applyNow(p.offset, p.data);
@@ -80,6 +96,7 @@ final class HeldEntries {
      */
     void applyPoint(ConsistencyPoint point) throws IOException {
         try {
+            journalFirst();
             if (!resolvable(point)) {
                 fallbacks++;
                 applyAll();

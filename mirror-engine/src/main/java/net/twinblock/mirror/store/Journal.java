@@ -104,7 +104,7 @@ public final class Journal implements AutoCloseable {
             Executor runner, boolean hold) {
         this.volume = volume;
         this.applies = new JournalApplier(volume, files.storage(), hold, nextNumber, e -> poisoned(poison(e)),
-                upTo -> durableUpTo = Math.max(durableUpTo, upTo));
+                upTo -> durableUpTo = Math.max(durableUpTo, upTo), this::forceBeforeApplyingHeld);
         this.maxSize = maxSize;
         this.ownedCleaner = runner != null ? null : thread("journal-clean " + volume.file().getFileName());
         this.segmentSize = Math.max(MIN_MAX_SIZE, maxSize / 4);
@@ -387,6 +387,13 @@ public final class Journal implements AutoCloseable {
         segments.rollIfFull();
     }
 
+    /** Held entries go to the volume only once the journal holds them durably (see HeldEntries). */
+    private void forceBeforeApplyingHeld() throws IOException {
+        if (segments.forceIfAppended()) {
+            syncs.increment();
+        }
+    }
+
     private void joinVolumeFlush(String why) throws IOException {
         try {
             volume.flush().join();
@@ -493,6 +500,7 @@ public final class Journal implements AutoCloseable {
                             joinVolumeFlush("stop cleanly");
                         }
                     } else {
+                        applies.dropHeld(); // replay at the next start applies them from the segments
                         segments.close();
                     }
                 } catch (IOException e) {

@@ -31,11 +31,11 @@ final class JournalApplier {
     private final LongAdder points = new LongAdder();
 
     JournalApplier(FileVolume volume, StorageFiles storage, boolean hold, long next,
-            Function<Throwable, VolumeException> poison, LongConsumer durableUpTo) {
+            Function<Throwable, VolumeException> poison, LongConsumer durableUpTo, IoStep journalDurable) {
         this.volume = volume;
         this.storage = storage;
         this.hold = hold;
-        this.holding = new HeldEntries(volume);
+        this.holding = new HeldEntries(volume, journalDurable);
         this.next = next;
         this.poison = poison;
         this.durableUpTo = durableUpTo;
@@ -110,6 +110,11 @@ final class JournalApplier {
         run(() -> holding.applyIfOverlapping(offset, length));
     }
 
+    /** Lets the held entries go unapplied, releasing their data: a failed journal's stop. */
+    void dropHeld() {
+        holding.clear();
+    }
+
     /** Applies every held entry (a promotion, a full journal, a clean stop). */
     void applyHeld() {
         run(holding::applyAll);
@@ -129,7 +134,7 @@ final class JournalApplier {
     }
 
     @FunctionalInterface
-    private interface IoStep {
+    interface IoStep {
         void run() throws IOException;
     }
 

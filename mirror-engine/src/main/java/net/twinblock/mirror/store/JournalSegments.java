@@ -29,6 +29,8 @@ final class JournalSegments {
     private final List<Long> liveBytes = new ArrayList<>();
     /** Closed segments no fdatasync covered yet, in order: the next {@link #force} covers them first. */
     private final List<StorageFile> unforced = new ArrayList<>();
+    /** An append since the last {@link #force}: the journal holds entries only in the page cache. */
+    private boolean appendedSinceForce;
     /** Deletes segments off this thread: an unlink of a filled segment takes milliseconds. */
     private final java.util.concurrent.Executor cleaner;
     /** A segment was created since the directory was last synced. */
@@ -77,6 +79,16 @@ final class JournalSegments {
         }
         segmentEnd += bytes;
         liveBytes.set(liveBytes.size() - 1, segmentEnd);
+        appendedSinceForce = true;
+    }
+
+    /** {@link #force} if anything was appended since the last one; true if it forced. */
+    boolean forceIfAppended() throws IOException {
+        if (!appendedSinceForce) {
+            return false;
+        }
+        force();
+        return true;
     }
 
     /** The number the next entry gets. */
@@ -148,6 +160,7 @@ final class JournalSegments {
             files.syncDirectory();
             directoryOwed = false;
         }
+        appendedSinceForce = false;
     }
 
     /** Starts a new segment at the next append once this one is full; true if it closed the segment. */

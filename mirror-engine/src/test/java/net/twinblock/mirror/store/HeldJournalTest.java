@@ -154,6 +154,30 @@ class HeldJournalTest extends JournalFixture {
     }
 
     @Test
+    void aPointMakesItsEntriesDurableInTheJournalBeforeTheyReachTheVolume() throws Exception {
+        CuttingFiles cutting = new CuttingFiles(null); // the cut keeps no unforced page
+        try (FileVolume v = volume(cutting)) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, true);
+            j.write(1, 0, filled(BLOCK, 'a'), false).get(); // acknowledged, in the page cache only
+            j.write(2, BLOCK, filled(BLOCK, 'b'), false).get();
+            long syncs = j.syncs();
+            cutting.armed = true;
+            assertThrows(ExecutionException.class,
+                    () -> j.point(point(1, new long[] {0, 1, 1, 1, 1, 2}, new long[0], new byte[0])).get());
+            assertEquals(syncs + 1, j.syncs(), "the journal's fdatasync came before the volume's");
+        }
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            // Otherwise some of the point's blocks could survive on the volume without the entries
+            // acknowledged before them: not a consistent image.
+            assertEquals(2, j.replayed(), "both entries replayed after the cut");
+            assertArrayEquals(bytes(BLOCK, 'a'), read(v, 0, BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'b'), read(v, BLOCK, BLOCK));
+            j.close();
+        }
+    }
+
+    @Test
     void aReferenceToATransferNotHeldAppliesTheHeldEntriesInstead() throws Exception {
         try (FileVolume v = volume(files)) {
             Journal j = held(v);

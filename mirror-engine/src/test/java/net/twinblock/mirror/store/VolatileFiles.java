@@ -9,6 +9,8 @@ import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -32,6 +34,12 @@ public final class VolatileFiles implements StorageFiles {
     private final Map<Path, VolatileFile> files = new HashMap<>();
     /** Directories whose power is off: nothing may open, replace or delete a file under them. */
     private final Set<Path> off = new HashSet<>();
+    /** Files whose next fdatasync cuts a node's power ({@link #powerOffAtForce}). */
+    private final Map<Path, Trap> traps = new ConcurrentHashMap<>();
+
+    private record Trap(Path dir, Random random, java.util.concurrent.atomic.AtomicInteger skip,
+            CompletableFuture<Void> cut) {
+    }
 
     /** Public, no arguments: StorageFiles.system() creates it by reflection. */
     public VolatileFiles() {
@@ -46,7 +54,36 @@ public final class VolatileFiles implements StorageFiles {
             f = VolatileFile.open(key);
             files.put(key, f);
         }
-        return f.newHandle();
+        StorageFile handle = f.newHandle();
+        return new ForwardingFile(handle) {
+            @Override
+            public void force() throws IOException {
+                springTrap(key); // outside the file's lock: a cut takes this factory's, which opens hold
+                super.force();
+            }
+        };
+    }
+
+    /**
+     * Cuts the power of the node under {@code dir} ({@link #powerOff}) at the fdatasync of {@code
+     * file} after the next {@code skip} ones, which then fails: a cut in the middle of what that
+     * fdatasync was to make durable (a consistency point's apply, for a secondary's volume).
+     * Completes once the power is off.
+     */
+    public CompletableFuture<Void> powerOffAtForce(Path file, int skip, Path dir, Random random) {
+        Trap trap = new Trap(dir, random, new java.util.concurrent.atomic.AtomicInteger(skip),
+                new CompletableFuture<>());
+        traps.put(file.toAbsolutePath().normalize(), trap);
+        return trap.cut();
+    }
+
+    private void springTrap(Path file) throws IOException {
+        Trap trap = traps.get(file);
+        if (trap != null && trap.skip().getAndDecrement() <= 0 && traps.remove(file, trap)) {
+            powerOff(trap.dir(), trap.random());
+            trap.cut().complete(null);
+            throw new IOException("the power went during the fdatasync of " + file);
+        }
     }
 
     /** Atomic replaces are durable when they return; refused while the power is off. */
