@@ -223,6 +223,12 @@ final class PairAdmin {
         synchronized (node) {
             requirePrimaryInSync("verify runs on the primary; this node is the secondary",
                     ": a comparison needs the secondary connected and in sync");
+            for (PairVolume v : node.volumes()) { // before any scrub starts: all or none
+                String why = v.scrubs.refusal();
+                if (why != null) {
+                    throw new IllegalStateException(why);
+                }
+            }
             return allOf(v -> v.scrubs.scrubNow(v.mirrored()));
         }
     }

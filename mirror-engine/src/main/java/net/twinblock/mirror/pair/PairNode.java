@@ -371,7 +371,8 @@ public final class PairNode implements AutoCloseable {
      * its secondary in sync on every volume.
      *
      * @return each volume's report by number, once all are done
-     * @throws IllegalStateException on a secondary, or without an in-sync link of every volume
+     * @throws IllegalStateException on a secondary, without an in-sync link of every volume, or when
+     *         this node's copy of a volume is detached after a disk failure (stale: nothing to compare)
      */
     public CompletableFuture<SortedMap<Integer, ScrubReport>> verify() {
         return admin.verify();

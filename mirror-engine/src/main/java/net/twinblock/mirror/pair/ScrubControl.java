@@ -1,7 +1,10 @@
 package net.twinblock.mirror.pair;
 
 import io.netty.buffer.PooledByteBufAllocator;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
 import net.twinblock.mirror.resync.HashComparison;
@@ -14,8 +17,16 @@ import net.twinblock.mirror.store.VolumeException;
  * The primary's scrubs of one volume: scrub.* settings, the {@link Scrubber} for the current
  * mirrored volume (periodic on scrub.interval, and on an administrator's verify), and its
  * thread, SCHED_IDLE because a scrub is optional work. Guarded by the node's lock.
+ *
+ * <p>A copy detached after a disk failure ({@code disk.on-error=detach}) is never scrubbed: it
+ * is stale (every op since went to the secondary alone), so comparing it says nothing and a
+ * repair would copy stale blocks over the only current copy. The volume refuses its reads
+ * already, so a scrub would only fail at its first read, a warning every scrub.interval; from the
+ * detach on, periodic scrubs stop with one log line instead, and a verify is refused naming why.
  */
 final class ScrubControl {
+
+    private static final Logger LOG = System.getLogger(ScrubControl.class.getName());
 
     private final VolumeState volume;
     private final ScheduledExecutorService scrubThread;
@@ -28,6 +39,29 @@ final class ScrubControl {
         this.volume = volume;
         this.scrubThread = scrubThread;
         this.peer = peer;
+        volume.local.health().whenDetached(() -> {
+            try {
+                scrubThread.execute(this::detached); // not on the thread that saw the failure: it may be an event loop
+            } catch (RejectedExecutionException e) {
+                // the volume is closing: no scrub runs again anyway
+            }
+        });
+    }
+
+    private synchronized void detached() {
+        if (scrubber != null || settings.interval() != null) {
+            LOG.log(Level.WARNING, "LUN {0}: no more scrubs: this node''s copy is detached after a disk failure",
+                    volume.number);
+        }
+        close();
+    }
+
+    /** Why this copy may not be scrubbed; null if it may. */
+    String refusal() {
+        return volume.local.health().detached() ? "LUN " + volume.number + ": no scrub: this node's copy is"
+                + " detached after a disk failure (" + volume.local.health().failure() + ") and is stale; the"
+                + " secondary holds the only current copy. Repair this node (new image and metadata) to scrub again"
+                : null;
     }
 
     ScrubSettings settings() {
@@ -38,19 +72,19 @@ final class ScrubControl {
     synchronized void configure(ScrubSettings s, MirroredVolume primary) {
         settings = s;
         close();
-        if (primary != null) {
+        if (primary != null && refusal() == null) {
             scrubber(primary).start();
         }
     }
 
     /** This node became the primary of {@code mirrored}: periodic scrubs are its job now, if configured. */
     synchronized void becamePrimary(MirroredVolume mirrored) {
-        if (settings.interval() != null) {
+        if (settings.interval() != null && refusal() == null) {
             scrubber(mirrored).start();
         }
     }
 
-    /** Compares both copies now; see {@link PairNode#verify()}. */
+    /** Compares both copies now, once {@link #refusal()} said it may; see {@link PairNode#verify()}. */
     synchronized CompletableFuture<ScrubReport> scrubNow(MirroredVolume mirrored) {
         return scrubber(mirrored).scrubNow();
     }

@@ -10,15 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.mirror.LeakGuard;
 import net.twinblock.mirror.link.PeerIdentity;
+import net.twinblock.mirror.resync.ScrubSettings;
 import net.twinblock.mirror.resync.GenerationHistory;
 import net.twinblock.mirror.store.DiskHealth;
 import net.twinblock.mirror.store.FileVolume;
@@ -127,6 +130,42 @@ class DetachedPrimaryTest {
                 assertEquals(ups, primary.metrics().get("mirror.link_ups"), "the link never came up");
                 assertNotEquals(PairState.IN_SYNC, primary.state());
                 assertTrue(secondary.metadata().consistent(), "no resync was started to the secondary");
+            }
+        }
+    }
+
+    @Test
+    void aDetachedPrimaryRefusesToScrubItsStaleCopyAndNeverRepairsTheSecondaryFromIt() throws Exception {
+        try (PairHarness h = new PairHarness(dir); LogCapture log = new LogCapture()) {
+            FileVolume b = h.volume("b.img");
+            PairNode secondary = h.start(secondaryConfig(), b, true);
+            FileVolume a = detachable(h);
+            byte[] before = random(CHUNK, 1);
+            byte[] detached = random(CHUNK, 2);
+            try (PairNode primary = PairNode.start(primaryConfig(secondary.listenAddress()), a, h.group,
+                    NioServerSocketChannel.class, NioSocketChannel.class, PairOptions.defaults().withVolumeCreated(true))) {
+                // Repairing scrubs, back to back: one of the stale copy would copy it over the secondary's.
+                primary.configureScrub(ScrubSettings.defaults().withRepair(true).withInterval(Duration.ofMillis(20)));
+                await().atMost(WAIT).until(() -> primary.state() == PairState.IN_SYNC);
+                primary.volume().write(0, data(before), false).get(30, TimeUnit.SECONDS);
+                await().atMost(WAIT).until(() -> primary.metrics().get("scrub.runs") >= 2); // scrubs run until the detach
+                int detachedAt = log.lines.size();
+                a.health().markFailed("injected I/O error");
+                // The secondary's alone: the primary's image is stale here from now on.
+                primary.volume().write(CHUNK, data(detached), false).get(30, TimeUnit.SECONDS);
+
+                IllegalStateException refused = assertThrows(IllegalStateException.class, primary::verify);
+                assertTrue(refused.getMessage().contains("LUN 0: no scrub: this node's copy is detached after a disk"
+                        + " failure (injected I/O error)"), refused.getMessage());
+                await().atMost(WAIT).until(() -> log.contains("LUN 0: no more scrubs: this node's copy is detached"));
+                Thread.sleep(300); // fifteen scrub intervals: none may run, none may repair
+                assertEquals(1, log.lines.stream().filter(l -> l.contains("no more scrubs")).count(), log.lines.toString());
+                List<String> since = log.lines.subList(detachedAt, log.lines.size());
+                assertTrue(since.stream().filter(l -> l.contains("scrub failed")).count() <= 1,
+                        "at most the scrub running at the detach fails, once: " + since);
+                assertTrue(log.lines.stream().noneMatch(l -> l.startsWith("scrub: blocks ")), log.lines.toString());
+                assertArrayEquals(before, read(b, 0, CHUNK));
+                assertArrayEquals(detached, read(b, CHUNK, CHUNK), "the current copy was repaired from the stale one");
             }
         }
     }
