@@ -196,14 +196,15 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             }
             done.whenComplete((ok, err) -> {
                 lease.close();
-                if (stopping(ch, err, "write " + w.sequence())) {
+                if (err != null && stopping(ch, err, "write " + w.sequence())) {
                     return;
                 }
                 applied.increment();
                 if (err == null) {
                     syncing.written(offset + length);
                 }
-                AckStatus status = answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
+                AckStatus status = quiet(err) ? AckStatus.OK
+                        : answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
                 if (status != null) {
                     acks.write(new WriteAck(w.sequence(), status));
                 }
@@ -222,7 +223,8 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
                 .thenCompose(v -> journal.discard(d.sequence(), d.offset(), d.length()))
                 .whenComplete((ok, err) -> {
                     lease.close();
-                    AckStatus status = stopping(ch, err, "discard " + d.sequence()) ? null
+                    AckStatus status = quiet(err) ? AckStatus.OK
+                            : stopping(ch, err, "discard " + d.sequence()) ? null
                             : answer(ch, "mirrored discard " + d.sequence() + " at " + d.offset(), err);
                     if (status != null) {
                         acks.write(new WriteAck(d.sequence(), status));
@@ -234,7 +236,8 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         flushes.increment();
         LinkOutbox acks = LinkOutbox.of(ch);
         barrier.thenCompose(v -> journal.flush()).whenComplete((ok, err) -> {
-            AckStatus status = stopping(ch, err, "flush " + f.sequence()) ? null
+            AckStatus status = quiet(err) ? AckStatus.OK
+                    : stopping(ch, err, "flush " + f.sequence()) ? null
                     : answer(ch, "mirrored flush " + f.sequence(), err);
             if (status != null) {
                 acks.write(new FlushAck(f.sequence(), status));
@@ -284,6 +287,11 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         LOG.log(Level.INFO, "{0} arrived while this secondary stops: closing the link", what);
         ch.close();
         return true;
+    }
+
+    /** Nothing to say but OK: the common case, which builds no message for {@link #answer}. */
+    private boolean quiet(Throwable err) {
+        return err == null && !volume.health().detached();
     }
 
     /**

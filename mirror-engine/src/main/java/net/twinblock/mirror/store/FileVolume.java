@@ -242,9 +242,13 @@ public final class FileVolume implements Volume {
     }
 
     private void drain(ByteBuf data, long offset) throws IOException {
-        long pos = offset;
         // One NIO buffer per component, in order: no gathering copy into a bigger buffer.
-        for (ByteBuffer src : data.nioBuffers()) {
+        drain(data.nioBuffers(), offset);
+    }
+
+    private void drain(ByteBuffer[] buffers, long offset) throws IOException {
+        long pos = offset;
+        for (ByteBuffer src : buffers) {
             pos = writeFully(src, pos);
         }
     }
@@ -323,6 +327,11 @@ public final class FileVolume implements Volume {
      */
     void applyNow(long offset, ByteBuf data) throws IOException {
         runNow(() -> drain(data, offset));
+    }
+
+    /** As {@link #applyNow(long, ByteBuf)}, from the NIO buffers the journal already appended from. */
+    void applyNow(long offset, ByteBuffer[] buffers) throws IOException {
+        runNow(() -> drain(buffers, offset));
     }
 
     /** The journal's apply of a discard, as {@link #applyNow}. */

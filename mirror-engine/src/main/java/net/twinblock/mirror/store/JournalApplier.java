@@ -64,7 +64,7 @@ final class JournalApplier {
                     holding.add(p);
                     continue; // the data is held, not released
                 } else if (p.kind == JournalOp.Kind.WRITE) {
-                    volume.applyNow(p.offset, p.data);
+                    applyWrite(p);
                 } else if (p.kind == JournalOp.Kind.DISCARD) {
                     volume.discardNow(p.offset, p.length);
                 }
@@ -83,6 +83,18 @@ final class JournalApplier {
     /** The last entry number the volume holds (in its page cache at least); -1 before any. */
     long appliedThrough() {
         return appliedThrough;
+    }
+
+    /** Writes an appended entry's data from the buffers the append used, rewound. */
+    private void applyWrite(JournalOp p) throws IOException {
+        if (p.buffers == null) {
+            volume.applyNow(p.offset, p.data);
+            return;
+        }
+        for (java.nio.ByteBuffer b : p.buffers) {
+            b.reset();
+        }
+        volume.applyNow(p.offset, p.buffers);
     }
 
     /**

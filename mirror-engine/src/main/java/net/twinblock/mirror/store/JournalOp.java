@@ -18,6 +18,11 @@ final class JournalOp {
     final boolean durable;
     /** The write's data, the journal's until it is applied. */
     ByteBuf data;
+    /**
+     * The data's NIO buffers as the append wrote them, each marked at its start: the apply resets
+     * and writes them again instead of asking the ByteBuf for new ones (two views per write, not four).
+     */
+    java.nio.ByteBuffer[] buffers;
     /** A POINT's manifest. */
     ConsistencyPoint point;
     /** The entry number the append gave it. */
@@ -47,6 +52,7 @@ final class JournalOp {
         if (data != null) {
             data.release();
             data = null;
+            buffers = null;
         }
     }
 }

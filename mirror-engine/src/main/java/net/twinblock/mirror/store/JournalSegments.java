@@ -217,7 +217,11 @@ final class JournalSegments {
                     p.kind == JournalOp.Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
             iov.add(headers.duplicate().position(at).limit(at + JournalEntry.HEADER));
             if (p.data != null) {
-                Collections.addAll(iov, p.data.nioBuffers());
+                p.buffers = p.data.nioBuffers();
+                for (ByteBuffer b : p.buffers) {
+                    b.mark(); // where the apply starts again
+                }
+                Collections.addAll(iov, p.buffers);
             }
         }
         return iov.toArray(NO_BUFFERS);
