@@ -1,6 +1,7 @@
 package net.twinblock.mirror.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -91,7 +92,7 @@ final class JournalApplier {
             volume.applyNow(p.offset, p.data);
             return;
         }
-        for (java.nio.ByteBuffer b : p.buffers) {
+        for (ByteBuffer b : p.buffers) {
             b.reset();
         }
         volume.applyNow(p.offset, p.buffers);

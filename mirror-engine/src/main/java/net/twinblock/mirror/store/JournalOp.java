@@ -1,6 +1,7 @@
 package net.twinblock.mirror.store;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -22,7 +23,7 @@ final class JournalOp {
      * The data's NIO buffers as the append wrote them, each marked at its start: the apply resets
      * and writes them again instead of asking the ByteBuf for new ones (two views per write, not four).
      */
-    java.nio.ByteBuffer[] buffers;
+    ByteBuffer[] buffers;
     /** A POINT's manifest. */
     ConsistencyPoint point;
     /** The entry number the append gave it. */

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.zip.CRC32C;
 
 /**
@@ -32,7 +33,7 @@ final class JournalSegments {
     /** An append since the last {@link #force}: the journal holds entries only in the page cache. */
     private boolean appendedSinceForce;
     /** Deletes segments off this thread: an unlink of a filled segment takes milliseconds. */
-    private final java.util.concurrent.Executor cleaner;
+    private final Executor cleaner;
     /** A segment was created since the directory was last synced. */
     private boolean directoryOwed;
     private final CRC32C crc = new CRC32C();
@@ -43,7 +44,7 @@ final class JournalSegments {
     private long nextNumber;
 
     JournalSegments(JournalFiles files, long nextNumber, long segmentSize, int maxBatch,
-            java.util.concurrent.Executor cleaner) {
+            Executor cleaner) {
         this.files = files;
         this.cleaner = cleaner;
         this.nextNumber = nextNumber;
@@ -98,7 +99,7 @@ final class JournalSegments {
 
     /**
      * Deletes the closed segments whose every entry is at most {@code number} (the volume holds
-     * them durably); returns the bytes freed.
+     * them: applied, or durable at a point); returns the bytes freed.
      */
     long deleteClosedUpTo(long number) throws IOException {
         int closed = segment == null ? live.size() : live.size() - 1;
@@ -115,11 +116,13 @@ final class JournalSegments {
         for (int i = 0; i < n; i++) {
             bytes += liveBytes.get(i);
         }
-        // The oldest closed segments are the oldest unforced ones: they need no force any more.
-        for (int i = 0; i < n && i < unforced.size(); i++) {
+        // The unforced ones are the newest closed segments (a force covers every older one): those
+        // of them going now need no force any more.
+        int going = Math.max(0, n - (closed - unforced.size()));
+        for (int i = 0; i < going; i++) {
             unforced.get(i).close();
         }
-        unforced.subList(0, Math.min(n, unforced.size())).clear();
+        unforced.subList(0, going).clear();
         live.subList(0, n).clear();
         liveBytes.subList(0, n).clear();
         delete(gone);
@@ -163,14 +166,12 @@ final class JournalSegments {
         appendedSinceForce = false;
     }
 
-    /** Starts a new segment at the next append once this one is full; true if it closed the segment. */
-    boolean rollIfFull() {
+    /** Starts a new segment at the next append once this one is full. */
+    void rollIfFull() {
         if (segment != null && segmentEnd >= segmentSize) {
             unforced.add(segment); // the next force covers it; nothing waits for that here
             segment = null;
-            return true;
         }
-        return false;
     }
 
     /** Deletes every segment: their entries are applied (held ones excepted: the caller's affair). */

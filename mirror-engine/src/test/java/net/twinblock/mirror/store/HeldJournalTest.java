@@ -245,6 +245,34 @@ class HeldJournalTest extends JournalFixture {
     }
 
     @Test
+    void segmentsAPointFreedAndOnesFilledAfterItKeepEveryFlushedWrite() throws Exception {
+        int chunk = 64 * 1024;
+        try (FileVolume v = volume(files)) {
+            Journal j = Journal.open(v, 4L << 20, files, Runnable::run, true); // 1 MiB segments
+            int i = 0;
+            for (; i < 16; i++) { // the first segment fills
+                j.write(i, (long) i * chunk, filled(chunk, i + 1), false).get();
+            }
+            j.flush().get(); // forces it
+            j.point(point(1, new long[0], new long[0], new byte[0])).get(); // covers it: it may go
+            for (; i < 32; i++) { // the second fills, unforced; the first goes at the next append
+                j.write(i, (long) i * chunk, filled(chunk, i + 1), false).get();
+            }
+            j.write(i, (long) i * chunk, filled(chunk, i + 1), false).get();
+            j.flush().get(); // forces the second segment
+            files.powerCut();
+            j.close();
+        }
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            for (int k = 0; k <= 32; k++) {
+                assertArrayEquals(bytes(chunk, k + 1), read(v, (long) k * chunk, chunk), "flushed write " + k);
+            }
+            j.close();
+        }
+    }
+
+    @Test
     void aPointNamingBlocksPastTheVolumeIsRefused() throws Exception {
         try (FileVolume v = volume(files)) {
             Journal j = held(v);
