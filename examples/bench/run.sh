@@ -7,7 +7,8 @@
 #
 # Environment (defaults in brackets):
 #   RUNTIME [10s]      fio runtime per repetition        REPS [3]        repetitions per cell
-#   WARMUP [10s]       4K random read/write after the fill, per system (JIT, caches)
+#   WARMUP [20s]       4K random read/write after the fill, then half as long 128K writes, per
+#                      system (JIT, caches: the compiler settles after some 15 s of 4K writes)
 #   LUN_SIZE [1G]      size of every system's LUN         SYSTEMS ["tgt tgt-null standalone pair"]
 #                      ("tgt-null": tgt with --bstype null, no storage: the protocol's floor here;
 #                      also "pair-nocap": the pair with record.capacity=0, every write a record miss;
@@ -37,7 +38,7 @@ QUICK=${QUICK:-0}
 if [[ $QUICK == 1 ]]; then
   RUNTIME=${RUNTIME:-2s}; REPS=${REPS:-1}; WARMUP=${WARMUP:-2s}
 else
-  RUNTIME=${RUNTIME:-10s}; REPS=${REPS:-3}; WARMUP=${WARMUP:-10s}
+  RUNTIME=${RUNTIME:-10s}; REPS=${REPS:-3}; WARMUP=${WARMUP:-20s}
 fi
 LUN_SIZE=${LUN_SIZE:-1G}
 SYSTEMS=${SYSTEMS:-"tgt tgt-null standalone pair"}
@@ -146,6 +147,20 @@ cpu_ticks() {
   s=${s##*) }            # the command name may hold spaces: fields after ") " start at field 3
   local -a f=($s)
   echo $((f[11] + f[12]))  # fields 14 and 15
+}
+
+# CPU ticks per thread of a process, one "group<TAB>ticks" line per thread; the group is the
+# thread's name without its number ("twinblock-io-13" -> "twinblock-io"), so a report can say which
+# kind of thread the CPU went to (names are cut to 15 characters by the kernel).
+thread_ticks() {
+  local t s name
+  for t in /proc/"$1"/task/*; do
+    { read -r name <"$t/comm" && read -r s <"$t/stat"; } 2>/dev/null || continue
+    name=${name%"${name##*[!0-9]}"}; name=${name%[- #]}
+    s=${s##*) }
+    local -a f=($s)
+    printf '%s\t%s\n' "$name" $((f[11] + f[12]))
+  done
 }
 
 # fio's filename for an iSCSI LUN: every ':' escaped, as fio splits filenames on ':'.
@@ -394,6 +409,12 @@ prepare_system() {
     run_fio "$sys" "$OUT/raw/$sys-warmup.json" $(($(seconds "$WARMUP") + 60)) --rw=randrw --rwmixread=50 --bs=4k --iodepth=32 \
       --time_based --runtime="$WARMUP" || rc=$?
   fi
+  if ((rc == 0)); then
+    # Large writes take other code (the mirror's large-write frames): warm those too, or the first
+    # 128K cell pays the JIT compiler's CPU (see "Where the CPU goes").
+    run_fio "$sys" "$OUT/raw/$sys-warmup-seq.json" $(($(seconds "$WARMUP") / 2 + 60)) --rw=write --bs=128k --iodepth=8 \
+      --time_based --runtime="$(($(seconds "$WARMUP") / 2))s" || rc=$?
+  fi
   if ((rc != 0)); then
     mark_na "$sys" "fio failed during fill/warm-up: $(grep -m1 -iE 'error|fail' "$OUT/raw/$sys-"*.json.log | cut -d: -f2- | tr '|' '/' | cut -c1-120)"
   fi
@@ -412,11 +433,19 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
   local json="raw/$sys/$name-rep$rep.json" pid before=() ticks=() rc=0 i=0 frames_before="" frames_after=""
   mkdir -p "$OUT/raw/$sys"
   if [[ $sys == pair ]]; then frames_before=$(secondary_frames) || frames_before=""; fi
-  for pid in ${SYS_PIDS[$sys]}; do before+=("$(cpu_ticks "$pid")"); done
+  local threads_before=()
+  for pid in ${SYS_PIDS[$sys]}; do before+=("$(cpu_ticks "$pid")"); threads_before+=("$(thread_ticks "$pid")"); done
   # shellcheck disable=SC2086
   run_fio "$sys" "$OUT/$json" $(($(seconds "$RUNTIME") + 60)) --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
     --size="$LUN_SIZE" --randrepeat=0 $extra || rc=$?
-  for pid in ${SYS_PIDS[$sys]}; do ticks+=($(($(cpu_ticks "$pid") - before[i]))); i=$((i + 1)); done
+  for pid in ${SYS_PIDS[$sys]}; do
+    ticks+=($(($(cpu_ticks "$pid") - before[i])))
+    # Per thread group, this node's ticks over the repetition (a thread gone meanwhile counts 0).
+    awk -F'\t' -v pre="$sys\t$name\t$rep\t$json\t$i" 'NR == FNR {b[$1] += $2; next} {a[$1] += $2}
+      END {for (g in a) if (a[g] - b[g] > 0) printf "%s\t%s\t%d\n", pre, g, a[g] - b[g]}' \
+      <(printf '%s\n' "${threads_before[i]}") <(thread_ticks "$pid") >>"$OUT/threads.tsv"
+    i=$((i + 1))
+  done
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$name" "$rep" "$json" "$(IFS=,; echo "${ticks[*]}")" "$rc" \
     >>"$OUT/samples.tsv"
   if [[ -n $frames_before ]] && frames_after=$(secondary_frames); then
@@ -474,6 +503,7 @@ read -r RTT_MEDIAN RTT_MEAN _ _ < <(python3 "$HERE/lib/rtt.py")
 printf '%s\n' "${CELL_DEFS[@]}" | awk -F'|' -v OFS='\t' '{print $1, $2, $3, $4, $5}' >"$OUT/cells.tsv"
 : >"$OUT/samples.tsv"
 : >"$OUT/frames.tsv"
+: >"$OUT/threads.tsv"
 
 # Repetitions interleave the systems (and rotate who goes first), so a slow minute on this shared
 # machine hurts every system alike instead of one column.

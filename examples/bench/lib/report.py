@@ -9,6 +9,8 @@ Inputs in RESULTS_DIR, all written by run.sh:
   systems.tsv  system, status (ok|na), note (version, or why it was not measured)
   samples.tsv  system, cell, repetition, fio JSON path (relative), CPU ticks per target process
                (comma separated, utime+stime delta over the repetition), fio exit code
+  threads.tsv  system, cell, repetition, fio JSON path, node index (0 primary, 1 secondary),
+               thread group, CPU ticks of that group over the repetition
 
 Every figure comes from fio's "mixed" section (run.sh passes --unified_rw_reporting=both), so a
 70/30 mix is reported as one workload with one latency distribution, not two half-truths.
@@ -83,6 +85,7 @@ def sample_metrics(path, cpu_ticks, clk_tck):
         "p99_us": p99 / 1000.0,
         "cpu_per_gb": sum(cpu_s) / gb,
         "cpu_per_gb_each": [c / gb for c in cpu_s],
+        "runtime_s": job["job_runtime"] / 1000.0 if job.get("job_runtime") else m["io_bytes"] / m["bw_bytes"],
     }
 
 
@@ -189,6 +192,49 @@ def main():
     w("\n")
     write_goals(w, cells, data, status, env)
     write_frames(w, cells, os.path.join(out_dir, "frames.tsv"))
+    write_threads(w, cells, out_dir, order, clk_tck)
+
+
+THREAD_SYSTEMS = ["standalone", "pair", "pair-cp", "standalone-before", "pair-before"]
+
+
+def write_threads(w, cells, out_dir, order, clk_tck):
+    """CPU µs per I/O by thread group and node, for the CPU goals' workloads: where the CPU goes."""
+    path = os.path.join(out_dir, "threads.tsv")
+    if not os.path.exists(path) or os.path.getsize(path) == 0:
+        return
+    ios = {}
+    per = {}  # (system, node, group, cell) -> [µs per I/O of each repetition]
+    for system, cell, rep, rel, node, group, ticks in read_tsv(path):
+        if cell not in CPU_CELLS or system not in THREAD_SYSTEMS:
+            continue
+        key = (system, cell, rep)
+        if key not in ios:
+            m = sample_metrics(os.path.join(out_dir, rel), [], clk_tck)
+            ios[key] = None if isinstance(m, str) else m["iops"] * m["runtime_s"]
+        if ios[key]:
+            per.setdefault((system, int(node), group, cell), []).append(int(ticks) / clk_tck * 1e6 / ios[key])
+    shown = [c for c in cells if c[0] in CPU_CELLS]
+    if not per or not shown:
+        return
+    w("\n## Where the CPU goes\n\n")
+    w("CPU µs per I/O (utime+stime from /proc, median of the repetitions) by thread group and node; groups "
+      "under 0.5 µs left out. Thread names as the kernel cuts them (15 characters).\n\n")
+    w("| System | Node | Threads | " + " | ".join(c[1] for c in shown) + " |\n")
+    w("|---|---|---|" + "---:|" * len(shown) + "\n")
+    for system in [s for s in order if s in THREAD_SYSTEMS]:
+        nodes = sorted({k[1] for k in per if k[0] == system})
+        for node in nodes:
+            name = ("primary" if node == 0 else "secondary") if system.startswith("pair") else "node"
+            groups = {k[2] for k in per if k[0] == system and k[1] == node}
+            med = {(g, c[0]): statistics.median(per[(system, node, g, c[0])])
+                   for g in groups for c in shown if (system, node, g, c[0]) in per}
+            total = {c[0]: sum(v for (g, cn), v in med.items() if cn == c[0]) for c in shown}
+            for g in sorted(groups, key=lambda g: -max(med.get((g, c[0]), 0) for c in shown)):
+                if max(med.get((g, c[0]), 0) for c in shown) < 0.5:
+                    continue
+                w(f"| {system} | {name} | {g} | " + " | ".join(fmt(med.get((g, c[0])), 1) for c in shown) + " |\n")
+            w(f"| {system} | {name} | **all threads** | " + " | ".join(fmt(total[c[0]], 1) for c in shown) + " |\n")
 
 
 def write_frames(w, cells, path):
