@@ -12,10 +12,21 @@ public enum AckStatus {
     /** The secondary cannot take writes right now (closing, resyncing); the primary may retry. */
     NOT_READY(4);
 
+    /** By code: {@code values()} copies its array on every call, and every acknowledgement looks one up. */
+    private static final AckStatus[] BY_CODE;
+
     private final int code;
 
     AckStatus(int code) {
         this.code = code;
+    }
+
+    static {
+        AckStatus[] all = values();
+        BY_CODE = new AckStatus[java.util.Arrays.stream(all).mapToInt(AckStatus::code).max().orElse(0) + 1];
+        for (AckStatus s : all) {
+            BY_CODE[s.code] = s;
+        }
     }
 
     public int code() {
@@ -24,11 +35,6 @@ public enum AckStatus {
 
     /** Null for an unknown code. */
     public static AckStatus of(long code) {
-        for (AckStatus s : values()) {
-            if (s.code == code) {
-                return s;
-            }
-        }
-        return null;
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[(int) code] : null;
     }
 }

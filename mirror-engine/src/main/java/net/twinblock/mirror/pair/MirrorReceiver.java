@@ -183,33 +183,43 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
             barrier = barrier.thenCompose(v -> meta.update(m -> m.withWritten()));
         }
         CompletableFuture<Void> gate = barrier;
-        // Acks of writes finishing together on the I/O threads leave in one flush, not one each.
-        LinkOutbox acks = LinkOutbox.of(ch);
         // The lease is taken now, in arrival order; the write waits for it and for the barrier.
-        ranges.acquire(offset, length).thenAccept(lease -> gate.whenComplete((v, metaErr) -> {
-            CompletableFuture<Void> done;
-            if (metaErr != null) {
-                data.release(); // never reaches the volume
-                done = CompletableFuture.failedFuture(metaErr);
-            } else {
-                done = journal.write(w.sequence(), offset, data, w.fua()); // takes ownership of data
+        CompletableFuture<RangeLock.Lease> leased = ranges.acquire(offset, length);
+        if (leased.isDone() && gate.isDone() && !gate.isCompletedExceptionally()) {
+            append(leased.join(), null, ch, w); // nearly every write: no future chained to wait for them
+        } else {
+            leased.thenAccept(lease -> gate.whenComplete((v, metaErr) -> append(lease, metaErr, ch, w)));
+        }
+    }
+
+    /** Journals a write under its lease and acknowledges it once appended (durable with FUA). */
+    private void append(RangeLock.Lease lease, Throwable metaErr, Channel ch, MirroredWrite w) {
+        ByteBuf data = w.data();
+        long offset = w.offset();
+        int length = data.readableBytes();
+        CompletableFuture<Void> done;
+        if (metaErr != null) {
+            data.release(); // never reaches the volume
+            done = CompletableFuture.failedFuture(metaErr);
+        } else {
+            done = journal.write(w.sequence(), offset, data, w.fua()); // takes ownership of data
+        }
+        done.whenComplete((ok, err) -> {
+            lease.close();
+            if (err != null && stopping(ch, err, "write " + w.sequence())) {
+                return;
             }
-            done.whenComplete((ok, err) -> {
-                lease.close();
-                if (err != null && stopping(ch, err, "write " + w.sequence())) {
-                    return;
-                }
-                applied.increment();
-                if (err == null) {
-                    syncing.written(offset + length);
-                }
-                AckStatus status = quiet(err) ? AckStatus.OK
-                        : answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
-                if (status != null) {
-                    acks.write(new WriteAck(w.sequence(), status));
-                }
-            });
-        }));
+            applied.increment();
+            if (err == null) {
+                syncing.written(offset + length);
+            }
+            AckStatus status = quiet(err) ? AckStatus.OK
+                    : answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
+            if (status != null) {
+                // Acks of writes finishing together leave in one flush, not one each.
+                LinkOutbox.of(ch).write(new WriteAck(w.sequence(), status));
+            }
+        });
     }
 
     private void discard(Channel ch, Discard d) {

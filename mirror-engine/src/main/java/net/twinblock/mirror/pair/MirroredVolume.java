@@ -141,23 +141,21 @@ public final class MirroredVolume implements Volume {
     /**
      * Runs a data-changing operation: record hook, link admission (SUSPEND), then the range lock,
      * then the operation; the lease and the hook are released however it ends. {@code owned} is
-     * released here if the operation never starts.
+     * released here if the operation never starts. A write admitted at once (a record hit, the link
+     * up, its range free: nearly every one) chains no future until its operation's.
      */
     private CompletableFuture<Void> guarded(long offset, long length, Supplier<CompletableFuture<Void>> op,
             ByteBuf owned) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
         CompletableFuture<RangeLock.Lease> leased;
         try {
-            leased = intent.beforeWrite(offset, length)
-                    .thenCompose(v -> replicator.ready().whenComplete((ok, err) -> {
-                        if (err != null) {
-                            intent.afterWrite(offset, length);
-                        }
-                    }))
-                    .thenCompose(v -> ranges.acquire(offset, length));
+            leased = admit(offset, length);
         } catch (RuntimeException e) {
             leased = CompletableFuture.failedFuture(e);
         }
+        if (completedNormally(leased)) {
+            return run(leased.join(), offset, length, op);
+        }
+        CompletableFuture<Void> result = new CompletableFuture<>();
         leased.whenComplete((lease, err) -> {
             if (err != null) {
                 if (owned != null) {
@@ -166,23 +164,59 @@ public final class MirroredVolume implements Volume {
                 result.completeExceptionally(Failures.volumeError(err));
                 return;
             }
-            CompletableFuture<Void> done;
-            try {
-                done = firstWrite().thenCompose(v -> op.get());
-            } catch (RuntimeException e) {
-                done = CompletableFuture.failedFuture(e);
-            }
-            done.whenComplete((ok, failure) -> {
-                lease.close();
-                intent.afterWrite(offset, length);
+            run(lease, offset, length, op).whenComplete((ok, failure) -> {
                 if (failure == null) {
                     result.complete(null);
                 } else {
-                    result.completeExceptionally(Failures.volumeError(failure));
+                    result.completeExceptionally(Failures.cause(failure));
                 }
             });
         });
         return result;
+    }
+
+    /** The record's hook, then the link's admission, then the range lock, each once the one before is done. */
+    private CompletableFuture<RangeLock.Lease> admit(long offset, long length) {
+        CompletableFuture<Void> recorded = intent.beforeWrite(offset, length);
+        if (!completedNormally(recorded)) {
+            return recorded.thenCompose(v -> linkReady(offset, length)).thenCompose(v -> ranges.acquire(offset, length));
+        }
+        CompletableFuture<Void> ready = linkReady(offset, length);
+        return completedNormally(ready) ? ranges.acquire(offset, length)
+                : ready.thenCompose(v -> ranges.acquire(offset, length));
+    }
+
+    /** The link's admission; a refusal ends the record's hook too, as the write will not run. */
+    private CompletableFuture<Void> linkReady(long offset, long length) {
+        CompletableFuture<Void> ready = replicator.ready();
+        return completedNormally(ready) ? ready : ready.whenComplete((ok, err) -> {
+            if (err != null) {
+                intent.afterWrite(offset, length);
+            }
+        });
+    }
+
+    /** The operation under its lease; the lease and the record's hook end with it. */
+    private CompletableFuture<Void> run(RangeLock.Lease lease, long offset, long length,
+            Supplier<CompletableFuture<Void>> op) {
+        CompletableFuture<Void> done;
+        try {
+            done = meta.get().empty() ? firstWrite().thenCompose(v -> op.get()) : op.get();
+        } catch (RuntimeException e) {
+            done = CompletableFuture.failedFuture(e);
+        }
+        return done.handle((ok, failure) -> {
+            lease.close();
+            intent.afterWrite(offset, length);
+            if (failure != null) {
+                throw new CompletionException(Failures.volumeError(failure));
+            }
+            return null;
+        });
+    }
+
+    private static boolean completedNormally(CompletableFuture<?> f) {
+        return f.isDone() && !f.isCompletedExceptionally();
     }
 
     /**
@@ -190,7 +224,7 @@ public final class MirroredVolume implements Volume {
      * secondary replaced later must then get a full copy, never be taken as in sync.
      */
     private CompletableFuture<Void> firstWrite() {
-        return meta.get().empty() ? meta.update(m -> m.withWritten()) : CompletableFuture.completedFuture(null);
+        return meta.update(m -> m.withWritten());
     }
 
     /**

@@ -10,6 +10,8 @@ import java.nio.file.StandardOpenOption;
 final class ChannelFile implements StorageFile {
 
     private final FileChannel channel;
+    /** Where the last gathering write left the channel's position; -1 when unknown (an lseek each). */
+    private long at = -1;
 
     private ChannelFile(FileChannel channel) {
         this.channel = channel;
@@ -31,7 +33,8 @@ final class ChannelFile implements StorageFile {
 
     /**
      * One gathering write per call where it can: the channel's position is moved, so this is for
-     * files with one writer (the journal's segments), never for a volume's positional I/O.
+     * files with one writer (the journal's segments), never for a volume's positional I/O. An
+     * append where the last one ended costs no lseek: the journal's batches follow each other.
      */
     @Override
     public synchronized long writeAll(ByteBuffer[] srcs, long position) throws IOException {
@@ -39,7 +42,10 @@ final class ChannelFile implements StorageFile {
         for (ByteBuffer b : srcs) {
             total += b.remaining();
         }
-        channel.position(position);
+        if (at != position) {
+            channel.position(position);
+        }
+        at = -1; // until this write is whole: a failed one leaves the position unknown
         long done = 0;
         while (done < total) {
             long n = channel.write(srcs);
@@ -48,6 +54,7 @@ final class ChannelFile implements StorageFile {
             }
             done += n;
         }
+        at = position + done;
         return done;
     }
 
