@@ -16,7 +16,10 @@ set -euo pipefail
 CACHE_DIR="${FIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/twinblock/fio}"
 log() { printf 'build-fio: %s\n' "$*" >&2; }
 
-# A cached binary that lists the engine is the whole answer.
+# Marks a build with the engine fixes below; a cached binary without it is rebuilt.
+FIXED=.twinblock-libiscsi-fixes-1
+
+# A cached binary that lists the engine (and has our fixes) is the whole answer.
 has_libiscsi_engine() {
   local bin="$1"
   [[ -x "$bin" ]] && "$bin" --enghelp 2>/dev/null | grep -qw libiscsi
@@ -24,7 +27,7 @@ has_libiscsi_engine() {
 cached_fio() {
   local d
   for d in "$CACHE_DIR"/fio-*/; do
-    [[ -d "$d" ]] || continue
+    [[ -d "$d" && -e "$d$FIXED" ]] || continue
     if has_libiscsi_engine "${d}fio"; then
       printf '%s\n' "${d}fio"
       return 0
@@ -88,6 +91,17 @@ if ! compgen -G "fio-*/configure" >/dev/null; then
 fi
 srcdir=$(ls -1d fio-*/ | tail -n1)
 cd "$srcdir"
+# Two fixes to fio 3.33's libiscsi engine (engines/libiscsi.c), without which --fsync measures nothing:
+# - its SYNCHRONIZE CACHE(16) asks for the LUN's size in BYTES as the number of blocks, beyond the
+#   end of the medium, which a target that checks the range (SBC-3, as LIO and twinblock do) must
+#   refuse with LBA OUT OF RANGE; 0 blocks means "to the end of the medium", the whole LUN;
+# - a failed command set io_u->error to 1, which fio did not count for a sync: the refused flushes
+#   passed as fast successful ones. EIO makes fio fail the job as for any I/O error.
+sed -i -e 's/scsi_cdb_synchronizecache16(\s*$/scsi_cdb_synchronizecache16(0, 0, 0, 0); \/\* twinblock: was/' \
+  -e 's/^\(\s*0, iscsi_lun->num_blocks \* iscsi_lun->block_size, 0, 0);\)$/\1 *\//' \
+  -e 's/io_u->error = 1;/io_u->error = EIO;/' engines/libiscsi.c
+grep -q 'scsi_cdb_synchronizecache16(0, 0, 0, 0)' engines/libiscsi.c && grep -q 'io_u->error = EIO;' engines/libiscsi.c \
+  || { log "could not apply the libiscsi engine fixes to $PWD/engines/libiscsi.c (another fio version?)"; exit 1; }
 log "configuring and building in $PWD"
 # --disable-native: the binary must not depend on this CPU's extensions (the cache may be shared).
 ./configure --enable-libiscsi --disable-native >&2
@@ -97,5 +111,6 @@ if ! has_libiscsi_engine ./fio; then
   log "built ./fio but it does not list the libiscsi engine (configure did not find libiscsi-dev?)"
   exit 1
 fi
+touch "$FIXED"
 log "done: $PWD/fio"
 printf '%s\n' "$PWD/fio"

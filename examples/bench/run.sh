@@ -438,6 +438,9 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
   # shellcheck disable=SC2086
   run_fio "$sys" "$OUT/$json" $(($(seconds "$RUNTIME") + 60)) --rw="$rw" --bs="$bs" --iodepth="$qd" --time_based --runtime="$RUNTIME" \
     --size="$LUN_SIZE" --randrepeat=0 $extra || rc=$?
+  # fio does not count every failed command (a refused SYNCHRONIZE CACHE passed as a fast one before
+  # build-fio.sh fixed the engine): any CHECK CONDITION the engine logged fails the repetition.
+  if [[ $rc == 0 ]] && grep -q 'iscsi: request failed' "$OUT/$json.log" 2>/dev/null; then rc=refused; fi
   for pid in ${SYS_PIDS[$sys]}; do
     ticks+=($(($(cpu_ticks "$pid") - before[i])))
     # Per thread group, this node's ticks over the repetition (a thread gone meanwhile counts 0).

@@ -138,7 +138,8 @@ def main():
         ticks = [int(t) for t in ticks.split(",") if t]
         m = sample_metrics(os.path.join(out_dir, rel), ticks, clk_tck)
         if isinstance(m, str) or rc != "0":
-            c.errors.append(m if isinstance(m, str) else f"fio exit {rc}")
+            c.errors.append(m if isinstance(m, str) else "the target refused commands (see the fio log in raw/)"
+                            if rc == "refused" else f"fio exit {rc}")
         else:
             c.ok.append(m)
 
