@@ -334,6 +334,16 @@ public final class FileVolume implements Volume {
         runNow(() -> drain(buffers, offset));
     }
 
+    /** The journal's wait for an fdatasync of the volume, to {@code why}: a failure says so. */
+    void flushNow(String why) throws IOException {
+        try {
+            flush().join();
+        } catch (RuntimeException e) {
+            throw new IOException("cannot make " + file + " durable to " + why + ": " + Failures.cause(e),
+                    Failures.cause(e));
+        }
+    }
+
     /** The journal's apply of a discard, as {@link #applyNow}. */
     void discardNow(long offset, long length) throws IOException {
         runNow(() -> deallocate(offset, length));

@@ -6,52 +6,63 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The journal entries a secondary holds back from its volume until a consistency point (DESIGN
- * section 6), so that between points the volume is exactly the last point's image. Appended
- * entries come in journal order; a point takes each referenced block from the newest entry of
- * its transfer and each whole block from the manifest, and then lets every entry before it go.
- * Only the journal's applier touches it.
+ * One generation of the journal entries a secondary holds back from its volume until a
+ * consistency point (DESIGN section 6), so that between points the volume is exactly the last
+ * point's image. Appended entries come in journal order; a point takes each referenced block from
+ * the newest entry of its transfer and each whole block from the manifest, and then lets every
+ * entry before it go. The journal thread fills a generation and applies it itself (a read, a full
+ * journal, a stop), or hands it with its point to the {@link PointThread}, which then owns its
+ * data, and starts the next generation. A generation handed over never changes its list again:
+ * the journal thread may still ask {@link #overlaps} while the point thread applies it.
  */
 final class HeldEntries {
+
+    /** What points did, across generations. */
+    static final class Counts {
+        final LongAdder byReference = new LongAdder();
+        final LongAdder whole = new LongAdder();
+        final LongAdder rebuilt = new LongAdder();
+    }
 
     private final FileVolume volume;
     /** Makes the journal durable through every entry held (the segments' fdatasync, if one is owed). */
     private final JournalApplier.IoStep journalDurable;
+    private final Counts counts;
     private final List<JournalOp> entries = new ArrayList<>();
     /** Transfer id to the index of its newest held entry: a transfer re-sent on a new link is journaled again. */
     private final Map<Integer, Integer> byTransfer = new HashMap<>();
-    private volatile long byReference;
-    private volatile long whole;
-    private volatile long fallbacks;
-    private volatile long rebuilt;
+    /** The journal holds every entry of this generation durably (journal thread). */
+    private boolean journaled;
 
-    HeldEntries(FileVolume volume, JournalApplier.IoStep journalDurable) {
+    HeldEntries(FileVolume volume, JournalApplier.IoStep journalDurable, Counts counts) {
         this.volume = volume;
         this.journalDurable = journalDurable;
+        this.counts = counts;
     }
 
     /**
      * Before a held entry reaches the volume, the journal holds it durably: a power cut while
      * the volume takes held entries (a point's apply, say) keeps a random part of them, and
      * replay from the last point must then be able to bring back every one before any that
-     * survived, or the volume holds a write but not one acknowledged before it was sent.
+     * survived, or the volume holds a write but not one acknowledged before it was sent. Journal
+     * thread only (the segments are its own): a point's generation is made durable before its
+     * hand-over, so the point thread never runs it.
      */
-    private void journalFirst() throws IOException {
-        if (!entries.isEmpty()) {
+    void journalFirst() throws IOException {
+        if (!journaled && !entries.isEmpty()) {
             journalDurable.run();
         }
+        journaled = true;
     }
 
     /** Holds an appended write or discard; its data is ours until it is applied or let go. */
     void add(JournalOp p) {
         byTransfer.put(p.transfer, entries.size());
         entries.add(p);
-    }
-
-    boolean isEmpty() {
-        return entries.isEmpty();
+        journaled = false;
     }
 
     /**
@@ -62,26 +73,30 @@ final class HeldEntries {
     void applyAll() throws IOException {
         try {
             journalFirst();
-            for (JournalOp p : entries) {
-                if (p.kind == JournalOp.Kind.WRITE) {
-                    volume.applyNow(p.offset, p.data);
-                } else {
-                    volume.discardNow(p.offset, p.length);
-                }
-            }
+            applyInOrder();
         } finally {
             clear();
         }
     }
 
-    /** {@link #applyAll} if a held entry overlaps the range, so a reader never sees the volume behind. */
-    void applyIfOverlapping(long offset, long length) throws IOException {
+    private void applyInOrder() throws IOException {
         for (JournalOp p : entries) {
-            if (p.offset < offset + length && offset < p.offset + p.length) {
-                applyAll();
-                return;
+            if (p.kind == JournalOp.Kind.WRITE) {
+                volume.applyNow(p.offset, p.data);
+            } else {
+                volume.discardNow(p.offset, p.length);
             }
         }
+    }
+
+    /** True if a held entry overlaps the range: a reader must not see the volume without it. */
+    boolean overlaps(long offset, long length) {
+        for (JournalOp p : entries) {
+            if (p.offset < offset + length && offset < p.offset + p.length) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -92,14 +107,16 @@ final class HeldEntries {
      * entries in order rather than from the named transfer. A reference this journal cannot resolve
      * (its transfer was journaled before this process started, or the range is not the
      * transfer's) applies every held entry in order instead: the volume then holds everything
-     * before the point. The caller makes the volume durable and records the point.
+     * before the point. The caller made the journal durable ({@link #journalFirst}) and makes the
+     * volume durable and records the point. Releases every entry's data, also when it fails.
      */
     void applyPoint(ConsistencyPoint point) throws IOException {
         try {
-            journalFirst();
+            if (!journaled && !entries.isEmpty()) {
+                throw new IllegalStateException("held entries must be durable in the journal before a point");
+            }
             if (!resolvable(point)) {
-                fallbacks++;
-                applyAll();
+                applyInOrder();
                 return;
             }
             PointBlocks blocks = new PointBlocks(point);
@@ -121,9 +138,9 @@ final class HeldEntries {
                 for (long b = refs[r]; b < refs[r] + refs[r + 1]; b++) {
                     if (blocks.newestWriter(b) == index) {
                         applyPart(named, b * bs, bs);
-                        byReference++;
+                        counts.byReference.increment();
                     } else {
-                        rebuilt++;
+                        counts.rebuilt.increment();
                         for (JournalOp p : entries) {
                             applyPart(p, b * bs, bs);
                         }
@@ -134,9 +151,9 @@ final class HeldEntries {
             for (int i = 0; i < whole.length; i++) {
                 volume.applyNow(whole[i] * bs, Unpooled.wrappedBuffer(point.data(), i * bs, bs));
             }
-            this.whole += whole.length;
+            counts.whole.add(whole.length);
         } finally {
-            clear();
+            entries.forEach(JournalOp::release); // the list stays as it is: see overlaps
         }
     }
 
@@ -169,30 +186,10 @@ final class HeldEntries {
         return true;
     }
 
-    /** Lets every held entry go, releasing its data. */
+    /** Lets every held entry go, releasing its data (the journal thread's own generation). */
     void clear() {
         entries.forEach(JournalOp::release);
         entries.clear();
         byTransfer.clear();
-    }
-
-    /** Blocks points applied from held entries. */
-    long blocksByReference() {
-        return byReference;
-    }
-
-    /** Blocks points carried whole. */
-    long blocksWhole() {
-        return whole;
-    }
-
-    /** Referenced blocks a later held entry also wrote, rebuilt from the held entries in order. */
-    long blocksRebuilt() {
-        return rebuilt;
-    }
-
-    /** Points that named a transfer not held and applied the held entries instead. */
-    long fallbacks() {
-        return fallbacks;
     }
 }

@@ -8,12 +8,10 @@ import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -41,7 +39,8 @@ import java.util.concurrent.atomic.LongAdder;
  * (backpressure) and nothing is dropped. An entry larger than the bound is taken into an empty
  * journal. After a crash {@link JournalReplay} applies what the segments hold at the next open.
  * Held for consistency points, entries are on the volume only at a point, which makes it
- * durable: segments go only once a point covers them.
+ * durable: segments go only once a point covers them. A point is applied on a thread of its own
+ * ({@link PointThread}), one at a time, while appends and acknowledgements go on.
  *
  * <p>A failed append, fdatasync or apply poisons the journal: every later call fails, as a
  * failed fdatasync poisons the volume's {@link GroupCommit}.
@@ -54,11 +53,7 @@ public final class Journal implements AutoCloseable {
     public static final long MIN_MAX_SIZE = 1L << 20;
     /** Entries per turn of the journal thread: bounds one gathering write's buffer list. */
     private static final int MAX_BATCH = 256;
-    private static final long CLOSE_WAIT_SECONDS = 60;
     private static final CompletableFuture<Void> SETTLED = CompletableFuture.completedFuture(null);
-
-    private record Waiter(long target, CompletableFuture<Void> done) {
-    }
 
     private final FileVolume volume;
     private final long maxSize;
@@ -71,7 +66,7 @@ public final class Journal implements AutoCloseable {
 
     private final Object lock = new Object();
     private final ArrayDeque<JournalOp> queue = new ArrayDeque<>();
-    private final List<Waiter> waiters = new ArrayList<>();
+    private final AppliedWaiters waiters = new AppliedWaiters();
     private boolean scheduled;
     private boolean closed;
     /**
@@ -91,7 +86,7 @@ public final class Journal implements AutoCloseable {
     private boolean volumeOwed;
     /** Deletes applied segments; {@link #ownedCleaner} if ours. */
     private final ExecutorService ownedCleaner;
-    /** Applies batches, or holds them for consistency points ({@code cp.enabled}); journal thread only. */
+    /** Applies batches, or holds them for consistency points ({@code cp.enabled}), whose points it hands over. */
     private final JournalApplier applies;
 
     private final LongAdder entries = new LongAdder();
@@ -103,24 +98,19 @@ public final class Journal implements AutoCloseable {
     private Journal(FileVolume volume, long maxSize, JournalFiles files, long nextNumber, long replayed,
             Executor runner, boolean hold) {
         this.volume = volume;
-        this.applies = new JournalApplier(volume, files.storage(), hold, nextNumber, e -> poisoned(poison(e)),
-                upTo -> durableUpTo = Math.max(durableUpTo, upTo), this::forceBeforeApplyingHeld);
+        this.applies = new JournalApplier(volume, hold, nextNumber, e -> poisoned(poison(e)),
+                new PointThread(volume, files.storage(), runner, e -> poisoned(poison(e)),
+                        upTo -> durableUpTo = upTo), // points are recorded one at a time, in order
+                this::forceBeforeApplyingHeld);
         this.maxSize = maxSize;
-        this.ownedCleaner = runner != null ? null : thread("journal-clean " + volume.file().getFileName());
+        String name = volume.file().getFileName().toString();
+        this.ownedCleaner = runner != null ? null : JournalThreads.single("journal-clean " + name);
         this.segmentSize = Math.max(MIN_MAX_SIZE, maxSize / 4);
         this.segments = new JournalSegments(files, nextNumber, segmentSize, MAX_BATCH,
                 runner != null ? runner : ownedCleaner);
         this.replayed = replayed;
-        this.owned = runner != null ? null : thread("journal " + volume.file().getFileName());
+        this.owned = runner != null ? null : JournalThreads.single("journal " + name);
         this.thread = runner != null ? runner : owned;
-    }
-
-    private static ExecutorService thread(String name) {
-        return Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /**
@@ -201,13 +191,16 @@ public final class Journal implements AutoCloseable {
         return enqueue(p);
     }
 
-    /** As {@link #applied}, and held entries overlapping the range applied (with every other held one, in order). */
+    /**
+     * As {@link #applied}, and held entries overlapping the range applied (with every other held
+     * one, in order), or the point in flight that applies them recorded.
+     */
     public CompletableFuture<Void> readable(long offset, long length) {
         CompletableFuture<Void> applied = applied();
         if (!applies.holds()) {
             return applied;
         }
-        return applied.thenRunAsync(() -> applies.applyIfOverlapping(offset, length), thread);
+        return applied.thenComposeAsync(v -> applies.readable(offset, length), thread);
     }
 
     /** Completes once the volume holds everything this journal took before this call (for reads). */
@@ -223,9 +216,7 @@ public final class Journal implements AutoCloseable {
             if (appliedCount >= accepted) {
                 return SETTLED;
             }
-            Waiter w = new Waiter(accepted, new CompletableFuture<>());
-            waiters.add(w);
-            return w.done;
+            return waiters.add(accepted);
         }
     }
 
@@ -381,7 +372,7 @@ public final class Journal implements AutoCloseable {
             syncs.increment();
             if (volumeOwed) {
                 volumeOwed = false; // this fdatasync starts after every apply of a deleted segment
-                joinVolumeFlush("vouch for entries of deleted segments");
+                volume.flushNow("vouch for entries of deleted segments");
             }
         }
         segments.rollIfFull();
@@ -394,26 +385,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private void joinVolumeFlush(String why) throws IOException {
-        try {
-            volume.flush().join();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot make " + volume.file() + " durable to " + why + ": " + Failures.cause(e),
-                    Failures.cause(e));
-        }
-    }
-
     private void settleWaiters(int done, Throwable failed) {
-        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        List<CompletableFuture<Void>> ready;
         synchronized (lock) {
             appliedCount += done;
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
-                Waiter w = it.next();
-                if (failed != null || w.target() <= appliedCount) {
-                    it.remove();
-                    ready.add(w.done());
-                }
-            }
+            ready = waiters.ready(appliedCount, failed != null);
         }
         for (CompletableFuture<Void> f : ready) {
             if (failed == null) {
@@ -439,24 +415,13 @@ public final class Journal implements AutoCloseable {
                     + Failures.cause(e), Failures.cause(e));
         }
         if (applies.holds()) {
-            joinVolumeFlush("free its journal");
+            volume.flushNow("free its journal");
         } else {
             volumeOwed = true;
         }
         segments.deleteAll();
         held = 0;
         frees.increment();
-    }
-
-    /** The last deletions finish before close returns: the next open must not find them half done. */
-    private void awaitCleaner() {
-        try {
-            if (!ownedCleaner.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.log(Level.WARNING, "{0}: applied journal segments still being deleted at close", volume.file());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private Throwable poison(Throwable e) {
@@ -475,6 +440,29 @@ public final class Journal implements AutoCloseable {
     }
 
 
+    /** The journal thread's last task: a failed journal (or stop) leaves its segments for replay. */
+    private void stop() {
+        try {
+            if (failure == null) {
+                free();
+                if (volumeOwed) {
+                    volumeOwed = false;
+                    volume.flushNow("stop cleanly");
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            poison(e); // logs it, and what is held is let go below: the next start replays it
+        }
+        if (failure != null) {
+            applies.dropHeld();
+            try {
+                segments.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /**
      * Applies what is queued, makes the volume durable and deletes the segments (a clean stop
      * leaves no journal). Calls after this fail as retryable. Blocking.
@@ -490,23 +478,8 @@ public final class Journal implements AutoCloseable {
             closed = true;
         }
         try {
-            last.handle((ok, err) -> null).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-            CompletableFuture.runAsync(() -> {
-                try {
-                    if (failure == null) {
-                        free();
-                        if (volumeOwed) {
-                            volumeOwed = false;
-                            joinVolumeFlush("stop cleanly");
-                        }
-                    } else {
-                        applies.dropHeld(); // replay at the next start applies them from the segments
-                        segments.close();
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }, thread).get(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            last.handle((ok, err) -> null).get(JournalThreads.CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            CompletableFuture.runAsync(this::stop, thread).get(JournalThreads.CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -516,8 +489,8 @@ public final class Journal implements AutoCloseable {
         } finally {
             if (owned != null) {
                 owned.shutdown();
-                ownedCleaner.shutdown();
-                awaitCleaner();
+                applies.close();
+                JournalThreads.stop(ownedCleaner, volume.file(), "deleting applied journal segments");
             }
         }
     }

@@ -3,43 +3,45 @@ package net.twinblock.mirror.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-import java.util.function.LongConsumer;
 
 /**
- * The {@link Journal}'s apply side, run by the journal's thread only: appended batches go to the
+ * The {@link Journal}'s apply side, run by the journal's thread: appended batches go to the
  * volume in journal order, or, when the secondary holds entries for consistency points, wait in
- * {@link HeldEntries} until a point brings the volume to its image (DESIGN section 6). A point is
- * then made durable and recorded ({@link PointRecord}), after which the segments it covers may go.
+ * {@link HeldEntries} until a point brings the volume to its image (DESIGN section 6). A point's
+ * generation of held entries, made durable in the journal here, goes to the {@link PointThread},
+ * which applies it, makes the volume durable and records the point, after which the segments it
+ * covers may go; the next generation starts at once, so appends go on meanwhile.
  */
 final class JournalApplier {
 
     private final FileVolume volume;
-    private final StorageFiles storage;
     private final boolean hold;
-    private final HeldEntries holding;
+    private final IoStep journalDurable;
+    private final HeldEntries.Counts counts = new HeldEntries.Counts();
+    /** The generation of entries held since the last point handed over. */
+    private HeldEntries holding;
+    private final PointThread points;
     /** Poisons the journal with a failure and says what to fail a point's caller with. */
     private final Function<Throwable, VolumeException> poison;
-    /** Told the last entry number the volume holds durably: closed segments up to it may go. */
-    private final LongConsumer durableUpTo;
     /** The number of the entry after the last one taken. */
     private long next;
     /** An apply failed: the volume misses an acknowledged entry, so no later one is applied. */
     private boolean failed;
     /** The last entry number written to the volume (not held), for the appender's freeing; -1 before any. */
     private volatile long appliedThrough = -1;
-    private final LongAdder points = new LongAdder();
 
-    JournalApplier(FileVolume volume, StorageFiles storage, boolean hold, long next,
-            Function<Throwable, VolumeException> poison, LongConsumer durableUpTo, IoStep journalDurable) {
+    JournalApplier(FileVolume volume, boolean hold, long next, Function<Throwable, VolumeException> poison,
+            PointThread points, IoStep journalDurable) {
         this.volume = volume;
-        this.storage = storage;
         this.hold = hold;
-        this.holding = new HeldEntries(volume, journalDurable);
+        this.journalDurable = journalDurable;
+        this.holding = new HeldEntries(volume, journalDurable, counts);
+        this.points = points;
         this.next = next;
         this.poison = poison;
-        this.durableUpTo = durableUpTo;
     }
 
     boolean holds() {
@@ -60,7 +62,7 @@ final class JournalApplier {
                 if (failed) {
                     p.done.completeExceptionally(poison.apply(new IOException("an earlier apply failed")));
                 } else if (p.kind == JournalOp.Kind.POINT) {
-                    applyPoint(p);
+                    handOff(p);
                 } else if (hold && p.journaled()) {
                     holding.add(p);
                     continue; // the data is held, not released
@@ -99,28 +101,48 @@ final class JournalApplier {
     }
 
     /**
-     * Applies a point, makes the volume durable, records the point and lets the segments it
-     * covers go (at the next append). The point's future completes here, not at the append.
+     * Hands a point to the point thread, with the held entries it brings to the volume, once the
+     * journal holds them durably (the segments are this thread's, so their fdatasync is run here)
+     * and the point before it is recorded: at most one in flight. The point's future completes
+     * once it is recorded.
      */
-    private void applyPoint(JournalOp p) throws IOException {
-        if (hold) {
-            holding.applyPoint(p.point);
-        } // else every entry before the point is on the volume already: it is made durable and recorded
-        try {
-            volume.flush().join();
-        } catch (RuntimeException e) {
-            throw new IOException("cannot make " + volume.file() + " durable for point " + p.point.number() + ": "
-                    + Failures.cause(e), Failures.cause(e));
+    private void handOff(JournalOp p) throws IOException {
+        awaitPoint();
+        if (failed) {
+            p.done.completeExceptionally(poison.apply(new IOException("an earlier point failed")));
+            return;
         }
-        new PointRecord(p.point.number(), next).write(volume.file(), storage);
-        durableUpTo.accept(next - 1);
-        points.increment();
-        p.done.complete(null);
+        if (!hold) { // every entry before the point is on the volume already: it is made durable and recorded
+            points.handOff(p, null, next);
+            return;
+        }
+        holding.journalFirst();
+        points.handOff(p, holding, next);
+        holding = new HeldEntries(volume, journalDurable, counts); // the point thread owns the one handed over
     }
 
-    /** Applies the held entries if one overlaps the range: a reader never sees the volume behind. */
-    void applyIfOverlapping(long offset, long length) {
-        run(() -> holding.applyIfOverlapping(offset, length));
+    /** Waits for the point in flight; a failed one fails every later apply (the journal is poisoned). */
+    private void awaitPoint() {
+        if (!points.await() && !failed) {
+            failed = true;
+            holding.clear();
+        }
+    }
+
+    /**
+     * A read of the range waits for the point in flight if it brings entries of the range, and
+     * has the held entries applied (after that point: journal order) if one overlaps it, so a
+     * reader never sees the volume behind what this node acknowledged.
+     */
+    CompletableFuture<Void> readable(long offset, long length) {
+        if (failed) { // an entry is missing from the volume: not to be trusted
+            return CompletableFuture.failedFuture(poison.apply(new IOException("an earlier apply failed")));
+        }
+        if (holding.overlaps(offset, length)) {
+            applyHeld();
+            return CompletableFuture.completedFuture(null);
+        }
+        return points.readable(offset, length);
     }
 
     /** Lets the held entries go unapplied, releasing their data: a failed journal's stop. */
@@ -128,22 +150,24 @@ final class JournalApplier {
         holding.clear();
     }
 
-    /** Applies every held entry (a promotion, a full journal, a clean stop). */
+    /** Applies every held entry, after the point in flight (a promotion, a read, a full journal, a clean stop). */
     void applyHeld() {
-        run(holding::applyAll);
-    }
-
-    private void run(IoStep step) {
-        if (failed) {
-            return; // the journal is poisoned already: its waiters hear of it
+        awaitPoint();
+        if (failed) { // the volume misses an entry: the caller must not go on as if it held them
+            throw new CompletionException(poison.apply(new IOException("an earlier apply failed")));
         }
         try {
-            step.run();
+            holding.applyAll();
         } catch (IOException | RuntimeException e) {
             failed = true;
             holding.clear();
-            throw new java.util.concurrent.CompletionException(poison.apply(e));
+            throw new CompletionException(poison.apply(e));
         }
+    }
+
+    /** After the journal thread's last task: the point in flight finishes first. */
+    void close() {
+        points.close();
     }
 
     @FunctionalInterface
@@ -152,7 +176,7 @@ final class JournalApplier {
     }
 
     PointCounters counters() {
-        return new PointCounters(points.sum(), holding.blocksByReference(), holding.blocksWhole(),
-                holding.blocksRebuilt());
+        return new PointCounters(points.points(), counts.byReference.sum(), counts.whole.sum(),
+                counts.rebuilt.sum());
     }
 }

@@ -28,20 +28,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(LeakGuard.class)
 class HeldJournalTest extends JournalFixture {
 
-    private static final int BLOCK = 4096;
+    static final int BLOCK = 4096;
 
     private Journal held(FileVolume v) {
         return Journal.open(v, Journal.MIN_MAX_SIZE, files, Runnable::run, true);
     }
 
-    /** What the volume holds on its own, journal or not: a volume opened with no journal. */
-    private byte[] image(long offset, int length) throws Exception {
-        try (FileVolume plain = volume(files)) {
-            return read(plain, offset, length);
-        }
-    }
-
-    private static ConsistencyPoint point(int number, long[] refs, long[] whole, byte[] data) {
+    static ConsistencyPoint point(int number, long[] refs, long[] whole, byte[] data) {
         return new ConsistencyPoint(number, BLOCK, refs, whole, data);
     }
 

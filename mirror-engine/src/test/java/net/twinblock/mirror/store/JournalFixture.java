@@ -30,4 +30,11 @@ abstract class JournalFixture {
     FileVolume volume(StorageFiles storage) {
         return FileVolume.open(dir.resolve("lun0.img"), SIZE, 512, io, true, storage);
     }
+
+    /** What the volume holds on its own, journal or not: a volume opened with no journal. */
+    byte[] image(long offset, int length) throws Exception {
+        try (FileVolume plain = volume(files)) {
+            return JournalTest.read(plain, offset, length);
+        }
+    }
 }

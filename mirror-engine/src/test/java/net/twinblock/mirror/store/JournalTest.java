@@ -48,12 +48,18 @@ class JournalTest extends JournalFixture {
     }
 
     static byte[] read(FileVolume v, long offset, int length) throws Exception {
-        ByteBuf got = v.read(offset, length, PooledByteBufAllocator.DEFAULT).get(30, TimeUnit.SECONDS);
-        try {
-            return ByteBufUtil.getBytes(got);
-        } finally {
-            got.release();
-        }
+        return reading(v, offset, length).get(30, TimeUnit.SECONDS);
+    }
+
+    /** A read of the volume as a host's at the secondary, its bytes once it completes. */
+    static CompletableFuture<byte[]> reading(FileVolume v, long offset, int length) {
+        return v.read(offset, length, PooledByteBufAllocator.DEFAULT).thenApply(got -> {
+            try {
+                return ByteBufUtil.getBytes(got);
+            } finally {
+                got.release();
+            }
+        });
     }
 
     private List<Path> segments() throws Exception {
