@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
  * point's image. Appended entries come in journal order; a point takes each referenced block from
  * the newest entry of its transfer and each whole block from the manifest, and then lets every
  * entry before it go. The journal thread fills a generation and applies it itself (a read, a full
- * journal, a stop), or hands it with its point to the {@link PointThread}, which then owns its
- * data, and starts the next generation. A generation handed over never changes its list again:
+ * journal, a stop), or hands it with its point to the {@link PointThread}, which then owns it,
+ * and starts the next generation. Held writes keep no buffer: their data is read back from the
+ * journal ({@link HeldReader}). A generation handed over never changes its list again:
  * the journal thread may still ask {@link #overlaps} while the point thread applies it.
  */
 final class HeldEntries {
@@ -28,6 +29,8 @@ final class HeldEntries {
     }
 
     private final FileVolume volume;
+    /** Where a held write's data is: read back from its segment when it goes to the volume. */
+    private final HeldReader journal;
     /** Makes the journal durable through every entry held (the segments' fdatasync, if one is owed). */
     private final JournalApplier.IoStep journalDurable;
     private final Counts counts;
@@ -37,8 +40,9 @@ final class HeldEntries {
     /** The journal holds every entry of this generation durably (journal thread). */
     private boolean journaled;
 
-    HeldEntries(FileVolume volume, JournalApplier.IoStep journalDurable, Counts counts) {
+    HeldEntries(FileVolume volume, JournalFiles files, JournalApplier.IoStep journalDurable, Counts counts) {
         this.volume = volume;
+        this.journal = new HeldReader(files, volume);
         this.journalDurable = journalDurable;
         this.counts = counts;
     }
@@ -58,7 +62,7 @@ final class HeldEntries {
         journaled = true;
     }
 
-    /** Holds an appended write or discard; its data is ours until it is applied or let go. */
+    /** Holds an appended write or discard; its data stays in the journal (the caller lets its buffer go). */
     void add(JournalOp p) {
         byTransfer.put(p.transfer, entries.size());
         entries.add(p);
@@ -82,7 +86,7 @@ final class HeldEntries {
     private void applyInOrder() throws IOException {
         for (JournalOp p : entries) {
             if (p.kind == JournalOp.Kind.WRITE) {
-                volume.applyNow(p.offset, p.data);
+                journal.apply(p, p.offset, p.length);
             } else {
                 volume.discardNow(p.offset, p.length);
             }
@@ -108,7 +112,7 @@ final class HeldEntries {
      * (its transfer was journaled before this process started, or the range is not the
      * transfer's) applies every held entry in order instead: the volume then holds everything
      * before the point. The caller made the journal durable ({@link #journalFirst}) and makes the
-     * volume durable and records the point. Releases every entry's data, also when it fails.
+     * volume durable and records the point. Closes the segments it read, also when it fails.
      */
     void applyPoint(ConsistencyPoint point) throws IOException {
         try {
@@ -154,6 +158,7 @@ final class HeldEntries {
             counts.whole.add(whole.length);
         } finally {
             entries.forEach(JournalOp::release); // the list stays as it is: see overlaps
+            journal.close();
         }
     }
 
@@ -165,7 +170,7 @@ final class HeldEntries {
             return;
         }
         if (p.kind == JournalOp.Kind.WRITE) {
-            volume.applyNow(from, p.data.slice(p.data.readerIndex() + (int) (from - p.offset), (int) (to - from)));
+            journal.apply(p, from, to - from);
         } else {
             volume.discardNow(from, to - from);
         }
@@ -186,10 +191,11 @@ final class HeldEntries {
         return true;
     }
 
-    /** Lets every held entry go, releasing its data (the journal thread's own generation). */
+    /** Lets every held entry go (the journal thread's own generation). */
     void clear() {
         entries.forEach(JournalOp::release);
         entries.clear();
         byTransfer.clear();
+        journal.close();
     }
 }

@@ -98,7 +98,7 @@ public final class Journal implements AutoCloseable {
     private Journal(FileVolume volume, long maxSize, JournalFiles files, long nextNumber, long replayed,
             Executor runner, boolean hold) {
         this.volume = volume;
-        this.applies = new JournalApplier(volume, hold, nextNumber, e -> poisoned(poison(e)),
+        this.applies = new JournalApplier(volume, files, hold, nextNumber, e -> poisoned(poison(e)),
                 new PointThread(volume, files.storage(), runner, e -> poisoned(poison(e)),
                         upTo -> durableUpTo = upTo), // points are recorded one at a time, in order
                 this::forceBeforeApplyingHeld);

@@ -18,6 +18,7 @@ import java.util.function.Function;
 final class JournalApplier {
 
     private final FileVolume volume;
+    private final JournalFiles files;
     private final boolean hold;
     private final IoStep journalDurable;
     private final HeldEntries.Counts counts = new HeldEntries.Counts();
@@ -33,12 +34,13 @@ final class JournalApplier {
     /** The last entry number written to the volume (not held), for the appender's freeing; -1 before any. */
     private volatile long appliedThrough = -1;
 
-    JournalApplier(FileVolume volume, boolean hold, long next, Function<Throwable, VolumeException> poison,
-            PointThread points, IoStep journalDurable) {
+    JournalApplier(FileVolume volume, JournalFiles files, boolean hold, long next,
+            Function<Throwable, VolumeException> poison, PointThread points, IoStep journalDurable) {
         this.volume = volume;
+        this.files = files;
         this.hold = hold;
         this.journalDurable = journalDurable;
-        this.holding = new HeldEntries(volume, journalDurable, counts);
+        this.holding = new HeldEntries(volume, files, journalDurable, counts);
         this.points = points;
         this.next = next;
         this.poison = poison;
@@ -64,8 +66,7 @@ final class JournalApplier {
                 } else if (p.kind == JournalOp.Kind.POINT) {
                     handOff(p);
                 } else if (hold && p.journaled()) {
-                    holding.add(p);
-                    continue; // the data is held, not released
+                    holding.add(p); // its data is in the journal: the buffer goes below (see HeldReader)
                 } else if (p.kind == JournalOp.Kind.WRITE) {
                     applyWrite(p);
                 } else if (p.kind == JournalOp.Kind.DISCARD) {
@@ -118,7 +119,7 @@ final class JournalApplier {
         }
         holding.journalFirst();
         points.handOff(p, holding, next);
-        holding = new HeldEntries(volume, journalDurable, counts); // the point thread owns the one handed over
+        holding = new HeldEntries(volume, files, journalDurable, counts); // the point thread owns the one handed over
     }
 
     /** Waits for the point in flight; a failed one fails every later apply (the journal is poisoned). */

@@ -17,7 +17,7 @@ final class JournalOp {
     final long offset;
     final long length;
     final boolean durable;
-    /** The write's data, the journal's until it is applied. */
+    /** The write's data, the journal's until it is applied (or, held for a point, appended). */
     ByteBuf data;
     /**
      * The data's NIO buffers as the append wrote them, each marked at its start: the apply resets
@@ -28,6 +28,9 @@ final class JournalOp {
     ConsistencyPoint point;
     /** The entry number the append gave it. */
     long number = -1;
+    /** Where the append put a write's data: its segment and the data's first byte there (held entries read it back). */
+    JournalFiles.Segment segment;
+    long dataAt = -1;
     final CompletableFuture<Void> done = new CompletableFuture<>();
 
     JournalOp(Kind kind, int transfer, long offset, long length, boolean durable, ByteBuf data) {

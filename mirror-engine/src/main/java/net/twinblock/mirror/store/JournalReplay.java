@@ -115,7 +115,7 @@ final class JournalReplay {
             return "a short header";
         }
         head.clear();
-        readFully(f, head, pos);
+        f.readFully(head, pos);
         JournalEntry.Header h = JournalEntry.Header.read(head);
         if (!h.plausible()) {
             return "no valid entry header";
@@ -127,7 +127,7 @@ final class JournalReplay {
             return "a short entry";
         }
         ByteBuffer data = ByteBuffer.allocate((int) h.dataLength());
-        readFully(f, data, pos + JournalEntry.HEADER);
+        f.readFully(data, pos + JournalEntry.HEADER);
         data.flip();
         if (!h.valid(head, data, crc)) {
             return "a checksum mismatch";
@@ -148,16 +148,5 @@ final class JournalReplay {
         applied++;
         next++;
         return null;
-    }
-
-    private static void readFully(StorageFile f, ByteBuffer dst, long pos) throws IOException {
-        long p = pos;
-        while (dst.hasRemaining()) {
-            int n = f.read(dst, p);
-            if (n < 0) {
-                throw new IOException("journal segment ends at " + p + " inside an entry it said it holds");
-            }
-            p += n;
-        }
     }
 }

@@ -208,12 +208,17 @@ final class JournalSegments {
     private ByteBuffer[] entries(List<JournalOp> batch) {
         iov.clear();
         headers.clear();
+        JournalFiles.Segment in = live.get(live.size() - 1);
+        long position = segmentEnd;
         for (JournalOp p : batch) {
             if (!p.journaled()) {
                 continue; // a flush or a point: nothing in the segments
             }
             int at = headers.position();
             p.number = nextNumber;
+            p.segment = in;
+            p.dataAt = position + JournalEntry.HEADER;
+            position += p.bytes();
             JournalEntry.header(headers, crc, nextNumber++, p.transfer,
                     p.kind == JournalOp.Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
             iov.add(headers.duplicate().position(at).limit(at + JournalEntry.HEADER));

@@ -17,8 +17,8 @@ import java.util.function.LongConsumer;
  *
  * <p>At most one point is in flight: the journal thread waits for it before it hands over the
  * next, and before it writes any held entry to the volume itself (a read, a full journal, a stop,
- * a promotion), so the volume takes entries in journal order and the memory held (every held
- * entry keeps its buffer) stays within one generation beyond the journal's. The fields are the
+ * a promotion), so the volume takes entries in journal order and the work queued stays within
+ * one generation beyond the journal's. The fields are the
  * journal thread's; the point thread only completes the futures and owns the generation it applies.
  */
 final class PointThread {

@@ -17,6 +17,23 @@ public interface StorageFile extends AutoCloseable {
     /** Reads into {@code dst} from {@code position}; bytes read, or -1 at the end of the file. */
     int read(ByteBuffer dst, long position) throws IOException;
 
+    /**
+     * Fills {@code dst} from {@code position}.
+     *
+     * @throws IOException also if the file ends first
+     */
+    default void readFully(ByteBuffer dst, long position) throws IOException {
+        long p = position;
+        while (dst.hasRemaining()) {
+            int n = read(dst, p);
+            if (n < 0) {
+                throw new IOException("the file ends at " + p + ", before the " + dst.remaining()
+                        + " bytes asked for");
+            }
+            p += n;
+        }
+    }
+
     /** Writes {@code src} at {@code position}; bytes written. */
     int write(ByteBuffer src, long position) throws IOException;
 

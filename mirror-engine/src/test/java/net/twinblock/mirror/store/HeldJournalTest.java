@@ -68,6 +68,35 @@ class HeldJournalTest extends JournalFixture {
         }
     }
 
+    /**
+     * A held write keeps no buffer once appended: on the secondary its data is a slice of the link's
+     * read buffer, and holding it until the point pinned that buffer (fresh memory for every read
+     * of the link, a page fault every other 4K write). The point and a read take the bytes from
+     * the journal, a large write in several pieces.
+     */
+    @Test
+    void aHeldWriteLetsItsBufferGoOnceAppendedAndThePointReadsItFromTheJournal() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            io.netty.buffer.ByteBuf small = filled(BLOCK, 'a');
+            io.netty.buffer.ByteBuf large = filled(80 * BLOCK, 'b'); // more than one piece of HeldReader's
+            j.write(1, 0, small, false).get();
+            j.write(2, 4 * BLOCK, large, false).get();
+            assertEquals(0, small.refCnt(), "appended: the journal let the buffer go");
+            assertEquals(0, large.refCnt());
+            assertArrayEquals(new byte[BLOCK], image(0, BLOCK), "held: not on the volume");
+
+            j.point(point(1, new long[] {0, 1, 1, 4, 80, 2}, new long[0], new byte[0])).get();
+            assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK));
+            assertArrayEquals(bytes(80 * BLOCK, 'b'), image(4 * BLOCK, 80 * BLOCK));
+            assertEquals(81, j.pointCounters().blocksByReference());
+
+            j.write(3, 100 * BLOCK, filled(BLOCK, 'c'), false).get();
+            assertArrayEquals(bytes(BLOCK, 'c'), read(v, 100 * BLOCK, BLOCK), "a read of a held range, from the journal");
+            j.close();
+        }
+    }
+
     @Test
     void aReadOfAHeldRangeSeesItAndOtherReadsLeaveTheVolumeAtThePoint() throws Exception {
         try (FileVolume v = volume(files)) {

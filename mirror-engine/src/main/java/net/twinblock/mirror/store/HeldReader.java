@@ -1,0 +1,64 @@
+package net.twinblock.mirror.store;
+
+import io.netty.buffer.Unpooled;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Writes held entries' data to the volume from the journal's segments, where their append put it
+ * (in the page cache at least). A held entry keeps no buffer: a received write's data is a slice of
+ * the link's read buffer, and holding those for a point's interval pinned every read buffer of
+ * it, so the secondary's link loop kept taking fresh memory (0.67 page faults and 18 against 8 us
+ * of CPU per 4K write with points on). One per generation of held entries, used by the one thread
+ * that applies it; {@link #close} closes the segments it opened.
+ */
+final class HeldReader implements AutoCloseable {
+
+    /** Bytes read and written at a time: a large write goes over in pieces of this. */
+    private static final int CHUNK = 256 << 10;
+
+    private final JournalFiles files;
+    private final FileVolume volume;
+    private final Map<JournalFiles.Segment, StorageFile> open = new HashMap<>();
+    private ByteBuffer chunk;
+
+    HeldReader(JournalFiles files, FileVolume volume) {
+        this.files = files;
+        this.volume = volume;
+    }
+
+    /** Writes bytes {@code [from, from + length)} of held write {@code p} (volume offsets) to the volume. */
+    void apply(JournalOp p, long from, long length) throws IOException {
+        StorageFile segment = open.get(p.segment);
+        if (segment == null) {
+            segment = files.open(p.segment);
+            open.put(p.segment, segment);
+        }
+        if (chunk == null) {
+            chunk = ByteBuffer.allocateDirect(CHUNK);
+        }
+        long at = p.dataAt + (from - p.offset);
+        for (long done = 0; done < length;) {
+            int n = (int) Math.min(CHUNK, length - done);
+            chunk.clear().limit(n);
+            segment.readFully(chunk, at + done);
+            chunk.flip();
+            volume.applyNow(from + done, Unpooled.wrappedBuffer(chunk)); // a view: nothing to release
+            done += n;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (StorageFile f : open.values()) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // read only: nothing of ours is lost with it
+            }
+        }
+        open.clear();
+    }
+}
