@@ -18,11 +18,17 @@ final class HeldReader implements AutoCloseable {
 
     /** Bytes read and written at a time: a large write goes over in pieces of this. */
     private static final int CHUNK = 256 << 10;
+    /**
+     * One piece buffer per applying thread (the journal's, its point thread), for its life: one per
+     * generation would be a direct buffer per point, freed only when a GC happens to run, and a
+     * point per host flush makes hundreds a second.
+     */
+    private static final ThreadLocal<ByteBuffer> CHUNKS =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
     private final JournalFiles files;
     private final FileVolume volume;
     private final Map<JournalFiles.Segment, StorageFile> open = new HashMap<>();
-    private ByteBuffer chunk;
 
     HeldReader(JournalFiles files, FileVolume volume) {
         this.files = files;
@@ -36,9 +42,7 @@ final class HeldReader implements AutoCloseable {
             segment = files.open(p.segment);
             open.put(p.segment, segment);
         }
-        if (chunk == null) {
-            chunk = ByteBuffer.allocateDirect(CHUNK);
-        }
+        ByteBuffer chunk = CHUNKS.get();
         long at = p.dataAt + (from - p.offset);
         for (long done = 0; done < length;) {
             int n = (int) Math.min(CHUNK, length - done);
