@@ -157,8 +157,7 @@ final class HeldEntries {
             }
             counts.whole.add(whole.length);
         } finally {
-            entries.forEach(JournalOp::release); // the list stays as it is: see overlaps
-            journal.close();
+            journal.close(); // the list stays as it is: see overlaps
         }
     }
 
@@ -193,7 +192,6 @@ final class HeldEntries {
 
     /** Lets every held entry go (the journal thread's own generation). */
     void clear() {
-        entries.forEach(JournalOp::release);
         entries.clear();
         byTransfer.clear();
         journal.close();

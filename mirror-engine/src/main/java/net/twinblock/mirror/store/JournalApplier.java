@@ -146,7 +146,7 @@ final class JournalApplier {
         return points.readable(offset, length);
     }
 
-    /** Lets the held entries go unapplied, releasing their data: a failed journal's stop. */
+    /** Lets the held entries go unapplied: a failed journal's stop (replay applies them from the segments). */
     void dropHeld() {
         holding.clear();
     }

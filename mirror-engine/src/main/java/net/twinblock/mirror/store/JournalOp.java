@@ -43,7 +43,7 @@ final class JournalOp {
     }
 
     long bytes() {
-        return journaled() ? JournalEntry.HEADER + (data == null ? 0 : length) : 0;
+        return journaled() ? JournalEntry.HEADER + (kind == Kind.WRITE ? length : 0) : 0;
     }
 
     /** A write or a discard: an entry in the segments, unlike a flush or a point. */

@@ -99,7 +99,7 @@ final class PointThread {
     private void apply(JournalOp p, HeldEntries held, long next, CompletableFuture<Void> done) {
         try {
             if (held != null) {
-                held.applyPoint(p.point); // releases every held entry's data, also when it fails
+                held.applyPoint(p.point);
             } // else every entry before the point is on the volume already: it is made durable and recorded
             volume.flushNow("record point " + p.point.number());
             new PointRecord(p.point.number(), next).write(volume.file(), storage);
