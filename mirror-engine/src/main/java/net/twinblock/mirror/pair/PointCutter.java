@@ -19,6 +19,10 @@ import net.twinblock.mirror.point.Manifest;
  * point and applies the bytes of its held entries outside the manifest's blocks itself, in order,
  * which makes the partial block what the primary has, without reading it here under a write gate
  * and sending it a second time.
+ *
+ * <p>One point in flight: a cut asked for while the last point is not yet acknowledged is owed and
+ * made at that acknowledgement, so points coalesce (a host flushing after every write gets a point
+ * per point's apply, not per flush) and the secondary's appending never waits behind a second point.
  */
 final class PointCutter {
 
@@ -28,6 +32,10 @@ final class PointCutter {
     private final ChangedBlocks changed;
     private final long maxBytes;
     private int next = 1;
+    /** The point sent and not yet acknowledged, or 0. */
+    private int inFlight;
+    /** A cut was asked for while {@link #inFlight}: made at its acknowledgement. */
+    private boolean owed;
 
     final LongAdder points = new LongAdder();
     final LongAdder blocksByReference = new LongAdder();
@@ -48,13 +56,21 @@ final class PointCutter {
         return changed.hostBytes() >= maxBytes;
     }
 
-    /** The frames of the next point, or none if nothing changed since the last one. */
+    /**
+     * The frames of the next point; none if nothing changed since the last one, or if a point is
+     * still in flight (the cut is then owed: {@link #acked}).
+     */
     List<PeerMessage> cut() {
+        if (inFlight != 0) {
+            owed = true;
+            return List.of();
+        }
         Manifest m = changed.cut();
         if (m.isEmpty()) {
             return List.of();
         }
         int point = next++;
+        inFlight = point;
         List<BlockReference> refs = m.references();
         List<PeerMessage> frames = new ArrayList<>();
         for (int from = 0; from < refs.size() || frames.isEmpty(); from += FRAME_REFERENCES) {
@@ -66,5 +82,29 @@ final class PointCutter {
         blocksByReference.add(m.blocksByReference());
         blocksPartial.add(m.wholeBlocks().length);
         return frames;
+    }
+
+    /** The secondary answered point {@code point}: true if a cut is owed now. */
+    boolean acked(int point) {
+        if (point != inFlight) {
+            return false; // an answer on a link that has since gone
+        }
+        inFlight = 0;
+        boolean cut = owed;
+        owed = false;
+        return cut;
+    }
+
+    /** A new link: the point in flight on the old one will not be answered; one is owed if asked for. */
+    void relinked() {
+        if (inFlight != 0) {
+            inFlight = 0;
+            owed = true;
+        }
+    }
+
+    /** True if a point was asked for while one was in flight and is not cut yet. */
+    boolean owed() {
+        return owed;
     }
 }

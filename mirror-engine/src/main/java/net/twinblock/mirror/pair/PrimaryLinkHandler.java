@@ -79,6 +79,7 @@ final class PrimaryLinkHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof RecordUpdate u && u.report()) {
             report.complete(u.snapshot());
         } else if (msg instanceof PointAck a) {
+            replicator.pointAcked(a.point());
             if (a.status() != AckStatus.OK) {
                 // The secondary's journal is poisoned by now and fails every later write: nothing to do here.
                 LOG.log(Level.WARNING, "the secondary could not apply consistency point {0}: {1}", a.point(),

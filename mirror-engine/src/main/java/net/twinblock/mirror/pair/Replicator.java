@@ -282,6 +282,15 @@ final class Replicator {
         }
     }
 
+    /** The secondary answered a point: the point owed since (if any) is cut now. */
+    void pointAcked(int point) {
+        synchronized (lock) {
+            if (points != null && points.acked(point) && link != null) {
+                sendPoint(out);
+            }
+        }
+    }
+
     private void send(LinkOutbox to, List<PeerMessage> frames) {
         count(frames);
         to.write(frames);
@@ -349,6 +358,12 @@ final class Replicator {
                     send(to, f); // under the lock, ahead of any point that names it
                 } else if (f != null) {
                     resend.add(f);
+                }
+            }
+            if (points != null) {
+                points.relinked();
+                if (points.owed()) {
+                    sendPoint(to);
                 }
             }
             waiters = new ArrayList<>(linkWaiters);
