@@ -26,9 +26,12 @@ final class HeldEntries {
         final LongAdder byReference = new LongAdder();
         final LongAdder whole = new LongAdder();
         final LongAdder rebuilt = new LongAdder();
+        /** Journal fdatasyncs a point thread ran ({@link #journalFirstHere}). */
+        final LongAdder journalSyncs = new LongAdder();
     }
 
     private final FileVolume volume;
+    private final JournalFiles files;
     /** Where a held write's data is: read back from its segment when it goes to the volume. */
     private final HeldReader journal;
     /** Makes the journal durable through every entry held (the segments' fdatasync, if one is owed). */
@@ -42,6 +45,7 @@ final class HeldEntries {
 
     HeldEntries(FileVolume volume, JournalFiles files, JournalApplier.IoStep journalDurable, Counts counts) {
         this.volume = volume;
+        this.files = files;
         this.journal = new HeldReader(files, volume);
         this.journalDurable = journalDurable;
         this.counts = counts;
@@ -52,12 +56,33 @@ final class HeldEntries {
      * the volume takes held entries (a point's apply, say) keeps a random part of them, and
      * replay from the last point must then be able to bring back every one before any that
      * survived, or the volume holds a write but not one acknowledged before it was sent. Journal
-     * thread only (the segments are its own): a point's generation is made durable before its
-     * hand-over, so the point thread never runs it.
+     * thread only (through its own segment files); the point thread uses {@link #journalFirstHere}.
      */
     void journalFirst() throws IOException {
         if (!journaled && !entries.isEmpty()) {
             journalDurable.run();
+        }
+        journaled = true;
+    }
+
+    /**
+     * {@link #journalFirst} on the point thread, through handles of its own: an fdatasync of each
+     * segment the generation's entries are in, then of the directory (their names). The journal
+     * thread meanwhile appends and acknowledges on; it forces its files again when a write asks it
+     * to, so its promises never lean on this one. Done there, the fdatasync of a point's
+     * interval of journal (up to {@code cp.max-bytes}) held every acknowledgement behind it.
+     */
+    void journalFirstHere() throws IOException {
+        if (!journaled && !entries.isEmpty()) {
+            JournalFiles.Segment last = null;
+            for (JournalOp p : entries) {
+                if (p.segment != last) {
+                    journal.force(p.segment);
+                    last = p.segment;
+                }
+            }
+            files.syncDirectory();
+            counts.journalSyncs.increment();
         }
         journaled = true;
     }
@@ -125,31 +150,43 @@ final class HeldEntries {
             }
             PointBlocks blocks = new PointBlocks(point);
             int bs = point.blockSize();
+            // Consecutive blocks taken from one entry go as one range: one read back and one write
+            // for a 128 KiB write, not 32 of each.
             for (int i = 0; i < entries.size(); i++) {
                 JournalOp p = entries.get(i);
-                for (long b = p.offset / bs, last = (p.offset + p.length - 1) / bs; p.length > 0 && b <= last; b++) {
-                    if (blocks.referenced(b)) {
-                        blocks.writtenBy(b, i);
-                    } else if (!blocks.whole(b)) {
-                        applyPart(p, b * bs, bs); // outside the manifest: this entry's part of the block
+                long run = -1; // first block of the run outside the manifest, or -1
+                long last = (p.offset + p.length - 1) / bs;
+                for (long b = p.offset / bs; p.length > 0 && b <= last; b++) {
+                    boolean outside = !blocks.referenced(b) && !blocks.whole(b);
+                    if (!outside) {
+                        if (blocks.referenced(b)) {
+                            blocks.writtenBy(b, i);
+                        }
+                        run = applyRun(p, run, b, bs);
+                    } else if (run < 0) {
+                        run = b; // outside the manifest: this entry's part of the block
                     }
                 }
+                applyRun(p, run, last + 1, bs);
             }
             long[] refs = point.references();
             for (int r = 0; r < refs.length; r += 3) {
                 int index = byTransfer.get((int) refs[r + 2]);
                 JournalOp named = entries.get(index);
+                long run = -1; // first block of the run the named entry is the newest writer of, or -1
                 for (long b = refs[r]; b < refs[r] + refs[r + 1]; b++) {
                     if (blocks.newestWriter(b) == index) {
-                        applyPart(named, b * bs, bs);
+                        run = run < 0 ? b : run;
                         counts.byReference.increment();
                     } else {
+                        run = applyRun(named, run, b, bs);
                         counts.rebuilt.increment();
                         for (JournalOp p : entries) {
                             applyPart(p, b * bs, bs);
                         }
                     }
                 }
+                applyRun(named, run, refs[r] + refs[r + 1], bs);
             }
             long[] whole = point.wholeBlocks();
             for (int i = 0; i < whole.length; i++) {
@@ -159,6 +196,14 @@ final class HeldEntries {
         } finally {
             journal.close(); // the list stays as it is: see overlaps
         }
+    }
+
+    /** Applies entry {@code p}'s part of blocks {@code [run, end)} if a run is open ({@code run >= 0}); returns -1. */
+    private long applyRun(JournalOp p, long run, long end, int bs) throws IOException {
+        if (run >= 0) {
+            applyPart(p, run * bs, (end - run) * bs);
+        }
+        return -1;
     }
 
     /** Applies what entry {@code p} changed in {@code [start, start + length)}, if anything. */

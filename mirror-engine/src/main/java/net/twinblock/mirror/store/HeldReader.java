@@ -35,13 +35,14 @@ final class HeldReader implements AutoCloseable {
         this.volume = volume;
     }
 
+    /** Makes segment {@code s} durable through this reader's own handle (the page cache is the file's). */
+    void force(JournalFiles.Segment s) throws IOException {
+        handle(s).force();
+    }
+
     /** Writes bytes {@code [from, from + length)} of held write {@code p} (volume offsets) to the volume. */
     void apply(JournalOp p, long from, long length) throws IOException {
-        StorageFile segment = open.get(p.segment);
-        if (segment == null) {
-            segment = files.open(p.segment);
-            open.put(p.segment, segment);
-        }
+        StorageFile segment = handle(p.segment);
         ByteBuffer chunk = CHUNKS.get();
         long at = p.dataAt + (from - p.offset);
         for (long done = 0; done < length;) {
@@ -54,13 +55,22 @@ final class HeldReader implements AutoCloseable {
         }
     }
 
+    private StorageFile handle(JournalFiles.Segment s) throws IOException {
+        StorageFile f = open.get(s);
+        if (f == null) {
+            f = files.open(s);
+            open.put(s, f);
+        }
+        return f;
+    }
+
     @Override
     public void close() {
         for (StorageFile f : open.values()) {
             try {
                 f.close();
             } catch (IOException e) {
-                // read only: nothing of ours is lost with it
+                // read and forced only: nothing of ours is lost with it
             }
         }
         open.clear();

@@ -260,9 +260,9 @@ public final class Journal implements AutoCloseable {
         return batches.sum();
     }
 
-    /** fdatasyncs of the journal. */
+    /** fdatasyncs of the journal (the point thread's too). */
     public long syncs() {
-        return syncs.sum();
+        return syncs.sum() + applies.pointJournalSyncs();
     }
 
     /** Times the journal was full and freed (the volume made durable, the segments deleted). */

@@ -103,9 +103,8 @@ final class JournalApplier {
 
     /**
      * Hands a point to the point thread, with the held entries it brings to the volume, once the
-     * journal holds them durably (the segments are this thread's, so their fdatasync is run here)
-     * and the point before it is recorded: at most one in flight. The point's future completes
-     * once it is recorded.
+     * point before it is recorded: at most one in flight. The point thread makes the journal hold
+     * them durably before the volume takes any. The point's future completes once it is recorded.
      */
     private void handOff(JournalOp p) throws IOException {
         awaitPoint();
@@ -117,7 +116,6 @@ final class JournalApplier {
             points.handOff(p, null, next);
             return;
         }
-        holding.journalFirst();
         points.handOff(p, holding, next);
         holding = new HeldEntries(volume, files, journalDurable, counts); // the point thread owns the one handed over
     }
@@ -174,6 +172,11 @@ final class JournalApplier {
     @FunctionalInterface
     interface IoStep {
         void run() throws IOException;
+    }
+
+    /** Journal fdatasyncs the point thread ran before points' applies. */
+    long pointJournalSyncs() {
+        return counts.journalSyncs.sum();
     }
 
     PointCounters counters() {

@@ -69,7 +69,7 @@ final class PointThread {
 
     /**
      * Journal thread: hands point {@code p} over with the held entries it brings to the volume
-     * ({@code held}, which the journal holds durably already; null without holding) and the
+     * ({@code held}, which this thread makes durable in the journal first; null without holding) and the
      * number of the first entry it does not cover. The caller awaited the previous point.
      */
     void handOff(JournalOp p, HeldEntries held, long next) {
@@ -99,6 +99,7 @@ final class PointThread {
     private void apply(JournalOp p, HeldEntries held, long next, CompletableFuture<Void> done) {
         try {
             if (held != null) {
+                held.journalFirstHere();
                 held.applyPoint(p.point);
             } // else every entry before the point is on the volume already: it is made durable and recorded
             volume.flushNow("record point " + p.point.number());

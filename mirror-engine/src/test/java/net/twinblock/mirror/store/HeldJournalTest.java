@@ -242,6 +242,47 @@ class HeldJournalTest extends JournalFixture {
         }
     }
 
+    /**
+     * Blocks a point takes from one entry go to the volume as one range: a 32-block write is one
+     * volume write, not 32, also around a block of it that a later entry rewrote (rebuilt in order)
+     * and for the part of an entry outside the manifest.
+     */
+    @Test
+    void consecutiveBlocksFromOneEntryReachTheVolumeInOneWrite() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger volumeWrites = new java.util.concurrent.atomic.AtomicInteger();
+        StorageFiles counting = file -> {
+            StorageFile f = files.open(file);
+            return !file.getFileName().toString().equals("lun0.img") ? f : new ForwardingFile(f) {
+                @Override
+                public int write(java.nio.ByteBuffer src, long position) throws IOException {
+                    volumeWrites.incrementAndGet();
+                    return super.write(src, position);
+                }
+            };
+        };
+        try (FileVolume v = volume(counting)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(32 * BLOCK, 'a'), false).get(); // blocks 0..31, referenced
+            j.write(2, 40 * BLOCK, filled(32 * BLOCK, 'b'), false).get(); // blocks 40..71, referenced
+            j.write(3, 50 * BLOCK, filled(BLOCK, 'c'), false).get(); // reached the secondary after the cut
+            j.write(4, 100 * BLOCK, filled(16 * BLOCK, 'd'), false).get(); // the manifest names none of it
+            volumeWrites.set(0);
+            j.point(point(1, new long[] {0, 32, 1, 40, 32, 2}, new long[0], new byte[0])).get();
+
+            assertArrayEquals(bytes(32 * BLOCK, 'a'), image(0, 32 * BLOCK));
+            assertArrayEquals(bytes(10 * BLOCK, 'b'), image(40 * BLOCK, 10 * BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'c'), image(50 * BLOCK, BLOCK), "the later entry's block, rebuilt in order");
+            assertArrayEquals(bytes(21 * BLOCK, 'b'), image(51 * BLOCK, 21 * BLOCK));
+            assertArrayEquals(bytes(16 * BLOCK, 'd'), image(100 * BLOCK, 16 * BLOCK));
+            assertEquals(63, j.pointCounters().blocksByReference());
+            assertEquals(1, j.pointCounters().blocksRebuilt());
+            // entry 1: one; entry 2: the run before block 50 and the one after it; block 50: entries 2
+            // and 3 in order; entry 4: one
+            assertEquals(1 + 2 + 2 + 1, volumeWrites.get(), "volume writes of the point");
+            j.close();
+        }
+    }
+
     @Test
     void aFullHeldJournalPutsWhatItHoldsOnTheVolumeDurablyBeforeItDeletesAnything() throws Exception {
         int chunk = 64 * 1024;

@@ -75,6 +75,28 @@ class PointInFlightTest extends JournalFixture {
     }
 
     @Test
+    void writesAreAcknowledgedWhileThePointThreadMakesItsEntriesDurableInTheJournal() throws Exception {
+        HoldingFiles segment = new HoldingFiles(files, "lun0.img.journal." + "0".repeat(20)); // the first one
+        try (FileVolume v = volume(files)) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, segment, null, true);
+            done(j.write(1, 0, filled(BLOCK, 'a'), false)); // in the page cache only
+            segment.holdNext(HoldingFiles.Call.FORCE);
+            CompletableFuture<Void> p1 = j.point(point(1, new long[] {0, 1, 1}, new long[0], new byte[0]));
+            segment.awaitHeld(); // the point's fdatasync of the journal, before the volume takes anything
+
+            done(j.write(2, BLOCK, filled(BLOCK, 'b'), false)); // appended and acknowledged meanwhile
+            assertFalse(p1.isDone());
+            assertArrayEquals(new byte[BLOCK], image(0, BLOCK), "nothing reaches the volume before the journal holds it");
+
+            segment.release();
+            done(p1);
+            assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK), "the volume is point 1's image");
+            assertArrayEquals(new byte[BLOCK], image(BLOCK, BLOCK));
+            j.close();
+        }
+    }
+
+    @Test
     void readsWaitForThePointInFlightAndTheVolumeTakesLaterEntriesAfterIt() throws Exception {
         try (FileVolume v = volume(holding)) {
             Journal j = held(v);
