@@ -27,7 +27,7 @@ SYSTEM_TITLES = {
     "standalone": "twinblock standalone",
     "pair": "twinblock pair",
     "pair-nocap": "twinblock pair, record.capacity=0 (always-miss)",
-    "pair-cp": "twinblock pair, consistency points on",
+    "pair-nocp": "twinblock pair, consistency points off",
     "standalone-before": "twinblock standalone, BEFORE_JAR",
     "pair-before": "twinblock pair, BEFORE_JAR",
 }
@@ -196,7 +196,7 @@ def main():
     write_threads(w, cells, out_dir, order, clk_tck)
 
 
-THREAD_SYSTEMS = ["standalone", "pair", "pair-cp", "standalone-before", "pair-before"]
+THREAD_SYSTEMS = ["standalone", "pair", "pair-nocp", "standalone-before", "pair-before"]
 
 
 def write_threads(w, cells, out_dir, order, clk_tck):

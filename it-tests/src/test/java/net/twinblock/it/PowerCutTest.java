@@ -66,15 +66,33 @@ class PowerCutTest {
     }
 
     /**
-     * The secondary's journal (issue 14): its power goes in the middle of the appends (writes since
-     * the last flush are in its journal's page cache only), then the primary's; the secondary starts
-     * alone, replays what its journal holds durably and is promoted: every write acknowledged before
-     * the last completed flush reads back from it.
+     * The secondary's journal (issue 14), consistency points off: its power goes in the middle of
+     * the appends (writes since the last flush are in its journal's page cache only), then the
+     * primary's; the secondary starts alone, replays what its journal holds durably and is
+     * promoted: every write acknowledged before the last completed flush reads back from it.
      */
     @Test
-    void aSecondaryCutMidAppendsThenPromotedAloneHoldsEveryFlushedWrite() throws IOException {
-        PowerCutLoad load = new PowerCutLoad(LUN_BYTES, FLUSH_EVERY, SEED + 2);
-        try (PairProcesses pair = PairProcesses.startPowerCuttable(LUN, RECORD)) {
+    void withoutPointsASecondaryCutMidAppendsThenPromotedAloneHoldsEveryFlushedWrite() throws IOException {
+        long replayed = secondaryCutMidAppendsThenPromotedAlone(SEED + 2, "--cp.enabled=false");
+        assertTrue(replayed > 0, "the writes since the last volume fdatasync came back from the journal");
+    }
+
+    /**
+     * The same with points on (the default): each host flush is followed by a point, so the
+     * promoted secondary starts from the last recorded point's image plus what its journal holds
+     * durably after it, and still holds every flushed write.
+     */
+    @Test
+    void withPointsASecondaryCutMidAppendsThenPromotedAloneHoldsEveryFlushedWrite() throws IOException {
+        secondaryCutMidAppendsThenPromotedAlone(SEED + 3);
+    }
+
+    /** Returns the journal entries the secondary replayed at its start. */
+    private static long secondaryCutMidAppendsThenPromotedAlone(long seed, String... flags) throws IOException {
+        PowerCutLoad load = new PowerCutLoad(LUN_BYTES, FLUSH_EVERY, seed);
+        String[] extra = java.util.stream.Stream.concat(java.util.Arrays.stream(RECORD), java.util.Arrays.stream(flags))
+                .toArray(String[]::new);
+        try (PairProcesses pair = PairProcesses.startPowerCuttable(LUN, extra)) {
             int unflushedAtCut;
             try (PairClient host = PairClient.login(pair.primary(), HOST)) {
                 load.write(host, WRITES_BEFORE_CUT);
@@ -87,11 +105,12 @@ class PowerCutTest {
             ToolResult promoted = PairProcesses.promote(secondary);
             assertEquals(0, promoted.exitCode(), promoted.describe());
             PowerCutImages.Tally lost = PowerCutImages.lost(secondary, load, LUN_BYTES);
-            System.out.println("power cut of the secondary mid-append, then of the primary: " + load.acked()
-                    + " writes, " + load.flushes() + " flushes, " + unflushedAtCut + " unflushed at the cut; journal"
-                    + " entries replayed " + replayed + ", flushed slots lost on the promoted secondary " + lost);
-            assertTrue(replayed > 0, "the writes since the last volume fdatasync came back from the journal");
+            System.out.println("power cut of the secondary mid-append " + String.join(" ", flags) + ", then of the"
+                    + " primary: " + load.acked() + " writes, " + load.flushes() + " flushes, " + unflushedAtCut
+                    + " unflushed at the cut; journal entries replayed " + replayed + ", flushed slots lost on the"
+                    + " promoted secondary " + lost);
             assertEquals(0, lost.count, lost + " 4 KiB slots on the promoted secondary lack a flushed write");
+            return replayed;
         }
     }
 

@@ -191,9 +191,10 @@ public final class Keys {
             + " the secondary makes its volume durable and frees it while the primary's writes wait (at least 1M)");
 
     // consistency points (DESIGN section 6)
-    public static final Key<Boolean> CP_ENABLED = define("cp.enabled", "false", bool(), "consistency points: the"
+    public static final Key<Boolean> CP_ENABLED = define("cp.enabled", "true", bool(), "consistency points: the"
             + " secondary holds its journal off its volume until the primary's next point, so its volume is always a"
-            + " point's crash-consistent image; set the same on both nodes");
+            + " point's crash-consistent image; set the same on both nodes (false: the secondary applies each write at"
+            + " once, and its volume after a crash is whatever the page cache had written)");
     public static final Key<Duration> CP_INTERVAL = define("cp.interval", "1s",
             duration(Duration.ofMillis(10), Duration.ofHours(1)), "time between consistency points (a host flush and"
             + " cp.max-bytes also take one)");

@@ -40,11 +40,11 @@ class NodeConfigTest {
     }
 
     @Test
-    void consistencyPointsAreOffByDefaultAndABadSettingIsRefusedByName() throws Exception {
-        assertFalse(NodeConfig.defaults().get(Keys.CP_ENABLED));
+    void consistencyPointsAreOnByDefaultAndABadSettingIsRefusedByName() throws Exception {
+        assertTrue(NodeConfig.defaults().get(Keys.CP_ENABLED));
         assertEquals(Duration.ofSeconds(1), NodeConfig.defaults().get(Keys.CP_INTERVAL));
         assertEquals(64L << 20, NodeConfig.defaults().get(Keys.CP_MAX_BYTES));
-        assertTrue(config("cp.enabled = true").get(Keys.CP_ENABLED));
+        assertFalse(config("cp.enabled = false").get(Keys.CP_ENABLED));
         assertEquals(Duration.ofMillis(250), config("cp.interval = 250ms").get(Keys.CP_INTERVAL));
         assertTrue(error("cp.interval = 1ms").getMessage().startsWith("cp.interval"));
         assertTrue(error("cp.max-bytes = 4K").getMessage().startsWith("cp.max-bytes"));
