@@ -120,6 +120,16 @@ class MultiLunPairTest {
         return m.find() ? m.group(2) : null;
     }
 
+    /**
+     * The secondary's volume file of {@code lun} becomes the primary's. With consistency points on
+     * (the default) the secondary holds the writes since the last point in its journal, and its
+     * file takes them at the next point (every cp.interval), not at the acknowledgement.
+     */
+    private static void awaitSameImages(Pair pair, int lun) {
+        await("LUN " + lun + ": the two nodes' images the same").atMost(WAIT).until(
+                () -> Files.mismatch(pair.image(pair.primary, lun), pair.image(pair.secondary, lun)) == -1L);
+    }
+
     private static void awaitLunsInSync(Pair pair, int... luns) {
         try {
             await("LUNs in sync").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -231,8 +241,7 @@ class MultiLunPairTest {
                 assertEquals(3L * (lun + 1), metric(pair.primary, "twinblock_resync_last_regions_marked" + l),
                         "LUN " + lun + " resyncs exactly the regions it missed");
                 assertEquals(0, metric(pair.primary, "twinblock_mirror_full_copies_total" + l), "LUN " + lun);
-                assertEquals(-1L, Files.mismatch(pair.image(pair.primary, lun), pair.image(pair.secondary, lun)),
-                        "LUN " + lun + ": the two nodes' images differ");
+                awaitSameImages(pair, lun);
             }
 
             // A scrub and a checksum resync of the pair cover every LUN.
@@ -338,8 +347,7 @@ class MultiLunPairTest {
                     + metric(pair.primary, "twinblock_mirror_full_copies_total{lun=\"2\"}") > 0,
                     "LUN 2 got its initial copy");
             for (int lun = 0; lun < 3; lun++) {
-                assertEquals(-1L, Files.mismatch(pair.image(pair.primary, lun), pair.image(pair.secondary, lun)),
-                        "LUN " + lun + ": the two nodes' images differ");
+                awaitSameImages(pair, lun);
             }
             try (IscsiConnection s = login(pair.secondary, "iqn.2026-01.net.twinblock.it:rolling-c", 0, 1, 2)) {
                 assertArrayEquals(onLun2, read(s, 2, 11, onLun2.length), "LUN 2's data reached the secondary");
