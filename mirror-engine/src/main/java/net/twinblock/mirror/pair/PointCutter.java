@@ -95,12 +95,16 @@ final class PointCutter {
         return cut;
     }
 
-    /** A new link: the point in flight on the old one will not be answered; one is owed if asked for. */
-    void relinked() {
+    /**
+     * A new link: the point in flight on the old one will not be answered, so a cut is owed now;
+     * true if one is (one was in flight, or asked for).
+     */
+    boolean relinked() {
         if (inFlight != 0) {
             inFlight = 0;
             owed = true;
         }
+        return owed;
     }
 
     /** True if a point was asked for while one was in flight and is not cut yet. */

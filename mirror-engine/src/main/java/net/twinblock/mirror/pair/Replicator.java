@@ -360,11 +360,8 @@ final class Replicator {
                     resend.add(f);
                 }
             }
-            if (points != null) {
-                points.relinked();
-                if (points.owed()) {
-                    sendPoint(to);
-                }
+            if (points != null && points.relinked()) {
+                sendPoint(to);
             }
             waiters = new ArrayList<>(linkWaiters);
             linkWaiters.clear();

@@ -157,11 +157,11 @@ final class HeldEntries {
                 long run = -1; // first block of the run outside the manifest, or -1
                 long last = (p.offset + p.length - 1) / bs;
                 for (long b = p.offset / bs; p.length > 0 && b <= last; b++) {
-                    boolean outside = !blocks.referenced(b) && !blocks.whole(b);
-                    if (!outside) {
-                        if (blocks.referenced(b)) {
-                            blocks.writtenBy(b, i);
-                        }
+                    boolean referenced = blocks.referenced(b);
+                    if (referenced) {
+                        blocks.writtenBy(b, i);
+                    }
+                    if (referenced || blocks.whole(b)) {
                         run = applyRun(p, run, b, bs);
                     } else if (run < 0) {
                         run = b; // outside the manifest: this entry's part of the block
