@@ -70,7 +70,7 @@ public final class RangeLock {
     }
 
     private void release(Lease lease) {
-        List<Lease> wake = new ArrayList<>();
+        List<Lease> wake = null; // most releases wake nobody: no list for them
         synchronized (this) {
             if (lease.released) {
                 return; // close() twice is harmless, like any AutoCloseable
@@ -82,13 +82,18 @@ public final class RangeLock {
                 Lease waiting = it.next();
                 if (!waiting.held && waiting.overlaps(lease) && grantable(waiting, index)) {
                     waiting.held = true;
+                    if (wake == null) {
+                        wake = new ArrayList<>();
+                    }
                     wake.add(waiting);
                 }
             }
         }
         // Outside the lock: a woken writer may acquire or release again from its callback.
-        for (Lease w : wake) {
-            w.granted.complete(w);
+        if (wake != null) {
+            for (Lease w : wake) {
+                w.granted.complete(w);
+            }
         }
     }
 

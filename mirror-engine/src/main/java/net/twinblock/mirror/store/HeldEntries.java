@@ -3,9 +3,8 @@ package net.twinblock.mirror.store;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -38,8 +37,6 @@ final class HeldEntries {
     private final JournalApplier.IoStep journalDurable;
     private final Counts counts;
     private final List<JournalOp> entries = new ArrayList<>();
-    /** Transfer id to the index of its newest held entry: a transfer re-sent on a new link is journaled again. */
-    private final Map<Integer, Integer> byTransfer = new HashMap<>();
     /** The journal holds every entry of this generation durably (journal thread). */
     private boolean journaled;
 
@@ -89,7 +86,6 @@ final class HeldEntries {
 
     /** Holds an appended write or discard; its data stays in the journal (the caller lets its buffer go). */
     void add(JournalOp p) {
-        byTransfer.put(p.transfer, entries.size());
         entries.add(p);
         journaled = false;
     }
@@ -135,8 +131,8 @@ final class HeldEntries {
      * order), and a referenced block that a later held entry also wrote is rebuilt from the held
      * entries in order rather than from the named transfer. A reference this journal cannot resolve
      * (its transfer was journaled before this process started, or the range is not the
-     * transfer's) applies every held entry in order instead: the volume then holds everything
-     * before the point. The caller made the journal durable ({@link #journalFirst}) and makes the
+     * transfer's), or two references naming one block, applies every held entry in order instead:
+     * the volume then holds everything before the point. The caller made the journal durable ({@link #journalFirst}) and makes the
      * volume durable and records the point. Closes the segments it read, also when it fails.
      */
     void applyPoint(ConsistencyPoint point) throws IOException {
@@ -144,11 +140,12 @@ final class HeldEntries {
             if (!journaled && !entries.isEmpty()) {
                 throw new IllegalStateException("held entries must be durable in the journal before a point");
             }
-            if (!resolvable(point)) {
+            long[] byTransfer = byTransfer();
+            PointBlocks blocks = resolvable(point, byTransfer) ? PointBlocks.of(point) : null;
+            if (blocks == null) {
                 applyInOrder();
                 return;
             }
-            PointBlocks blocks = new PointBlocks(point);
             int bs = point.blockSize();
             // Consecutive blocks taken from one entry go as one range: one read back and one write
             // for a 128 KiB write, not 32 of each.
@@ -157,11 +154,11 @@ final class HeldEntries {
                 long run = -1; // first block of the run outside the manifest, or -1
                 long last = (p.offset + p.length - 1) / bs;
                 for (long b = p.offset / bs; p.length > 0 && b <= last; b++) {
-                    boolean referenced = blocks.referenced(b);
-                    if (referenced) {
-                        blocks.writtenBy(b, i);
+                    int slot = blocks.slot(b);
+                    if (slot >= 0) {
+                        blocks.writtenBy(slot, i);
                     }
-                    if (referenced || blocks.whole(b)) {
+                    if (slot >= 0 || blocks.whole(b)) {
                         run = applyRun(p, run, b, bs);
                     } else if (run < 0) {
                         run = b; // outside the manifest: this entry's part of the block
@@ -171,11 +168,12 @@ final class HeldEntries {
             }
             long[] refs = point.references();
             for (int r = 0; r < refs.length; r += 3) {
-                int index = byTransfer.get((int) refs[r + 2]);
+                int index = newest(byTransfer, (int) refs[r + 2]);
                 JournalOp named = entries.get(index);
                 long run = -1; // first block of the run the named entry is the newest writer of, or -1
+                int first = blocks.slot(refs[r]); // the reference's blocks have consecutive slots
                 for (long b = refs[r]; b < refs[r] + refs[r + 1]; b++) {
-                    if (blocks.newestWriter(b) == index) {
+                    if (blocks.newestWriter(first + (int) (b - refs[r])) == index) {
                         run = run < 0 ? b : run;
                         counts.byReference.increment();
                     } else {
@@ -220,12 +218,32 @@ final class HeldEntries {
         }
     }
 
+    /**
+     * Each held entry as its transfer id (high half) and index (low half), sorted: a transfer's
+     * newest entry is the last of its run (a transfer re-sent on a new link is journaled again).
+     * Built once a point, so that an append costs no map entry.
+     */
+    private long[] byTransfer() {
+        long[] keys = new long[entries.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (long) entries.get(i).transfer << 32 | i;
+        }
+        Arrays.sort(keys);
+        return keys;
+    }
+
+    /** The index of transfer {@code transfer}'s newest held entry, or -1. */
+    private static int newest(long[] byTransfer, int transfer) {
+        int at = -Arrays.binarySearch(byTransfer, (long) transfer << 32 | 0xFFFF_FFFFL) - 2; // never found: indexes < 2^31
+        return at >= 0 && (int) (byTransfer[at] >> 32) == transfer ? (int) byTransfer[at] : -1;
+    }
+
     /** True if every reference names a held transfer whose range holds all its blocks. */
-    private boolean resolvable(ConsistencyPoint point) {
+    private boolean resolvable(ConsistencyPoint point, long[] byTransfer) {
         long[] refs = point.references();
         for (int i = 0; i < refs.length; i += 3) {
-            Integer index = byTransfer.get((int) refs[i + 2]);
-            JournalOp p = index == null ? null : entries.get(index);
+            int index = newest(byTransfer, (int) refs[i + 2]);
+            JournalOp p = index < 0 ? null : entries.get(index);
             long start = refs[i] * point.blockSize();
             long end = start + refs[i + 1] * point.blockSize();
             if (p == null || start < p.offset || end > p.offset + p.length) {
@@ -238,7 +256,6 @@ final class HeldEntries {
     /** Lets every held entry go (the journal thread's own generation). */
     void clear() {
         entries.clear();
-        byTransfer.clear();
         journal.close();
     }
 }

@@ -1,6 +1,5 @@
 package net.twinblock.mirror.store;
 
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
@@ -21,10 +20,10 @@ final class HeldReader implements AutoCloseable {
     /**
      * One piece buffer per applying thread (the journal's, its point thread), for its life: one per
      * generation would be a direct buffer per point, freed only when a GC happens to run, and a
-     * point per host flush makes hundreds a second.
+     * point per host flush makes hundreds a second. In an array of one, as the volume's write takes it.
      */
-    private static final ThreadLocal<ByteBuffer> CHUNKS =
-            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
+    private static final ThreadLocal<ByteBuffer[]> CHUNKS =
+            ThreadLocal.withInitial(() -> new ByteBuffer[] {ByteBuffer.allocateDirect(CHUNK)});
 
     private final JournalFiles files;
     private final FileVolume volume;
@@ -43,14 +42,15 @@ final class HeldReader implements AutoCloseable {
     /** Writes bytes {@code [from, from + length)} of held write {@code p} (volume offsets) to the volume. */
     void apply(JournalOp p, long from, long length) throws IOException {
         StorageFile segment = handle(p.segment);
-        ByteBuffer chunk = CHUNKS.get();
+        ByteBuffer[] chunks = CHUNKS.get();
+        ByteBuffer chunk = chunks[0];
         long at = p.dataAt + (from - p.offset);
         for (long done = 0; done < length;) {
             int n = (int) Math.min(CHUNK, length - done);
             chunk.clear().limit(n);
             segment.readFully(chunk, at + done);
             chunk.flip();
-            volume.applyNow(from + done, Unpooled.wrappedBuffer(chunk)); // a view: nothing to release
+            volume.applyNow(from + done, chunks);
             done += n;
         }
     }

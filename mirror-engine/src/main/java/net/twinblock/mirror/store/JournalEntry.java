@@ -1,6 +1,5 @@
 package net.twinblock.mirror.store;
 
-import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
@@ -29,24 +28,25 @@ final class JournalEntry {
     }
 
     /**
-     * Writes the header of an entry at {@code header}'s position (advancing it), with the checksum
-     * over the fields and {@code data} (null for a discard); {@code crc} is the caller's, reused.
+     * Fills {@code header} (a view of {@link #HEADER} bytes, left cleared) with an entry's header,
+     * the checksum over the fields and {@code data} (none for a discard), each data buffer read
+     * from its mark and reset to it; {@code crc} is the caller's, reused. Allocates nothing: it
+     * runs once per mirrored write on the journal thread.
      */
     static void header(ByteBuffer header, CRC32C crc, long number, int transfer, byte kind, long offset,
-            long length, ByteBuf data) {
-        int start = header.position();
+            long length, ByteBuffer[] data) {
+        header.clear();
         header.putInt(MAGIC).putInt(0).putLong(number).putInt(transfer).put(kind).put((byte) 0).putShort((short) 0)
                 .putLong(offset).putLong(length);
         crc.reset();
-        ByteBuffer fields = header.duplicate();
-        fields.position(start + 8).limit(start + HEADER);
-        crc.update(fields);
-        if (data != null) {
-            for (ByteBuffer b : data.nioBuffers()) {
-                crc.update(b);
-            }
+        header.position(8);
+        crc.update(header);
+        for (ByteBuffer b : data) {
+            crc.update(b);
+            b.reset();
         }
-        header.putInt(start + 4, (int) crc.getValue());
+        header.putInt(4, (int) crc.getValue());
+        header.clear();
     }
 
     /** A header read back: null fields never; {@link #valid} says whether it may be trusted. */

@@ -38,7 +38,8 @@ final class JournalSegments {
     private boolean directoryOwed;
     private final CRC32C crc = new CRC32C();
     private final List<ByteBuffer> iov = new ArrayList<>();
-    private final ByteBuffer headers;
+    /** One view per entry of a batch into one direct buffer: headers are written in place, batch after batch. */
+    private final ByteBuffer[] headers;
     private StorageFile segment;
     private long segmentEnd;
     private long nextNumber;
@@ -49,7 +50,11 @@ final class JournalSegments {
         this.cleaner = cleaner;
         this.nextNumber = nextNumber;
         this.segmentSize = segmentSize;
-        this.headers = ByteBuffer.allocateDirect(maxBatch * JournalEntry.HEADER);
+        ByteBuffer all = ByteBuffer.allocateDirect(maxBatch * JournalEntry.HEADER);
+        this.headers = new ByteBuffer[maxBatch];
+        for (int i = 0; i < maxBatch; i++) {
+            headers[i] = all.slice(i * JournalEntry.HEADER, JournalEntry.HEADER);
+        }
     }
 
     /**
@@ -207,28 +212,27 @@ final class JournalSegments {
     /** The batch as one gathering write: each entry's header, then its data as the data's own buffers. */
     private ByteBuffer[] entries(List<JournalOp> batch) {
         iov.clear();
-        headers.clear();
+        int used = 0;
         JournalFiles.Segment in = live.get(live.size() - 1);
         long position = segmentEnd;
         for (JournalOp p : batch) {
             if (!p.journaled()) {
                 continue; // a flush or a point: nothing in the segments
             }
-            int at = headers.position();
             p.number = nextNumber;
             p.segment = in;
             p.dataAt = position + JournalEntry.HEADER;
             position += p.bytes();
-            JournalEntry.header(headers, crc, nextNumber++, p.transfer,
-                    p.kind == JournalOp.Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length, p.data);
-            iov.add(headers.duplicate().position(at).limit(at + JournalEntry.HEADER));
-            if (p.data != null) {
-                p.buffers = p.data.nioBuffers();
-                for (ByteBuffer b : p.buffers) {
-                    b.mark(); // where the apply starts again
-                }
-                Collections.addAll(iov, p.buffers);
+            p.buffers = p.data == null ? NO_BUFFERS : p.data.nioBuffers();
+            for (ByteBuffer b : p.buffers) {
+                b.mark(); // where the checksum and the apply start again
             }
+            ByteBuffer header = headers[used++];
+            JournalEntry.header(header, crc, nextNumber++, p.transfer,
+                    p.kind == JournalOp.Kind.WRITE ? JournalEntry.WRITE : JournalEntry.DISCARD, p.offset, p.length,
+                    p.buffers);
+            iov.add(header);
+            Collections.addAll(iov, p.buffers);
         }
         return iov.toArray(NO_BUFFERS);
     }

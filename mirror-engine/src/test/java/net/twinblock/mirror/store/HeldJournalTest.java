@@ -213,6 +213,37 @@ class HeldJournalTest extends JournalFixture {
         }
     }
 
+    /** A manifest's references in any order; a transfer journaled twice (re-sent on a new link) resolves to its newest entry. */
+    @Test
+    void referencesInAnyOrderResolveToTheNewestEntryOfTheirTransfer() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(2 * BLOCK, 'a'), false).get();
+            j.write(2, 2 * BLOCK, filled(BLOCK, 'b'), false).get();
+            j.write(1, 0, filled(2 * BLOCK, 'c'), false).get();
+            j.point(point(1, new long[] {2, 1, 2, 0, 2, 1}, new long[0], new byte[0])).get();
+            assertArrayEquals(bytes(2 * BLOCK, 'c'), image(0, 2 * BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'b'), image(2 * BLOCK, BLOCK));
+            assertEquals(3, j.pointCounters().blocksByReference());
+            j.close();
+        }
+    }
+
+    /** Two references naming one block: no manifest of ours does that, so none of it is trusted. */
+    @Test
+    void overlappingReferencesApplyTheHeldEntriesInOrderInstead() throws Exception {
+        try (FileVolume v = volume(files)) {
+            Journal j = held(v);
+            j.write(1, 0, filled(2 * BLOCK, 'a'), false).get();
+            j.write(2, BLOCK, filled(BLOCK, 'b'), false).get();
+            j.point(point(1, new long[] {0, 2, 1, 1, 1, 2}, new long[0], new byte[0])).get();
+            assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK));
+            assertArrayEquals(bytes(BLOCK, 'b'), image(BLOCK, BLOCK));
+            assertEquals(0, j.pointCounters().blocksByReference());
+            j.close();
+        }
+    }
+
     @Test
     void aHeldWriteThePointDoesNotNameStillReachesTheVolume() throws Exception {
         try (FileVolume v = volume(files)) {
