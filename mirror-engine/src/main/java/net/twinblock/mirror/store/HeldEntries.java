@@ -3,7 +3,6 @@ package net.twinblock.mirror.store;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -140,13 +139,13 @@ final class HeldEntries {
             if (!journaled && !entries.isEmpty()) {
                 throw new IllegalStateException("held entries must be durable in the journal before a point");
             }
-            long[] byTransfer = byTransfer();
-            PointBlocks blocks = resolvable(point, byTransfer) ? PointBlocks.of(point) : null;
+            LongIntTable byTransfer = byTransfer();
+            int bs = point.blockSize();
+            PointBlocks blocks = resolvable(point, byTransfer) ? PointBlocks.of(point, heldBlocks(bs)) : null;
             if (blocks == null) {
                 applyInOrder();
                 return;
             }
-            int bs = point.blockSize();
             // Consecutive blocks taken from one entry go as one range: one read back and one write
             // for a 128 KiB write, not 32 of each.
             for (int i = 0; i < entries.size(); i++) {
@@ -168,7 +167,7 @@ final class HeldEntries {
             }
             long[] refs = point.references();
             for (int r = 0; r < refs.length; r += 3) {
-                int index = newest(byTransfer, (int) refs[r + 2]);
+                int index = byTransfer.get((int) refs[r + 2]);
                 JournalOp named = entries.get(index);
                 long run = -1; // first block of the run the named entry is the newest writer of, or -1
                 int first = blocks.slot(refs[r]); // the reference's blocks have consecutive slots
@@ -219,30 +218,31 @@ final class HeldEntries {
     }
 
     /**
-     * Each held entry as its transfer id (high half) and index (low half), sorted: a transfer's
-     * newest entry is the last of its run (a transfer re-sent on a new link is journaled again).
-     * Built once a point, so that an append costs no map entry.
+     * Each transfer's newest held entry (a transfer re-sent on a new link is journaled again),
+     * built once a point, so that an append costs no map entry.
      */
-    private long[] byTransfer() {
-        long[] keys = new long[entries.size()];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = (long) entries.get(i).transfer << 32 | i;
+    private LongIntTable byTransfer() {
+        LongIntTable newest = new LongIntTable(entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            newest.put(entries.get(i).transfer, i);
         }
-        Arrays.sort(keys);
-        return keys;
+        return newest;
     }
 
-    /** The index of transfer {@code transfer}'s newest held entry, or -1. */
-    private static int newest(long[] byTransfer, int transfer) {
-        int at = -Arrays.binarySearch(byTransfer, (long) transfer << 32 | 0xFFFF_FFFFL) - 2; // never found: indexes < 2^31
-        return at >= 0 && (int) (byTransfer[at] >> 32) == transfer ? (int) byTransfer[at] : -1;
+    /** Blocks of {@code bs} bytes the held entries touch, counted once per entry. */
+    private long heldBlocks(int bs) {
+        long n = 0;
+        for (JournalOp p : entries) {
+            n += p.length == 0 ? 0 : (p.offset + p.length - 1) / bs - p.offset / bs + 1;
+        }
+        return n;
     }
 
     /** True if every reference names a held transfer whose range holds all its blocks. */
-    private boolean resolvable(ConsistencyPoint point, long[] byTransfer) {
+    private boolean resolvable(ConsistencyPoint point, LongIntTable byTransfer) {
         long[] refs = point.references();
         for (int i = 0; i < refs.length; i += 3) {
-            int index = newest(byTransfer, (int) refs[i + 2]);
+            int index = byTransfer.get((int) refs[i + 2]);
             JournalOp p = index < 0 ? null : entries.get(index);
             long start = refs[i] * point.blockSize();
             long end = start + refs[i + 1] * point.blockSize();

@@ -5,83 +5,62 @@ import java.util.Arrays;
 /**
  * The blocks a {@link ConsistencyPoint} names, looked up by block number while the held entries
  * are matched against it: which are referenced, which come whole, and for each referenced block
- * the newest held entry that wrote any of it. Sorted primitive arrays, searched: the point thread
- * asks once per 4 KiB block of every held entry, and a map there cost a lookup object and a boxed
- * entry per block (a fifth of the secondary's allocation under 4K random writes).
+ * the newest held entry that wrote any of it. The point thread asks once per 4 KiB block of every
+ * held entry: a {@code TreeMap} there cost a lookup object and a boxed entry per block (a fifth of
+ * the secondary's allocation under 4K random writes).
  */
 final class PointBlocks {
 
-    /** Each reference's first block and end (exclusive), sorted by first block; never overlapping. */
-    private final long[] starts;
-    private final long[] ends;
-    /** Where each reference's blocks begin in {@link #newest}. */
-    private final int[] slots;
+    /** Blocks by reference a table is built for: 256 GiB of 4 KiB blocks, far past any point's interval. */
+    private static final long MAX_BLOCKS = 1 << 26;
+
+    /** Referenced block to its slot in {@link #newest}: a reference's blocks have consecutive slots. */
+    private final LongIntTable slots;
     /** Referenced block (by slot) to the index of the newest held entry that wrote it, or -1. */
     private final int[] newest;
     private final long[] whole;
 
-    private PointBlocks(long[] starts, long[] ends, int[] slots, int[] newest, long[] whole) {
-        this.starts = starts;
-        this.ends = ends;
-        this.slots = slots;
-        this.newest = newest;
+    private PointBlocks(int blocks, long[] whole) {
+        this.slots = new LongIntTable(blocks);
+        this.newest = new int[blocks];
+        Arrays.fill(newest, -1);
         this.whole = whole;
     }
 
     /**
      * The point's blocks, or null if two of its references name the same block: a manifest never
      * does (each block has one newest writer), so the caller applies every held entry in order
-     * instead of trusting it.
+     * instead of trusting it. The caller checked that each reference lies in a held entry:
+     * references that do not overlap then name at most {@code heldBlocks}, the blocks those entries
+     * touch, which bounds the table by the journal.
      */
-    static PointBlocks of(ConsistencyPoint point) {
+    static PointBlocks of(ConsistencyPoint point, long heldBlocks) {
         long[] refs = point.references();
-        int n = refs.length / 3;
-        long[] starts = new long[n];
-        for (int i = 0; i < n; i++) {
-            starts[i] = refs[3 * i];
+        long total = point.blocksByReference();
+        if (total > heldBlocks || total > MAX_BLOCKS) {
+            return null; // some references overlap, or the in-order apply is the one that fits in memory
         }
-        Arrays.sort(starts);
-        long[] ends = new long[n];
-        int[] slots = new int[n];
-        boolean[] placed = new boolean[n];
-        long total = 0;
-        for (int i = 0; i < n; i++) {
-            // Each start's count, by the reference it came from: starts are distinct unless references overlap.
-            int at = Arrays.binarySearch(starts, refs[3 * i]);
-            if (placed[at]) {
-                return null;
-            }
-            placed[at] = true;
-            ends[at] = refs[3 * i] + refs[3 * i + 1];
-        }
-        for (int i = 0; i < n; i++) {
-            if (i > 0 && starts[i] < ends[i - 1]) {
-                return null;
-            }
-            slots[i] = (int) total;
-            total += ends[i] - starts[i];
-            if (total > Integer.MAX_VALUE) {
-                return null;
-            }
-        }
-        int[] newest = new int[(int) total];
-        Arrays.fill(newest, -1);
         long[] whole = point.wholeBlocks().clone();
         Arrays.sort(whole);
-        return new PointBlocks(starts, ends, slots, newest, whole);
+        PointBlocks blocks = new PointBlocks((int) total, whole);
+        int slot = 0;
+        for (int r = 0; r < refs.length; r += 3) {
+            for (long b = refs[r]; b < refs[r] + refs[r + 1]; b++) {
+                if (blocks.slots.put(b, slot++) >= 0) {
+                    return null;
+                }
+            }
+        }
+        return blocks;
     }
 
     /** The referenced block's slot, or -1 if no reference names it. */
     int slot(long block) {
-        int i = Arrays.binarySearch(starts, block);
-        if (i < 0) {
-            i = -i - 2; // the last reference starting before the block
-        }
-        return i >= 0 && block < ends[i] ? slots[i] + (int) (block - starts[i]) : -1;
+        return slots.get(block);
     }
 
     boolean whole(long block) {
-        return Arrays.binarySearch(whole, block) >= 0;
+        return whole.length > 0 && Arrays.binarySearch(whole, block) >= 0;
     }
 
     /** Held entry {@code index} (later than any before it) wrote part of the block in {@code slot}. */
