@@ -1,7 +1,9 @@
 package net.twinblock.mirror.link;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
+import io.netty.channel.VoidChannelPromise;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import java.util.List;
@@ -41,10 +43,18 @@ public final class LinkOutbox {
     /** True while a {@link #drain} task is scheduled and has not yet taken the last queued frame. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;
+    /**
+     * The promise of every write: nobody waits on one (a frame that cannot be written dies with its
+     * link, which its handlers see close), and a promise per frame was an allocation per
+     * acknowledgement. Failures are not fired down the pipeline either: a link that closes with
+     * frames queued would log each as its own failure.
+     */
+    private final ChannelPromise unwatched;
 
     private LinkOutbox(Channel channel) {
         this.channel = channel;
         this.loop = channel.eventLoop();
+        this.unwatched = new VoidChannelPromise(channel, false);
     }
 
     /** The outbox of {@code channel}, created on first use. */
@@ -65,7 +75,7 @@ public final class LinkOutbox {
     /** Sends one frame. Takes ownership: the encoder, or a failed write, releases it. */
     public void write(PeerMessage frame) {
         if (loop.inEventLoop()) {
-            channel.write(frame); // ownership passes to the pipeline
+            channel.write(frame, unwatched); // ownership passes to the pipeline
             flushSoon();
         } else {
             enqueue(frame);
@@ -76,7 +86,7 @@ public final class LinkOutbox {
     public void write(List<? extends PeerMessage> frames) {
         if (loop.inEventLoop()) {
             for (PeerMessage f : frames) {
-                channel.write(f); // ownership passes to the pipeline
+                channel.write(f, unwatched); // ownership passes to the pipeline
             }
             flushSoon();
         } else {
@@ -134,10 +144,10 @@ public final class LinkOutbox {
     private void writeQueued(Object f) {
         if (f instanceof List<?> frames) {
             for (Object m : frames) {
-                channel.write(m); // ownership passes to the pipeline
+                channel.write(m, unwatched); // ownership passes to the pipeline
             }
         } else {
-            channel.write(f); // ownership passes to the pipeline
+            channel.write(f, unwatched); // ownership passes to the pipeline
         }
     }
 

@@ -1,8 +1,8 @@
 package net.twinblock.mirror.pair;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import net.twinblock.mirror.resync.CopyLock;
@@ -42,7 +42,8 @@ public final class RangeLock {
         }
     }
 
-    private final LinkedList<Lease> queue = new LinkedList<>();
+    /** In request order; an array, not linked nodes: no allocation per request. */
+    private final ArrayDeque<Lease> queue = new ArrayDeque<>();
 
     /** Grants [offset, offset + length) once nothing earlier overlaps it; a zero length conflicts with nothing. */
     public CompletableFuture<Lease> acquire(long offset, long length) {
