@@ -1,7 +1,5 @@
 package net.twinblock.iscsi.scsi;
 
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * The SCSI commands this target implements (SPC-4, SBC-3), with what REPORT SUPPORTED
@@ -116,13 +114,19 @@ public enum ScsiOpcode {
         }
     }
 
-    private static final Map<Integer, ScsiOpcode> BY_KEY = new HashMap<>();
-    private static final Map<Integer, Boolean> HAS_SERVICE_ACTIONS = new HashMap<>();
+    /** Service actions are five bits (CDB byte 1); one more place per opcode for "none". */
+    private static final int ACTIONS = 33;
+    /** Every command by {@link #key}: looked up for every CDB, so an array, not a map of boxed keys. */
+    private static final ScsiOpcode[] BY_KEY = new ScsiOpcode[256 * ACTIONS];
+    /** Per opcode: known at all, and told apart by service action. */
+    private static final boolean[] KNOWN = new boolean[256];
+    private static final boolean[] HAS_SERVICE_ACTIONS = new boolean[256];
 
     static {
         for (ScsiOpcode op : values()) {
-            BY_KEY.put(key(op.code, op.serviceAction), op);
-            HAS_SERVICE_ACTIONS.merge(op.code, op.serviceAction >= 0, Boolean::logicalOr);
+            BY_KEY[key(op.code, op.serviceAction)] = op;
+            KNOWN[op.code] = true;
+            HAS_SERVICE_ACTIONS[op.code] |= op.serviceAction >= 0;
         }
     }
 
@@ -145,32 +149,40 @@ public enum ScsiOpcode {
         }
     }
 
+    /** The place of a command in {@link #BY_KEY}, or -1 for a code or service action no command can have. */
     private static int key(int code, int serviceAction) {
-        return code << 8 | (serviceAction < 0 ? 0xff : serviceAction);
+        if (code < 0 || code > 0xff || serviceAction >= ACTIONS - 1) {
+            return -1;
+        }
+        return code * ACTIONS + (serviceAction < 0 ? ACTIONS - 1 : serviceAction);
+    }
+
+    private static ScsiOpcode byKey(int key) {
+        return key < 0 ? null : BY_KEY[key];
     }
 
     /** The command a CDB names, or null if this target does not implement it. */
     public static ScsiOpcode of(byte[] cdb) {
         int code = cdb[0] & 0xff;
         if (hasServiceActions(code) && cdb.length > 1) {
-            return BY_KEY.get(key(code, cdb[1] & 0x1f));
+            return BY_KEY[key(code, cdb[1] & 0x1f)];
         }
-        return BY_KEY.get(key(code, -1));
+        return BY_KEY[key(code, -1)];
     }
 
     /** Looks up by opcode and service action (-1 for none), as REPORT SUPPORTED OPCODES asks. */
     public static ScsiOpcode of(int code, int serviceAction) {
-        return BY_KEY.get(key(code, serviceAction));
+        return byKey(key(code, serviceAction));
     }
 
     /** True if the opcode is known and its commands are told apart by service action. */
     public static boolean hasServiceActions(int code) {
-        return HAS_SERVICE_ACTIONS.getOrDefault(code, false);
+        return code >= 0 && code <= 0xff && HAS_SERVICE_ACTIONS[code];
     }
 
     /** True if some command (with or without service action) uses this opcode. */
     public static boolean isKnownOpcode(int code) {
-        return HAS_SERVICE_ACTIONS.containsKey(code);
+        return code >= 0 && code <= 0xff && KNOWN[code];
     }
 
     public int code() {

@@ -94,6 +94,9 @@ class ReportCommandsTest {
             byte[] missing = h.run(opcodes(1, 0xc1, 0, 512), 512).assertGood().data();
             assertEquals(1, missing[1] & 0x07, "not supported");
             assertEquals(4, missing.length);
+            // Service actions are 16 bits in this CDB; none of ours is past five bits.
+            byte[] wideAction = h.run(opcodes(2, 0x9e, 0x1210, 512), 512).assertGood().data();
+            assertEquals(1, wideAction[1] & 0x07, "not supported");
 
             h.run(opcodes(1, 0x9e, 0, 512), 512).assertInvalidField(2);  // has service actions
             h.run(opcodes(2, 0x28, 0, 512), 512).assertInvalidField(2);  // has none
