@@ -197,29 +197,31 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         ByteBuf data = w.data();
         long offset = w.offset();
         int length = data.readableBytes();
-        CompletableFuture<Void> done;
         if (metaErr != null) {
             data.release(); // never reaches the volume
-            done = CompletableFuture.failedFuture(metaErr);
+            appended(lease, ch, w, offset, length, metaErr);
         } else {
-            done = journal.write(w.sequence(), offset, data, w.fua()); // takes ownership of data
+            // Takes ownership of data. A listener, not a future: no future and completion per write.
+            journal.write(w.sequence(), offset, data, w.fua(), err -> appended(lease, ch, w, offset, length, err));
         }
-        done.whenComplete((ok, err) -> {
-            lease.close();
-            if (err != null && stopping(ch, err, "write " + w.sequence())) {
-                return;
-            }
-            applied.increment();
-            if (err == null) {
-                syncing.written(offset + length);
-            }
-            AckStatus status = quiet(err) ? AckStatus.OK
-                    : answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
-            if (status != null) {
-                // Acks of writes finishing together leave in one flush, not one each.
-                LinkOutbox.of(ch).write(new WriteAck(w.sequence(), status));
-            }
-        });
+    }
+
+    /** The journal took a write (or refused it): the range goes, the primary hears. Journal thread, mostly. */
+    private void appended(RangeLock.Lease lease, Channel ch, MirroredWrite w, long offset, int length, Throwable err) {
+        lease.close();
+        if (err != null && stopping(ch, err, "write " + w.sequence())) {
+            return;
+        }
+        applied.increment();
+        if (err == null) {
+            syncing.written(offset + length);
+        }
+        AckStatus status = quiet(err) ? AckStatus.OK
+                : answer(ch, "mirrored write " + w.sequence() + " of " + length + " bytes at " + offset, err);
+        if (status != null) {
+            // Acks of writes finishing together leave in one flush, not one each.
+            LinkOutbox.of(ch).write(new WriteAck(w.sequence(), status));
+        }
     }
 
     private void discard(Channel ch, Discard d) {

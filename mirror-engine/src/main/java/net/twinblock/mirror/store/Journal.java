@@ -47,7 +47,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class Journal implements AutoCloseable {
 
-    private static final Logger LOG = System.getLogger(Journal.class.getName());
+    static final Logger LOG = System.getLogger(Journal.class.getName());
 
     public static final long DEFAULT_MAX_SIZE = 256L << 20;
     public static final long MIN_MAX_SIZE = 1L << 20;
@@ -150,6 +150,12 @@ public final class Journal implements AutoCloseable {
 
     // ---- what the receiver calls (any thread) ----
 
+    /** Told once how a write ended: null once appended (durable too if asked), else why not. */
+    @FunctionalInterface
+    public interface Listener {
+        void settled(Throwable failure);
+    }
+
     /**
      * Journals a write and completes once it is appended (durable too if {@code durable}).
      * Takes ownership of {@code data}.
@@ -160,7 +166,25 @@ public final class Journal implements AutoCloseable {
             data.release(); // ours from the call on, also when refusing it
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
-        return enqueue(new JournalOp(JournalOp.Kind.WRITE, transfer, offset, data.readableBytes(), durable, data));
+        JournalOp p = new JournalOp(JournalOp.Kind.WRITE, transfer, offset, data.readableBytes(), durable, data);
+        enqueue(p);
+        return p.done;
+    }
+
+    /**
+     * As {@link #write(int, long, ByteBuf, boolean)}, telling {@code listener} instead of completing a
+     * future: the mirrored write's path, once per write, allocates no future and no completion for
+     * it. The listener runs on the journal's thread (or this one, for a write refused at once) and
+     * must not block.
+     */
+    public void write(int transfer, long offset, ByteBuf data, boolean durable, Listener listener) {
+        String bad = volume.checkRange("write", offset, data.readableBytes());
+        if (bad != null) {
+            data.release(); // ours from the call on, also when refusing it
+            JournalOp.tell(listener, new VolumeException(bad, false));
+            return;
+        }
+        enqueue(new JournalOp(JournalOp.Kind.WRITE, transfer, offset, data.readableBytes(), durable, data, listener));
     }
 
     /** Journals a discard of a range; completes once appended. */
@@ -169,12 +193,12 @@ public final class Journal implements AutoCloseable {
         if (bad != null) {
             return CompletableFuture.failedFuture(new VolumeException(bad, false));
         }
-        return enqueue(new JournalOp(JournalOp.Kind.DISCARD, transfer, offset, length, false, null));
+        return enqueued(new JournalOp(JournalOp.Kind.DISCARD, transfer, offset, length, false, null));
     }
 
     /** Completes once everything appended before this call is durable. */
     public CompletableFuture<Void> flush() {
-        return enqueue(new JournalOp(JournalOp.Kind.FLUSH, 0, 0, 0, true, null));
+        return enqueued(new JournalOp(JournalOp.Kind.FLUSH, 0, 0, 0, true, null));
     }
 
     /**
@@ -188,7 +212,7 @@ public final class Journal implements AutoCloseable {
         }
         JournalOp p = new JournalOp(JournalOp.Kind.POINT, point.number(), 0, 0, false, null);
         p.point = point;
-        return enqueue(p);
+        return enqueued(p);
     }
 
     /**
@@ -220,24 +244,34 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    private CompletableFuture<Void> enqueue(JournalOp p) {
+    private CompletableFuture<Void> enqueued(JournalOp p) {
+        enqueue(p);
+        return p.done;
+    }
+
+    /** Queues the op for the journal's thread, or settles it as refused (outside the lock: its listener may write again). */
+    private void enqueue(JournalOp p) {
         boolean start;
+        Throwable refused = null;
         synchronized (lock) {
             Throwable f = failure;
             if (f != null || closed) {
-                p.release();
-                return CompletableFuture.failedFuture(f != null ? poisoned(f)
-                        : new VolumeException("the journal of " + volume.file() + " is closed", true));
+                refused = f != null ? poisoned(f)
+                        : new VolumeException("the journal of " + volume.file() + " is closed", true);
+                start = false;
+            } else {
+                accepted++;
+                queue.add(p);
+                start = !scheduled;
+                scheduled = true;
             }
-            accepted++;
-            queue.add(p);
-            start = !scheduled;
-            scheduled = true;
         }
-        if (start) {
+        if (refused != null) {
+            p.release();
+            p.fail(refused);
+        } else if (start) {
             thread.execute(drain);
         }
-        return p.done;
     }
 
     /** True once {@link #close} began: this node is stopping, so what it refuses now is no verdict on the data. */
@@ -325,13 +359,13 @@ public final class Journal implements AutoCloseable {
         if (appended) {
             for (JournalOp p : batch) {
                 if (p.kind != JournalOp.Kind.POINT) {
-                    p.done.complete(null); // the acknowledgements leave from here; a point's once it is applied
+                    p.succeed(); // the acknowledgements leave from here; a point's once it is applied
                 }
             }
         } else {
             for (JournalOp p : batch) {
                 p.release();
-                p.done.completeExceptionally(refused != null ? refused : poisoned(failed));
+                p.fail(refused != null ? refused : poisoned(failed));
             }
         }
         // Applied here, once the acknowledgements are on their way: one thread woken once per batch

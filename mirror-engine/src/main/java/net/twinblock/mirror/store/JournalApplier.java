@@ -62,7 +62,7 @@ final class JournalApplier {
                     next = p.number + 1;
                 }
                 if (failed) {
-                    p.done.completeExceptionally(poison.apply(new IOException("an earlier apply failed")));
+                    p.fail(poison.apply(new IOException("an earlier apply failed")));
                 } else if (p.kind == JournalOp.Kind.POINT) {
                     handOff(p);
                 } else if (hold && p.journaled()) {
@@ -75,7 +75,7 @@ final class JournalApplier {
             } catch (IOException | RuntimeException | Error e) {
                 failed = true;
                 holding.clear();
-                p.done.completeExceptionally(poison.apply(e)); // a point's future; an appended entry's is done
+                p.fail(poison.apply(e)); // a point's future; an appended entry's is done
             }
             p.release();
         }
@@ -109,7 +109,7 @@ final class JournalApplier {
     private void handOff(JournalOp p) throws IOException {
         awaitPoint();
         if (failed) {
-            p.done.completeExceptionally(poison.apply(new IOException("an earlier point failed")));
+            p.fail(poison.apply(new IOException("an earlier point failed")));
             return;
         }
         if (!hold) { // every entry before the point is on the volume already: it is made durable and recorded

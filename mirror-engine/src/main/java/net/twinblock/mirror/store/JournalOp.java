@@ -31,15 +31,63 @@ final class JournalOp {
     /** Where the append put a write's data: its segment and the data's first byte there (held entries read it back). */
     JournalFiles.Segment segment;
     long dataAt = -1;
-    final CompletableFuture<Void> done = new CompletableFuture<>();
+    /** How the op ended, for a caller that asked with a future; null when it gave a {@link Journal.Listener}. */
+    final CompletableFuture<Void> done;
+    private final Journal.Listener listener;
+    private boolean settled;
 
     JournalOp(Kind kind, int transfer, long offset, long length, boolean durable, ByteBuf data) {
+        this(kind, transfer, offset, length, durable, data, null);
+    }
+
+    JournalOp(Kind kind, int transfer, long offset, long length, boolean durable, ByteBuf data,
+            Journal.Listener listener) {
         this.kind = kind;
         this.transfer = transfer;
         this.offset = offset;
         this.length = length;
         this.durable = durable;
         this.data = data;
+        this.listener = listener;
+        this.done = listener == null ? new CompletableFuture<>() : null;
+    }
+
+    /** The op is appended (a point: applied and recorded). Once: later calls do nothing. */
+    void succeed() {
+        settle(null);
+    }
+
+    /**
+     * The op failed, or, if it already succeeded (an appended write whose apply then fails), nothing:
+     * its caller was told once.
+     */
+    void fail(Throwable failure) {
+        settle(failure);
+    }
+
+    private void settle(Throwable failure) {
+        if (settled) {
+            return;
+        }
+        settled = true; // one thread settles an op: the journal's, or the point thread's for a point
+        if (listener == null) {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+            return;
+        }
+        tell(listener, failure);
+    }
+
+    /** Tells {@code listener}; a listener's bug must not stop the journal thread that told it (a future's would be swallowed too). */
+    static void tell(Journal.Listener listener, Throwable failure) {
+        try {
+            listener.settled(failure);
+        } catch (RuntimeException e) {
+            Journal.LOG.log(System.Logger.Level.ERROR, "a journal listener failed: " + e, e);
+        }
     }
 
     long bytes() {

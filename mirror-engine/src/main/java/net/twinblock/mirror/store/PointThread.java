@@ -106,11 +106,11 @@ final class PointThread {
             new PointRecord(p.point.number(), next).write(volume.file(), storage);
             durableUpTo.accept(next - 1);
             points.increment();
-            p.done.complete(null);
+            p.succeed();
             done.complete(null);
         } catch (IOException | RuntimeException | Error e) {
             VolumeException failed = poison.apply(e);
-            p.done.completeExceptionally(failed);
+            p.fail(failed);
             done.completeExceptionally(failed);
         }
     }

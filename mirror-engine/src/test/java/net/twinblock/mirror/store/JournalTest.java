@@ -97,6 +97,45 @@ class JournalTest extends JournalFixture {
         assertEquals(List.of(), segments(), "a clean close leaves no journal");
     }
 
+    /**
+     * The receiver's way in (a listener per write, no future): told once, on the journal's turn;
+     * told at once, with the reason, of a write refused; and a listener that throws stops nothing.
+     */
+    @Test
+    void aWritesListenerIsToldOnceAndAThrowingOneStopsNothing() throws Exception {
+        ManualExecutor runner = new ManualExecutor();
+        try (FileVolume v = volume()) {
+            Journal j = Journal.open(v, Journal.MIN_MAX_SIZE, files, runner, false);
+            List<Throwable> told = new ArrayList<>();
+            Journal.Listener record = told::add;
+            j.write(1, 0, filled(4096, 'a'), true, record);
+            j.write(2, 4096, filled(4096, 'b'), false, failure -> {
+                throw new IllegalStateException("a listener's bug");
+            });
+            j.write(3, 8192, filled(4096, 'c'), false, record);
+            assertEquals(List.of(), told, "nothing before the journal's turn");
+            runner.runAll();
+            assertEquals(Arrays.asList(null, null), told, "each told once, past the one that threw");
+            assertArrayEquals(bytes(4096, 'b'), read(v, 4096, 4096));
+
+            j.write(4, 100, filled(512, 'x'), false, record); // not block-aligned: refused here and now
+            assertEquals(3, told.size());
+            assertTrue(told.get(2) instanceof VolumeException && told.get(2).getMessage().contains("not aligned"),
+                    String.valueOf(told.get(2)));
+            j.write(5, 12288, filled(4096, 'd'), false, record);
+            runner.runAll();
+            assertEquals(4, told.size());
+            assertEquals(null, told.get(3));
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(j::close);
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                runner.runAll();
+                return closed.isDone();
+            });
+            j.write(6, 16384, filled(4096, 'e'), false, record);
+            assertTrue(told.get(4) instanceof VolumeException, "a closed journal refuses: " + told.get(4));
+        }
+    }
+
     @Test
     void aPowerCutKeepsWhatAFlushCoveredAndReplayPutsItOnTheVolume() throws Exception {
         try (FileVolume v = volume()) {
