@@ -131,8 +131,9 @@ final class HeldEntries {
      * entries in order rather than from the named transfer. A reference this journal cannot resolve
      * (its transfer was journaled before this process started, or the range is not the
      * transfer's), or two references naming one block, applies every held entry in order instead:
-     * the volume then holds everything before the point. The caller made the journal durable ({@link #journalFirst}) and makes the
-     * volume durable and records the point. Closes the segments it read, also when it fails.
+     * the volume then holds everything before the point. The caller made the journal durable
+     * ({@link #journalFirst}) and makes the volume durable and records the point. Closes the
+     * segments it read, also when it fails.
      */
     void applyPoint(ConsistencyPoint point) throws IOException {
         try {

@@ -161,14 +161,15 @@ public final class Journal implements AutoCloseable {
      * Takes ownership of {@code data}.
      */
     public CompletableFuture<Void> write(int transfer, long offset, ByteBuf data, boolean durable) {
-        String bad = volume.checkRange("write", offset, data.readableBytes());
-        if (bad != null) {
-            data.release(); // ours from the call on, also when refusing it
-            return CompletableFuture.failedFuture(new VolumeException(bad, false));
-        }
-        JournalOp p = new JournalOp(JournalOp.Kind.WRITE, transfer, offset, data.readableBytes(), durable, data);
-        enqueue(p);
-        return p.done;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        write(transfer, offset, data, durable, failure -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        });
+        return done;
     }
 
     /**
@@ -249,7 +250,10 @@ public final class Journal implements AutoCloseable {
         return p.done;
     }
 
-    /** Queues the op for the journal's thread, or settles it as refused (outside the lock: its listener may write again). */
+    /**
+     * Queues the op for the journal's thread, or settles it as refused, outside the lock: its
+     * listener may write again.
+     */
     private void enqueue(JournalOp p) {
         boolean start;
         Throwable refused = null;

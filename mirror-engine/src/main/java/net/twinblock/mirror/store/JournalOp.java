@@ -81,7 +81,10 @@ final class JournalOp {
         tell(listener, failure);
     }
 
-    /** Tells {@code listener}; a listener's bug must not stop the journal thread that told it (a future's would be swallowed too). */
+    /**
+     * Tells {@code listener}; a listener's bug must not stop the journal thread that told it (a
+     * future's would be swallowed too).
+     */
     static void tell(Journal.Listener listener, Throwable failure) {
         try {
             listener.settled(failure);
