@@ -53,6 +53,10 @@ public record FrameHeader(int opcode, int flags, int payloadLength, int sequence
     public static final int FLAG_MORE = 0x2;
 
     public FrameHeader {
+        check(opcode, flags, payloadLength);
+    }
+
+    private static void check(int opcode, int flags, int payloadLength) {
         if (opcode < 0 || opcode > 0xff) {
             throw new IllegalArgumentException("opcode " + opcode + " does not fit 8 bits");
         }
@@ -69,10 +73,34 @@ public record FrameHeader(int opcode, int flags, int payloadLength, int sequence
         int word0 = in.readInt();
         int sequence = in.readInt();
         long argument = in.readLong();
-        return new FrameHeader(word0 >>> 24, (word0 >>> 20) & 0xf, word0 & MAX_PAYLOAD, sequence, argument);
+        return new FrameHeader(opcode(word0), flags(word0), payloadLength(word0), sequence, argument);
+    }
+
+    /** The fields of a header's first 32-bit word (what {@link #read} takes apart). */
+    static int opcode(int word0) {
+        return word0 >>> 24;
+    }
+
+    static int flags(int word0) {
+        return (word0 >>> 20) & 0xf;
+    }
+
+    static int payloadLength(int word0) {
+        return word0 & MAX_PAYLOAD;
     }
 
     public void write(ByteBuf out) {
+        write(out, opcode, flags, payloadLength, sequence, argument);
+    }
+
+    /**
+     * Writes a header from its fields, checked as the constructor checks them: the frames of
+     * every mirrored write and acknowledgement go out this way, without a header object each.
+     *
+     * @throws IllegalArgumentException if a field does not fit its width
+     */
+    static void write(ByteBuf out, int opcode, int flags, int payloadLength, int sequence, long argument) {
+        check(opcode, flags, payloadLength);
         out.writeInt(opcode << 24 | flags << 20 | payloadLength);
         out.writeInt(sequence);
         out.writeLong(argument);

@@ -1,10 +1,19 @@
 package net.twinblock.mirror.link;
 
-import io.netty.buffer.ByteBuf;
-
 /**
- * A complete write as the secondary applies it, whichever way it arrived. Owns {@code data}
- * (for a large write a CompositeByteBuf of the received chunks, still not copied).
+ * A complete write as the secondary applies it, whichever way it arrived: a {@link SmallWrite} as
+ * decoded (no second object for it) or a large write's {@link AssembledWrite}. Owns its data.
  */
-public record MirroredWrite(int sequence, long offset, boolean fua, ByteBuf data, int frames) implements DataCarrier {
+public sealed interface MirroredWrite extends DataCarrier permits SmallWrite, AssembledWrite {
+
+    /** The write's sequence number or transfer id: what its acknowledgement names. */
+    int sequence();
+
+    /** Byte offset on the volume. */
+    long offset();
+
+    boolean fua();
+
+    /** Frames it took on the link. */
+    int frames();
 }

@@ -28,7 +28,14 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
 
     private final int maxPayload;
     private State state = State.HEADER;
-    private FrameHeader header;
+    /**
+     * The header being decoded, as fields: a {@link FrameHeader} per frame was an object per
+     * mirrored write. One is built only to name a malformed frame.
+     */
+    private int flags;
+    private int length;
+    private int sequence;
+    private long argument;
     private FrameType opcode;
 
     public PeerFrameDecoder() {
@@ -60,15 +67,18 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < FrameHeader.LENGTH) {
                     return;
                 }
-                header = FrameHeader.read(in);
-                opcode = check(header);
+                int word0 = in.readInt();
+                flags = FrameHeader.flags(word0);
+                length = FrameHeader.payloadLength(word0);
+                sequence = in.readInt();
+                argument = in.readLong();
+                opcode = check(FrameHeader.opcode(word0));
                 state = State.PAYLOAD; // and go on: the payload may already be here
             }
-            if (in.readableBytes() < header.payloadLength()) {
+            if (in.readableBytes() < length) {
                 return;
             }
-            out.add(message(header, opcode, in));
-            header = null;
+            out.add(message(in));
             opcode = null;
             state = State.HEADER;
         } catch (PeerFrameException e) {
@@ -79,153 +89,154 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private FrameType check(FrameHeader h) {
-        FrameType op = FrameType.of(h.opcode());
+    private FrameType check(int code) {
+        FrameType op = FrameType.of(code);
         if (op == null) {
-            throw bad(h, "unknown opcode 0x" + Integer.toHexString(h.opcode()));
+            throw bad(new FrameHeader(code, flags, length, sequence, argument),
+                    "unknown opcode 0x" + Integer.toHexString(code));
         }
-        if ((h.flags() & ~op.allowedFlags()) != 0) {
-            throw bad(h, op + " does not take flags 0x" + Integer.toHexString(h.flags()));
+        opcode = op; // for bad(): the header it names
+        if ((flags & ~op.allowedFlags()) != 0) {
+            throw bad(op + " does not take flags 0x" + Integer.toHexString(flags));
         }
         int max = Math.min(op.maxPayload(), maxPayload);
-        if (h.payloadLength() < op.minPayload() || h.payloadLength() > max) {
-            throw bad(h, op + " payload of " + h.payloadLength() + " bytes is outside " + op.minPayload()
-                    + ".." + max);
+        if (length < op.minPayload() || length > max) {
+            throw bad(op + " payload of " + length + " bytes is outside " + op.minPayload() + ".." + max);
         }
         return op;
     }
 
-    /** Builds the message; consumes exactly the payload. */
-    private static PeerMessage message(FrameHeader h, FrameType op, ByteBuf in) {
-        int length = h.payloadLength();
+    /** Builds the message of the header just read; consumes exactly the payload. */
+    private PeerMessage message(ByteBuf in) {
+        FrameType op = opcode;
         switch (op) {
             case WRITE:
-                if (h.argument() < 0) {
-                    throw bad(h, "negative volume offset");
+                if (argument < 0) {
+                    throw bad("negative volume offset");
                 }
                 // Ownership: the retained slice is the message's; whoever consumes it releases it.
-                return new SmallWrite(h.sequence(), h.argument(), h.fua(), in.readRetainedSlice(length));
+                return new SmallWrite(sequence, argument, fua(), in.readRetainedSlice(length));
             case WRITE_BEGIN:
-                requireArgument(h, 0);
-                return new WriteBegin(h.sequence());
+                requireArgument(0);
+                return new WriteBegin(sequence);
             case WRITE_DATA:
-                if (h.argument() < 0 || h.argument() > Integer.MAX_VALUE) {
-                    throw bad(h, "offset in transfer " + h.argument() + " out of range");
+                if (argument < 0 || argument > Integer.MAX_VALUE) {
+                    throw bad("offset in transfer " + argument + " out of range");
                 }
-                return new WriteData(h.sequence(), (int) h.argument(), in.readRetainedSlice(length));
+                return new WriteData(sequence, (int) argument, in.readRetainedSlice(length));
             case WRITE_END:
-                if (h.argument() < 0) {
-                    throw bad(h, "negative volume offset");
+                if (argument < 0) {
+                    throw bad("negative volume offset");
                 }
                 int total = in.readInt();
                 if (total <= 0) {
-                    throw bad(h, "large write of " + total + " bytes");
+                    throw bad("large write of " + total + " bytes");
                 }
-                return new WriteEnd(h.sequence(), h.argument(), total, h.fua());
+                return new WriteEnd(sequence, argument, total, fua());
             case WRITE_ACK:
-                return new WriteAck(h.sequence(), status(h));
+                return new WriteAck(sequence, status());
             case DISCARD:
             case FORWARDED_DISCARD: {
                 long rangeLength = in.readLong();
-                if (h.argument() < 0 || rangeLength < 0) {
-                    throw bad(h, "discard of " + rangeLength + " bytes at " + h.argument());
+                if (argument < 0 || rangeLength < 0) {
+                    throw bad("discard of " + rangeLength + " bytes at " + argument);
                 }
-                return op == FrameType.DISCARD ? new Discard(h.sequence(), h.argument(), rangeLength)
-                        : new ForwardedDiscard(h.sequence(), h.argument(), rangeLength);
+                return op == FrameType.DISCARD ? new Discard(sequence, argument, rangeLength)
+                        : new ForwardedDiscard(sequence, argument, rangeLength);
             }
             case SYNC_STATE:
-                if (h.argument() != SyncState.SYNCING && h.argument() != SyncState.IN_SYNC) {
-                    throw bad(h, "unknown sync state " + h.argument());
+                if (argument != SyncState.SYNCING && argument != SyncState.IN_SYNC) {
+                    throw bad("unknown sync state " + argument);
                 }
-                return new SyncState(h.argument() == SyncState.IN_SYNC, h.sequence());
+                return new SyncState(argument == SyncState.IN_SYNC, sequence);
             case FORWARDED_WRITE:
-                if (h.argument() < 0) {
-                    throw bad(h, "negative volume offset");
+                if (argument < 0) {
+                    throw bad("negative volume offset");
                 }
                 // Ownership: the retained slice is the message's; whoever consumes it releases it.
-                return new ForwardedWrite(h.sequence(), h.argument(), h.fua(), h.more(),
+                return new ForwardedWrite(sequence, argument, fua(), more(),
                         in.readRetainedSlice(length));
             case FORWARDED_FLUSH:
-                requireArgument(h, 0);
-                return new ForwardedFlush(h.sequence());
+                requireArgument(0);
+                return new ForwardedFlush(sequence);
             case FORWARDED_ACK:
-                return new ForwardedAck(h.sequence(), status(h));
+                return new ForwardedAck(sequence, status());
             case RECORD_UPDATE:
             case RECORD_REPORT: {
-                requireArgument(h, 0);
+                requireArgument(0);
                 byte[] snapshot = new byte[length];
                 in.readBytes(snapshot);
-                return new RecordUpdate(op == FrameType.RECORD_REPORT, h.sequence(), snapshot);
+                return new RecordUpdate(op == FrameType.RECORD_REPORT, sequence, snapshot);
             }
             case RECORD_ACK:
-                return new RecordAck(h.sequence(), status(h));
+                return new RecordAck(sequence, status());
             case STATUS_QUERY: {
                 long rangeLength = in.readLong();
-                if (h.argument() < 0 || rangeLength < 0) {
-                    throw bad(h, "status query of " + rangeLength + " bytes at " + h.argument());
+                if (argument < 0 || rangeLength < 0) {
+                    throw bad("status query of " + rangeLength + " bytes at " + argument);
                 }
-                return new StatusQuery(h.sequence(), h.argument(), rangeLength);
+                return new StatusQuery(sequence, argument, rangeLength);
             }
             case HASH_BATCH:
-                return body(h, in, () -> HashBatchFrame.read(h.sequence(), h.argument(), in, length));
+                return body(in, () -> HashBatchFrame.read(sequence, argument, in, length));
             case BLOCK_REQUEST: {
-                AckStatus status = status(h);
-                return body(h, in, () -> BlockRequest.read(h.sequence(), status, in, length));
+                AckStatus status = status();
+                return body(in, () -> BlockRequest.read(sequence, status, in, length));
             }
             case PEER_CALL: {
-                requireArgument(h, 0);
+                requireArgument(0);
                 byte[] body = new byte[length];
                 in.readBytes(body);
-                return new PeerCall(h.sequence(), body);
+                return new PeerCall(sequence, body);
             }
             case PEER_REPLY: {
-                AckStatus status = status(h);
+                AckStatus status = status();
                 byte[] body = new byte[length];
                 in.readBytes(body);
-                return new PeerReply(h.sequence(), status, body);
+                return new PeerReply(sequence, status, body);
             }
             case POINT_MANIFEST:
-                requireArgument(h, 0);
-                return body(h, in, () -> PointManifest.read(h.sequence(), h.more(), in, length));
+                requireArgument(0);
+                return body(in, () -> PointManifest.read(sequence, more(), in, length));
             case POINT_ACK:
-                return new PointAck(h.sequence(), status(h));
+                return new PointAck(sequence, status());
             case STATUS_REPLY:
-                requireArgument(h, 0);
-                return new StatusReply(h.sequence());
+                requireArgument(0);
+                return new StatusReply(sequence);
             case FLUSH:
-                requireArgument(h, 0);
-                return new Flush(h.sequence());
+                requireArgument(0);
+                return new Flush(sequence);
             case FLUSH_ACK:
-                return new FlushAck(h.sequence(), status(h));
+                return new FlushAck(sequence, status());
             case HEARTBEAT:
-                return new Heartbeat(h.sequence(), h.argument());
+                return new Heartbeat(sequence, argument);
             case ERROR:
-                PeerErrorCode code = PeerErrorCode.of(h.argument());
+                PeerErrorCode code = PeerErrorCode.of(argument);
                 if (code == null) {
-                    throw bad(h, "unknown error code " + h.argument());
+                    throw bad("unknown error code " + argument);
                 }
                 return new PeerError(code, in.readCharSequence(length, StandardCharsets.UTF_8).toString());
             case HELLO:
-                requireArgument(h, 0);
-                return body(h, in, () -> HelloBody.readHello(in, length));
+                requireArgument(0);
+                return body(in, () -> HelloBody.readHello(in, length));
             case HELLO_ACK:
-                requireArgument(h, 0);
-                return body(h, in, () -> HelloBody.readAck(in)); // fixed length, checked with the header
+                requireArgument(0);
+                return body(in, () -> HelloBody.readAck(in)); // fixed length, checked with the header
             case HELLO_PROOF:
-                requireArgument(h, 0);
-                return body(h, in, () -> new HelloProof(HelloBody.bytes(in, HelloBody.PROOF_LENGTH),
+                requireArgument(0);
+                return body(in, () -> new HelloProof(HelloBody.bytes(in, HelloBody.PROOF_LENGTH),
                         HelloBody.readIdentity(in, length - HelloBody.PROOF_LENGTH)));
             case HELLO_IDENTITY:
-                requireArgument(h, 0);
-                return body(h, in, () -> HelloBody.readIdentity(in, length));
+                requireArgument(0);
+                return body(in, () -> HelloBody.readIdentity(in, length));
             case HELLO_DONE:
-                requireArgument(h, 0);
+                requireArgument(0);
                 if (length != 0 && length != HelloBody.PROOF_LENGTH) {
-                    throw bad(h, "a discard order is 32 bytes");
+                    throw bad("a discard order is 32 bytes");
                 }
                 return new HelloDone(length == 0 ? null : HelloBody.bytes(in, HelloBody.PROOF_LENGTH));
             default:
-                throw bad(h, "no decoder for " + op);
+                throw bad("no decoder for " + op);
         }
     }
 
@@ -233,28 +244,41 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
      * Reads a structured payload with {@code read}; a payload that does not add up is skipped whole
      * (the stream stays framed for the error's log) and refused as malformed.
      */
-    private static PeerMessage body(FrameHeader h, ByteBuf in, Supplier<PeerMessage> read) {
+    private PeerMessage body(ByteBuf in, Supplier<PeerMessage> read) {
         int start = in.readerIndex();
         try {
             return read.get();
         } catch (IllegalArgumentException e) {
-            in.readerIndex(start + h.payloadLength());
-            throw bad(h, e.getMessage());
+            in.readerIndex(start + length);
+            throw bad(e.getMessage());
         }
     }
 
-    private static AckStatus status(FrameHeader h) {
-        AckStatus s = AckStatus.of(h.argument());
+    private boolean fua() {
+        return (flags & FrameHeader.FLAG_FUA) != 0;
+    }
+
+    private boolean more() {
+        return (flags & FrameHeader.FLAG_MORE) != 0;
+    }
+
+    private AckStatus status() {
+        AckStatus s = AckStatus.of(argument);
         if (s == null) {
-            throw bad(h, "unknown status " + h.argument());
+            throw bad("unknown status " + argument);
         }
         return s;
     }
 
-    private static void requireArgument(FrameHeader h, long expected) {
-        if (h.argument() != expected) {
-            throw bad(h, "reserved argument is " + h.argument());
+    private void requireArgument(long expected) {
+        if (argument != expected) {
+            throw bad("reserved argument is " + argument);
         }
+    }
+
+    /** Names the frame whose header was just read (its opcode known). */
+    private PeerFrameException bad(String why) {
+        return bad(new FrameHeader(opcode.code(), flags, length, sequence, argument), why);
     }
 
     private static PeerFrameException bad(FrameHeader h, String why) {

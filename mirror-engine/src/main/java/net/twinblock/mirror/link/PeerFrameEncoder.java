@@ -20,25 +20,30 @@ public final class PeerFrameEncoder extends MessageToMessageEncoder<PeerMessage>
 
     @Override
     protected void encode(ChannelHandlerContext ctx, PeerMessage msg, List<Object> out) {
-        // header() validates (e.g. data longer than the length field): do it before adding
-        // anything to out, because Netty writes whatever is in out even when encode throws.
-        FrameHeader header = msg.header();
+        // writeHeader() validates (e.g. data longer than the length field): it runs before
+        // anything is added to out, because Netty writes whatever is in out even when encode throws.
         if (msg instanceof DataCarrier) {
             ByteBuf head = ctx.alloc().ioBuffer(FrameHeader.LENGTH);
-            header.write(head);
+            try {
+                msg.writeHeader(head);
+            } catch (RuntimeException e) {
+                head.release(); // never reaches out: ours to release
+                throw e;
+            }
             out.add(head);
             // Ownership: the encoder releases msg (and with it the data) after encode; the
             // retain keeps the data alive until the socket has written it.
             out.add(((DataCarrier) msg).data().retain());
         } else {
-            int length = FrameHeader.LENGTH + header.payloadLength();
+            int body = msg.bodyLength();
+            int length = FrameHeader.LENGTH + body;
             ByteBuf frame = ctx.alloc().ioBuffer(length);
             try {
-                header.write(frame);
+                msg.writeHeader(frame);
                 msg.writeBody(frame);
                 if (frame.readableBytes() != length) {
                     throw new IllegalStateException(msg.opcode() + " body is " + (frame.readableBytes()
-                            - FrameHeader.LENGTH) + " bytes but its header says " + header.payloadLength());
+                            - FrameHeader.LENGTH) + " bytes but its header says " + body);
                 }
             } catch (RuntimeException e) {
                 frame.release(); // never reaches out: ours to release

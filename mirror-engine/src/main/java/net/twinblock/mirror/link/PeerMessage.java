@@ -17,6 +17,19 @@ public sealed interface PeerMessage permits SmallWrite, WriteBegin, WriteData, W
     /** The header that starts this message's frame; throws IllegalArgumentException if it cannot be framed. */
     FrameHeader header();
 
+    /**
+     * Writes {@link #header()}; the messages of every mirrored write override it to write the
+     * fields without a header object. Throws IllegalArgumentException as {@code header()} does.
+     */
+    default void writeHeader(ByteBuf out) {
+        header().write(out);
+    }
+
+    /** The length {@link #writeBody} writes: the header's payload length. */
+    default int bodyLength() {
+        return header().payloadLength();
+    }
+
     /** Writes the body for messages whose payload is not bulk data. */
     default void writeBody(ByteBuf out) {
     }

@@ -81,10 +81,8 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof SmallWrite) {
-            SmallWrite w = (SmallWrite) msg;
             wakeups.recordWrite(false, 1);
-            // Ownership of the data moves to the MirroredWrite and downstream.
-            ctx.fireChannelRead(new MirroredWrite(w.sequence(), w.offset(), w.fua(), w.data(), 1));
+            ctx.fireChannelRead(msg); // already whole: ownership passes downstream as it is
         } else if (msg instanceof WriteBegin) {
             begin(ctx, (WriteBegin) msg);
         } else if (msg instanceof WriteData) {
@@ -146,7 +144,7 @@ public final class WriteAssembler extends ChannelInboundHandlerAdapter {
         int frames = t.frames + 1;
         wakeups.recordWrite(true, frames);
         // Ownership of the assembled data moves downstream with the MirroredWrite.
-        ctx.fireChannelRead(new MirroredWrite(e.transferId(), e.offset(), e.fua(), t.data, frames));
+        ctx.fireChannelRead(new AssembledWrite(e.transferId(), e.offset(), e.fua(), t.data, frames));
     }
 
     private void forwarded(ChannelHandlerContext ctx, ForwardedWrite w) {

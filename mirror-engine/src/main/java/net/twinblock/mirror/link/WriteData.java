@@ -20,4 +20,9 @@ public record WriteData(int transferId, int transferOffset, ByteBuf data) implem
     public FrameHeader header() {
         return new FrameHeader(FrameType.WRITE_DATA.code(), 0, data.readableBytes(), transferId, transferOffset);
     }
+
+    @Override
+    public void writeHeader(ByteBuf out) {
+        FrameHeader.write(out, FrameType.WRITE_DATA.code(), 0, data.readableBytes(), transferId, transferOffset);
+    }
 }

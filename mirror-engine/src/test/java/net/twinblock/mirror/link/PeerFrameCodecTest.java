@@ -163,6 +163,18 @@ class PeerFrameCodecTest {
     }
 
     @Test
+    void everyFrameStartsWithTheHeaderItsMessageNames() {
+        // The hot path's messages write their header from fields, not from header(): the same bytes.
+        for (PeerMessage m : everyMessage()) {
+            ByteBuf expected = Unpooled.buffer(FrameHeader.LENGTH);
+            m.header().write(expected);
+            ByteBuf wire = Frames.encode(m);
+            assertEquals(expected, wire.slice(0, FrameHeader.LENGTH), m.opcode() + "'s header");
+            wire.release();
+        }
+    }
+
+    @Test
     void aSmallWriteIsOneFrameOfHeaderPlusData() {
         ByteBuf wire = Frames.encode(new SmallWrite(1, 8192, false, Frames.direct(DATA)));
         assertEquals(FrameHeader.LENGTH + DATA.length, wire.readableBytes());

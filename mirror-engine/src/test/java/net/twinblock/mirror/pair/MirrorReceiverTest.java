@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.LongAdder;
 import net.twinblock.mirror.LeakGuard;
 import net.twinblock.mirror.link.AckStatus;
 import net.twinblock.mirror.link.Discard;
-import net.twinblock.mirror.link.MirroredWrite;
+import net.twinblock.mirror.link.SmallWrite;
 import net.twinblock.mirror.link.WriteAck;
 import net.twinblock.mirror.store.FileVolume;
 import net.twinblock.mirror.store.Journal;
@@ -138,9 +138,9 @@ class MirrorReceiverTest {
 
     @Test
     void overlappingWritesLandInArrivalOrderAndEachIsAcknowledgedOnceJournaled() throws Exception {
-        link.writeInbound(new MirroredWrite(1, 0, false, filled(4096, 'a'), 1));
-        link.writeInbound(new MirroredWrite(2, 2048, false, filled(4096, 'b'), 1)); // overlaps 1
-        link.writeInbound(new MirroredWrite(3, 65536, false, filled(512, 'c'), 1)); // disjoint
+        link.writeInbound(new SmallWrite(1, 0, false, filled(4096, 'a')));
+        link.writeInbound(new SmallWrite(2, 2048, false, filled(4096, 'b'))); // overlaps 1
+        link.writeInbound(new SmallWrite(3, 65536, false, filled(512, 'c'))); // disjoint
         assertEquals(1, ack());
         assertEquals(2, ack());
         assertEquals(3, ack());
@@ -167,12 +167,12 @@ class MirrorReceiverTest {
 
     @Test
     void aDiscardLandsAfterTheWriteItOverlapsAndOutOfRangeIsRefused() throws Exception {
-        link.writeInbound(new MirroredWrite(1, 0, false, filled(4096, 'a'), 1));
+        link.writeInbound(new SmallWrite(1, 0, false, filled(4096, 'a')));
         link.writeInbound(new Discard(2, 0, 4096));
         assertEquals(1, ack());
         assertEquals(2, ack());
         assertArrayEquals(new byte[4096], read(0, 4096));
-        link.writeInbound(new MirroredWrite(3, 1 << 20, false, filled(512, 'x'), 1));
+        link.writeInbound(new SmallWrite(3, 1 << 20, false, filled(512, 'x')));
         link.runPendingTasks();
         WriteAck refused = assertInstanceOf(WriteAck.class, link.readOutbound());
         assertEquals(AckStatus.OUT_OF_RANGE, refused.status());
@@ -180,7 +180,7 @@ class MirrorReceiverTest {
 
     @Test
     void aWriteTheVolumeCannotTakeIsRefusedBeforeItIsJournaled() {
-        link.writeInbound(new MirroredWrite(1, 100, false, filled(512, 'u'), 1)); // not block-aligned
+        link.writeInbound(new SmallWrite(1, 100, false, filled(512, 'u'))); // not block-aligned
         link.runPendingTasks();
         WriteAck refused = assertInstanceOf(WriteAck.class, link.readOutbound());
         assertEquals(AckStatus.IO_ERROR, refused.status());
@@ -194,7 +194,7 @@ class MirrorReceiverTest {
             io.runAll();
             Thread.onSpinWait();
         }
-        link.writeInbound(new MirroredWrite(1, 0, false, filled(512, 'a'), 1));
+        link.writeInbound(new SmallWrite(1, 0, false, filled(512, 'a')));
         link.runPendingTasks();
         assertNull(link.readOutbound(), "no NOT READY for the host: the primary re-sends or goes on alone");
         assertFalse(link.isOpen());
