@@ -184,11 +184,11 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         }
         CompletableFuture<Void> gate = barrier;
         // The lease is taken now, in arrival order; the write waits for it and for the barrier.
-        CompletableFuture<RangeLock.Lease> leased = ranges.acquire(offset, length);
-        if (leased.isDone() && gate.isDone() && !gate.isCompletedExceptionally()) {
-            append(leased.join(), null, ch, w); // nearly every write: no future chained to wait for them
+        RangeLock.Lease lease = ranges.request(offset, length);
+        if (lease.grantedAtRequest() && gate.isDone() && !gate.isCompletedExceptionally()) {
+            append(lease, null, ch, w); // nearly every write: no future made or chained to wait for them
         } else {
-            leased.thenAccept(lease -> gate.whenComplete((v, metaErr) -> append(lease, metaErr, ch, w)));
+            lease.whenGranted().thenAccept(l -> gate.whenComplete((v, metaErr) -> append(l, metaErr, ch, w)));
         }
     }
 

@@ -23,7 +23,8 @@ public final class RangeLock {
     public final class Lease implements AutoCloseable {
         final long start;
         final long end;
-        final CompletableFuture<Lease> granted = new CompletableFuture<>();
+        /** Completed when granted; made only for a request that waits, most are granted at once. */
+        private CompletableFuture<Lease> granted;
         boolean held;
         private boolean released;
 
@@ -34,6 +35,16 @@ public final class RangeLock {
 
         boolean overlaps(Lease other) {
             return start < end && other.start < other.end && start < other.end && other.start < end;
+        }
+
+        /** True if {@link #request} granted it at once: it is held, no future to wait on. */
+        public boolean grantedAtRequest() {
+            return granted == null;
+        }
+
+        /** Completes with this lease once granted (already complete if granted at request). */
+        public CompletableFuture<Lease> whenGranted() {
+            return granted != null ? granted : CompletableFuture.completedFuture(this);
         }
 
         @Override
@@ -47,17 +58,24 @@ public final class RangeLock {
 
     /** Grants [offset, offset + length) once nothing earlier overlaps it; a zero length conflicts with nothing. */
     public CompletableFuture<Lease> acquire(long offset, long length) {
+        return request(offset, length).whenGranted();
+    }
+
+    /**
+     * As {@link #acquire}, returning the lease itself: held at once if {@link Lease#grantedAtRequest},
+     * else granted through {@link Lease#whenGranted}. A write granted at once (nearly every one)
+     * then costs no future.
+     */
+    public Lease request(long offset, long length) {
         Lease lease = new Lease(offset, offset + Math.max(0, length));
-        boolean now;
         synchronized (this) {
-            now = grantable(lease, queue.size());
-            lease.held = now;
+            lease.held = grantable(lease, queue.size());
+            if (!lease.held) {
+                lease.granted = new CompletableFuture<>(); // before anyone can release a conflict
+            }
             queue.add(lease);
         }
-        if (now) {
-            lease.granted.complete(lease);
-        }
-        return lease.granted;
+        return lease;
     }
 
     /** This lock as a resync's or repair's {@link CopyLock}: a copy orders against host writes as one of them. */

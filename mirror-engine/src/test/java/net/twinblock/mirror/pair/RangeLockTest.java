@@ -2,6 +2,7 @@ package net.twinblock.mirror.pair;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -45,6 +46,21 @@ class RangeLockTest {
         first.close(); // twice is harmless
         third.join().close();
         fourth.join().close();
+        assertEquals(0, lock.size());
+    }
+
+    @Test
+    void aRequestGrantedAtOnceNeedsNoFutureOneThatWaitsGetsItsOwn() {
+        RangeLock.Lease held = lock.request(0, 4096);
+        assertTrue(held.grantedAtRequest());
+        assertTrue(held.whenGranted().isDone());
+        RangeLock.Lease waiting = lock.request(1024, 512);
+        assertFalse(waiting.grantedAtRequest());
+        CompletableFuture<RangeLock.Lease> granted = waiting.whenGranted();
+        assertFalse(granted.isDone());
+        held.close();
+        assertSame(waiting, granted.join());
+        waiting.close();
         assertEquals(0, lock.size());
     }
 
