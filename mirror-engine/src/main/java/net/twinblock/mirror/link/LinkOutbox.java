@@ -6,9 +6,9 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.VoidChannelPromise;
 import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.PlatformDependent;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -38,8 +38,13 @@ public final class LinkOutbox {
 
     private final Channel channel;
     private final EventLoop loop;
-    /** Frames (a PeerMessage or a List of them) written from other threads, not yet on the channel. */
-    private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+    /**
+     * Frames (a PeerMessage or a List of them) written from other threads, not yet on the channel.
+     * Netty's multi-producer single-consumer array queue, as its event loops use for tasks: a
+     * linked queue took a node per acknowledgement. One consumer: {@link #drain}, or once the loop
+     * refused it, the one thread that set {@link #scheduled} (nobody resets it then).
+     */
+    private final Queue<Object> queue = PlatformDependent.newMpscQueue();
     /** True while a {@link #drain} task is scheduled and has not yet taken the last queued frame. */
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Runnable drain = this::drain;

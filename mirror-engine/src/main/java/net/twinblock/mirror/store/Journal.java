@@ -78,6 +78,8 @@ public final class Journal implements AutoCloseable {
     private volatile Throwable failure;
 
     // the journal thread's own
+    /** The entries of one turn; kept, not made per turn (nothing keeps the list past its turn). */
+    private final List<JournalOp> batch = new ArrayList<>(MAX_BATCH);
     private final JournalSegments segments;
     private volatile long held;
     /** Entries up to this number are on the volume durably (a point covers them): their closed segments may go. */
@@ -326,7 +328,7 @@ public final class Journal implements AutoCloseable {
     // ---- the journal thread ----
 
     private void drain() {
-        List<JournalOp> batch = new ArrayList<>();
+        List<JournalOp> batch = this.batch;
         for (;;) {
             batch.clear();
             synchronized (lock) {
