@@ -1,7 +1,6 @@
 package net.twinblock.iscsi.session;
 
-import java.util.HashMap;
-import java.util.Map;
+import io.netty.util.collection.IntObjectHashMap;
 import java.util.function.IntSupplier;
 
 /**
@@ -24,7 +23,8 @@ final class CommandWindow {
 
     private final int size;
     private final IntSupplier slotsTaken;
-    private final Map<Integer, Delivery> held = new HashMap<>();
+    /** By CmdSN, primitive keys: a boxed key and an entry per command otherwise. */
+    private final IntObjectHashMap<Delivery> held = new IntObjectHashMap<>();
     private int expCmdSn;
 
     CommandWindow(int expCmdSn, int size) {

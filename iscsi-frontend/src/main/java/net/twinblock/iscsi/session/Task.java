@@ -36,6 +36,10 @@ final class Task {
     boolean delivered;
     /** Holds one of the session's command slots (see {@link TaskSet#slotsTaken}) until answered. */
     boolean holdsSlot;
+    /** Its neighbours in the task set's delivery order, while listed there (see {@link TaskSet}). */
+    Task earlier;
+    Task later;
+    boolean listed;
     /** Set when the command is answered without running (TASK SET FULL); its data is dropped. */
     net.twinblock.iscsi.scsi.ScsiResponse verdict;
     /** Aborted by a TMF or the session's end: its response, if any comes, is dropped. */

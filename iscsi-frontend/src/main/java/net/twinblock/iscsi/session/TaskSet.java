@@ -1,11 +1,8 @@
 package net.twinblock.iscsi.session;
 
+import io.netty.util.collection.IntObjectHashMap;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import net.twinblock.iscsi.scsi.TaskAttribute;
@@ -16,13 +13,16 @@ import net.twinblock.iscsi.scsi.TaskAttribute;
  * order; an ORDERED task waits for every task delivered before it and holds back every task
  * delivered after it; HEAD OF QUEUE starts at once.
  *
- * <p>Touched only on the connection's event loop.
+ * <p>Touched only on the connection's event loop. Keyed by primitive ITT, and delivery order
+ * linked through the tasks themselves: a boxed key and a map entry per command were most of what
+ * a host write allocated here.
  */
 final class TaskSet {
 
-    private final Map<Integer, Task> byItt = new HashMap<>();
-    /** Delivered tasks (passed CmdSN ordering), in delivery order. */
-    private final LinkedHashMap<Integer, Task> delivered = new LinkedHashMap<>();
+    private final IntObjectHashMap<Task> byItt = new IntObjectHashMap<>();
+    /** Delivered tasks (passed CmdSN ordering) in delivery order, first and last ({@link Task#later}). */
+    private Task first;
+    private Task last;
     /** Delivered non-immediate tasks not yet answered: they close the CmdSN window (CommandWindow). */
     private int slotsTaken;
     /** Immediate tasks not yet answered: they bypass the window, so they are counted apart. */
@@ -49,7 +49,16 @@ final class TaskSet {
     /** The task's turn in CmdSN order came. */
     void deliver(Task task) {
         task.delivered = true;
-        delivered.put(task.itt, task);
+        if (!task.listed) {
+            task.listed = true;
+            task.earlier = last;
+            if (last == null) {
+                first = task;
+            } else {
+                last.later = task;
+            }
+            last = task;
+        }
         if (!task.immediate) {
             task.holdsSlot = true;
             slotsTaken++;
@@ -69,12 +78,34 @@ final class TaskSet {
 
     /** The task finished or was let go: forget it. */
     void remove(Task task) {
-        if (byItt.remove(task.itt, task) && task.immediate) {
-            immediate--;
+        if (byItt.get(task.itt) == task) {
+            byItt.remove(task.itt);
+            if (task.immediate) {
+                immediate--;
+            }
         }
         open = byItt.size();
-        delivered.remove(task.itt, task);
+        unlist(task);
         freeSlot(task);
+    }
+
+    private void unlist(Task task) {
+        if (!task.listed) {
+            return;
+        }
+        task.listed = false;
+        if (task.earlier == null) {
+            first = task.later;
+        } else {
+            task.earlier.later = task.later;
+        }
+        if (task.later == null) {
+            last = task.earlier;
+        } else {
+            task.later.earlier = task.earlier;
+        }
+        task.earlier = null;
+        task.later = null;
     }
 
     /** Delivered non-immediate tasks not yet answered. */
@@ -115,8 +146,7 @@ final class TaskSet {
         boolean earlier = false;
         boolean barrier = false;
         List<Task> toStart = null;
-        for (Iterator<Task> it = delivered.values().iterator(); it.hasNext(); ) {
-            Task t = it.next();
+        for (Task t = first; t != null; t = t.later) {
             boolean allowed = t.attribute == TaskAttribute.HEAD_OF_QUEUE
                     || (!barrier && (t.attribute != TaskAttribute.ORDERED || !earlier));
             if (allowed && t.readyToRun()) {
