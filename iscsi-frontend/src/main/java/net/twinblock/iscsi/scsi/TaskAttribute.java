@@ -4,6 +4,15 @@ package net.twinblock.iscsi.scsi;
 public enum TaskAttribute {
     UNTAGGED(0), SIMPLE(1), ORDERED(2), HEAD_OF_QUEUE(3), ACA(4);
 
+    /** By code, as the other protocol enums: values() would copy the array for every command. */
+    private static final TaskAttribute[] BY_CODE = new TaskAttribute[8];
+
+    static {
+        for (TaskAttribute a : values()) {
+            BY_CODE[a.code] = a;
+        }
+    }
+
     private final int code;
 
     TaskAttribute(int code) {
@@ -14,12 +23,9 @@ public enum TaskAttribute {
         return code;
     }
 
+    /** The attribute of a 3-bit ATTR field; SIMPLE for a code SAM-5 reserves. */
     public static TaskAttribute of(int code) {
-        for (TaskAttribute a : values()) {
-            if (a.code == code) {
-                return a;
-            }
-        }
-        return SIMPLE;
+        TaskAttribute a = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        return a != null ? a : SIMPLE;
     }
 }

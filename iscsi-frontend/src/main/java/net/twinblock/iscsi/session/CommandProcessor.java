@@ -87,7 +87,9 @@ final class CommandProcessor {
             return;
         }
         int itt = pdu.itt();
-        failedItts.remove(itt);
+        if (!failedItts.isEmpty()) {
+            failedItts.remove(itt); // nearly always empty: no boxed ITT per command then
+        }
         if (session.tasks.contains(itt)) {
             reject(pdu, RejectReason.TASK_IN_PROGRESS, immediate, cmdSn, "Initiator Task Tag already in use");
             return;
