@@ -18,6 +18,9 @@
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
 #   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
 #   JAR [target-server/target/target-server.jar]  the node jar to measure (BUILD=0 to use another build)
+#   ("standalone-pinned", "pair-pinned": two machines of one CPU each, as far as 2 CPUs allow:
+#   fio and the standalone node or the primary on CPU 0, the secondary alone on CPU 1; what
+#   mirroring costs the node hosts talk to when its peer does not share its CPUs)
 #   BEFORE_JAR []      an older node jar, measured in the same run as "standalone-before" and
 #                      "pair-before" (e.g. SYSTEMS="standalone pair standalone-before pair-before"):
 #                      before and after a change, interleaved, on one machine at one load
@@ -81,6 +84,8 @@ WORK=$(mktemp -d "${BENCH_TMPDIR:-/tmp}/twinblock-bench.XXXXXX")
 # ---------------------------------------------------------------- cleanup (by PID, never by name)
 # SYS_PIDS[system] = the target processes measured for that system; STARTED = every PID we started.
 declare -A SYS_PIDS=() SYS_STATUS=() SYS_NOTE=() SYS_URL=()
+# SYS_FIO_CPU[system] = the CPU fio is pinned to for that system (taskset), if any.
+declare -A SYS_FIO_CPU=()
 STARTED=()
 TGT_CONTROLS=()  # the private control port of every tgtd we started
 SECONDARY_ADMIN=""
@@ -282,7 +287,9 @@ start_node() {
     jvm+=("-XX:StartFlightRecording=filename=$OUT/profile/$name.jfr,settings=profile,dumponexit=true")
     mkdir -p "$OUT/profile"
   fi
-  java "${jvm[@]}" -jar "${NODE_JAR:-$JAR}" serve --iscsi.listen="127.0.0.1:$NODE_PORT" --admin.listen="127.0.0.1:$admin" \
+  local pin=()
+  [[ -n ${NODE_CPU:-} ]] && pin=(taskset -c "$NODE_CPU")  # the JVM then sizes its pools for 1 CPU
+  "${pin[@]}" java "${jvm[@]}" -jar "${NODE_JAR:-$JAR}" serve --iscsi.listen="127.0.0.1:$NODE_PORT" --admin.listen="127.0.0.1:$admin" \
     --data.dir="$dir" --lun.0.size="$LUN_SIZE" "$@" >"$logf" 2>&1 &
   NODE_PID=$!
   STARTED+=("$NODE_PID")
@@ -312,6 +319,10 @@ start_standalone() { start_standalone_as standalone; }
 # The same node and pair from BEFORE_JAR, in the same run.
 start_standalone-before() { NODE_JAR=$BEFORE_JAR start_standalone_as standalone-before; }
 start_pair-before() { NODE_JAR=$BEFORE_JAR start_pair_as pair-before before-; }
+
+# Two one-CPU machines, as far as two CPUs allow (see SYSTEMS above).
+start_standalone-pinned() { SYS_FIO_CPU[standalone-pinned]=0; NODE_CPU=0 start_standalone_as standalone-pinned; }
+start_pair-pinned() { SYS_FIO_CPU[pair-pinned]=0; PRIMARY_CPU=0 SECONDARY_CPU=1 start_pair_as pair-pinned pinned-; }
 
 start_standalone_as() {  # start_standalone_as SYSTEM
   local sys=$1 jar=${NODE_JAR:-$JAR}
@@ -352,7 +363,7 @@ start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret"
   chmod 600 "$secret"
   link=$(free_port)
-  start_node "${pre}secondary" "$OUT/logs/$pair-secondary.log" \
+  NODE_CPU=${SECONDARY_CPU:-} start_node "${pre}secondary" "$OUT/logs/$pair-secondary.log" \
     --mirror.role=secondary --mirror.listen="127.0.0.1:$link" --mirror.secret-file="$secret" "$@"
   local spid=$NODE_PID
   if ! node_ready "$pair" "$spid" "$OUT/logs/$pair-secondary.log"; then
@@ -360,7 +371,7 @@ start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
     return 0
   fi
   [[ $pair == pair ]] && SECONDARY_ADMIN=$NODE_ADMIN  # frames are shown for the default pair only
-  start_node "${pre}primary" "$OUT/logs/$pair-primary.log" \
+  NODE_CPU=${PRIMARY_CPU:-} start_node "${pre}primary" "$OUT/logs/$pair-primary.log" \
     --mirror.role=primary --mirror.peer="127.0.0.1:$link" --mirror.secret-file="$secret" "$@"
   local ppid=$NODE_PID pport=$NODE_PORT padmin=$NODE_ADMIN iqn state="" i
   node_ready "$pair" "$ppid" "$OUT/logs/$pair-primary.log" || return 0
@@ -395,7 +406,9 @@ seconds() {  # seconds 10s|2m|30 -> whole seconds
 # SIGINT (fio still writes its JSON), then SIGKILL.
 run_fio() {  # run_fio SYSTEM OUTPUT_JSON LIMIT_SECONDS fio-args...: one fio job against SYSTEM's LUN
   local sys=$1 json=$2 limit=$3; shift 3
-  timeout --signal=INT --kill-after=10 "$limit" "$FIO" --name="$sys" --ioengine=libiscsi --filename="${SYS_URL[$sys]}" --direct=1 \
+  local pin=()
+  [[ -n ${SYS_FIO_CPU[$sys]:-} ]] && pin=(taskset -c "${SYS_FIO_CPU[$sys]}")
+  timeout --signal=INT --kill-after=10 "$limit" "${pin[@]}" "$FIO" --name="$sys" --ioengine=libiscsi --filename="${SYS_URL[$sys]}" --direct=1 \
     --lat_percentiles=1 --unified_rw_reporting=both --output-format=json --output="$json" "$@" \
     >"$json.log" 2>&1
 }

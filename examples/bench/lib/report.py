@@ -30,6 +30,8 @@ SYSTEM_TITLES = {
     "pair-nocp": "twinblock pair, consistency points off",
     "standalone-before": "twinblock standalone, BEFORE_JAR",
     "pair-before": "twinblock pair, BEFORE_JAR",
+    "standalone-pinned": "twinblock standalone, node and fio on CPU 0",
+    "pair-pinned": "twinblock pair, primary and fio on CPU 0, secondary on CPU 1",
 }
 
 
@@ -196,7 +198,8 @@ def main():
     write_threads(w, cells, out_dir, order, clk_tck)
 
 
-THREAD_SYSTEMS = ["standalone", "pair", "pair-nocp", "standalone-before", "pair-before"]
+THREAD_SYSTEMS = ["standalone", "pair", "pair-nocp", "standalone-before", "pair-before", "standalone-pinned",
+                  "pair-pinned"]
 
 
 def write_threads(w, cells, out_dir, order, clk_tck):
@@ -324,15 +327,17 @@ def write_goals(w, cells, data, status, env):
     for name, label, *_ in cells:
         r, met = ratio_goal(data, status, "standalone", "tgt", name, "p99_us", 1.0, False)
         w(f"| standalone/tgt p99 latency, {label} | {r} | ≤ 1.00× | {met} |\n")
-    # The pair's goals also for BEFORE_JAR's pair and node, when they ran: before and after, one run.
-    before = [(a + "-before", b + "-before", n, k, g) for a, b, n, k, g in RATIO_GOALS if a == "pair"]
-    for a, b, name, key, goal in RATIO_GOALS + (before if "pair-before" in status else []):
+    # The pair's goals also for BEFORE_JAR's pair and node (before and after, one run) and for the
+    # pinned pair and node (two one-CPU machines), when they ran.
+    suffixes = [""] + [x for x in ("-before", "-pinned") if "pair" + x in status and "standalone" + x in status]
+    others = [(a + x, b + x, n, k, g) for x in suffixes[1:] for a, b, n, k, g in RATIO_GOALS if a == "pair"]
+    for a, b, name, key, goal in RATIO_GOALS + others:
         if name not in labels:
             continue
         unit, higher = METRICS[key]
         r, met = ratio_goal(data, status, a, b, name, key, goal, higher)
         w(f"| {a}/{b} {unit}, {labels[name]} | {r} | {'≥' if higher else '≤'} {goal:.2f}× | {met} |\n")
-    for suffix in ("", "-before") if "pair-before" in status else ("",):
+    for suffix in suffixes:
         write_cpu_goals(w, cells, data, "pair" + suffix, "standalone" + suffix)
     # Mirroring adds one primary -> secondary -> primary trip to every write.
     qd1 = "randwrite-4k-qd1"
