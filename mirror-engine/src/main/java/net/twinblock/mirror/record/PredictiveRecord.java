@@ -1,19 +1,15 @@
 package net.twinblock.mirror.record;
 
-import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import net.twinblock.mirror.record.RecordUpdates.Batch;
 
 /**
  * The primary's predictive record: the extents that are being, or are about to be, written, so
@@ -58,85 +54,58 @@ import java.util.concurrent.RejectedExecutionException;
  * {@code open}. Futures complete on that executor or on the replicator's thread (the link), so
  * continuations must not block either.
  *
- * <p>Why one class of some 650 lines: admission, eviction, update batching and flush cleaning
- * share one lock and one invariant (every extent a write may have left different on the two
- * nodes is in the files before that write goes out, and stays there until a flush of both covers
- * it). Split across classes, that invariant would be split too; the set bookkeeping it needs is
- * already apart in {@link LruExtentSet}, the prediction in {@link Predictor}.
+ * <p>Admission, eviction and flush cleaning share one lock and one invariant (every extent a
+ * write may have left different on the two nodes is in the files before that write goes out, and
+ * stays there until a flush of both covers it), so they stay here. The set bookkeeping is apart in
+ * {@link LruExtentSet}, the prediction in {@link Predictor}, and the group commit of updates (what
+ * each new extent waits on, writing both files, undoing a failed update) in {@link RecordUpdates},
+ * the misses waiting for room and the flush that makes it in {@link RecordRoom}; both are called
+ * under this lock.
  */
 public final class PredictiveRecord implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(PredictiveRecord.class.getName());
-
-    /** One record update: the writes waiting on it and the extents it makes durable. */
-    private static final class Batch {
-        final CompletableFuture<Void> done = new CompletableFuture<>();
-        /** (offset, length) of each write released by this update, to undo them if it fails. */
-        final List<long[]> writes = new ArrayList<>();
-        final List<Extent> added = new ArrayList<>();
-        RecordSnapshot snapshot;
-    }
 
     /** Markers {@link #admitLocked} returns instead of an update. */
     private static final Batch HIT = new Batch();
     private static final Batch NO_ROOM = new Batch();
     private static final Batch REFUSED = new Batch();
 
-    /** A miss that found no room; retried in arrival order as writes complete. */
-    private record Waiter(long offset, long length, List<Extent> predicted, CompletableFuture<Void> admitted) {
-    }
-
     private final RecordFile file;
     private final RecordSettings settings;
     private final long volumeSize;
-    private final RecordReplicator replicator;
-    private final RecordFlusher flusher;
-    private final Executor io;
-    private final PersistGate gate;
     private final RecordSnapshot loaded;
     private final int maxEntries;
 
     private final Object lock = new Object();
     private final LruExtentSet extents;
     private final Predictor predictor;
-    /** Extents added but not yet durable, and the update that will make them so. */
-    private final Map<Extent, Batch> pending = new HashMap<>();
-    private final ArrayDeque<Waiter> waitingForRoom = new ArrayDeque<>();
-    private Batch running;
-    private Batch next;
+    private final RecordUpdates updates;
+    private final RecordRoom room;
     /** Counts completed writes: an extent's dirty mark, and a flush's mark of what it covers. */
     private long completedSeq;
-    private boolean flushRunning;
-    private long generation;
     private boolean pinned;
-    private RecordException poisoned;
     private boolean closed;
 
     private long hostWrites;
     private long hits;
     private long misses;
-    private long recordWrites;
     private long extentsAdded;
     private long extentsPredicted;
     private long evictions;
-    private long waitsForRoom;
-    private long roomFlushes;
 
     private PredictiveRecord(RecordFile file, RecordSettings settings, long volumeSize, RecordReplicator replicator,
             RecordFlusher flusher, Executor io, PersistGate gate) {
         this.file = file;
         this.settings = settings;
         this.volumeSize = volumeSize;
-        this.replicator = replicator;
-        this.flusher = flusher;
-        this.io = io;
-        this.gate = gate;
+        this.room = new RecordRoom(flusher);
         this.loaded = file.loaded();
         this.maxEntries = file.maxEntries();
         this.extents = new LruExtentSet(settings.capacity());
         long extentCount = (volumeSize + settings.extentSize() - 1) / settings.extentSize();
         this.predictor = new Predictor(settings.extentSize(), settings.predictAhead(), extentCount);
-        this.generation = file.generation();
+        this.updates = new RecordUpdates(file, settings.extentSize(), extents, replicator, io, gate);
         for (Extent e : loaded.extents()) {
             extents.add(e);
             extents.begin(e); // pinned like a write in flight: not evictable until recovered
@@ -227,7 +196,7 @@ public final class PredictiveRecord implements AutoCloseable {
         synchronized (lock) {
             hostWrites++;
             List<Extent> predicted = predictor.onWrite(offset, length);
-            Batch admitted = waitingForRoom.isEmpty() || !needsRoom(offset, length)
+            Batch admitted = !room.anyWaiting() || !needsRoom(offset, length)
                     ? admitLocked(offset, length, predicted) : NO_ROOM;
             if (admitted == HIT) {
                 hits++;
@@ -235,9 +204,7 @@ public final class PredictiveRecord implements AutoCloseable {
                 misses++;
             }
             if (admitted == NO_ROOM) {
-                waitsForRoom++;
-                result = new CompletableFuture<>();
-                waitingForRoom.add(new Waiter(offset, length, predicted, result));
+                result = room.await(offset, length, predicted);
             } else {
                 result = futureOf(admitted);
             }
@@ -306,58 +273,45 @@ public final class PredictiveRecord implements AutoCloseable {
      * a miss waiting for room; at most one runs, and each cleans all that was dirty when it began.
      */
     private void flushForRoomLocked(List<Runnable> after) {
-        if (flushRunning || closed || extents.dirtyIdle() == 0
-                || (extents.size() <= settings.capacity() && waitingForRoom.isEmpty())) {
+        if (closed || extents.dirtyIdle() == 0 || (extents.size() <= settings.capacity() && !room.anyWaiting())) {
             return;
         }
-        flushRunning = true;
-        roomFlushes++;
-        long mark = completedSeq;
-        after.add(() -> {
-            CompletableFuture<Void> f;
-            try {
-                f = flusher.flush();
-            } catch (RuntimeException e) {
-                f = CompletableFuture.failedFuture(e);
-            }
-            f.whenComplete((v, err) -> roomFlushEnded(mark, err));
-        });
+        room.flush(completedSeq, after, this::roomFlushEnded);
     }
 
     private void roomFlushEnded(long mark, Throwable err) {
         List<Batch> launch = new ArrayList<>(1);
         List<Runnable> after = new ArrayList<>();
-        List<Waiter> failed = List.of();
+        List<CompletableFuture<Void>> failed = List.of();
         synchronized (lock) {
-            flushRunning = false;
+            room.flushEnded();
             if (err == null) {
                 extents.cleanUpTo(mark);
                 afterExtentsFreed(after, launch);
             } else {
                 // The misses waiting for room would wait on a flush that cannot happen (no secondary
                 // under SUSPEND, a failing disk): they fail as it did; the next write tries again.
-                failed = new ArrayList<>(waitingForRoom);
-                waitingForRoom.clear();
+                failed = room.drain();
                 LOG.log(Level.WARNING, "flush for record room failed: {0}", err.toString());
             }
         }
         Throwable cause = err instanceof java.util.concurrent.CompletionException && err.getCause() != null
                 ? err.getCause() : err;
-        failed.forEach(w -> w.admitted.completeExceptionally(cause));
+        failed.forEach(w -> w.completeExceptionally(cause));
         finish(after, launch);
     }
 
     /** The record as it is in memory now (what the next update would write). */
     public RecordSnapshot snapshot() {
         synchronized (lock) {
-            return RecordSnapshot.of(generation, settings.extentSize(), extents.extents());
+            return RecordSnapshot.of(updates.generation(), settings.extentSize(), extents.extents());
         }
     }
 
     public RecordMetrics metrics() {
         synchronized (lock) {
-            return new RecordMetrics(hostWrites, hits, misses, recordWrites, extents.size(), extentsAdded,
-                    extentsPredicted, evictions, waitsForRoom, extents.dirtyIdle(), roomFlushes);
+            return new RecordMetrics(hostWrites, hits, misses, updates.updates(), extents.size(), extentsAdded,
+                    extentsPredicted, evictions, room.waits(), extents.dirtyIdle(), room.flushes());
         }
     }
 
@@ -392,34 +346,32 @@ public final class PredictiveRecord implements AutoCloseable {
                 if (!extents.isPinned(e)) {
                     becomingPinned++;
                 }
-                Batch b = pending.get(e);
-                if (b != null && (wait == null || b == next)) {
+                Batch b = updates.carrying(e);
+                if (b != null && (wait == null || updates.isNext(b))) {
                     wait = b; // the later update: it carries everything the earlier one holds
                 }
             }
         }
         if (missing > 0) {
-            if (poisoned != null || closed) {
+            if (updates.poisoned() != null || closed) {
                 return REFUSED;
             }
             if (extents.pinned() + becomingPinned > maxEntries) {
                 return NO_ROOM;
             }
-            wait = nextBatch();
+            wait = updates.next();
             for (long i = first; i <= last; i++) {
                 Extent e = new Extent(i);
                 if (!extents.contains(e)) {
                     extents.add(e);
-                    pending.put(e, wait);
-                    wait.added.add(e);
+                    updates.carry(e);
                     extentsAdded++;
                 }
             }
             for (Extent p : predicted) {
                 if (!extents.contains(p)) {
                     extents.add(p);
-                    pending.put(p, wait);
-                    wait.added.add(p);
+                    updates.carry(p);
                     extentsPredicted++;
                 }
             }
@@ -441,23 +393,16 @@ public final class PredictiveRecord implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         if (admitted == REFUSED) {
-            return CompletableFuture.failedFuture(poisoned != null ? poisoned
+            return CompletableFuture.failedFuture(updates.poisoned() != null ? updates.poisoned()
                     : new RecordException("record " + file.path() + " is closed"));
         }
         // A copy per write: a caller completing or cancelling its future must not release others.
         return admitted.done.copy();
     }
 
-    private Batch nextBatch() {
-        if (next == null) {
-            next = new Batch();
-        }
-        return next;
-    }
-
     private void evictLocked() {
         for (Extent e : extents.evictIdle()) {
-            pending.remove(e); // an idle predicted extent no update needs to carry any more
+            updates.forget(e); // an idle predicted extent no update needs to carry any more
             evictions++;
         }
     }
@@ -465,93 +410,24 @@ public final class PredictiveRecord implements AutoCloseable {
     /** Some extents went idle: evict down to capacity and admit waiters that now fit. */
     private void afterExtentsFreed(List<Runnable> after, List<Batch> launch) {
         evictLocked();
-        while (!waitingForRoom.isEmpty()) {
-            Waiter w = waitingForRoom.peek();
-            Batch batch = admitLocked(w.offset, w.length, w.predicted);
-            if (batch == NO_ROOM) {
-                break;
-            }
-            waitingForRoom.poll(); // counted as a miss on arrival: it waited
-            CompletableFuture<Void> admitted = futureOf(batch);
-            after.add(() -> admitted.whenComplete((v, err) -> {
-                if (err != null) {
-                    w.admitted.completeExceptionally(err);
-                } else {
-                    w.admitted.complete(null);
-                }
-            }));
-        }
+        room.admitWaiting((offset, length, predicted) -> {
+            Batch batch = admitLocked(offset, length, predicted);
+            return batch == NO_ROOM ? null : futureOf(batch);
+        }, after);
         startNextLocked(launch);
         flushForRoomLocked(after);
     }
 
     private void startNextLocked(List<Batch> launch) {
-        if (running != null || next == null) {
-            return;
+        Batch started = updates.start();
+        if (started != null) {
+            launch.add(started);
         }
-        running = next;
-        next = null;
-        generation++;
-        recordWrites++;
-        running.snapshot = RecordSnapshot.of(generation, settings.extentSize(), extents.extents());
-        launch.add(running);
     }
 
     private void finish(List<Runnable> after, List<Batch> launch) {
         after.forEach(Runnable::run);
-        launch.forEach(this::launch);
-    }
-
-    /** Starts an update outside the lock: local file write (through the gate) and replication in parallel. */
-    private void launch(Batch batch) {
-        RecordSnapshot snap = batch.snapshot;
-        CompletableFuture<Void> local;
-        try {
-            local = gate.beforePersist(snap).thenCompose(v -> writeLocal(snap));
-        } catch (RuntimeException e) {
-            local = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> remote;
-        try {
-            remote = replicator.replicate(snap);
-        } catch (RuntimeException e) {
-            remote = CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<Void> localDone = local;
-        CompletableFuture<Void> remoteDone = remote;
-        CompletableFuture.allOf(local, remote).whenComplete((v, err) -> persisted(batch,
-                failure(localDone), failure(remoteDone)));
-    }
-
-    private static Throwable failure(CompletableFuture<Void> f) {
-        try {
-            f.join();
-            return null;
-        } catch (java.util.concurrent.CompletionException e) {
-            return e.getCause() != null ? e.getCause() : e;
-        } catch (java.util.concurrent.CancellationException e) {
-            return e;
-        }
-    }
-
-    private CompletableFuture<Void> writeLocal(RecordSnapshot snap) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        try {
-            io.execute(() -> {
-                try {
-                    file.write(snap);
-                    written.complete(null);
-                } catch (IOException | RuntimeException e) {
-                    written.completeExceptionally(e);
-                } catch (Error e) {
-                    written.completeExceptionally(e); // never leave host writes waiting forever
-                    throw e;
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            written.completeExceptionally(e);
-        }
-        return written;
+        launch.forEach(b -> updates.write(b, this::persisted));
     }
 
     /** An update ended: release (or fail) its writes and start the next one. */
@@ -559,37 +435,9 @@ public final class PredictiveRecord implements AutoCloseable {
         List<Batch> failed = new ArrayList<>();
         List<Batch> launch = new ArrayList<>(1);
         List<Runnable> after = new ArrayList<>();
-        RecordException error = null;
+        RecordException error;
         synchronized (lock) {
-            running = null;
-            if (localError == null && remoteError == null) {
-                for (Extent e : batch.added) {
-                    pending.remove(e, batch);
-                }
-            } else {
-                if (localError != null) {
-                    error = new RecordException("record update " + batch.snapshot.generation() + " could not be"
-                            + " written to " + file.path() + ": " + localError, localError);
-                    // After a failed fdatasync the page cache may have dropped the update and cleared
-                    // the error; a later "successful" write proves nothing. Refuse misses from now on.
-                    poisoned = new RecordException("record file " + file.path() + " failed earlier ("
-                            + localError + "); writes to unrecorded extents are refused until the node"
-                            + " restarts", localError);
-                    LOG.log(Level.ERROR, "record file {0} failed: {1}", file.path(), localError);
-                } else {
-                    error = new RecordException("record update " + batch.snapshot.generation() + " was not"
-                            + " acknowledged by the secondary: " + remoteError, remoteError);
-                    LOG.log(Level.WARNING, "record update {0} not replicated: {1}",
-                            Long.toString(batch.snapshot.generation()), remoteError);
-                }
-                failLocked(batch);
-                failed.add(batch);
-                if (poisoned != null && next != null) {
-                    failLocked(next); // it could only fail the same way
-                    failed.add(next);
-                    next = null;
-                }
-            }
+            error = updates.ended(batch, localError, remoteError, failed);
             afterExtentsFreed(after, launch);
         }
         for (Batch b : failed) {
@@ -603,32 +451,8 @@ public final class PredictiveRecord implements AutoCloseable {
 
     private RecordException poisonedOrClosed() {
         synchronized (lock) {
+            RecordException poisoned = updates.poisoned();
             return poisoned != null ? poisoned : new RecordException("record " + file.path() + " is closed");
-        }
-    }
-
-    /**
-     * Undoes a failed update: its writes fail (their in-flight counts end here), and its extents
-     * leave the record unless a write waiting on the following update still needs them, in which
-     * case that update carries them.
-     */
-    private void failLocked(Batch batch) {
-        for (long[] w : batch.writes) {
-            for (long i = Extent.first(w[0], settings.extentSize()); i <= Extent.last(w[0], w[1], settings.extentSize()); i++) {
-                extents.end(new Extent(i), 0); // never issued: nothing to flush
-            }
-        }
-        for (Extent e : batch.added) {
-            if (pending.get(e) != batch) {
-                continue;
-            }
-            if (extents.removeIdle(e)) {
-                pending.remove(e);
-            } else {
-                Batch carrier = nextBatch();
-                pending.put(e, carrier);
-                carrier.added.add(e);
-            }
         }
     }
 
@@ -637,17 +461,16 @@ public final class PredictiveRecord implements AutoCloseable {
      */
     @Override
     public void close() {
-        List<Waiter> dropped;
+        List<CompletableFuture<Void>> dropped;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
-            dropped = new ArrayList<>(waitingForRoom);
-            waitingForRoom.clear();
+            dropped = room.drain();
         }
         RecordException gone = new RecordException("record " + file.path() + " is closed");
-        dropped.forEach(w -> w.admitted.completeExceptionally(gone));
+        dropped.forEach(w -> w.completeExceptionally(gone));
         file.close();
     }
 }
