@@ -88,15 +88,15 @@ final class PairAdmin {
                 LOG.log(Level.WARNING, "promoting an INCONSISTENT copy on an administrator''s --force: {0}; hosts"
                         + " may read data older than writes they saw completed", String.join("; ", inconsistent));
             }
-            node.stopSecondary();
+            node.roles.stopSecondary();
             List<String> generations = new ArrayList<>();
             for (PairVolume v : node.volumes()) {
                 generations.add("LUN " + v.number() + " generation " + v.newGeneration());
             }
             LOG.log(Level.WARNING, "promoted to PRIMARY: {0}", String.join(", ", generations));
-            node.startPromoted();
+            node.roles.startPromoted();
         }
-        node.roleChanged(Role.PRIMARY);
+        node.roles.changed(Role.PRIMARY);
     }
 
     void demote(boolean force) {
@@ -110,9 +110,9 @@ final class PairAdmin {
                 requirePrimaryInSync("", ": demoting now would leave no up-to-date node to promote; demote --force"
                         + " does it anyway");
             }
-            node.stopPrimary(force ? "an administrator's demote --force" : "an administrator's demote", false);
+            node.roles.stopPrimary(force ? "an administrator's demote --force" : "an administrator's demote", false);
         }
-        node.roleChanged(Role.SECONDARY);
+        node.roles.changed(Role.SECONDARY);
     }
 
     /**
@@ -129,9 +129,9 @@ final class PairAdmin {
                         + " nothing) and cannot rejoin as secondary without mirror.listen", primary, epoch);
                 return;
             }
-            node.stopPrimary("the witness names " + primary + " primary at epoch " + epoch, !wroteAlone);
+            node.roles.stopPrimary("the witness names " + primary + " primary at epoch " + epoch, !wroteAlone);
         }
-        node.roleChanged(Role.SECONDARY);
+        node.roles.changed(Role.SECONDARY);
     }
 
     private void requireListen() {

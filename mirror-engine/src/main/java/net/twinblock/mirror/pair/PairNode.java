@@ -11,12 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import net.twinblock.mirror.link.PeerAuth;
 import net.twinblock.mirror.link.PeerIdentity;
 import net.twinblock.mirror.link.PeerSilence;
 import net.twinblock.mirror.resync.ChecksumResync;
@@ -40,9 +36,10 @@ import net.twinblock.mirror.store.Volume;
  * ({@link ResyncCoordinator}, {@link ScrubControl}), split brains ({@link SplitBrainResolver}),
  * the administrator's operations ({@link PairAdmin}) and the counters ({@link PairMetrics}).
  *
- * <p>Past 500 lines because most of it is the documented API the server and the tests call, each
- * a few lines handing the work to a part (every volume's {@link PairVolume}, {@link PairAdmin},
- * {@link Quorum} for the witness's rules, {@link ServingGate} for who may serve).
+ * <p>Most of it is the documented API the server and the tests call, each a few lines handing
+ * the work to a part: the volumes by LUN ({@link NodeVolumes}), the role and its changes
+ * ({@link NodeRole}), {@link PairAdmin}, {@link Quorum} for the witness's rules,
+ * {@link ServingGate} for who may serve.
  *
  * <p>The node does not own the local {@link FileVolume}s (the caller opened them and closes them
  * after {@link #close()}), nor the event loop group.
@@ -63,46 +60,25 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
-    /** Not final: promotion switches a SUSPEND policy to CONTINUE (see {@link #startPromoted()}). */
-    private volatile PairConfig cfg;
     private final EventLoopGroup group;
-    private final Class<? extends ServerChannel> serverChannel;
-    private final Class<? extends Channel> clientChannel;
-    private final PeerAuth auth;
-    private final SortedMap<Integer, PairVolume> volumes = new TreeMap<>();
-    private final List<Integer> volumeNumbers;
-    private final List<Consumer<Role>> roleListeners = new CopyOnWriteArrayList<>();
+    /** The node's role, its configuration and its changes (under this node's lock). */
+    final NodeRole roles;
+    private final NodeVolumes volumes;
     private final PairAdmin admin = new PairAdmin(this);
     /** The longest the partner went quiet on any volume's link, against the 3 heartbeats that end one. */
     final PeerSilence peerSilence = new PeerSilence();
 
-    private volatile Role role;
     private volatile boolean closed;
     /** The witness's rules, when mirror.witness is set; else null. */
     private volatile Quorum quorum;
     /** Whether this node may serve hosts now (a primary waiting for confirmation, or fenced, may not). */
     final ServingGate gate = new ServingGate(this);
-    /** The secondary's listener, shared by every volume's link; null on a primary. */
-    private volatile PeerServer server;
 
     private PairNode(PairConfig cfg, List<VolumeSetup> setups, EventLoopGroup group,
             Class<? extends ServerChannel> serverChannel, Class<? extends Channel> clientChannel) {
-        this.cfg = cfg;
         this.group = group;
-        this.serverChannel = serverChannel;
-        this.clientChannel = clientChannel;
-        this.auth = new PeerAuth(cfg.secret());
-        if (setups.isEmpty() || setups.size() > PeerIdentity.MAX_VOLUMES) {
-            throw new IllegalArgumentException("a pair mirrors 1 to " + PeerIdentity.MAX_VOLUMES + " volumes, not "
-                    + setups.size());
-        }
-        for (VolumeSetup v : setups) {
-            if (volumes.containsKey(v.number())) {
-                throw new IllegalArgumentException("volume " + v.number() + " given twice");
-            }
-            volumes.put(v.number(), new PairVolume(this, v.number(), v.local(), v.options()));
-        }
-        this.volumeNumbers = List.copyOf(volumes.keySet());
+        this.roles = new NodeRole(this, cfg, group, serverChannel, clientChannel);
+        this.volumes = new NodeVolumes(this, setups);
     }
 
     /** {@link #start(PairConfig, FileVolume, EventLoopGroup, Class, Class, PairOptions)} with default hooks. */
@@ -140,18 +116,14 @@ public final class PairNode implements AutoCloseable {
         try {
             Role role = cfg.role();
             if (witness != null) {
-                node.quorum = Quorum.join(node, witness, node.cfg.secret(), group, clientChannel);
+                node.quorum = Quorum.join(node, witness, cfg.secret(), group, clientChannel);
                 role = node.quorum.roleAtStart(role);
             }
             node.gate.start(witness == null && role == Role.PRIMARY && cfg.peer() != null);
-            for (PairVolume v : node.volumes.values()) {
+            for (PairVolume v : node.volumes.all()) {
                 v.open(role);
             }
-            if (role == Role.PRIMARY) {
-                node.becomePrimary();
-            } else {
-                node.becomeSecondary();
-            }
+            node.roles.start(role);
         } catch (RuntimeException e) {
             node.close();
             throw e;
@@ -159,8 +131,8 @@ public final class PairNode implements AutoCloseable {
         if (node.quorum != null) {
             node.quorum.start();
         }
-        LOG.log(Level.INFO, "pair node {0} started as {1}, mirroring LUNs {2}", cfg.nodeName(), node.role,
-                node.volumeNumbers);
+        LOG.log(Level.INFO, "pair node {0} started as {1}, mirroring LUNs {2}", cfg.nodeName(), node.role(),
+                node.volumes.numbers());
         return node;
     }
 
@@ -206,7 +178,7 @@ public final class PairNode implements AutoCloseable {
 
     /** Every mirrored volume, by ascending number (LUN). */
     public Collection<PairVolume> volumes() {
-        return volumes.values();
+        return volumes.all();
     }
 
     /** Volume {@code number}, or null if this node does not mirror it. */
@@ -216,7 +188,7 @@ public final class PairNode implements AutoCloseable {
 
     /** The volume numbers (LUNs) this node mirrors, ascending. */
     public List<Integer> volumeNumbers() {
-        return volumeNumbers;
+        return volumes.numbers();
     }
 
     /**
@@ -225,11 +197,11 @@ public final class PairNode implements AutoCloseable {
      * @throws IllegalStateException if the node mirrors several volumes (ask {@link #volume(int)})
      */
     public Volume volume() {
-        return only().volume();
+        return volumes.only().volume();
     }
 
     public Role role() {
-        return role;
+        return roles.role();
     }
 
     public PairState state() {
@@ -241,48 +213,22 @@ public final class PairNode implements AutoCloseable {
      * (while any volume is linked), and copy progress summed over the volumes.
      */
     public PairStatus status() {
-        PairState worst = null;
-        String peer = null;
-        long done = 0;
-        long total = 0;
-        for (PairVolume v : volumes.values()) {
-            PairStatus s = v.status();
-            if (worst == null || severity(s.state()) > severity(worst)) {
-                worst = s.state();
-            }
-            peer = peer != null ? peer : s.peer();
-            done += s.syncDoneBytes();
-            total += s.syncTotalBytes();
-        }
-        return new PairStatus(role, worst, peer, done, total);
-    }
-
-    /** How far from "in sync" a state is, to show a node by its least healthy volume. */
-    private static int severity(PairState s) {
-        return switch (s) {
-            case IN_SYNC -> 0;
-            case SYNCING -> 1;
-            case CONNECTING -> 2;
-            case DEGRADED -> 3;
-            case SUSPENDED -> 4;
-            case SPLIT_BRAIN -> 5;
-        };
+        return volumes.status(roles.role());
     }
 
     /** Where a secondary listens (port 0 resolved); null on a primary. */
     public InetSocketAddress listenAddress() {
-        PeerServer s = server;
-        return s == null ? null : s.localAddress();
+        return roles.listenAddress();
     }
 
     /** Called (on the promoting thread) after every role change, e.g. to flip ALUA port states. */
     public void onRoleChange(Consumer<Role> listener) {
-        roleListeners.add(listener);
+        roles.onChange(listener);
     }
 
     /** The pair's metadata of a node of one volume (volume id, generation, flags). */
     public PairMetadata.Meta metadata() {
-        return only().metadata();
+        return volumes.only().metadata();
     }
 
     /** {@link #promote(boolean)} without force: an inconsistent copy is refused. */
@@ -322,7 +268,7 @@ public final class PairNode implements AutoCloseable {
 
     /** Counters of a node of one volume, for the admin endpoint (each volume has its own: {@link PairVolume#metrics()}). */
     public Map<String, Long> metrics() {
-        return only().metrics();
+        return volumes.only().metrics();
     }
 
     /**
@@ -332,7 +278,7 @@ public final class PairNode implements AutoCloseable {
      * after a role change.
      */
     public RangeLock ranges() {
-        return only().ranges();
+        return volumes.only().ranges();
     }
 
     /**
@@ -340,14 +286,14 @@ public final class PairNode implements AutoCloseable {
      * scrubs on scrub.interval (if set) and on {@link #verify()}.
      */
     public void configureScrub(ScrubSettings settings) {
-        for (PairVolume v : volumes.values()) {
+        for (PairVolume v : volumes.all()) {
             v.configureScrub(settings);
         }
     }
 
     /** resync.max-rate (0: unlimited), per volume; applies to checksum resyncs that start after the call. */
     public void configureResyncRate(long bytesPerSecond) {
-        for (PairVolume v : volumes.values()) {
+        for (PairVolume v : volumes.all()) {
             v.configureResyncRate(bytesPerSecond);
         }
     }
@@ -417,18 +363,17 @@ public final class PairNode implements AutoCloseable {
 
     /** This node's name (node.name), as its partner and an administrator know it. */
     public String nodeName() {
-        return cfg.nodeName();
+        return roles.config().nodeName();
     }
 
     /** The partner's name as it last introduced itself at a handshake; null if none since this node started. */
     public String peerName() {
-        return volumes.values().stream().map(v -> v.splitBrain.state.peerName()).filter(Objects::nonNull)
-                .findFirst().orElse(null);
+        return volumes.peerName();
     }
 
     /** Both sides of a standing split brain of a node of one volume; null if there is none. */
     public SplitBrainStatus splitBrain() {
-        return only().splitBrain();
+        return volumes.only().splitBrain();
     }
 
     /**
@@ -443,13 +388,13 @@ public final class PairNode implements AutoCloseable {
                 return;
             }
             closed = true;
-            s = server;
+            s = roles.server();
         }
         Quorum q = quorum;
         if (q != null) {
             q.close();
         }
-        for (PairVolume v : volumes.values()) {
+        for (PairVolume v : volumes.all()) {
             v.close();
         }
         if (s != null) {
@@ -457,137 +402,28 @@ public final class PairNode implements AutoCloseable {
         }
     }
 
-    // ---- roles ----
-
-    private synchronized void becomePrimary() {
-        role = Role.PRIMARY;
-        for (PairVolume v : volumes.values()) {
-            v.becomePrimary(cfg);
-        }
-    }
-
-    private synchronized void becomeSecondary() {
-        PeerServer s = new PeerServer(cfg.listen(), group, serverChannel, auth, cfg.tls(), cfg.heartbeat(),
-                peerSilence);
-        server = s;
-        role = Role.SECONDARY;
-        for (PairVolume v : volumes.values()) {
-            v.becomeSecondary(s);
-        }
-        s.bind();
-    }
-
-    /** Promotion, first half: this secondary stops listening and each forwarding volume fails what waits. */
-    synchronized void stopSecondary() {
-        PeerServer s = server;
-        server = null;
-        s.close();
-        for (PairVolume v : volumes.values()) {
-            v.stopSecondary();
-        }
-    }
-
-    /**
-     * Promotion, second half: serve as the primary, mirroring towards mirror.peer, and scrub if
-     * configured. Promotion is the admin saying the old primary is gone. SUSPEND exists so that a
-     * primary never acknowledges a write its partner might be missing while that partner could
-     * still be serving; after promotion that risk is the generations' job (a returning old
-     * primary is behind, or in split brain, and is refused or resynced). Holding host writes here
-     * would turn the failover into an outage until the old primary returns, so the promoted node
-     * serves alone and tracks what changed.
-     */
-    synchronized void startPromoted() {
-        if (cfg.onPeerLoss() == OnPeerLoss.SUSPEND) {
-            LOG.log(Level.WARNING, "promoted node serves alone until a secondary joins:"
-                    + " mirror.on-peer-loss SUSPEND becomes CONTINUE for this run");
-            cfg = cfg.withOnPeerLoss(OnPeerLoss.CONTINUE, cfg.suspendTimeout());
-        }
-        role = Role.PRIMARY;
-        for (PairVolume v : volumes.values()) {
-            v.startPromoted(cfg);
-        }
-    }
-
-    /**
-     * Demotion (under this node's lock, checks done): every volume's primary side stops, then the
-     * node listens as the secondary. See {@link #demote(boolean)}; {@code fenced}: the witness
-     * named another primary and this node never had the secondary outdated ({@link Quorum}).
-     */
-    synchronized void stopPrimary(String why, boolean fenced) {
-        for (PairVolume v : volumes.values()) {
-            v.stopPrimary(fenced);
-        }
-        gate.demoted();
-        becomeSecondary();
-        LOG.log(Level.WARNING, "demoted to SECONDARY ({0}): listening on {1} for the primary; what this node"
-                + " wrote that the primary lacks is resynced from its record", why, cfg.listen());
-    }
-
-    void roleChanged(Role now) {
-        for (Consumer<Role> l : roleListeners) {
-            l.accept(now);
-        }
-    }
-
-    /** A primary volume's link to the partner: one connection per volume, all to mirror.peer. */
-    PeerClient connect(LinkSide side, Supplier<PeerIdentity> identity) {
-        LinkSide watched = new ForwardingLinkSide(side) {
-            @Override
-            public boolean linkUp(Channel ch, PeerIdentity peer) {
-                boolean up = side.linkUp(ch, peer);
-                if (up) {
-                    gate.volumeLinked();
-                }
-                return up;
-            }
-
-            @Override
-            public void refused(Channel ch, net.twinblock.mirror.link.PeerErrorCode code, String reason) {
-                side.refused(ch, code, reason);
-                gate.volumeLinked(); // a LUN the partner does not have cannot be newer there
-            }
-
-            @Override
-            public void linkDown(Channel ch) {
-                side.linkDown(ch);
-                Quorum q = quorum;
-                if (q != null) {
-                    q.peerLost();
-                }
-            }
-        };
-        PeerClient c = new PeerClient(cfg.peer(), group, clientChannel, auth, cfg.tls(), cfg.heartbeat(), peerSilence,
-                identity, watched);
-        c.start();
-        return c;
-    }
-
     // ---- for the node's parts ----
 
     boolean allVolumesLinked() {
-        return volumes.values().stream().allMatch(PairVolume::linked);
+        return volumes.allLinked();
     }
 
-    /**
-     * Every volume either linked or refused for the configuration (a LUN the partner does not
-     * have, or has with another size), and at least one linked: the partner confirmed it holds
-     * no newer data of any volume it has.
-     */
+    /** See {@link NodeVolumes#partnerConfirmedEvery()}. */
     boolean partnerConfirmedEveryVolume() {
-        return anyVolumeLinked() && volumes.values().stream().allMatch(v -> v.linked() || v.refusal() != null);
+        return volumes.partnerConfirmedEvery();
     }
 
     boolean anyVolumeLinked() {
-        return volumes.values().stream().anyMatch(PairVolume::linked);
+        return volumes.anyLinked();
     }
 
     boolean allVolumesInSync() {
-        return volumes.values().stream().allMatch(v -> v.status().state() == PairState.IN_SYNC);
+        return volumes.allInSync();
     }
 
     /** The witness recorded the secondary outdated: every volume's held writes go on alone. */
     void peerOutdated() {
-        for (PairVolume v : volumes.values()) {
+        for (PairVolume v : volumes.all()) {
             v.peerOutdated();
         }
     }
@@ -617,7 +453,7 @@ public final class PairNode implements AutoCloseable {
     }
 
     PairConfig config() {
-        return cfg;
+        return roles.config();
     }
 
     boolean closed() {
@@ -629,14 +465,6 @@ public final class PairNode implements AutoCloseable {
     }
 
     PeerServer server() {
-        return server;
-    }
-
-    /** The single volume of a node of one volume, for the single-volume accessors. */
-    private PairVolume only() {
-        if (volumes.size() != 1) {
-            throw new IllegalStateException("this node mirrors LUNs " + volumeNumbers + ": ask for one by number");
-        }
-        return volumes.get(volumes.firstKey());
+        return roles.server();
     }
 }

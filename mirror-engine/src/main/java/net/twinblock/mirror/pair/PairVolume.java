@@ -258,7 +258,7 @@ public final class PairVolume {
         PrimaryLinkSide side = new PrimaryLinkSide(volume, mirrored, records, resyncs, splitBrain,
                 counters.forwardedServed);
         primarySide = side;
-        client = node.connect(side, () -> volume.identity(node.nodeName(), node.volumeNumbers()));
+        client = node.roles.connect(side, () -> volume.identity(node.nodeName(), node.volumeNumbers()));
     }
 
     synchronized void becomeSecondary(PeerServer server) {

@@ -88,7 +88,7 @@ final class ServingGate {
         if (!confirmed && node.partnerConfirmedEveryVolume()) {
             confirmed = true;
             LOG.log(Level.INFO, "the partner confirmed it holds no newer data on any LUN: this primary serves");
-            node.roleChanged(Role.PRIMARY); // ALUA leaves unavailable: hosts hear of it
+            node.roles.changed(Role.PRIMARY); // ALUA leaves unavailable: hosts hear of it
         }
     }
 
@@ -96,7 +96,7 @@ final class ServingGate {
     void confirmByAdministrator() {
         LOG.log(Level.WARNING, "an administrator forced this primary to serve without its partner's confirmation");
         confirmed = true;
-        node.roleChanged(Role.PRIMARY);
+        node.roles.changed(Role.PRIMARY);
     }
 
     /** This node is no longer the primary: a later promotion is judged afresh. */
