@@ -309,7 +309,7 @@ final class TransferLog {
             }
             pending.remove(op.sequence);
         }
-        failed.increment();
+        // Counted in mirror.writes_failed by complete(), as every failed op is: not here too.
         VolumeException e = policy.gaveUp(op.kind + " not mirrored");
         if (op.changesData()) {
             tracker.markChanged(op.offset, op.length);

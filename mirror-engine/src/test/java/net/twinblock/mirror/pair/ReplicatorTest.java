@@ -232,6 +232,7 @@ class ReplicatorTest {
         assertTrue(f.isCompletedExceptionally());
         assertTrue(tracker.anyChanged(), "the write reached the primary's disk, not the secondary's");
         assertEquals(0, r.pending());
+        assertEquals(2, r.failed.sum(), "mirror.writes_failed: the write and the flush, once each");
         link.finishAndReleaseAll();
     }
 
