@@ -25,11 +25,19 @@ final class NodeVolumes {
             throw new IllegalArgumentException("a pair mirrors 1 to " + PeerIdentity.MAX_VOLUMES + " volumes, not "
                     + setups.size());
         }
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
         for (PairNode.VolumeSetup v : setups) {
-            if (byNumber.containsKey(v.number())) {
+            if (!seen.add(v.number())) { // checked before any volume opens its metadata and threads
                 throw new IllegalArgumentException("volume " + v.number() + " given twice");
             }
-            byNumber.put(v.number(), new PairVolume(node, v.number(), v.local(), v.options()));
+        }
+        try {
+            for (PairNode.VolumeSetup v : setups) {
+                byNumber.put(v.number(), new PairVolume(node, v.number(), v.local(), v.options()));
+            }
+        } catch (RuntimeException e) {
+            byNumber.values().forEach(PairVolume::close); // the node never existed: nothing may run on
+            throw e;
         }
         this.numbers = List.copyOf(byNumber.keySet());
     }

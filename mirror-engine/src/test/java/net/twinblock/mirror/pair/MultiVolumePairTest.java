@@ -116,6 +116,22 @@ class MultiVolumePairTest {
         assertEquals(1, secondary.volume(0).metrics().get("mirror.received_applied"));
     }
 
+    /** A volume number given twice is refused before any volume opens its metadata or starts threads. */
+    @Test
+    void aVolumeNumberGivenTwiceIsRefusedBeforeAnythingOpens() {
+        FileVolume a = h.volume("a0.img", 8L << 20, 512);
+        FileVolume b = h.volume("b0.img", 8L << 20, 512);
+        List<PairNode.VolumeSetup> twice = List.of(new PairNode.VolumeSetup(0, a, PairOptions.defaults()),
+                new PairNode.VolumeSetup(0, b, PairOptions.defaults()));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PairNode.start(secondaryConfig(), twice, h.group, io.netty.channel.socket.nio.NioServerSocketChannel.class,
+                        io.netty.channel.socket.nio.NioSocketChannel.class));
+        assertEquals("volume 0 given twice", e.getMessage());
+        assertTrue(java.nio.file.Files.notExists(PairMetadata.fileFor(a.file())), "no metadata opened");
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains("a0.img")),
+                "no thread of the first volume left running");
+    }
+
     @Test
     void aLunWhoseSizeDiffersIsRefusedNamingIt() {
         Map<Integer, FileVolume> b = new LinkedHashMap<>();
