@@ -178,7 +178,7 @@ final class RecordSender {
             if (p.timeout != null) {
                 p.timeout.cancel(false);
             }
-            p.done.completeExceptionally(new VolumeException("the mirrored volume is closing", true));
+            p.done.completeExceptionally(Replicator.closing());
         }
     }
 }

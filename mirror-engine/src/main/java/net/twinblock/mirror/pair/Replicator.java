@@ -41,6 +41,11 @@ final class Replicator {
 
     private static final Logger LOG = System.getLogger(Replicator.class.getName());
 
+    /** What an op, a flush, a record update or a waiter gets when the volume closes under it: retry elsewhere. */
+    static VolumeException closing() {
+        return new VolumeException("the mirrored volume is closing", true);
+    }
+
     enum Kind { WRITE, DISCARD, FLUSH }
 
     private final PeerLossPolicy policy;
@@ -102,7 +107,7 @@ final class Replicator {
         synchronized (lock) {
             if (closed) {
                 // close() already failed the waiters: one added now would wait out the whole timeout.
-                return CompletableFuture.failedFuture(new VolumeException("the mirrored volume is closing", true));
+                return CompletableFuture.failedFuture(closing());
             }
             if (link != null || policy.continuesAlone()) {
                 return CompletableFuture.completedFuture(null);
@@ -196,7 +201,7 @@ final class Replicator {
             }
             to = out;
             if (closed) {
-                log.settle(op, new VolumeException("the mirrored volume is closing", true)).run();
+                log.settle(op, closing()).run();
             } else if (link != null && (only == null || only == link)) {
                 log.add(op);
                 frames = sender.frames(op, link);
@@ -442,6 +447,6 @@ final class Replicator {
             out = null;
         }
         settle.forEach(Runnable::run);
-        waiters.forEach(w -> w.completeExceptionally(new VolumeException("the mirrored volume is closing", true)));
+        waiters.forEach(w -> w.completeExceptionally(closing()));
     }
 }

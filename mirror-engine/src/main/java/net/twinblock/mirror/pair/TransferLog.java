@@ -202,7 +202,7 @@ final class TransferLog {
             if (op.timeout != null) {
                 op.timeout.cancel(false);
             }
-            settle.add(settle(op, new VolumeException("the mirrored volume is closing", true)));
+            settle.add(settle(op, Replicator.closing()));
         }
         pending.clear();
         if (reminder != null) {
