@@ -107,10 +107,19 @@ public record FrameHeader(int opcode, int flags, int payloadLength, int sequence
     }
 
     public boolean fua() {
-        return (flags & FLAG_FUA) != 0;
+        return fua(flags);
     }
 
     public boolean more() {
+        return more(flags);
+    }
+
+    /** The flag bits of a header's flags field (the decoder reads them without a header object). */
+    static boolean fua(int flags) {
+        return (flags & FLAG_FUA) != 0;
+    }
+
+    static boolean more(int flags) {
         return (flags & FLAG_MORE) != 0;
     }
 }

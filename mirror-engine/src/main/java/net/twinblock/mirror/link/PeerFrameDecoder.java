@@ -115,7 +115,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                     throw bad("negative volume offset");
                 }
                 // Ownership: the retained slice is the message's; whoever consumes it releases it.
-                return new SmallWrite(sequence, argument, fua(), in.readRetainedSlice(length));
+                return new SmallWrite(sequence, argument, FrameHeader.fua(flags), in.readRetainedSlice(length));
             case WRITE_BEGIN:
                 requireArgument(0);
                 return new WriteBegin(sequence);
@@ -132,7 +132,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                 if (total <= 0) {
                     throw bad("large write of " + total + " bytes");
                 }
-                return new WriteEnd(sequence, argument, total, fua());
+                return new WriteEnd(sequence, argument, total, FrameHeader.fua(flags));
             case WRITE_ACK:
                 return new WriteAck(sequence, status());
             case DISCARD:
@@ -154,7 +154,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
                     throw bad("negative volume offset");
                 }
                 // Ownership: the retained slice is the message's; whoever consumes it releases it.
-                return new ForwardedWrite(sequence, argument, fua(), more(),
+                return new ForwardedWrite(sequence, argument, FrameHeader.fua(flags), FrameHeader.more(flags),
                         in.readRetainedSlice(length));
             case FORWARDED_FLUSH:
                 requireArgument(0);
@@ -197,7 +197,7 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
             }
             case POINT_MANIFEST:
                 requireArgument(0);
-                return body(in, () -> PointManifest.read(sequence, more(), in, length));
+                return body(in, () -> PointManifest.read(sequence, FrameHeader.more(flags), in, length));
             case POINT_ACK:
                 return new PointAck(sequence, status());
             case STATUS_REPLY:
@@ -252,14 +252,6 @@ public final class PeerFrameDecoder extends ByteToMessageDecoder {
             in.readerIndex(start + length);
             throw bad(e.getMessage());
         }
-    }
-
-    private boolean fua() {
-        return (flags & FrameHeader.FLAG_FUA) != 0;
-    }
-
-    private boolean more() {
-        return (flags & FrameHeader.FLAG_MORE) != 0;
     }
 
     private AckStatus status() {

@@ -9,8 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -119,16 +122,15 @@ class MultiVolumePairTest {
     /** A volume number given twice is refused before any volume opens its metadata or starts threads. */
     @Test
     void aVolumeNumberGivenTwiceIsRefusedBeforeAnythingOpens() {
-        FileVolume a = h.volume("a0.img", 8L << 20, 512);
-        FileVolume b = h.volume("b0.img", 8L << 20, 512);
+        FileVolume a = h.volume("twice-a.img", 8L << 20, 512); // names no other test's threads carry
+        FileVolume b = h.volume("twice-b.img", 8L << 20, 512);
         List<PairNode.VolumeSetup> twice = List.of(new PairNode.VolumeSetup(0, a, PairOptions.defaults()),
                 new PairNode.VolumeSetup(0, b, PairOptions.defaults()));
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> PairNode.start(secondaryConfig(), twice, h.group, io.netty.channel.socket.nio.NioServerSocketChannel.class,
-                        io.netty.channel.socket.nio.NioSocketChannel.class));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PairNode.start(
+                secondaryConfig(), twice, h.group, NioServerSocketChannel.class, NioSocketChannel.class));
         assertEquals("volume 0 given twice", e.getMessage());
         assertTrue(java.nio.file.Files.notExists(PairMetadata.fileFor(a.file())), "no metadata opened");
-        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains("a0.img")),
+        assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().contains("twice-a.img")),
                 "no thread of the first volume left running");
     }
 
