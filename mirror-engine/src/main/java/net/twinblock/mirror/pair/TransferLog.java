@@ -3,14 +3,14 @@ package net.twinblock.mirror.pair;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.LongObjectHashMap;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,14 +79,17 @@ final class TransferLog {
     private final LongAdder degraded;
     private final LongAdder failed;
 
-    private final Map<Integer, Op> pending = new HashMap<>();
+    /** By sequence; primitive keys: a boxed one per op was on every mirrored write's path twice. */
+    private final IntObjectHashMap<Op> pending = new IntObjectHashMap<>();
     private long nextOrder = 1;
     /**
      * Writes and discards the secondary acknowledged on this link that no FLUSH_ACK covers yet:
      * region (offset / 64 KiB) to {first offset, end, ack number}. Its page cache may be all that
-     * holds them, so under CONTINUE a lost link puts them on the divergence tracker.
+     * holds them, so under CONTINUE a lost link puts them on the divergence tracker. Kept only
+     * where work may complete alone ({@link PeerLossPolicy#mayContinueAlone}): under SUSPEND
+     * without a witness nothing reads it.
      */
-    private final Map<Long, long[]> ackedUnflushed = new HashMap<>();
+    private final LongObjectHashMap<long[]> ackedUnflushed = new LongObjectHashMap<>();
     private long dataAcks;
     private boolean degradedLogged;
     private ScheduledFuture<?> reminder;
@@ -251,6 +254,9 @@ final class TransferLog {
 
     /** Keeps {@link #ackedUnflushed} for an op the secondary acknowledged. */
     private void ackedUnflushed(Op op) {
+        if (!policy.mayContinueAlone()) {
+            return;
+        }
         if (op.kind == Kind.FLUSH) {
             ackedUnflushed.values().removeIf(r -> r[2] <= op.acksBefore);
             return;

@@ -2,11 +2,10 @@ package net.twinblock.mirror.point;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import net.twinblock.mirror.link.BlockReference;
 import net.twinblock.mirror.link.PointManifest;
+import net.twinblock.mirror.store.LongTable;
 
 /**
  * The primary's map of one volume's blocks changed since the last consistency point (DESIGN
@@ -25,12 +24,17 @@ import net.twinblock.mirror.link.PointManifest;
 public final class ChangedBlocks {
 
     /** A block's value while only partly written: no transfer id, which are all 32-bit. */
-    private static final long PARTIAL = -1;
+    private static final long PARTIAL = 1L << 32;
+    /** Blocks a fresh map has room for before it grows: a quiet interval's worth. */
+    private static final int INITIAL_BLOCKS = 1024;
 
     private final int blockSize;
     private final int shift;
-    /** Block number to transfer id (unsigned, so a wrapped id stays a value) or {@link #PARTIAL}. */
-    private Map<Long, Long> blocks = new HashMap<>();
+    /**
+     * Block number to transfer id (unsigned, so a wrapped id stays a value) or {@link #PARTIAL}.
+     * Primitive: it takes a put per block of every host write, on the host's thread.
+     */
+    private LongTable blocks = new LongTable(INITIAL_BLOCKS);
     private long hostBytes;
 
     /** @throws IllegalArgumentException if {@code blockSize} is not a power of two the manifest frame takes */
@@ -81,19 +85,16 @@ public final class ChangedBlocks {
 
     /** Hands over what changed since the last cut, and starts the next point empty. */
     public Manifest cut() {
-        Map<Long, Long> taken;
+        LongTable taken;
         long bytes;
         synchronized (this) {
             taken = blocks;
             bytes = hostBytes;
-            blocks = new HashMap<>();
+            // Sized for as many blocks as this interval had: the next one is likely alike.
+            blocks = new LongTable(Math.max(INITIAL_BLOCKS, taken.size()));
             hostBytes = 0;
         }
-        long[] numbers = new long[taken.size()];
-        int i = 0;
-        for (long b : taken.keySet()) {
-            numbers[i++] = b;
-        }
+        long[] numbers = taken.keys();
         Arrays.sort(numbers);
         List<BlockReference> refs = new ArrayList<>();
         long[] whole = new long[numbers.length];

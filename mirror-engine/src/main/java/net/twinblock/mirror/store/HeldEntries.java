@@ -140,7 +140,7 @@ final class HeldEntries {
             if (!journaled && !entries.isEmpty()) {
                 throw new IllegalStateException("held entries must be durable in the journal before a point");
             }
-            LongIntTable byTransfer = byTransfer();
+            LongTable byTransfer = byTransfer();
             int bs = point.blockSize();
             PointBlocks blocks = resolvable(point, byTransfer) ? PointBlocks.of(point, heldBlocks(bs)) : null;
             if (blocks == null) {
@@ -168,7 +168,7 @@ final class HeldEntries {
             }
             long[] refs = point.references();
             for (int r = 0; r < refs.length; r += 3) {
-                int index = byTransfer.get((int) refs[r + 2]);
+                int index = (int) byTransfer.get((int) refs[r + 2]);
                 JournalOp named = entries.get(index);
                 long run = -1; // first block of the run the named entry is the newest writer of, or -1
                 int first = blocks.slot(refs[r]); // the reference's blocks have consecutive slots
@@ -222,8 +222,8 @@ final class HeldEntries {
      * Each transfer's newest held entry (a transfer re-sent on a new link is journaled again),
      * built once a point, so that an append costs no map entry.
      */
-    private LongIntTable byTransfer() {
-        LongIntTable newest = new LongIntTable(entries.size());
+    private LongTable byTransfer() {
+        LongTable newest = new LongTable(entries.size());
         for (int i = 0; i < entries.size(); i++) {
             newest.put(entries.get(i).transfer, i);
         }
@@ -240,10 +240,10 @@ final class HeldEntries {
     }
 
     /** True if every reference names a held transfer whose range holds all its blocks. */
-    private boolean resolvable(ConsistencyPoint point, LongIntTable byTransfer) {
+    private boolean resolvable(ConsistencyPoint point, LongTable byTransfer) {
         long[] refs = point.references();
         for (int i = 0; i < refs.length; i += 3) {
-            int index = byTransfer.get((int) refs[i + 2]);
+            int index = (int) byTransfer.get((int) refs[i + 2]);
             JournalOp p = index < 0 ? null : entries.get(index);
             long start = refs[i] * point.blockSize();
             long end = start + refs[i + 1] * point.blockSize();

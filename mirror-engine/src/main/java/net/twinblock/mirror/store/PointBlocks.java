@@ -15,13 +15,13 @@ final class PointBlocks {
     private static final long MAX_BLOCKS = 1 << 26;
 
     /** Referenced block to its slot in {@link #newest}: a reference's blocks have consecutive slots. */
-    private final LongIntTable slots;
+    private final LongTable slots;
     /** Referenced block (by slot) to the index of the newest held entry that wrote it, or -1. */
     private final int[] newest;
     private final long[] whole;
 
     private PointBlocks(int blocks, long[] whole) {
-        this.slots = new LongIntTable(blocks);
+        this.slots = new LongTable(blocks);
         this.newest = new int[blocks];
         Arrays.fill(newest, -1);
         this.whole = whole;
@@ -56,7 +56,7 @@ final class PointBlocks {
 
     /** The referenced block's slot, or -1 if no reference names it. */
     int slot(long block) {
-        return slots.get(block);
+        return (int) slots.get(block);
     }
 
     boolean whole(long block) {
