@@ -242,6 +242,11 @@ public final class FileVolume implements Volume {
     }
 
     private void drain(ByteBuf data, long offset) throws IOException {
+        if (data.nioBufferCount() == 1) {
+            // Nearly every host write: one view, where nioBuffers() also built a list and an array.
+            writeFully(data.nioBuffer(), offset);
+            return;
+        }
         // One NIO buffer per component, in order: no gathering copy into a bigger buffer.
         drain(data.nioBuffers(), offset);
     }
