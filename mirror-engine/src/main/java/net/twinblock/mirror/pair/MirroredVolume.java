@@ -3,8 +3,11 @@ package net.twinblock.mirror.pair;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import net.twinblock.mirror.store.DiskHealth;
 import net.twinblock.mirror.store.FileVolume;
@@ -142,18 +145,25 @@ public final class MirroredVolume implements Volume {
      * Runs a data-changing operation: record hook, link admission (SUSPEND), then the range lock,
      * then the operation; the lease and the hook are released however it ends. {@code owned} is
      * released here if the operation never starts. A write admitted at once (a record hit, the link
-     * up, its range free: nearly every one) chains no future until its operation's.
+     * up, its range free: nearly every one) chains no future until its operation's, and its lease
+     * has none either.
      */
     private CompletableFuture<Void> guarded(long offset, long length, Supplier<CompletableFuture<Void>> op,
             ByteBuf owned) {
         CompletableFuture<RangeLock.Lease> leased;
         try {
-            leased = admit(offset, length);
+            CompletableFuture<Void> admitted = admit(offset, length);
+            if (completedNormally(admitted)) {
+                RangeLock.Lease lease = ranges.request(offset, length);
+                if (lease.grantedAtRequest()) {
+                    return run(lease, offset, length, op);
+                }
+                leased = lease.whenGranted();
+            } else {
+                leased = admitted.thenCompose(v -> ranges.acquire(offset, length));
+            }
         } catch (RuntimeException e) {
             leased = CompletableFuture.failedFuture(e);
-        }
-        if (completedNormally(leased)) {
-            return run(leased.join(), offset, length, op);
         }
         CompletableFuture<Void> result = new CompletableFuture<>();
         leased.whenComplete((lease, err) -> {
@@ -175,15 +185,11 @@ public final class MirroredVolume implements Volume {
         return result;
     }
 
-    /** The record's hook, then the link's admission, then the range lock, each once the one before is done. */
-    private CompletableFuture<RangeLock.Lease> admit(long offset, long length) {
+    /** The record's hook, then the link's admission, the second once the first is done. */
+    private CompletableFuture<Void> admit(long offset, long length) {
         CompletableFuture<Void> recorded = intent.beforeWrite(offset, length);
-        if (!completedNormally(recorded)) {
-            return recorded.thenCompose(v -> linkReady(offset, length)).thenCompose(v -> ranges.acquire(offset, length));
-        }
-        CompletableFuture<Void> ready = linkReady(offset, length);
-        return completedNormally(ready) ? ranges.acquire(offset, length)
-                : ready.thenCompose(v -> ranges.acquire(offset, length));
+        return completedNormally(recorded) ? linkReady(offset, length)
+                : recorded.thenCompose(v -> linkReady(offset, length));
     }
 
     /** The link's admission; a refusal ends the record's hook too, as the write will not run. */
@@ -230,31 +236,71 @@ public final class MirroredVolume implements Volume {
     /**
      * Waits for the local part and the mirror part; a local failure with a mirrored success
      * diverges, unless the failure detached the disk: then the write is sent again ({@code again},
-     * released here otherwise) to the secondary alone, with FUA.
+     * released here otherwise) to the secondary alone, with FUA. One counter and two callbacks, not
+     * a chain of futures: this runs for every host write (an {@code allOf} and three stages here were
+     * eight futures and their completions per write).
      */
     private CompletableFuture<Void> both(long offset, long length, CompletableFuture<Void> disk,
             CompletableFuture<Void> mirror, ByteBuf again) {
-        CompletableFuture<Void> settled = CompletableFuture.allOf(disk, mirror);
-        return settled.handle((ok, err) -> err).thenCompose(err -> {
-            if (err != null && again != null && disk.isCompletedExceptionally() && local.health().detached()) {
-                return replicator.peerOnly(Replicator.Kind.WRITE, offset, length, true, again);
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        AtomicInteger left = new AtomicInteger(2);
+        BiConsumer<Void, Throwable> settle = (ok, err) -> {
+            if (left.decrementAndGet() == 0) {
+                try {
+                    settled(offset, length, disk, mirror, again, result);
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(Failures.volumeError(e)); // never a host write left hanging
+                }
             }
-            if (again != null) {
-                again.release();
-            }
-            return settled;
-        }).handle((ok, err) -> {
-            if (err != null && disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally()
-                    && !local.health().detached()) {
-                // The secondary may hold what the primary failed to write: not identical any more.
-                tracker.markChanged(offset, length);
-                meta.update(PairMetadata.Meta::diverged);
-            }
-            if (err != null) {
-                throw new CompletionException(Failures.volumeError(err));
-            }
+        };
+        disk.whenComplete(settle);
+        mirror.whenComplete(settle);
+        return result;
+    }
+
+    /** Both parts are done: the local failure first, as it decides a re-send. */
+    private void settled(long offset, long length, CompletableFuture<Void> disk, CompletableFuture<Void> mirror,
+            ByteBuf again, CompletableFuture<Void> result) {
+        Throwable err = failure(disk);
+        if (err == null) {
+            err = failure(mirror);
+        }
+        if (err != null && again != null && disk.isCompletedExceptionally() && local.health().detached()) {
+            replicator.peerOnly(Replicator.Kind.WRITE, offset, length, true, again)
+                    .whenComplete((ok, resent) -> finish(offset, length, disk, mirror, resent, result));
+            return;
+        }
+        if (again != null) {
+            again.release();
+        }
+        finish(offset, length, disk, mirror, err, result);
+    }
+
+    private void finish(long offset, long length, CompletableFuture<Void> disk, CompletableFuture<Void> mirror,
+            Throwable err, CompletableFuture<Void> result) {
+        if (err == null) {
+            result.complete(null);
+            return;
+        }
+        if (disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally() && !local.health().detached()) {
+            // The secondary may hold what the primary failed to write: not identical any more.
+            tracker.markChanged(offset, length);
+            meta.update(PairMetadata.Meta::diverged);
+        }
+        result.completeExceptionally(Failures.volumeError(err));
+    }
+
+    /** The exception a completed future ended with, or null. */
+    private static Throwable failure(CompletableFuture<Void> done) {
+        if (!done.isCompletedExceptionally()) {
             return null;
-        });
+        }
+        try {
+            done.join();
+            return null;
+        } catch (CompletionException | CancellationException e) {
+            return e;
+        }
     }
 
     private static CompletableFuture<Void> unwrap(CompletableFuture<Void> f) {
