@@ -19,11 +19,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import net.twinblock.mirror.LeakGuard;
 import net.twinblock.mirror.store.FileVolume;
-import net.twinblock.mirror.store.StorageFiles;
+import net.twinblock.mirror.store.SelectedFiles;
 import net.twinblock.mirror.store.VolatileFiles;
 import net.twinblock.mirror.store.VolumeException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,27 +41,10 @@ class LocalWriteFailureTest {
 
     @TempDir
     Path dir;
-    private String previousFactory;
-
-    @BeforeEach
-    void failableFiles() {
-        previousFactory = System.getProperty(StorageFiles.TEST_PROPERTY);
-        System.setProperty(StorageFiles.TEST_PROPERTY, VolatileFiles.CLASS_NAME);
-    }
-
-    @AfterEach
-    void restoreFactory() {
-        if (previousFactory == null) {
-            System.clearProperty(StorageFiles.TEST_PROPERTY);
-        } else {
-            System.setProperty(StorageFiles.TEST_PROPERTY, previousFactory);
-        }
-    }
-
     @Test
     void aWriteThatFailsLocallyButReachedTheSecondaryFailsAndDiverges() throws Exception {
-        VolatileFiles files = (VolatileFiles) StorageFiles.system();
-        try (PairHarness h = new PairHarness(dir)) {
+        try (SelectedFiles selected = SelectedFiles.volatileFiles(); PairHarness h = new PairHarness(dir)) {
+            VolatileFiles files = selected.files();
             FileVolume b = h.volume("b.img");
             PairNode secondary = h.start(secondaryConfig(), b, true);
             FileVolume a = h.volume("a.img");

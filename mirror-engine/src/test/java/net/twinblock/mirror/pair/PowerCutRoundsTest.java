@@ -28,7 +28,7 @@ import net.twinblock.mirror.record.RecordKeeper;
 import net.twinblock.mirror.record.RecordSettings;
 import net.twinblock.mirror.resync.OutageBitmap;
 import net.twinblock.mirror.store.FileVolume;
-import net.twinblock.mirror.store.StorageFiles;
+import net.twinblock.mirror.store.SelectedFiles;
 import net.twinblock.mirror.store.VolatileFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -79,7 +79,7 @@ class PowerCutRoundsTest {
     @TempDir
     Path dir;
 
-    private String previousFactory;
+    private SelectedFiles selected;
     private VolatileFiles files;
     private PairHarness harness;
     private final long seed = Long.getLong("twinblock.powercut.seed", System.nanoTime());
@@ -159,9 +159,8 @@ class PowerCutRoundsTest {
 
     @BeforeEach
     void powerCuttableFiles() {
-        previousFactory = System.getProperty(StorageFiles.TEST_PROPERTY);
-        System.setProperty(StorageFiles.TEST_PROPERTY, VolatileFiles.CLASS_NAME);
-        files = (VolatileFiles) StorageFiles.system();
+        selected = SelectedFiles.volatileFiles();
+        files = selected.files();
         harness = new PairHarness(dir);
         for (int i = 0; i < SLOTS; i++) {
             history.add(new ArrayList<>());
@@ -170,11 +169,7 @@ class PowerCutRoundsTest {
 
     @AfterEach
     void restoreFactory() {
-        if (previousFactory == null) {
-            System.clearProperty(StorageFiles.TEST_PROPERTY);
-        } else {
-            System.setProperty(StorageFiles.TEST_PROPERTY, previousFactory);
-        }
+        selected.close();
     }
 
     private enum Phase { LOAD, RESYNC, SCRUB }

@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
 import net.twinblock.mirror.LeakGuard;
-import net.twinblock.mirror.store.StorageFiles;
+import net.twinblock.mirror.store.SelectedFiles;
 import net.twinblock.mirror.store.VolatileFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,7 +31,7 @@ class WitnessPowerCutTest {
     @TempDir
     Path dir;
 
-    private String previousFactory;
+    private SelectedFiles selected;
     private VolatileFiles files;
     private WitnessHarness h;
     private WitnessClient a;
@@ -39,9 +39,8 @@ class WitnessPowerCutTest {
 
     @BeforeEach
     void start() throws Exception {
-        previousFactory = System.getProperty(StorageFiles.TEST_PROPERTY);
-        System.setProperty(StorageFiles.TEST_PROPERTY, VolatileFiles.CLASS_NAME);
-        files = (VolatileFiles) StorageFiles.system();
+        selected = SelectedFiles.volatileFiles();
+        files = selected.files();
         h = new WitnessHarness(dir);
         a = h.client(KEY_1);
         b = h.client(KEY_1);
@@ -54,11 +53,7 @@ class WitnessPowerCutTest {
         try {
             h.close();
         } finally {
-            if (previousFactory == null) {
-                System.clearProperty(StorageFiles.TEST_PROPERTY);
-            } else {
-                System.setProperty(StorageFiles.TEST_PROPERTY, previousFactory);
-            }
+            selected.close();
         }
     }
 
