@@ -13,6 +13,8 @@ import java.util.HexFormat;
 import java.util.Random;
 import net.twinblock.it.client.ScsiResult;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Synchronous mirroring seen from outside: writes sent through either node of a real pair end up
@@ -23,12 +25,19 @@ class PairMirrorTest {
 
     private static final int BLOCK = PairClient.BLOCK;
 
-    @Test
-    void writesThroughEitherNodeLeaveTwoIdenticalImages() throws Exception {
+    /**
+     * With the mirror links on the host loops (the default) and on loops of their own, with two
+     * host loops (so a host's connection and its LUN's link may be on different threads).
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"links on the host loop,0,0,and the mirror links", "links on loops of their own,2,2,2 for the mirror links"})
+    void writesThroughEitherNodeLeaveTwoIdenticalImages(String how, int hostLoops, int mirrorLoops, String logged)
+            throws Exception {
         byte[] model = new byte[(int) PairClient.LUN_BYTES];
         Path primaryImage;
         Path secondaryImage;
-        try (PairProcesses pair = PairProcesses.start()) {
+        try (PairProcesses pair = PairProcesses.start("--iscsi.loops=" + hostLoops, "--mirror.loops=" + mirrorLoops)) {
+            assertTrue(pair.primary().logText().contains(logged), pair.primary().logTail(20));
             Random random = new Random(7143);
             long seq = 0;
             try (PairClient host = PairClient.login(pair.primary(), "iqn.2026-01.net.twinblock.it:mirror-host")) {

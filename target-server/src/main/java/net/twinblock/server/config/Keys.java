@@ -102,6 +102,10 @@ public final class Keys {
     public static final Key<Duration> ISCSI_LOGIN_TIMEOUT = define("iscsi.login-timeout", "30s",
             duration(Duration.ofSeconds(1), HOUR), "a login not finished in this time drops the connection");
 
+    public static final Key<Integer> ISCSI_LOOPS = define("iscsi.loops", "0", integer(0, 1024),
+            "event loops for host connections (and the mirror links, unless mirror.loops gives them their own);"
+            + " 0: one per two cores, at least one");
+
     public static final Key<Integer> ISCSI_MAX_CONNECTIONS = define("iscsi.max-connections", "1024",
             integer(1, 1 << 20), "connections of all hosts together; more are closed at once");
     public static final Key<Integer> ISCSI_MAX_CONNECTIONS_PER_ADDRESS = define(
@@ -157,6 +161,9 @@ public final class Keys {
             duration(Duration.ofSeconds(1), HOUR), "with suspend, fail a held write (retryable) after this");
     public static final Key<Duration> MIRROR_HEARTBEAT = define("mirror.heartbeat", "1s",
             duration(Duration.ofMillis(100), Duration.ofMinutes(1)), "link heartbeat; three missed take the link down");
+    public static final Key<Integer> MIRROR_LOOPS = define("mirror.loops", "0", integer(0, 64),
+            "event loops of the mirror links' own; 0: the links share the host loops (iscsi.loops), which saves"
+            + " a thread hand-off each way per mirrored write");
     public static final Key<InetSocketAddress> MIRROR_WITNESS = define("mirror.witness", null,
             hostPort(), "the pair's witness (twinblock witness --listen), host:port; unset: failover is manual");
     public static final Key<Duration> MIRROR_LEASE = define("mirror.lease", "2s",
