@@ -89,7 +89,6 @@ public final class Node implements NodeView, AutoCloseable {
     private volatile String state = "starting";
     private Transport transport;
     private EventLoopGroup group;
-    private int hostLoops;
     /**
      * The mirror links' loops: by default the host loops themselves ({@code group}), so a host's
      * write reaches the link, and the secondary's acknowledgement the host's connection, without
@@ -140,7 +139,7 @@ public final class Node implements NodeView, AutoCloseable {
         int cores = Runtime.getRuntime().availableProcessors();
         // The loops never block (storage I/O goes to `io`); one per two cores by default, as the io
         // threads and the journal's want CPU too, and each hand-off between threads costs a wake-up.
-        hostLoops = config.get(Keys.ISCSI_LOOPS) > 0 ? config.get(Keys.ISCSI_LOOPS) : Math.max(1, cores / 2);
+        int hostLoops = config.get(Keys.ISCSI_LOOPS) > 0 ? config.get(Keys.ISCSI_LOOPS) : Math.max(1, cores / 2);
         group = transport.newGroup(hostLoops, "twinblock-iscsi");
         adminGroup = transport.newGroup(1, "twinblock-admin");
         io = newIoExecutor(cores);

@@ -236,58 +236,78 @@ public final class MirroredVolume implements Volume {
     /**
      * Waits for the local part and the mirror part; a local failure with a mirrored success
      * diverges, unless the failure detached the disk: then the write is sent again ({@code again},
-     * released here otherwise) to the secondary alone, with FUA. One counter and two callbacks, not
-     * a chain of futures: this runs for every host write (an {@code allOf} and three stages here were
-     * eight futures and their completions per write).
+     * released here otherwise) to the secondary alone, with FUA. One small object counting the two
+     * halves down, not a chain of futures: this runs for every host write (an {@code allOf} and three
+     * stages here were eight futures and their completions per write).
      */
     private CompletableFuture<Void> both(long offset, long length, CompletableFuture<Void> disk,
             CompletableFuture<Void> mirror, ByteBuf again) {
-        CompletableFuture<Void> result = new CompletableFuture<>();
-        AtomicInteger left = new AtomicInteger(2);
-        BiConsumer<Void, Throwable> settle = (ok, err) -> {
-            if (left.decrementAndGet() == 0) {
+        Halves halves = new Halves(offset, length, disk, mirror, again);
+        disk.whenComplete(halves);
+        mirror.whenComplete(halves);
+        return halves.result;
+    }
+
+    /** One write's two halves, settled by whichever completes last. */
+    private final class Halves extends AtomicInteger implements BiConsumer<Void, Throwable> {
+        private static final long serialVersionUID = 1L;
+
+        private final long offset;
+        private final long length;
+        private final CompletableFuture<Void> disk;
+        private final CompletableFuture<Void> mirror;
+        private final ByteBuf again;
+        final CompletableFuture<Void> result = new CompletableFuture<>();
+
+        Halves(long offset, long length, CompletableFuture<Void> disk, CompletableFuture<Void> mirror, ByteBuf again) {
+            super(2);
+            this.offset = offset;
+            this.length = length;
+            this.disk = disk;
+            this.mirror = mirror;
+            this.again = again;
+        }
+
+        @Override
+        public void accept(Void ok, Throwable err) {
+            if (decrementAndGet() == 0) {
                 try {
-                    settled(offset, length, disk, mirror, again, result);
+                    settle();
                 } catch (RuntimeException e) {
                     result.completeExceptionally(Failures.volumeError(e)); // never a host write left hanging
                 }
             }
-        };
-        disk.whenComplete(settle);
-        mirror.whenComplete(settle);
-        return result;
-    }
+        }
 
-    /** Both parts are done: the local failure first, as it decides a re-send. */
-    private void settled(long offset, long length, CompletableFuture<Void> disk, CompletableFuture<Void> mirror,
-            ByteBuf again, CompletableFuture<Void> result) {
-        Throwable err = failure(disk);
-        if (err == null) {
-            err = failure(mirror);
+        /** The local failure first, as it decides a re-send. */
+        private void settle() {
+            Throwable err = failure(disk);
+            if (err == null) {
+                err = failure(mirror);
+            }
+            if (err != null && again != null && disk.isCompletedExceptionally() && local.health().detached()) {
+                replicator.peerOnly(Replicator.Kind.WRITE, offset, length, true, again)
+                        .whenComplete((ok, resent) -> finish(resent));
+                return;
+            }
+            if (again != null) {
+                again.release();
+            }
+            finish(err);
         }
-        if (err != null && again != null && disk.isCompletedExceptionally() && local.health().detached()) {
-            replicator.peerOnly(Replicator.Kind.WRITE, offset, length, true, again)
-                    .whenComplete((ok, resent) -> finish(offset, length, disk, mirror, resent, result));
-            return;
-        }
-        if (again != null) {
-            again.release();
-        }
-        finish(offset, length, disk, mirror, err, result);
-    }
 
-    private void finish(long offset, long length, CompletableFuture<Void> disk, CompletableFuture<Void> mirror,
-            Throwable err, CompletableFuture<Void> result) {
-        if (err == null) {
-            result.complete(null);
-            return;
+        private void finish(Throwable err) {
+            if (err == null) {
+                result.complete(null);
+                return;
+            }
+            if (disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally() && !local.health().detached()) {
+                // The secondary may hold what the primary failed to write: not identical any more.
+                tracker.markChanged(offset, length);
+                meta.update(PairMetadata.Meta::diverged);
+            }
+            result.completeExceptionally(Failures.volumeError(err));
         }
-        if (disk.isCompletedExceptionally() && !mirror.isCompletedExceptionally() && !local.health().detached()) {
-            // The secondary may hold what the primary failed to write: not identical any more.
-            tracker.markChanged(offset, length);
-            meta.update(PairMetadata.Meta::diverged);
-        }
-        result.completeExceptionally(Failures.volumeError(err));
     }
 
     /** The exception a completed future ended with, or null. */
