@@ -163,7 +163,7 @@ public final class Node implements NodeView, AutoCloseable {
                         .withRecord(record(lun.lun(), volume))
                         .withJournalMaxSize(config.get(Keys.JOURNAL_MAX_SIZE))
                         .withPoints(new PointSettings(config.get(Keys.CP_ENABLED), config.get(Keys.CP_INTERVAL),
-                                config.get(Keys.CP_MAX_BYTES), POINT_BLOCK_SIZE))));
+                                config.get(Keys.CP_MAX_BYTES), POINT_BLOCK_SIZE, config.get(Keys.CP_FLUSH_SPACING)))));
             }
         }
         if (mirror.paired()) {

@@ -232,7 +232,8 @@ public final class PairVolume {
         // One mirror.on-peer-loss for data and record updates alike; each sender on its own event loop.
         PeerLossPolicy onPeerLoss = new PeerLossPolicy(cfg.onPeerLoss(), cfg.suspendTimeout(), node.outdatedGate());
         PointCutter cutter = pointSettings.enabled()
-                ? new PointCutter(pointSettings.blockSize(), pointSettings.maxBytes()) : null;
+                ? new PointCutter(pointSettings.blockSize(), pointSettings.maxBytes(),
+                        pointSettings.flushSpacing().toNanos(), System::nanoTime) : null;
         EventExecutor loop = node.group().next();
         Replicator r = new Replicator(new WriteFramer(cfg.smallWriteThreshold(), PeerFrameDecoder.DEFAULT_MAX_PAYLOAD),
                 onPeerLoss, volume.divergence, volume.meta, loop, cutter);

@@ -9,6 +9,7 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import net.twinblock.mirror.link.AckStatus;
@@ -66,6 +67,8 @@ final class Replicator {
     private boolean everLinked;
     /** Closed (node closing, or demoted): a late op fails as retryable instead of going on alone. */
     private boolean closed;
+    /** The timer of a flush's point put off by {@code cp.flush-spacing}, or null. */
+    private ScheduledFuture<?> spacedPoint;
 
     final LongAdder mirrored = new LongAdder();
     final LongAdder degraded = new LongAdder();
@@ -209,9 +212,11 @@ final class Replicator {
                     // Queued under the lock, so a point cut later (under it too) goes on the link after it.
                     sender.send(to, frames);
                     frames = null;
-                    if (kind == Kind.FLUSH || points.full()) {
-                        // A host flush is followed by a point, so what it made durable is soon a point's image too.
+                    if (points.full()) {
                         sender.point(to);
+                    } else if (kind == Kind.FLUSH) {
+                        // A host flush is followed by a point, so what it made durable is soon a point's image too.
+                        pointWhenDue(to);
                     }
                 }
             } else {
@@ -236,11 +241,36 @@ final class Replicator {
         }
     }
 
-    /** The secondary answered a point: the point owed since (if any) is cut now. */
+    /** The secondary answered a point: the point owed since (if any) is cut now, or once due. */
     void pointAcked(int point) {
         synchronized (lock) {
             if (points != null && points.acked(point) && link != null) {
-                sender.point(out);
+                pointWhenDue(out);
+            }
+        }
+    }
+
+    /**
+     * A flush's (or an owed) point: cut now if {@code cp.flush-spacing} has passed since the last
+     * one, else owed and cut by a timer then. Holds the lock.
+     */
+    private void pointWhenDue(LinkOutbox to) {
+        long wait = points.untilDue();
+        if (wait == 0) {
+            sender.point(to);
+            return;
+        }
+        points.owe();
+        if (spacedPoint == null) {
+            spacedPoint = timer.schedule(this::spacedPoint, wait, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private void spacedPoint() {
+        synchronized (lock) {
+            spacedPoint = null;
+            if (!closed && link != null && points.owed()) {
+                pointWhenDue(out); // a new link meanwhile cut it already (relinked)
             }
         }
     }
@@ -440,6 +470,10 @@ final class Replicator {
         List<CompletableFuture<Void>> waiters;
         synchronized (lock) {
             closed = true;
+            if (spacedPoint != null) {
+                spacedPoint.cancel(false);
+                spacedPoint = null;
+            }
             settle = log.close();
             waiters = new ArrayList<>(linkWaiters);
             linkWaiters.clear();

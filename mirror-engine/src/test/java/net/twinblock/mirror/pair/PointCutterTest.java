@@ -66,4 +66,24 @@ class PointCutterTest {
         assertEquals(2, number(cutter.cut()));
         assertFalse(cutter.acked(1), "a late answer to the lost point is not the one in flight");
     }
+
+    @Test
+    void aFlushsPointWaitsForTheSpacingSinceTheLastCut() {
+        long[] now = {1_000_000_000L};
+        PointCutter spaced = new PointCutter(4096, 64L << 20, 10_000_000L, () -> now[0]);
+        assertEquals(0, spaced.untilDue(), "the first point is due at once");
+        spaced.sent(1, 0, 4096);
+        spaced.cut();
+        spaced.acked(1);
+        now[0] += 4_000_000L;
+        assertEquals(6_000_000L, spaced.untilDue(), "10 ms after the last cut, not after its answer");
+        spaced.owe();
+        assertTrue(spaced.owed());
+        now[0] += 6_000_000L;
+        assertEquals(0, spaced.untilDue());
+        spaced.sent(2, 4096, 4096);
+        assertEquals(2, number(spaced.cut()));
+        assertFalse(spaced.owed(), "the cut pays what was owed");
+        assertEquals(10_000_000L, spaced.untilDue(), "the spacing counts again from this cut");
+    }
 }

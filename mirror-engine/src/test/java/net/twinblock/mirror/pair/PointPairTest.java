@@ -33,7 +33,8 @@ class PointPairTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final PairOptions POINTS = PairOptions.defaults().withVolumeCreated(true)
-            .withPoints(new PointSettings(true, Duration.ofMillis(50), 64L << 20, 4096));
+            .withPoints(new PointSettings(true, Duration.ofMillis(50), 64L << 20, 4096,
+                    PointSettings.DEFAULT_FLUSH_SPACING));
 
     @TempDir
     Path dir;

@@ -74,7 +74,8 @@ class PowerCutRoundsTest {
     private static final Duration SETTLE = Duration.ofSeconds(60);
     private static final int FAILOVERS = Math.max(1, ROUNDS / 3);
     /** Points every 30 ms: a cut at a random instant often falls in the middle of applying one. */
-    private static final PointSettings POINTS = new PointSettings(true, Duration.ofMillis(30), 64L << 20, 4096);
+    private static final PointSettings POINTS = new PointSettings(true, Duration.ofMillis(30), 64L << 20, 4096,
+            PointSettings.DEFAULT_FLUSH_SPACING);
 
     @TempDir
     Path dir;

@@ -207,6 +207,10 @@ public final class Keys {
             + " cp.max-bytes also take one)");
     public static final Key<Long> CP_MAX_BYTES = define("cp.max-bytes", "64M", size(1L << 20, 1L << 40),
             "host bytes written since the last consistency point that take the next one at once");
+    public static final Key<Duration> CP_FLUSH_SPACING = define("cp.flush-spacing", "10ms",
+            duration(Duration.ZERO, Duration.ofHours(1)), "a host flush's consistency point comes at most this soon"
+            + " after the last point (the journal holds the flushed writes durably meanwhile); 0: one after every"
+            + " flush, once the last is answered. At most cp.interval");
 
     // resync and scrub
     public static final Key<Integer> RESYNC_REGION_SIZE = define("resync.region-size", "64K",

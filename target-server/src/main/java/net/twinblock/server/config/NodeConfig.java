@@ -54,6 +54,7 @@ public final class NodeConfig {
         }
         NodeConfig partial = new NodeConfig(values, Collections.emptySortedMap(), null, null);
         partial.checkBursts(raw);
+        partial.checkPoints(raw);
         partial.checkChap(raw);
         partial.checkAdmin(raw);
         SortedMap<Integer, LunConfig> luns = Collections.unmodifiableSortedMap(lunsOf(raw, partial.get(Keys.DATA_DIR)));
@@ -110,6 +111,14 @@ public final class NodeConfig {
             // RFC 7143 §13.14: FirstBurstLength MUST NOT exceed MaxBurstLength.
             throw new ConfigException(Keys.ISCSI_FIRST_BURST_LENGTH.name(), "must not exceed "
                     + Keys.ISCSI_MAX_BURST_LENGTH.name() + " (" + max + ")", shown(raw, Keys.ISCSI_FIRST_BURST_LENGTH));
+        }
+    }
+
+    private void checkPoints(RawConfig raw) throws ConfigException {
+        // A flush's point spaced past the interval would only ever come by the interval's timer.
+        if (get(Keys.CP_FLUSH_SPACING).compareTo(get(Keys.CP_INTERVAL)) > 0) {
+            throw new ConfigException(Keys.CP_FLUSH_SPACING.name(), "must not exceed " + Keys.CP_INTERVAL.name()
+                    + " (" + get(Keys.CP_INTERVAL).toMillis() + "ms)", shown(raw, Keys.CP_FLUSH_SPACING));
         }
     }
 

@@ -49,6 +49,10 @@ class NodeConfigTest {
         assertTrue(error("cp.interval = 1ms").getMessage().startsWith("cp.interval"));
         assertTrue(error("cp.max-bytes = 4K").getMessage().startsWith("cp.max-bytes"));
         assertTrue(error("cp.enabled = sometimes").getMessage().startsWith("cp.enabled"));
+        assertEquals(Duration.ofMillis(10), NodeConfig.defaults().get(Keys.CP_FLUSH_SPACING));
+        assertEquals(Duration.ZERO, config("cp.flush-spacing = 0ms").get(Keys.CP_FLUSH_SPACING));
+        assertTrue(error("cp.interval = 100ms", "cp.flush-spacing = 200ms").getMessage().startsWith("cp.flush-spacing"),
+                "a flush's point spaced past the interval");
     }
 
     @Test
