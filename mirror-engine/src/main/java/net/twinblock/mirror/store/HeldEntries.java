@@ -67,9 +67,10 @@ final class HeldEntries {
      * thread meanwhile appends and acknowledges on; it forces its files again when a write asks it
      * to, so its promises never lean on this one. Done there, the fdatasync of a point's
      * interval of journal (up to {@code cp.max-bytes}) held every acknowledgement behind it.
+     * Nothing to do when the journal thread's last force covered them (a flush's point, usually).
      */
     void journalFirstHere() throws IOException {
-        if (!journaled && !entries.isEmpty()) {
+        if (!journaled && !entries.isEmpty() && entries.get(entries.size() - 1).number >= files.durableBelow()) {
             JournalFiles.Segment last = null;
             for (JournalOp p : entries) {
                 if (p.segment != last) {

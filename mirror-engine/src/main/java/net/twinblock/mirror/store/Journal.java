@@ -529,9 +529,9 @@ public final class Journal implements AutoCloseable {
         } finally {
             if (owned != null) {
                 owned.shutdown();
-                applies.close();
                 JournalThreads.stop(ownedCleaner, volume.file(), "deleting applied journal segments");
             }
+            applies.close(); // also with a test's runner: the point record's handle
         }
     }
 }

@@ -17,6 +17,12 @@ final class JournalFiles {
     private final Path dir;
     private final String prefix;
     private final StorageFiles files;
+    /**
+     * Entries numbered below this are durable in their segments, names included: the journal
+     * thread's last {@link JournalSegments#force}. Read by the point thread, which then owes them
+     * no fdatasync of its own.
+     */
+    private volatile long durableBelow;
 
     JournalFiles(Path volumeFile, StorageFiles files) {
         Path abs = volumeFile.toAbsolutePath();
@@ -58,6 +64,15 @@ final class JournalFiles {
         Files.deleteIfExists(p); // a stray of an earlier life, which replay already judged
         Files.createFile(p);
         return new Segment(p, first);
+    }
+
+    long durableBelow() {
+        return durableBelow;
+    }
+
+    /** Journal thread, after a force: every entry below {@code next} is durable. */
+    void forcedBelow(long next) {
+        durableBelow = next;
     }
 
     /** Makes the segments' names (creations and deletions so far) durable. */

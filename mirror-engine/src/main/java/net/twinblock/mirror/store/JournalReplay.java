@@ -45,7 +45,7 @@ final class JournalReplay {
     static JournalReplay recover(FileVolume volume, JournalFiles files) {
         try {
             List<JournalFiles.Segment> left = files.list();
-            JournalReplay replay = new JournalReplay(volume, files, PointRecord.read(volume.file()).next());
+            JournalReplay replay = new JournalReplay(volume, files, PointRecord.read(volume.file(), files.storage()).next());
             replay.run(left);
             if (!left.isEmpty()) {
                 volume.flush().join(); // what replay applied is durable before its segments go

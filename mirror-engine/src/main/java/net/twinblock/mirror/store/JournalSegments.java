@@ -169,6 +169,7 @@ final class JournalSegments {
             directoryOwed = false;
         }
         appendedSinceForce = false;
+        files.forcedBelow(nextNumber);
     }
 
     /** Starts a new segment at the next append once this one is full. */

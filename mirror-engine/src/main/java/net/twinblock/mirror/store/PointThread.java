@@ -26,7 +26,6 @@ final class PointThread {
     private static final CompletableFuture<Void> NONE = CompletableFuture.completedFuture(null);
 
     private final FileVolume volume;
-    private final StorageFiles storage;
     private final Executor thread;
     private final ExecutorService owned;
     /** Poisons the journal with a failure and says what to fail a point's caller with. */
@@ -34,6 +33,8 @@ final class PointThread {
     /** Told the last entry number the volume holds durably: closed segments up to it may go. */
     private final LongConsumer durableUpTo;
     private final LongAdder points = new LongAdder();
+    /** Written by the point thread only. */
+    private final PointRecordFile record;
 
     /** The generation of held entries the point in flight applies (null: none, or not holding). */
     private HeldEntries applying;
@@ -44,9 +45,9 @@ final class PointThread {
     PointThread(FileVolume volume, StorageFiles storage, Executor runner, Function<Throwable, VolumeException> poison,
             LongConsumer durableUpTo) {
         this.volume = volume;
-        this.storage = storage;
         this.poison = poison;
         this.durableUpTo = durableUpTo;
+        this.record = new PointRecordFile(volume.file(), storage);
         this.owned = runner != null ? null : JournalThreads.single("journal-point " + volume.file().getFileName());
         this.thread = runner != null ? runner : owned;
     }
@@ -103,7 +104,7 @@ final class PointThread {
                 held.applyPoint(p.point);
             } // else every entry before the point is on the volume already: it is made durable and recorded
             volume.flushNow("record point " + p.point.number());
-            new PointRecord(p.point.number(), next).write(volume.file(), storage);
+            record.write(new PointRecord(p.point.number(), next));
             durableUpTo.accept(next - 1);
             points.increment();
             p.succeed();
@@ -124,6 +125,11 @@ final class PointThread {
     void close() {
         if (owned != null) {
             JournalThreads.stop(owned, volume.file(), "a consistency point");
+        }
+        try {
+            record.close();
+        } catch (IOException e) {
+            // every write to it was forced: nothing is lost with the handle
         }
     }
 }
