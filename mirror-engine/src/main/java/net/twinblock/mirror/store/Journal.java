@@ -310,6 +310,11 @@ public final class Journal implements AutoCloseable {
         return frees.sum();
     }
 
+    /** Segments made by writing over a spare (a covered segment) rather than created. */
+    public long reusedSegments() {
+        return segments.reused();
+    }
+
     /** Bytes the journal's segments hold now. */
     public long bytes() {
         return held;
@@ -489,6 +494,7 @@ public final class Journal implements AutoCloseable {
                     volumeOwed = false;
                     volume.flushNow("stop cleanly");
                 }
+                segments.deleteSpares();
             }
         } catch (IOException | RuntimeException e) {
             poison(e); // logs it, and what is held is let go below: the next start replays it

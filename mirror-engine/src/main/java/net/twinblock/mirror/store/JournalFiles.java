@@ -10,9 +10,13 @@ import java.util.List;
 
 /**
  * The journal's segment files beside the volume file: {@code lunN.img.journal.<first entry
- * number, 20 digits>}, so their names sort in entry order and never repeat within a journal's life.
+ * number, 20 digits>}, so their names sort in entry order and never repeat within a journal's life;
+ * and spare segments, {@code lunN.img.journal.spare.<n>}: segments a point covered, kept to be
+ * written over as a later segment rather than deleted ({@link JournalSegments}).
  */
 final class JournalFiles {
+
+    private static final String SPARE = "spare.";
 
     private final Path dir;
     private final String prefix;
@@ -73,6 +77,37 @@ final class JournalFiles {
     /** Journal thread, after a force: every entry below {@code next} is durable. */
     void forcedBelow(long next) {
         durableBelow = next;
+    }
+
+    /**
+     * Makes a covered segment the spare numbered {@code n}; its new name is durable only after
+     * {@link #syncDirectory()}, which must come before it is reused.
+     */
+    Path retire(Segment s, int n) throws IOException {
+        Path spare = dir.resolve(prefix + SPARE + n);
+        files.move(s.path(), spare);
+        return spare;
+    }
+
+    /** The segment that starts at entry {@code first}, made of a spare: as {@link #create}. */
+    Segment reuse(Path spare, long first) throws IOException {
+        Path p = dir.resolve(prefix + String.format("%020d", first));
+        files.move(spare, p);
+        return new Segment(p, first);
+    }
+
+    /** Deletes the spares (at open, of an earlier life; at a clean stop, of this one). */
+    void deleteSpares() throws IOException {
+        List<Path> spares = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + SPARE + "*")) {
+            ds.forEach(spares::add);
+        }
+        for (Path p : spares) {
+            files.delete(p);
+        }
+        if (!spares.isEmpty()) {
+            syncDirectory();
+        }
     }
 
     /** Makes the segments' names (creations and deletions so far) durable. */

@@ -44,6 +44,7 @@ final class JournalReplay {
      */
     static JournalReplay recover(FileVolume volume, JournalFiles files) {
         try {
+            files.deleteSpares(); // covered segments kept for reuse: nothing in them is due
             List<JournalFiles.Segment> left = files.list();
             JournalReplay replay = new JournalReplay(volume, files, PointRecord.read(volume.file(), files.storage()).next());
             replay.run(left);
@@ -76,21 +77,28 @@ final class JournalReplay {
 
     /** Applies what the segments hold. */
     private void run(List<JournalFiles.Segment> segments) throws IOException {
-        for (JournalFiles.Segment s : segments) {
+        for (int i = 0; i < segments.size(); i++) {
+            JournalFiles.Segment s = segments.get(i);
             if (next >= 0 && s.first() != next) {
                 LOG.log(Level.WARNING, "journal segment {0} starts at entry {1}, expected {2}: it and what follows"
                         + " are discarded", s.path(), s.first(), next);
                 return;
             }
             next = s.first();
-            if (!replay(s)) {
+            if (!replay(s, i + 1 < segments.size() ? segments.get(i + 1).first() : -1)) {
                 return;
             }
         }
     }
 
-    /** False if a torn entry ended the journal in this segment. */
-    private boolean replay(JournalFiles.Segment s) throws IOException {
+    /**
+     * False if a torn entry ended the journal in this segment. Where the next segment starts
+     * ({@code nextFirst}, -1 for none) with exactly the entry due at that "torn" one, every entry
+     * of this segment was whole: what follows them is a reused segment's old entries (numbered
+     * below its first), and replay goes on in the next one.
+     */
+    private boolean replay(JournalFiles.Segment s, long nextFirst) throws IOException {
+        long first = next;
         try (StorageFile f = files.open(s)) {
             long size = f.size();
             long pos = 0;
@@ -98,15 +106,24 @@ final class JournalReplay {
             while (pos < size) {
                 String torn = entry(f, pos, size, head);
                 if (torn != null) {
-                    LOG.log(Level.WARNING, "journal {0}: {1} at byte {2}; that entry and what follows were never"
-                            + " acknowledged as durable and are discarded ({3} entries applied)", s.path(), torn,
-                            Long.toString(pos), Long.toString(applied));
-                    return false;
+                    return staleTail(s, first, nextFirst == next, torn, pos);
                 }
                 pos += JournalEntry.HEADER + JournalEntry.Header.read(head).dataLength();
             }
             return true;
         }
+    }
+
+    private boolean staleTail(JournalFiles.Segment s, long first, boolean followed, String torn, long pos) {
+        if (followed) {
+            LOG.log(Level.DEBUG, "journal {0}: entries {1} to {2}, then the old entries of a reused segment",
+                    s.path(), first, next - 1);
+            return true;
+        }
+        LOG.log(Level.WARNING, "journal {0}: {1} at byte {2}; that entry and what follows were never"
+                + " acknowledged as durable and are discarded ({3} entries applied)", s.path(), torn,
+                Long.toString(pos), Long.toString(applied));
+        return false;
     }
 
     /** Applies the entry at {@code pos}; null, or why it is torn. */

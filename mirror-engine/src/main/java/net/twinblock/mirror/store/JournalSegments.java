@@ -4,8 +4,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.zip.CRC32C;
 
 /**
@@ -22,6 +26,8 @@ import java.util.zip.CRC32C;
 final class JournalSegments {
 
     private static final ByteBuffer[] NO_BUFFERS = new ByteBuffer[0];
+    /** Covered segments kept to be written over: one is enough for the next roll, and bounds the disk used. */
+    private static final int MAX_SPARES = 1;
 
     private final JournalFiles files;
     private final long segmentSize;
@@ -36,6 +42,11 @@ final class JournalSegments {
     private final Executor cleaner;
     /** A segment was created since the directory was last synced. */
     private boolean directoryOwed;
+    /** Spares whose names are durable, ready for {@link #startSegment}; filled by the cleaner. */
+    private final Queue<Path> spares = new ConcurrentLinkedQueue<>();
+    /** The cleaner's: the number of the next spare's name. */
+    private int spareNames;
+    private final LongAdder reused = new LongAdder();
     private final CRC32C crc = new CRC32C();
     private final List<ByteBuffer> iov = new ArrayList<>();
     /** One view per entry of a batch into one direct buffer: headers are written in place, batch after batch. */
@@ -130,24 +141,40 @@ final class JournalSegments {
         unforced.subList(0, going).clear();
         live.subList(0, n).clear();
         liveBytes.subList(0, n).clear();
-        delete(gone);
+        retire(gone);
         return bytes;
     }
 
     /**
-     * Deletes on the cleaner, oldest first. A power cut before a deletion is durable leaves that
-     * segment, and replay applies its entries again, in order, before the newer ones: harmless.
+     * Keeps the oldest of {@code gone} as a spare if one is missing and deletes the others, on the
+     * cleaner, oldest first: a power cut leaves a prefix of these renames and deletions, so a
+     * covered segment left under its name is older than any gone, and replay applies its entries
+     * again, in order, before the newer ones: harmless.
      */
-    private void delete(List<JournalFiles.Segment> gone) {
+    private void retire(List<JournalFiles.Segment> gone) {
         cleaner.execute(() -> {
             try {
-                files.delete(gone);
+                List<Path> kept = new ArrayList<>();
+                int n = 0;
+                while (n < gone.size() && spares.size() + kept.size() < MAX_SPARES) {
+                    kept.add(files.retire(gone.get(n++), spareNames++));
+                }
+                files.delete(gone.subList(n, gone.size()));
+                if (!kept.isEmpty()) {
+                    files.syncDirectory(); // durably a spare before its reuse under a new name
+                    spares.addAll(kept);
+                }
             } catch (IOException e) {
                 System.getLogger(JournalSegments.class.getName()).log(System.Logger.Level.WARNING,
-                        "cannot delete applied journal segments {0}: {1} (replay at the next start applies them"
+                        "cannot retire applied journal segments {0}: {1} (replay at the next start applies them"
                                 + " again, harmlessly)", gone, e.toString());
             }
         });
+    }
+
+    /** Segments made of a spare rather than created. */
+    long reused() {
+        return reused.sum();
     }
 
     /**
@@ -180,12 +207,25 @@ final class JournalSegments {
         }
     }
 
-    /** Deletes every segment: their entries are applied (held ones excepted: the caller's affair). */
+    /** Retires every segment: their entries are applied (held ones excepted: the caller's affair). */
     void deleteAll() throws IOException {
         close();
-        delete(new ArrayList<>(live));
+        retire(new ArrayList<>(live));
         live.clear();
         liveBytes.clear();
+    }
+
+    /** At a clean stop, after {@link #deleteAll}: the spares go too, so no journal file is left. */
+    void deleteSpares() {
+        cleaner.execute(() -> {
+            spares.clear();
+            try {
+                files.deleteSpares();
+            } catch (IOException e) {
+                System.getLogger(JournalSegments.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot delete spare journal segments: {0} (deleted at the next start)", e.toString());
+            }
+        });
     }
 
     /** Closes every open segment file, forced or not. */
@@ -203,7 +243,11 @@ final class JournalSegments {
 
     private void startSegment() throws IOException {
         directoryOwed = true;
-        JournalFiles.Segment s = files.create(nextNumber);
+        Path spare = spares.poll();
+        JournalFiles.Segment s = spare != null ? files.reuse(spare, nextNumber) : files.create(nextNumber);
+        if (spare != null) {
+            reused.increment();
+        }
         segment = files.open(s);
         live.add(s);
         liveBytes.add(0L);

@@ -3,6 +3,7 @@ package net.twinblock.mirror.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * Opens the engine's data files as {@link StorageFile}s. Production uses {@link #CHANNELS}.
@@ -35,6 +36,14 @@ public interface StorageFiles {
     /** Deletes a small file if it exists; refused like {@link #replace} while the power is off. */
     default void delete(Path file) throws IOException {
         Files.deleteIfExists(file);
+    }
+
+    /**
+     * Renames a file (the journal's segments, reused): its content and page cache go with it,
+     * and the new name is durable once its directory is synced.
+     */
+    default void move(Path from, Path to) throws IOException {
+        Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     }
 
     /**

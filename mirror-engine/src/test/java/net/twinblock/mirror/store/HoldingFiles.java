@@ -14,6 +14,13 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class HoldingFiles implements StorageFiles {
 
+    /** Renames go through the files underneath, whose pages follow the file. */
+    @Override
+    public void move(Path from, Path to) throws IOException {
+        under.move(from, to);
+    }
+
+
     enum Call { WRITE, FORCE }
 
     private record Hold(Call call, CompletableFuture<Void> reached, CompletableFuture<String> outcome) {

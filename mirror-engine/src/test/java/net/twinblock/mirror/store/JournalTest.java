@@ -230,6 +230,12 @@ class JournalTest extends JournalFixture {
 
     /** The volume's writes wait while the gate is closed; every other file and call goes through. */
     private final class GatedVolumeFiles implements StorageFiles {
+        /** Renames go through the fixture, whose pages follow the file. */
+        @Override
+        public void move(Path from, Path to) throws java.io.IOException {
+            files.move(from, to);
+        }
+
         private final java.util.concurrent.Semaphore gate = new java.util.concurrent.Semaphore(Integer.MAX_VALUE);
         private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -316,6 +322,12 @@ class JournalTest extends JournalFixture {
 
     /** Journal files whose writes fail as a full file system would while {@link #full} is set. */
     private final class FillingFiles implements StorageFiles {
+        /** Renames go through the fixture, whose pages follow the file. */
+        @Override
+        public void move(Path from, Path to) throws java.io.IOException {
+            files.move(from, to);
+        }
+
         volatile boolean full;
 
         @Override

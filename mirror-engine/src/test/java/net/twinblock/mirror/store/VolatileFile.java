@@ -21,7 +21,7 @@ final class VolatileFile {
 
     static final int PAGE = 4096;
 
-    private final Path path;
+    private Path path;
     /** Page index to the page's current content; sorted so a seeded random cut repeats exactly. */
     private final TreeMap<Long, byte[]> pages = new TreeMap<>();
     private FileChannel real;
@@ -50,6 +50,11 @@ final class VolatileFile {
         }
         handles++;
         return new Handle();
+    }
+
+    /** Renamed: its pages and open handles go with it, as an inode's do. */
+    synchronized void movedTo(Path to) {
+        path = to;
     }
 
     synchronized int unforcedPages() {

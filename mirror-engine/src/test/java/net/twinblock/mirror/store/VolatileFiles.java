@@ -110,6 +110,22 @@ public final class VolatileFiles implements StorageFiles {
         StorageFiles.super.delete(file);
     }
 
+    /** A rename keeps the file's unforced pages: they belong to the file, not to its name. */
+    @Override
+    public void move(Path from, Path to) throws IOException {
+        synchronized (this) {
+            Path key = from.toAbsolutePath().normalize();
+            Path target = to.toAbsolutePath().normalize();
+            refuseIfOff(key);
+            StorageFiles.super.move(from, to);
+            VolatileFile f = files.remove(key);
+            if (f != null) {
+                f.movedTo(target);
+                files.put(target, f);
+            }
+        }
+    }
+
     /**
      * A power cut of one node of several in this JVM that also stops its disk: after it, nothing
      * the dead node's threads still run (a metadata update, a record write) reaches a file under
