@@ -13,7 +13,9 @@
 #                      ("tgt-null": tgt with --bstype null, no storage: the protocol's floor here;
 #                      also "pair-nocap": the pair with record.capacity=0, every write a record miss;
 #                      "pair-tls": the pair with mirror.tls=on, certificates from examples/mirror-tls;
-#                      "pair-nocp": the pair with consistency points off, cp.enabled=false)
+#                      "pair-nocp": the pair with consistency points off, cp.enabled=false;
+#                      "pair-ramsecondary": the secondary's files in /dev/shm, so the two nodes'
+#                      fdatasyncs do not queue on one disk, as they do not on two machines)
 #   CELLS [all]        space separated cell names to run (see CELL_DEFS below)
 #   OUT [examples/bench/results/<date>-<commit>]          results folder
 #   JAVA_OPTS []       extra JVM options for our nodes    BUILD [auto]    1: always mvn package, 0: never
@@ -131,9 +133,9 @@ cleanup() {
     rm -f "/var/run/tgtd/socket.$ctl" "/var/run/tgtd/socket.$ctl.lock"
   done
   if [[ $KEEP_TMP == 1 ]]; then
-    log "kept volumes in $WORK"
+    log "kept volumes in $WORK${RAM_WORK:+ and $RAM_WORK}"
   else
-    rm -rf "$WORK"
+    rm -rf "$WORK" ${RAM_WORK:+"$RAM_WORK"}
   fi
   exit "$rc"
 }
@@ -275,7 +277,7 @@ start_tgt_as() {  # start_tgt_as SYSTEM BSTYPE: one private tgtd per system
 # Starts one node process: start_node NAME LOGFILE extra-args... ; sets NODE_PID, NODE_PORT, NODE_ADMIN.
 start_node() {
   local name=$1 logf=$2; shift 2
-  local dir="$WORK/$name" jvm=()
+  local dir="${NODE_DATA_BASE:-$WORK}/$name" jvm=()
   mkdir -p "$dir"
   NODE_PORT=$(free_port)
   NODE_ADMIN=$(free_port)
@@ -356,6 +358,15 @@ start_pair-tls() {
     --mirror.tls.keystore-password-file="$WORK/tls/node.p12.password" --mirror.tls.trust-file="$WORK/tls/ca.pem"
 }
 
+# The pair with the secondary's files in RAM (/dev/shm): one machine has one disk, so the pair's
+# two fdatasyncs per flush queue on it one after the other, where two machines run them at once.
+# Its fdatasync then costs nothing, so this is the flush as if the disks were apart, less the
+# secondary's own fdatasync (which on equal disks would overlap the primary's): a diagnosis, not a goal.
+start_pair-ramsecondary() {
+  [[ -n ${RAM_WORK:-} ]] || RAM_WORK=$(mktemp -d /dev/shm/twinblock-bench.XXXXXX)
+  SECONDARY_DATA_BASE=$RAM_WORK start_pair_as pair-ramsecondary ramsecondary-
+}
+
 start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
   local pair=$1 pre=$2; shift 2
   [[ -f ${NODE_JAR:-$JAR} ]] || { mark_na "$pair" "no node jar ${NODE_JAR:-$JAR}"; return; }
@@ -363,7 +374,7 @@ start_pair_as() {  # start_pair_as SYSTEM NODE_NAME_PREFIX extra-node-args...
   head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$secret"
   chmod 600 "$secret"
   link=$(free_port)
-  NODE_CPU=${SECONDARY_CPU:-} start_node "${pre}secondary" "$OUT/logs/$pair-secondary.log" \
+  NODE_CPU=${SECONDARY_CPU:-} NODE_DATA_BASE=${SECONDARY_DATA_BASE:-} start_node "${pre}secondary" "$OUT/logs/$pair-secondary.log" \
     --mirror.role=secondary --mirror.listen="127.0.0.1:$link" --mirror.secret-file="$secret" "$@"
   local spid=$NODE_PID
   if ! node_ready "$pair" "$spid" "$OUT/logs/$pair-secondary.log"; then
@@ -482,10 +493,10 @@ measure_cell() {  # measure_cell SYSTEM CELLDEF REP
 # ---------------------------------------------------------------- the run
 log "results in $OUT"
 ensure_tools
-case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "* | *" pair-tls "* | *" pair-nocp "*) ensure_jar ;; esac
+case " $SYSTEMS " in *" standalone "* | *" pair "* | *" pair-nocap "* | *" pair-tls "* | *" pair-nocp "* | *" pair-ramsecondary "*) ensure_jar ;; esac
 
 for sys in $SYSTEMS; do
-  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt tgt-null standalone pair pair-nocap pair-tls pair-nocp standalone-before pair-before)"
+  declare -F "start_$sys" >/dev/null || die "unknown system '$sys' (known: tgt tgt-null standalone pair pair-nocap pair-tls pair-nocp pair-ramsecondary standalone-before pair-before standalone-pinned pair-pinned)"
   log "starting $sys"
   "start_$sys"
   [[ ${SYS_STATUS[$sys]:-na} == ok ]] && prepare_system "$sys"

@@ -28,6 +28,7 @@ SYSTEM_TITLES = {
     "pair": "twinblock pair",
     "pair-nocap": "twinblock pair, record.capacity=0 (always-miss)",
     "pair-nocp": "twinblock pair, consistency points off",
+    "pair-ramsecondary": "twinblock pair, secondary's files in RAM (its fdatasync not on the primary's disk)",
     "standalone-before": "twinblock standalone, BEFORE_JAR",
     "pair-before": "twinblock pair, BEFORE_JAR",
     "standalone-pinned": "twinblock standalone, node and fio on CPU 0",
