@@ -185,7 +185,7 @@ final class MirrorReceiver extends ChannelInboundHandlerAdapter {
         CompletableFuture<Void> gate = barrier;
         // The lease is taken now, in arrival order; the write waits for it and for the barrier.
         RangeLock.Lease lease = ranges.request(offset, length);
-        if (lease.grantedAtRequest() && gate.isDone() && !gate.isCompletedExceptionally()) {
+        if (lease.grantedAtRequest() && MirroredVolume.completedNormally(gate)) {
             append(lease, null, ch, w); // nearly every write: no future made or chained to wait for them
         } else {
             lease.whenGranted().thenAccept(l -> gate.whenComplete((v, metaErr) -> append(l, metaErr, ch, w)));

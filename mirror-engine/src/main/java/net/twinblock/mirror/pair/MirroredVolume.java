@@ -221,7 +221,8 @@ public final class MirroredVolume implements Volume {
         });
     }
 
-    private static boolean completedNormally(CompletableFuture<?> f) {
+    /** Done and not failed: a future the caller may go on from at once, without chaining on it. */
+    static boolean completedNormally(CompletableFuture<?> f) {
         return f.isDone() && !f.isCompletedExceptionally();
     }
 
