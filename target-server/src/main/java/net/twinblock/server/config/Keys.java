@@ -195,7 +195,8 @@ public final class Keys {
     // the secondary's journal
     public static final Key<Long> JOURNAL_MAX_SIZE = define("journal.max-size", "256M",
             size(1L << 20, 1L << 40), "bytes the secondary's write journal (lunN.img.journal.*) may hold; when full,"
-            + " the secondary makes its volume durable and frees it while the primary's writes wait (at least 1M)");
+            + " the secondary makes its volume durable and frees it while the primary's writes wait (at least 1M; one"
+            + " spare segment, a quarter of it, is kept on disk beyond it)");
 
     // consistency points (DESIGN section 6)
     public static final Key<Boolean> CP_ENABLED = define("cp.enabled", "true", bool(), "consistency points: the"
