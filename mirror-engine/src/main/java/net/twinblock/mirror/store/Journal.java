@@ -311,7 +311,7 @@ public final class Journal implements AutoCloseable {
     }
 
     /** Segments made by writing over a spare (a covered segment) rather than created. */
-    public long reusedSegments() {
+    long reusedSegments() {
         return segments.reused();
     }
 

@@ -64,10 +64,15 @@ final class JournalFiles {
      * {@link #syncDirectory()}, which the journal owes before it vouches for an entry in it.
      */
     Segment create(long first) throws IOException {
-        Path p = dir.resolve(prefix + String.format("%020d", first));
+        Path p = segmentPath(first);
         Files.deleteIfExists(p); // a stray of an earlier life, which replay already judged
         Files.createFile(p);
         return new Segment(p, first);
+    }
+
+    /** The name of the segment that starts at entry {@code first}. */
+    private Path segmentPath(long first) {
+        return dir.resolve(prefix + String.format("%020d", first));
     }
 
     long durableBelow() {
@@ -91,7 +96,7 @@ final class JournalFiles {
 
     /** The segment that starts at entry {@code first}, made of a spare: as {@link #create}. */
     Segment reuse(Path spare, long first) throws IOException {
-        Path p = dir.resolve(prefix + String.format("%020d", first));
+        Path p = segmentPath(first);
         files.move(spare, p);
         return new Segment(p, first);
     }

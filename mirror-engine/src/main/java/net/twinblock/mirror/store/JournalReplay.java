@@ -46,7 +46,8 @@ final class JournalReplay {
         try {
             files.deleteSpares(); // covered segments kept for reuse: nothing in them is due
             List<JournalFiles.Segment> left = files.list();
-            JournalReplay replay = new JournalReplay(volume, files, PointRecord.read(volume.file(), files.storage()).next());
+            long pointNext = PointRecordFile.read(volume.file(), files.storage()).next();
+            JournalReplay replay = new JournalReplay(volume, files, pointNext);
             replay.run(left);
             if (!left.isEmpty()) {
                 volume.flush().join(); // what replay applied is durable before its segments go

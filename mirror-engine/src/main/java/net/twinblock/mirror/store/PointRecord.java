@@ -20,11 +20,6 @@ record PointRecord(int point, long next) {
         return volumeFile.resolveSibling(volumeFile.getFileName() + ".point");
     }
 
-    /** The recorded point of {@code volumeFile}, or {@link #NONE}. */
-    static PointRecord read(Path volumeFile, StorageFiles storage) throws IOException {
-        return PointRecordFile.read(volumeFile, storage);
-    }
-
     /** A record of the first format, left by an older version: read once, then written over. */
     static PointRecord readReplaced(Path file) throws IOException {
         byte[] body = AtomicFile.read(file);

@@ -65,7 +65,8 @@ class PointInFlightTest extends JournalFixture {
             holding.release();
             done(p1);
             assertEquals(1, j.pointCounters().points());
-            assertEquals(new PointRecord(1, 1), PointRecord.read(v.file(), StorageFiles.CHANNELS), "point 1 covers entry 0 only");
+            assertEquals(new PointRecord(1, 1), PointRecordFile.read(v.file(), StorageFiles.CHANNELS),
+                    "point 1 covers entry 0 only");
             assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK), "the volume is point 1's image");
             assertArrayEquals(new byte[BLOCK], image(BLOCK, BLOCK), "without the writes held after it");
             assertArrayEquals(bytes(BLOCK, 'b'), read(v, 0, BLOCK), "a read sees them");
@@ -139,7 +140,7 @@ class PointInFlightTest extends JournalFixture {
 
             holding.release();
             assertTrue(done(firstDoneBefore), "point 1 was recorded before point 2");
-            assertEquals(new PointRecord(2, 2), PointRecord.read(v.file(), StorageFiles.CHANNELS));
+            assertEquals(new PointRecord(2, 2), PointRecordFile.read(v.file(), StorageFiles.CHANNELS));
             assertEquals(new PointCounters(2, 2, 0, 0), j.pointCounters(), "counted across both");
             assertArrayEquals(bytes(BLOCK, 'a'), image(0, BLOCK));
             assertArrayEquals(bytes(BLOCK, 'b'), image(BLOCK, BLOCK));
@@ -163,7 +164,7 @@ class PointInFlightTest extends JournalFixture {
             assertThrows(ExecutionException.class,
                     () -> done(j.point(point(2, new long[] {1, 1, 2}, new long[0], new byte[0]))));
             assertThrows(ExecutionException.class, () -> read(v, BLOCK, BLOCK), "a copy not to be trusted");
-            assertEquals(PointRecord.NONE, PointRecord.read(v.file(), StorageFiles.CHANNELS), "no point recorded");
+            assertEquals(PointRecord.NONE, PointRecordFile.read(v.file(), StorageFiles.CHANNELS), "no point recorded");
             assertEquals(0, j.pointCounters().points());
             j.close();
         }

@@ -27,7 +27,7 @@ class PointRecordFileTest {
     }
 
     private PointRecord read() throws IOException {
-        return PointRecord.read(volume(), StorageFiles.CHANNELS);
+        return PointRecordFile.read(volume(), StorageFiles.CHANNELS);
     }
 
     /** Overwrites part of slot {@code i} on disk, as a write torn by a power cut leaves it. */
@@ -89,8 +89,9 @@ class PointRecordFileTest {
                 assertThrows(IOException.class, () -> f.write(new PointRecord(3, 30)));
             }
             files.powerOn(node);
-            PointRecord r = PointRecord.read(v, files);
-            assertTrue(r.equals(new PointRecord(2, 20)) || r.equals(new PointRecord(3, 30)), "round " + round + ": " + r);
+            PointRecord r = PointRecordFile.read(v, files);
+            assertTrue(r.equals(new PointRecord(2, 20)) || r.equals(new PointRecord(3, 30)),
+                    "round " + round + ": " + r);
         }
     }
 
